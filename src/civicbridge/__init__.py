@@ -1,0 +1,1 @@
+"""civicbridge: the cooperation platform between public administration and civil society."""

@@ -1,0 +1,97 @@
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from civicbridge.core.forms import apply_validation_error
+from civicbridge.core.rules import is_coordinator
+
+from . import selectors, services
+from .forms import ProfileForm, SignUpForm
+from .models import Membership
+
+
+def sign_up(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    form = SignUpForm(request.POST or None, initial={"preferred_language": get_language()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sign_up(
+                username=form.cleaned_data["username"], email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                preferred_language=form.cleaned_data["preferred_language"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            return render(request, "accounts/sign_up_done.html", {"email": form.cleaned_data["email"]})
+    return render(request, "accounts/sign_up.html", {"form": form})
+
+
+def confirm(request, token):
+    try:
+        services.confirm_sign_up(token=token)
+    except ValidationError as error:
+        return render(request, "accounts/confirm_failed.html", {"reason": " ".join(error.messages)}, status=400)
+    messages.success(request, _("Your e-mail is confirmed. You can log in now."))
+    return redirect("accounts:login")
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your changes are saved."))
+        return redirect("accounts:profile")
+    return render(
+        request, "accounts/profile.html",
+        {"form": form, "memberships": selectors.memberships_of(request.user)},
+    )
+
+
+@login_required
+def export_data(request):
+    response = HttpResponse(services.export_personal_data(user=request.user), content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="my-civicbridge-data.json"'
+    return response
+
+
+@login_required
+def erase(request):
+    if request.method == "POST":
+        if request.POST.get("confirm") != request.user.username:
+            messages.error(request, _("Type your user name to confirm."))
+        else:
+            user = request.user
+            logout(request)
+            services.erase_account(user=user)
+            messages.success(request, _("Your account and personal data are erased."))
+            return redirect("core:home")
+    return render(request, "accounts/erase.html")
+
+
+@login_required
+def memberships_pending(request):
+    if not is_coordinator(request.user):
+        raise PermissionDenied
+    return render(request, "accounts/memberships_pending.html", {"memberships": selectors.pending_memberships()})
+
+
+@require_POST
+@login_required
+def membership_decide(request, pk):
+    membership = get_object_or_404(Membership, pk=pk)
+    try:
+        services.decide_membership(membership=membership, by=request.user, approve=request.POST.get("decision") == "approve")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The request is decided and the person is informed."))
+    return redirect("accounts:memberships_pending")

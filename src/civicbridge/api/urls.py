@@ -1,0 +1,21 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from civicbridge.accounts.api import MeView, TokenView
+from civicbridge.core.api import TerritoryViewSet, ThematicAreaViewSet
+from civicbridge.directory.api import OrganizationViewSet, PlenipotentiaryViewSet
+
+router = DefaultRouter()
+router.register("territories", TerritoryViewSet, basename="territory")
+router.register("thematic-areas", ThematicAreaViewSet, basename="thematic-area")
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("plenipotentiaries", PlenipotentiaryViewSet, basename="plenipotentiary")
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("me/", MeView.as_view(), name="api-me"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,62 @@
+import django_filters
+from rest_framework import serializers, viewsets
+
+from .models import Territory, ThematicArea
+
+
+class TerritorySerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Territory
+        fields = ["id", "name", "name_en", "name_pl", "name_tr", "level", "kind", "country", "code", "parent", "valid_from"]
+
+
+class TerritoryFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search")
+    within = django_filters.ModelChoiceFilter(queryset=Territory.objects.all(), method="filter_within")
+
+    class Meta:
+        model = Territory
+        fields = ["level", "country", "code", "parent"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(name_en__icontains=value) | queryset.filter(name_pl__icontains=value) | queryset.filter(
+            name_tr__icontains=value
+        ) | queryset.filter(code__startswith=value)
+
+    def filter_within(self, queryset, name, territory):
+        return queryset.within(territory)
+
+
+class TerritoryViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Territory.objects.order_by("path")
+    serializer_class = TerritorySerializer
+    filterset_class = TerritoryFilter
+
+
+class ThematicAreaSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ThematicArea
+        fields = ["id", "code", "scheme", "name", "name_en", "name_pl", "name_tr"]
+
+
+class ThematicAreaFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search")
+
+    class Meta:
+        model = ThematicArea
+        fields = ["scheme", "code"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(name_en__icontains=value) | queryset.filter(name_pl__icontains=value) | queryset.filter(
+            name_tr__icontains=value
+        )
+
+
+class ThematicAreaViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = ThematicArea.objects.all()
+    serializer_class = ThematicAreaSerializer
+    filterset_class = ThematicAreaFilter

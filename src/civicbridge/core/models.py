@@ -1,0 +1,111 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class TranslatedNameMixin:
+    """Names kept in the three platform languages; ``name`` follows the active language."""
+
+    @property
+    def name(self) -> str:
+        language = (get_language() or "en")[:2]
+        return getattr(self, f"name_{language}", "") or self.name_en
+
+
+class TerritoryQuerySet(models.QuerySet):
+    def within(self, territory: "Territory") -> "TerritoryQuerySet":
+        """The territory and every unit below it."""
+        return self.filter(path__startswith=territory.path)
+
+
+class Territory(TranslatedNameMixin, models.Model):
+    """An administrative unit: country > region > county > municipality."""
+
+    class Level(models.TextChoices):
+        COUNTRY = "country", _("country")
+        REGION = "region", _("region")
+        COUNTY = "county", _("county")
+        MUNICIPALITY = "municipality", _("municipality")
+
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_pl = models.CharField(_("name (Polish)"), max_length=200, blank=True)
+    name_tr = models.CharField(_("name (Turkish)"), max_length=200, blank=True)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    kind = models.CharField(
+        _("kind"), max_length=60, blank=True,
+        help_text=_("The unit's own legal kind, e.g. urban-rural municipality, city with county rights."),
+    )
+    country = models.CharField(_("country code"), max_length=2, help_text=_("ISO 3166-1 alpha-2"))
+    code = models.CharField(
+        _("official code"), max_length=20, blank=True,
+        help_text=_("TERYT (Poland) or another official code; empty where no public source gives one."),
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name=_("parent unit"),
+    )
+    # Materialized path of primary keys ("/1/4/27/") so "this unit and all below it" is one
+    # indexed prefix match, not a recursive query.
+    path = models.CharField(max_length=255, db_index=True, editable=False)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+
+    objects = TerritoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("territory")
+        verbose_name_plural = _("territories")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "level", "code"], condition=~models.Q(code=""),
+                name="territory_code_unique_per_country_level",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("directory:organization_list") + f"?territory={self.pk}"
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 1
+
+
+class ThematicArea(TranslatedNameMixin, models.Model):
+    """One taxonomy of fields of activity: Polish public-benefit areas and EU programme themes."""
+
+    class Scheme(models.TextChoices):
+        PUBLIC_BENEFIT = "public_benefit", _("Public-benefit area (Polish act)")
+        EU_THEME = "eu_theme", _("EU programme theme")
+
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    scheme = models.CharField(_("scheme"), max_length=20, choices=Scheme.choices)
+    name_en = models.CharField(_("name (English)"), max_length=300)
+    name_pl = models.CharField(_("name (Polish)"), max_length=300, blank=True)
+    name_tr = models.CharField(_("name (Turkish)"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("thematic area")
+        verbose_name_plural = _("thematic areas")
+        ordering = ["scheme", "position", "code"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("directory:organization_list") + f"?thematic_area={self.pk}"

@@ -1,0 +1,56 @@
+"""Registries of cross-cutting capabilities.
+
+Each app registers its models in its AppConfig.ready(); core, the dashboard and the
+API iterate these registries instead of importing the apps (core imports no domain app).
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Searchable:
+    model: type
+    document: Callable[[Any], str]  # the text of one object that search should find
+    label: str  # plural, translated lazily, shown in site-wide search results
+    url_name: str  # list page that accepts ?q=
+
+
+@dataclass(frozen=True)
+class Exportable:
+    model: type
+    columns: list[tuple[str, Callable[[Any], Any]]]  # (header, value of one row)
+
+
+@dataclass(frozen=True)
+class DemoLoader:
+    name: str
+    load: Callable[..., None]  # load(profile=..., stdout=...)
+    order: int = 100
+
+
+@dataclass
+class Registry:
+    entries: dict[str, Any] = field(default_factory=dict)
+
+    def register(self, key: str, entry: Any) -> None:
+        self.entries[key] = entry
+
+    def get(self, key: str) -> Any:
+        return self.entries[key]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.entries.values())
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.entries
+
+
+searchables = Registry()
+exportables = Registry()
+demo_loaders = Registry()
+
+
+def model_key(model: type) -> str:
+    return model._meta.label_lower

@@ -1,0 +1,176 @@
+"""Full-text search: one interface, SQLite FTS5 or PostgreSQL full-text underneath.
+
+Neither database stems Polish or Turkish, so words are normalized in Python, both
+when a document is indexed and when a query is parsed: each word is lower-cased,
+lemmatized for Polish, Turkish and English (simplemma) and stripped of accents, so
+that "organizacje" finds "organizacja", "derneği" finds "dernek" and "Ozel" finds
+"Özel". A searchable model keeps the normalized text in its ``search_document``
+column; the database indexes that column:
+
+- SQLite: an external-content FTS5 table kept in sync by triggers;
+- PostgreSQL: a GIN index on ``to_tsvector('simple', search_document)``.
+"""
+
+import re
+from functools import lru_cache
+
+import simplemma
+from django.db import connection
+from django.db.migrations.operations.base import Operation
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
+from unidecode import unidecode
+
+LANGUAGES = ("pl", "tr", "en")
+WORD = re.compile(r"\w+", re.UNICODE)
+MAX_QUERY_TERMS = 12
+
+
+def _fold(word: str) -> str:
+    # Turkish dotted/dotless i must fold before lower() turns "İ" into "i̇".
+    return unidecode(word.replace("İ", "i").replace("I", "ı").lower())
+
+
+@lru_cache(maxsize=200_000)
+def word_forms(word: str) -> tuple[str, ...]:
+    """The folded forms under which a word is indexed and searched."""
+    lowered = word.replace("İ", "i").lower()
+    forms = {_fold(word)}
+    for language in LANGUAGES:
+        lemma = simplemma.lemmatize(lowered, lang=language)
+        forms.add(_fold(lemma))
+    return tuple(sorted(form for form in forms if form.isalnum()))
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(text or "")
+
+
+def build_document(*parts: str | None) -> str:
+    """Normalized text for the ``search_document`` column of a searchable object."""
+    seen: dict[str, None] = {}
+    for part in parts:
+        for word in words(part or ""):
+            for form in word_forms(word):
+                seen.setdefault(form, None)
+    return " ".join(seen)
+
+
+def query_terms(query: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Each query word as (its folded prefix, its folded lemmas), at most MAX_QUERY_TERMS."""
+    terms = []
+    for word in words(query)[:MAX_QUERY_TERMS]:
+        folded = _fold(word)
+        if not folded.isalnum():
+            continue
+        terms.append((folded, word_forms(word)))
+    return terms
+
+
+def _fts5_expression(terms) -> str:
+    groups = []
+    for prefix, forms in terms:
+        alternatives = [f'"{prefix}"*'] + [f'"{form}"' for form in forms if form != prefix]
+        groups.append("(" + " OR ".join(alternatives) + ")")
+    return " AND ".join(groups)
+
+
+def _tsquery_expression(terms) -> str:
+    groups = []
+    for prefix, forms in terms:
+        alternatives = [f"{prefix}:*"] + [form for form in forms if form != prefix]
+        groups.append("(" + " | ".join(alternatives) + ")")
+    return " & ".join(groups)
+
+
+def fts_table(model) -> str:
+    return f"{model._meta.db_table}_fts"
+
+
+def search(queryset: QuerySet, query: str) -> QuerySet:
+    """Narrow ``queryset`` to the objects matching every word of ``query``.
+
+    An empty or wordless query returns ``queryset`` unchanged.
+    """
+    terms = query_terms(query)
+    if not terms:
+        return queryset
+    model = queryset.model
+    table = model._meta.db_table
+    if connection.vendor == "postgresql":
+        return queryset.filter(
+            RawSQL(
+                f"to_tsvector('simple'::regconfig, {table}.search_document) "
+                "@@ to_tsquery('simple'::regconfig, %s)",
+                [_tsquery_expression(terms)],
+                output_field=BooleanField(),
+            )
+        )
+    fts = fts_table(model)
+    return queryset.filter(
+        pk__in=RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [_fts5_expression(terms)])
+    )
+
+
+class CreateSearchIndex(Operation):
+    """Migration operation: index a model's ``search_document`` column for full-text search."""
+
+    reversible = True
+    reduces_to_sql = True
+
+    def __init__(self, model_name: str):
+        self.model_name = model_name
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def _table(self, app_label, state):
+        return state.apps.get_model(app_label, self.model_name)._meta.db_table
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        table = self._table(app_label, to_state)
+        for statement in self.forward_sql(schema_editor.connection.vendor, table):
+            schema_editor.execute(statement)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        table = self._table(app_label, from_state)
+        for statement in self.backward_sql(schema_editor.connection.vendor, table):
+            schema_editor.execute(statement)
+
+    @staticmethod
+    def forward_sql(vendor: str, table: str) -> list[str]:
+        if vendor == "postgresql":
+            return [
+                f"CREATE INDEX {table}_search_gin ON {table} "
+                f"USING gin (to_tsvector('simple'::regconfig, search_document))"
+            ]
+        fts = f"{table}_fts"
+        return [
+            f"CREATE VIRTUAL TABLE {fts} USING fts5(search_document, content='{table}', "
+            f"content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+            f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN "
+            f"INSERT INTO {fts}(rowid, search_document) VALUES (new.id, new.search_document); END",
+            f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN "
+            f"INSERT INTO {fts}({fts}, rowid, search_document) VALUES ('delete', old.id, old.search_document); END",
+            f"CREATE TRIGGER {fts}_au AFTER UPDATE OF search_document ON {table} BEGIN "
+            f"INSERT INTO {fts}({fts}, rowid, search_document) VALUES ('delete', old.id, old.search_document); "
+            f"INSERT INTO {fts}(rowid, search_document) VALUES (new.id, new.search_document); END",
+        ]
+
+    @staticmethod
+    def backward_sql(vendor: str, table: str) -> list[str]:
+        if vendor == "postgresql":
+            return [f"DROP INDEX IF EXISTS {table}_search_gin"]
+        fts = f"{table}_fts"
+        return [
+            f"DROP TRIGGER IF EXISTS {fts}_ai",
+            f"DROP TRIGGER IF EXISTS {fts}_ad",
+            f"DROP TRIGGER IF EXISTS {fts}_au",
+            f"DROP TABLE IF EXISTS {fts}",
+        ]
+
+    def describe(self):
+        return f"Create the full-text search index of {self.model_name}"
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, [], {"model_name": self.model_name})

@@ -1,0 +1,38 @@
+from django.contrib import admin
+
+from civicbridge.core.admin import CoordinatorAdminMixin
+
+from . import services
+from .models import Organization, Plenipotentiary
+
+
+class PlenipotentiaryInline(admin.TabularInline):
+    model = Plenipotentiary
+    extra = 0
+
+
+@admin.register(Organization)
+class OrganizationAdmin(CoordinatorAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "kind", "territory", "registry_type", "registry_number", "is_verified")
+    list_filter = ("kind", "is_verified", "territory__country")
+    search_fields = ("name", "registry_number")
+    list_select_related = ("territory",)
+    raw_id_fields = ("territory", "verified_by")
+    filter_horizontal = ("thematic_areas",)
+    readonly_fields = ("slug", "verified_at", "verified_by")
+    inlines = [PlenipotentiaryInline]
+
+    def save_model(self, request, obj, form, change):
+        # The admin bypasses the services, so keep the search index column in step here.
+        obj.search_document = services.organization_search_document(obj)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Plenipotentiary)
+class PlenipotentiaryAdmin(CoordinatorAdminMixin, admin.ModelAdmin):
+    list_display = ("full_name", "public_body", "email", "phone", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("full_name", "public_body__name")
+    list_select_related = ("public_body",)
+    raw_id_fields = ("public_body",)
+

@@ -1,0 +1,116 @@
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import PermissionDenied
+
+from civicbridge.core.models import Territory, ThematicArea
+
+from . import selectors, services
+from .filters import OrganizationFilter
+from .models import Organization, Plenipotentiary
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    territory = serializers.PrimaryKeyRelatedField(queryset=Territory.objects.all())
+    thematic_areas = serializers.PrimaryKeyRelatedField(
+        queryset=ThematicArea.objects.all(), many=True, required=False
+    )
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Organization
+        fields = [
+            "id", "slug", "url", "name", "kind", "legal_form", "registry_type", "registry_number",
+            "territory", "address", "postal_code", "latitude", "longitude", "thematic_areas",
+            "description", "website", "email", "phone", "founding_year", "is_verified",
+            "created_at", "updated_at",
+        ]
+        read_only_fields = ["slug", "is_verified", "created_at", "updated_at"]
+        validators = []  # uniqueness is the service's (and the database's) job
+
+
+class _ServiceWriteMixin:
+    """Writes go through the services; their refusals become 403 and 400."""
+
+    def _call(self, service, **kwargs):
+        try:
+            return service(**kwargs)
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied from error
+        except ValidationError:
+            raise
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List and search organizations"),
+    retrieve=extend_schema(summary="One organization"),
+)
+class OrganizationViewSet(_ServiceWriteMixin, viewsets.ModelViewSet):
+    serializer_class = OrganizationSerializer
+    filterset_class = OrganizationFilter
+    lookup_field = "pk"
+
+    def get_queryset(self):
+        return selectors.organizations_for_list().order_by("name", "id")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        areas = data.pop("thematic_areas", [])
+        serializer.instance = self._call(
+            services.create_organization, by=self.request.user, data=data, thematic_areas=areas
+        )
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        areas = data.pop("thematic_areas", None)
+        serializer.instance = self._call(
+            services.update_organization, organization=serializer.instance, by=self.request.user,
+            data=data, thematic_areas=areas,
+        )
+
+    def perform_destroy(self, instance):
+        self._call(services.delete_organization, organization=instance, by=self.request.user)
+
+
+class PlenipotentiarySerializer(serializers.ModelSerializer):
+    public_body = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.public_bodies())
+    public_body_name = serializers.CharField(source="public_body.name", read_only=True)
+
+    class Meta:
+        model = Plenipotentiary
+        fields = [
+            "id", "public_body", "public_body_name", "full_name", "position", "email", "phone",
+            "office_address", "appointed_on", "is_active",
+        ]
+
+
+class PlenipotentiaryViewSet(_ServiceWriteMixin, viewsets.ModelViewSet):
+    serializer_class = PlenipotentiarySerializer
+    filterset_fields = ["public_body", "is_active"]
+
+    def get_queryset(self):
+        queryset = Plenipotentiary.objects.select_related("public_body").order_by("public_body__name", "full_name")
+        search = self.request.query_params.get("search")
+        if search:
+            queryset = queryset.filter(full_name__icontains=search) | queryset.filter(
+                public_body__name__icontains=search
+            )
+        return queryset
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        public_body = data.pop("public_body")
+        serializer.instance = self._call(
+            services.create_plenipotentiary, public_body=public_body, by=self.request.user, data=data
+        )
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("public_body", None)
+        serializer.instance = self._call(
+            services.update_plenipotentiary, plenipotentiary=serializer.instance, by=self.request.user, data=data
+        )
+
+    def perform_destroy(self, instance):
+        self._call(services.delete_plenipotentiary, plenipotentiary=instance, by=self.request.user)

@@ -1,0 +1,35 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DirectoryConfig(AppConfig):
+    name = "civicbridge.directory"
+    label = "directory"
+    verbose_name = _("Registry of organizations")
+
+    def ready(self):
+        from civicbridge.core.registry import (
+            DemoLoader, Exportable, Searchable, demo_loaders, exportables, model_key, searchables,
+        )
+
+        from . import exports, services
+        from .models import Organization
+
+        searchables.register(
+            model_key(Organization),
+            Searchable(
+                model=Organization,
+                document=services.organization_search_document,
+                label=_("Organizations"),
+                url_name="directory:organization_list",
+            ),
+        )
+        exportables.register(model_key(Organization), Exportable(model=Organization, columns=exports.COLUMNS))
+        demo_loaders.register("directory", DemoLoader(name="directory", load=_load_demo, order=10))
+
+
+def _load_demo(**kwargs):
+    # Imported on use: the demo generator pulls in Faker, which pages never need.
+    from . import demo
+
+    demo.load(**kwargs)

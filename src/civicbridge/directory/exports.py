@@ -1,0 +1,65 @@
+"""Export of the registry; the columns are also what the import reads."""
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+
+from openpyxl import Workbook
+
+COLUMNS = [
+    ("name", lambda o: o.name),
+    ("kind", lambda o: o.kind),
+    ("legal_form", lambda o: o.legal_form),
+    ("registry_type", lambda o: o.registry_type),
+    ("registry_number", lambda o: o.registry_number),
+    ("territory_code", lambda o: o.territory.code),
+    ("territory", lambda o: o.territory.name_pl or o.territory.name_tr or o.territory.name_en),
+    ("address", lambda o: o.address),
+    ("postal_code", lambda o: o.postal_code),
+    ("latitude", lambda o: o.latitude if o.latitude is not None else ""),
+    ("longitude", lambda o: o.longitude if o.longitude is not None else ""),
+    ("thematic_areas", lambda o: ";".join(a.code for a in o.thematic_areas.all())),
+    ("website", lambda o: o.website),
+    ("email", lambda o: o.email),
+    ("phone", lambda o: o.phone),
+    ("founding_year", lambda o: o.founding_year or ""),
+    ("description", lambda o: o.description),
+    ("verified", lambda o: "yes" if o.is_verified else "no"),
+]
+HEADERS = [header for header, _ in COLUMNS]
+
+
+def _safe_cell(value):
+    # Spreadsheet formula injection: a cell starting with = + - @ would run as a formula.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def rows(organizations: Iterable) -> Iterator[list]:
+    for organization in organizations:
+        yield [_safe_cell(value(organization)) for _, value in COLUMNS]
+
+
+def csv_chunks(organizations: Iterable) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(HEADERS)
+    for row in rows(organizations):
+        writer.writerow(row)
+        if buffer.tell() > 64 * 1024:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def xlsx_bytes(organizations: Iterable) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("organizations")
+    sheet.append(HEADERS)
+    for row in rows(organizations):
+        sheet.append([str(v) if not isinstance(v, (int, float, str)) else v for v in row])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()

@@ -1,0 +1,154 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from civicbridge.core.models import ThematicArea, TimeStampedModel
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def public_bodies(self):
+        return self.filter(kind__in=Organization.PUBLIC_KINDS)
+
+    def verified(self):
+        return self.filter(is_verified=True)
+
+
+class Organization(TimeStampedModel):
+    """An entry of the registry: an NGO, a public body, a school, a business..."""
+
+    class Kind(models.TextChoices):
+        NGO = "ngo", _("non-governmental organization")
+        INFORMAL_GROUP = "informal_group", _("informal group")
+        PUBLIC_BODY = "public_body", _("public body")
+        MUNICIPALITY = "municipality", _("municipality")
+        SCHOOL = "school", _("school")
+        UNIVERSITY = "university", _("university")
+        BUSINESS = "business", _("business")
+        FUNDER = "funder", _("funding institution")
+        OTHER = "other", _("other")
+
+    class LegalForm(models.TextChoices):
+        ASSOCIATION = "association", _("association")
+        FOUNDATION = "foundation", _("foundation")
+        INFORMAL = "informal", _("informal group without legal personality")
+        FEDERATION = "federation", _("federation or union of associations")
+        COOPERATIVE = "cooperative", _("social cooperative")
+        CHURCH = "church", _("church or religious organization")
+        LOCAL_GOVERNMENT = "local_government", _("local government unit")
+        STATE_ADMINISTRATION = "state_administration", _("state administration body")
+        PUBLIC_INSTITUTION = "public_institution", _("public institution")
+        COMPANY = "company", _("company")
+        OTHER = "other", _("other")
+
+    class RegistryType(models.TextChoices):
+        NONE = "", _("none")
+        KRS = "krs", _("KRS (Polish National Court Register)")
+        REGON = "regon", _("REGON (Polish statistical number)")
+        TR_ASSOCIATION = "tr_association", _("Turkish associations register (kütük no)")
+        OTHER = "other", _("other register")
+
+    PUBLIC_KINDS = (Kind.PUBLIC_BODY, Kind.MUNICIPALITY)
+
+    name = models.CharField(_("name"), max_length=300)
+    slug = models.SlugField(_("address name"), max_length=320, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    legal_form = models.CharField(_("legal form"), max_length=24, choices=LegalForm.choices, blank=True)
+    registry_type = models.CharField(
+        _("register"), max_length=20, choices=RegistryType.choices, blank=True, default=RegistryType.NONE
+    )
+    registry_number = models.CharField(_("registry number"), max_length=40, blank=True)
+    territory = models.ForeignKey(
+        "core.Territory", on_delete=models.PROTECT, related_name="organizations", verbose_name=_("territory")
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=12, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    thematic_areas = models.ManyToManyField(
+        ThematicArea, blank=True, related_name="organizations", verbose_name=_("thematic areas")
+    )
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown is allowed."))
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    founding_year = models.PositiveSmallIntegerField(
+        _("founding year"), null=True, blank=True, validators=[MinValueValidator(1800)]
+    )
+    is_verified = models.BooleanField(_("verified"), default=False, db_index=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    search_document = models.TextField(blank=True, editable=False)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registry_type", "registry_number"],
+                condition=~models.Q(registry_number=""),
+                name="organization_registry_number_unique",
+                violation_error_message=_("An organization with this registry number is already registered."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(registry_number="") | ~models.Q(registry_type=""),
+                name="organization_registry_number_has_type",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "name"]),
+            models.Index(fields=["territory", "name"]),
+            models.Index(fields=["-created_at"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("directory:organization_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public_body(self) -> bool:
+        return self.kind in self.PUBLIC_KINDS
+
+    @property
+    def is_ngo(self) -> bool:
+        return self.kind in (self.Kind.NGO, self.Kind.INFORMAL_GROUP)
+
+
+class Plenipotentiary(TimeStampedModel):
+    """The person a public body names as responsible for cooperation with NGOs."""
+
+    public_body = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="plenipotentiaries", verbose_name=_("public body")
+    )
+    full_name = models.CharField(_("full name"), max_length=200)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    office_address = models.CharField(_("office address"), max_length=300, blank=True)
+    appointed_on = models.DateField(_("appointed on"), null=True, blank=True)
+    is_active = models.BooleanField(_("current"), default=True)
+
+    class Meta:
+        verbose_name = _("plenipotentiary")
+        verbose_name_plural = _("plenipotentiaries")
+        ordering = ["public_body__name", "full_name"]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.public_body})"
+
+    def get_absolute_url(self):
+        return reverse("directory:plenipotentiary_list") + f"#body-{self.public_body_id}"

@@ -1,0 +1,36 @@
+"""Who may do what in the registry (django-rules predicates and permissions)."""
+
+import rules
+
+from civicbridge.core.rules import is_coordinator
+
+
+@rules.predicate
+def is_representative_of(user, organization) -> bool:
+    if not user.is_authenticated or organization is None:
+        return False
+    from civicbridge.accounts.models import Membership
+
+    return Membership.objects.approved().filter(user=user, organization=organization).exists()
+
+
+@rules.predicate
+def is_officer_of_body(user, plenipotentiary) -> bool:
+    if plenipotentiary is None:
+        return False
+    return is_representative_of(user, plenipotentiary.public_body)
+
+
+rules.add_perm("directory.view_organization", rules.always_allow)
+rules.add_perm("directory.add_organization", rules.is_authenticated)
+rules.add_perm("directory.change_organization", is_coordinator | is_representative_of)
+rules.add_perm("directory.delete_organization", is_coordinator)
+rules.add_perm("directory.verify_organization", is_coordinator)
+rules.add_perm("directory.import_organizations", is_coordinator)
+rules.add_perm("directory.invite_representative", is_coordinator | is_representative_of)
+rules.add_perm("directory.claim_organization", rules.is_authenticated)
+
+rules.add_perm("directory.view_plenipotentiary", rules.always_allow)
+rules.add_perm("directory.add_plenipotentiary", is_coordinator | is_representative_of)  # obj: the public body
+rules.add_perm("directory.change_plenipotentiary", is_coordinator | is_officer_of_body)
+rules.add_perm("directory.delete_plenipotentiary", is_coordinator | is_officer_of_body)

@@ -1,0 +1,61 @@
+from collections import OrderedDict
+
+from django.db.models import Prefetch, QuerySet
+
+from civicbridge.accounts.models import Membership
+from civicbridge.core.models import Territory
+
+from .filters import OrganizationFilter
+from .models import Organization, Plenipotentiary
+
+
+def organizations_for_list() -> QuerySet[Organization]:
+    return Organization.objects.select_related("territory").prefetch_related("thematic_areas")
+
+
+def filter_organizations(data, *, queryset: QuerySet | None = None) -> OrganizationFilter:
+    return OrganizationFilter(data, queryset=queryset if queryset is not None else organizations_for_list())
+
+
+def organization_detail(*, slug: str) -> Organization:
+    return (
+        Organization.objects.select_related("territory__parent__parent", "verified_by")
+        .prefetch_related(
+            "thematic_areas",
+            Prefetch("plenipotentiaries", queryset=Plenipotentiary.objects.filter(is_active=True)),
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.approved().select_related("user"),
+                to_attr="approved_memberships",
+            ),
+        )
+        .get(slug=slug)
+    )
+
+
+def pending_memberships(organization: Organization) -> QuerySet[Membership]:
+    return organization.memberships.pending().select_related("user", "invited_by")
+
+
+def county_of(territory: Territory | None) -> Territory | None:
+    while territory is not None and territory.level == Territory.Level.MUNICIPALITY:
+        territory = territory.parent
+    return territory if territory is not None and territory.level == Territory.Level.COUNTY else None
+
+
+def plenipotentiaries_by_county(*, county: Territory | None = None):
+    """Current plenipotentiaries grouped under their county; bodies above county level come first."""
+    queryset = Plenipotentiary.objects.filter(is_active=True).select_related(
+        "public_body__territory__parent"
+    ).order_by("public_body__territory__path", "public_body__name", "full_name")
+    if county is not None:
+        queryset = queryset.filter(public_body__territory__path__startswith=county.path)
+    groups: OrderedDict = OrderedDict()
+    for plenipotentiary in queryset:
+        group = county_of(plenipotentiary.public_body.territory)
+        groups.setdefault(group, []).append(plenipotentiary)
+    return sorted(groups.items(), key=lambda item: (item[0] is not None, item[0].path if item[0] else ""))
+
+
+def counties() -> QuerySet[Territory]:
+    return Territory.objects.filter(level=Territory.Level.COUNTY)

@@ -1,0 +1,173 @@
+"""Every write to the registry goes through here, with its permission check and validation."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from civicbridge.core.search import build_document
+
+from .models import Organization, Plenipotentiary
+from .validators import normalize_registry_number, validate_registry_number
+
+ORGANIZATION_FIELDS = (
+    "name", "kind", "legal_form", "registry_type", "registry_number", "territory", "address",
+    "postal_code", "latitude", "longitude", "description", "website", "email", "phone", "founding_year",
+)
+
+
+def organization_search_document(organization: Organization) -> str:
+    return build_document(
+        organization.name,
+        organization.registry_number,
+        organization.address,
+        organization.territory.name_pl if organization.territory_id else "",
+        organization.territory.name_tr if organization.territory_id else "",
+        organization.territory.name_en if organization.territory_id else "",
+        organization.description,
+    )
+
+
+def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(name, allow_unicode=False)[:300] or "organization"
+    slug, n = base, 1
+    taken = Organization.objects.exclude(pk=exclude_pk)
+    while taken.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _validate(organization: Organization) -> None:
+    organization.registry_number = normalize_registry_number(
+        organization.registry_type, organization.registry_number
+    )
+    errors = {}
+    try:
+        validate_registry_number(organization.registry_type, organization.registry_number)
+    except ValidationError as error:
+        errors["registry_number"] = error.messages
+    if organization.registry_number and not organization.registry_type:
+        errors.setdefault("registry_type", []).append(_("Choose the register this number belongs to."))
+    if organization.founding_year and organization.founding_year > timezone.localdate().year:
+        errors["founding_year"] = [_("The founding year cannot be in the future.")]
+    if (organization.latitude is None) != (organization.longitude is None):
+        errors["longitude"] = [_("Give both latitude and longitude, or neither.")]
+    if errors:
+        raise ValidationError(errors)
+    organization.full_clean(exclude=["slug", "search_document"])
+
+
+def _save(organization: Organization, thematic_areas) -> Organization:
+    organization.search_document = organization_search_document(organization)
+    try:
+        with transaction.atomic():
+            organization.save()
+    except IntegrityError as error:
+        # The unique constraint is the truth when two people register the same number at once.
+        raise ValidationError(
+            {"registry_number": [_("An organization with this registry number is already registered.")]}
+        ) from error
+    if thematic_areas is not None:
+        organization.thematic_areas.set(thematic_areas)
+    return organization
+
+
+@transaction.atomic
+def create_organization(*, by, data: dict, thematic_areas=()) -> Organization:
+    """Register an organization. Any registered person may; they become its first representative.
+
+    Coordinators' entries are not tied to them (they register on others' behalf).
+    """
+    from civicbridge.accounts.models import Membership
+
+    if not by.has_perm("directory.add_organization"):
+        raise PermissionDenied
+    organization = Organization(**{k: v for k, v in data.items() if k in ORGANIZATION_FIELDS})
+    _validate(organization)
+    organization.slug = unique_slug(organization.name)
+    _save(organization, thematic_areas)
+    if not by.has_perm("directory.verify_organization"):
+        Membership.objects.create(
+            user=by, organization=organization,
+            status=Membership.Status.APPROVED, origin=Membership.Origin.FOUNDER,
+        )
+    return organization
+
+
+@transaction.atomic
+def update_organization(*, organization: Organization, by, data: dict, thematic_areas=None) -> Organization:
+    """Change an organization's profile: its representatives and coordinators only."""
+    if not by.has_perm("directory.change_organization", organization):
+        raise PermissionDenied
+    locked = Organization.objects.select_for_update().get(pk=organization.pk)
+    for field in ORGANIZATION_FIELDS:
+        if field in data:
+            setattr(locked, field, data[field])
+    _validate(locked)
+    if locked.name != organization.name:
+        locked.slug = unique_slug(locked.name, exclude_pk=locked.pk)
+    return _save(locked, thematic_areas)
+
+
+@transaction.atomic
+def set_verified(*, organization: Organization, by, verified: bool) -> Organization:
+    """Mark an organization as checked by the coordination office (coordinators only)."""
+    if not by.has_perm("directory.verify_organization", organization):
+        raise PermissionDenied
+    organization.is_verified = verified
+    organization.verified_at = timezone.now() if verified else None
+    organization.verified_by = by if verified else None
+    organization.save(update_fields=["is_verified", "verified_at", "verified_by", "updated_at"])
+    return organization
+
+
+@transaction.atomic
+def delete_organization(*, organization: Organization, by) -> None:
+    if not by.has_perm("directory.delete_organization", organization):
+        raise PermissionDenied
+    organization.delete()
+
+
+PLENIPOTENTIARY_FIELDS = (
+    "full_name", "position", "email", "phone", "office_address", "appointed_on", "is_active",
+)
+
+
+def _check_public_body(public_body: Organization) -> None:
+    if not public_body.is_public_body:
+        raise ValidationError({"public_body": [_("Only a public body names a plenipotentiary for NGO cooperation.")]})
+
+
+@transaction.atomic
+def create_plenipotentiary(*, public_body: Organization, by, data: dict) -> Plenipotentiary:
+    """Name a body's plenipotentiary: its officers and coordinators only."""
+    if not by.has_perm("directory.add_plenipotentiary", public_body):
+        raise PermissionDenied
+    _check_public_body(public_body)
+    plenipotentiary = Plenipotentiary(
+        public_body=public_body, **{k: v for k, v in data.items() if k in PLENIPOTENTIARY_FIELDS}
+    )
+    plenipotentiary.full_clean()
+    plenipotentiary.save()
+    return plenipotentiary
+
+
+@transaction.atomic
+def update_plenipotentiary(*, plenipotentiary: Plenipotentiary, by, data: dict) -> Plenipotentiary:
+    if not by.has_perm("directory.change_plenipotentiary", plenipotentiary):
+        raise PermissionDenied
+    for field in PLENIPOTENTIARY_FIELDS:
+        if field in data:
+            setattr(plenipotentiary, field, data[field])
+    plenipotentiary.full_clean()
+    plenipotentiary.save()
+    return plenipotentiary
+
+
+@transaction.atomic
+def delete_plenipotentiary(*, plenipotentiary: Plenipotentiary, by) -> None:
+    if not by.has_perm("directory.delete_plenipotentiary", plenipotentiary):
+        raise PermissionDenied
+    plenipotentiary.delete()

@@ -1,0 +1,224 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from civicbridge.accounts import services as membership_services
+from civicbridge.core.forms import apply_validation_error
+from civicbridge.core.models import Territory
+
+from . import exports, imports, selectors, services
+from .forms import ClaimForm, ImportForm, InviteForm, OrganizationForm, PlenipotentiaryForm
+from .models import Organization, Plenipotentiary
+
+
+def organization_list(request):
+    filterset = selectors.filter_organizations(request.GET)
+    page = Paginator(filterset.qs, settings.CIVICBRIDGE_PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "directory/organization_list.html"
+    if request.htmx and request.htmx.target == "results":
+        template += "#results"
+    return render(request, template, {"filter": filterset, "page": page})
+
+
+def organization_detail(request, slug):
+    try:
+        organization = selectors.organization_detail(slug=slug)
+    except Organization.DoesNotExist as error:
+        raise Http404 from error
+    can_change = request.user.has_perm("directory.change_organization", organization)
+    context = {
+        "organization": organization,
+        "can_change": can_change,
+        "can_verify": request.user.has_perm("directory.verify_organization", organization),
+        "pending": selectors.pending_memberships(organization) if can_change else [],
+        "claim_form": ClaimForm() if request.user.is_authenticated and not can_change else None,
+        "invite_form": InviteForm() if can_change else None,
+    }
+    return render(request, "directory/organization_detail.html", context)
+
+
+@login_required
+def organization_create(request):
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization = services.create_organization(
+                by=request.user, data=form.cleaned_data, thematic_areas=form.cleaned_data["thematic_areas"]
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The organization is registered."))
+            return redirect(organization)
+    return render(request, "directory/organization_form.html", {"form": form, "organization": None})
+
+
+@login_required
+def organization_edit(request, slug):
+    organization = get_object_or_404(Organization, slug=slug)
+    if not request.user.has_perm("directory.change_organization", organization):
+        raise PermissionDenied
+    form = OrganizationForm(request.POST or None, instance=organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization = services.update_organization(
+                organization=Organization.objects.get(pk=organization.pk), by=request.user,
+                data=form.cleaned_data, thematic_areas=form.cleaned_data["thematic_areas"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect(organization)
+    return render(request, "directory/organization_form.html", {"form": form, "organization": organization})
+
+
+@require_POST
+@login_required
+def organization_verify(request, slug):
+    organization = get_object_or_404(Organization, slug=slug)
+    verified = request.POST.get("verified") == "true"
+    services.set_verified(organization=organization, by=request.user, verified=verified)
+    messages.success(request, _("Marked as verified.") if verified else _("Verification withdrawn."))
+    return redirect(organization)
+
+
+@require_POST
+@login_required
+def organization_claim(request, slug):
+    organization = get_object_or_404(Organization, slug=slug)
+    form = ClaimForm(request.POST)
+    if form.is_valid():
+        try:
+            membership_services.claim_organization(
+                user=request.user, organization=organization, message=form.cleaned_data["message"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your request is sent. A coordinator will review it."))
+    else:
+        messages.error(request, " ".join(form.errors.get("message", [])))
+    return redirect(organization)
+
+
+@require_POST
+@login_required
+def organization_invite(request, slug):
+    organization = get_object_or_404(Organization, slug=slug)
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            membership_services.invite_representative(
+                organization=organization, email=form.cleaned_data["email"], by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The invitation is recorded. A coordinator will approve it."))
+    else:
+        messages.error(request, " ".join(form.errors.get("email", [])))
+    return redirect(organization)
+
+
+def _export_queryset(request):
+    return selectors.filter_organizations(request.GET).qs.order_by("pk")
+
+
+def organization_export_csv(request):
+    response = StreamingHttpResponse(
+        exports.csv_chunks(_export_queryset(request).iterator(chunk_size=2000)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="organizations.csv"'
+    return response
+
+
+def organization_export_xlsx(request):
+    response = HttpResponse(
+        exports.xlsx_bytes(_export_queryset(request).iterator(chunk_size=2000)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="organizations.xlsx"'
+    return response
+
+
+@login_required
+def organization_import(request):
+    if not request.user.has_perm("directory.import_organizations"):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = imports.import_organizations(
+                by=request.user, name=upload.name, content=upload.read(),
+                dry_run=request.POST.get("mode") != "import",
+            )
+        except imports.ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            if report.written:
+                messages.success(
+                    request,
+                    _("Imported: %(created)s new, %(updated)s updated.")
+                    % {"created": report.created, "updated": report.updated},
+                )
+    return render(request, "directory/organization_import.html", {"form": form, "report": report})
+
+
+def plenipotentiary_list(request):
+    county = None
+    if request.GET.get("county"):
+        county = Territory.objects.filter(pk=request.GET["county"], level=Territory.Level.COUNTY).first()
+    context = {
+        "groups": selectors.plenipotentiaries_by_county(county=county),
+        "counties": selectors.counties(),
+        "county": county,
+    }
+    return render(request, "directory/plenipotentiary_list.html", context)
+
+
+@login_required
+def plenipotentiary_create(request, slug):
+    public_body = get_object_or_404(Organization, slug=slug)
+    if not request.user.has_perm("directory.add_plenipotentiary", public_body):
+        raise PermissionDenied
+    form = PlenipotentiaryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_plenipotentiary(public_body=public_body, by=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The plenipotentiary is saved."))
+            return redirect(public_body)
+    return render(request, "directory/plenipotentiary_form.html", {"form": form, "public_body": public_body})
+
+
+@login_required
+def plenipotentiary_edit(request, pk):
+    plenipotentiary = get_object_or_404(Plenipotentiary.objects.select_related("public_body"), pk=pk)
+    if not request.user.has_perm("directory.change_plenipotentiary", plenipotentiary):
+        raise PermissionDenied
+    form = PlenipotentiaryForm(request.POST or None, instance=plenipotentiary)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_plenipotentiary(
+                plenipotentiary=Plenipotentiary.objects.get(pk=pk), by=request.user, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The plenipotentiary is saved."))
+            return redirect(plenipotentiary.public_body)
+    return render(
+        request, "directory/plenipotentiary_form.html",
+        {"form": form, "public_body": plenipotentiary.public_body, "plenipotentiary": plenipotentiary},
+    )
