@@ -24,7 +24,7 @@ $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "civicbridge needs Python 3.12 or newer. Install it (e.g. 'apt-get install python3.12' or 'pyenv install 3.13') and run make again."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,bench]'
 	touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json
@@ -48,10 +48,13 @@ test: install
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
-test-sqlite: install
+prepare-search: install
+	SECRET_KEY=unused CIVICBRIDGE_DATA_DIR=$${TEST_DATA_DIR:-/tmp/civicbridge-test-data} $(VENV)/bin/civicbridge prepare_search
+
+test-sqlite: install prepare-search
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
-test-postgres: install
+test-postgres: install prepare-search
 	scripts/test-services.sh run-postgres $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not browser"
 
 lint: install
@@ -63,7 +66,9 @@ messages: install
 	cd src/civicbridge && ../../$(VENV)/bin/python -m civicbridge compilemessages
 
 bench: install
-	scripts/test-services.sh run-postgres $(PY) -m bench.run
+	scripts/test-services.sh install
+	SECRET_KEY=bench-only-not-secret CIVICBRIDGE_DATA_DIR=$${BENCH_DATA_DIR:-/tmp/civicbridge-bench-data} \
+		scripts/test-services.sh run-postgres $(PY) -m bench.run
 
 clean:
 	rm -rf $(VENV) node_modules

@@ -21,7 +21,7 @@ die() { log "$*"; exit 1; }
 # As root, run a command as the postgres user; otherwise as ourselves.
 as_pg_owner() {
   if [ "$(id -u)" -eq 0 ]; then
-    runuser -u postgres -- "$@"
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
   fi

@@ -20,6 +20,7 @@ env = environ.Env()
 
 DATA_DIR = Path(env.str("CIVICBRIDGE_DATA_DIR", default=str(REPO_DIR / "data"))).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+(DATA_DIR / "static").mkdir(exist_ok=True)  # whitenoise warns about a missing STATIC_ROOT
 
 DEMO_MODE = env.bool("CIVICBRIDGE_DEMO", default=False)
 DEBUG = env.bool("DEBUG", default=False)
@@ -86,6 +87,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+if env.bool("CIVICBRIDGE_SERVER_TIMING", default=False):
+    MIDDLEWARE.insert(0, "civicbridge.core.middleware.ServerTimingMiddleware")
 
 ROOT_URLCONF = "civicbridge.urls"
 WSGI_APPLICATION = "civicbridge.wsgi.application"
@@ -222,8 +226,9 @@ X_FRAME_OPTIONS = "DENY"
 # --- REST API --------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: its WWW-Authenticate header makes missing credentials a 401, not a 403.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "civicbridge.api.pagination.PageNumberPagination",
@@ -262,4 +267,5 @@ LOGGING = {
 
 # --- civicbridge options -------------------------------------------------------------------
 CIVICBRIDGE_PAGE_SIZE = 25
+CIVICBRIDGE_LEMMA_CACHE_DIR = Path(env.str("CIVICBRIDGE_LEMMA_CACHE_DIR", default=str(DATA_DIR / "cache" / "lemmas")))
 CIVICBRIDGE_SIGNUP_TOKEN_MAX_AGE = 3 * 24 * 3600

@@ -1,6 +1,5 @@
 from django import forms
 from django.conf import settings
-
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 

@@ -20,4 +20,4 @@ def render_markdown(text: str) -> SafeString:
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener noreferrer",
     )
-    return mark_safe(clean)  # noqa: S308 - sanitized by nh3 just above
+    return mark_safe(clean)

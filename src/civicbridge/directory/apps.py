@@ -9,7 +9,13 @@ class DirectoryConfig(AppConfig):
 
     def ready(self):
         from civicbridge.core.registry import (
-            DemoLoader, Exportable, Searchable, demo_loaders, exportables, model_key, searchables,
+            DemoLoader,
+            Exportable,
+            Searchable,
+            demo_loaders,
+            exportables,
+            model_key,
+            searchables,
         )
 
         from . import exports, services

@@ -24,6 +24,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Data directory: {settings.DATA_DIR}")
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write("Preparing the search dictionaries (about 30 s the first time)...")
+        call_command("prepare_search", verbosity=0)
         call_command("loaddemo", profile=profile, stdout=self.stdout)
         if no_serve:
             return

@@ -1,0 +1,208 @@
+"""Dataset generator at national scale: bulk inserts, scale-configurable, resumable.
+
+At scale 1: 200,000 organizations, 2,500 territories, 500,000 users (more than the
+largest Polish NGO database and the largest civic participation platform). Rows are
+added up to the target counts, so scale 0.1 then 1 then 3 grows one database.
+Synthetic territories carry no official code: codes come only from public sources.
+
+    python -m bench.generate --scale 1
+"""
+
+import argparse
+import random
+import time
+from itertools import islice
+
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+
+TARGETS = {"organizations": 200_000, "territories": 2_500, "users": 500_000}
+BATCH = 5_000
+REPRESENTED_SHARE = 0.25  # organizations with a representative among the users
+
+PL_PREFIXES = [
+    "Stowarzyszenie", "Fundacja", "Towarzystwo", "Klub Sportowy", "Koło Gospodyń Wiejskich",
+    "Ochotnicza Straż Pożarna", "Uniwersytet Trzeciego Wieku", "Stowarzyszenie Rozwoju",
+    "Fundacja Wspierania", "Związek Harcerstwa", "Spółdzielnia Socjalna", "Polski Związek",
+]
+PL_CORES = [
+    "Przyjaciół", "Miłośników", "Rozwoju", "Pomocy", "Edukacji", "Kultury", "Ekologii", "Sportu",
+    "Seniorów", "Młodzieży", "Dzieci", "Osób Niepełnosprawnych", "Historii", "Turystyki", "Zdrowia",
+]
+PL_TAILS = ["Ziemi", "Gminy", "Regionu", "Doliny", "Wsi", "Miasta", "Powiatu"]
+TR_PREFIXES = ["Gençlik ve Spor Kulübü", "Kültür ve Dayanışma", "Eğitim", "Çevre Koruma", "Kadın Girişimciler", "Engelliler", "Sağlık", "Tarım Kalkınma"]
+TR_TAILS = ["Derneği", "Vakfı", "Kooperatifi", "Platformu"]
+DESCRIPTIONS = [
+    "Działamy na rzecz mieszkańców: prowadzimy warsztaty, zajęcia dla dzieci i młodzieży oraz spotkania seniorów.",
+    "Organizujemy wydarzenia kulturalne i sportowe, wspieramy wolontariat i współpracę z samorządem.",
+    "Gençler için eğitim, kültür ve spor etkinlikleri düzenliyor, gönüllülüğü destekliyoruz.",
+    "We run training for local organizations and help them write project applications.",
+]
+KINDS = [("ngo", "association", 70), ("ngo", "foundation", 14), ("informal_group", "informal", 4),
+         ("school", "public_institution", 5), ("business", "company", 4), ("public_body", "local_government", 2),
+         ("other", "other", 1)]
+
+
+def _chunks(iterable, size):
+    iterator = iter(iterable)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def ensure_territories(target: int, rng: random.Random) -> list:
+    """Grow the territory tree with synthetic regions > counties > municipalities."""
+    from civicbridge.core.models import Territory
+
+    existing = Territory.objects.count()
+    if existing >= target:
+        return list(Territory.objects.filter(level__in=["municipality", "county"]))
+    country = Territory.objects.get(country="PL", level="country")
+    missing = target - existing
+    region_number = Territory.objects.filter(name_en__startswith="Synthetic region").count()
+    while missing > 0:
+        region_number += 1
+        region = _add_territory(Territory, country, f"Synthetic region {region_number}", "region")
+        missing -= 1
+        for county_number in range(1, 21):
+            if missing <= 0:
+                break
+            county = _add_territory(Territory, region, f"Synthetic county {region_number}.{county_number}", "county")
+            missing -= 1
+            children = [
+                Territory(
+                    name_en=f"Synthetic municipality {region_number}.{county_number}.{n}",
+                    name_pl=f"Gmina syntetyczna {region_number}.{county_number}.{n}",
+                    level="municipality", country="PL", parent=county, path="",
+                )
+                for n in range(1, min(missing, 7) + 1)
+            ]
+            created = Territory.objects.bulk_create(children)
+            if not created[0].pk:  # backends without RETURNING: read them back
+                created = list(Territory.objects.filter(parent=county))
+            for child in created:
+                child.path = f"{county.path}{child.pk}/"
+            Territory.objects.bulk_update(created, ["path"])
+            missing -= len(created)
+    return list(Territory.objects.filter(level__in=["municipality", "county"]))
+
+
+def _add_territory(model, parent, name, level):
+    territory = model.objects.create(name_en=name, name_pl=name, level=level, country="PL", parent=parent, path="")
+    territory.path = f"{parent.path}{territory.pk}/"
+    territory.save(update_fields=["path"])
+    return territory
+
+
+def _organization_name(rng: random.Random, territory, number: int) -> tuple[str, str]:
+    place = territory.name_pl or territory.name_en
+    if territory.country == "TR":
+        return f"{place} {rng.choice(TR_PREFIXES)} {rng.choice(TR_TAILS)} {number}", "tr_association"
+    return f"{rng.choice(PL_PREFIXES)} {rng.choice(PL_CORES)} {rng.choice(PL_TAILS)} {place} {number}", "krs"
+
+
+def ensure_organizations(target: int, territories: list, rng: random.Random) -> None:
+    from civicbridge.core.models import ThematicArea
+    from civicbridge.directory.models import Organization
+    from civicbridge.directory.services import organization_search_document
+
+    existing = Organization.objects.count()
+    if existing >= target:
+        return
+    areas = list(ThematicArea.objects.values_list("pk", flat=True))
+    through = Organization.thematic_areas.through
+    kinds = [k for k in KINDS for _ in range(k[2])]
+    start = Organization.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    for batch in _chunks(range(start + 1, start + 1 + target - existing), BATCH):
+        organizations = []
+        for number in batch:
+            territory = rng.choice(territories)
+            name, register = _organization_name(rng, territory, number)
+            kind, legal_form, _ = rng.choice(kinds)
+            has_number = kind in ("ngo",) and rng.random() < 0.8
+            organization = Organization(
+                name=name, slug=f"org-{number}", kind=kind, legal_form=legal_form,
+                registry_type=register if has_number else "",
+                registry_number=(f"{9_000_000_000 + number:010d}" if register == "krs" else f"16-{number // 1000 % 1000:03d}-{number % 1000:03d}")
+                if has_number else "",
+                territory=territory, description=rng.choice(DESCRIPTIONS),
+                founding_year=rng.randint(1950, 2025), is_verified=rng.random() < 0.6,
+                email=f"biuro@org-{number}.example.invalid",
+            )
+            organization.search_document = organization_search_document(organization)
+            organizations.append(organization)
+        with transaction.atomic():
+            created = Organization.objects.bulk_create(organizations)
+            if not created[0].pk:
+                created = list(Organization.objects.filter(slug__in=[o.slug for o in organizations]))
+            links = [
+                through(organization_id=o.pk, thematicarea_id=area)
+                for o in created for area in rng.sample(areas, rng.randint(1, 3))
+            ]
+            through.objects.bulk_create(links, ignore_conflicts=True)
+
+
+def ensure_users(target: int, rng: random.Random) -> None:
+    from civicbridge.accounts.models import Membership, User
+    from civicbridge.directory.models import Organization
+
+    existing = User.objects.count()
+    if existing >= target:
+        return
+    # One hash for all: hashing 500,000 passwords would measure the hasher, not the platform.
+    password = make_password("bench-password")
+    start = User.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    organization_ids = list(Organization.objects.values_list("pk", flat=True))
+    taken = set(Membership.objects.values_list("organization_id", flat=True))
+    for batch in _chunks(range(start + 1, start + 1 + target - existing), BATCH):
+        users = [
+            User(username=f"bench{n}", email=f"bench{n}@bench.example.invalid", password=password,
+                 preferred_language=rng.choice(["pl", "en", "tr"]))
+            for n in batch
+        ]
+        with transaction.atomic():
+            created = User.objects.bulk_create(users)
+            if not created[0].pk:
+                created = list(User.objects.filter(username__in=[u.username for u in users]))
+            memberships = []
+            for user in created:
+                if rng.random() < REPRESENTED_SHARE * len(organization_ids) / target:
+                    organization = rng.choice(organization_ids)
+                    if organization not in taken:
+                        taken.add(organization)
+                        memberships.append(Membership(user=user, organization_id=organization, status="approved", origin="coordinator"))
+            Membership.objects.bulk_create(memberships, ignore_conflicts=True)
+
+
+def ensure_scale(scale: float, *, seed: int = 2026, stdout=print) -> dict:
+    """Grow the database to the given scale; return the row counts reached and the seconds spent."""
+    rng = random.Random(seed + int(scale * 1000))
+    started = time.perf_counter()
+    targets = {name: max(1, int(count * scale)) for name, count in TARGETS.items()}
+    targets["territories"] = max(targets["territories"], 200)
+    territories = ensure_territories(targets["territories"], rng)
+    stdout(f"territories ready ({time.perf_counter() - started:.0f} s)")
+    ensure_organizations(targets["organizations"], territories, rng)
+    stdout(f"organizations ready ({time.perf_counter() - started:.0f} s)")
+    ensure_users(targets["users"], rng)
+    stdout(f"users ready ({time.perf_counter() - started:.0f} s)")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return {"targets": targets, "seconds": round(time.perf_counter() - started, 1)}
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=float, default=1.0)
+    args = parser.parse_args()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    print(ensure_scale(args.scale))
+
+
+if __name__ == "__main__":
+    main()

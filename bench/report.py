@@ -1,0 +1,87 @@
+"""Write the benchmark's JSON, its Markdown summary and the scaling plot."""
+
+import json
+from pathlib import Path
+
+
+def query_counts_constant(runs: list[dict]) -> dict[str, bool]:
+    """Per endpoint: is the most queries any request made the same at every scale?"""
+    verdicts = {}
+    names = set().union(*(run["endpoints"] for run in runs))
+    for name in sorted(names):
+        maxima = {
+            run["endpoints"][name]["queries_per_request"]["max"]
+            for run in runs
+            if name in run["endpoints"] and run["endpoints"][name]["queries_per_request"]
+        }
+        verdicts[name] = len(maxima) <= 1
+    return verdicts
+
+
+def markdown(runs: list[dict], constant: dict[str, bool], scenario: str, date: str) -> str:
+    lines = [f"# Benchmark {date} – {scenario}", ""]
+    for run in runs:
+        generated = run["generated"]["targets"]
+        lines += [
+            f"## Scale {run['scale']} ({generated['organizations']:,} organizations, "
+            f"{generated['users']:,} users, {generated['territories']:,}+ territories)",
+            "",
+            f"{run['requests']} requests, {run['requests_per_second']} req/s, {run['errors']} errors, "
+            f"{run['server_workers']} server workers, peak server memory {run['peak_server_rss_mb']} MB; "
+            f"generation took {run['generated']['seconds']} s.",
+            "",
+            "| endpoint | requests | errors | p50 ms | p95 ms | p99 ms | budget p95 | queries | SQL alone ms | page/SQL | verdict |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for name, e in run["endpoints"].items():
+            queries = e["queries_per_request"]
+            query_text = "" if not queries else (str(queries["max"]) if queries["min"] == queries["max"] else f"{queries['min']}–{queries['max']}")
+            lines.append(
+                f"| {name} | {e['requests']} | {e['errors']} | {e['p50_ms']} | {e['p95_ms']} | {e['p99_ms']} | "
+                f"{e['budget_p95_ms'] or ''} | {query_text} | {e.get('sql_alone_ms', '')} | "
+                f"{e.get('overhead_factor', '') or ''} | {'PASS' if e['pass'] else 'FAIL'} |"
+            )
+        lines.append("")
+    if len(runs) > 1:
+        lines += ["## Queries per request as rows grow", "", "| endpoint | constant across scales |", "|---|---|"]
+        lines += [f"| {name} | {'PASS' if ok else 'FAIL'} |" for name, ok in constant.items()]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def plot(runs: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    scales = [run["scale"] for run in runs]
+    figure, axis = plt.subplots(figsize=(9, 5.5))
+    names = sorted(set().union(*(run["endpoints"] for run in runs)))
+    for name in names:
+        values = [run["endpoints"].get(name, {}).get("p95_ms") for run in runs]
+        axis.plot([s * 200_000 for s in scales], values, marker="o", label=name)
+    axis.set_xscale("log")
+    axis.set_xlabel("organizations in the database")
+    axis.set_ylabel("p95 latency (ms)")
+    axis.axhline(100, color="red", linestyle="--", linewidth=1, label="budget 100 ms")
+    axis.axhline(50, color="orange", linestyle=":", linewidth=1, label="search budget 50 ms")
+    axis.set_title("civicbridge: p95 latency per endpoint as data grows")
+    axis.legend(fontsize=7, ncol=2)
+    axis.grid(True, which="both", alpha=0.3)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+
+
+def write_report(runs: list[dict], *, scenario: str, results_dir: Path, date: str) -> None:
+    results_dir.mkdir(parents=True, exist_ok=True)
+    constant = query_counts_constant(runs)
+    stem = results_dir / f"{date}-{scenario}"
+    all_pass = all(e["pass"] for run in runs for e in run["endpoints"].values()) and all(constant.values())
+    document = {"date": date, "scenario": scenario, "runs": runs, "queries_constant": constant, "pass": all_pass}
+    Path(f"{stem}.json").write_text(json.dumps(document, indent=2))
+    Path(f"{stem}.md").write_text(markdown(runs, constant, scenario, date))
+    if len(runs) > 1:
+        plot(runs, Path(f"{stem}.png"))
+    print(Path(f"{stem}.md").read_text())
+    print("OVERALL:", "PASS" if all_pass else "FAIL")

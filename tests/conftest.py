@@ -1,0 +1,62 @@
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache_and_lockouts():
+    # Throttling and lock-out counters live in the cache; tests must not inherit them.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def region(db):
+    from civicbridge.core.models import Territory
+
+    return Territory.objects.get(country="PL", level=Territory.Level.REGION, code="16")
+
+
+@pytest.fixture
+def county(region):
+    return region.children.get(code="1607")  # powiat nyski
+
+
+@pytest.fixture
+def municipality(county):
+    return county.children.get(code="1607053")  # Nysa
+
+
+@pytest.fixture
+def other_county(region):
+    return region.children.get(code="1601")  # powiat brzeski
+
+
+@pytest.fixture
+def user(db):
+    from tests.accounts.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
+def coordinator(db):
+    from tests.accounts.factories import UserFactory
+
+    return UserFactory(is_coordinator=True, is_staff=True)
+
+
+@pytest.fixture
+def organization(municipality):
+    from tests.directory.factories import OrganizationFactory
+
+    return OrganizationFactory(territory=municipality)
+
+
+@pytest.fixture
+def representative(organization):
+    from tests.accounts.factories import MembershipFactory, UserFactory
+
+    person = UserFactory()
+    MembershipFactory(user=person, organization=organization)
+    return person

@@ -1,0 +1,47 @@
+import factory
+
+from civicbridge.core.models import Territory
+from civicbridge.directory.models import Organization, Plenipotentiary
+from civicbridge.directory.services import organization_search_document
+
+
+def _a_municipality():
+    return Territory.objects.filter(level=Territory.Level.MUNICIPALITY, country="PL").order_by("code").first()
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    """Organizations as the services store them, search column included."""
+
+    class Meta:
+        model = Organization
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Stowarzyszenie Testowe {n}")
+    slug = factory.Sequence(lambda n: f"stowarzyszenie-testowe-{n}")
+    kind = Organization.Kind.NGO
+    legal_form = Organization.LegalForm.ASSOCIATION
+    territory = factory.LazyFunction(_a_municipality)
+    description = "Działamy na rzecz lokalnej społeczności."
+
+    @factory.post_generation
+    def index(obj, create, extracted, **kwargs):
+        obj.search_document = organization_search_document(obj)
+        if create:
+            obj.save(update_fields=["search_document"])
+
+
+class PublicBodyFactory(OrganizationFactory):
+    name = factory.Sequence(lambda n: f"Urząd Testowy {n}")
+    slug = factory.Sequence(lambda n: f"urzad-testowy-{n}")
+    kind = Organization.Kind.PUBLIC_BODY
+    legal_form = Organization.LegalForm.LOCAL_GOVERNMENT
+
+
+class PlenipotentiaryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Plenipotentiary
+
+    public_body = factory.SubFactory(PublicBodyFactory)
+    full_name = factory.Sequence(lambda n: f"Anna Testowa {n}")
+    position = "Pełnomocnik ds. współpracy z organizacjami pozarządowymi"
+    email = factory.Sequence(lambda n: f"pelnomocnik{n}@example.org")
