@@ -6,13 +6,15 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 PROFILE ?= opole
 CIVICBRIDGE_DATA_DIR ?= $(CURDIR)/data
-export CIVICBRIDGE_DATA_DIR
+TEST_DATA_DIR ?= /tmp/civicbridge-test-data
+# Settings for commands that load Django outside the demo and the tests.
+TOOL_ENV := SECRET_KEY=unused-by-tools CIVICBRIDGE_DATA_DIR=$(TEST_DATA_DIR)
 PYTEST_WORKERS ?= 2
 
 # A Python >= 3.12: on PATH, or through pyenv.
 PYTHON ?= $(shell scripts/find-python.sh)
 
-.PHONY: help install demo serve worker test test-sqlite test-postgres test-browser lint format bench messages clean
+.PHONY: help install demo serve worker test prepare-search test-sqlite test-postgres lint bench messages clean
 
 help:
 	@echo "make demo   run civicbridge with demo data at http://$(HOST):$(PORT) (SQLite)"
@@ -34,13 +36,13 @@ node_modules/.package-lock.json: package.json package-lock.json
 install: $(VENV)/.installed node_modules/.package-lock.json
 
 demo: install
-	$(VENV)/bin/civicbridge demo --profile $(PROFILE) --host $(HOST) --port $(PORT)
+	CIVICBRIDGE_DATA_DIR=$(CIVICBRIDGE_DATA_DIR) $(VENV)/bin/civicbridge demo --profile $(PROFILE) --host $(HOST) --port $(PORT)
 
 serve: install
-	$(VENV)/bin/civicbridge serve --host $(HOST) --port $(PORT)
+	CIVICBRIDGE_DATA_DIR=$(CIVICBRIDGE_DATA_DIR) $(VENV)/bin/civicbridge serve --host $(HOST) --port $(PORT)
 
 worker: install
-	$(VENV)/bin/civicbridge worker
+	CIVICBRIDGE_DATA_DIR=$(CIVICBRIDGE_DATA_DIR) $(VENV)/bin/civicbridge worker
 
 test: install
 	scripts/test-services.sh install
@@ -49,21 +51,21 @@ test: install
 	$(MAKE) test-postgres
 
 prepare-search: install
-	SECRET_KEY=unused CIVICBRIDGE_DATA_DIR=$${TEST_DATA_DIR:-/tmp/civicbridge-test-data} $(VENV)/bin/civicbridge prepare_search
+	$(TOOL_ENV) $(VENV)/bin/civicbridge prepare_search
 
 test-sqlite: install prepare-search
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile
+	CIVICBRIDGE_DATA_DIR=$(TEST_DATA_DIR) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 test-postgres: install prepare-search
-	scripts/test-services.sh run-postgres $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not browser"
+	CIVICBRIDGE_DATA_DIR=$(TEST_DATA_DIR) scripts/test-services.sh run-postgres $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not browser"
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/python -m civicbridge makemigrations --check --dry-run
+	$(TOOL_ENV) $(VENV)/bin/civicbridge makemigrations --check --dry-run
 
 messages: install
-	cd src/civicbridge && ../../$(VENV)/bin/python -m civicbridge makemessages -l pl -l tr --no-obsolete --ignore='*/node_modules/*'
-	cd src/civicbridge && ../../$(VENV)/bin/python -m civicbridge compilemessages
+	cd src/civicbridge && $(TOOL_ENV) $(CURDIR)/$(VENV)/bin/civicbridge makemessages -l pl -l tr --no-obsolete
+	cd src/civicbridge && $(TOOL_ENV) $(CURDIR)/$(VENV)/bin/civicbridge compilemessages
 
 bench: install
 	scripts/test-services.sh install

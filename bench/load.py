@@ -16,6 +16,7 @@ import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass
@@ -182,7 +183,7 @@ def run(plan: dict) -> list[Sample]:
 
 
 def main() -> None:
-    plan = json.loads(open(sys.argv[1]).read())
+    plan = json.loads(Path(sys.argv[1]).read_text())
     samples = run(plan)
     with open(sys.argv[2], "w") as output:
         for sample in samples:

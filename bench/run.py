@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import django
 
@@ -61,18 +62,18 @@ def build_plan(port: int, *, duration: int, max_requests: int, concurrency: int)
         "home": ["/en/"],
         "org_list": ["/en/organizations/", "/en/organizations/?page=2", "/pl/organizations/?ordering=-created_at"],
         "org_list_filtered": [f"/en/organizations/?territory={c}&kind=ngo&verified=true" for c in counties],
-        "org_search": [f"/en/organizations/?q={w}" for w in SEARCH_WORDS],
+        "org_search": [f"/en/organizations/?{urlencode({'q': w})}" for w in SEARCH_WORDS],
         "org_detail": [f"/en/organizations/{s}/" for s in slugs],
         "plenipotentiaries": ["/en/plenipotentiaries/"] + [f"/en/plenipotentiaries/?county={c}" for c in counties[:10]],
         "api_org_list": ["/api/v1/organizations/", "/api/v1/organizations/?page_size=100&kind=ngo"],
-        "api_org_search": [f"/api/v1/organizations/?search={w}" for w in SEARCH_WORDS],
+        "api_org_search": [f"/api/v1/organizations/?{urlencode({'search': w})}" for w in SEARCH_WORDS],
         "api_territories": ["/api/v1/territories/?level=county", "/api/v1/territories/?page=3"],
     }
     editors = []
     for membership in Membership.objects.approved().select_related("user", "organization")[:concurrency]:
         User.objects.filter(pk=membership.user_id).update(is_active=True)
         editors.append({"username": membership.user.username, "password": "bench-password", "slug": membership.organization.slug})
-    endpoints = {name: {"weight": WEIGHTS[name], "urls": [u.replace(" ", "+") for u in urls.get(name, [])]} for name in WEIGHTS}
+    endpoints = {name: {"weight": WEIGHTS[name], "urls": urls.get(name, [])} for name in WEIGHTS}
     return {
         "host": "127.0.0.1", "port": port, "duration_seconds": duration, "max_requests": max_requests,
         "concurrency": concurrency, "endpoints": endpoints, "editors": editors, "seed": 7,
@@ -93,7 +94,7 @@ def measure_floor(plan: dict) -> dict:
         url = endpoint["urls"][0]
         with CaptureQueriesContext(connection) as captured:
             client.get(url)
-        statements = [q["sql"] for q in captured.captured_queries]
+        statements = [plain for q in captured.captured_queries if (plain := _plain_statement(q["sql"]))]
         timings = []
         for _ in range(15):
             started = time.perf_counter()
@@ -105,6 +106,15 @@ def measure_floor(plan: dict) -> dict:
             timings.append((time.perf_counter() - started) * 1000)
         floor[name] = {"url": url, "queries": len(statements), "sql_ms": round(statistics.median(timings), 2)}
     return floor
+
+
+def _plain_statement(sql: str) -> str | None:
+    """The statement to time alone: server-side cursors (iterator()) become their SELECT."""
+    if sql.startswith("DECLARE "):
+        return sql.split(" CURSOR WITH HOLD FOR ", 1)[-1].split(" CURSOR FOR ", 1)[-1]
+    if sql.startswith(("FETCH ", "CLOSE ")):
+        return None
+    return sql
 
 
 def start_server(port: int, workers: int) -> subprocess.Popen:

@@ -155,7 +155,7 @@ cleanup_postgres() {
   local rc=$?
   set +e
   trap - INT TERM
-  if [ "${PG_STARTED:-}" = 1 ]; then
+  if [ -f "$PG_TMP/data/postmaster.pid" ]; then
     as_pg_owner "$PG_BIN/pg_ctl" stop --pgdata="$PG_TMP/data" --mode=immediate --wait \
       --timeout=30 --silent >/dev/null 2>&1
   fi
@@ -219,10 +219,15 @@ cleanup_redis() {
   local rc=$?
   set +e
   trap - INT TERM
-  if [ -n "${REDIS_PID:-}" ]; then
-    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill "$REDIS_PID" 2>/dev/null
-    for _ in $(seq 1 100); do alive "$REDIS_PID" || break; sleep 0.1; done
-    if alive "$REDIS_PID"; then kill -9 "$REDIS_PID" 2>/dev/null; fi
+  local pid=${REDIS_PID:-$(cat "$REDIS_TMP/redis.pid" 2>/dev/null)}
+  if [ -n "$pid" ]; then
+    if [ -n "${REDIS_PORT:-}" ]; then
+      redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill "$pid" 2>/dev/null
+    else
+      kill "$pid" 2>/dev/null
+    fi
+    for _ in $(seq 1 100); do alive "$pid" || break; sleep 0.1; done
+    if alive "$pid"; then kill -9 "$pid" 2>/dev/null; fi
   fi
   rm -rf "$REDIS_TMP"
   exit "$rc"

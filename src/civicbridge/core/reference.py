@@ -47,7 +47,8 @@ def _coordinate(value) -> Decimal | None:
 def _territory_values(node: dict, country: str) -> dict:
     values = {field: node.get(field, "") for field in TERRITORY_FIELDS}
     values["country"] = node.get("country") or country
-    values["valid_from"] = date.fromisoformat(node["valid_from"]) if node.get("valid_from") else None
+    valid_from = node.get("valid_from")
+    values["valid_from"] = date.fromisoformat(valid_from) if valid_from else None
     values["latitude"] = _coordinate(node.get("latitude"))
     values["longitude"] = _coordinate(node.get("longitude"))
     return values
@@ -84,7 +85,9 @@ def _upsert_territory(model, index: _TerritoryIndex, values: dict, parent, resul
         index.add(territory)
         result.created += 1
         return territory
-    values = {**values, "parent_id": parent.pk if parent else None, "path": _path(territory, parent)}
+    values = {
+        **values, "parent_id": parent.pk if parent else None, "path": _path(territory, parent),
+    }
     changed = [field for field, value in values.items() if getattr(territory, field) != value]
     if changed:
         for field in changed:
@@ -128,7 +131,8 @@ def load_thematic_areas(area_model=None, *, path: Path = THEMATIC_AREAS_FILE) ->
             position += 1
             values = {
                 "scheme": scheme, "position": position,
-                "name_en": entry["name_en"], "name_pl": entry["name_pl"], "name_tr": entry["name_tr"],
+                "name_en": entry["name_en"], "name_pl": entry["name_pl"],
+                "name_tr": entry["name_tr"],
             }
             area = existing.get(entry["code"])
             if area is None:

@@ -75,7 +75,8 @@ LOCATIVE = {
     "Prószków": "Prószkowie", "Tarnów Opolski": "Tarnowie Opolskim", "Tułowice": "Tułowicach",
     "Turawa": "Turawie", "Biała": "Białej", "Głogówek": "Głogówku", "Lubrza": "Lubrzy",
     "Prudnik": "Prudniku", "Izbicko": "Izbicku", "Jemielnica": "Jemielnicy",
-    "Kolonowskie": "Kolonowskiem", "Leśnica": "Leśnicy", "Strzelce Opolskie": "Strzelcach Opolskich",
+    "Kolonowskie": "Kolonowskiem", "Leśnica": "Leśnicy",
+    "Strzelce Opolskie": "Strzelcach Opolskich",
     "Ujazd": "Ujeździe", "Zawadzkie": "Zawadzkiem", "Opole": "Opolu",
 }
 # Genitive of the three towns that are urban gminas ("Przyjaciół Miasta Brzegu").
@@ -110,17 +111,20 @@ TR_WEIGHT = {
 # --- Name parts ----------------------------------------------------------------------------
 PL_ASSOCIATIONS = [
     # (name pattern, thematic areas, first sentence of the description)
-    ("Stowarzyszenie Przyjaciół {area}", ("pb-local-communities", "pb-culture-heritage", "pb-tourism"),
+    ("Stowarzyszenie Przyjaciół {area}",
+     ("pb-local-communities", "pb-culture-heritage", "pb-tourism"),
      "Stowarzyszenie promuje walory przyrodnicze i historyczne regionu."),
     ("Stowarzyszenie na Rzecz Rozwoju {area}",
      ("pb-local-communities", "pb-economic-development", "eu-rural-development"),
      "Wspieramy inicjatywy mieszkańców i pozyskujemy środki na lokalne projekty."),
-    ("Stowarzyszenie Miłośników {area}", ("pb-culture-heritage", "pb-tourism", "pb-national-tradition"),
+    ("Stowarzyszenie Miłośników {area}",
+     ("pb-culture-heritage", "pb-tourism", "pb-national-tradition"),
      "Dokumentujemy lokalną historię, wydajemy publikacje i organizujemy wycieczki."),
     ("Stowarzyszenie Inicjatyw Lokalnych {area}",
      ("pb-local-communities", "pb-volunteering", "eu-civil-society-citizenship"),
      "Pomagamy mieszkańcom w realizacji małych projektów sąsiedzkich."),
-    ("Stowarzyszenie Kobiet Aktywnych {area}", ("pb-gender-equality", "pb-local-communities", "eu-equality"),
+    ("Stowarzyszenie Kobiet Aktywnych {area}",
+     ("pb-gender-equality", "pb-local-communities", "eu-equality"),
      "Stowarzyszenie aktywizuje kobiety do udziału w życiu społecznym i zawodowym."),
     ("Stowarzyszenie Seniorów {area}", ("pb-seniors", "pb-culture-heritage", "eu-social-inclusion"),
      "Organizujemy spotkania, wycieczki i zajęcia ruchowe dla osób starszych."),
@@ -143,7 +147,8 @@ PL_ASSOCIATIONS = [
      "Prowadzimy świetlicę środowiskową i organizujemy wypoczynek letni dla dzieci."),
     ("Stowarzyszenie Młodzieży {area}", ("pb-children-youth", "pb-volunteering", "eu-youth"),
      "Młodzi mieszkańcy sami planują i prowadzą projekty dla swojej społeczności."),
-    ("Stowarzyszenie Przedsiębiorców {area}", ("pb-economic-development", "eu-entrepreneurship-smes"),
+    ("Stowarzyszenie Przedsiębiorców {area}",
+     ("pb-economic-development", "eu-entrepreneurship-smes"),
      "Zrzeszamy lokalnych przedsiębiorców i wspieramy osoby zakładające firmę."),
     ("Towarzystwo Miłośników {area}", ("pb-culture-heritage", "pb-local-communities"),
      "Towarzystwo organizuje odczyty, wystawy i konkursy wiedzy o regionie."),
@@ -156,13 +161,16 @@ PL_ASSOCIATIONS = [
      "Prowadzimy domy tymczasowe dla zwierząt i akcje adopcyjne."),
 ]
 PL_FOUNDATIONS = [
-    ("Fundacja Rozwoju {area}", ("pb-local-communities", "pb-economic-development", "eu-rural-development"),
+    ("Fundacja Rozwoju {area}",
+     ("pb-local-communities", "pb-economic-development", "eu-rural-development"),
      "Fundacja wspiera projekty rozwojowe gmin i organizacji z regionu."),
     ("Fundacja na Rzecz Dzieci {area}", ("pb-children-youth", "pb-family-childrens-rights"),
      "Fundacja finansuje zajęcia rozwijające i wypoczynek dla dzieci z rodzin w trudnej sytuacji."),
-    ("Fundacja Pomocy Osobom Niepełnosprawnym {area}", ("pb-disability", "pb-health", "eu-social-inclusion"),
+    ("Fundacja Pomocy Osobom Niepełnosprawnym {area}",
+     ("pb-disability", "pb-health", "eu-social-inclusion"),
      "Fundacja dofinansowuje sprzęt rehabilitacyjny i prowadzi zajęcia terapeutyczne."),
-    ("Fundacja Edukacji i Kultury {area}", ("pb-education-science", "pb-culture-heritage", "eu-culture"),
+    ("Fundacja Edukacji i Kultury {area}",
+     ("pb-education-science", "pb-culture-heritage", "eu-culture"),
      "Organizujemy koncerty, warsztaty artystyczne i konkursy dla młodzieży."),
     ("Fundacja Ochrony Zdrowia {area}", ("pb-health", "eu-health"),
      "Prowadzimy bezpłatne badania profilaktyczne i kampanie zdrowotne."),
@@ -170,14 +178,18 @@ PL_FOUNDATIONS = [
      "Chronimy cenne przyrodniczo miejsca i prowadzimy edukację ekologiczną."),
     ("Fundacja Dziedzictwa Kulturowego {area}", ("pb-culture-heritage", "pb-revitalisation"),
      "Ratujemy zabytki i dokumentujemy tradycje śląskie i kresowe."),
-    ("Fundacja Wspierania Przedsiębiorczości {area}", ("pb-economic-development", "eu-entrepreneurship-smes"),
+    ("Fundacja Wspierania Przedsiębiorczości {area}",
+     ("pb-economic-development", "eu-entrepreneurship-smes"),
      "Udzielamy porad i szkolimy osoby rozpoczynające działalność gospodarczą."),
     ("Fundacja Aktywnych Seniorów {area}", ("pb-seniors", "eu-digital"),
      "Prowadzimy kursy obsługi komputera i smartfona dla seniorów."),
-    ("Fundacja Cyfrowej Edukacji {area}", ("pb-education-science", "eu-digital", "eu-education-training"),
+    ("Fundacja Cyfrowej Edukacji {area}",
+     ("pb-education-science", "eu-digital", "eu-education-training"),
      "Uczymy programowania i bezpiecznego korzystania z internetu."),
 ]
-PL_CLUB_PREFIXES = ("Ludowy Klub Sportowy", "Ludowy Zespół Sportowy", "Uczniowski Klub Sportowy", "Klub Sportowy")
+PL_CLUB_PREFIXES = (
+    "Ludowy Klub Sportowy", "Ludowy Zespół Sportowy", "Uczniowski Klub Sportowy", "Klub Sportowy",
+)
 PL_CLUB_NAMES = (
     "Orzeł", "Sokół", "Start", "Victoria", "Polonia", "Odra", "Zryw", "Piast", "Unia", "Płomień",
     "Iskra", "Grom", "Tęcza", "Błękitni", "Jedność", "Czarni", "Ruch", "Sparta", "Olimpia", "Pogoń",
@@ -187,7 +199,9 @@ PL_SPORTS_GENITIVE = (
     "piłki nożnej", "piłki ręcznej", "siatkówki", "tenisa stołowego", "lekkoatletyki", "szachów",
     "kolarstwa", "judo", "zapasów", "koszykówki",
 )
-PL_KGW_NAMES = ("Malwy", "Słoneczniki", "Jarzębina", "Kalina", "Stokrotki", "Niezapominajki", "Wrzos", "Kłos")
+PL_KGW_NAMES = (
+    "Malwy", "Słoneczniki", "Jarzębina", "Kalina", "Stokrotki", "Niezapominajki", "Wrzos", "Kłos",
+)
 PL_GROUP_NAMES = (
     "Aktywni Razem", "Zielone Podwórko", "Mamy w Akcji", "Seniorzy na Start", "Rowerowa Ekipa",
     "Sąsiedzi Razem", "Młodzi Działają", "Ogród Społeczny", "Biegamy Razem", "Czytamy Dzieciom",
@@ -197,16 +211,22 @@ PL_GROUP_ACTIVITIES = (
     "warsztaty kulinarne", "zbiórki dla potrzebujących",
 )
 PL_COOPERATIVE_SERVICES = (
-    "usługi porządkowe", "catering", "usługi opiekuńcze", "prace remontowe", "utrzymanie terenów zielonych",
+    "usługi porządkowe", "catering", "usługi opiekuńcze", "prace remontowe",
+    "utrzymanie terenów zielonych",
 )
 PL_COMPANY_PREFIXES = ("Eko", "Agro", "Tech", "Trans", "Med", "Drew", "Met", "Opol", "Bud", "Inter")
-PL_COMPANY_SUFFIXES = ("Bud", "Trans", "Serwis", "Projekt", "System", "Pol", "Tech", "Plast", "Mot", "Logistyka")
-PL_COMPANY_TRADES = ("Transport", "Budownictwo", "Usługi Remontowe", "Meble", "Ogrody", "Instalacje")
+PL_COMPANY_SUFFIXES = (
+    "Bud", "Trans", "Serwis", "Projekt", "System", "Pol", "Tech", "Plast", "Mot", "Logistyka",
+)
+PL_COMPANY_TRADES = (
+    "Transport", "Budownictwo", "Usługi Remontowe", "Meble", "Ogrody", "Instalacje",
+)
 
 TR_CLUB_WORDS = (
     "Gençlik ve Spor", "Gençlerbirliği Spor", "Yıldız Spor", "Kartal Spor", "Doğan Spor",
     "Güneş Spor", "Gücü Spor", "Atletik Spor", "İdman Yurdu Spor", "Yeşil Spor",
-    "Okçuluk Spor", "Satranç Spor", "Yüzme Spor", "Bisiklet Spor", "Voleybol Spor", "Basketbol Spor",
+    "Okçuluk Spor", "Satranç Spor", "Yüzme Spor", "Bisiklet Spor", "Voleybol Spor",
+    "Basketbol Spor",
 )
 TR_SPORTS = ("futbol", "voleybol", "basketbol", "okçuluk", "satranç", "yüzme", "atletizm", "güreş")
 TR_SOLIDARITY_GROUPS = (
@@ -256,14 +276,19 @@ TR_SCHOOL_NAMES = (
     "Mimar Sinan", "Namık Kemal", "Barbaros", "İstiklal", "Hürriyet", "Piri Reis", "Zübeyde Hanım",
 )
 TR_SCHOOL_TYPES = ("İlkokulu", "Ortaokulu", "Anadolu Lisesi")
-TR_PRIVATE_SCHOOL_WORDS = ("Bilge", "Doğa", "Gelecek", "Başarı", "Işık", "Umut", "Yıldız", "Ufuk", "Deniz")
+TR_PRIVATE_SCHOOL_WORDS = (
+    "Bilge", "Doğa", "Gelecek", "Başarı", "Işık", "Umut", "Yıldız", "Ufuk", "Deniz",
+)
 TR_TRADES = (
     # (name in the company name, lower-case form for the sentence)
     ("İnşaat", "inşaat"), ("Tekstil", "tekstil"), ("Gıda", "gıda"), ("Otomotiv", "otomotiv"),
-    ("Zeytin ve Zeytinyağı", "zeytin ve zeytinyağı"), ("Mobilya", "mobilya"), ("Lojistik", "lojistik"),
-    ("Turizm", "turizm"), ("Tarım Ürünleri", "tarım ürünleri"), ("Makine", "makine"), ("Yazılım", "yazılım"),
+    ("Zeytin ve Zeytinyağı", "zeytin ve zeytinyağı"), ("Mobilya", "mobilya"),
+    ("Lojistik", "lojistik"), ("Turizm", "turizm"), ("Tarım Ürünleri", "tarım ürünleri"),
+    ("Makine", "makine"), ("Yazılım", "yazılım"),
 )
-TR_GROUPS = ("Gönüllü Gençler Grubu", "Doğa Yürüyüşü Grubu", "Kitap Okuma Grubu", "Mahalle Dayanışma Grubu")
+TR_GROUPS = (
+    "Gönüllü Gençler Grubu", "Doğa Yürüyüşü Grubu", "Kitap Okuma Grubu", "Mahalle Dayanışma Grubu",
+)
 TR_COOPERATIVES = ("Kadın Girişimi Üretim ve İşletme Kooperatifi", "Tarımsal Kalkınma Kooperatifi")
 TR_STREETS = (
     "Atatürk Caddesi", "Cumhuriyet Caddesi", "İstiklal Caddesi", "Gazi Caddesi", "Fatih Sokak",
@@ -342,7 +367,8 @@ def _seeded_faker(locale: str) -> Faker:
 def load(*, profile: str, stdout) -> None:
     """Create the demo registry; does nothing when the demo accounts already exist."""
     if profile not in PROFILE_LANGUAGES:
-        raise ValueError(f"Unknown demo profile {profile!r}; choose one of {sorted(PROFILE_LANGUAGES)}.")
+        choices = ", ".join(sorted(PROFILE_LANGUAGES))
+        raise ValueError(f"Unknown demo profile {profile!r}; choose one of: {choices}.")
     if get_user_model().objects.filter(username="coordinator").exists():
         stdout.write("Registry demo data is already loaded; nothing to do.")
         return
@@ -417,9 +443,10 @@ def _home_ngo(demo: Demo, generated: list[Organization]) -> Organization:
 # --- Public bodies and funders ------------------------------------------------------------------
 
 
-def _body(demo: Demo, *, name, kind, legal_form, territory, description="", areas=()) -> Organization:
+def _body(demo: Demo, *, name, kind, legal_form, territory, description="", areas=()):
     organization = Organization(
-        name=name, slug=demo.unique_slug(name), kind=kind, legal_form=legal_form, territory=territory,
+        name=name, slug=demo.unique_slug(name), kind=kind, legal_form=legal_form,
+        territory=territory,
         latitude=territory.latitude, longitude=territory.longitude, description=description,
         is_verified=True, verified_at=timezone.now(), verified_by=demo.users["coordinator"],
     )
@@ -453,8 +480,9 @@ def _create_public_bodies(demo: Demo) -> None:
         description=KAYMAKAMLIK_DESCRIPTION, areas=("eu-civil-society-citizenship",),
     )
     demo.bodies["belediye"] = _body(
-        demo, name="Orhangazi Belediyesi", kind=Kind.MUNICIPALITY, legal_form=LegalForm.LOCAL_GOVERNMENT,
-        territory=orhangazi, description="Orhangazi ilçesinin belediyesi (Bursa ili).",
+        demo, name="Orhangazi Belediyesi", kind=Kind.MUNICIPALITY,
+        legal_form=LegalForm.LOCAL_GOVERNMENT, territory=orhangazi,
+        description="Orhangazi ilçesinin belediyesi (Bursa ili).",
     )
     demo.say(f"  {len(demo.bodies)} public bodies.")
 
@@ -489,7 +517,8 @@ hibe çağrılarını duyurur;
 Merkezde iki koordinatör görev yapar (merkez koordinatörü).
 
 *English:* the district governorship's EU projects and foreign relations coordination centre \
-announces calls (EU, World Bank, embassies, the National Agency, development agencies, ministries), \
+announces calls (EU, World Bank, embassies, the National Agency, development agencies, \
+ministries), \
 helps to find partners, including EU cities, offers technical support and project-writing \
 training, and keeps the district's project portfolio and activity log. It has two centre \
 coordinators.
@@ -522,9 +551,9 @@ FUNDERS = [
             "Erasmus+ ve Avrupa Dayanışma Programı'nın Türkiye'deki ulusal ajansı. Ekim 2019'dan "
             "bu yana başvurularda PIC yerine **OID** (kurum kimlik numarası) kullanılır; OID, "
             "EU Login ile alınır ve tüm başvurular için geçerlidir.\n\n"
-            "Başvurular yalnızca çevrimiçi formlarla yapılır: **koordinatör kuruluş**, tüm ortaklar "
-            "adına kendi ülkesinin ulusal ajansına başvurur. Son başvuru saati Brüksel saatiyle "
-            "12:00'dir."
+            "Başvurular yalnızca çevrimiçi formlarla yapılır: **koordinatör kuruluş**, tüm "
+            "ortaklar adına kendi ülkesinin ulusal ajansına başvurur. Son başvuru saati Brüksel "
+            "saatiyle 12:00'dir."
         ),
     },
     {
@@ -534,10 +563,10 @@ FUNDERS = [
         "areas": ("eu-youth", "eu-sport"),
         "description": (
             "Bakanlık 2012'den bu yana **Gençlik Projeleri Destek Programı**nı (GPDP) yürütür. "
-            "Destek tutarları, temalar ve başvuru kuralları her yıl değişir: örneğin 2020 çağrısında "
-            "destek 25 000–350 000 TL arasındaydı, başvurular çevrimiçi alındı ve sekiz tema "
-            "belirlendi (gönüllülük, kişisel gelişim, fiziksel aktivite ve spor, kitap kafe, kültür "
-            "ve sanat, yenilikçi fikirler, çevre, hayvanları koruma)."
+            "Destek tutarları, temalar ve başvuru kuralları her yıl değişir: örneğin 2020 "
+            "çağrısında destek 25 000–350 000 TL arasındaydı, başvurular çevrimiçi alındı ve "
+            "sekiz tema belirlendi (gönüllülük, kişisel gelişim, fiziksel aktivite ve spor, kitap "
+            "kafe, kültür ve sanat, yenilikçi fikirler, çevre, hayvanları koruma)."
         ),
     },
 ]
@@ -606,7 +635,9 @@ def _create_generated_organizations(demo: Demo) -> list[Organization]:
     polish = round(GENERATED_ORGANIZATIONS * POLISH_SHARE)
     specs = _specs(demo, polish_places, polish, PL_CATEGORIES)
     specs += _specs(demo, turkish_places, GENERATED_ORGANIZATIONS - polish, TR_CATEGORIES)
-    organizations = [_organization(demo, place, spec, n) for n, (place, spec) in enumerate(specs, 1)]
+    organizations = [
+        _organization(demo, place, spec, number) for number, (place, spec) in enumerate(specs, 1)
+    ]
     Organization.objects.bulk_create(organizations, batch_size=BATCH_SIZE)
     _link_thematic_areas(organizations, [spec for _, spec in specs], areas)
     kinds = Counter(str(o.kind) for o in organizations)
@@ -644,7 +675,7 @@ def _organization(demo: Demo, place: Place, spec: Spec, number: int) -> Organiza
         email=_organization_email(demo, slug, polish),
         phone=(_pl_phone(demo) if polish else _tr_phone(demo)) if demo.rng.random() < 0.6 else "",
         is_verified=verified,
-        verified_at=timezone.now() - timedelta(days=demo.rng.randrange(1, 700)) if verified else None,
+        verified_at=_days_ago(demo.rng.randrange(1, 700)) if verified else None,
         verified_by=demo.users["coordinator"] if verified else None,
     )
     organization.registry_type, organization.registry_number = _registry_number(demo, spec, number)
@@ -710,14 +741,18 @@ def _postal_code(demo: Demo, place: Place) -> str:
 def _pl_phone(demo: Demo) -> str:
     # 77 is the Opole region's landline area code; mobile numbers start with 5, 6, 7 or 8.
     if demo.rng.random() < 0.5:
-        return f"+48 77 {demo.rng.randrange(400, 500)} {demo.rng.randrange(10, 100)} {demo.rng.randrange(10, 100)}"
-    mobile = demo.rng.choice("5678") + "".join(demo.rng.choice("0123456789") for _ in range(8))
+        return f"+48 77 {_digits(demo, 3)} {_digits(demo, 2)} {_digits(demo, 2)}"
+    mobile = demo.rng.choice("5678") + _digits(demo, 8)
     return f"+48 {mobile[:3]} {mobile[3:6]} {mobile[6:]}"
+
+
+def _digits(demo: Demo, count: int) -> str:
+    return "".join(demo.rng.choice("0123456789") for _ in range(count))
 
 
 def _tr_phone(demo: Demo) -> str:
     # 0224 is Bursa's area code.
-    return f"0224 {demo.rng.randrange(200, 800)} {demo.rng.randrange(10, 100)} {demo.rng.randrange(10, 100)}"
+    return f"0224 {demo.rng.randrange(200, 800)} {_digits(demo, 2)} {_digits(demo, 2)}"
 
 
 def _organization_email(demo: Demo, slug: str, polish: bool) -> str:
@@ -742,7 +777,9 @@ def _polish_places() -> list[Place]:
             territory=municipality, name=name, language="pl",
             weight=_polish_weight(municipality, county),
             locative=LOCATIVE[name],
-            area_genitive=f"Miasta {URBAN_GENITIVE[name]}" if name in URBAN_GENITIVE else f"Gminy {name}",
+            area_genitive=(
+                f"Miasta {URBAN_GENITIVE[name]}" if name in URBAN_GENITIVE else f"Gminy {name}"
+            ),
             region_genitive=f"Ziemi {_county_adjective(county)}",
             is_town=municipality.kind != "rural municipality",
             postal_prefix=POSTAL_PREFIX[county.code],
@@ -781,6 +818,10 @@ def _turkish_places() -> list[Place]:
 # --- Polish name builders -------------------------------------------------------------------------
 
 
+def _days_ago(days: int):
+    return timezone.now() - timedelta(days=days)
+
+
 def _founded(demo: Demo, first: int, last: int | None = None) -> int:
     return demo.rng.randint(first, min(last or timezone.now().year, timezone.now().year))
 
@@ -806,7 +847,9 @@ def _pl_association(demo: Demo, place: Place) -> Spec:
     return Spec(
         name=pattern.format(area=_area_phrase(demo, place)), kind=Kind.NGO,
         legal_form=LegalForm.ASSOCIATION, areas=_areas(demo, areas), founding_year=year,
-        sentences=[sentence, *_maybe(demo, f"Działamy od {year} r.", "Zapraszamy **wolontariuszy**.")],
+        sentences=[
+            sentence, *_maybe(demo, f"Działamy od {year} r.", "Zapraszamy **wolontariuszy**."),
+        ],
         registry="krs",
     )
 
@@ -815,8 +858,11 @@ def _pl_foundation(demo: Demo, place: Place) -> Spec:
     pattern, areas, sentence = demo.rng.choice(PL_FOUNDATIONS)
     return Spec(
         name=pattern.format(area=_area_phrase(demo, place)), kind=Kind.NGO,
-        legal_form=LegalForm.FOUNDATION, areas=_areas(demo, areas), founding_year=_founded(demo, 1991),
-        sentences=[sentence, *_maybe(demo, "Posiadamy status **organizacji pożytku publicznego**.")],
+        legal_form=LegalForm.FOUNDATION, areas=_areas(demo, areas),
+        founding_year=_founded(demo, 1991),
+        sentences=[
+            sentence, *_maybe(demo, "Posiadamy status **organizacji pożytku publicznego**."),
+        ],
         registry="krs",
     )
 
@@ -893,7 +939,8 @@ def _pl_german_minority_circle(demo: Demo, place: Place) -> Spec:
         areas=_areas(demo, ("pb-minorities", "pb-culture-heritage", "pb-european-integration")),
         founding_year=_founded(demo, 1990, 2000),
         sentences=[
-            "Koło mniejszości niemieckiej prowadzi kursy języka niemieckiego i pielęgnuje śląskie tradycje.",
+            "Koło mniejszości niemieckiej prowadzi kursy języka niemieckiego "
+            "i pielęgnuje śląskie tradycje.",
             *_maybe(demo, "Współpracujemy z gminą partnerską w Niemczech."),
         ],
     )
@@ -905,7 +952,9 @@ def _pl_informal_group(demo: Demo, place: Place) -> Spec:
     return Spec(
         name=f"Grupa nieformalna „{nickname}” z gminy {place.name}", kind=Kind.INFORMAL_GROUP,
         legal_form=LegalForm.INFORMAL,
-        areas=_areas(demo, ("pb-local-communities", "pb-volunteering", "eu-civil-society-citizenship")),
+        areas=_areas(
+            demo, ("pb-local-communities", "pb-volunteering", "eu-civil-society-citizenship")
+        ),
         founding_year=_founded(demo, 2015),
         sentences=[f"Mieszkańcy, którzy wspólnie organizują {activity}."],
     )
@@ -914,8 +963,10 @@ def _pl_informal_group(demo: Demo, place: Place) -> Spec:
 def _pl_school(demo: Demo, place: Place) -> Spec | None:
     kind_name, minimum_year, sentence = demo.rng.choice((
         ("Publiczna Szkoła Podstawowa", 1945, "Szkoła uczy dzieci w klasach I–VIII."),
-        ("Publiczne Przedszkole", 1950, "Przedszkole prowadzi oddziały dla dzieci w wieku 3–6 lat."),
-        ("Publiczne Liceum Ogólnokształcące", 1945, "Liceum prowadzi klasy o profilach rozszerzonych."),
+        ("Publiczne Przedszkole", 1950,
+         "Przedszkole prowadzi oddziały dla dzieci w wieku 3–6 lat."),
+        ("Publiczne Liceum Ogólnokształcące", 1945,
+         "Liceum prowadzi klasy o profilach rozszerzonych."),
     ))
     if "Liceum" in kind_name and not place.is_town:
         return None
@@ -941,11 +992,16 @@ def _pl_business(demo: Demo, place: Place) -> Spec:
     year = _founded(demo, 1991)
     return Spec(
         name=name, kind=Kind.BUSINESS, legal_form=LegalForm.COMPANY,
-        areas=_areas(demo, ("pb-economic-development", "eu-entrepreneurship-smes", "pb-local-communities")),
+        areas=_areas(
+            demo, ("pb-economic-development", "eu-entrepreneurship-smes", "pb-local-communities")
+        ),
         founding_year=year,
         sentences=[
             f"Firma działa od {year} r. i zatrudnia mieszkańców gminy {place.name}.",
-            *_maybe(demo, "Wspieramy lokalne inicjatywy w ramach **społecznej odpowiedzialności biznesu**."),
+            *_maybe(
+                demo,
+                "Wspieramy lokalne inicjatywy w ramach **społecznej odpowiedzialności biznesu**.",
+            ),
         ],
     )
 
@@ -988,7 +1044,8 @@ def _tr_sports_club(demo: Demo, place: Place) -> Spec:
         legal_form=LegalForm.ASSOCIATION, areas=_areas(demo, ("eu-sport", "eu-youth", "eu-health")),
         founding_year=_founded(demo, 1970),
         sentences=[
-            f"Kulübümüz {place.name} ilçesinde çocuklara ve gençlere {sport} antrenmanları sunmaktadır.",
+            f"Kulübümüz {place.name} ilçesinde çocuklara ve gençlere {sport} antrenmanları "
+            "sunmaktadır.",
             *_maybe(demo, "Sporcularımız il ve bölge müsabakalarına katılıyor."),
         ],
         registry="tr_association",
@@ -1003,7 +1060,8 @@ def _tr_solidarity_association(demo: Demo, place: Place) -> Spec:
         areas=_areas(demo, ("eu-culture", "eu-social-inclusion", "eu-civil-society-citizenship")),
         founding_year=_founded(demo, 1980),
         sentences=[
-            "Derneğimiz üyeleri arasında dayanışmayı güçlendirmek ve kültürel mirası yaşatmak amacıyla kurulmuştur.",
+            "Derneğimiz üyeleri arasında dayanışmayı güçlendirmek ve kültürel mirası yaşatmak "
+            "amacıyla kurulmuştur.",
             *_maybe(demo, "Her yıl **geleneksel kültür şenliği** düzenliyoruz.",
                     "İhtiyaç sahibi öğrencilere burs veriyoruz."),
         ],
@@ -1015,7 +1073,8 @@ def _tr_association(demo: Demo, place: Place) -> Spec:
     pattern, areas, sentence = demo.rng.choice(TR_ASSOCIATIONS)
     return Spec(
         name=pattern.format(place=_tr_scope(demo, place)), kind=Kind.NGO,
-        legal_form=LegalForm.ASSOCIATION, areas=_areas(demo, areas), founding_year=_founded(demo, 1985),
+        legal_form=LegalForm.ASSOCIATION, areas=_areas(demo, areas),
+        founding_year=_founded(demo, 1985),
         sentences=[sentence, *_maybe(demo, "AB projelerinde ortaklık kurmaya açığız.")],
         registry="tr_association",
     )
@@ -1086,6 +1145,7 @@ def _tr_cooperative(demo: Demo, place: Place) -> Spec:
 
 
 TR_CATEGORIES = [
-    (_tr_sports_club, 20), (_tr_solidarity_association, 15), (_tr_association, 25), (_tr_foundation, 8),
+    (_tr_sports_club, 20), (_tr_solidarity_association, 15), (_tr_association, 25),
+    (_tr_foundation, 8),
     (_tr_school, 12), (_tr_business, 12), (_tr_informal_group, 3), (_tr_cooperative, 5),
 ]

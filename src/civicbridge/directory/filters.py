@@ -4,11 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from civicbridge.core import search as search_backend
 from civicbridge.core.models import Territory, ThematicArea
+from civicbridge.core.widgets import FastSelect
 
 from .models import Organization
 
 
 class TerritoryChoiceField(forms.ModelChoiceField):
+    widget = FastSelect
+
     def label_from_instance(self, territory):
         return "\u2003" * max(territory.depth - 1, 0) + territory.name
 
@@ -32,10 +35,11 @@ class OrganizationFilter(django_filters.FilterSet):
         method="filter_territory",
     )
     thematic_area = django_filters.ModelChoiceFilter(
-        label=_("Thematic area"), queryset=ThematicArea.objects.all(), field_name="thematic_areas"
+        label=_("Thematic area"), queryset=ThematicArea.objects.all(), field_name="thematic_areas",
+        widget=FastSelect,
     )
     verified = django_filters.BooleanFilter(
-        label=_("Verified only"), field_name="is_verified",
+        label=_("Verification"), field_name="is_verified",
         widget=forms.Select(choices=[("", _("all")), ("true", _("verified")), ("false", _("not verified"))]),
     )
     ordering = django_filters.OrderingFilter(

@@ -108,6 +108,7 @@ class Organization(TimeStampedModel):
             ),
         ]
         indexes = [
+            models.Index(fields=["name", "id"], name="organization_name_order"),
             models.Index(fields=["kind", "name"]),
             models.Index(fields=["territory", "name"]),
             models.Index(fields=["-created_at"]),

@@ -10,7 +10,10 @@ from .models import Organization, Plenipotentiary
 
 
 def organizations_for_list() -> QuerySet[Organization]:
-    return Organization.objects.select_related("territory").prefetch_related("thematic_areas")
+    # The search column is for the database only; a list never shows it.
+    return (
+        Organization.objects.select_related("territory").prefetch_related("thematic_areas").defer("search_document")
+    )
 
 
 def filter_organizations(data, *, queryset: QuerySet | None = None) -> OrganizationFilter:

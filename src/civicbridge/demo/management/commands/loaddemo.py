@@ -41,9 +41,9 @@ class Command(BaseCommand):
         self._print_log_ins()
 
     def _print_log_ins(self):
-        users = get_user_model().objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").order_by("pk")
+        users = get_user_model().objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
         if not users:
             return
         self.stdout.write(self.style.SUCCESS("Demo log-ins (username / password):"))
-        for user in users:
+        for user in users.order_by("pk"):
             self.stdout.write(f"  {user.username} / demo-{user.username}")
