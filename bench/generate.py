@@ -76,6 +76,8 @@ def ensure_territories(target: int, rng: random.Random) -> list:
                 )
                 for n in range(1, min(missing, 7) + 1)
             ]
+            if not children:
+                break
             created = Territory.objects.bulk_create(children)
             if not created[0].pk:  # backends without RETURNING: read them back
                 created = list(Territory.objects.filter(parent=county))

@@ -4,15 +4,21 @@ import json
 from pathlib import Path
 
 
+def _measurements(runs: list[dict]):
+    for run in runs:
+        for mode, measured in run["page_cache"].items():
+            yield run, mode, measured
+
+
 def query_counts_constant(runs: list[dict]) -> dict[str, bool]:
     """Per endpoint: is the most queries any request made the same at every scale?"""
     verdicts = {}
-    names = set().union(*(run["endpoints"] for run in runs))
+    names = set().union(*(measured["endpoints"] for _, _, measured in _measurements(runs)))
     for name in sorted(names):
         maxima = {
-            run["endpoints"][name]["queries_per_request"]["max"]
-            for run in runs
-            if name in run["endpoints"] and run["endpoints"][name]["queries_per_request"]
+            measured["endpoints"][name]["queries_per_request"]["max"]
+            for _, _, measured in _measurements(runs)
+            if name in measured["endpoints"] and measured["endpoints"][name]["queries_per_request"]
         }
         verdicts[name] = len(maxima) <= 1
     return verdicts
@@ -20,20 +26,20 @@ def query_counts_constant(runs: list[dict]) -> dict[str, bool]:
 
 def markdown(runs: list[dict], constant: dict[str, bool], scenario: str, date: str) -> str:
     lines = [f"# Benchmark {date} – {scenario}", ""]
-    for run in runs:
+    for run, mode, measured in _measurements(runs):
         generated = run["generated"]["targets"]
         lines += [
-            f"## Scale {run['scale']} ({generated['organizations']:,} organizations, "
+            f"## Scale {run['scale']}, anonymous page cache {mode} ({generated['organizations']:,} organizations, "
             f"{generated['users']:,} users, {generated['territories']:,}+ territories)",
             "",
-            f"{run['requests']} requests, {run['requests_per_second']} req/s, {run['errors']} errors, "
-            f"{run['server_workers']} server workers, peak server memory {run['peak_server_rss_mb']} MB; "
+            f"{measured['requests']} requests, {measured['requests_per_second']} req/s, {measured['errors']} errors, "
+            f"{run['server_workers']} server workers, peak server memory {measured['peak_server_rss_mb']} MB; "
             f"generation took {run['generated']['seconds']} s.",
             "",
             "| endpoint | requests | errors | p50 ms | p95 ms | p99 ms | budget p95 | queries | SQL alone ms | page/SQL | verdict |",
             "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
-        for name, e in run["endpoints"].items():
+        for name, e in measured["endpoints"].items():
             queries = e["queries_per_request"]
             query_text = "" if not queries else (str(queries["max"]) if queries["min"] == queries["max"] else f"{queries['min']}–{queries['max']}")
             lines.append(
@@ -57,16 +63,17 @@ def plot(runs: list[dict], path: Path) -> None:
 
     scales = [run["scale"] for run in runs]
     figure, axis = plt.subplots(figsize=(9, 5.5))
-    names = sorted(set().union(*(run["endpoints"] for run in runs)))
+    mode = "off" if "off" in runs[0]["page_cache"] else next(iter(runs[0]["page_cache"]))
+    names = sorted(set().union(*(run["page_cache"][mode]["endpoints"] for run in runs)))
     for name in names:
-        values = [run["endpoints"].get(name, {}).get("p95_ms") for run in runs]
+        values = [run["page_cache"][mode]["endpoints"].get(name, {}).get("p95_ms") for run in runs]
         axis.plot([s * 200_000 for s in scales], values, marker="o", label=name)
     axis.set_xscale("log")
     axis.set_xlabel("organizations in the database")
     axis.set_ylabel("p95 latency (ms)")
     axis.axhline(100, color="red", linestyle="--", linewidth=1, label="budget 100 ms")
     axis.axhline(50, color="orange", linestyle=":", linewidth=1, label="search budget 50 ms")
-    axis.set_title("civicbridge: p95 latency per endpoint as data grows")
+    axis.set_title(f"civicbridge: p95 latency per endpoint as data grows (page cache {mode})")
     axis.legend(fontsize=7, ncol=2)
     axis.grid(True, which="both", alpha=0.3)
     figure.tight_layout()
@@ -77,7 +84,9 @@ def write_report(runs: list[dict], *, scenario: str, results_dir: Path, date: st
     results_dir.mkdir(parents=True, exist_ok=True)
     constant = query_counts_constant(runs)
     stem = results_dir / f"{date}-{scenario}"
-    all_pass = all(e["pass"] for run in runs for e in run["endpoints"].values()) and all(constant.values())
+    all_pass = all(
+        e["pass"] for _, _, measured in _measurements(runs) for e in measured["endpoints"].values()
+    ) and all(constant.values())
     document = {"date": date, "scenario": scenario, "runs": runs, "queries_constant": constant, "pass": all_pass}
     Path(f"{stem}.json").write_text(json.dumps(document, indent=2))
     Path(f"{stem}.md").write_text(markdown(runs, constant, scenario, date))

@@ -117,8 +117,10 @@ def _plain_statement(sql: str) -> str | None:
     return sql
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen:
+def start_server(port: int, workers: int, *, page_cache: bool) -> subprocess.Popen:
     env = {**os.environ, "CIVICBRIDGE_SERVER_TIMING": "true", "LOG_LEVEL": "ERROR"}
+    if not page_cache:
+        env["CIVICBRIDGE_ANONYMOUS_CACHE_SECONDS"] = "0"
     server = subprocess.Popen(
         [sys.executable, "-m", "civicbridge", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -202,20 +204,24 @@ def run_scale(scale: float, args, workdir: Path) -> dict:
     generated = ensure_scale(scale)
     port = free_port()
     plan = build_plan(port, duration=args.duration, max_requests=args.max_requests, concurrency=args.concurrency)
-    floor = measure_floor(plan)
     from django.db import connections
+    from django.test import override_settings
 
+    with override_settings(CIVICBRIDGE_ANONYMOUS_CACHE_SECONDS=0):
+        floor = measure_floor(plan)
     connections.close_all()
-    server = start_server(port, args.workers)
-    try:
-        started = time.perf_counter()
-        samples, peak_kb = run_load(plan, server, workdir)
-        elapsed = time.perf_counter() - started
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    summary = summarize(samples, floor, elapsed)
-    return {"scale": scale, "generated": generated, "server_workers": args.workers, "peak_server_rss_mb": round(peak_kb / 1024, 1), **summary}
+    modes = {}
+    for mode in args.page_cache.split(","):
+        server = start_server(port, args.workers, page_cache=mode == "on")
+        try:
+            started = time.perf_counter()
+            samples, peak_kb = run_load(plan, server, workdir)
+            elapsed = time.perf_counter() - started
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        modes[mode] = {"peak_server_rss_mb": round(peak_kb / 1024, 1), **summarize(samples, floor, elapsed)}
+    return {"scale": scale, "generated": generated, "server_workers": args.workers, "page_cache": modes}
 
 
 def main() -> None:
@@ -228,6 +234,10 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=int(os.environ.get("CIVICBRIDGE_WORKERS", "5")))
     parser.add_argument("--scenario", default="registry")
+    parser.add_argument(
+        "--page-cache", default=os.environ.get("BENCH_PAGE_CACHE", "off,on"),
+        help="run the load with the anonymous page cache off (every page computed), on, or both",
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicbridge.settings")

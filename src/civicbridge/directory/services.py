@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from civicbridge.core.cache import bump_public_content_version
 from civicbridge.core.search import build_document
 
 from .models import Organization, Plenipotentiary
@@ -71,6 +72,7 @@ def _save(organization: Organization, thematic_areas) -> Organization:
         ) from error
     if thematic_areas is not None:
         organization.thematic_areas.set(thematic_areas)
+    bump_public_content_version()
     return organization
 
 
@@ -120,6 +122,7 @@ def set_verified(*, organization: Organization, by, verified: bool) -> Organizat
     organization.verified_at = timezone.now() if verified else None
     organization.verified_by = by if verified else None
     organization.save(update_fields=["is_verified", "verified_at", "verified_by", "updated_at"])
+    bump_public_content_version()
     return organization
 
 
@@ -128,6 +131,7 @@ def delete_organization(*, organization: Organization, by) -> None:
     if not by.has_perm("directory.delete_organization", organization):
         raise PermissionDenied
     organization.delete()
+    bump_public_content_version()
 
 
 PLENIPOTENTIARY_FIELDS = (
@@ -151,6 +155,7 @@ def create_plenipotentiary(*, public_body: Organization, by, data: dict) -> Plen
     )
     plenipotentiary.full_clean()
     plenipotentiary.save()
+    bump_public_content_version()
     return plenipotentiary
 
 
@@ -163,6 +168,7 @@ def update_plenipotentiary(*, plenipotentiary: Plenipotentiary, by, data: dict) 
             setattr(plenipotentiary, field, data[field])
     plenipotentiary.full_clean()
     plenipotentiary.save()
+    bump_public_content_version()
     return plenipotentiary
 
 
@@ -171,3 +177,4 @@ def delete_plenipotentiary(*, plenipotentiary: Plenipotentiary, by) -> None:
     if not by.has_perm("directory.delete_plenipotentiary", plenipotentiary):
         raise PermissionDenied
     plenipotentiary.delete()
+    bump_public_content_version()

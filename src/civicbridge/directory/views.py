@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicbridge.accounts import services as membership_services
+from civicbridge.core.cache import cache_anonymous_page
 from civicbridge.core.forms import apply_validation_error
 from civicbridge.core.models import Territory
 
@@ -17,6 +18,7 @@ from .forms import ClaimForm, ImportForm, InviteForm, OrganizationForm, Plenipot
 from .models import Organization, Plenipotentiary
 
 
+@cache_anonymous_page
 def organization_list(request):
     filterset = selectors.filter_organizations(request.GET)
     page = Paginator(filterset.qs, settings.CIVICBRIDGE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -26,6 +28,7 @@ def organization_list(request):
     return render(request, template, {"filter": filterset, "page": page})
 
 
+@cache_anonymous_page
 def organization_detail(request, slug):
     try:
         organization = selectors.organization_detail(slug=slug)
@@ -173,6 +176,7 @@ def organization_import(request):
     return render(request, "directory/organization_import.html", {"form": form, "report": report})
 
 
+@cache_anonymous_page
 def plenipotentiary_list(request):
     county = None
     if request.GET.get("county"):
