@@ -58,7 +58,7 @@ def test_krs_numbers_written_with_spaces_or_dashes_are_normalized_to_ten_digits(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="BUG validators.py:8 KRS = r'^\\d{10}$': \\d matches any Unicode digit, so Arabic-Indic "
+    reason="BUG directory/validators.py KRS = r'^\\d{10}$': \\d matches any Unicode digit, so Arabic-Indic "
     "digits pass and can duplicate an existing number past the unique constraint",
 )
 def test_a_krs_number_in_non_latin_digits_is_refused():
@@ -68,7 +68,7 @@ def test_a_krs_number_in_non_latin_digits_is_refused():
 
 @pytest.mark.xfail(
     strict=True,
-    reason="BUG validators.py:8 '$' matches before a trailing newline; use \\Z or fullmatch",
+    reason="BUG directory/validators.py KRS/TR_ASSOCIATION: '$' matches before a trailing newline; use \\Z or fullmatch",
 )
 def test_a_krs_number_followed_by_a_newline_is_refused():
     with pytest.raises(ValidationError):
@@ -89,7 +89,7 @@ def test_a_nine_digit_regon_with_its_check_digit_is_accepted(first_eight):
 def test_a_nine_digit_regon_whose_checksum_is_ten_takes_zero_as_check_digit():
     # Find a prefix whose weighted sum mod 11 is 10: the check digit is then 0.
     prefix = next(
-        f"{n:08d}" for n in range(10**6) if sum(int(d) * w for d, w in zip(f"{n:08d}", REGON_9_WEIGHTS)) % 11 == 10
+        f"{n:08d}" for n in range(10**6) if sum(int(d) * w for d, w in zip(f"{n:08d}", REGON_9_WEIGHTS, strict=True)) % 11 == 10
     )
 
     assert regon9(prefix).endswith("0")
@@ -138,7 +138,7 @@ def test_regon_numbers_written_with_spaces_or_dashes_are_normalized():
 @pytest.mark.xfail(
     strict=True,
     raises=ValueError,
-    reason="BUG validators.py:15-21 str.isdigit() accepts '²' but int('²') raises ValueError (a 500, "
+    reason="BUG directory/validators.py regon_is_valid: str.isdigit() accepts '²' but int('²') raises ValueError (a 500, "
     "not a field error); check number.isascii() too",
 )
 def test_a_regon_with_a_superscript_digit_is_refused_not_crashing():

@@ -4,7 +4,8 @@ What is real and what is not:
 
 - real: the administrative units (reference data), the public bodies named after them
   (the Marshal's Office, county offices, the 71 gminas, Orhangazi Kaymakamlığı and Belediyesi)
-  and three Turkish funders, described only with facts from docs/domain notes;
+  and three Turkish funders, described only with facts from the domain notes
+  (domain-facts.md §3.2–3.5, each with its public source);
 - fictitious: every plenipotentiary (names, e-mails, phones), every generated organization
   with its registry number, address and coordinates, and the four demo accounts. E-mails use
   the reserved ``.invalid`` top-level domain so nothing can ever be delivered.
@@ -524,7 +525,7 @@ training, and keeps the district's project portfolio and activity log. It has tw
 coordinators.
 """
 
-# Facts only from docs/domain notes §3.2–3.5; no figures beyond those.
+# Facts only from domain-facts.md §3.2–3.5 (each sourced there); no figures beyond those.
 FUNDERS = [
     {
         "name": "Bursa Eskişehir Bilecik Kalkınma Ajansı (BEBKA)",
