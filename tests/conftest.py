@@ -60,3 +60,9 @@ def representative(organization):
     person = UserFactory()
     MembershipFactory(user=person, organization=organization)
     return person
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The production hasher takes most of a second per user by design; tests make hundreds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -392,11 +392,6 @@ def test_create_with_a_taken_registry_number_gives_400_and_writes_nothing(user, 
     assert not Membership.objects.filter(user=user).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG directory/services.py _validate: full_clean() reports the partial UniqueConstraint under "
-    "non_field_errors, so the API answers {'non_field_errors': [...]} instead of {'registry_number': [...]}",
-)
 def test_taken_registry_number_is_reported_at_the_registry_number_field(user, municipality):
     OrganizationFactory(registry_type="krs", registry_number="0000123456", territory=municipality)
 

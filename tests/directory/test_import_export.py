@@ -22,10 +22,6 @@ XLSX_URL = "/en/organizations/export.xlsx"
 IMPORT_URL = "/en/organizations/import/"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # PBKDF2 makes each UserFactory() take ~0.8 s; hashing strength is not under test here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _krs(n: int) -> str:
@@ -267,11 +263,6 @@ def test_a_real_import_of_the_export_leaves_every_organization_as_it_was(client,
     assert after == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG directory/imports.py _Lookups.territories_by_code is keyed by code alone; TERYT region '16' "
-    "(Opole) and Bursa province '16' collide, so the round trip moves an Opole-region body to Bursa",
-)
 def test_a_round_trip_keeps_a_region_level_body_in_its_region(client, coordinator, region):
     body = PublicBodyFactory(territory=region, registry_type="krs", registry_number=_krs(161))
     content = b"".join(client.get(CSV_URL).streaming_content)
@@ -421,11 +412,6 @@ def test_a_row_matching_an_existing_number_updates_that_organization(coordinator
     assert Organization.objects.get(registry_number=_krs(111)).name == "Zielona Nysa i Okolice"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG directory/imports.py read_rows/import_organizations: blank lines are dropped before rows are numbered, "
-    "so every error after a blank line names the wrong spreadsheet row",
-)
 def test_row_numbers_count_blank_lines_so_they_match_the_spreadsheet(coordinator):
     content = _csv_bytes([_row(name="Pierwsza")]) + b",,,,,,,,,,,,,,,,,,\r\n" + _csv_bytes(
         [_row(name="", kind="ngo")]

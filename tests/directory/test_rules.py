@@ -7,13 +7,6 @@ from civicbridge.accounts.models import Membership
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.directory.factories import OrganizationFactory, PlenipotentiaryFactory, PublicBodyFactory
 
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # PBKDF2 makes each UserFactory() take ~0.8 s; hashing strength is not under test here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 ROLES = ("anonymous", "citizen", "representative_of_this", "representative_of_another", "coordinator")
 
 
@@ -130,11 +123,6 @@ def test_staff_status_alone_does_not_make_a_coordinator(objects):
     assert not staff.has_perm("directory.import_organizations")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG core/rules.py is_coordinator ignores is_active: a deactivated coordinator keeps every "
-    "permission when services are called with that user (e.g. an API token issued earlier)",
-)
 def test_a_deactivated_coordinator_loses_coordinator_permissions(objects):
     former = UserFactory(is_coordinator=True, is_active=False)
 

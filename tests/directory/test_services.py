@@ -18,12 +18,6 @@ from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.directory.factories import OrganizationFactory, PlenipotentiaryFactory, PublicBodyFactory
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # PBKDF2 makes each UserFactory() take ~0.8 s; hashing strength is not under test here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _data(territory, **overrides):
     return {"name": "Stowarzyszenie Miłośników Nysy", "kind": Organization.Kind.NGO, "territory": territory, **overrides}
 
@@ -79,11 +73,6 @@ def test_an_anonymous_visitor_cannot_create_an_organization(municipality):
     assert not Organization.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG directory/rules.py directory.add_organization = rules.is_authenticated; an inactive User is "
-    "authenticated and the rules backend never checks is_active (also claim_organization, is_coordinator)",
-)
 def test_an_inactive_account_cannot_create_an_organization(municipality):
     inactive = UserFactory(is_active=False)
 
@@ -118,11 +107,6 @@ def test_a_krs_number_is_stored_without_spaces(user, municipality):
     assert organization.registry_number == "0000123456"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="BUG directory/validators.py regon_is_valid: a REGON like '12345678²' raises ValueError instead of ValidationError",
-)
 def test_a_regon_with_a_superscript_digit_gives_a_validation_error(user, municipality):
     with pytest.raises(ValidationError):
         services.create_organization(
@@ -143,14 +127,6 @@ def test_a_registry_number_already_registered_is_refused_and_nothing_is_written(
     assert not Membership.objects.filter(user=user).exists()
 
 
-DUPLICATE_ON_WRONG_FIELD = (
-    "BUG directory/services.py _validate: full_clean() validates the conditional UniqueConstraint first and "
-    "reports the duplicate under __all__, so the form shows it at the top, not on registry_number "
-    "(only the IntegrityError path in _save names the field)"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=DUPLICATE_ON_WRONG_FIELD)
 def test_a_registry_number_already_registered_is_reported_on_its_field(user, municipality):
     OrganizationFactory(registry_type="krs", registry_number="0000123456", territory=municipality)
 
@@ -213,11 +189,6 @@ def test_organizations_with_the_same_name_get_different_slugs(user, municipality
     assert Organization.objects.filter(slug=first.slug).count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG directory/services.py unique_slug: slugify() drops letters without an ASCII decomposition "
-    "(ł, ı): 'Miłośników' -> 'miosnikow'; transliterate first with unidecode",
-)
 @pytest.mark.parametrize(
     ("name", "slug"),
     [("Stowarzyszenie Miłośników Nysy", "stowarzyszenie-milosnikow-nysy"), ("Özel Eğitim Vakfı", "ozel-egitim-vakfi")],
@@ -503,3 +474,35 @@ def test_two_concurrent_registrations_of_the_same_number_leave_exactly_one_row()
     close_old_connections()
     assert Organization.objects.filter(registry_number="0000654321").count() == 1
     assert sorted(outcomes) == ["An organization with this registry number is already registered.", "created"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_concurrent_registrations_of_the_same_name_both_succeed():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serializes writers; the race needs PostgreSQL's concurrent transactions")
+    from civicbridge.core.models import Territory
+
+    territory = Territory.objects.get(country="PL", code="1607053")
+    people = [UserFactory(), UserFactory()]
+    barrier = threading.Barrier(2, timeout=20)
+    outcomes: list = []
+
+    def register(person):
+        try:
+            barrier.wait()
+            services.create_organization(by=person, data=_data(territory, name="Klub Sportowy Orzeł"))
+            outcomes.append("created")
+        except ValidationError as error:
+            outcomes.append(" ".join(error.messages))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=register, args=(person,)) for person in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    close_old_connections()
+    assert outcomes == ["created", "created"]
+    assert Organization.objects.filter(name="Klub Sportowy Orzeł").count() == 2

@@ -21,10 +21,6 @@ DETAIL_QUERIES_REPRESENTATIVE = 10
 PLENIPOTENTIARY_LIST_QUERIES = 5
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # PBKDF2 makes each UserFactory() take ~0.8 s; hashing strength is not under test here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _names_on_page(response):
@@ -208,11 +204,6 @@ def test_a_territory_that_does_not_exist_gives_an_error_message(client, organiza
     assert "territory" in response.context["filter"].form.errors
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG directory/filters.py OrganizationFilter.verified: BooleanFilter uses NullBooleanField, which turns 'maybe' into "
-    "None: the filter is silently dropped and the visitor sees every organization with no message",
-)
 def test_an_unknown_verified_value_gives_the_page_with_an_error_message(client, organization):
     response = client.get(LIST_URL, {"verified": "maybe"})
 
@@ -427,7 +418,6 @@ def test_a_form_without_a_name_writes_nothing(client, user, municipality):
     assert not Organization.objects.exists()
 
 
-@pytest.mark.xfail(strict=True, reason="see test_services: duplicate numbers are reported under __all__")
 def test_a_duplicate_registry_number_is_reported_on_its_field(client, user, municipality):
     OrganizationFactory(territory=municipality, registry_type="krs", registry_number="0000123456")
     client.force_login(user)
@@ -754,12 +744,6 @@ def test_a_county_filter_naming_a_unit_that_is_not_a_county_shows_everyone(clien
     assert len(_groups(response)) == 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="BUG directory/views.py plenipotentiary_list: Territory.objects.filter(pk=request.GET['county']) raises "
-    "ValueError on a non-numeric value: a 500",
-)
 def test_a_non_numeric_county_filter_gives_the_page_not_a_server_error(client, plenipotentiaries):
     response = client.get(PLENIPOTENTIARY_LIST_URL, {"county": "abc"})
 

@@ -31,7 +31,7 @@ HEADERS = [header for header, _ in COLUMNS]
 
 def _safe_cell(value):
     # Spreadsheet formula injection: a cell starting with = + - @ would run as a formula.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
 

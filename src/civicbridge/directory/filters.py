@@ -38,9 +38,9 @@ class OrganizationFilter(django_filters.FilterSet):
         label=_("Thematic area"), queryset=ThematicArea.objects.all(), field_name="thematic_areas",
         widget=FastSelect,
     )
-    verified = django_filters.BooleanFilter(
-        label=_("Verification"), field_name="is_verified",
-        widget=forms.Select(choices=[("", _("all")), ("true", _("verified")), ("false", _("not verified"))]),
+    verified = django_filters.ChoiceFilter(
+        label=_("Verification"), choices=[("true", _("verified")), ("false", _("not verified"))],
+        empty_label=_("all"), method="filter_verified",
     )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
@@ -70,6 +70,9 @@ class OrganizationFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return search_backend.search(queryset, value)
+
+    def filter_verified(self, queryset, name, value):
+        return queryset.filter(is_verified=value == "true")
 
     def filter_territory(self, queryset, name, territory):
         return queryset.filter(territory__path__startswith=territory.path)

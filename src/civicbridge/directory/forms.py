@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from civicbridge.core.models import Territory, ThematicArea
@@ -60,8 +61,8 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > settings.CIVICBRIDGE_IMPORT_MAX_BYTES:
             raise forms.ValidationError(
-                _("The file is too large (at most %(size)s MB).")
-                % {"size": settings.CIVICBRIDGE_IMPORT_MAX_BYTES // (1024 * 1024)}
+                _("The file is too large (at most %(size)s).")
+                % {"size": filesizeformat(settings.CIVICBRIDGE_IMPORT_MAX_BYTES)}
             )
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))

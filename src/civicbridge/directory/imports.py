@@ -47,7 +47,8 @@ class ImportFileError(Exception):
     """The file as a whole cannot be read."""
 
 
-def read_rows(name: str, content: bytes) -> list[dict]:
+def read_rows(name: str, content: bytes) -> list[tuple[int, dict]]:
+    """The file's data rows as (row number in the file, {column: value}); blank rows skipped."""
     if name.lower().endswith(".xlsx"):
         try:
             workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
@@ -73,22 +74,25 @@ def read_rows(name: str, content: bytes) -> list[dict]:
     if len(values) - 1 > MAX_ROWS:
         raise ImportFileError(_("At most %(count)s rows can be imported at once.") % {"count": MAX_ROWS})
     return [
-        {h: _unquote(v.strip()) for h, v in zip(headers, row, strict=False) if h}
-        for row in values[1:]
+        (number, {h: _unquote(v.strip()) for h, v in zip(headers, row, strict=False) if h})
+        for number, row in enumerate(values[1:], start=2)  # row 1 holds the headers
         if any(cell.strip() for cell in row)
     ]
 
 
 def _unquote(value: str) -> str:
     # Undo the export's protection against formula injection.
-    if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@"):
+    if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@", "\t", "\r"):
         return value[1:]
     return value
 
 
 class _Lookups:
     def __init__(self):
-        self.territories_by_code = {(t.code): t for t in Territory.objects.exclude(code="")}
+        # Codes are unique per country and level only (Opole region and Bursa province are both 16).
+        self.territories_by_code: dict[str, list[Territory]] = {}
+        for territory in Territory.objects.exclude(code=""):
+            self.territories_by_code.setdefault(territory.code, []).append(territory)
         self.territories_by_name: dict[str, list[Territory]] = {}
         for territory in Territory.objects.all():
             for name in {territory.name_en, territory.name_pl, territory.name_tr} - {""}:
@@ -97,15 +101,28 @@ class _Lookups:
 
     def territory(self, code: str, name: str) -> Territory:
         if code:
-            if code not in self.territories_by_code:
+            matches = self.territories_by_code.get(code, [])
+            if not matches:
                 raise ValidationError(_("No territory has the code %(code)s.") % {"code": code})
-            return self.territories_by_code[code]
+            if len(matches) > 1:
+                named = [t for t in matches if name and name.casefold() in self._names(t)]
+                if len(named) != 1:
+                    raise ValidationError(
+                        _("Several territories have the code %(code)s; give the territory's exact name too.")
+                        % {"code": code}
+                    )
+                return named[0]
+            return matches[0]
         matches = self.territories_by_name.get(name.casefold(), [])
         if not matches:
             raise ValidationError(_("Unknown territory; give its official code or exact name."))
         if len(matches) > 1:
             raise ValidationError(_("Several territories have this name; give the official code."))
         return matches[0]
+
+    @staticmethod
+    def _names(territory: Territory) -> set[str]:
+        return {n.casefold() for n in (territory.name_en, territory.name_pl, territory.name_tr) if n}
 
 
 def _parse_row(row: dict, lookups: _Lookups) -> tuple[dict, list, dict]:
@@ -144,7 +161,7 @@ def import_organizations(*, by, name: str, content: bytes, dry_run: bool) -> Imp
     lookups = _Lookups()
     seen_numbers: dict[tuple[str, str], int] = {}
     with transaction.atomic():
-        for number, row in enumerate(rows, start=2):  # row 1 holds the headers
+        for number, row in rows:
             _import_row(number, row, by=by, lookups=lookups, seen=seen_numbers, report=report)
         if dry_run or report.errors:
             transaction.set_rollback(True)

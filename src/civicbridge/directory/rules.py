@@ -2,12 +2,12 @@
 
 import rules
 
-from civicbridge.core.rules import is_coordinator
+from civicbridge.core.rules import is_coordinator, is_registered
 
 
 @rules.predicate
 def is_representative_of(user, organization) -> bool:
-    if not user.is_authenticated or organization is None:
+    if not (user.is_authenticated and user.is_active) or organization is None:
         return False
     from civicbridge.accounts.models import Membership
 
@@ -22,13 +22,13 @@ def is_officer_of_body(user, plenipotentiary) -> bool:
 
 
 rules.add_perm("directory.view_organization", rules.always_allow)
-rules.add_perm("directory.add_organization", rules.is_authenticated)
+rules.add_perm("directory.add_organization", is_registered)
 rules.add_perm("directory.change_organization", is_coordinator | is_representative_of)
 rules.add_perm("directory.delete_organization", is_coordinator)
 rules.add_perm("directory.verify_organization", is_coordinator)
 rules.add_perm("directory.import_organizations", is_coordinator)
 rules.add_perm("directory.invite_representative", is_coordinator | is_representative_of)
-rules.add_perm("directory.claim_organization", rules.is_authenticated)
+rules.add_perm("directory.claim_organization", is_registered)
 
 rules.add_perm("directory.view_plenipotentiary", rules.always_allow)
 rules.add_perm("directory.add_plenipotentiary", is_coordinator | is_representative_of)  # obj: the public body

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from unidecode import unidecode
 
 from civicbridge.core.cache import bump_public_content_version
 from civicbridge.core.search import build_document
@@ -31,7 +32,8 @@ def organization_search_document(organization: Organization) -> str:
 
 
 def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
-    base = slugify(name, allow_unicode=False)[:300] or "organization"
+    # Transliterate first: slugify alone drops letters such as ł and ı ("Głubczyce" -> "gubczyce").
+    base = slugify(unidecode(name))[:300] or "organization"
     slug, n = base, 1
     taken = Organization.objects.exclude(pk=exclude_pk)
     while taken.filter(slug=slug).exists():
@@ -57,19 +59,45 @@ def _validate(organization: Organization) -> None:
         errors["longitude"] = [_("Give both latitude and longitude, or neither.")]
     if errors:
         raise ValidationError(errors)
-    organization.full_clean(exclude=["slug", "search_document"])
+    organization.full_clean(exclude=["slug", "search_document"], validate_constraints=False)
+    if _registry_number_taken(organization):
+        raise ValidationError({"registry_number": [duplicate_number_message()]})
+
+
+def duplicate_number_message() -> str:
+    return _("An organization with this registry number is already registered.")
+
+
+def _registry_number_taken(organization: Organization) -> bool:
+    if not organization.registry_number:
+        return False
+    return (
+        Organization.objects.filter(
+            registry_type=organization.registry_type, registry_number=organization.registry_number
+        )
+        .exclude(pk=organization.pk)
+        .exists()
+    )
+
+
+SLUG_ATTEMPTS = 5
 
 
 def _save(organization: Organization, thematic_areas) -> Organization:
     organization.search_document = organization_search_document(organization)
-    try:
-        with transaction.atomic():
-            organization.save()
-    except IntegrityError as error:
-        # The unique constraint is the truth when two people register the same number at once.
-        raise ValidationError(
-            {"registry_number": [_("An organization with this registry number is already registered.")]}
-        ) from error
+    for attempt in range(SLUG_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                organization.save()
+            break
+        except IntegrityError as error:
+            # The constraints are the truth when two people register at the same moment:
+            # a taken registry number is the person's to fix, a taken slug is ours.
+            if _registry_number_taken(organization):
+                raise ValidationError({"registry_number": [duplicate_number_message()]}) from error
+            if attempt == SLUG_ATTEMPTS - 1:
+                raise
+            organization.slug = unique_slug(organization.name, exclude_pk=organization.pk)
     if thematic_areas is not None:
         organization.thematic_areas.set(thematic_areas)
     bump_public_content_version()

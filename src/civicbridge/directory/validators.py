@@ -5,15 +5,16 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-KRS = re.compile(r"^\d{10}$")
+KRS = re.compile(r"[0-9]{10}")
+# ASCII digits only: \d would accept other scripts' digits and duplicate a number.
 # Shapes seen in practice (province plate code first, e.g. 16- for Bursa); not an
 # official specification, so validation stays loose (see docs/domain notes).
-TR_ASSOCIATION = re.compile(r"^(\d{2}[-/]\d{3}[-/]\d{3}|\d{8,10})$")
+TR_ASSOCIATION = re.compile(r"[0-9]{2}[-/][0-9]{3}[-/][0-9]{3}|[0-9]{8,10}")
 REGON_WEIGHTS = {9: (8, 9, 2, 3, 4, 5, 6, 7), 14: (2, 4, 8, 5, 0, 9, 7, 3, 6, 1, 2, 4, 8)}
 
 
 def regon_is_valid(number: str) -> bool:
-    if not number.isdigit() or len(number) not in REGON_WEIGHTS:
+    if not (number.isascii() and number.isdigit()) or len(number) not in REGON_WEIGHTS:
         return False
     if len(number) == 14 and not regon_is_valid(number[:9]):
         return False
@@ -33,13 +34,13 @@ def validate_registry_number(registry_type: str, number: str) -> None:
     """Raise ValidationError with a message for the number field when it does not fit its type."""
     if not number:
         return
-    if registry_type == "krs" and not KRS.match(number):
+    if registry_type == "krs" and not KRS.fullmatch(number):
         raise ValidationError(_("A KRS number has exactly 10 digits, e.g. 0000123456."), code="krs")
     if registry_type == "regon" and not regon_is_valid(number):
         raise ValidationError(
             _("This is not a valid REGON: it needs 9 or 14 digits with a correct check digit."), code="regon"
         )
-    if registry_type == "tr_association" and not TR_ASSOCIATION.match(number):
+    if registry_type == "tr_association" and not TR_ASSOCIATION.fullmatch(number):
         raise ValidationError(
             _("An association register number looks like 16-123-456 (or 8 to 10 digits)."), code="tr_association"
         )

@@ -179,7 +179,7 @@ def organization_import(request):
 @cache_anonymous_page
 def plenipotentiary_list(request):
     county = None
-    if request.GET.get("county"):
+    if request.GET.get("county", "").isdigit():
         county = Territory.objects.filter(pk=request.GET["county"], level=Territory.Level.COUNTY).first()
     context = {
         "groups": selectors.plenipotentiaries_by_county(county=county),
