@@ -194,8 +194,11 @@ def ensure_scale(scale: float, *, seed: int = 2026, stdout=print) -> dict:
 
 
 def main() -> None:
+    import os
+
     import django
 
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicbridge.settings")
     django.setup()
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=float, default=1.0)

@@ -295,6 +295,7 @@ LOGGING = {
 
 # --- civicbridge options -------------------------------------------------------------------
 CIVICBRIDGE_PAGE_SIZE = 25
+CIVICBRIDGE_COUNT_LIMIT = env.int("CIVICBRIDGE_COUNT_LIMIT", default=1_000)
 CIVICBRIDGE_ANONYMOUS_CACHE_SECONDS = env.int("CIVICBRIDGE_ANONYMOUS_CACHE_SECONDS", default=30)
 CIVICBRIDGE_LEMMA_CACHE_DIR = Path(env.str("CIVICBRIDGE_LEMMA_CACHE_DIR", default=str(DATA_DIR / "cache" / "lemmas")))
 CIVICBRIDGE_SIGNUP_TOKEN_MAX_AGE = 3 * 24 * 3600

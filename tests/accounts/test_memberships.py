@@ -219,6 +219,20 @@ def test_approved_claimant_gets_one_email(client, coordinator, pending_claim, dj
     assert pending_claim.organization.get_absolute_url() in received[0].body
 
 
+def test_decision_email_is_in_the_claimants_language(client, coordinator, organization, django_capture_on_commit_callbacks):
+    english = MembershipFactory(user=UserFactory(preferred_language="en"), organization=organization,
+                                status=Membership.Status.PENDING, origin=Membership.Origin.CLAIM)
+    polish = MembershipFactory(user=UserFactory(preferred_language="pl"), organization=organization,
+                               status=Membership.Status.PENDING, origin=Membership.Origin.CLAIM)
+    client.force_login(coordinator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(decide_url(english), {"decision": "approve"}, HTTP_ACCEPT_LANGUAGE="en")
+        client.post(decide_url(polish), {"decision": "approve"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert mails_to(polish.user.email)[0].subject != mails_to(english.user.email)[0].subject
+
+
 def test_approved_claimant_may_edit_the_organization(client, coordinator, pending_claim):
     client.force_login(coordinator)
 

@@ -84,6 +84,34 @@ def test_confirmation_link_is_in_the_chosen_language(client, django_capture_on_c
     assert User.objects.get(username="newcomer").preferred_language == "pl"
 
 
+def english_sign_up_subject(client, capture) -> str:
+    sign_up(client, capture, username="english", email="english@example.org", preferred_language="en")
+    return mail.outbox.pop().subject
+
+
+@pytest.mark.parametrize("language", ["pl", "tr"])
+def test_confirmation_email_is_written_in_the_chosen_language(client, django_capture_on_commit_callbacks, language):
+    english_subject = english_sign_up_subject(client, django_capture_on_commit_callbacks)
+
+    sign_up(client, django_capture_on_commit_callbacks, preferred_language=language)
+
+    message = mail.outbox[0]
+    assert message.subject != english_subject
+    assert "Open this link to confirm" not in message.body
+    assert confirmation_path(message).startswith(f"/{language}/accounts/confirm/")
+
+
+def test_confirmation_email_language_does_not_follow_the_page_language(client, django_capture_on_commit_callbacks):
+    english_subject = english_sign_up_subject(client, django_capture_on_commit_callbacks)
+
+    # Signing up on the Polish page but asking for English e-mails gives English e-mails.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/pl/accounts/sign-up/", sign_up_data(preferred_language="en"))
+
+    assert mail.outbox[0].subject == english_subject
+    assert confirmation_path(mail.outbox[0]).startswith("/en/")
+
+
 def test_confirmation_link_of_an_english_sign_up_is_english(client, django_capture_on_commit_callbacks):
     sign_up(client, django_capture_on_commit_callbacks, preferred_language="en")
 

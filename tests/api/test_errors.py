@@ -109,7 +109,7 @@ def test_unsupported_media_type_gives_415_json(user):
 
 
 def test_nan_is_not_accepted_as_json(user, municipality):
-    body = '{"name": "X", "kind": "ngo", "territory": %d, "latitude": NaN, "longitude": 1}' % municipality.pk
+    body = f'{{"name": "X", "kind": "ngo", "territory": {municipality.pk}, "latitude": NaN, "longitude": 1}}'
 
     response = as_user(user).post(ORGANIZATIONS_URL, data=body, content_type="application/json")
 
@@ -204,11 +204,11 @@ def test_garbage_value_gives_400_with_a_message_at_the_field(user, municipality,
     "OverflowError escape (500). Fix: reject non-finite floats in the JSON parser (api/parsers.py)",
 )
 def test_number_beyond_float_range_for_a_relation_gives_400(user, municipality, field):
-    value = "1e400" if field == "territory" else "[1e400]"
-    territory = "1e400" if field == "territory" else str(municipality.pk)
-    body = '{"name": "X", "kind": "ngo", "territory": %s%s}' % (
-        territory, f', "thematic_areas": {value}' if field == "thematic_areas" else ""
-    )
+    # json.dumps cannot write a number beyond float range: the body is written by hand.
+    if field == "territory":
+        body = '{"name": "X", "kind": "ngo", "territory": 1e400}'
+    else:
+        body = f'{{"name": "X", "kind": "ngo", "territory": {municipality.pk}, "thematic_areas": [1e400]}}'
 
     response = as_user(user).post(ORGANIZATIONS_URL, data=body, content_type="application/json")
 
@@ -234,6 +234,7 @@ QUERY_GARBAGE = [
     ("/api/v1/organizations/", {"territory": "1e400"}),
     ("/api/v1/organizations/", {"thematic_area": "-1"}),
     ("/api/v1/organizations/", {"kind": "spaceship"}),
+    ("/api/v1/organizations/", {"verified": "maybe"}),
     ("/api/v1/organizations/", {"ordering": "password"}),
     ("/api/v1/organizations/", {"search": "a\x00b"}),
     ("/api/v1/territories/", {"within": "x"}),

@@ -32,7 +32,7 @@ def all_rows(api, url, params):
 def test_territories_list_is_paginated(api, region):
     body = api.get(TERRITORIES_URL).json()
 
-    assert set(body) == {"count", "next", "previous", "results"}
+    assert {"count", "next", "previous", "results"} <= set(body)
     assert body["count"] == Territory.objects.count()
 
 
@@ -134,7 +134,7 @@ def test_territories_list_runs_a_bounded_number_of_queries(api, region, django_a
 def test_thematic_areas_list_is_paginated(api, db):
     body = api.get(AREAS_URL).json()
 
-    assert set(body) == {"count", "next", "previous", "results"}
+    assert {"count", "next", "previous", "results"} <= set(body)
     assert body["count"] == ThematicArea.objects.count() > 0
 
 

@@ -110,6 +110,7 @@ def _new_page(browser, base_url, **context_options):
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     page = context.new_page()
     page.console_errors = []
+    page.javascript_enabled = context_options.get("java_script_enabled", True)
 
     def on_console(message):
         if message.type == "error":
@@ -172,6 +173,9 @@ def check_accessibility(page, *, context=None, options=None, report_name: str | 
     Returns the full list of violations.
     """
     global _AXE
+    if not getattr(page, "javascript_enabled", True):
+        # page.evaluate() never returns in a context without JavaScript.
+        raise RuntimeError("axe-core needs JavaScript: check the page in a context with JavaScript enabled")
     if _AXE is None:
         _AXE = _axe()
     run_options = {"resultTypes": ["violations"]}

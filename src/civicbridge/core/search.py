@@ -8,7 +8,10 @@ that "organizacje" finds "organizacja", "derneği" finds "dernek" and "Ozel" fin
 column; the database indexes that column:
 
 - SQLite: an external-content FTS5 table kept in sync by triggers;
-- PostgreSQL: a GIN index on ``to_tsvector('simple', search_document)``.
+- PostgreSQL: a stored generated ``search_vector`` column (``to_tsvector('simple',
+  search_document)``, added by the migration, unknown to the model) with a GIN index.
+  Stored, not an expression index, so that a plan which walks another index (the
+  name order) tests each row's vector without re-parsing its document.
 """
 
 import re
@@ -27,6 +30,8 @@ from unidecode import unidecode
 LANGUAGES = ("pl", "tr", "en")
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_TERMS = 12
+# "1" or "ab" as a prefix matches nearly every document: short words match whole only.
+MIN_PREFIX_LENGTH = 3
 
 
 def _fold(word: str) -> str:
@@ -84,10 +89,18 @@ def query_terms(query: str) -> list[tuple[str, tuple[str, ...]]]:
     return terms
 
 
+def _fts5_prefix(word: str) -> str:
+    return f'"{word}"*' if len(word) >= MIN_PREFIX_LENGTH else f'"{word}"'
+
+
+def _tsquery_prefix(word: str) -> str:
+    return f"{word}:*" if len(word) >= MIN_PREFIX_LENGTH else word
+
+
 def _fts5_expression(terms) -> str:
     groups = []
     for prefix, forms in terms:
-        alternatives = [f'"{prefix}"*'] + [f'"{form}"' for form in forms if form != prefix]
+        alternatives = [_fts5_prefix(prefix)] + [f'"{form}"' for form in forms if form != prefix]
         groups.append("(" + " OR ".join(alternatives) + ")")
     return " AND ".join(groups)
 
@@ -95,7 +108,7 @@ def _fts5_expression(terms) -> str:
 def _tsquery_expression(terms) -> str:
     groups = []
     for prefix, forms in terms:
-        alternatives = [f"{prefix}:*"] + [form for form in forms if form != prefix]
+        alternatives = [_tsquery_prefix(prefix)] + [form for form in forms if form != prefix]
         groups.append("(" + " | ".join(alternatives) + ")")
     return " & ".join(groups)
 
@@ -117,8 +130,7 @@ def search(queryset: QuerySet, query: str) -> QuerySet:
     if connection.vendor == "postgresql":
         return queryset.filter(
             RawSQL(
-                f"to_tsvector('simple'::regconfig, {table}.search_document) "
-                "@@ to_tsquery('simple'::regconfig, %s)",
+                f"{table}.search_vector @@ to_tsquery('simple'::regconfig, %s)",
                 [_tsquery_expression(terms)],
                 output_field=BooleanField(),
             )
@@ -158,8 +170,9 @@ class CreateSearchIndex(Operation):
     def forward_sql(vendor: str, table: str) -> list[str]:
         if vendor == "postgresql":
             return [
-                f"CREATE INDEX {table}_search_gin ON {table} "
-                f"USING gin (to_tsvector('simple'::regconfig, search_document))"
+                f"ALTER TABLE {table} ADD COLUMN search_vector tsvector GENERATED ALWAYS AS "
+                f"(to_tsvector('simple'::regconfig, search_document)) STORED",
+                f"CREATE INDEX {table}_search_gin ON {table} USING gin (search_vector)",
             ]
         fts = f"{table}_fts"
         return [
@@ -177,7 +190,7 @@ class CreateSearchIndex(Operation):
     @staticmethod
     def backward_sql(vendor: str, table: str) -> list[str]:
         if vendor == "postgresql":
-            return [f"DROP INDEX IF EXISTS {table}_search_gin"]
+            return [f"DROP INDEX IF EXISTS {table}_search_gin", f"ALTER TABLE {table} DROP COLUMN search_vector"]
         fts = f"{table}_fts"
         return [
             f"DROP TRIGGER IF EXISTS {fts}_ai",

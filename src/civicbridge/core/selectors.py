@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -22,5 +23,17 @@ def site_search(query: str) -> list[dict]:
     return groups
 
 
+HOME_FIGURES_SECONDS = 300
+
+
 def home_figures() -> list[dict]:
-    return [{"label": entry.label, "count": entry.model.objects.count(), "url": reverse(entry.url_name)} for entry in searchables]
+    """How many of each searchable thing the platform holds; counted at most every 5 minutes."""
+    counts = cache.get_or_set(
+        "civicbridge:home-figures",
+        lambda: {key: entry.model.objects.count() for key, entry in searchables.entries.items()},
+        HOME_FIGURES_SECONDS,
+    )
+    return [
+        {"label": entry.label, "count": counts.get(key, 0), "url": reverse(entry.url_name)}
+        for key, entry in searchables.entries.items()
+    ]

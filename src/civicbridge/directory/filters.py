@@ -1,5 +1,7 @@
 import django_filters
 from django import forms
+from django.core.cache import cache
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
 from civicbridge.core import search as search_backend
@@ -13,11 +15,45 @@ class TerritoryChoiceField(forms.ModelChoiceField):
     widget = FastSelect
 
     def label_from_instance(self, territory):
+        return self.label_for(territory)
+
+    @staticmethod
+    def label_for(territory) -> str:
         return "\u2003" * max(territory.depth - 1, 0) + territory.name
 
 
 class TerritoryFilter(django_filters.ModelChoiceFilter):
     field_class = TerritoryChoiceField
+
+
+CHOICES_SECONDS = 300
+
+
+def territory_choices() -> list[tuple[int, str]]:
+    """Countries, regions and counties as (id, indented name) in the active language.
+
+    Hundreds of options on every list page: kept in the cache for a few minutes rather
+    than read and rendered from model instances each time (territories change yearly).
+    """
+    language = get_language()
+
+    def compute():
+        with override(language):
+            rows = Territory.objects.exclude(level=Territory.Level.MUNICIPALITY).order_by("path")
+            return [(t.pk, TerritoryChoiceField.label_for(t)) for t in rows.only(
+                "pk", "path", "name_en", "name_pl", "name_tr")]
+
+    return cache.get_or_set(f"civicbridge:territory-choices:{language}", compute, CHOICES_SECONDS)
+
+
+def thematic_area_choices() -> list[tuple[int, str]]:
+    language = get_language()
+
+    def compute():
+        with override(language):
+            return [(area.pk, area.name) for area in ThematicArea.objects.all()]
+
+    return cache.get_or_set(f"civicbridge:thematic-area-choices:{language}", compute, CHOICES_SECONDS)
 
 
 class OrganizationFilter(django_filters.FilterSet):
@@ -44,12 +80,14 @@ class OrganizationFilter(django_filters.FilterSet):
     )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
-        fields=(("name", "name"), ("created_at", "created"), ("founding_year", "founding_year")),
+        # Entries are numbered in the order they were made, so the key orders by creation.
+        fields=(("name", "name"), ("id", "created"), ("founding_year", "founding_year")),
         field_labels={
-            "name": _("name"), "-name": _("name, Z to A"), "created_at": _("oldest entries"),
-            "-created_at": _("newest entries"), "founding_year": _("founding year"),
+            "name": _("name"), "-name": _("name, Z to A"), "id": _("oldest entries"),
+            "-id": _("newest entries"), "founding_year": _("founding year"),
             "-founding_year": _("founding year, newest first"),
         },
+        empty_label=_("name (newest first when searching)"),
     )
 
     class Meta:
@@ -58,15 +96,17 @@ class OrganizationFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.form.fields["territory"].queryset = Territory.objects.all()
-        self.form.fields["territory"].widget.choices = self._territory_choices()
+        self.form.fields["territory"].widget.choices = [("", _("anywhere")), *territory_choices()]
+        self.form.fields["thematic_area"].widget.choices = [("", "---------"), *thematic_area_choices()]
 
-    @staticmethod
-    def _territory_choices():
-        field = TerritoryChoiceField(
-            queryset=Territory.objects.exclude(level=Territory.Level.MUNICIPALITY), empty_label=_("anywhere")
-        )
-        return field.choices
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        searching = self.form.cleaned_data.get("q") or self.form.cleaned_data.get("search")
+        if searching and not self.form.cleaned_data.get("ordering"):
+            # A common word matches tens of thousands of entries; newest first lets the
+            # database stop at the first page of matches instead of sorting them all by name.
+            queryset = queryset.order_by("-id")
+        return queryset
 
     def filter_search(self, queryset, name, value):
         return search_backend.search(queryset, value)

@@ -1,5 +1,6 @@
 from collections import OrderedDict
 
+from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 
 from civicbridge.accounts.models import Membership
@@ -14,6 +15,21 @@ def organizations_for_list() -> QuerySet[Organization]:
     return (
         Organization.objects.select_related("territory").prefetch_related("thematic_areas").defer("search_document")
     )
+
+
+REGISTRY_SIZE_SECONDS = 60
+FILTER_PARAMETERS = ("q", "search", "kind", "territory", "thematic_area", "verified")
+
+
+def registry_size(params) -> int | None:
+    """The number of organizations when ``params`` filter nothing, counted at most once a minute.
+
+    Browsing the whole registry should say how large it is; counting 200,000 rows for each
+    page view would cost more than the page.
+    """
+    if any(params.get(name) for name in FILTER_PARAMETERS):
+        return None
+    return cache.get_or_set("civicbridge:registry-size", Organization.objects.count, REGISTRY_SIZE_SECONDS)
 
 
 def filter_organizations(data, *, queryset: QuerySet | None = None) -> OrganizationFilter:

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from civicbridge.accounts import services as membership_services
 from civicbridge.core.cache import cache_anonymous_page
 from civicbridge.core.forms import apply_validation_error
 from civicbridge.core.models import Territory
+from civicbridge.core.pagination import CappedPaginator
 
 from . import exports, imports, selectors, services
 from .forms import ClaimForm, ImportForm, InviteForm, OrganizationForm, PlenipotentiaryForm
@@ -21,7 +21,10 @@ from .models import Organization, Plenipotentiary
 @cache_anonymous_page
 def organization_list(request):
     filterset = selectors.filter_organizations(request.GET)
-    page = Paginator(filterset.qs, settings.CIVICBRIDGE_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(
+        filterset.qs, settings.CIVICBRIDGE_PAGE_SIZE, known_count=selectors.registry_size(request.GET)
+    )
+    page = paginator.get_page(request.GET.get("page"))
     template = "directory/organization_list.html"
     if request.htmx and request.htmx.target == "results":
         template += "#results"

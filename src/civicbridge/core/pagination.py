@@ -1,0 +1,39 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most CIVICBRIDGE_COUNT_LIMIT rows.
+
+    Counting every match of a common word among hundreds of thousands of rows costs
+    more than the page itself; past the limit the page says "more than N" and the
+    pages beyond it are not offered (narrow the search instead).
+    """
+
+    def __init__(self, *args, known_count: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known_count = known_count
+
+    @cached_property
+    def count_limit(self) -> int:
+        if self.known_count is not None:
+            return max(self.known_count, settings.CIVICBRIDGE_COUNT_LIMIT)
+        return settings.CIVICBRIDGE_COUNT_LIMIT
+
+    @cached_property
+    def count(self) -> int:
+        if self.known_count is not None:
+            return self.known_count
+        if hasattr(self.object_list, "query"):
+            # Ordering does not change a count; dropping it spares the database a sort.
+            return self.object_list.order_by()[: self.count_limit + 1].count()
+        return len(self.object_list)
+
+    @property
+    def count_is_exact(self) -> bool:
+        return self.count <= self.count_limit
+
+    @property
+    def shown_count(self) -> int:
+        return min(self.count, self.count_limit)
