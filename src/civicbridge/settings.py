@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "civicbridge.core",
     "civicbridge.accounts",
     "civicbridge.directory",
+    "civicbridge.funding",
+    "civicbridge.partners",
     "civicbridge.api",
     "civicbridge.demo",
 ]

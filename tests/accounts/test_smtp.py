@@ -54,22 +54,20 @@ def smtp_server():
 @pytest.fixture
 def smtp_settings(smtp_server):
     controller, _inbox = smtp_server
-    overrides = {
-        "EMAIL_BACKEND": SMTP_BACKEND,
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": controller.port,
-        "EMAIL_HOST_USER": "",
-        "EMAIL_HOST_PASSWORD": "",
-        "EMAIL_USE_TLS": False,
-        "EMAIL_USE_SSL": False,
-        "EMAIL_TIMEOUT": 10,
-    }
-    if hasattr(settings, "MAILERS"):  # Django 6.1's MAILERS, once the settings adopt it
-        overrides["MAILERS"] = {
-            "default": {
-                "BACKEND": SMTP_BACKEND,
-                "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "use_tls": False, "timeout": 10},
+    if hasattr(settings, "MAILERS"):  # Django 6.1's MAILERS: the settings module uses them
+        overrides = {
+            "MAILERS": {
+                "default": {
+                    "BACKEND": SMTP_BACKEND,
+                    "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "use_tls": False, "timeout": 10},
+                }
             }
+        }
+    else:
+        overrides = {
+            "EMAIL_BACKEND": SMTP_BACKEND, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": controller.port,
+            "EMAIL_HOST_USER": "", "EMAIL_HOST_PASSWORD": "", "EMAIL_USE_TLS": False, "EMAIL_USE_SSL": False,
+            "EMAIL_TIMEOUT": 10,
         }
     with override_settings(**overrides):
         yield

@@ -206,11 +206,11 @@ def test_search_and_filter_without_javascript(new_page, registry, county, screen
     # (No axe here: axe-core is JavaScript. The markup is the one checked with JavaScript on.)
     screenshot(page, "01-filtered-no-js")
 
-    # The language switcher still works: its button is shown without JavaScript.
-    page.locator("#language-select").select_option("pl")
-    page.locator(".language-switcher button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/pl/organizations/"))
+    # The language links keep the filters.
+    page.locator("nav.language-switcher").get_by_role("link", name="Polski").click()
+    expect(page).to_have_url(re.compile(r"/pl/organizations/\?"))
     expect(page.locator("html")).to_have_attribute("lang", "pl")
+    expect(page.locator("#results .org-list h3 a")).to_have_text(["Stowarzyszenie Przyjaciół Ziemi Nyskiej"])
 
 
 # --- 4. editing an organization -------------------------------------------------------------
@@ -269,10 +269,14 @@ def test_invalid_krs_shows_the_error_and_keeps_the_input(page, organization, rep
     number = page.locator("#id_registry_number")
     expect(number).to_have_attribute("aria-invalid", "true")
     assert "id_registry_number_error" in number.get_attribute("aria-describedby").split()
-    # The message sits in the field's own block, right before the input.
+    # The message sits in the field's own block, between its label and the input.
     assert page.evaluate(
-        "() => document.querySelector('#id_registry_number_error').parentElement === "
-        "document.querySelector('#id_registry_number').parentElement"
+        """() => {
+            const error = document.querySelector('#id_registry_number_error');
+            const input = document.querySelector('#id_registry_number');
+            return error.closest('.field') === input.closest('.field')
+                && Boolean(error.compareDocumentPosition(input) & Node.DOCUMENT_POSITION_FOLLOWING);
+        }"""
     )
     summary = page.locator(".error-summary")
     expect(summary).to_be_focused()
@@ -311,22 +315,26 @@ def test_citizen_gets_403_on_another_organizations_edit_page(page, user, organiz
 
 
 def test_language_switch(page, registry, screenshot):
-    page.goto("/en/organizations/")
+    page.goto("/en/organizations/?q=stowarzyszenia")
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    # With JavaScript the select submits itself; its button is hidden.
-    expect(page.locator(".language-switcher button[type=submit]")).to_be_hidden()
+    switcher = page.locator("nav.language-switcher")
+    expect(switcher.locator("a[aria-current=true]")).to_have_text("English")
 
-    with page.expect_navigation(url=re.compile(r"/pl/organizations/$")):
-        page.locator("#language-select").select_option(label="Polski")
+    with page.expect_navigation():
+        switcher.get_by_role("link", name="Polski").click()
+    expect(page).to_have_url(re.compile(r"/pl/organizations/\?q=stowarzyszenia$"))
     expect(page.locator("html")).to_have_attribute("lang", "pl")
-    expect(page.locator("#language-select")).to_have_value("pl")
+    expect(page.locator("h1")).to_have_text("Organizacje")
+    expect(page.locator("#results .result-count")).to_contain_text("2")
+    expect(switcher.locator("a[aria-current=true]")).to_have_text("Polski")
     check_accessibility(page)
     screenshot(page, "01-polish")
 
-    with page.expect_navigation(url=re.compile(r"/tr/organizations/$")):
-        page.locator("#language-select").select_option(label="Türkçe")
+    with page.expect_navigation():
+        switcher.get_by_role("link", name="Türkçe").click()
+    expect(page).to_have_url(re.compile(r"/tr/organizations/\?q=stowarzyszenia$"))
     expect(page.locator("html")).to_have_attribute("lang", "tr")
-    expect(page.locator("#language-select")).to_have_value("tr")
+    expect(switcher.locator("a[aria-current=true]")).to_have_text("Türkçe")
     check_accessibility(page)
     screenshot(page, "02-turkish")
 
