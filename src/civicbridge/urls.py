@@ -17,6 +17,8 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("civicbridge.accounts.urls")),
     path("", include("civicbridge.directory.urls")),
+    path("", include("civicbridge.funding.urls")),
+    path("", include("civicbridge.partners.urls")),
     path("", include("civicbridge.core.urls")),
     prefix_default_language=True,
 )

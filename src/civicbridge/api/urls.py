@@ -5,12 +5,16 @@ from rest_framework.routers import DefaultRouter
 from civicbridge.accounts.api import MeView, TokenView
 from civicbridge.core.api import TerritoryViewSet, ThematicAreaViewSet
 from civicbridge.directory.api import OrganizationViewSet, PlenipotentiaryViewSet
+from civicbridge.funding import api as funding_api
+from civicbridge.partners import api as partners_api
 
 router = DefaultRouter()
 router.register("territories", TerritoryViewSet, basename="territory")
 router.register("thematic-areas", ThematicAreaViewSet, basename="thematic-area")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("plenipotentiaries", PlenipotentiaryViewSet, basename="plenipotentiary")
+funding_api.register(router)
+partners_api.register(router)
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
