@@ -12,8 +12,9 @@ from tests.directory.factories import OrganizationFactory, PublicBodyFactory
 pytestmark = pytest.mark.django_db
 
 LIST_URL = "/api/v1/organizations/"
-# count, page, thematic areas prefetch: 3 today; a little room, but not one per row.
-LIST_MAX_QUERIES = 5
+# count, page, thematic areas prefetch: 3 today; a little room, but not one per row. Measured
+# after a first request: the filter's choice lists are cached, so a cold cache costs a constant 2 more.
+LIST_MAX_QUERIES = 4
 
 
 def detail_url(organization):
@@ -119,6 +120,8 @@ def test_list_runs_a_bounded_number_of_queries(api, municipality, count, django_
     areas = list(ThematicArea.objects.all()[:3])
     for organization in OrganizationFactory.create_batch(count, territory=municipality):
         organization.thematic_areas.set(areas)
+
+    api.get(LIST_URL)
 
     with django_assert_max_num_queries(LIST_MAX_QUERIES):
         response = api.get(LIST_URL, {"page_size": 100})
@@ -300,9 +303,12 @@ def test_non_numeric_id_gives_404_json(api, db):
 
 def test_retrieve_runs_a_bounded_number_of_queries(api, organization, django_assert_max_num_queries):
     organization.thematic_areas.set(ThematicArea.objects.all()[:5])
+    api.get(detail_url(organization))
 
     with django_assert_max_num_queries(3):
-        api.get(detail_url(organization))
+        response = api.get(detail_url(organization))
+
+    assert len(response.json()["thematic_areas"]) == 5
 
 
 # --- create --------------------------------------------------------------------------------------------------

@@ -76,18 +76,19 @@ class OrganizationFilter(django_filters.FilterSet):
     )
     verified = django_filters.ChoiceFilter(
         label=_("Verification"), choices=[("true", _("verified")), ("false", _("not verified"))],
-        empty_label=_("all"), method="filter_verified",
+        empty_label=_("all"), method="filter_verified", widget=FastSelect,
     )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
         # Entries are numbered in the order they were made, so the key orders by creation.
         fields=(("name", "name"), ("id", "created"), ("founding_year", "founding_year")),
         field_labels={
+            # Ascending labels are keyed by field, descending ones by parameter.
             "name": _("name"), "-name": _("name, Z to A"), "id": _("oldest entries"),
-            "-id": _("newest entries"), "founding_year": _("founding year"),
+            "-created": _("newest entries"), "founding_year": _("founding year"),
             "-founding_year": _("founding year, newest first"),
         },
-        empty_label=_("name (newest first when searching)"),
+        empty_label=_("name (newest first when searching)"), widget=FastSelect,
     )
 
     class Meta:
