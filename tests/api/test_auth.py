@@ -75,11 +75,6 @@ def test_token_endpoint_refuses_a_locked_out_user_even_with_the_right_password(a
     assert not Token.objects.filter(user=user).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG accounts/api.py TokenView: axes marks the DRF Request as locked out, not the HttpRequest, "
-    "so the lock-out is answered 400 'Unable to log in with provided credentials' instead of 429",
-)
 def test_locked_out_token_request_is_answered_429_in_json(api, user):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         obtain_token(api, user.username, "wrong-password")

@@ -4,7 +4,6 @@ import json
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -117,11 +116,6 @@ def test_nan_is_not_accepted_as_json(user, municipality):
     assert not Organization.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG api/exceptions.py: RequestDataTooBig (DATA_UPLOAD_MAX_MEMORY_SIZE) falls through to "
-    "Django's HTML 400 page; the contract says 413 JSON",
-)
 def test_body_over_the_upload_limit_gives_413_json(user, municipality):
     body = json.dumps({"name": "X", "kind": "ngo", "territory": municipality.pk,
                        "description": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)})
@@ -198,11 +192,6 @@ def test_garbage_value_gives_400_with_a_message_at_the_field(user, municipality,
 
 
 @pytest.mark.parametrize("field", ["territory", "thematic_areas"])
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a JSON number beyond float range (1e400) parses to inf and PrimaryKeyRelatedField lets "
-    "OverflowError escape (500). Fix: reject non-finite floats in the JSON parser (api/parsers.py)",
-)
 def test_number_beyond_float_range_for_a_relation_gives_400(user, municipality, field):
     # json.dumps cannot write a number beyond float range: the body is written by hand.
     if field == "territory":
@@ -278,11 +267,6 @@ def test_bad_page_size_falls_back_to_a_bounded_page(anonymous, municipality, pag
     assert len(response.json()["results"]) <= 100
 
 
-@pytest.mark.xfail(
-    connection.vendor == "postgresql", strict=True,
-    reason="BUG directory/api.py PlenipotentiaryViewSet.get_queryset: ?search= goes raw into icontains; "
-    "PostgreSQL raises DataError on NUL (500). Fix: a FilterSet CharFilter (forms refuse NUL: 400)",
-)
 def test_plenipotentiary_search_with_a_null_character_is_not_a_server_error(anonymous, db):
     # PostgreSQL refuses NUL in string literals; a raw query parameter must not reach it unchecked.
     response = anonymous.get("/api/v1/plenipotentiaries/", {"search": "a\x00b"})

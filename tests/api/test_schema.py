@@ -119,11 +119,6 @@ def test_schema_documents_me(schema):
     assert set(component["properties"]) == {"username", "roles", "organizations"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG core/api.py TerritoryFilter.within: drf-spectacular cannot type the method filter and "
-    "documents it as a string; fix with @extend_schema_field(OpenApiTypes.INT) on filter_within",
-)
 def test_schema_generation_gives_no_warnings(tmp_path):
     # Each warning is a place where the published document guesses (e.g. a filter's type).
     GENERATOR_STATS.reset()

@@ -37,6 +37,10 @@ def test_sign_up_confirm_and_log_in(page, mailoutbox, screenshot):
     expect(page.locator("h1")).to_have_text("Sign up")
     check_accessibility(page)
     screenshot(page, "01-form")
+    # The password rules are the field's description (aria-describedby), not a detached list.
+    password = page.locator("#id_password1")
+    assert "id_password1_helptext" in password.get_attribute("aria-describedby").split()
+    expect(page.locator("#id_password1_helptext")).to_contain_text("at least 8 characters")
 
     page.get_by_label("Username").fill("ayse.kaya")
     page.get_by_label("E-mail address").fill("Ayse.Kaya@example.org")
@@ -475,7 +479,7 @@ def test_import_and_form_errors_are_accessible(coordinator_page, screenshot):
     screenshot(page, "import-error")
 
     # A CSV with a bad row: the report table.
-    csv = "name,kind,territory\n,ngo,nowhere\n".encode()
+    csv = b"name,kind,territory\n,ngo,nowhere\n"
     page.locator("#id_file").set_input_files(files=[{"name": "rows.csv", "mimeType": "text/csv", "buffer": csv}])
     page.get_by_role("button", name="Check the file (dry run)").click()
     expect(page.locator("#report-heading")).to_be_visible()

@@ -1,4 +1,6 @@
 import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
 from .models import Territory, ThematicArea
@@ -25,6 +27,7 @@ class TerritoryFilter(django_filters.FilterSet):
             name_tr__icontains=value
         ) | queryset.filter(code__startswith=value)
 
+    @extend_schema_field(OpenApiTypes.INT)
     def filter_within(self, queryset, name, territory):
         return queryset.within(territory)
 

@@ -26,7 +26,7 @@ class FastSelect(forms.Select):
         for selected in {str(v) for v in self.format_value(value)}:
             marker = f'<option value="{escape(selected)}">'
             options = options.replace(marker, marker[:-1] + " selected>", 1)
-        return format_html("<select{}>{}</select>", flatatt(final_attrs), mark_safe(options))  # noqa: S308
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), mark_safe(options))
 
     @staticmethod
     def _value_of(value):

@@ -1,5 +1,7 @@
+import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
@@ -85,18 +87,23 @@ class PlenipotentiarySerializer(serializers.ModelSerializer):
         ]
 
 
+class PlenipotentiaryFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search")
+
+    class Meta:
+        model = Plenipotentiary
+        fields = ["public_body", "is_active"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(Q(full_name__icontains=value) | Q(public_body__name__icontains=value))
+
+
 class PlenipotentiaryViewSet(_ServiceWriteMixin, viewsets.ModelViewSet):
     serializer_class = PlenipotentiarySerializer
-    filterset_fields = ["public_body", "is_active"]
+    filterset_class = PlenipotentiaryFilter
 
     def get_queryset(self):
-        queryset = Plenipotentiary.objects.select_related("public_body").order_by("public_body__name", "full_name")
-        search = self.request.query_params.get("search")
-        if search:
-            queryset = queryset.filter(full_name__icontains=search) | queryset.filter(
-                public_body__name__icontains=search
-            )
-        return queryset
+        return Plenipotentiary.objects.select_related("public_body").order_by("public_body__name", "full_name")
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

@@ -97,8 +97,9 @@ class OrganizationFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.form.fields["territory"].widget.choices = [("", _("anywhere")), *territory_choices()]
-        self.form.fields["thematic_area"].widget.choices = [("", "---------"), *thematic_area_choices()]
+        # Callables: the menus are read only when a page renders them, never for the API.
+        self.form.fields["territory"].widget.choices = lambda: [("", _("anywhere")), *territory_choices()]
+        self.form.fields["thematic_area"].widget.choices = lambda: [("", "---------"), *thematic_area_choices()]
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

@@ -1,0 +1,201 @@
+"""Which subscriptions a call matches: one pure predicate and its database fan-out.
+
+``subscription_matches(criteria, facts)`` states the rule over two small frozen
+values; ``matching_subscription_ids(call)`` finds the same subscriptions among
+hundreds of thousands with one indexed query for the structured criteria, then
+checks keywords in Python only on the candidates that have keywords. The two must
+agree; tests/funding_alerts/test_matching.py checks that with Hypothesis.
+
+The rule, criterion by criterion (an empty criterion matches every call):
+
+- funder: the call's funder is the subscription's;
+- applicant kind: the call is open to all kinds, or lists the subscription's;
+- territory: the call is open anywhere, or one of its eligible territories lies on
+  the subscription territory's line (the same unit, a unit above or a unit below):
+  a call for the whole region interests someone watching a county in it, and a call
+  for one municipality interests someone watching the region;
+- thematic area: the call has it;
+- grants of at least: the call's maximum grant is unknown or reaches it;
+- keywords: every word matches the call's search document the way the search box
+  does (core.search): the document has the word's folded prefix, or one of its lemmas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache, reduce
+from operator import or_
+
+from django.db.models import Q
+
+from civicbridge.core.models import Territory
+from civicbridge.core.search import MIN_PREFIX_LENGTH, query_terms
+
+from .models import Call, Subscription
+
+
+@dataclass(frozen=True, slots=True)
+class CallFacts:
+    """What the matching rule needs to know about a call."""
+
+    funder_id: int | None = None
+    kinds: frozenset[str] = frozenset()
+    territory_paths: frozenset[str] = frozenset()
+    area_ids: frozenset[int] = frozenset()
+    max_grant: Decimal | None = None
+    document_forms: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_call(cls, call: Call) -> CallFacts:
+        """Read a call's facts: its territories' paths and its areas (and its programme unless loaded)."""
+        return cls(
+            funder_id=call.programme.funder_id,
+            kinds=frozenset(call.kinds),
+            territory_paths=frozenset(call.eligible_territories.values_list("path", flat=True)),
+            area_ids=frozenset(call.thematic_areas.values_list("id", flat=True)),
+            max_grant=call.max_grant,
+            document_forms=frozenset(call.search_document.split()),
+        )
+
+    def prefixes(self) -> frozenset[str]:
+        return _document_prefixes(self.document_forms)
+
+
+@dataclass(frozen=True, slots=True)
+class Criteria:
+    """A subscription's saved filters; each one left empty matches every call."""
+
+    keywords: str = ""
+    funder_id: int | None = None
+    applicant_kind: str = ""
+    territory_path: str | None = None
+    thematic_area_id: int | None = None
+    min_amount: Decimal | None = None
+
+    @classmethod
+    def from_subscription(cls, subscription: Subscription) -> Criteria:
+        return cls(
+            keywords=subscription.keywords,
+            funder_id=subscription.funder_id,
+            applicant_kind=subscription.applicant_kind,
+            territory_path=subscription.territory.path if subscription.territory_id else None,
+            thematic_area_id=subscription.thematic_area_id,
+            min_amount=subscription.min_amount,
+        )
+
+
+def on_one_line(path_a: str, path_b: str) -> bool:
+    """True when one territory is the other or lies within it (materialized paths)."""
+    return path_a.startswith(path_b) or path_b.startswith(path_a)
+
+
+@lru_cache(maxsize=100_000)
+def _keyword_terms(keywords: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    return tuple((prefix, frozenset(forms)) for prefix, forms in query_terms(keywords))
+
+
+@lru_cache(maxsize=64)
+def _document_prefixes(forms: frozenset[str]) -> frozenset[str]:
+    # Every prefix a search term may be: turns "a word starts with it" into a set lookup.
+    return frozenset(
+        form[:length] for form in forms for length in range(MIN_PREFIX_LENGTH, len(form) + 1)
+    )
+
+
+def keywords_match(keywords: str, facts: CallFacts) -> bool:
+    """Every word of ``keywords`` matches the call's document (a wordless string matches all)."""
+    forms = facts.document_forms
+    prefixes = None
+    for prefix, lemmas in _keyword_terms(keywords):
+        if not lemmas.isdisjoint(forms) or prefix in forms:
+            continue
+        if len(prefix) < MIN_PREFIX_LENGTH:
+            return False
+        if prefixes is None:
+            prefixes = facts.prefixes()
+        if prefix not in prefixes:
+            return False
+    return True
+
+
+def subscription_matches(criteria: Criteria, facts: CallFacts) -> bool:
+    """The matching rule (see the module docstring)."""
+    if criteria.funder_id is not None and criteria.funder_id != facts.funder_id:
+        return False
+    if criteria.applicant_kind and facts.kinds and criteria.applicant_kind not in facts.kinds:
+        return False
+    if criteria.territory_path is not None and facts.territory_paths and not any(
+        on_one_line(criteria.territory_path, path) for path in facts.territory_paths
+    ):
+        return False
+    if criteria.thematic_area_id is not None and criteria.thematic_area_id not in facts.area_ids:
+        return False
+    if criteria.min_amount is not None and facts.max_grant is not None and facts.max_grant < criteria.min_amount:
+        return False
+    return not criteria.keywords or keywords_match(criteria.keywords, facts)
+
+
+def territory_line_ids(paths) -> set[int]:
+    """Ids of every territory on the lines of ``paths``: the units themselves, above and below.
+
+    Those above come from the paths themselves; those below take one indexed prefix query.
+    """
+    paths = list(paths)
+    if not paths:
+        return set()
+    ids = {int(part) for path in paths for part in path.strip("/").split("/") if part}
+    below = Territory.objects.filter(reduce(or_, (Q(path__startswith=path) for path in paths)))
+    ids.update(below.values_list("id", flat=True))
+    return ids
+
+
+def candidate_subscriptions(facts: CallFacts, *, frequencies=None, reminders: bool = False):
+    """Active subscriptions whose structured criteria (all but keywords) match the call."""
+    queryset = Subscription.objects.filter(is_active=True)
+    if frequencies is not None:
+        queryset = queryset.filter(frequency__in=list(frequencies))
+    if reminders:
+        queryset = queryset.filter(remind_deadlines=True)
+    queryset = queryset.filter(Q(funder__isnull=True) | Q(funder_id=facts.funder_id))
+    if facts.kinds:
+        queryset = queryset.filter(Q(applicant_kind="") | Q(applicant_kind__in=sorted(facts.kinds)))
+    if facts.territory_paths:
+        queryset = queryset.filter(
+            Q(territory__isnull=True) | Q(territory_id__in=sorted(territory_line_ids(facts.territory_paths)))
+        )
+    if facts.area_ids:
+        queryset = queryset.filter(Q(thematic_area__isnull=True) | Q(thematic_area_id__in=sorted(facts.area_ids)))
+    else:
+        queryset = queryset.filter(thematic_area__isnull=True)
+    if facts.max_grant is not None:
+        queryset = queryset.filter(Q(min_amount__isnull=True) | Q(min_amount__lte=facts.max_grant))
+    return queryset
+
+
+def matching_subscription_ids(
+    call: Call, *, frequencies=None, reminders: bool = False, facts: CallFacts | None = None
+) -> list[int]:
+    """Ids (ascending) of the active subscriptions that ``call`` matches.
+
+    ``frequencies`` narrows to some frequencies (e.g. ``["instant"]``); ``reminders``
+    to the subscriptions that asked for deadline reminders. One query fetches the
+    candidates as (id, keywords) pairs, no model instances; keywords are checked in
+    Python, once per distinct keyword string.
+    """
+    facts = facts or CallFacts.from_call(call)
+    rows = candidate_subscriptions(facts, frequencies=frequencies, reminders=reminders).values_list(
+        "id", "keywords"
+    )
+    verdicts: dict[str, bool] = {}
+    matched = []
+    for subscription_id, keywords in rows.order_by().iterator(chunk_size=10_000):
+        if keywords:
+            verdict = verdicts.get(keywords)
+            if verdict is None:
+                verdict = verdicts[keywords] = keywords_match(keywords, facts)
+            if not verdict:
+                continue
+        matched.append(subscription_id)
+    matched.sort()
+    return matched
