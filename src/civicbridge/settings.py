@@ -290,6 +290,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui/favicon-32x32.png",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind" or a "status": give each choice set its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationKindEnum": "civicbridge.directory.models.Organization.Kind",
+        "FunderKindEnum": "civicbridge.funding.models.Funder.Kind",
+        "CallStatusEnum": "civicbridge.funding.models.Call.Status",
+        "PartnerRequestStatusEnum": "civicbridge.partners.models.PartnerRequest.Status",
+        "InterestStatusEnum": "civicbridge.partners.models.ExpressionOfInterest.Status",
+        "TerritoryLevelEnum": "civicbridge.core.models.Territory.Level",
+    },
 }
 
 # --- Logging -------------------------------------------------------------------------------

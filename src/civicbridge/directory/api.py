@@ -9,7 +9,7 @@ from rest_framework.exceptions import PermissionDenied
 from civicbridge.core.models import Territory, ThematicArea
 
 from . import selectors, services
-from .filters import OrganizationFilter
+from .filters import OrganizationApiFilter
 from .models import Organization, Plenipotentiary
 
 
@@ -50,7 +50,7 @@ class _ServiceWriteMixin:
 )
 class OrganizationViewSet(_ServiceWriteMixin, viewsets.ModelViewSet):
     serializer_class = OrganizationSerializer
-    filterset_class = OrganizationFilter
+    filterset_class = OrganizationApiFilter
     lookup_field = "pk"
 
     def get_queryset(self):

@@ -60,7 +60,6 @@ class OrganizationFilter(django_filters.FilterSet):
     """The registry's filters, shared by the list page, the exports and the API."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    search = django_filters.CharFilter(label=_("Search"), method="filter_search")
     kind = django_filters.MultipleChoiceFilter(
         label=_("Kind"), choices=Organization.Kind.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -118,3 +117,9 @@ class OrganizationFilter(django_filters.FilterSet):
 
     def filter_territory(self, queryset, name, territory):
         return queryset.filter(territory__path__startswith=territory.path)
+
+
+class OrganizationApiFilter(OrganizationFilter):
+    """The same filters for the API, where the contract names the full-text parameter ?search=."""
+
+    search = django_filters.CharFilter(label=_("Search"), method="filter_search")
