@@ -1,0 +1,58 @@
+from django.contrib import admin
+
+from civicbridge.core.admin import CoordinatorAdminMixin
+from civicbridge.core.cache import bump_public_content_version
+
+from . import services
+from .models import ExpressionOfInterest, PartnerRequest, Twinning
+
+
+class ExpressionOfInterestInline(admin.TabularInline):
+    model = ExpressionOfInterest
+    extra = 0
+    fields = ("organization", "status", "message", "created_by", "decided_by", "decided_at")
+    raw_id_fields = ("organization", "created_by", "decided_by")
+    readonly_fields = ("decided_at",)
+
+
+@admin.register(PartnerRequest)
+class PartnerRequestAdmin(CoordinatorAdminMixin, admin.ModelAdmin):
+    list_display = ("title", "organization", "direction", "status", "deadline", "created_at")
+    list_filter = ("status", "direction")
+    search_fields = ("title", "organization__name", "role_sought")
+    list_select_related = ("organization",)
+    raw_id_fields = ("organization", "call", "created_by")
+    filter_horizontal = ("thematic_areas", "territories")
+    date_hierarchy = "created_at"
+    inlines = [ExpressionOfInterestInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The admin bypasses the services: keep the search column (which needs the areas) in step.
+        partner_request = form.instance
+        partner_request.search_document = services.request_search_document(partner_request)
+        partner_request.save(update_fields=["search_document"])
+        bump_public_content_version()
+
+
+@admin.register(ExpressionOfInterest)
+class ExpressionOfInterestAdmin(CoordinatorAdminMixin, admin.ModelAdmin):
+    list_display = ("organization", "request", "status", "created_at", "decided_at")
+    list_filter = ("status",)
+    search_fields = ("organization__name", "request__title")
+    list_select_related = ("organization", "request")
+    raw_id_fields = ("request", "organization", "created_by", "decided_by")
+
+
+@admin.register(Twinning)
+class TwinningAdmin(CoordinatorAdminMixin, admin.ModelAdmin):
+    list_display = ("territory", "partner_city", "partner_country", "since")
+    list_filter = ("partner_country",)
+    search_fields = ("partner_city", "territory__name_en", "territory__name_pl", "territory__name_tr")
+    list_select_related = ("territory",)
+    raw_id_fields = ("territory",)
+    filter_horizontal = ("thematic_areas",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        bump_public_content_version()

@@ -1,0 +1,119 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.choices import CallableChoiceIterator
+from django.utils.translation import gettext_lazy as _
+
+from civicbridge.core import search as search_backend
+from civicbridge.core.models import ThematicArea
+from civicbridge.core.widgets import FastSelect
+from civicbridge.directory.filters import thematic_area_choices
+from civicbridge.directory.models import Organization
+from civicbridge.funding.models import Call
+
+from . import phases
+from .countries import country_choices
+from .models import PartnerRequest
+
+ACCEPTING = "open"
+EXPIRED = "expired"
+ANY = "any"
+STATUS_CHOICES = [
+    (ACCEPTING, _("accepting answers")),
+    (EXPIRED, _("answer deadline passed")),
+    (ANY, _("all open requests")),
+]
+
+
+def delimited(field: str, code: str) -> Q:
+    """``code`` is one of the comma-separated codes stored in ``field`` (works on any database)."""
+    return (
+        Q(**{field: code})
+        | Q(**{f"{field}__startswith": f"{code},"})
+        | Q(**{f"{field}__endswith": f",{code}"})
+        | Q(**{f"{field}__contains": f",{code},"})
+    )
+
+
+def call_choices() -> list[tuple]:
+    """Only the calls that open requests name: a handful, not the whole call archive."""
+    calls = Call.objects.filter(
+        pk__in=PartnerRequest.objects.filter(status=PartnerRequest.Status.OPEN, call__isnull=False).values("call_id")
+    ).only("pk", "identifier", "title").order_by("identifier")
+    return [("", _("any call or none")), *((call.pk, f"{call.identifier} – {call.title}") for call in calls)]
+
+
+def accepting_answers(queryset):
+    """The SQL twin of phases.accepts_answers: open, and its deadline day not over yet."""
+    return queryset.filter(status=PartnerRequest.Status.OPEN).filter(
+        Q(deadline__isnull=True) | Q(deadline__gte=phases.today())
+    )
+
+
+def deadline_passed(queryset):
+    return queryset.filter(status=PartnerRequest.Status.OPEN, deadline__lt=phases.today())
+
+
+class PartnerRequestFilter(django_filters.FilterSet):
+    """The partner search's filters, shared by the list page and the API."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    search = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    direction = django_filters.ChoiceFilter(
+        label=_("Seeking or offering"), choices=PartnerRequest.Direction.choices,
+        empty_label=_("both"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Answers"), choices=STATUS_CHOICES, empty_label=None, method="filter_status",
+        help_text=_("Open requests whose deadline has passed stay listed under “answer deadline passed”."),
+    )
+    thematic_area = django_filters.ModelChoiceFilter(
+        label=_("Thematic area"), queryset=ThematicArea.objects.all(), field_name="thematic_areas",
+        widget=FastSelect,
+    )
+    country = django_filters.ChoiceFilter(
+        label=_("Partner country"), choices=country_choices, method="filter_country",
+        empty_label=_("any country"),
+    )
+    partner_kind = django_filters.ChoiceFilter(
+        label=_("Kind of partner"), choices=Organization.Kind.choices, method="filter_partner_kind",
+        empty_label=_("any kind"),
+    )
+    call = django_filters.ModelChoiceFilter(
+        label=_("Call for proposals"), queryset=Call.objects.all(), widget=FastSelect,
+    )
+
+    class Meta:
+        model = PartnerRequest
+        fields = ["q", "direction", "status", "thematic_area", "country", "partner_kind", "call"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["thematic_area"].widget.choices = [("", _("any area")), *thematic_area_choices()]
+        # Read when the form is drawn, so that the API (which draws none) does not ask.
+        self.form.fields["call"].widget.choices = CallableChoiceIterator(call_choices)
+        self.form.fields["status"].widget = forms.Select(choices=STATUS_CHOICES)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("status"):
+            queryset = self.filter_status(queryset, "status", ACCEPTING)
+        if self.form.cleaned_data.get("q") or self.form.cleaned_data.get("search"):
+            queryset = queryset.order_by("-id")
+        return queryset
+
+    def filter_search(self, queryset, name, value: str):
+        return search_backend.search(queryset, value)
+
+    def filter_status(self, queryset, name, value: str):
+        if value == EXPIRED:
+            return deadline_passed(queryset)
+        if value == ANY:
+            return queryset.filter(status=PartnerRequest.Status.OPEN)
+        return accepting_answers(queryset)
+
+    def filter_country(self, queryset, name, value: str):
+        return queryset.filter(delimited("countries", value))
+
+    def filter_partner_kind(self, queryset, name, value: str):
+        return queryset.filter(delimited("partner_kinds", value))

@@ -1,0 +1,173 @@
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from civicbridge.core.models import Territory, ThematicArea
+from civicbridge.core.widgets import FastSelect
+from civicbridge.directory.filters import territory_choices
+from civicbridge.directory.models import Organization
+from civicbridge.funding.models import Call
+
+from .countries import country_choices, split_codes
+from .models import PartnerRequest, Twinning
+from .services import REQUEST_FIELDS, TWINNING_FIELDS
+
+
+def selectable_calls(current: Call | None = None) -> list[tuple]:
+    """Published calls still open or forthcoming (a partner search is attached to one of those)."""
+    now = timezone.now()
+    calls = (
+        Call.objects.filter(published_at__isnull=False)
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gte=now))
+        .exclude(status_from_source=Call.Status.CLOSED)
+        .only("pk", "identifier", "title")
+        .order_by("identifier")
+    )
+    choices = [(call.pk, f"{call.identifier} – {call.title}") for call in calls]
+    if current is not None and current.pk not in {pk for pk, _label in choices}:
+        choices.append((current.pk, f"{current.identifier} – {current.title}"))
+    return [("", _("no call: a project idea")), *choices]
+
+
+def _organization_choices(organizations) -> list[tuple]:
+    choices = [(organization.pk, organization.name) for organization in organizations]
+    return choices if len(choices) == 1 else [("", "---------"), *choices]
+
+
+class PartnerRequestForm(forms.ModelForm):
+    """A request or offer; ``organizations`` are those the person may post for (on creation only)."""
+
+    organization = forms.ModelChoiceField(
+        label=_("Organization"), queryset=Organization.objects.none(),
+        help_text=_("The organization that seeks a partner or offers itself as one."),
+    )
+    direction = forms.ChoiceField(
+        label=_("What do you post?"), choices=PartnerRequest.Direction.choices, widget=forms.RadioSelect,
+        initial=PartnerRequest.Direction.SEEKING,
+    )
+    call = forms.ModelChoiceField(
+        label=_("Call for proposals"), queryset=Call.objects.all(), required=False, widget=FastSelect,
+        help_text=_("An open or forthcoming call; leave empty for a project idea without a call yet."),
+    )
+    partner_kinds = forms.MultipleChoiceField(
+        label=_("Kinds of partner"), choices=Organization.Kind.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Organizations of these kinds are suggested first."),
+    )
+    countries = forms.MultipleChoiceField(
+        label=_("Partner countries"), choices=country_choices, required=False,
+        widget=forms.CheckboxSelectMultiple, help_text=_("Leave empty if any country will do."),
+    )
+    territories = forms.ModelMultipleChoiceField(
+        label=_("Territories"), queryset=Territory.objects.all(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Regions or counties where the partner should be, if that matters. "
+                    "Hold Ctrl (or Cmd) to choose several."),
+    )
+    thematic_areas = forms.ModelMultipleChoiceField(
+        label=_("Thematic areas"), queryset=ThematicArea.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Organizations working in the same areas are suggested as partners."),
+    )
+
+    class Meta:
+        model = PartnerRequest
+        # The order a coordinator thinks in: who and what, then the partner sought, then by when.
+        fields = [
+            "organization", "direction", "title", "description", "call", "role_sought", "expected_contribution",
+            "thematic_areas", "partner_kinds", "countries", "territories", "deadline",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 8}),
+            "expected_contribution": forms.Textarea(attrs={"rows": 4}),
+            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "role_sought": _("For example: applicant, partner, associated partner, host of a youth exchange."),
+            "deadline": _("Answers are accepted until the end of this day."),
+        }
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["organization"]
+            self.initial["partner_kinds"] = split_codes(self.instance.partner_kinds, upper=False)
+            self.initial["countries"] = split_codes(self.instance.countries)
+        else:
+            self.fields["organization"].queryset = Organization.objects.filter(
+                pk__in=[organization.pk for organization in organizations or []]
+            )
+            self.fields["organization"].choices = _organization_choices(organizations or [])
+            if organizations and len(organizations) == 1:
+                self.initial.setdefault("organization", organizations[0].pk)
+        current_call = self.instance.call if self.instance.pk and self.instance.call_id else None
+        self.fields["call"].widget.choices = selectable_calls(current_call)
+        self.fields["territories"].widget.choices = territory_choices()
+
+    def _post_clean(self):
+        # The service validates (deadline, call, codes) and reports per field.
+        pass
+
+    def service_data(self) -> dict:
+        return {field: self.cleaned_data[field] for field in REQUEST_FIELDS if field in self.cleaned_data}
+
+
+class InterestForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        label=_("Answer on behalf of"), queryset=Organization.objects.none(),
+    )
+    message = forms.CharField(
+        label=_("Your message"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000,
+        help_text=_("What your organization would bring, its experience with similar projects, "
+                    "and how to reach you. The poster sees it with your organization's public profile."),
+    )
+
+    def __init__(self, *args, organizations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.filter(pk__in=[o.pk for o in organizations])
+        self.fields["organization"].choices = _organization_choices(organizations)
+        if len(organizations) == 1:
+            self.initial.setdefault("organization", organizations[0].pk)
+
+
+class TownChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, territory):
+        return f"{territory.name} ({territory.parent.name})" if territory.parent_id else territory.name
+
+
+class TwinningForm(forms.ModelForm):
+    territory = TownChoiceField(
+        label=_("Our town"),
+        queryset=Territory.objects.filter(level__in=[Territory.Level.MUNICIPALITY, Territory.Level.COUNTY])
+        .select_related("parent").order_by("name_en"),
+        widget=FastSelect,
+    )
+    partner_country = forms.ChoiceField(label=_("Country of the partner city"), choices=country_choices)
+    thematic_areas = forms.ModelMultipleChoiceField(
+        label=_("Areas of cooperation"), queryset=ThematicArea.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Twinning
+        fields = [*TWINNING_FIELDS, "thematic_areas"]
+        widgets = {
+            "since": forms.NumberInput(attrs={"min": 1900}),
+            "contact": forms.Textarea(attrs={"rows": 3}),
+            "activities": forms.Textarea(attrs={"rows": 6}),
+        }
+        help_texts = {
+            "contact": _("The office or person responsible on our side and, if public, on the partner's side."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["territory"]
+        field.widget.choices = [("", "---------"), *((t.pk, field.label_from_instance(t)) for t in field.queryset)]
+
+    def _post_clean(self):
+        pass
+
+    def service_data(self) -> dict:
+        return {field: self.cleaned_data[field] for field in TWINNING_FIELDS if field in self.cleaned_data}

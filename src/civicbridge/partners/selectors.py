@@ -1,0 +1,128 @@
+"""The reads that the partner-search pages and the API share, with their joins and prefetches."""
+
+from django.db.models import Count, Q, QuerySet
+from unidecode import unidecode
+
+from civicbridge.accounts.models import Membership
+from civicbridge.core.rules import is_coordinator
+from civicbridge.directory.models import Organization
+
+from .countries import country_name
+from .filters import PartnerRequestFilter
+from .models import ExpressionOfInterest, PartnerRequest, Twinning
+
+
+def requests_for_list() -> QuerySet[PartnerRequest]:
+    # The search column is for the database only; a list never shows it.
+    return (
+        PartnerRequest.objects.select_related("organization__territory", "call")
+        .prefetch_related("thematic_areas")
+        .defer("search_document", "organization__search_document", "organization__description")
+    )
+
+
+def public_requests() -> QuerySet[PartnerRequest]:
+    """Requests anyone may see: every open one, also past its deadline (its link keeps working)."""
+    return requests_for_list().filter(status=PartnerRequest.Status.OPEN)
+
+
+def filter_requests(data, *, queryset: QuerySet | None = None) -> PartnerRequestFilter:
+    return PartnerRequestFilter(data, queryset=queryset if queryset is not None else public_requests())
+
+
+def visible_requests(user) -> QuerySet[PartnerRequest]:
+    """Open requests, plus the closed ones of the user's organizations, or all for coordinators."""
+    queryset = requests_for_list().prefetch_related("territories")
+    if is_coordinator(user):
+        return queryset
+    visible = Q(status=PartnerRequest.Status.OPEN)
+    if user.is_authenticated:
+        represented = represented_organization_ids_query(user)
+        answered = ExpressionOfInterest.objects.filter(organization_id__in=represented).values("request_id")
+        visible |= Q(organization_id__in=represented) | Q(pk__in=answered)
+    return queryset.filter(visible)
+
+
+def request_detail(*, pk: int) -> PartnerRequest:
+    return (
+        PartnerRequest.objects.select_related("organization__territory__parent", "call__programme__funder")
+        .prefetch_related("thematic_areas", "territories")
+        .get(pk=pk)
+    )
+
+
+def answers_to(partner_request: PartnerRequest) -> QuerySet[ExpressionOfInterest]:
+    return (
+        partner_request.answers.select_related("organization__territory", "created_by", "decided_by")
+        .defer("organization__search_document", "organization__description")
+        .order_by("created_at", "pk")
+    )
+
+
+def represented_organization_ids_query(user) -> QuerySet:
+    return Membership.objects.approved().filter(user=user).values("organization_id")
+
+
+def represented_organizations(user) -> list[Organization]:
+    """The organizations a person represents (approved memberships), by name."""
+    if not (user.is_authenticated and user.is_active):
+        return []
+    return list(
+        Organization.objects.filter(pk__in=represented_organization_ids_query(user))
+        .only("pk", "name", "slug", "kind")
+        .order_by("name", "pk")
+    )
+
+
+def answers_by(user, partner_request: PartnerRequest) -> list[ExpressionOfInterest]:
+    """The answers the user's organizations gave to a request (to show them their status)."""
+    if not (user.is_authenticated and user.is_active):
+        return []
+    return list(
+        partner_request.answers.filter(organization_id__in=represented_organization_ids_query(user))
+        .select_related("organization")
+        .order_by("created_at")
+    )
+
+
+def requests_of(organization: Organization) -> QuerySet[PartnerRequest]:
+    """An organization's own requests, open and closed, with how many answers each has."""
+    return (
+        organization.partner_requests.select_related("call")
+        .defer("search_document")
+        .annotate(
+            answer_count=Count("answers", distinct=True),
+            pending_count=Count("answers", filter=Q(answers__status=ExpressionOfInterest.Status.PENDING), distinct=True),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def twinnings_by_town() -> list[tuple]:
+    """Every twinning, grouped under our town; towns and cities by name in the visitor's language."""
+    queryset = Twinning.objects.select_related("territory__parent").prefetch_related("thematic_areas")
+    groups: dict = {}
+    for twinning in queryset:
+        twinning.country_label = country_name(twinning.partner_country)
+        groups.setdefault(twinning.territory, []).append(twinning)
+    # Folded, so that "İnegöl" sorts under I and "Łambinowice" under L, not after Z.
+    return sorted(
+        ((town, sorted(twinnings, key=lambda twinning: _folded(twinning.partner_city))) for town, twinnings in groups.items()),
+        key=lambda group: _folded(group[0].name),
+    )
+
+
+def _folded(text: str) -> str:
+    return unidecode(text).lower()
+
+
+def twinning_detail(*, pk: int) -> Twinning:
+    return Twinning.objects.select_related("territory__parent").prefetch_related("thematic_areas").get(pk=pk)
+
+
+def organization_for_matching(*, slug: str) -> Organization:
+    return (
+        Organization.objects.select_related("territory")
+        .prefetch_related("thematic_areas")
+        .get(slug=slug)
+    )

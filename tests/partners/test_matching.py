@@ -1,0 +1,248 @@
+"""Matching: organizations that fit a request and requests that fit an organization, with reasons."""
+
+import datetime
+
+import pytest
+from django.utils import translation
+
+from civicbridge.core.models import Territory, ThematicArea
+from civicbridge.directory.models import Organization
+from civicbridge.partners import matching, phases, selectors
+from civicbridge.partners.models import PartnerRequest
+from tests.directory.factories import OrganizationFactory
+from tests.partners.factories import ExpressionOfInterestFactory, PartnerRequestFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def areas():
+    return {code: ThematicArea.objects.get(code=code) for code in ("eu-youth", "eu-culture", "eu-sport", "pb-seniors")}
+
+
+@pytest.fixture
+def poster(municipality, areas):
+    organization = OrganizationFactory(name="Poster", territory=municipality)
+    organization.thematic_areas.set([areas["eu-youth"], areas["eu-culture"]])
+    return organization
+
+
+def loaded(partner_request):
+    """As the detail page loads it: areas and territories prefetched."""
+    return selectors.request_detail(pk=partner_request.pk)
+
+
+def names(matches):
+    return [match.item.name for match in matches]
+
+
+def reasons_of(matches, name):
+    return next([reason.text for reason in match.reasons] for match in matches if match.item.name == name)
+
+
+def org(name, territory, areas=(), **fields):
+    organization = OrganizationFactory(name=name, territory=territory, **fields)
+    organization.thematic_areas.set(areas)
+    return organization
+
+
+# --- organizations for a request ------------------------------------------------------------------
+
+
+def test_organizations_are_ranked_by_the_transparent_score(poster, areas, municipality, other_county):
+    elsewhere = other_county.children.first()
+    org("Two areas", elsewhere, [areas["eu-youth"], areas["eu-culture"]])  # 4
+    org("One area and kind", elsewhere, [areas["eu-youth"]], kind=Organization.Kind.SCHOOL)  # 2 + 2 = 4, then name
+    org("One area, here, verified", municipality, [areas["eu-youth"]], is_verified=True)  # 2 + 1 + 1 = 4
+    org("Kind only", elsewhere, kind=Organization.Kind.SCHOOL)  # 2
+    org("Nothing in common", municipality, [areas["pb-seniors"]])  # 1 (place only): not a candidate
+    partner_request = PartnerRequestFactory(
+        organization=poster, partner_kinds="school", thematic_areas=[areas["eu-youth"], areas["eu-culture"]],
+        territories=[municipality.parent],
+    )
+
+    matches = matching.organizations_for_request(loaded(partner_request))
+
+    assert [(match.item.name, match.score) for match in matches] == [
+        ("One area and kind", 4), ("One area, here, verified", 4), ("Two areas", 4), ("Kind only", 2),
+    ]
+
+
+def test_each_point_comes_with_its_reason(poster, areas, municipality):
+    org("Młodzi Razem", municipality, [areas["eu-youth"], areas["eu-culture"]], kind=Organization.Kind.SCHOOL, is_verified=True)
+    partner_request = PartnerRequestFactory(
+        organization=poster, partner_kinds="school,ngo", thematic_areas=[areas["eu-culture"], areas["eu-youth"]],
+        territories=[municipality.parent],
+    )
+
+    with translation.override("en"):
+        matches = matching.organizations_for_request(loaded(partner_request))
+
+    (match,) = matches
+    assert match.score == 2 * 2 + 2 + 1 + 1
+    assert [reason.points for reason in match.reasons] == [4, 2, 1, 1]
+    assert reasons_of(matches, "Młodzi Razem") == [
+        "Shared thematic areas (2): Culture and creative sectors; Youth",
+        "School: a kind of partner the request seeks",
+        "Based in Nysa County, a territory the request names",
+        "Verified by the coordination office",
+    ]
+
+
+def test_a_country_named_in_the_request_counts_like_a_territory(poster, areas):
+    bursa = Territory.objects.get(country="TR", level=Territory.Level.COUNTY, name_en="Orhangazi")
+    org("Orhangazi Gençlik Derneği", bursa, [areas["eu-youth"]])
+    partner_request = PartnerRequestFactory(organization=poster, countries="TR,DE", thematic_areas=[areas["eu-youth"]])
+
+    with translation.override("en"):
+        matches = matching.organizations_for_request(loaded(partner_request))
+
+    assert reasons_of(matches, "Orhangazi Gençlik Derneği")[-1] == "Based in Türkiye, a country the request names"
+    assert matches[0].score == 3
+
+
+def test_reasons_are_in_the_visitors_language(poster, areas, municipality):
+    org("Młodzi Razem", municipality, [areas["eu-youth"]], is_verified=True)
+    partner_request = PartnerRequestFactory(organization=poster, thematic_areas=[areas["eu-youth"]])
+
+    with translation.override("pl"):
+        polish = matching.organizations_for_request(loaded(partner_request))[0].reasons
+    with translation.override("tr"):
+        turkish = matching.organizations_for_request(loaded(partner_request))[0].reasons
+
+    assert areas["eu-youth"].name_pl in polish[0].text
+    assert areas["eu-youth"].name_tr in turkish[0].text
+    assert polish[-1].text != turkish[-1].text != "Verified by the coordination office"
+
+
+def test_the_poster_is_never_suggested_to_itself(poster, areas):
+    partner_request = PartnerRequestFactory(
+        organization=poster, partner_kinds="ngo", thematic_areas=[areas["eu-youth"], areas["eu-culture"]]
+    )
+
+    assert matching.organizations_for_request(loaded(partner_request)) == []
+
+
+def test_a_request_without_areas_or_kinds_suggests_nobody(poster, municipality, areas):
+    org("Anyone", municipality, [areas["eu-youth"]])
+    partner_request = PartnerRequestFactory(organization=poster, territories=[municipality])
+
+    assert matching.organizations_for_request(loaded(partner_request)) == []
+
+
+def test_at_most_twenty_organizations_are_suggested(poster, areas, municipality):
+    for number in range(25):
+        org(f"Fit {number:02d}", municipality, [areas["eu-youth"]])
+    partner_request = PartnerRequestFactory(organization=poster, thematic_areas=[areas["eu-youth"]])
+
+    matches = matching.organizations_for_request(loaded(partner_request))
+
+    assert len(matches) == matching.TOP == 20
+
+
+@pytest.mark.parametrize("count", [5, 30])
+def test_matching_for_a_request_runs_the_same_three_queries_for_few_or_many_organizations(
+    poster, areas, municipality, django_assert_num_queries, count
+):
+    for number in range(count):
+        org(f"Fit {number}", municipality, [areas["eu-youth"], areas["eu-culture"]], kind=Organization.Kind.SCHOOL)
+    partner_request = loaded(PartnerRequestFactory(
+        organization=poster, partner_kinds="school", countries="PL", thematic_areas=[areas["eu-youth"]],
+        territories=[municipality.parent],
+    ))
+
+    # The scoring query, the candidates, their thematic areas.
+    with django_assert_num_queries(3):
+        matches = matching.organizations_for_request(partner_request)
+
+    assert len(matches) == min(count, matching.TOP)
+
+
+# --- requests for an organization --------------------------------------------------------------------
+
+
+@pytest.fixture
+def school(municipality, areas):
+    return org("Szkoła Podstawowa nr 1", municipality, [areas["eu-youth"], areas["eu-sport"]], kind=Organization.Kind.SCHOOL)
+
+
+def loaded_organization(organization):
+    return selectors.organization_for_matching(slug=organization.slug)
+
+
+def titles(matches):
+    return [match.item.title for match in matches]
+
+
+def test_requests_that_fit_an_organization_are_ranked_with_reasons(school, poster, areas, municipality):
+    PartnerRequestFactory(title="Sport i młodzież", organization=poster, thematic_areas=[areas["eu-youth"], areas["eu-sport"]])
+    PartnerRequestFactory(
+        title="Szukamy szkół w powiecie", organization=poster, partner_kinds="school",
+        territories=[municipality.parent], thematic_areas=[areas["eu-youth"]],
+    )
+    PartnerRequestFactory(title="Seniorzy", organization=poster, thematic_areas=[areas["pb-seniors"]])
+
+    with translation.override("en"):
+        matches = matching.requests_for_organization(loaded_organization(school))
+
+    assert [(match.item.title, match.score) for match in matches] == [
+        ("Szukamy szkół w powiecie", 5), ("Sport i młodzież", 4),
+    ]
+    assert [reason.text for reason in matches[0].reasons] == [
+        "Shared thematic areas (1): Youth",
+        "Seeks partners of your kind (school)",
+        "Seeks partners in Nysa County, where your organization is",
+    ]
+
+
+def test_an_organizations_own_closed_and_expired_requests_do_not_fit_it(school, poster, areas):
+    PartnerRequestFactory(title="Own", organization=school, thematic_areas=[areas["eu-youth"]])
+    PartnerRequestFactory(title="Closed", organization=poster, status=PartnerRequest.Status.CLOSED, thematic_areas=[areas["eu-youth"]])
+    PartnerRequestFactory(
+        title="Expired", organization=poster, deadline=phases.today() - datetime.timedelta(days=1),
+        thematic_areas=[areas["eu-youth"]],
+    )
+    PartnerRequestFactory(title="Open", organization=poster, thematic_areas=[areas["eu-youth"]])
+
+    assert titles(matching.requests_for_organization(loaded_organization(school))) == ["Open"]
+
+
+def test_a_request_the_organization_already_answered_is_marked(school, poster, areas):
+    partner_request = PartnerRequestFactory(organization=poster, thematic_areas=[areas["eu-youth"]])
+    ExpressionOfInterestFactory(request=partner_request, organization=school)
+
+    (match,) = matching.requests_for_organization(loaded_organization(school))
+
+    assert match.already_answered
+
+
+def test_a_verified_poster_and_a_named_country_add_a_point_each(school, areas, other_county):
+    verified = org("Verified poster", other_county.children.first(), is_verified=True)
+    PartnerRequestFactory(organization=verified, countries="PL", thematic_areas=[areas["eu-youth"]])
+
+    with translation.override("en"):
+        (match,) = matching.requests_for_organization(loaded_organization(school))
+
+    assert match.score == 4
+    assert [reason.text for reason in match.reasons][1:] == [
+        "Seeks partners in Poland, where your organization is",
+        "Posted by an organization verified by the coordination office",
+    ]
+
+
+@pytest.mark.parametrize("count", [5, 30])
+def test_matching_for_an_organization_runs_the_same_queries_for_few_or_many_requests(
+    school, poster, areas, municipality, django_assert_num_queries, count
+):
+    for number in range(count):
+        PartnerRequestFactory(
+            title=f"Request {number}", organization=poster, partner_kinds="school,ngo", countries="PL,DE",
+            thematic_areas=[areas["eu-youth"], areas["eu-sport"]], territories=[municipality.parent],
+        )
+    organization = loaded_organization(school)
+
+    # The scoring query, the candidates (with "already answered"), their areas, their territories.
+    with django_assert_num_queries(4):
+        matches = matching.requests_for_organization(organization)
+
+    assert len(matches) == min(count, matching.TOP)
