@@ -8,7 +8,13 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partner search")
 
     def ready(self):
-        from civicbridge.core.registry import DemoLoader, Searchable, demo_loaders, model_key, searchables
+        from civicbridge.core.registry import (
+            DemoLoader,
+            Searchable,
+            demo_loaders,
+            model_key,
+            searchables,
+        )
 
         from . import services
         from .models import PartnerRequest
