@@ -15,6 +15,10 @@ class Searchable:
     document: Callable[[Any], str]  # the text of one object that search should find
     label: str  # plural, translated lazily, shown in site-wide search results
     url_name: str  # list page that accepts ?q=
+    public: Callable[[], Any] | None = None  # what visitors may see (e.g. published calls only)
+
+    def visible(self):
+        return self.public() if self.public else self.model.objects.all()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ def site_search(query: str) -> list[dict]:
         return []
     groups = []
     for entry in searchables:
-        matches = search_backend.search(entry.model.objects.all(), query)
+        matches = search_backend.search(entry.visible(), query)
         results = list(matches[:SITE_SEARCH_LIMIT])
         if results:
             groups.append(
@@ -30,7 +30,7 @@ def home_figures() -> list[dict]:
     """How many of each searchable thing the platform holds; counted at most every 5 minutes."""
     counts = cache.get_or_set(
         "civicbridge:home-figures",
-        lambda: {key: entry.model.objects.count() for key, entry in searchables.entries.items()},
+        lambda: {key: entry.visible().count() for key, entry in searchables.entries.items()},
         HOME_FIGURES_SECONDS,
     )
     return [

@@ -1,2 +1,205 @@
+"""/api/v1/funders/ (read-only, with their programmes) and /api/v1/calls/.
+
+Calls are read by anyone (published ones; drafts by those who manage them) and written
+through the services: 401 without credentials, 403 for a call one does not manage.
+Date-times without an offset are read on the funder's clock (the programme's funder).
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from civicbridge.core.models import Territory, ThematicArea
+
+from . import selectors, services
+from .filters import CallFilter
+from .models import Call, CallDeadline, Funder, Programme
+
+
+class FunderClockDateTimeField(serializers.DateTimeField):
+    """An ISO date-time; without an offset it is kept naive, to be read on the funder's clock."""
+
+    def enforce_timezone(self, value):
+        if timezone.is_naive(value):
+            return value
+        return super().enforce_timezone(value)
+
+
+class CodeListField(serializers.ListField):
+    """Codes the model keeps comma-separated ("ngo,school"), as a JSON list."""
+
+    child = serializers.CharField(max_length=40)
+
+    def to_representation(self, value):
+        return [code for code in (value or "").split(",") if code]
+
+
+class ProgrammeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Programme
+        fields = ["id", "code", "name", "period", "website"]
+
+
+class FunderSerializer(serializers.ModelSerializer):
+    programmes = ProgrammeSerializer(many=True, read_only=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Funder
+        fields = ["id", "slug", "url", "name", "kind", "country", "time_zone", "website", "description", "programmes"]
+
+
+class FunderBriefSerializer(serializers.ModelSerializer):
+
+    class Meta:
+        model = Funder
+        fields = ["id", "slug", "name", "kind", "time_zone"]
+
+
+class DeadlineSerializer(serializers.ModelSerializer):
+    deadline_at = FunderClockDateTimeField()
+
+    class Meta:
+        model = CallDeadline
+        fields = ["stage", "deadline_at", "label"]
+        read_only_fields = ["stage", "label"]
+
+
+class CallSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+    programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.select_related("funder"))
+    programme_name = serializers.CharField(source="programme.name", read_only=True)
+    funder = FunderBriefSerializer(source="programme.funder", read_only=True)
+    status = serializers.ChoiceField(choices=Call.Status.choices, read_only=True, help_text="Computed from the dates now.")
+    opens_at = FunderClockDateTimeField(required=False, allow_null=True)
+    deadlines = DeadlineSerializer(
+        many=True, required=False,
+        help_text="In stage order; without an offset on the funder's clock. Leave out to keep them.",
+    )
+    eligible_kinds = CodeListField(required=False, help_text="Applicant kinds; empty: anyone.")
+    eligible_countries = CodeListField(required=False, help_text="ISO 3166-1 alpha-2 codes; empty: anywhere.")
+    languages = CodeListField(required=False)
+    thematic_areas = serializers.PrimaryKeyRelatedField(queryset=ThematicArea.objects.all(), many=True, required=False)
+    eligible_territories = serializers.PrimaryKeyRelatedField(
+        queryset=Territory.objects.all(), many=True, required=False
+    )
+
+    class Meta:
+        model = Call
+        fields = [
+            "id", "identifier", "url", "title", "summary", "programme", "programme_name", "funder",
+            "type_of_action", "deadline_model", "opens_at", "deadlines", "closes_at", "status",
+            "status_from_source", "total_budget", "min_grant", "max_grant", "currency", "co_financing_rate",
+            "eligible_kinds", "eligible_countries", "eligible_territories", "thematic_areas", "languages",
+            "documents_url", "published_at", "deadlines_revision", "created_at", "updated_at",
+        ]
+        read_only_fields = ["closes_at", "published_at", "deadlines_revision", "created_at", "updated_at"]
+        # Uniqueness is the service's (and the database's) job, with its own message.
+        extra_kwargs = {"identifier": {"validators": []}}
+
+
+def _on_funder_clock(data: dict, programme: Programme) -> tuple[dict, list | None]:
+    """The service's arguments: naive date-times made aware on the funder's clock."""
+    zone = services.funder_zone(programme.funder)
+    deadlines = data.pop("deadlines", None)
+    if deadlines is not None:
+        deadlines = [
+            services.aware_in_zone(d["deadline_at"], zone) if timezone.is_naive(d["deadline_at"]) else d["deadline_at"]
+            for d in deadlines
+        ]
+    if data.get("opens_at") and timezone.is_naive(data["opens_at"]):
+        data["opens_at"] = services.aware_in_zone(data["opens_at"], zone, field="opens_at")
+    return data, deadlines
+
+
+def _service(service, **kwargs):
+    try:
+        return service(**kwargs)
+    except DjangoPermissionDenied as error:
+        raise PermissionDenied from error
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List, search and filter funders"),
+    retrieve=extend_schema(summary="One funder, with its programmes"),
+)
+class FunderViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = FunderSerializer
+    filterset_fields = ["kind", "country"]
+
+    def get_queryset(self):
+        queryset = Funder.objects.prefetch_related("programmes").order_by("name", "id")
+        search = self.request.query_params.get("search")
+        if search:
+            queryset = queryset.filter(name__icontains=search)
+        return queryset
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List, search and filter calls for proposals"),
+    retrieve=extend_schema(summary="One call for proposals"),
+    create=extend_schema(summary="Enter a call (a draft until published)"),
+    update=extend_schema(summary="Change a call"),
+    partial_update=extend_schema(summary="Change some of a call's fields"),
+)
+class CallViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = CallSerializer
+    filterset_class = CallFilter
+    lookup_field = "identifier"
+    lookup_value_regex = r"[A-Za-z0-9][A-Za-z0-9._-]*"
+
+    def get_queryset(self):
+        return (
+            selectors.visible_calls(self.request.user)
+            .select_related("programme__funder")
+            .prefetch_related("thematic_areas", "eligible_territories", "deadlines")
+            .defer("search_document")
+        )
+
+    def paginate_queryset(self, queryset):
+        # The list's default order; get_object() filters the plain queryset.
+        if not self.request.query_params.get("ordering"):
+            queryset = selectors.DeadlineOrder(queryset, timezone.now())
+        return super().paginate_queryset(queryset)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        areas = data.pop("thematic_areas", [])
+        territories = data.pop("eligible_territories", [])
+        data, deadlines = _on_funder_clock(data, data["programme"])
+        serializer.instance = _service(
+            services.create_call, by=self.request.user, data=data, deadlines=deadlines or [],
+            thematic_areas=areas, eligible_territories=territories,
+        )
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        areas = data.pop("thematic_areas", None)
+        territories = data.pop("eligible_territories", None)
+        data, deadlines = _on_funder_clock(data, data.get("programme") or serializer.instance.programme)
+        serializer.instance = _service(
+            services.update_call, call=serializer.instance, by=self.request.user, data=data, deadlines=deadlines,
+            thematic_areas=areas, eligible_territories=territories,
+        )
+
+    @extend_schema(summary="Publish a draft call", request=None, responses=CallSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, identifier=None):
+        call = _service(services.publish_call, call=self.get_object(), by=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=call.pk)).data)
+
+
 def register(router) -> None:
     """Add this app's collections to the API router (api/urls.py calls it)."""
+    from . import subscriptions_api
+
+    router.register("funders", FunderViewSet, basename="funder")
+    router.register("calls", CallViewSet, basename="call")
+    subscriptions_api.register(router)

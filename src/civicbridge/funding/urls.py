@@ -1,5 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
+
+from . import views
 
 app_name = "funding"
 
-urlpatterns = []
+urlpatterns = [
+    # The alerts' pages (calls/subscriptions/, calls/subscribe/...) come before calls/<identifier>/.
+    path("", include("civicbridge.funding.subscriptions_urls")),
+    path("calls/", views.call_list, name="call_list"),
+    path("calls/closing-soon/", views.closing_soon, name="closing_soon"),
+    path("calls/new/", views.call_create, name="call_create"),
+    path("calls/import/", views.call_import, name="call_import"),
+    path("calls/feed/", views.call_feed, name="call_feed"),
+    path("calls/deadlines.ics", views.deadlines_ics, name="deadlines_ics"),
+    path("calls/<str:identifier>/", views.call_detail, name="call_detail"),
+    path("calls/<str:identifier>/edit/", views.call_edit, name="call_edit"),
+    path("calls/<str:identifier>/publish/", views.call_publish, name="call_publish"),
+    path("calls/<str:identifier>/deadlines.ics", views.call_deadlines_ics, name="call_deadlines_ics"),
+    path("funders/", views.funder_list, name="funder_list"),
+]

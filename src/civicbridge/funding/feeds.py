@@ -1,0 +1,65 @@
+"""Atom feed of newly published calls; the list page's filters apply (same query string)."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+
+from civicbridge.core.markdown import render_markdown
+
+from . import selectors
+
+
+class NewCallsFeed(Feed):
+    """The 50 most recently published calls matching ``?status=...&funder=...`` and the rest."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, *args, **kwargs):
+        # One feed instance serves every request: the request is passed along, not stored.
+        return request
+
+    def title(self, request):
+        return _("New calls for proposals – %(site)s") % {"site": settings.CIVICBRIDGE_SITE_NAME}
+
+    def subtitle(self, request):
+        return _("Calls for proposals as they are published, newest first.")
+
+    def link(self, request):
+        query = request.GET.urlencode()
+        return reverse("funding:call_list") + (f"?{query}" if query else "")
+
+    def feed_url(self, request):
+        return request.get_full_path()
+
+    def items(self, request):
+        return selectors.feed_calls(request.GET)
+
+    def item_title(self, call):
+        return f"{call.identifier}: {call.title}"
+
+    def item_description(self, call):
+        deadlines = selectors.shown_deadlines(call, call.published_at)
+        lines = format_html_join(
+            "", "<li>{}: {} ({})</li>",
+            ((d.label, d.at_funder.strftime("%Y-%m-%d %H:%M"), d.funder_zone_label) for d in deadlines),
+        )
+        facts = format_html("<p>{} – {}</p>", call.programme.funder.name, call.programme.name)
+        return facts + (format_html("<ul>{}</ul>", lines) if lines else "") + render_markdown(call.summary)
+
+    def item_link(self, call):
+        return call.get_absolute_url()
+
+    def item_pubdate(self, call):
+        return call.published_at
+
+    def item_updateddate(self, call):
+        return call.updated_at
+
+    def item_author_name(self, call):
+        return call.programme.funder.name
+
+    def item_categories(self, call):
+        return [area.name for area in call.thematic_areas.all()]

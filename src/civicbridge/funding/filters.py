@@ -1,0 +1,186 @@
+"""The calls' filters, shared by the list page, the feeds, the calendar and the API.
+
+The rules agree with the alerts' matching (funding/matching.py), so that a saved search
+finds what the list showed:
+
+- applicant kind: the call is open to every kind (it names none) or names this one;
+- territory: the call is open anywhere, or one of its eligible territories lies on the
+  chosen unit's line (the unit itself, a unit above it, or one below it); a call that
+  names eligible countries must name the chosen unit's country;
+- amounts: a call that gives no maximum grant is kept (it may fit).
+"""
+
+from datetime import datetime, time, timedelta
+
+import django_filters
+from django import forms
+from django.core.cache import cache
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Concat
+from django.utils import timezone
+from django.utils.translation import get_language, override
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from civicbridge.core import search as search_backend
+from civicbridge.core.cache import public_content_version
+from civicbridge.core.models import Territory, ThematicArea
+from civicbridge.core.widgets import FastSelect
+from civicbridge.directory.filters import TerritoryFilter, territory_choices, thematic_area_choices
+
+from .models import Call, Funder, Programme
+
+CHOICES_SECONDS = 300
+
+
+def funder_choices() -> list[tuple[int, str]]:
+    # Keyed by the content version: a new funder shows in the list at once.
+    key = f"civicbridge:funder-choices:{public_content_version()}"
+    return cache.get_or_set(key, lambda: list(Funder.objects.values_list("pk", "name")), CHOICES_SECONDS)
+
+
+def programme_choices() -> list[tuple[int, str]]:
+    language = get_language()
+
+    def compute():
+        with override(language):
+            rows = Programme.objects.select_related("funder").order_by("funder__name", "name")
+            return [(p.pk, f"{p.funder.name} – {p}") for p in rows]
+
+    return cache.get_or_set(
+        f"civicbridge:programme-choices:{language}:{public_content_version()}", compute, CHOICES_SECONDS
+    )
+
+
+def applicant_kind_choices():
+    from civicbridge.directory.models import Organization
+
+    return Organization.Kind.choices
+
+
+def _delimited(field: str):
+    return Concat(Value(","), field, Value(","), output_field=CharField())
+
+
+def territory_line_condition(territory: Territory) -> Q:
+    """Calls open anywhere, or with an eligible territory on ``territory``'s line."""
+    through = Call.eligible_territories.through
+    above = [int(part) for part in territory.path.strip("/").split("/") if part]
+    on_line = through.objects.filter(call_id=OuterRef("pk")).filter(
+        Q(territory_id__in=above) | Q(territory__path__startswith=territory.path)
+    )
+    restricted = through.objects.filter(call_id=OuterRef("pk"))
+    return Q(Exists(on_line)) | ~Q(Exists(restricted))
+
+
+class CallFilter(django_filters.FilterSet):
+    """Filters named after the fields; the status is computed from the dates at ``now``."""
+
+    # Applied first: the status filter ORs two querysets, which must not carry joins yet.
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Call.Status.choices, widget=forms.CheckboxSelectMultiple,
+        method="filter_status",
+    )
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    search = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    funder = django_filters.ModelChoiceFilter(
+        label=_("Funder"), queryset=Funder.objects.all(), field_name="programme__funder", widget=FastSelect,
+    )
+    programme = django_filters.ModelChoiceFilter(
+        label=_("Programme"), queryset=Programme.objects.all(), widget=FastSelect,
+    )
+    applicant_kind = django_filters.ChoiceFilter(
+        label=_("Who may apply"), choices=applicant_kind_choices, empty_label=_("anyone"),
+        method="filter_applicant_kind",
+    )
+    territory = TerritoryFilter(
+        label=_("Territory (calls open there)"), queryset=Territory.objects.all(), method="filter_territory",
+    )
+    thematic_area = django_filters.ModelChoiceFilter(
+        label=_("Thematic area"), queryset=ThematicArea.objects.all(), field_name="thematic_areas",
+        widget=FastSelect,
+    )
+    deadline_from = django_filters.DateFilter(
+        label=_("Last deadline from"), method="filter_deadline_from",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    deadline_to = django_filters.DateFilter(
+        label=_("Last deadline until"), method="filter_deadline_to",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    amount_min = django_filters.NumberFilter(
+        label=_("Grants of at least"), method="filter_amount_min", min_value=0,
+    )
+    amount_max = django_filters.NumberFilter(
+        label=_("Grants of at most"), method="filter_amount_max", min_value=0,
+    )
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("closes_at", "deadline"), ("published_at", "published"), ("title", "title"), ("max_grant", "amount")),
+        field_labels={
+            "deadline": _("deadline, soonest first"), "-deadline": _("deadline, latest first"),
+            "published": _("oldest announcements"), "-published": _("newest announcements"),
+            "title": _("title"), "-title": _("title, Z to A"),
+            "amount": _("maximum grant, smallest first"), "-amount": _("maximum grant, largest first"),
+        },
+        empty_label=_("next deadline first, closed calls last"),
+    )
+
+    class Meta:
+        model = Call
+        fields = ["status", "q", "funder", "programme", "applicant_kind", "territory", "thematic_area"]
+
+    def __init__(self, *args, now: datetime | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.now = now or timezone.now()
+        fields = self.form.fields
+        fields["funder"].widget.choices = [("", _("any funder")), *funder_choices()]
+        fields["programme"].widget.choices = [("", _("any programme")), *programme_choices()]
+        fields["territory"].widget.choices = [("", _("anywhere")), *territory_choices()]
+        fields["thematic_area"].widget.choices = [("", "---------"), *thematic_area_choices()]
+
+    def filter_status(self, queryset, name, values):
+        if not values or set(values) >= set(Call.Status.values):
+            return queryset
+        combined = None
+        for status in values:
+            # The source's status, where it gave one, overrides the dates (a call closed early).
+            part = queryset.filter(status_from_source="").with_status(status, self.now) | queryset.filter(
+                status_from_source=status
+            )
+            combined = part if combined is None else combined | part
+        return combined
+
+    def filter_search(self, queryset, name, value):
+        return search_backend.search(queryset, value)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def filter_applicant_kind(self, queryset, name, kind):
+        return queryset.alias(kinds_delimited=_delimited("eligible_kinds")).filter(
+            Q(eligible_kinds="") | Q(kinds_delimited__contains=f",{kind},")
+        )
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_territory(self, queryset, name, territory):
+        queryset = queryset.alias(countries_delimited=_delimited("eligible_countries")).filter(
+            Q(eligible_countries="") | Q(countries_delimited__contains=f",{territory.country},")
+        )
+        return queryset.filter(territory_line_condition(territory))
+
+    def filter_deadline_from(self, queryset, name, day):
+        return queryset.filter(closes_at__gte=_start_of(day))
+
+    def filter_deadline_to(self, queryset, name, day):
+        return queryset.filter(closes_at__lt=_start_of(day + timedelta(days=1)))
+
+    def filter_amount_min(self, queryset, name, amount):
+        return queryset.filter(Q(max_grant__isnull=True) | Q(max_grant__gte=amount))
+
+    def filter_amount_max(self, queryset, name, amount):
+        return queryset.filter(Q(max_grant__isnull=True) | Q(max_grant__lte=amount))
+
+
+def _start_of(day) -> datetime:
+    """Midnight starting ``day`` in the deployment's time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())

@@ -1,0 +1,77 @@
+"""API of the call alerts: ``/api/v1/subscriptions/``, one's own only.
+
+Without credentials 401; another person's subscription does not exist for the caller
+(404), so ids of others' subscriptions cannot be probed.
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import permissions, serializers, viewsets
+from rest_framework.exceptions import PermissionDenied
+
+from civicbridge.core.models import Territory, ThematicArea
+from civicbridge.directory.models import Organization
+
+from . import subscriptions_services as services
+from .models import Funder, Subscription
+from .subscriptions_selectors import own_subscriptions
+
+
+class SubscriptionSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    funder = serializers.PrimaryKeyRelatedField(queryset=Funder.objects.all(), required=False, allow_null=True)
+    territory = serializers.PrimaryKeyRelatedField(queryset=Territory.objects.all(), required=False, allow_null=True)
+    thematic_area = serializers.PrimaryKeyRelatedField(
+        queryset=ThematicArea.objects.all(), required=False, allow_null=True
+    )
+    applicant_kind = serializers.ChoiceField(
+        choices=[("", "any"), *Organization.Kind.choices], required=False, allow_blank=True
+    )
+
+    class Meta:
+        model = Subscription
+        fields = [
+            "id", "name", "keywords", "funder", "applicant_kind", "territory", "thematic_area", "min_amount",
+            "frequency", "remind_deadlines", "is_active", "last_digest_at", "created_at", "updated_at",
+        ]
+        read_only_fields = ["last_digest_at", "created_at", "updated_at"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List one's own call alerts (saved searches)"),
+    create=extend_schema(summary="Save a search as a call alert"),
+)
+class SubscriptionViewSet(viewsets.ModelViewSet):
+    serializer_class = SubscriptionSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filterset_fields = ["frequency", "is_active"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return Subscription.objects.none()
+        return own_subscriptions(self.request.user).order_by("id")
+
+    def _call(self, service, **kwargs):
+        try:
+            return service(**kwargs)
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied from error
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("is_active", None)
+        serializer.instance = self._call(services.create_subscription, user=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        serializer.instance = self._call(
+            services.update_subscription, subscription=serializer.instance, by=self.request.user,
+            **serializer.validated_data,
+        )
+
+    def perform_destroy(self, instance):
+        self._call(services.delete_subscription, subscription=instance, by=self.request.user)
+
+
+def register(router) -> None:
+    """Add ``subscriptions`` to the API router."""
+    router.register("subscriptions", SubscriptionViewSet, basename="subscription")

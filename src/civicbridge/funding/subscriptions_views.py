@@ -1,0 +1,138 @@
+"""Pages of the call alerts: subscribe, one's own alerts, unsubscribe by link, the delivery log."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from civicbridge.core.forms import apply_validation_error
+from civicbridge.core.pagination import CappedPaginator
+from civicbridge.core.rules import is_coordinator
+from civicbridge.directory.models import Organization
+
+from . import subscriptions_services as services
+from .subscriptions_forms import DeliveryFilterForm, SubscribeForm, SubscriptionForm
+from .subscriptions_selectors import (
+    STATE_LABELS,
+    deliveries_for_log,
+    delivery_state,
+    own_subscriptions,
+)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def subscribe(request):
+    """POST: save the call list's filters as an alert. GET: the same, to confirm (after log-in)."""
+    source = request.POST if request.method == "POST" else request.GET
+    criteria = {name: source.get(name, "").strip() for name in SubscribeForm.CRITERIA}
+    if request.method == "POST":
+        form = SubscribeForm(request.POST)
+        if form.is_valid():
+            try:
+                subscription = services.create_subscription(
+                    user=request.user, frequency=form.cleaned_data["frequency"],
+                    remind_deadlines=form.cleaned_data["remind_deadlines"], **form.criteria(),
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(
+                    request, _("Alert saved: “%(name)s”. We will e-mail you at %(email)s.")
+                    % {"name": subscription.name, "email": request.user.email},
+                )
+                return redirect("funding:subscription_list")
+    else:
+        form = SubscribeForm(initial={**criteria, "frequency": "daily", "remind_deadlines": True})
+    preview = SubscribeForm({**criteria, "frequency": "daily"})
+    context = {
+        "form": form,
+        "summary": services.describe_criteria(**preview.criteria()) if preview.is_valid() else "",
+        "criteria": criteria,
+        "calls_query": urlencode({name: value for name, value in criteria.items() if value}),
+    }
+    return render(request, "funding/subscription_form.html", context, status=400 if form.is_bound else 200)
+
+
+@login_required
+def subscription_list(request):
+    return render(request, "funding/subscription_list.html", {"rows": _rows(request.user)})
+
+
+def _rows(user, failed_form=None):
+    """Each own subscription with its change form (the one that failed keeps its errors)."""
+    rows = []
+    for subscription in own_subscriptions(user):
+        form = failed_form if failed_form is not None and failed_form.instance.pk == subscription.pk else (
+            SubscriptionForm(instance=subscription, prefix=f"s{subscription.pk}")
+        )
+        kind = subscription.applicant_kind
+        rows.append((subscription, form, Organization.Kind(kind).label if kind in Organization.Kind.values else kind))
+    return rows
+
+
+@login_required
+@require_POST
+def subscription_update(request, pk):
+    subscription = get_object_or_404(own_subscriptions(request.user), pk=pk)
+    form = SubscriptionForm(request.POST, instance=subscription, prefix=f"s{pk}")
+    if form.is_valid():
+        try:
+            services.update_subscription(subscription=subscription, by=request.user, **{
+                field: form.cleaned_data[field] for field in SubscriptionForm.Meta.fields
+            })
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Alert changed: “%(name)s”.") % {"name": subscription.name})
+            return redirect("funding:subscription_list")
+    context = {"rows": _rows(request.user, failed_form=form), "failed_form": form}
+    return render(request, "funding/subscription_list.html", context, status=400)
+
+
+@login_required
+@require_POST
+def subscription_delete(request, pk):
+    subscription = get_object_or_404(own_subscriptions(request.user), pk=pk)
+    name = subscription.name
+    services.delete_subscription(subscription=subscription, by=request.user)
+    messages.success(request, _("Alert deleted: “%(name)s”.") % {"name": name})
+    return redirect("funding:subscription_list")
+
+
+# Mail programs unsubscribe with a POST of their own (RFC 8058 "List-Unsubscribe=One-Click"),
+# without any CSRF token; the signed token in the address is what authorizes the request.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """GET asks to confirm (mail scanners follow links: a GET changes nothing); POST unsubscribes."""
+    try:
+        subscription = services.subscription_for_token(token)
+    except ValidationError as error:
+        return render(request, "funding/unsubscribe_invalid.html", {"message": error.messages[0]}, status=400)
+    if request.method == "POST":
+        subscription = services.unsubscribe_by_token(token=token)
+        return render(request, "funding/unsubscribe_done.html", {"subscription": subscription})
+    return render(request, "funding/unsubscribe.html", {"subscription": subscription})
+
+
+@login_required
+def delivery_log(request):
+    """Coordinators' view of every alert e-mail: claimed, sent, failed or interrupted."""
+    if not is_coordinator(request.user):
+        raise PermissionDenied
+    form = DeliveryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    deliveries = deliveries_for_log(call_identifier=filters.get("call", ""), state=filters.get("state", ""))
+    page = CappedPaginator(deliveries, settings.CIVICBRIDGE_PAGE_SIZE * 2).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [(delivery, STATE_LABELS[delivery_state(delivery, now)], delivery_state(delivery, now))
+            for delivery in page.object_list]
+    return render(request, "funding/delivery_log.html", {"form": form, "page": page, "rows": rows})

@@ -1,0 +1,460 @@
+"""Background tasks of the call alerts: instant notices, digests, deadline reminders.
+
+At most once, even when a worker dies and the task runs again: every notice first
+claims its ``Delivery`` row (unique per subscription, call and occasion) in a
+committed transaction, then the e-mail goes, then the row gets ``sent_at``. A rerun
+claims nothing that exists already, so it sends nothing twice. While a run works, the
+rows it claimed carry its mark in ``error`` (``claimed:<run>``): that is how it tells
+its own claims from another run's, since ``bulk_create(ignore_conflicts=True)`` does
+not say which rows it inserted. A rerun marks the rows an earlier run claimed but
+never sent as ``interrupted``; they are not sent again (the person may or may not have
+had that e-mail; a duplicate is the worse failure for a public office's mailing).
+
+Failures of one message (the server refuses an address) are written to that row's
+``error`` and the run goes on; an SMTP server that cannot be reached at all fails the
+task before anything is claimed, so running it again later loses nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import uuid
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import chain
+
+from django.conf import settings
+from django.core.mail import EmailMessage, mailers
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from .alerts import PUBLISHED
+from .matching import CallFacts, matching_subscription_ids
+from .models import Call, CallDeadline, Delivery, Subscription
+from .subscriptions_services import absolute, unsubscribe_path, unsubscribe_token
+
+logger = logging.getLogger(__name__)
+
+CLAIM_PREFIX = "claimed:"
+INTERRUPTED = "interrupted"
+# A claim older than this whose run never finished is shown as interrupted in the log.
+STALE_CLAIM = timedelta(hours=1)
+BATCH_SIZE = 500
+REMINDER_LEAD = timedelta(days=7)
+PERIODS = {Subscription.Frequency.DAILY: timedelta(days=1), Subscription.Frequency.WEEKLY: timedelta(days=7)}
+# A digest never reaches further back than this many periods (after an outage, or for a
+# subscription switched back on after months: no flood of old calls).
+MAX_LOOKBACK_PERIODS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    subscription_id: int
+    name: str
+    email: str
+    language: str
+
+
+# --- rendering ------------------------------------------------------------------------
+
+# Stand-ins for what differs between recipients of the same e-mail (private-use characters
+# no template or name contains): the e-mail is rendered once and the stand-ins replaced.
+NAME_SLOT = "\ue000name\ue001"
+UNSUBSCRIBE_SLOT = "\ue000unsubscribe\ue001"
+MAX_CACHED_RENDERINGS = 10_000
+
+
+class Renderer:
+    """Renders alert e-mails, once for all recipients who get the same one.
+
+    A digest run writes hundreds of thousands of e-mails, most of them alike: the
+    same calls in the same language. Each distinct e-mail (template, language and what
+    the caller says it is about) goes through the templates once, with stand-ins for
+    the recipient's alert name and unsubscribe link, which are then filled in per
+    recipient. A call's block is likewise rendered once per language.
+    """
+
+    def __init__(self):
+        self._blocks: dict[tuple[int, str], str] = {}
+        self._links: dict[str, tuple[str, str]] = {}
+        self._renderings: dict[tuple, tuple[str, str]] = {}
+        self.site_name = settings.CIVICBRIDGE_SITE_NAME
+
+    def call_block(self, call: Call, language: str) -> str:
+        key = (call.pk, language)
+        if key not in self._blocks:
+            with translation.override(language):
+                self._blocks[key] = render_to_string(
+                    "funding/email/_call.txt",
+                    {"call": call, "deadlines": _deadlines(call), "call_url": absolute(call.get_absolute_url())},
+                ).strip()
+        return self._blocks[key]
+
+    def links(self, recipient: Recipient) -> tuple[str, str]:
+        """(the recipient's unsubscribe link, the link to manage all alerts)."""
+        language = recipient.language
+        if language not in self._links:
+            # One reverse() per language: the token is the only part that changes.
+            self._links[language] = (
+                absolute(unsubscribe_path("TOKEN", language)),
+                absolute(_path_in(language, "funding:subscription_list")),
+            )
+        unsubscribe_template, manage = self._links[language]
+        return unsubscribe_template.replace("TOKEN", unsubscribe_token(recipient.subscription_id)), manage
+
+    def _render(self, template: str, language: str, key, context) -> tuple[str, str]:
+        cache_key = (template, language, key)
+        rendering = self._renderings.get(cache_key)
+        if rendering is None:
+            if len(self._renderings) >= MAX_CACHED_RENDERINGS:
+                self._renderings.clear()
+            context = {
+                **context(language), "subscription_name": NAME_SLOT,
+                "unsubscribe_url": UNSUBSCRIBE_SLOT, "subscriptions_url": self.links(
+                    Recipient(0, "", "", language))[1], "site_name": self.site_name,
+            }
+            with translation.override(language):
+                subject = " ".join(render_to_string(f"funding/email/{template}_subject.txt", context).split())
+                body = render_to_string(f"funding/email/{template}.txt", context)
+            rendering = self._renderings[cache_key] = (subject, body)
+        return rendering
+
+    def message(self, recipient: Recipient, template: str, key, context: Callable[[str], dict]) -> EmailMessage:
+        """The e-mail ``template`` for ``recipient``.
+
+        ``key`` names what the e-mail says apart from the recipient (hashable: e.g. the
+        call ids); ``context(language)`` makes the templates' context, called only when
+        the e-mail for ``key`` in that language is not rendered yet.
+        """
+        unsubscribe, _manage = self.links(recipient)
+        subject, body = self._render(template, recipient.language, key, context)
+        name = " ".join(recipient.name.split())
+        return EmailMessage(
+            subject.replace(NAME_SLOT, name),
+            body.replace(NAME_SLOT, name).replace(UNSUBSCRIBE_SLOT, unsubscribe),
+            settings.DEFAULT_FROM_EMAIL, [recipient.email],
+            headers={
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                "Auto-Submitted": "auto-generated",
+                "Content-Language": recipient.language,
+            },
+        )
+
+
+def _path_in(language: str, name: str, **kwargs) -> str:
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs or None)
+
+
+def _deadlines(call: Call) -> list[CallDeadline]:
+    return sorted(call.deadlines.all(), key=lambda deadline: deadline.deadline_at)
+
+
+# --- claiming and sending ------------------------------------------------------------------
+
+def _new_mark() -> str:
+    return CLAIM_PREFIX + uuid.uuid4().hex
+
+
+def _mark_interrupted(deliveries, mark: str) -> int:
+    """Rows an earlier run claimed and never sent: log them, never send them."""
+    return (
+        deliveries.filter(sent_at__isnull=True, error__startswith=CLAIM_PREFIX)
+        .exclude(error=mark)
+        .update(error=INTERRUPTED)
+    )
+
+
+def _recipients(subscription_ids: Iterable[int]) -> dict[int, Recipient]:
+    rows = (
+        Subscription.objects.filter(pk__in=list(subscription_ids), is_active=True, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("id", "name", "user__email", "user__preferred_language")
+    )
+    codes = {code for code, _name in settings.LANGUAGES}
+    return {
+        pk: Recipient(pk, name, email, language if language in codes else settings.LANGUAGE_CODE)
+        for pk, name, email, language in rows
+    }
+
+
+def _claim(pairs: Sequence[tuple[int, int]], *, kind: str, occasion: str, mark: str) -> dict[tuple[int, int], int]:
+    """Claim (subscription, call) pairs for ``occasion``; answer {pair: delivery id} of those this run won.
+
+    The claim commits before anything is sent: that is the at-most-once guarantee.
+    One statement per thousand pairs, in SQL that PostgreSQL and SQLite (3.35+) share:
+    ``ON CONFLICT DO NOTHING`` skips the pairs claimed before and ``RETURNING`` names
+    those this statement inserted, which ``bulk_create(ignore_conflicts=True)`` cannot
+    say; it also spares a model instance per row (a digest claims a million rows).
+    """
+    if not pairs:
+        return {}
+    quote = connection.ops.quote_name
+    field = Delivery._meta.get_field
+    columns = ", ".join(
+        quote(field(name).column) for name in ("subscription", "call", "kind", "occasion", "claimed_at", "error")
+    )
+    returning = ", ".join(quote(field(name).column) for name in ("subscription", "call", "id"))
+    claimed_at = connection.ops.adapt_datetimefield_value(timezone.now())
+    won: dict[tuple[int, int], int] = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        for chunk in _batches(pairs, 1000):
+            # "WHERE 1 = 1" keeps SQLite from reading ON CONFLICT as a join constraint.
+            cursor.execute(
+                f"INSERT INTO {quote(Delivery._meta.db_table)} ({columns}) "
+                f"SELECT column1, column2, %s, %s, %s, %s FROM (VALUES {', '.join(['(%s, %s)'] * len(chunk))}) "
+                f"AS claims WHERE 1 = 1 ON CONFLICT DO NOTHING RETURNING {returning}",
+                [kind, occasion, claimed_at, mark, *chain.from_iterable(chunk)],
+            )
+            won.update(((subscription_id, call_id), pk) for subscription_id, call_id, pk in cursor.fetchall())
+    return won
+
+
+def _send(connection, outgoing: list[tuple[list[int], EmailMessage]]) -> tuple[int, int]:
+    """Send each message alone (one refusal must not stop the rest); record each outcome.
+
+    Answers (messages sent, messages failed).
+    """
+    sent: list[int] = []
+    failures: dict[str, list[int]] = {}
+    failed_messages = 0
+    for delivery_ids, message in outgoing:
+        try:
+            connection.send_messages([message])
+        except Exception as error:  # any mail backend's failure: log it on the rows and go on
+            logger.warning("Alert e-mail to %s failed: %s", message.to, error)
+            failures.setdefault(f"{type(error).__name__}: {error}"[:300], []).extend(delivery_ids)
+            failed_messages += 1
+            # A dropped connection is opened again for the next message; closing it may fail too.
+            with contextlib.suppress(Exception):
+                connection.close()
+        else:
+            sent.extend(delivery_ids)
+    if sent:
+        Delivery.objects.filter(pk__in=sent).update(sent_at=timezone.now(), error="")
+    for error, delivery_ids in failures.items():
+        Delivery.objects.filter(pk__in=delivery_ids).update(error=error)
+    return len(outgoing) - failed_messages, failed_messages
+
+
+def _open_mailer():
+    connection = mailers.default
+    connection.open()  # fails the task before any claim if the server cannot be reached
+    return connection
+
+
+def _batches(items: Sequence, size: int = BATCH_SIZE):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _notify(call: Call, subscription_ids: list[int], *, kind: str, occasion: str, template: str,
+            context: dict) -> dict:
+    """Claim and send one notice about ``call`` to each of ``subscription_ids``."""
+    mark = _new_mark()
+    interrupted = _mark_interrupted(Delivery.objects.filter(call=call, occasion=occasion), mark)
+    renderer = Renderer()
+    counts = {"matched": len(subscription_ids), "sent": 0, "failed": 0, "interrupted": interrupted}
+    if not subscription_ids:
+        return counts
+    connection = _open_mailer()
+    try:
+        for batch in _batches(subscription_ids):
+            recipients = _recipients(batch)
+            won = _claim([(s, call.pk) for s in sorted(recipients)], kind=kind, occasion=occasion, mark=mark)
+            outgoing = []
+            for (subscription_id, _call_id), delivery_id in sorted(won.items()):
+                recipient = recipients[subscription_id]
+                message = renderer.message(recipient, template, (call.pk, occasion), lambda language: {
+                    "call": call, "call_block": renderer.call_block(call, language), **context,
+                })
+                outgoing.append(([delivery_id], message))
+            sent, failed = _send(connection, outgoing)
+            counts["sent"] += sent
+            counts["failed"] += failed
+    finally:
+        connection.close()
+    return counts
+
+
+# --- instant notices ---------------------------------------------------------------------------
+
+def _published_call(call_id: int) -> Call | None:
+    return (
+        Call.objects.published().select_related("programme__funder").prefetch_related("deadlines")
+        .filter(pk=call_id).first()
+    )
+
+
+@task
+def notify_subscribers(call_id: int, occasion: str) -> dict:
+    """Tell the instant subscribers a published call matches that it was published or its deadlines changed.
+
+    ``occasion`` is "published" or "deadlines-<revision>"; a deadline change already
+    overtaken by a newer one is skipped (the newer task tells the current dates).
+    """
+    call = _published_call(call_id)
+    if call is None:
+        return {"skipped": "not published"}
+    if occasion != PUBLISHED and occasion != f"deadlines-{call.deadlines_revision}":
+        return {"skipped": "stale occasion"}
+    facts = CallFacts.from_call(call)
+    ids = matching_subscription_ids(call, frequencies=[Subscription.Frequency.INSTANT], facts=facts)
+    changed = occasion != PUBLISHED
+    return _notify(
+        call, ids, kind=Delivery.Kind.INSTANT, occasion=occasion, template="call_notice",
+        context={"changed": changed},
+    )
+
+
+# --- deadline reminders ---------------------------------------------------------------------------
+
+@task
+def send_deadline_reminders(window_hours: float = 1) -> dict:
+    """Remind those who asked of each deadline due 7 days from now (± the run window).
+
+    Run it every ``window_hours`` (the scheduler does, hourly); the windows of two runs
+    overlap and the occasion "reminder-<stage>" keeps each reminder single.
+    """
+    now = timezone.now()
+    window = timedelta(hours=window_hours)
+    target = now + REMINDER_LEAD
+    deadlines = (
+        CallDeadline.objects.filter(
+            deadline_at__gte=target - window, deadline_at__lte=target + window, call__published_at__isnull=False,
+        )
+        .select_related("call__programme__funder")
+        .order_by("deadline_at", "pk")
+    )
+    totals = {"deadlines": 0, "sent": 0, "failed": 0}
+    for deadline in deadlines:
+        call = _published_call(deadline.call_id)
+        if call is None:
+            continue
+        totals["deadlines"] += 1
+        ids = matching_subscription_ids(call, reminders=True)
+        counts = _notify(
+            call, ids, kind=Delivery.Kind.REMINDER, occasion=f"reminder-{deadline.stage}", template="reminder",
+            context={"deadline": deadline},
+        )
+        totals["sent"] += counts["sent"]
+        totals["failed"] += counts["failed"]
+    return totals
+
+
+# --- digests ------------------------------------------------------------------------------------------
+
+def digest_occasion(now: datetime) -> str:
+    return f"digest-{timezone.localdate(now).isoformat()}"
+
+
+@task
+def send_digests(frequency: str) -> dict:
+    """Send every active ``frequency`` ("daily" or "weekly") subscription one e-mail of its new calls.
+
+    A subscription's new calls are those published since its last digest (or within
+    the last period), that match it and that it has not had yet. The work goes call by
+    call, not subscription by subscription: one fan-out query per new call, then the
+    subscriptions are walked in id order, a batch at a time, each batch claimed, sent
+    over one connection and stamped with ``last_digest_at``.
+    """
+    period = PERIODS[Subscription.Frequency(frequency)]
+    now = timezone.now()
+    occasion = digest_occasion(now)
+    mark = _new_mark()
+    interrupted = _mark_interrupted(
+        Delivery.objects.filter(kind=Delivery.Kind.DIGEST, occasion=occasion, claimed_at__gte=now - 2 * period), mark
+    )
+    oldest = now - MAX_LOOKBACK_PERIODS * period
+    calls = list(
+        Call.objects.published().filter(published_at__gt=oldest, published_at__lte=now)
+        .select_related("programme__funder").prefetch_related("deadlines")
+        .order_by(F("closes_at").asc(nulls_last=True), "pk")
+    )
+    fan_out: list[tuple[Call, array]] = []
+    for call in calls:
+        ids = matching_subscription_ids(call, frequencies=[frequency])
+        if ids:
+            fan_out.append((call, array("q", ids)))
+    every_id = sorted({pk for _call, ids in fan_out for pk in ids})
+    counts = {"calls": len(calls), "subscriptions": len(every_id), "sent": 0, "failed": 0, "interrupted": interrupted}
+    stamped_up_to = 0
+    connection = _open_mailer() if every_id else None
+    renderer = Renderer()
+    try:
+        for batch in _batches(every_id, 1000):
+            sent, failed = _digest_batch(
+                batch, fan_out, connection, renderer, now=now, period=period, occasion=occasion, mark=mark,
+                oldest=oldest,
+            )
+            counts["sent"] += sent
+            counts["failed"] += failed
+            _stamp(frequency, after=stamped_up_to, up_to=batch[-1], now=now)
+            stamped_up_to = batch[-1]
+    finally:
+        if connection is not None:
+            connection.close()
+    _stamp(frequency, after=stamped_up_to, up_to=None, now=now)
+    return counts
+
+
+def _stamp(frequency: str, *, after: int, up_to: int | None, now: datetime) -> None:
+    """Record that the subscriptions with ids in (after, up_to] have had this digest."""
+    subscriptions = Subscription.objects.filter(
+        is_active=True, frequency=frequency, pk__gt=after, created_at__lte=now,
+    )
+    if up_to is not None:
+        subscriptions = subscriptions.filter(pk__lte=up_to)
+    subscriptions.update(last_digest_at=now)
+
+
+def _digest_batch(batch: list[int], fan_out, connection, renderer: Renderer, *, now, period, occasion, mark,
+                  oldest) -> tuple[int, int]:
+    low, high = batch[0], batch[-1]
+    candidates: dict[int, list[Call]] = {}
+    for call, ids in fan_out:
+        for pk in ids[bisect_left(ids, low):bisect_right(ids, high)]:
+            candidates.setdefault(pk, []).append(call)
+    windows = dict(
+        Subscription.objects.filter(pk__in=batch).values_list("id", "last_digest_at")
+    )
+    recipients = _recipients(candidates)
+    # A call is told once per subscription: not again in a later digest, nor after an instant notice.
+    had = set(
+        Delivery.objects.filter(subscription_id__in=list(recipients), call_id__in=[call.pk for call, _ids in fan_out])
+        .filter(Q(kind=Delivery.Kind.DIGEST) | Q(occasion=PUBLISHED))
+        .values_list("subscription_id", "call_id")
+    )
+    wanted: dict[int, list[Call]] = {}
+    for pk, recipient_calls in candidates.items():
+        if pk not in recipients:
+            continue
+        since = max(windows.get(pk) or now - period, oldest)
+        fresh = [call for call in recipient_calls if call.published_at > since and (pk, call.pk) not in had]
+        if fresh:
+            wanted[pk] = fresh
+    won = _claim(
+        [(pk, call.pk) for pk, fresh in wanted.items() for call in fresh],
+        kind=Delivery.Kind.DIGEST, occasion=occasion, mark=mark,
+    )
+    outgoing = []
+    for pk, fresh in wanted.items():
+        mine = [(call, won[(pk, call.pk)]) for call in fresh if (pk, call.pk) in won]
+        if not mine:
+            continue
+        recipient = recipients[pk]
+        calls = [call for call, _delivery in mine]
+        message = renderer.message(recipient, "digest", tuple(call.pk for call in calls), lambda language, calls=calls: {
+            "call_blocks": [renderer.call_block(call, language) for call in calls], "count": len(calls),
+        })
+        outgoing.append(([delivery for _call, delivery in mine], message))
+    return _send(connection, outgoing)

@@ -1,0 +1,226 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from civicbridge.core.cache import cache_anonymous_page
+from civicbridge.core.forms import apply_validation_error
+from civicbridge.core.pagination import CappedPaginator
+
+from . import calendars, imports, selectors, services
+from .feeds import NewCallsFeed
+from .forms import CallForm, CallImportForm
+from .models import Call
+
+
+def _results_template(request, template: str) -> str:
+    if request.htmx and request.htmx.target == "results":
+        return f"{template}#results"
+    return template
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@cache_anonymous_page
+def call_list(request):
+    now = timezone.now()
+    filterset = selectors.filter_calls(request.GET, user=request.user, now=now)
+    paginator = CappedPaginator(selectors.filtered_calls(filterset), settings.CIVICBRIDGE_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = selectors.decorate(page.object_list, now)
+    context = {"filter": filterset, "page": page, "query": _query_without_page(request)}
+    return render(request, _results_template(request, "funding/call_list.html"), context)
+
+
+@cache_anonymous_page
+def closing_soon(request):
+    now = timezone.now()
+    paginator = CappedPaginator(selectors.closing_soon(now=now), settings.CIVICBRIDGE_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = selectors.decorate(page.object_list, now)
+    return render(request, "funding/closing_soon.html", {"page": page, "days": selectors.CLOSING_SOON_DAYS})
+
+
+def _phases(call: Call, now):
+    """The call's timeline for display: each phase with its label and dates on the funder's clock."""
+    zone = services.funder_zone(call.programme.funder)
+    timeline = call.timeline
+    current = None if call.status_from_source else timeline.current(now)
+    stages = len(call.deadlines.all())
+    labels = {"forthcoming": _("Before opening"), "open": _("Open for submissions"), "closed": _("Closed")}
+    rows = []
+    for phase in timeline:
+        if phase.key.startswith("stage-"):
+            stage = int(phase.key.split("-", 1)[1])
+            label = _("Submissions: %(stage)s") % {"stage": selectors.stage_label(call, stage, stages).lower()}
+        else:
+            label = labels.get(phase.key, phase.label)
+        rows.append({
+            "label": label,
+            "starts_at": phase.starts_at.astimezone(zone) if phase.starts_at else None,
+            "ends_at": phase.ends_at.astimezone(zone) if phase.ends_at else None,
+            "is_current": phase is current,
+        })
+    return rows
+
+
+@cache_anonymous_page
+def call_detail(request, identifier):
+    try:
+        call = selectors.call_detail(identifier=identifier, user=request.user)
+    except Call.DoesNotExist as error:
+        raise Http404 from error
+    now = timezone.now()
+    kinds = services.applicant_kinds()
+    zone = services.funder_zone(call.programme.funder)
+    context = {
+        "call": call,
+        "status": call.status(now),
+        "status_label": Call.Status(call.status(now)).label,
+        "phases": _phases(call, now),
+        "deadlines": selectors.shown_deadlines(call, now),
+        "countdown": selectors.countdown(call, now),
+        "zone_label": selectors.zone_label(zone),
+        "opens_at": call.opens_at.astimezone(zone) if call.opens_at else None,
+        "kinds": [kinds.get(kind, kind) for kind in call.kinds],
+        "countries": [c for c in call.eligible_countries.split(",") if c],
+        "languages": [c for c in call.languages.split(",") if c],
+        "can_change": request.user.has_perm("funding.change_call", call),
+        "can_publish": call.published_at is None and request.user.has_perm("funding.publish_call", call),
+    }
+    return render(request, "funding/call_detail.html", context)
+
+
+@login_required
+def call_create(request):
+    if not request.user.has_perm("funding.add_call"):
+        raise PermissionDenied
+    form = CallForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            call = services.create_call(
+                by=request.user, data=form.call_data(), deadlines=form.cleaned_data["deadlines"],
+                thematic_areas=form.cleaned_data["thematic_areas"],
+                eligible_territories=form.cleaned_data["eligible_territories"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The call is saved as a draft. Publish it when it is ready."))
+            return redirect(call)
+    return render(request, "funding/call_form.html", {"form": form, "call": None})
+
+
+def _managed_call(request, identifier) -> Call:
+    try:
+        call = selectors.call_detail(identifier=identifier, user=request.user)
+    except Call.DoesNotExist as error:
+        raise Http404 from error
+    if not request.user.has_perm("funding.change_call", call):
+        raise PermissionDenied
+    return call
+
+
+@login_required
+def call_edit(request, identifier):
+    call = _managed_call(request, identifier)
+    form = CallForm(request.POST or None, instance=call)
+    if request.method == "POST" and form.is_valid():
+        try:
+            call = services.update_call(
+                call=call, by=request.user, data=form.call_data(), deadlines=form.cleaned_data["deadlines"],
+                thematic_areas=form.cleaned_data["thematic_areas"],
+                eligible_territories=form.cleaned_data["eligible_territories"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect(call)
+    return render(request, "funding/call_form.html", {"form": form, "call": call})
+
+
+@require_POST
+@login_required
+def call_publish(request, identifier):
+    call = _managed_call(request, identifier)
+    try:
+        services.publish_call(call=call, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The call is published."))
+    return redirect(call)
+
+
+@login_required
+def call_import(request):
+    if not request.user.has_perm("funding.import_calls"):
+        raise PermissionDenied
+    form = CallImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = imports.import_calls(
+                by=request.user, name=upload.name, content=upload.read(),
+                dry_run=request.POST.get("mode") != "import", publish=form.cleaned_data["publish"],
+            )
+        except imports.ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            if report.written:
+                messages.success(
+                    request,
+                    _("Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.")
+                    % {"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
+                )
+    return render(request, "funding/call_import.html", {"form": form, "report": report})
+
+
+call_feed = cache_anonymous_page(NewCallsFeed())
+
+
+def _calendar_response(body: bytes, filename: str, disposition: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+@cache_anonymous_page
+def deadlines_ics(request):
+    """Every deadline still ahead of the published calls (the list's filters apply)."""
+    body = calendars.deadlines_calendar(
+        selectors.calendar_calls(request.GET),
+        name=_("Calls for proposals: deadlines"),
+        absolute_url=request.build_absolute_uri,
+        reminder_days=calendars.reminder_days(request.GET.get("reminder")),
+    )
+    return _calendar_response(body, "deadlines.ics", "inline")
+
+
+def call_deadlines_ics(request, identifier):
+    """One call's deadlines, for 'add to calendar'."""
+    try:
+        call = selectors.call_detail(identifier=identifier, user=request.user)
+    except Call.DoesNotExist as error:
+        raise Http404 from error
+    body = calendars.deadlines_calendar(
+        [call], name=call.title, absolute_url=request.build_absolute_uri,
+        reminder_days=calendars.reminder_days(request.GET.get("reminder")),
+    )
+    return _calendar_response(body, f"{call.identifier}.ics", "attachment")
+
+
+@cache_anonymous_page
+def funder_list(request):
+    return render(request, "funding/funder_list.html", {"funders": selectors.funders_with_programmes()})
