@@ -16,7 +16,7 @@ from itertools import islice
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
-TARGETS = {"organizations": 200_000, "territories": 2_500, "users": 500_000}
+TARGETS = {"organizations": 200_000, "territories": 2_500, "users": 500_000, "calls": 20_000, "partner_requests": 5_000}
 BATCH = 5_000
 REPRESENTED_SHARE = 0.25  # organizations with a representative among the users
 
@@ -175,6 +175,39 @@ def ensure_users(target: int, rng: random.Random) -> None:
             Membership.objects.bulk_create(memberships, ignore_conflicts=True)
 
 
+PARTNER_TITLES = [
+    "Partner sought for an Erasmus+ youth exchange", "Szukamy partnera do projektu seniorów",
+    "Gençlik değişimi için ortak aranıyor", "Town-twinning: citizens' meeting on local democracy",
+    "Partnerzy do projektu edukacji ekologicznej", "Offering our sports club as a partner",
+]
+
+
+def ensure_partner_requests(target: int, rng: random.Random) -> None:
+    from civicbridge.core.search import build_document
+    from civicbridge.directory.models import Organization
+    from civicbridge.partners.models import PartnerRequest
+
+    existing = PartnerRequest.objects.count()
+    if existing >= target:
+        return
+    organization_ids = list(Organization.objects.filter(kind="ngo").values_list("pk", flat=True)[:50_000])
+    today = time.localtime()
+    requests = []
+    for number in range(existing, target):
+        title = f"{rng.choice(PARTNER_TITLES)} {number}"
+        description = "We look for an association with experience in youth work and volunteering."
+        requests.append(
+            PartnerRequest(
+                organization_id=rng.choice(organization_ids), title=title, description=description,
+                direction=rng.choice(["seeking", "seeking", "offering"]), countries="PL,TR,DE",
+                partner_kinds="ngo", status="open",
+                deadline=f"{today.tm_year + 1}-06-30", search_document=build_document(title, description),
+            )
+        )
+    for batch in _chunks(requests, BATCH):
+        PartnerRequest.objects.bulk_create(batch)
+
+
 def ensure_scale(scale: float, *, seed: int = 2026, stdout=print) -> dict:
     """Grow the database to the given scale; return the row counts reached and the seconds spent."""
     rng = random.Random(seed + int(scale * 1000))
@@ -187,6 +220,12 @@ def ensure_scale(scale: float, *, seed: int = 2026, stdout=print) -> dict:
     stdout(f"organizations ready ({time.perf_counter() - started:.0f} s)")
     ensure_users(targets["users"], rng)
     stdout(f"users ready ({time.perf_counter() - started:.0f} s)")
+    from bench.generate_calls import ensure_calls
+
+    ensure_calls(targets["calls"], rng)
+    stdout(f"calls ready ({time.perf_counter() - started:.0f} s)")
+    ensure_partner_requests(targets["partner_requests"], rng)
+    stdout(f"partner requests ready ({time.perf_counter() - started:.0f} s)")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

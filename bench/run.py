@@ -29,11 +29,16 @@ BUDGETS = {
     "home": 100, "org_list": 100, "org_list_filtered": 100, "org_search": 50, "org_detail": 100,
     "plenipotentiaries": 100, "api_org_list": 100, "api_org_search": 50, "api_territories": 100,
     "org_edit_form": 100, "org_edit_save": 100,
+    "calls_list": 100, "calls_search": 50, "call_detail": 100, "api_calls_list": 100,
+    "partner_list": 100, "partner_detail": 100, "api_partner_list": 100,
 }
 WEIGHTS = {
     "home": 5, "org_list": 15, "org_list_filtered": 10, "org_search": 20, "org_detail": 25,
     "plenipotentiaries": 3, "api_org_list": 8, "api_org_search": 6, "api_territories": 3, "org_edit": 5,
+    "calls_list": 8, "calls_search": 6, "call_detail": 8, "api_calls_list": 3,
+    "partner_list": 4, "partner_detail": 4, "api_partner_list": 2,
 }
+CALL_SEARCH_WORDS = ["youth", "seniorów", "gençlik", "heritage", "twinning", "kultura", "volunteering", "digital skills"]
 SEARCH_WORDS = ["stowarzyszenia", "fundacja", "sportowy", "seniorów", "młodzieży", "derneği", "kultury", "ochotnicza straż", "ekologii", "gminy"]
 
 
@@ -69,6 +74,24 @@ def build_plan(port: int, *, duration: int, max_requests: int, concurrency: int)
         "api_org_search": [f"/api/v1/organizations/?{urlencode({'search': w})}" for w in SEARCH_WORDS],
         "api_territories": ["/api/v1/territories/?level=county", "/api/v1/territories/?page=3"],
     }
+    from civicbridge.core.models import ThematicArea
+    from civicbridge.funding.models import Call
+    from civicbridge.partners.models import PartnerRequest
+
+    call_ids = list(Call.objects.published().order_by("?").values_list("identifier", flat=True)[:300])
+    areas = list(ThematicArea.objects.values_list("pk", flat=True)[:20])
+    partner_ids = list(PartnerRequest.objects.filter(status="open").order_by("?").values_list("pk", flat=True)[:100])
+    urls.update({
+        "calls_list": ["/en/calls/", "/en/calls/?page=2", "/pl/calls/?status=open", "/en/calls/?status=open&applicant_kind=ngo"]
+        + [f"/en/calls/?status=open&thematic_area={a}" for a in areas],
+        "calls_search": [f"/en/calls/?{urlencode({'q': w})}" for w in CALL_SEARCH_WORDS],
+        "call_detail": [f"/en/calls/{i}/" for i in call_ids],
+        "api_calls_list": ["/api/v1/calls/", "/api/v1/calls/?page_size=100&status=open", "/api/v1/calls/?search=youth"],
+        "partner_list": ["/en/partners/", "/pl/partners/?status=any", "/en/partners/?country=DE&partner_kind=ngo",
+                         f"/en/partners/?{urlencode({'q': 'erasmus'})}"],
+        "partner_detail": [f"/en/partners/{pk}/" for pk in partner_ids],
+        "api_partner_list": ["/api/v1/partner-requests/", "/api/v1/partner-requests/?page_size=100&status=any"],
+    })
     editors = []
     for membership in Membership.objects.approved().select_related("user", "organization")[:concurrency]:
         User.objects.filter(pk=membership.user_id).update(is_active=True)

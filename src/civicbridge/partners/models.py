@@ -42,6 +42,7 @@ class PartnerRequest(TimeStampedModel):
         verbose_name = _("partner request")
         verbose_name_plural = _("partner requests")
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="partner_request_newest")]
 
     def __str__(self):
         return self.title
