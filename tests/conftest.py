@@ -66,3 +66,21 @@ def representative(organization):
 def _fast_password_hashing(settings):
     # The production hasher takes most of a second per user by design; tests make hundreds.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    # Transactional tests end with a flush that empties the territories and thematic areas
+    # the migrations loaded; a test that runs after one in the same process reloads them.
+    uses_database = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
+        request.fixturenames
+    )
+    if uses_database:
+        from civicbridge.core.models import Territory
+
+        if not Territory.objects.exists():
+            from civicbridge.core.reference import load_territories, load_thematic_areas
+
+            load_territories()
+            load_thematic_areas()
+    yield

@@ -51,6 +51,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # Before the admin, whose registration/ templates would otherwise replace ours.
+    "civicbridge.accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -67,7 +69,6 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks_db",
     "civicbridge.core",
-    "civicbridge.accounts",
     "civicbridge.directory",
     "civicbridge.funding",
     "civicbridge.partners",

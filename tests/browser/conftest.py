@@ -2,15 +2,17 @@
 
 Fixtures:
 
-- ``browser``: one Chromium for the whole session;
+- ``browser``: one Chromium for the whole folder (package scope);
 - ``page``: a fresh context (cookies, storage) per test, English locale, ``base_url`` set to
   the live server, with the console errors of the page collected in ``page.console_errors``;
 - ``screenshot``: ``screenshot(page, "step")`` saves a full-page PNG to
   ``test-artifacts/screenshots/<test-name>-<step>.png``;
 - ``check_accessibility(page)``: runs axe-core and fails on any serious or critical violation.
 
-Every test in this folder is marked ``browser`` and uses a transactional database (the live
-server runs in another thread and must see committed rows).
+Every test in this folder is marked ``browser`` and uses a transactional database with
+serialized rollback (the live server runs in another thread and must see committed rows;
+the rollback restores the migrations' reference data). Without /usr/bin/chromium the
+tests are skipped, except under CI (``CI`` set) where that is a failure.
 """
 
 import json
@@ -20,11 +22,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-# Playwright's sync API keeps an asyncio loop in the main thread; Django would then refuse
-# ORM calls made by the tests themselves (SynchronousOnlyOperation). They are synchronous
-# in fact, so allow them.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 HERE = Path(__file__).resolve().parent
 REPO_DIR = HERE.parent.parent
@@ -54,7 +51,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if HERE in Path(str(item.path)).resolve().parents:
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.django_db(transaction=True))
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 def _in_ci() -> bool:
@@ -65,8 +62,15 @@ def _safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_")[:120]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """One Chromium for the browser tests.
+
+    Package-scoped rather than session-scoped: Playwright's sync API leaves an asyncio loop
+    running in the main thread for as long as it is started, which would leak into the
+    tests collected after this folder (asyncio.run(), async_to_sync). Ending it with the
+    folder keeps them unaffected; the folder still gets exactly one browser.
+    """
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
         message = (
             f"Chromium not found at {CHROMIUM}. Install Debian's package: "
@@ -75,18 +79,40 @@ def browser():
         if _in_ci():
             pytest.fail(message + " Browser tests must run under CI.", pytrace=False)
         pytest.skip(message)
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    # While Playwright's loop runs, Django refuses ORM calls from this thread
+    # (SynchronousOnlyOperation). The tests' own queries are synchronous in fact: allow them.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # With a running loop Django also keeps database connections per context instead of per
+    # thread, so this thread would get fresh connection objects: without the test database's
+    # serialized contents (serialized rollback would break) and other than the ones the live
+    # server shares. Keep using this thread's connections.
+    own_connections = {alias: connections[alias] for alias in connections}
+    try:
+        with sync_playwright() as playwright:
+            for alias, connection in own_connections.items():
+                connections[alias] = connection
+            chromium = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture(autouse=True)
 def reference_data(transactional_db):
-    """Territories and thematic areas come from a data migration; the flush after each
-    transactional test wipes them, so put them back when they are missing."""
+    """Territories and thematic areas come from a data migration, which the flush after each
+    transactional test wipes. ``serialized_rollback`` restores them (and keeps the flush from
+    re-creating content types under new ids, which would break the next serialized-rollback
+    test elsewhere in the suite); this loads them should they be missing all the same."""
     from civicbridge.core.models import Territory, ThematicArea
     from civicbridge.core.reference import load_territories, load_thematic_areas
 
@@ -105,7 +131,10 @@ def site_url(live_server, settings):
 
 def _new_page(browser, base_url, **context_options):
     context = browser.new_context(
-        base_url=base_url, locale="en-GB", viewport={"width": 1280, "height": 900}, **context_options
+        base_url=base_url,
+        locale="en-GB",
+        viewport={"width": 1280, "height": 900},
+        **context_options,
     )
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     page = context.new_page()
@@ -117,7 +146,9 @@ def _new_page(browser, base_url, **context_options):
             page.console_errors.append(f"{message.text} [{page.url}]")
 
     page.on("console", on_console)
-    page.on("pageerror", lambda error: page.console_errors.append(f"uncaught: {error} [{page.url}]"))
+    page.on(
+        "pageerror", lambda error: page.console_errors.append(f"uncaught: {error} [{page.url}]")
+    )
     return context, page
 
 
@@ -175,7 +206,9 @@ def check_accessibility(page, *, context=None, options=None, report_name: str | 
     global _AXE
     if not getattr(page, "javascript_enabled", True):
         # page.evaluate() never returns in a context without JavaScript.
-        raise RuntimeError("axe-core needs JavaScript: check the page in a context with JavaScript enabled")
+        raise RuntimeError(
+            "axe-core needs JavaScript: check the page in a context with JavaScript enabled"
+        )
     if _AXE is None:
         _AXE = _axe()
     run_options = {"resultTypes": ["violations"]}
@@ -188,17 +221,27 @@ def check_accessibility(page, *, context=None, options=None, report_name: str | 
         name = _safe_name(report_name or page.url.split("://", 1)[-1].split("/", 1)[-1] or "root")
         summary = [
             {
-                "url": page.url, "id": v["id"], "impact": v["impact"], "help": v["help"],
-                "nodes": [{"target": n["target"], "summary": n.get("failureSummary", "")} for n in v["nodes"]],
+                "url": page.url,
+                "id": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "nodes": [
+                    {"target": n["target"], "summary": n.get("failureSummary", "")}
+                    for n in v["nodes"]
+                ],
             }
             for v in violations
         ]
-        (AXE_REPORTS_DIR / f"{name}.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
+        (AXE_REPORTS_DIR / f"{name}.json").write_text(
+            json.dumps(summary, indent=2, ensure_ascii=False)
+        )
     blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
     if blocking:
         lines = [f"axe-core: {len(blocking)} serious/critical violation(s) on {page.url}"]
         for violation in blocking:
-            lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']} <{violation['helpUrl']}>")
+            lines.append(
+                f"- {violation['id']} ({violation['impact']}): {violation['help']} <{violation['helpUrl']}>"
+            )
             for node in violation["nodes"][:10]:
                 lines.append(f"    at {', '.join(map(str, node['target']))}: {node['html'][:160]}")
                 if node.get("failureSummary"):
@@ -207,9 +250,34 @@ def check_accessibility(page, *, context=None, options=None, report_name: str | 
     return violations
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="package", autouse=True)
+def _database_as_migrated_after_the_folder(django_db_setup, django_db_blocker):
+    """Leave the test database as the migrations made it, not empty.
+
+    Each transactional test ends with a flush; with serialized rollback the next such test
+    restores the data first, but the tests that follow this folder in the same process (with
+    pytest-xdist's --dist loadfile the order of files is not Django's order) would find no
+    territories, content types or permissions.
+    """
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
+        from civicbridge.core.reference import load_territories, load_thematic_areas
+
+        load_territories()  # idempotent: a no-op after the restore above
+        load_thematic_areas()
+
+
+@pytest.fixture(scope="package", autouse=True)
 def _fresh_artifacts():
-    # One run's screenshots and axe reports, not an accumulation of old ones.
-    for directory in (SCREENSHOTS_DIR, AXE_REPORTS_DIR):
-        shutil.rmtree(directory, ignore_errors=True)
+    # One run's screenshots and axe reports, not an accumulation of old ones. Parallel
+    # workers (xdist) would delete each other's files: they keep what is there.
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        for directory in (SCREENSHOTS_DIR, AXE_REPORTS_DIR):
+            shutil.rmtree(directory, ignore_errors=True)
     yield

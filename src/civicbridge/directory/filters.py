@@ -87,7 +87,8 @@ class OrganizationFilter(django_filters.FilterSet):
             "-created": _("newest entries"), "founding_year": _("founding year"),
             "-founding_year": _("founding year, newest first"),
         },
-        empty_label=_("name (newest first when searching)"), widget=FastSelect,
+        empty_label=_("default"), widget=FastSelect,
+        help_text=_("By default: by name; search results newest first."),
     )
 
     class Meta:
