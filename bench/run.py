@@ -254,8 +254,10 @@ def main() -> None:
     parser.add_argument("--scales", default=os.environ.get("BENCH_SCALES", "0.1,1,3"))
     parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", "60")))
     parser.add_argument("--max-requests", type=int, default=int(os.environ.get("BENCH_MAX_REQUESTS", "20000")))
-    parser.add_argument("--concurrency", type=int, default=4)
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("CIVICBRIDGE_WORKERS", "5")))
+    # As many clients as the machine has cores: more only queues requests behind each other
+    # on the same two cores that also run PostgreSQL and the load generator itself.
+    parser.add_argument("--concurrency", type=int, default=int(os.environ.get("BENCH_CONCURRENCY", os.cpu_count() or 2)))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("CIVICBRIDGE_WORKERS", "3")))
     parser.add_argument("--scenario", default="registry")
     parser.add_argument(
         "--page-cache", default=os.environ.get("BENCH_PAGE_CACHE", "off,on"),
