@@ -46,6 +46,18 @@ def territory_choices() -> list[tuple[int, str]]:
     return cache.get_or_set(f"civicbridge:territory-choices:{language}", compute, CHOICES_SECONDS)
 
 
+def all_territory_choices() -> list[tuple[int, str]]:
+    """Every territory, municipalities included, for the organization form (cached like the filter's)."""
+    language = get_language()
+
+    def compute():
+        with override(language):
+            rows = Territory.objects.order_by("path").only("pk", "path", "name_en", "name_pl", "name_tr")
+            return [(t.pk, TerritoryChoiceField.label_for(t)) for t in rows]
+
+    return cache.get_or_set(f"civicbridge:all-territory-choices:{language}", compute, CHOICES_SECONDS)
+
+
 def thematic_area_choices() -> list[tuple[int, str]]:
     language = get_language()
 
@@ -61,7 +73,9 @@ class OrganizationFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     kind = django_filters.MultipleChoiceFilter(
-        label=_("Kind"), choices=Organization.Kind.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Kind"), choices=Organization.Kind.choices, widget=forms.CheckboxSelectMultiple,
+        # A plain column: no join can repeat a row, and DISTINCT would sort the whole table.
+        distinct=False,
     )
     territory = TerritoryFilter(
         label=_("Territory (with its sub-units)"),

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicbridge.core.models import Territory, ThematicArea
 
-from .filters import TerritoryChoiceField
+from .filters import TerritoryChoiceField, all_territory_choices
 from .models import Organization, Plenipotentiary
 from .services import ORGANIZATION_FIELDS, PLENIPOTENTIARY_FIELDS
 
@@ -24,6 +24,11 @@ class OrganizationForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 8}),
             "founding_year": forms.NumberInput(attrs={"min": 1800}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Thousands of territories at national scale: the menu comes from the cache.
+        self.fields["territory"].widget.choices = lambda: [("", "---------"), *all_territory_choices()]
 
     def _post_clean(self):
         # The service validates (registry numbers, constraints) and reports per field.
