@@ -72,9 +72,12 @@ def _fast_password_hashing(settings):
 def _reference_data(request):
     # Transactional tests end with a flush that empties the territories and thematic areas
     # the migrations loaded; a test that runs after one in the same process reloads them.
-    uses_database = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
-        request.fixturenames
-    )
+    names = set(request.fixturenames)
+    uses_database = bool(request.node.get_closest_marker("django_db"))
+    if not uses_database and names & {"db", "transactional_db"}:
+        # Asked for through another fixture: open the database before looking at it.
+        request.getfixturevalue("transactional_db" if "transactional_db" in names else "db")
+        uses_database = True
     if uses_database:
         from civicbridge.core.models import Territory
 
