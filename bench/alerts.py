@@ -11,12 +11,18 @@ up to ``--subscriptions`` (kept between runs, so a rerun starts at once), then m
     and max, budget 2 s;
 (b) ``send_digests("daily")`` end to end for every daily subscriber, with about ten
     calls published in the last day, budget 5 minutes. ``--mailer`` chooses what the
-    e-mails go to: ``serialize`` (default: each message is built and serialized to
-    bytes as the SMTP backend would, then dropped: the CPU cost of real delivery without
-    a server), ``dummy`` (Django's dummy backend: messages rendered, never serialized)
-    or ``locmem``.
+    e-mails go to: ``dummy`` (default: Django's dummy backend, the e-mails are rendered
+    and handed over, never serialized), ``serialize`` (each message is also built and
+    serialized to bytes as the SMTP backend would, then dropped: the CPU cost of real
+    delivery without a server) or ``locmem``. ``--parts N`` runs the digest as N
+    tasks in N processes at once, as N workers would.
 
-Prints PASS/FAIL per budget and writes bench/results/<date>-alerts.json. The bench's
+Without enough users in the database it first creates the bench's territories and users
+(bench.generate). Calls published by others in the same database count too: the result
+records how many calls the digest considered.
+
+Prints PASS/FAIL per budget and writes bench/results/<date>-alerts.json (with another
+mailer or parts: <date>-alerts-<mailer>-<N>parts.json). The bench's
 rows are tagged (calls "BENCH-ALERTS-…", subscriptions named "bench alert …") and
 ``--cleanup`` deletes them all.
 """
@@ -78,6 +84,19 @@ MAILERS = {
     "dummy": "django.core.mail.backends.dummy.EmailBackend",
     "locmem": "django.core.mail.backends.locmem.EmailBackend",
 }
+
+
+def ensure_users(wanted: int, rng) -> None:
+    """Bench territories and users (bench.generate) when the database has fewer users than wanted."""
+    from civicbridge.accounts.models import User
+
+    if User.objects.count() >= wanted:
+        return
+    from bench import generate
+
+    print(f"  creating territories and {wanted:,} users (bench.generate)", flush=True)
+    generate.ensure_territories(generate.TARGETS["territories"], rng)
+    generate.ensure_users(wanted, rng)
 
 
 def _funders(rng):
@@ -195,11 +214,35 @@ def measure_matching(programmes, rng, *, repeats: int = 5) -> dict:
             "budget_s": MATCH_BUDGET_S, "pass": max(times) < MATCH_BUDGET_S}
 
 
-def measure_digest(programmes, rng, *, calls: int, mailer: str) -> dict:
+def _digest_part(part: int, parts: int) -> dict:
+    from django.db import connections
+
+    from civicbridge.funding import tasks
+
+    try:
+        return tasks.send_digests.call("daily", part, parts)
+    finally:
+        connections.close_all()
+
+
+def run_digest(parts: int) -> dict:
+    """send_digests("daily"), in ``parts`` processes at once when more than one; summed counts."""
+    if parts == 1:
+        return _digest_part(0, 1)
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()  # each process opens its own
+    with multiprocessing.get_context("fork").Pool(parts) as pool:
+        results = pool.starmap(_digest_part, [(part, parts) for part in range(parts)])
+    return {key: sum(result[key] for result in results) if key != "calls" else results[0][key] for key in results[0]}
+
+
+def measure_digest(programmes, rng, *, calls: int, mailer: str, parts: int) -> dict:
     from django.conf import settings
     from django.utils import timezone
 
-    from civicbridge.funding import tasks
     from civicbridge.funding.models import Call, Delivery, Subscription
 
     bench_subscriptions = Subscription.objects.filter(name__startswith=SUBSCRIPTION_PREFIX)
@@ -214,14 +257,15 @@ def measure_digest(programmes, rng, *, calls: int, mailer: str) -> dict:
     settings.MAILERS = {"default": {"BACKEND": MAILERS[mailer]}}
     daily = Subscription.objects.filter(is_active=True, frequency="daily").count()
     started = time.perf_counter()
-    counts = tasks.send_digests.call("daily")
+    counts = run_digest(parts)
     seconds = time.perf_counter() - started
     print(f"  digest: {seconds:.1f} s, {counts}", flush=True)
     started = time.perf_counter()
-    again = tasks.send_digests.call("daily")
+    again = run_digest(parts)
     rerun = time.perf_counter() - started
     print(f"  digest run again at once: {rerun:.1f} s, {again}", flush=True)
     return {"seconds": round(seconds, 1), "counts": counts, "daily_subscriptions": daily, "mailer": mailer,
+            "parts": parts,
             "calls_published_last_day": calls, "rerun_seconds": round(rerun, 1), "rerun_counts": again,
             "deliveries": Delivery.objects.filter(call__identifier__startswith=CALL_PREFIX).count(),
             "budget_s": DIGEST_BUDGET_S, "pass": seconds < DIGEST_BUDGET_S}
@@ -249,7 +293,8 @@ def main() -> None:
     parser.add_argument("--daily-share", type=float, default=1.0,
                         help="share of daily subscriptions (default 1: the digest covers every subscriber)")
     parser.add_argument("--calls", type=int, default=10, help="calls published in the last day, for the digest")
-    parser.add_argument("--mailer", choices=sorted(MAILERS), default="serialize")
+    parser.add_argument("--mailer", choices=sorted(MAILERS), default="dummy")
+    parser.add_argument("--parts", type=int, default=1, help="run the digest as this many parallel tasks")
     parser.add_argument("--skip-digest", action="store_true")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--cleanup", action="store_true", help="delete the bench's rows and exit")
@@ -260,6 +305,7 @@ def main() -> None:
         return
     rng = random.Random(args.seed)
     prepare_lemmatizer()
+    ensure_users(args.subscriptions, rng)
     programmes = _funders(rng)
     print(f"alerts bench on {connection.vendor} ({connection.settings_dict['NAME']})", flush=True)
     setup = ensure_subscriptions(args.subscriptions, keyword_share=args.keyword_share,
@@ -272,14 +318,15 @@ def main() -> None:
         "matching": measure_matching(programmes, rng),
     }
     if not args.skip_digest:
-        result["digest"] = measure_digest(programmes, rng, calls=args.calls, mailer=args.mailer)
+        result["digest"] = measure_digest(programmes, rng, calls=args.calls, mailer=args.mailer, parts=args.parts)
     verdicts = [("matching (max of 5)", result["matching"]["max_s"], MATCH_BUDGET_S, result["matching"]["pass"])]
     if "digest" in result:
         verdicts.append(("daily digest", result["digest"]["seconds"], DIGEST_BUDGET_S, result["digest"]["pass"]))
     for label, seconds, budget, passed in verdicts:
         print(f"{'PASS' if passed else 'FAIL'}  {label}: {seconds:.3f} s (budget {budget:.0f} s)")
     RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"{result['date']}-alerts.json"
+    variant = "" if (args.mailer, args.parts) == ("dummy", 1) else f"-{args.mailer}-{args.parts}parts"
+    path = RESULTS / f"{result['date']}-alerts{variant}.json"
     path.write_text(json.dumps(result, indent=2, default=str) + "\n")
     print(f"written {path}")
 

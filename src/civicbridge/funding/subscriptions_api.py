@@ -5,6 +5,7 @@ Without credentials 401; another person's subscription does not exist for the ca
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
@@ -49,7 +50,11 @@ class SubscriptionViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Subscription.objects.none()
-        return own_subscriptions(self.request.user).order_by("id")
+        subscriptions = own_subscriptions(self.request.user).order_by("id")
+        search = self.request.query_params.get("search", "").strip()
+        if search:
+            subscriptions = subscriptions.filter(Q(name__icontains=search) | Q(keywords__icontains=search))
+        return subscriptions
 
     def _call(self, service, **kwargs):
         try:

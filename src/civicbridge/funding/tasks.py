@@ -3,12 +3,12 @@
 At most once, even when a worker dies and the task runs again: every notice first
 claims its ``Delivery`` row (unique per subscription, call and occasion) in a
 committed transaction, then the e-mail goes, then the row gets ``sent_at``. A rerun
-claims nothing that exists already, so it sends nothing twice. While a run works, the
-rows it claimed carry its mark in ``error`` (``claimed:<run>``): that is how it tells
-its own claims from another run's, since ``bulk_create(ignore_conflicts=True)`` does
-not say which rows it inserted. A rerun marks the rows an earlier run claimed but
-never sent as ``interrupted``; they are not sent again (the person may or may not have
-had that e-mail; a duplicate is the worse failure for a public office's mailing).
+claims nothing that exists already, so it sends nothing twice. The claim's INSERT
+returns the rows it inserted, which are the only ones the run sends; until they are
+sent they carry the run's mark in ``error`` (``claimed:<run>``), so that a later run
+can tell an earlier run's unsent claims from its own: it marks them ``interrupted``,
+and they are not sent again (the person may or may not have had that e-mail; a
+duplicate is the worse failure for a public office's mailing).
 
 Failures of one message (the server refuses an address) are written to that row's
 ``error`` and the run goes on; an SMTP server that cannot be reached at all fails the
@@ -31,6 +31,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, mailers
 from django.db import connection, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Mod
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -219,7 +220,7 @@ def _claim(pairs: Sequence[tuple[int, int]], *, kind: str, occasion: str, mark: 
     return won
 
 
-def _send(connection, outgoing: list[tuple[list[int], EmailMessage]]) -> tuple[int, int]:
+def _send(mailer, outgoing: list[tuple[list[int], EmailMessage]]) -> tuple[int, int]:
     """Send each message alone (one refusal must not stop the rest); record each outcome.
 
     Answers (messages sent, messages failed).
@@ -229,14 +230,14 @@ def _send(connection, outgoing: list[tuple[list[int], EmailMessage]]) -> tuple[i
     failed_messages = 0
     for delivery_ids, message in outgoing:
         try:
-            connection.send_messages([message])
+            mailer.send_messages([message])
         except Exception as error:  # any mail backend's failure: log it on the rows and go on
             logger.warning("Alert e-mail to %s failed: %s", message.to, error)
             failures.setdefault(f"{type(error).__name__}: {error}"[:300], []).extend(delivery_ids)
             failed_messages += 1
             # A dropped connection is opened again for the next message; closing it may fail too.
             with contextlib.suppress(Exception):
-                connection.close()
+                mailer.close()
         else:
             sent.extend(delivery_ids)
     if sent:
@@ -247,9 +248,9 @@ def _send(connection, outgoing: list[tuple[list[int], EmailMessage]]) -> tuple[i
 
 
 def _open_mailer():
-    connection = mailers.default
-    connection.open()  # fails the task before any claim if the server cannot be reached
-    return connection
+    mailer = mailers.default
+    mailer.open()  # fails the task before any claim if the server cannot be reached
+    return mailer
 
 
 def _batches(items: Sequence, size: int = BATCH_SIZE):
@@ -266,7 +267,7 @@ def _notify(call: Call, subscription_ids: list[int], *, kind: str, occasion: str
     counts = {"matched": len(subscription_ids), "sent": 0, "failed": 0, "interrupted": interrupted}
     if not subscription_ids:
         return counts
-    connection = _open_mailer()
+    mailer = _open_mailer()
     try:
         for batch in _batches(subscription_ids):
             recipients = _recipients(batch)
@@ -278,11 +279,11 @@ def _notify(call: Call, subscription_ids: list[int], *, kind: str, occasion: str
                     "call": call, "call_block": renderer.call_block(call, language), **context,
                 })
                 outgoing.append(([delivery_id], message))
-            sent, failed = _send(connection, outgoing)
+            sent, failed = _send(mailer, outgoing)
             counts["sent"] += sent
             counts["failed"] += failed
     finally:
-        connection.close()
+        mailer.close()
     return counts
 
 
@@ -358,7 +359,7 @@ def digest_occasion(now: datetime) -> str:
 
 
 @task
-def send_digests(frequency: str) -> dict:
+def send_digests(frequency: str, part: int = 0, parts: int = 1) -> dict:
     """Send every active ``frequency`` ("daily" or "weekly") subscription one e-mail of its new calls.
 
     A subscription's new calls are those published since its last digest (or within
@@ -366,13 +367,21 @@ def send_digests(frequency: str) -> dict:
     call, not subscription by subscription: one fan-out query per new call, then the
     subscriptions are walked in id order, a batch at a time, each batch claimed, sent
     over one connection and stamped with ``last_digest_at``.
+
+    ``part`` of ``parts`` takes only the subscriptions whose id leaves that remainder:
+    enqueue ``parts`` tasks to share a large digest among that many workers (building
+    and sending e-mails is most of the time, and it is CPU work in each worker).
     """
+    if not 0 <= part < parts:
+        raise ValueError(f"part {part} of {parts}")
     period = PERIODS[Subscription.Frequency(frequency)]
     now = timezone.now()
     occasion = digest_occasion(now)
     mark = _new_mark()
     interrupted = _mark_interrupted(
-        Delivery.objects.filter(kind=Delivery.Kind.DIGEST, occasion=occasion, claimed_at__gte=now - 2 * period), mark
+        _in_part(Delivery.objects.filter(kind=Delivery.Kind.DIGEST, occasion=occasion, claimed_at__gte=now - 2 * period),
+                 "subscription_id", part, parts),
+        mark,
     )
     oldest = now - MAX_LOOKBACK_PERIODS * period
     calls = list(
@@ -383,41 +392,49 @@ def send_digests(frequency: str) -> dict:
     fan_out: list[tuple[Call, array]] = []
     for call in calls:
         ids = matching_subscription_ids(call, frequencies=[frequency])
+        if parts > 1:
+            ids = [pk for pk in ids if pk % parts == part]
         if ids:
             fan_out.append((call, array("q", ids)))
     every_id = sorted({pk for _call, ids in fan_out for pk in ids})
     counts = {"calls": len(calls), "subscriptions": len(every_id), "sent": 0, "failed": 0, "interrupted": interrupted}
     stamped_up_to = 0
-    connection = _open_mailer() if every_id else None
+    mailer = _open_mailer() if every_id else None
     renderer = Renderer()
     try:
         for batch in _batches(every_id, 1000):
             sent, failed = _digest_batch(
-                batch, fan_out, connection, renderer, now=now, period=period, occasion=occasion, mark=mark,
+                batch, fan_out, mailer, renderer, now=now, period=period, occasion=occasion, mark=mark,
                 oldest=oldest,
             )
             counts["sent"] += sent
             counts["failed"] += failed
-            _stamp(frequency, after=stamped_up_to, up_to=batch[-1], now=now)
+            _stamp(frequency, after=stamped_up_to, up_to=batch[-1], now=now, part=part, parts=parts)
             stamped_up_to = batch[-1]
     finally:
-        if connection is not None:
-            connection.close()
-    _stamp(frequency, after=stamped_up_to, up_to=None, now=now)
+        if mailer is not None:
+            mailer.close()
+    _stamp(frequency, after=stamped_up_to, up_to=None, now=now, part=part, parts=parts)
     return counts
 
 
-def _stamp(frequency: str, *, after: int, up_to: int | None, now: datetime) -> None:
+def _in_part(queryset, field: str, part: int, parts: int):
+    if parts == 1:
+        return queryset
+    return queryset.alias(digest_part=Mod(field, parts)).filter(digest_part=part)
+
+
+def _stamp(frequency: str, *, after: int, up_to: int | None, now: datetime, part: int, parts: int) -> None:
     """Record that the subscriptions with ids in (after, up_to] have had this digest."""
-    subscriptions = Subscription.objects.filter(
+    subscriptions = _in_part(Subscription.objects.filter(
         is_active=True, frequency=frequency, pk__gt=after, created_at__lte=now,
-    )
+    ), "id", part, parts)
     if up_to is not None:
         subscriptions = subscriptions.filter(pk__lte=up_to)
     subscriptions.update(last_digest_at=now)
 
 
-def _digest_batch(batch: list[int], fan_out, connection, renderer: Renderer, *, now, period, occasion, mark,
+def _digest_batch(batch: list[int], fan_out, mailer, renderer: Renderer, *, now, period, occasion, mark,
                   oldest) -> tuple[int, int]:
     low, high = batch[0], batch[-1]
     candidates: dict[int, list[Call]] = {}
@@ -457,4 +474,4 @@ def _digest_batch(batch: list[int], fan_out, connection, renderer: Renderer, *, 
             "call_blocks": [renderer.call_block(call, language) for call in calls], "count": len(calls),
         })
         outgoing.append(([delivery for _call, delivery in mine], message))
-    return _send(connection, outgoing)
+    return _send(mailer, outgoing)

@@ -9,6 +9,9 @@ per deployment; a second one would enqueue every job twice, which sends nothing 
 (the tasks claim each delivery once) but does the work twice. A job whose time passed
 while the scheduler was down is not caught up, except within the first minute.
 
+A digest for hundreds of thousands of subscribers can be shared among several workers:
+``--digest-parts N`` enqueues N tasks per digest.
+
 The alternative is cron and the management commands, without this process::
 
     0 7 * * *  civicbridge send_digests --frequency daily
@@ -72,8 +75,12 @@ class Command(BaseCommand):
         parser.add_argument("--weekly-day", default="monday", choices=WEEKDAYS)
         parser.add_argument("--weekly-at", default="07:00", help="Time of the weekly digest (default 07:00).")
         parser.add_argument("--interval", type=float, default=30.0, help="Seconds between two looks at the clock.")
+        parser.add_argument(
+            "--digest-parts", type=int, default=1,
+            help="Share each digest among this many tasks, for as many workers (default 1).",
+        )
 
-    def handle(self, *args, daily_at, weekly_day, weekly_at, interval, **options):
+    def handle(self, *args, daily_at, weekly_day, weekly_at, interval, digest_parts, **options):
         from civicbridge.funding import tasks
 
         schedule = {"daily_at": _time(daily_at), "weekly_day": WEEKDAYS.index(weekly_day), "weekly_at": _time(weekly_at)}
@@ -90,8 +97,11 @@ class Command(BaseCommand):
         while running:
             now = timezone.now()
             for name, task_args in due_jobs(previous, now, **schedule):
-                result = getattr(tasks, name).enqueue(*task_args)
-                self.stdout.write(f"{now.isoformat()} enqueued {name}{tuple(task_args)} as {result.id}")
+                shares = [[*task_args, part, digest_parts] for part in range(digest_parts)] if (
+                    name == "send_digests" and digest_parts > 1) else [task_args]
+                for share_args in shares:
+                    result = getattr(tasks, name).enqueue(*share_args)
+                    self.stdout.write(f"{now.isoformat()} enqueued {name}{tuple(share_args)} as {result.id}")
             previous = now
             slept = 0.0
             while running and slept < interval:

@@ -6,10 +6,12 @@ For cron, as the alternative to ``civicbridge scheduler``, e.g. (deployment time
     0 7 * * 1  civicbridge send_digests --frequency weekly
 
 Runs the digest here and now; ``--enqueue`` hands it to the task workers instead.
-Running it twice sends nothing twice.
+``--parts N --enqueue`` enqueues N tasks, each taking a share of the subscriptions,
+so that N workers build and send the e-mails together; ``--part I --parts N`` runs
+share I here. Running it twice sends nothing twice.
 """
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from civicbridge.funding.models import Subscription
 from civicbridge.funding.tasks import send_digests
@@ -24,11 +26,18 @@ class Command(BaseCommand):
             choices=[Subscription.Frequency.DAILY.value, Subscription.Frequency.WEEKLY.value],
         )
         parser.add_argument("--enqueue", action="store_true", help="Enqueue the task for a worker instead of running it.")
+        parser.add_argument("--parts", type=int, default=1, help="Share the digest among this many tasks.")
+        parser.add_argument("--part", type=int, default=None, help="Run only this share (0 to parts-1).")
 
-    def handle(self, *args, frequency, enqueue, **options):
+    def handle(self, *args, frequency, enqueue, parts, part, **options):
+        if parts < 1 or (part is not None and not 0 <= part < parts):
+            raise CommandError("--part must be between 0 and --parts - 1")
+        shares = [part] if part is not None else list(range(parts))
         if enqueue:
-            result = send_digests.enqueue(frequency)
-            self.stdout.write(f"enqueued send_digests({frequency}) as {result.id}")
+            for share in shares:
+                result = send_digests.enqueue(frequency, share, parts)
+                self.stdout.write(f"enqueued send_digests({frequency}, part {share} of {parts}) as {result.id}")
             return
-        counts = send_digests.call(frequency)
-        self.stdout.write(" ".join(f"{key}={value}" for key, value in counts.items()))
+        for share in shares:
+            counts = send_digests.call(frequency, share, parts)
+            self.stdout.write(" ".join(f"{key}={value}" for key, value in counts.items()))

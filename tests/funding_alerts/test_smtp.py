@@ -1,0 +1,113 @@
+"""Alert e-mails over a real SMTP conversation on loopback (aiosmtpd), not the in-memory outbox."""
+
+import email
+import email.policy
+import re
+import socket
+from datetime import timedelta
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.utils import timezone
+
+from civicbridge.funding import alerts, tasks
+from civicbridge.funding.models import Delivery, Subscription
+from tests.accounts.factories import UserFactory
+from tests.funding_alerts.factories import CallFactory, SubscriptionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class Inbox:
+    def __init__(self):
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+    def messages(self):
+        return [email.message_from_bytes(e.original_content, policy=email.policy.default) for e in self.envelopes]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def inbox(settings):
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 10},
+        }
+    }
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+def test_an_instant_notice_arrives_over_smtp_with_its_unsubscribe_link(inbox, client):
+    subscription = SubscriptionFactory(user=UserFactory(email="anna@example.org", preferred_language="pl"))
+    call = CallFactory(title="Aktywni obywatele – fundusz regionalny")
+
+    alerts.call_published(call)
+
+    assert [e.rcpt_tos for e in inbox.envelopes] == [["anna@example.org"]]
+    (message,) = inbox.messages()
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    link = re.search(r"https://alerts\.example\.org/pl/calls/unsubscribe/\S+/", body).group(0)
+    assert message["List-Unsubscribe"] == f"<{link}>"
+    assert "Aktywni obywatele" in message["Subject"]
+    assert Delivery.objects.get(subscription=subscription).sent_at is not None
+
+    client.post(link.removeprefix("https://alerts.example.org"))
+    subscription.refresh_from_db()
+    assert subscription.is_active is False
+
+
+def test_a_digest_run_sends_every_digest_over_one_smtp_server(inbox):
+    for n in range(5):
+        SubscriptionFactory(user=UserFactory(email=f"reader{n}@example.org"), frequency=Subscription.Frequency.DAILY)
+    CallFactory(title="First", published_at=timezone.now() - timedelta(hours=3))
+    CallFactory(title="Second", published_at=timezone.now() - timedelta(hours=2))
+
+    result = tasks.send_digests.call("daily")
+
+    assert result["sent"] == 5
+    assert sorted(e.rcpt_tos[0] for e in inbox.envelopes) == [f"reader{n}@example.org" for n in range(5)]
+    assert all("First" in m.get_content() and "Second" in m.get_content() for m in inbox.messages())
+
+
+def test_an_address_the_server_refuses_is_logged_and_not_retried(settings):
+    class Refusing(Inbox):
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if address.startswith("bounce"):
+                return "550 no such user"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
+    inbox = Refusing()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                                    "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 10}}}
+    try:
+        SubscriptionFactory(user=UserFactory(email="bounce@example.org"))
+        SubscriptionFactory(user=UserFactory(email="reader@example.org"))
+        call = CallFactory()
+
+        tasks.notify_subscribers.call(call.pk, "published")
+        tasks.notify_subscribers.call(call.pk, "published")
+    finally:
+        controller.stop()
+
+    assert [e.rcpt_tos for e in inbox.envelopes] == [["reader@example.org"]]
+    refused = Delivery.objects.get(subscription__user__email="bounce@example.org")
+    assert refused.sent_at is None and refused.error.startswith("SMTPRecipientsRefused")

@@ -1,0 +1,399 @@
+"""The alert tasks: instant notices, at most once under retries, digests, deadline reminders."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.utils import timezone
+
+from civicbridge.funding import alerts, tasks
+from civicbridge.funding.models import Delivery, Subscription
+from tests.accounts.factories import UserFactory
+from tests.funding_alerts.factories import (
+    CallFactory,
+    ProgrammeFactory,
+    SubscriptionFactory,
+    in_days,
+)
+
+pytestmark = pytest.mark.django_db
+
+DAILY, WEEKLY, INSTANT = Subscription.Frequency.DAILY, Subscription.Frequency.WEEKLY, Subscription.Frequency.INSTANT
+
+
+class WorkerDied(BaseException):
+    """What the task sees when its process is killed: not an Exception the task may catch."""
+
+
+@pytest.fixture
+def programme(db):
+    return ProgrammeFactory()
+
+
+@pytest.fixture
+def polish(db):
+    return UserFactory(preferred_language="pl")
+
+
+@pytest.fixture
+def turkish(db):
+    return UserFactory(preferred_language="tr")
+
+
+def subscriber(keywords="", language="en", **values):
+    return SubscriptionFactory(user=UserFactory(preferred_language=language), keywords=keywords, **values)
+
+
+def sent_deliveries(call, occasion=alerts.PUBLISHED):
+    return Delivery.objects.filter(call=call, occasion=occasion, sent_at__isnull=False)
+
+
+def fail_sending(monkeypatch, error, *, times=1, after=0):
+    """Make the in-memory mailer raise ``error`` on sends number after+1 .. after+times."""
+    real = LocmemBackend.send_messages
+    calls = {"n": 0}
+
+    def send_messages(self, messages):
+        calls["n"] += 1
+        if after < calls["n"] <= after + times:
+            raise error
+        return real(self, messages)
+
+    monkeypatch.setattr(LocmemBackend, "send_messages", send_messages)
+
+
+# --- instant notices -------------------------------------------------------------------------------
+
+
+def test_each_matching_instant_subscriber_gets_one_email_in_their_language(programme, polish, turkish):
+    english = subscriber("water")
+    in_polish = SubscriptionFactory(user=polish, keywords="woda")
+    in_turkish = SubscriptionFactory(user=turkish)
+    subscriber("sport")  # does not match
+    call = CallFactory(programme=programme, title="Czysta woda – clean water for towns")
+
+    alerts.call_published(call)
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        s.user.email for s in (english, in_polish, in_turkish)
+    )
+    by_address = {m.to[0]: m for m in mail.outbox}
+    polish_mail = by_address[polish.email]
+    assert polish_mail.subject.startswith("Nowy nabór")
+    assert "/pl/calls/unsubscribe/" in polish_mail.body
+    assert f"https://alerts.example.org/pl/calls/{call.identifier}/" in polish_mail.body
+    assert by_address[turkish.email].subject.startswith("Yeni teklif çağrısı")
+    assert by_address[english.user.email].subject == f"New call for proposals: {call.title}"
+    assert sent_deliveries(call).count() == 3
+
+
+def test_the_email_carries_a_list_unsubscribe_header_with_the_signed_link(programme):
+    subscription = subscriber()
+    alerts.call_published(CallFactory(programme=programme))
+
+    (message,) = mail.outbox
+    header = message.extra_headers["List-Unsubscribe"]
+    assert header.startswith("<https://alerts.example.org/en/calls/unsubscribe/")
+    assert header.strip("<>") in message.body
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert subscription.name in message.body
+
+
+def test_subscriber_is_not_notified_twice_when_task_is_retried(programme):
+    subscriber()
+    subscriber()
+    call = CallFactory(programme=programme)
+
+    tasks.notify_subscribers.call(call.pk, "published")
+    tasks.notify_subscribers.call(call.pk, "published")
+    alerts.call_published(call)
+
+    assert len(mail.outbox) == 2
+    assert Delivery.objects.filter(call=call).count() == 2
+
+
+def test_a_worker_dying_after_the_claim_leaves_interrupted_rows_that_are_never_resent(programme, monkeypatch):
+    for _ in range(3):
+        subscriber()
+    call = CallFactory(programme=programme)
+    fail_sending(monkeypatch, WorkerDied(), after=1)  # the second e-mail kills the worker
+
+    with pytest.raises(WorkerDied):
+        tasks.notify_subscribers.call(call.pk, "published")
+    assert len(mail.outbox) == 1
+    assert Delivery.objects.filter(call=call, sent_at__isnull=True).count() == 3  # claimed, not yet marked
+
+    result = tasks.notify_subscribers.call(call.pk, "published")  # the task runs again
+
+    assert len(mail.outbox) == 1  # at most once: nothing claimed before is sent again
+    assert result["interrupted"] == 3
+    assert set(Delivery.objects.filter(call=call).values_list("error", flat=True)) == {tasks.INTERRUPTED}
+
+
+def test_a_refused_message_is_logged_and_the_others_still_go(programme, monkeypatch):
+    first, second = subscriber(), subscriber()
+    call = CallFactory(programme=programme)
+    fail_sending(monkeypatch, ConnectionRefusedError("mail server said no"))
+
+    result = tasks.notify_subscribers.call(call.pk, "published")
+
+    assert result["sent"] == 1 and result["failed"] == 1
+    assert len(mail.outbox) == 1
+    failed = Delivery.objects.get(call=call, sent_at__isnull=True)
+    assert failed.error.startswith("ConnectionRefusedError: mail server said no")
+    tasks.notify_subscribers.call(call.pk, "published")
+    assert len(mail.outbox) == 1
+    assert {first.pk, second.pk} == set(Delivery.objects.filter(call=call).values_list("subscription_id", flat=True))
+
+
+def test_an_unreachable_mail_server_fails_the_task_before_anything_is_claimed(programme, monkeypatch):
+    subscriber()
+    call = CallFactory(programme=programme)
+
+    def refuse(self):
+        raise ConnectionRefusedError
+
+    monkeypatch.setattr(LocmemBackend, "open", refuse, raising=False)
+    with pytest.raises(ConnectionRefusedError):
+        tasks.notify_subscribers.call(call.pk, "published")
+    assert not Delivery.objects.exists()
+
+    monkeypatch.undo()
+    tasks.notify_subscribers.call(call.pk, "published")
+    assert len(mail.outbox) == 1
+
+
+def test_a_deadline_change_is_a_new_occasion_with_a_new_notice(programme):
+    subscriber()
+    call = CallFactory(programme=programme, deadlines=[in_days(30)])
+    alerts.call_published(call)
+
+    call.deadlines_revision = 1
+    call.save(update_fields=["deadlines_revision"])
+    alerts.deadlines_changed(call)
+    alerts.deadlines_changed(call)
+
+    assert len(mail.outbox) == 2
+    assert mail.outbox[1].subject.startswith("Deadlines changed")
+    assert sent_deliveries(call, "deadlines-1").count() == 1
+
+
+def test_an_overtaken_deadline_change_is_skipped(programme):
+    subscriber()
+    call = CallFactory(programme=programme)
+    call.deadlines_revision = 2
+    call.save(update_fields=["deadlines_revision"])
+
+    assert tasks.notify_subscribers.call(call.pk, "deadlines-1") == {"skipped": "stale occasion"}
+    assert mail.outbox == []
+
+
+def test_an_unpublished_call_notifies_nobody(programme):
+    subscriber()
+    call = CallFactory(programme=programme, published_at=None)
+
+    tasks.notify_subscribers.call(call.pk, "published")
+    alerts.deadlines_changed(call)
+
+    assert mail.outbox == []
+
+
+def test_digest_and_inactive_subscribers_get_no_instant_notice(programme):
+    subscriber(frequency=DAILY)
+    SubscriptionFactory(is_active=False)
+    SubscriptionFactory(user=UserFactory(is_active=False))
+    alerts.call_published(CallFactory(programme=programme))
+
+    assert mail.outbox == []
+
+
+# --- digests ---------------------------------------------------------------------------------------
+
+
+def test_a_daily_digest_lists_the_matching_calls_published_since_the_last_one(programme):
+    subscription = subscriber("water", frequency=DAILY)
+    Subscription.objects.filter(pk=subscription.pk).update(last_digest_at=timezone.now() - timedelta(hours=20))
+    fresh = CallFactory(programme=programme, title="Clean water", published_at=timezone.now() - timedelta(hours=2))
+    also = CallFactory(programme=programme, title="Water for schools", published_at=timezone.now() - timedelta(hours=5))
+    CallFactory(programme=programme, title="Water museums", published_at=timezone.now() - timedelta(hours=22))
+    CallFactory(programme=programme, title="Sport clubs", published_at=timezone.now() - timedelta(hours=1))
+    CallFactory(programme=programme, title="Water soon", published_at=None)
+
+    result = tasks.send_digests.call("daily")
+
+    assert result["sent"] == 1
+    (message,) = mail.outbox
+    assert message.subject == f"2 new calls for proposals: {subscription.name}"
+    assert "Clean water" in message.body and "Water for schools" in message.body
+    assert "Water museums" not in message.body and "Sport" not in message.body
+    assert set(Delivery.objects.filter(subscription=subscription).values_list("call_id", flat=True)) == {
+        fresh.pk, also.pk
+    }
+    subscription.refresh_from_db()
+    assert subscription.last_digest_at > timezone.now() - timedelta(minutes=1)
+
+
+def test_a_digest_run_again_sends_nothing_twice(programme):
+    subscriber(frequency=DAILY)
+    CallFactory(programme=programme, published_at=timezone.now() - timedelta(hours=1))
+
+    tasks.send_digests.call("daily")
+    Subscription.objects.update(last_digest_at=None)  # even if the stamp was lost
+    tasks.send_digests.call("daily")
+
+    assert len(mail.outbox) == 1
+
+
+def test_a_digest_skips_calls_the_subscription_already_had_at_once(programme):
+    subscription = subscriber()
+    call = CallFactory(programme=programme, published_at=timezone.now() - timedelta(hours=1))
+    alerts.call_published(call)
+    Subscription.objects.filter(pk=subscription.pk).update(frequency=DAILY)
+
+    tasks.send_digests.call("daily")
+
+    assert len(mail.outbox) == 1
+
+
+def test_a_weekly_digest_covers_the_week_and_only_weekly_subscribers(programme):
+    weekly = subscriber(frequency=WEEKLY, language="pl")
+    subscriber(frequency=DAILY)
+    CallFactory(programme=programme, published_at=timezone.now() - timedelta(days=6))
+
+    tasks.send_digests.call("weekly")
+
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [weekly.user.email]
+    assert mail.outbox[0].extra_headers["Content-Language"] == "pl"
+
+
+def test_a_digest_stamps_subscriptions_without_new_calls_too(programme):
+    subscription = subscriber("sport", frequency=DAILY)
+    CallFactory(programme=programme, title="Water", published_at=timezone.now() - timedelta(hours=1))
+
+    tasks.send_digests.call("daily")
+
+    subscription.refresh_from_db()
+    assert mail.outbox == []
+    assert subscription.last_digest_at is not None
+
+
+# --- deadline reminders ---------------------------------------------------------------------------------
+
+
+def test_a_reminder_goes_seven_days_before_a_deadline_to_those_who_asked(programme):
+    wants = subscriber(remind_deadlines=True)
+    subscriber(remind_deadlines=False)
+    weekly = subscriber(frequency=WEEKLY, remind_deadlines=True)
+    call = CallFactory(programme=programme, deadlines=[in_days(7) + timedelta(minutes=20)])
+
+    result = tasks.send_deadline_reminders.call()
+
+    assert result["sent"] == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([wants.user.email, weekly.user.email])
+    assert mail.outbox[0].subject == f"Deadline in 7 days: {call.title}"
+    assert sent_deliveries(call, "reminder-1").count() == 2
+
+
+def test_a_reminder_is_sent_once_even_if_windows_overlap(programme):
+    subscriber()
+    CallFactory(programme=programme, deadlines=[in_days(7)])
+
+    tasks.send_deadline_reminders.call(window_hours=2)
+    tasks.send_deadline_reminders.call(window_hours=2)
+
+    assert len(mail.outbox) == 1
+
+
+def test_no_reminder_for_deadlines_not_seven_days_away_or_unpublished_calls(programme):
+    subscriber()
+    CallFactory(programme=programme, deadlines=[in_days(3)])
+    CallFactory(programme=programme, deadlines=[in_days(7.5)])
+    CallFactory(programme=programme, deadlines=[in_days(7)], published_at=None)
+
+    tasks.send_deadline_reminders.call()
+
+    assert mail.outbox == []
+
+
+def test_each_stage_of_a_two_stage_call_has_its_own_reminder(programme):
+    subscriber()
+    call = CallFactory(programme=programme, deadlines=[in_days(7), in_days(7) + timedelta(minutes=30)])
+
+    tasks.send_deadline_reminders.call()
+
+    assert len(mail.outbox) == 2
+    assert set(Delivery.objects.filter(call=call).values_list("occasion", flat=True)) == {"reminder-1", "reminder-2"}
+
+
+# --- commands -------------------------------------------------------------------------------------------------
+
+
+def test_the_digest_command_runs_the_digest(programme):
+    from django.core.management import call_command
+
+    subscriber(frequency=DAILY)
+    CallFactory(programme=programme, published_at=timezone.now() - timedelta(hours=1))
+
+    call_command("send_digests", "--frequency", "daily")
+    call_command("send_deadline_reminders")
+
+    assert len(mail.outbox) == 1
+
+
+def test_the_scheduler_knows_when_each_job_is_due(settings):
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from civicbridge.funding.management.commands.scheduler import due_jobs
+
+    settings.TIME_ZONE = "Europe/Warsaw"
+    warsaw = ZoneInfo("Europe/Warsaw")
+    schedule = {"daily_at": time(7), "weekly_day": 0, "weekly_at": time(7)}
+    monday_7 = datetime(2026, 11, 23, 7, 0, tzinfo=warsaw)
+
+    assert due_jobs(monday_7 - timedelta(seconds=30), monday_7, **schedule) == [
+        ("send_digests", ["daily"]), ("send_digests", ["weekly"]), ("send_deadline_reminders", [1]),
+    ]
+    tuesday_7 = monday_7 + timedelta(days=1)
+    assert due_jobs(tuesday_7 - timedelta(seconds=30), tuesday_7, **schedule) == [
+        ("send_digests", ["daily"]), ("send_deadline_reminders", [1]),
+    ]
+    assert due_jobs(tuesday_7 + timedelta(minutes=5), tuesday_7 + timedelta(minutes=6), **schedule) == []
+    assert due_jobs(tuesday_7 + timedelta(minutes=50), tuesday_7 + timedelta(minutes=61), **schedule) == [
+        ("send_deadline_reminders", [1]),
+    ]
+
+
+def test_a_digest_shared_among_parts_reaches_each_subscriber_once(programme):
+    subscriptions = [subscriber(frequency=DAILY) for _ in range(7)]
+    CallFactory(programme=programme, published_at=timezone.now() - timedelta(hours=1))
+
+    results = [tasks.send_digests.call("daily", part, 3) for part in range(3)]
+    tasks.send_digests.call("daily", 1, 3)
+
+    assert sum(result["sent"] for result in results) == 7
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(s.user.email for s in subscriptions)
+    assert not Subscription.objects.filter(last_digest_at__isnull=True).exists()
+
+
+def test_a_digest_part_stamps_only_its_own_share(programme):
+    subscriptions = [subscriber("sport", frequency=DAILY) for _ in range(4)]
+
+    tasks.send_digests.call("daily", 0, 2)
+
+    stamped = set(Subscription.objects.filter(last_digest_at__isnull=False).values_list("pk", flat=True))
+    assert stamped == {s.pk for s in subscriptions if s.pk % 2 == 0}
+
+
+def test_the_digest_command_enqueues_one_task_per_part(settings):
+    from django.core.management import call_command
+    from django.tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    call_command("send_digests", "--frequency", "weekly", "--parts", "3", "--enqueue")
+
+    assert [result.args for result in default_task_backend.results] == [
+        ["weekly", 0, 3], ["weekly", 1, 3], ["weekly", 2, 3],
+    ]
