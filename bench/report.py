@@ -65,9 +65,13 @@ def plot(runs: list[dict], path: Path) -> None:
     figure, axis = plt.subplots(figsize=(9, 5.5))
     mode = "off" if "off" in runs[0]["page_cache"] else next(iter(runs[0]["page_cache"]))
     names = sorted(set().union(*(run["page_cache"][mode]["endpoints"] for run in runs)))
-    for name in names:
+    colours = plt.get_cmap("tab20").colors
+    for index, name in enumerate(names):
         values = [run["page_cache"][mode]["endpoints"].get(name, {}).get("p95_ms") for run in runs]
-        axis.plot([s * 200_000 for s in scales], values, marker="o", label=name)
+        axis.plot(
+            [s * 200_000 for s in scales], values, marker="os^D"[index % 4], color=colours[index % len(colours)],
+            linestyle=("-", "--", ":")[index // len(colours) % 3], label=name,
+        )
     axis.set_xscale("log")
     axis.set_xlabel("organizations in the database")
     axis.set_ylabel("p95 latency (ms)")
