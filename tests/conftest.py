@@ -87,3 +87,14 @@ def _reference_data(request):
             load_territories()
             load_thematic_areas()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_a_test_says_otherwise():
+    # A request under /pl/ or /tr/ leaves its language active in the thread; messages
+    # asserted in English would then depend on which test ran before.
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
