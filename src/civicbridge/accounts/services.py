@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from civicbridge.core.cache import bump_public_content_version
+from civicbridge.core.cache import DIRECTORY, bump_content_version, organization_scope
 
 from .models import Membership
 
@@ -112,7 +112,7 @@ def invite_representative(*, organization, email: str, by) -> Membership:
     if membership.status == Membership.Status.PENDING:
         _notify_coordinators(membership)
     else:
-        bump_public_content_version()
+        bump_content_version(organization_scope(organization.slug))  # its page lists its representatives
     return membership
 
 
@@ -143,7 +143,7 @@ def decide_membership(*, membership: Membership, by, approve: bool) -> Membershi
     locked.decided_by = by
     locked.decided_at = timezone.now()
     locked.save(update_fields=["status", "decided_by", "decided_at"])
-    bump_public_content_version()  # the organization's page lists its representatives
+    bump_content_version(organization_scope(locked.organization.slug))  # its page lists its representatives
     transaction.on_commit(
         lambda: send_templated_mail(
             user=locked.user, template="membership_decided",
@@ -176,7 +176,7 @@ def export_personal_data(*, user) -> str:
 def erase_account(*, user) -> None:
     """Erase a person's personal data on their request; organizations they registered stay."""
     user.memberships.all().delete()
-    bump_public_content_version()
+    bump_content_version(DIRECTORY)
     user.username = f"erased-{user.pk}"
     user.email = f"erased-{user.pk}@erased.invalid"
     user.first_name = user.last_name = ""

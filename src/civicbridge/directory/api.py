@@ -6,6 +6,8 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
+from civicbridge.api.cache import AnonymousListCacheMixin
+from civicbridge.core.cache import DIRECTORY
 from civicbridge.core.models import Territory, ThematicArea
 
 from . import selectors, services
@@ -48,7 +50,8 @@ class _ServiceWriteMixin:
     list=extend_schema(summary="List and search organizations"),
     retrieve=extend_schema(summary="One organization"),
 )
-class OrganizationViewSet(_ServiceWriteMixin, viewsets.ModelViewSet):
+class OrganizationViewSet(AnonymousListCacheMixin, _ServiceWriteMixin, viewsets.ModelViewSet):
+    cache_scopes = (DIRECTORY,)
     serializer_class = OrganizationSerializer
     filterset_class = OrganizationApiFilter
     lookup_field = "pk"
@@ -98,7 +101,8 @@ class PlenipotentiaryFilter(django_filters.FilterSet):
         return queryset.filter(Q(full_name__icontains=value) | Q(public_body__name__icontains=value))
 
 
-class PlenipotentiaryViewSet(_ServiceWriteMixin, viewsets.ModelViewSet):
+class PlenipotentiaryViewSet(AnonymousListCacheMixin, _ServiceWriteMixin, viewsets.ModelViewSet):
+    cache_scopes = (DIRECTORY,)
     serializer_class = PlenipotentiarySerializer
     filterset_class = PlenipotentiaryFilter
 

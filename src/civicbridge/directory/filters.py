@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicbridge.core import search as search_backend
 from civicbridge.core.models import Territory, ThematicArea
+from civicbridge.core.selectors import territory_subtree_ids
 from civicbridge.core.widgets import FastSelect
 
 from .models import Organization
@@ -131,7 +132,7 @@ class OrganizationFilter(django_filters.FilterSet):
         return queryset.filter(is_verified=value == "true")
 
     def filter_territory(self, queryset, name, territory):
-        return queryset.filter(territory__path__startswith=territory.path)
+        return queryset.filter(territory_id__in=territory_subtree_ids(territory))
 
 
 class OrganizationApiFilter(OrganizationFilter):

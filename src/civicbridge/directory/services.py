@@ -7,7 +7,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from unidecode import unidecode
 
-from civicbridge.core.cache import bump_public_content_version
+from civicbridge.core.cache import DIRECTORY, bump_content_version, organization_scope
 from civicbridge.core.search import build_document
 
 from .models import Organization, Plenipotentiary
@@ -83,7 +83,7 @@ def _registry_number_taken(organization: Organization) -> bool:
 SLUG_ATTEMPTS = 5
 
 
-def _save(organization: Organization, thematic_areas) -> Organization:
+def _save(organization: Organization, thematic_areas, *, changes: tuple[str, ...]) -> Organization:
     organization.search_document = organization_search_document(organization)
     for attempt in range(SLUG_ATTEMPTS):
         try:
@@ -100,7 +100,7 @@ def _save(organization: Organization, thematic_areas) -> Organization:
             organization.slug = unique_slug(organization.name, exclude_pk=organization.pk)
     if thematic_areas is not None:
         organization.thematic_areas.set(thematic_areas)
-    bump_public_content_version()
+    bump_content_version(*changes, organization_scope(organization.slug))
     return organization
 
 
@@ -117,7 +117,7 @@ def create_organization(*, by, data: dict, thematic_areas=()) -> Organization:
     organization = Organization(**{k: v for k, v in data.items() if k in ORGANIZATION_FIELDS})
     _validate(organization)
     organization.slug = unique_slug(organization.name)
-    _save(organization, thematic_areas)
+    _save(organization, thematic_areas, changes=(DIRECTORY,))  # a new entry in the lists
     if not by.has_perm("directory.verify_organization"):
         Membership.objects.create(
             user=by, organization=organization,
@@ -136,9 +136,11 @@ def update_organization(*, organization: Organization, by, data: dict, thematic_
         if field in data:
             setattr(locked, field, data[field])
     _validate(locked)
-    if locked.name != organization.name:
+    renamed = locked.name != organization.name
+    if renamed:
         locked.slug = unique_slug(locked.name, exclude_pk=locked.pk)
-    return _save(locked, thematic_areas)
+    # Lists may show the old text for the cache's timeout, but not a link to an old address.
+    return _save(locked, thematic_areas, changes=(DIRECTORY,) if renamed else ())
 
 
 @transaction.atomic
@@ -150,7 +152,7 @@ def set_verified(*, organization: Organization, by, verified: bool) -> Organizat
     organization.verified_at = timezone.now() if verified else None
     organization.verified_by = by if verified else None
     organization.save(update_fields=["is_verified", "verified_at", "verified_by", "updated_at"])
-    bump_public_content_version()
+    bump_content_version(DIRECTORY)
     return organization
 
 
@@ -159,7 +161,7 @@ def delete_organization(*, organization: Organization, by) -> None:
     if not by.has_perm("directory.delete_organization", organization):
         raise PermissionDenied
     organization.delete()
-    bump_public_content_version()
+    bump_content_version(DIRECTORY)
 
 
 PLENIPOTENTIARY_FIELDS = (
@@ -183,7 +185,7 @@ def create_plenipotentiary(*, public_body: Organization, by, data: dict) -> Plen
     )
     plenipotentiary.full_clean()
     plenipotentiary.save()
-    bump_public_content_version()
+    bump_content_version(DIRECTORY)
     return plenipotentiary
 
 
@@ -196,7 +198,7 @@ def update_plenipotentiary(*, plenipotentiary: Plenipotentiary, by, data: dict) 
             setattr(plenipotentiary, field, data[field])
     plenipotentiary.full_clean()
     plenipotentiary.save()
-    bump_public_content_version()
+    bump_content_version(DIRECTORY)
     return plenipotentiary
 
 
@@ -205,4 +207,4 @@ def delete_plenipotentiary(*, plenipotentiary: Plenipotentiary, by) -> None:
     if not by.has_perm("directory.delete_plenipotentiary", plenipotentiary):
         raise PermissionDenied
     plenipotentiary.delete()
-    bump_public_content_version()
+    bump_content_version(DIRECTORY)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicbridge.accounts import services as membership_services
-from civicbridge.core.cache import cache_anonymous_page
+from civicbridge.core.cache import DIRECTORY, cache_anonymous_page, organization_scope
 from civicbridge.core.forms import apply_validation_error
 from civicbridge.core.models import Territory
 from civicbridge.core.pagination import CappedPaginator
@@ -18,7 +18,7 @@ from .forms import ClaimForm, ImportForm, InviteForm, OrganizationForm, Plenipot
 from .models import Organization, Plenipotentiary
 
 
-@cache_anonymous_page
+@cache_anonymous_page(scopes=[DIRECTORY])
 def organization_list(request):
     filterset = selectors.filter_organizations(request.GET)
     paginator = CappedPaginator(
@@ -31,7 +31,7 @@ def organization_list(request):
     return render(request, template, {"filter": filterset, "page": page})
 
 
-@cache_anonymous_page
+@cache_anonymous_page(scopes=[DIRECTORY, organization_scope("{slug}")])
 def organization_detail(request, slug):
     try:
         organization = selectors.organization_detail(slug=slug)
@@ -179,7 +179,7 @@ def organization_import(request):
     return render(request, "directory/organization_import.html", {"form": form, "report": report})
 
 
-@cache_anonymous_page
+@cache_anonymous_page(scopes=[DIRECTORY])
 def plenipotentiary_list(request):
     county = None
     if request.GET.get("county", "").isdigit():

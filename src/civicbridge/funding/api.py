@@ -13,6 +13,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from civicbridge.api.cache import AnonymousListCacheMixin
+from civicbridge.core.cache import FUNDING
 from civicbridge.core.models import Territory, ThematicArea
 
 from . import selectors, services
@@ -127,7 +129,8 @@ def _service(service, **kwargs):
     list=extend_schema(summary="List, search and filter funders"),
     retrieve=extend_schema(summary="One funder, with its programmes"),
 )
-class FunderViewSet(viewsets.ReadOnlyModelViewSet):
+class FunderViewSet(AnonymousListCacheMixin, viewsets.ReadOnlyModelViewSet):
+    cache_scopes = (FUNDING,)
     serializer_class = FunderSerializer
     filterset_fields = ["kind", "country"]
 
@@ -147,9 +150,11 @@ class FunderViewSet(viewsets.ReadOnlyModelViewSet):
     partial_update=extend_schema(summary="Change some of a call's fields"),
 )
 class CallViewSet(
+    AnonymousListCacheMixin,
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
+    cache_scopes = (FUNDING,)
     serializer_class = CallSerializer
     filterset_class = CallFilter
     lookup_field = "identifier"

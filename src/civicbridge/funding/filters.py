@@ -24,7 +24,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from civicbridge.core import search as search_backend
-from civicbridge.core.cache import public_content_version
+from civicbridge.core.cache import FUNDING, content_versions
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.core.widgets import FastSelect
 from civicbridge.directory.filters import TerritoryFilter, territory_choices, thematic_area_choices
@@ -36,7 +36,7 @@ CHOICES_SECONDS = 300
 
 def funder_choices() -> list[tuple[int, str]]:
     # Keyed by the content version: a new funder shows in the list at once.
-    key = f"civicbridge:funder-choices:{public_content_version()}"
+    key = f"civicbridge:funder-choices:{content_versions([FUNDING])}"
     return cache.get_or_set(key, lambda: list(Funder.objects.values_list("pk", "name")), CHOICES_SECONDS)
 
 
@@ -49,7 +49,7 @@ def programme_choices() -> list[tuple[int, str]]:
             return [(p.pk, f"{p.funder.name} – {p}") for p in rows]
 
     return cache.get_or_set(
-        f"civicbridge:programme-choices:{language}:{public_content_version()}", compute, CHOICES_SECONDS
+        f"civicbridge:programme-choices:{language}:{content_versions([FUNDING])}", compute, CHOICES_SECONDS
     )
 
 

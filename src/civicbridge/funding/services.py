@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from unidecode import unidecode
 
-from civicbridge.core.cache import bump_public_content_version
+from civicbridge.core.cache import FUNDING, bump_content_version
 from civicbridge.core.search import build_document
 
 from .models import Call, CallDeadline, Funder, Programme
@@ -270,7 +270,7 @@ def create_call(
     _write_deadlines(call, ordered)
     call.thematic_areas.set(thematic_areas)
     call.eligible_territories.set(eligible_territories)
-    bump_public_content_version()
+    bump_content_version(FUNDING)
     return call
 
 
@@ -303,7 +303,7 @@ def update_call(
         locked.thematic_areas.set(thematic_areas)
     if eligible_territories is not None:
         locked.eligible_territories.set(eligible_territories)
-    bump_public_content_version()
+    bump_content_version(FUNDING)
     return locked
 
 
@@ -322,7 +322,7 @@ def set_deadlines(*, call: Call, by, deadlines: list[datetime]) -> Call:
         if locked.published_at:
             _deadlines_changed(locked)
         Call.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
-        bump_public_content_version()
+        bump_content_version(FUNDING)
     return locked
 
 
@@ -343,7 +343,7 @@ def publish_call(*, call: Call, by) -> Call:
     )
     locked.published_at = timezone.now()
     locked.save(update_fields=["published_at", "updated_at"])
-    bump_public_content_version()
+    bump_content_version(FUNDING)
 
     def notify():
         from civicbridge.funding import alerts
@@ -377,7 +377,7 @@ def create_funder(*, by, data: dict) -> Funder:
     funder.slug = unique_funder_slug(funder.name)
     funder.full_clean()
     funder.save()
-    bump_public_content_version()
+    bump_content_version(FUNDING)
     return funder
 
 
@@ -390,5 +390,5 @@ def create_programme(*, by, funder: Funder, data: dict) -> Programme:
     programme.code = (programme.code or "").strip().upper()
     programme.full_clean()
     programme.save()
-    bump_public_content_version()
+    bump_content_version(FUNDING)
     return programme

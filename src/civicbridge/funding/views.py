@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from civicbridge.core.cache import cache_anonymous_page
+from civicbridge.core.cache import FUNDING, cache_anonymous_page
 from civicbridge.core.forms import apply_validation_error
 from civicbridge.core.pagination import CappedPaginator
 
@@ -30,7 +30,7 @@ def _query_without_page(request) -> str:
     return query.urlencode()
 
 
-@cache_anonymous_page
+@cache_anonymous_page(scopes=[FUNDING])
 def call_list(request):
     now = timezone.now()
     filterset = selectors.filter_calls(request.GET, user=request.user, now=now)
@@ -41,7 +41,7 @@ def call_list(request):
     return render(request, _results_template(request, "funding/call_list.html"), context)
 
 
-@cache_anonymous_page
+@cache_anonymous_page(scopes=[FUNDING])
 def closing_soon(request):
     now = timezone.now()
     paginator = CappedPaginator(selectors.closing_soon(now=now), settings.CIVICBRIDGE_PAGE_SIZE)
@@ -73,7 +73,7 @@ def _phases(call: Call, now):
     return rows
 
 
-@cache_anonymous_page
+@cache_anonymous_page(scopes=[FUNDING])
 def call_detail(request, identifier):
     try:
         call = selectors.call_detail(identifier=identifier, user=request.user)
@@ -187,7 +187,7 @@ def call_import(request):
     return render(request, "funding/call_import.html", {"form": form, "report": report})
 
 
-call_feed = cache_anonymous_page(NewCallsFeed())
+call_feed = cache_anonymous_page(NewCallsFeed(), scopes=[FUNDING])
 
 
 def _calendar_response(body: bytes, filename: str, disposition: str) -> HttpResponse:
@@ -196,7 +196,7 @@ def _calendar_response(body: bytes, filename: str, disposition: str) -> HttpResp
     return response
 
 
-@cache_anonymous_page
+@cache_anonymous_page(scopes=[FUNDING])
 def deadlines_ics(request):
     """Every deadline still ahead of the published calls (the list's filters apply)."""
     body = calendars.deadlines_calendar(
@@ -221,6 +221,6 @@ def call_deadlines_ics(request, identifier):
     return _calendar_response(body, f"{call.identifier}.ics", "attachment")
 
 
-@cache_anonymous_page
+@cache_anonymous_page(scopes=[FUNDING])
 def funder_list(request):
     return render(request, "funding/funder_list.html", {"funders": selectors.funders_with_programmes()})

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from civicbridge.core.admin import CoordinatorAdminMixin
-from civicbridge.core.cache import bump_public_content_version
+from civicbridge.core.cache import PARTNERS, bump_content_version
 
 from . import services
 from .models import ExpressionOfInterest, PartnerRequest, Twinning
@@ -32,7 +32,7 @@ class PartnerRequestAdmin(CoordinatorAdminMixin, admin.ModelAdmin):
         partner_request = form.instance
         partner_request.search_document = services.request_search_document(partner_request)
         partner_request.save(update_fields=["search_document"])
-        bump_public_content_version()
+        bump_content_version(PARTNERS)
 
 
 @admin.register(ExpressionOfInterest)
@@ -55,4 +55,4 @@ class TwinningAdmin(CoordinatorAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        bump_public_content_version()
+        bump_content_version(PARTNERS)
