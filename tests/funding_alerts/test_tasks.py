@@ -5,9 +5,10 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 
-from civicbridge.funding import alerts, tasks
+from civicbridge.funding import alerts, services, tasks
 from civicbridge.funding.models import Delivery, Subscription
 from tests.accounts.factories import UserFactory
 from tests.funding_alerts.factories import (
@@ -49,6 +50,32 @@ def sent_deliveries(call, occasion=alerts.PUBLISHED):
     return Delivery.objects.filter(call=call, occasion=occasion, sent_at__isnull=False)
 
 
+@pytest.fixture
+def move_deadlines(coordinator, django_capture_on_commit_callbacks):
+    """Change a published call's deadlines as an officer does: through the service, with its after-commit alerts."""
+
+    def move(call, *deadlines):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.set_deadlines(call=call, by=coordinator, deadlines=list(deadlines))
+        call.refresh_from_db()
+        return call
+
+    return move
+
+
+def shown(moment):
+    """A moment as the English e-mails show it: in the site's time zone, to the minute."""
+    return date_filter(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def hours_ago(hours):
+    return timezone.now() - timedelta(hours=hours)
+
+
+def mail_to(subscription):
+    return [message for message in mail.outbox if message.to == [subscription.user.email]]
+
+
 def fail_sending(monkeypatch, error, *, times=1, after=0):
     """Make the in-memory mailer raise ``error`` on sends number after+1 .. after+times."""
     real = LocmemBackend.send_messages
@@ -83,7 +110,7 @@ def test_each_matching_instant_subscriber_gets_one_email_in_their_language(progr
     assert polish_mail.subject.startswith("Nowy nabór")
     assert "/pl/calls/unsubscribe/" in polish_mail.body
     assert f"https://alerts.example.org/pl/calls/{call.identifier}/" in polish_mail.body
-    assert by_address[turkish.email].subject.startswith("Yeni teklif çağrısı")
+    assert by_address[turkish.email].subject.startswith("Yeni hibe çağrısı")
     assert by_address[english.user.email].subject == f"New call for proposals: {call.title}"
     assert sent_deliveries(call).count() == 3
 
@@ -279,6 +306,190 @@ def test_a_digest_stamps_subscriptions_without_new_calls_too(programme):
     assert subscription.last_digest_at is not None
 
 
+# --- digests: changed deadlines ----------------------------------------------------------------------------
+
+
+def test_a_digest_tells_the_moved_deadline_of_a_call_the_subscription_had(programme, move_deadlines):
+    subscription = subscriber("water", frequency=DAILY)
+    call = CallFactory(programme=programme, title="Clean water", published_at=hours_ago(3), deadlines=[in_days(30)])
+    tasks.send_digests.call("daily")
+    new = in_days(44)
+
+    move_deadlines(call, new)
+    result = tasks.send_digests.call("daily")
+
+    assert result["sent"] == 1 and result["changed_calls"] == 1
+    first, second = mail.outbox
+    assert "Deadlines changed" not in first.body
+    assert second.subject == f"Deadlines changed in 1 call for proposals: {subscription.name}"
+    assert second.body.startswith(
+        "Since your last digest, the deadlines of 1 call for proposals that matches your alert "
+        f"“{subscription.name}” have changed."
+    )
+    _before, _heading, changed = second.body.partition("\nDeadlines changed:\n")
+    assert "Clean water" in changed and shown(new) in changed
+    notice = Delivery.objects.get(call=call, occasion="deadlines-1")
+    assert (notice.subscription, notice.kind, notice.sent_at is not None) == (subscription, Delivery.Kind.DIGEST, True)
+
+
+def test_a_changed_deadline_is_told_once_however_often_the_digest_runs(programme, move_deadlines):
+    subscriber(frequency=DAILY)
+    call = CallFactory(programme=programme, published_at=hours_ago(3), deadlines=[in_days(30)])
+    tasks.send_digests.call("daily")
+    move_deadlines(call, in_days(44))
+
+    tasks.send_digests.call("daily")
+    tasks.send_digests.call("daily")
+    Subscription.objects.update(last_digest_at=None)  # even if the stamp was lost
+    tasks.send_digests.call("daily")
+
+    assert len(mail.outbox) == 2
+
+
+def test_a_digest_with_new_calls_and_changed_deadlines_tells_each_in_its_section(programme, move_deadlines):
+    subscription = subscriber(frequency=DAILY)
+    moved = CallFactory(programme=programme, title="Moved deadline", published_at=hours_ago(3), deadlines=[in_days(30)])
+    tasks.send_digests.call("daily")
+    move_deadlines(moved, in_days(44))
+    CallFactory(programme=programme, title="Brand new", deadlines=[in_days(20)])
+
+    tasks.send_digests.call("daily")
+
+    message = mail.outbox[-1]
+    assert message.subject == f"1 new call for proposals and changed deadlines: {subscription.name}"
+    new_section, changed_section = message.body.split("\nDeadlines changed:\n")
+    assert new_section.startswith(
+        f"Since your last digest, 1 new call for proposals matches your alert “{subscription.name}”. "
+        "The deadlines of 1 call for proposals you had from this alert before have changed."
+    )
+    assert "Brand new" in new_section and "Moved deadline" not in new_section
+    assert "Moved deadline" in changed_section and "Brand new" not in changed_section
+
+
+def test_a_subscription_that_never_had_the_call_is_not_told_its_deadlines_changed(programme, move_deadlines):
+    stranger = subscriber(frequency=DAILY)
+    Subscription.objects.filter(pk=stranger.pk).update(last_digest_at=hours_ago(20))
+    call = CallFactory(programme=programme, published_at=timezone.now() - timedelta(days=3), deadlines=[in_days(30)])
+
+    move_deadlines(call, in_days(44))
+    tasks.send_digests.call("daily")
+
+    assert mail.outbox == []
+    assert not Delivery.objects.filter(subscription=stranger).exists()
+
+
+def test_a_call_new_to_the_subscription_comes_as_new_not_as_changed(programme, move_deadlines):
+    had_it = subscriber(frequency=DAILY)
+    call = CallFactory(programme=programme, title="Clean water", published_at=hours_ago(3), deadlines=[in_days(30)])
+    tasks.send_digests.call("daily")
+    newcomer = subscriber(frequency=DAILY)
+    new = in_days(44)
+
+    move_deadlines(call, new)
+    tasks.send_digests.call("daily")
+
+    (told_new,) = mail_to(newcomer)
+    assert told_new.subject == f"1 new call for proposals: {newcomer.name}"
+    assert "Clean water" in told_new.body and shown(new) in told_new.body
+    assert "Deadlines changed" not in told_new.body
+    assert mail_to(had_it)[-1].subject.startswith("Deadlines changed in 1 call")
+
+
+def test_a_change_made_before_the_subscription_had_the_call_is_not_told_as_a_change(programme, move_deadlines, monkeypatch):
+    subscriber(frequency=DAILY)
+    subscriber(frequency=DAILY)
+    call = CallFactory(programme=programme, published_at=hours_ago(3), deadlines=[in_days(30)])
+    move_deadlines(call, in_days(44))
+    fail_sending(monkeypatch, WorkerDied(), after=1)  # the second e-mail kills the worker: nobody is stamped
+
+    with pytest.raises(WorkerDied):
+        tasks.send_digests.call("daily")
+    result = tasks.send_digests.call("daily")  # the task runs again
+
+    (message,) = mail.outbox
+    assert message.subject.startswith("1 new call for proposals")
+    assert result["sent"] == 0
+
+
+def test_two_changes_between_digests_are_told_once_with_the_latest_deadlines(programme, move_deadlines):
+    subscription = subscriber(frequency=DAILY)
+    call = CallFactory(programme=programme, published_at=hours_ago(3), deadlines=[in_days(30)])
+    tasks.send_digests.call("daily")
+    first_move, second_move = in_days(44), in_days(51)
+
+    move_deadlines(call, first_move)
+    move_deadlines(call, second_move)
+    tasks.send_digests.call("daily")
+
+    _new, changed = mail.outbox
+    assert shown(second_move) in changed.body and shown(first_move) not in changed.body
+    assert set(Delivery.objects.filter(subscription=subscription).values_list("occasion", flat=True)) == {
+        tasks.digest_occasion(timezone.now()), "deadlines-2",
+    }
+
+
+def test_instant_subscribers_hear_of_a_change_at_once_and_digest_subscribers_in_their_digest(
+    programme, move_deadlines
+):
+    instant = subscriber()
+    daily = subscriber(frequency=DAILY)
+    call = CallFactory(programme=programme, published_at=hours_ago(3), deadlines=[in_days(30)])
+    alerts.call_published(call)
+    tasks.send_digests.call("daily")
+
+    move_deadlines(call, in_days(44))
+
+    assert mail_to(instant)[-1].subject == f"Deadlines changed: {call.title}"
+    assert len(mail_to(daily)) == 1
+    tasks.send_digests.call("daily")
+    assert len(mail_to(instant)) == 2
+    assert len(mail_to(daily)) == 2 and mail_to(daily)[-1].subject.startswith("Deadlines changed in 1 call")
+    assert set(sent_deliveries(call, "deadlines-1").values_list("subscription_id", "kind")) == {
+        (instant.pk, Delivery.Kind.INSTANT), (daily.pk, Delivery.Kind.DIGEST),
+    }
+
+
+def test_telling_changed_deadlines_takes_no_query_per_subscription(move_deadlines):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    few, many = ProgrammeFactory(), ProgrammeFactory()
+    for programme, count in ((few, 2), (many, 8)):
+        for _ in range(count):
+            subscriber(frequency=DAILY, funder=programme.funder)
+    calls = [CallFactory(programme=programme, published_at=hours_ago(3), deadlines=[in_days(30)]) for programme in (few, many)]
+    tasks.send_digests.call("daily")
+
+    queries = []
+    for call in calls:  # the same calls and subscriptions in each run; only who has news differs
+        move_deadlines(call, in_days(44))
+        with CaptureQueriesContext(connection) as captured:
+            result = tasks.send_digests.call("daily")
+        queries.append((result["sent"], len(captured)))
+
+    (two, queries_for_two), (eight, queries_for_eight) = queries
+    assert (two, eight) == (2, 8)
+    assert queries_for_eight == queries_for_two
+
+
+def test_a_changed_deadlines_digest_is_written_in_the_subscribers_language(programme, move_deadlines):
+    in_polish = subscriber(frequency=DAILY, language="pl")
+    in_turkish = subscriber(frequency=DAILY, language="tr")
+    calls = [CallFactory(programme=programme, published_at=hours_ago(3), deadlines=[in_days(30)]) for _ in range(2)]
+    tasks.send_digests.call("daily")
+
+    for call in calls:
+        move_deadlines(call, in_days(44))
+    tasks.send_digests.call("daily")
+
+    polish, turkish = mail_to(in_polish)[-1], mail_to(in_turkish)[-1]
+    assert polish.subject == f"Zmiana terminów w 2 naborach: {in_polish.name}"
+    assert polish.body.startswith("Od ostatniego podsumowania zmieniły się terminy 2 naborów pasujących")
+    assert "\nZmienione terminy:\n" in polish.body
+    assert turkish.subject == f"2 hibe çağrısının son başvuru tarihleri değişti: {in_turkish.name}"
+    assert "\nSon başvuru tarihleri değişen hibe çağrıları:\n" in turkish.body
+
+
 # --- deadline reminders ---------------------------------------------------------------------------------
 
 
@@ -286,14 +497,15 @@ def test_a_reminder_goes_seven_days_before_a_deadline_to_those_who_asked(program
     wants = subscriber(remind_deadlines=True)
     subscriber(remind_deadlines=False)
     weekly = subscriber(frequency=WEEKLY, remind_deadlines=True)
-    call = CallFactory(programme=programme, deadlines=[in_days(7) + timedelta(minutes=20)])
+    deadline = in_days(7) + timedelta(minutes=20)
+    call = CallFactory(programme=programme, deadlines=[deadline])
 
     result = tasks.send_deadline_reminders.call()
 
     assert result["sent"] == 2
     assert sorted(m.to[0] for m in mail.outbox) == sorted([wants.user.email, weekly.user.email])
     assert mail.outbox[0].subject == f"Deadline in 7 days: {call.title}"
-    assert sent_deliveries(call, "reminder-1").count() == 2
+    assert sent_deliveries(call, tasks.reminder_occasion(deadline)).count() == 2
 
 
 def test_a_reminder_is_sent_once_even_if_windows_overlap(programme):
@@ -319,12 +531,66 @@ def test_no_reminder_for_deadlines_not_seven_days_away_or_unpublished_calls(prog
 
 def test_each_stage_of_a_two_stage_call_has_its_own_reminder(programme):
     subscriber()
-    call = CallFactory(programme=programme, deadlines=[in_days(7), in_days(7) + timedelta(minutes=30)])
+    first, second = in_days(7), in_days(7) + timedelta(minutes=30)
+    call = CallFactory(programme=programme, deadlines=[first, second])
 
     tasks.send_deadline_reminders.call()
 
     assert len(mail.outbox) == 2
-    assert set(Delivery.objects.filter(call=call).values_list("occasion", flat=True)) == {"reminder-1", "reminder-2"}
+    assert set(Delivery.objects.filter(call=call).values_list("occasion", flat=True)) == {
+        tasks.reminder_occasion(first), tasks.reminder_occasion(second),
+    }
+
+
+def test_a_reminder_occasion_names_the_deadline_in_utc_to_the_minute():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    noon_in_warsaw = datetime(2026, 11, 30, 13, 0, 59, tzinfo=ZoneInfo("Europe/Warsaw"))
+
+    occasion = tasks.reminder_occasion(noon_in_warsaw)
+
+    assert occasion == "reminder-202611301200"
+    assert len(occasion) <= Delivery._meta.get_field("occasion").max_length
+
+
+def reminders_to(subscription):
+    return [message for message in mail_to(subscription) if message.subject.startswith("Deadline in 7 days")]
+
+
+def test_a_deadline_moved_after_its_reminder_is_reminded_again_seven_days_before_its_new_date(
+    programme, move_deadlines
+):
+    wants = subscriber()
+    refuses = subscriber(remind_deadlines=False)
+    old, new = in_days(7) - timedelta(minutes=40), in_days(7) + timedelta(minutes=40)
+    call = CallFactory(programme=programme, deadlines=[old])
+    tasks.send_deadline_reminders.call()
+
+    move_deadlines(call, new)
+    tasks.send_deadline_reminders.call()
+    tasks.send_deadline_reminders.call()  # a run whose window overlaps sends nothing more
+
+    first, second = reminders_to(wants)
+    assert shown(old) in first.body and shown(new) in second.body
+    assert reminders_to(refuses) == []
+    assert set(Delivery.objects.filter(kind=Delivery.Kind.REMINDER).values_list("subscription_id", "occasion")) == {
+        (wants.pk, tasks.reminder_occasion(old)), (wants.pk, tasks.reminder_occasion(new)),
+    }
+
+
+def test_a_deadline_extended_after_its_reminder_is_not_reminded_before_its_new_date_is_near(
+    programme, move_deadlines
+):
+    wants = subscriber()
+    deadline = in_days(7)
+    call = CallFactory(programme=programme, deadlines=[deadline])
+    tasks.send_deadline_reminders.call()
+
+    move_deadlines(call, deadline + timedelta(days=14))
+    tasks.send_deadline_reminders.call(window_hours=2)
+
+    assert len(reminders_to(wants)) == 1
 
 
 # --- commands -------------------------------------------------------------------------------------------------

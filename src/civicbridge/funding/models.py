@@ -144,6 +144,8 @@ class Call(TimeStampedModel):
     documents_url = models.URLField(_("official documents"), max_length=500, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
     deadlines_revision = models.PositiveIntegerField(default=0, editable=False)
+    # When ``deadlines_revision`` last went up: the digests tell of changes since their last run.
+    deadlines_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     search_document = models.TextField(blank=True, editable=False)
 
@@ -296,7 +298,8 @@ class Delivery(models.Model):
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="deliveries")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     # What the notice is about: "published", "deadlines-<revision>" after a deadline
-    # change, "reminder-<stage>"; the same occasion is never notified twice.
+    # change (at once or in a digest), "digest-<date>" for a new call in a digest,
+    # "reminder-<deadline in UTC>"; the same occasion is never notified twice.
     occasion = models.CharField(max_length=40)
     claimed_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -4,7 +4,8 @@ and validation.
 Deadlines are aware datetimes. A call's ``closes_at`` (its last deadline, or None for a
 permanent call) is kept here, in the same transaction as the deadlines, so that lists can
 filter and sort on one indexed column. When a published call's deadlines change, its
-``deadlines_revision`` goes up and, after commit, the alerts hear of it.
+``deadlines_revision`` goes up, ``deadlines_changed_at`` records when, and, after commit,
+the alerts hear of it (instant subscribers at once, digest subscribers in their next digest).
 """
 
 import re
@@ -243,9 +244,15 @@ def _write_deadlines(call: Call, ordered: list[datetime]) -> bool:
 
 
 def _deadlines_changed(call: Call) -> None:
-    """A published call's deadlines changed: a new revision, and the alerts after commit."""
-    Call.objects.filter(pk=call.pk).update(deadlines_revision=F("deadlines_revision") + 1)
-    call.refresh_from_db(fields=["deadlines_revision"])
+    """A published call's deadlines changed: a new revision and its time, and the alerts after commit.
+
+    The instant subscribers hear of it from the task enqueued after commit; the digests
+    find it by ``deadlines_changed_at`` on their next run.
+    """
+    Call.objects.filter(pk=call.pk).update(
+        deadlines_revision=F("deadlines_revision") + 1, deadlines_changed_at=timezone.now(),
+    )
+    call.refresh_from_db(fields=["deadlines_revision", "deadlines_changed_at"])
 
     def notify():
         from civicbridge.funding import alerts

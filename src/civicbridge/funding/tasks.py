@@ -24,8 +24,9 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import chain
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
@@ -37,7 +38,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from .alerts import PUBLISHED
+from .alerts import PUBLISHED, deadlines_occasion
 from .matching import CallFacts, matching_subscription_ids
 from .models import Call, CallDeadline, Delivery, Subscription
 from .subscriptions_services import absolute, unsubscribe_path, unsubscribe_token
@@ -188,35 +189,43 @@ def _recipients(subscription_ids: Iterable[int]) -> dict[int, Recipient]:
     }
 
 
-def _claim(pairs: Sequence[tuple[int, int]], *, kind: str, occasion: str, mark: str) -> dict[tuple[int, int], int]:
-    """Claim (subscription, call) pairs for ``occasion``; answer {pair: delivery id} of those this run won.
+Claim = tuple[int, int, str]  # (subscription id, call id, occasion)
+
+
+def _claim(claims: Sequence[Claim], *, kind: str, mark: str) -> dict[Claim, int]:
+    """Claim (subscription, call, occasion) triples; answer {triple: delivery id} of those this run won.
 
     The claim commits before anything is sent: that is the at-most-once guarantee.
-    One statement per thousand pairs, in SQL that PostgreSQL and SQLite (3.35+) share:
-    ``ON CONFLICT DO NOTHING`` skips the pairs claimed before and ``RETURNING`` names
+    One statement per thousand triples, in SQL that PostgreSQL and SQLite (3.35+) share:
+    ``ON CONFLICT DO NOTHING`` skips the triples claimed before and ``RETURNING`` names
     those this statement inserted, which ``bulk_create(ignore_conflicts=True)`` cannot
     say; it also spares a model instance per row (a digest claims a million rows).
+    The occasion travels with each triple: a digest claims its new calls and the
+    changed deadlines of calls it told before (one occasion per revision) together.
     """
-    if not pairs:
+    if not claims:
         return {}
     quote = connection.ops.quote_name
     field = Delivery._meta.get_field
     columns = ", ".join(
         quote(field(name).column) for name in ("subscription", "call", "kind", "occasion", "claimed_at", "error")
     )
-    returning = ", ".join(quote(field(name).column) for name in ("subscription", "call", "id"))
+    returning = ", ".join(quote(field(name).column) for name in ("subscription", "call", "occasion", "id"))
     claimed_at = connection.ops.adapt_datetimefield_value(timezone.now())
-    won: dict[tuple[int, int], int] = {}
+    won: dict[Claim, int] = {}
     with transaction.atomic(), connection.cursor() as cursor:
-        for chunk in _batches(pairs, 1000):
+        for chunk in _batches(claims, 1000):
             # "WHERE 1 = 1" keeps SQLite from reading ON CONFLICT as a join constraint.
             cursor.execute(
                 f"INSERT INTO {quote(Delivery._meta.db_table)} ({columns}) "
-                f"SELECT column1, column2, %s, %s, %s, %s FROM (VALUES {', '.join(['(%s, %s)'] * len(chunk))}) "
+                f"SELECT column1, column2, %s, column3, %s, %s "
+                f"FROM (VALUES {', '.join(['(%s, %s, %s)'] * len(chunk))}) "
                 f"AS claims WHERE 1 = 1 ON CONFLICT DO NOTHING RETURNING {returning}",
-                [kind, occasion, claimed_at, mark, *chain.from_iterable(chunk)],
+                [kind, claimed_at, mark, *chain.from_iterable(chunk)],
             )
-            won.update(((subscription_id, call_id), pk) for subscription_id, call_id, pk in cursor.fetchall())
+            won.update(
+                ((subscription_id, call_id, occasion), pk) for subscription_id, call_id, occasion, pk in cursor.fetchall()
+            )
     return won
 
 
@@ -262,7 +271,8 @@ def _notify(call: Call, subscription_ids: list[int], *, kind: str, occasion: str
             context: dict) -> dict:
     """Claim and send one notice about ``call`` to each of ``subscription_ids``."""
     mark = _new_mark()
-    interrupted = _mark_interrupted(Delivery.objects.filter(call=call, occasion=occasion), mark)
+    # Only this kind's rows: a digest may be claiming the same "deadlines-<revision>" occasion.
+    interrupted = _mark_interrupted(Delivery.objects.filter(call=call, occasion=occasion, kind=kind), mark)
     renderer = Renderer()
     counts = {"matched": len(subscription_ids), "sent": 0, "failed": 0, "interrupted": interrupted}
     if not subscription_ids:
@@ -271,9 +281,9 @@ def _notify(call: Call, subscription_ids: list[int], *, kind: str, occasion: str
     try:
         for batch in _batches(subscription_ids):
             recipients = _recipients(batch)
-            won = _claim([(s, call.pk) for s in sorted(recipients)], kind=kind, occasion=occasion, mark=mark)
+            won = _claim([(s, call.pk, occasion) for s in sorted(recipients)], kind=kind, mark=mark)
             outgoing = []
-            for (subscription_id, _call_id), delivery_id in sorted(won.items()):
+            for (subscription_id, _call_id, _occasion), delivery_id in sorted(won.items()):
                 recipient = recipients[subscription_id]
                 message = renderer.message(recipient, template, (call.pk, occasion), lambda language: {
                     "call": call, "call_block": renderer.call_block(call, language), **context,
@@ -306,7 +316,7 @@ def notify_subscribers(call_id: int, occasion: str) -> dict:
     call = _published_call(call_id)
     if call is None:
         return {"skipped": "not published"}
-    if occasion != PUBLISHED and occasion != f"deadlines-{call.deadlines_revision}":
+    if occasion != PUBLISHED and occasion != deadlines_occasion(call.deadlines_revision):
         return {"skipped": "stale occasion"}
     facts = CallFacts.from_call(call)
     ids = matching_subscription_ids(call, frequencies=[Subscription.Frequency.INSTANT], facts=facts)
@@ -319,12 +329,24 @@ def notify_subscribers(call_id: int, occasion: str) -> dict:
 
 # --- deadline reminders ---------------------------------------------------------------------------
 
+def reminder_occasion(deadline_at: datetime) -> str:
+    """The occasion of a reminder: the deadline's moment in UTC, to the minute ("reminder-202611301200").
+
+    The moment, not the stage, names the reminder: a deadline moved after its reminder
+    is a new occasion, reminded again 7 days before its new date; and replacing a
+    call's deadlines numbers the stages afresh, which must not remind the same moment
+    twice under a new stage number.
+    """
+    return f"reminder-{deadline_at.astimezone(UTC):%Y%m%d%H%M}"
+
+
 @task
 def send_deadline_reminders(window_hours: float = 1) -> dict:
     """Remind those who asked of each deadline due 7 days from now (± the run window).
 
     Run it every ``window_hours`` (the scheduler does, hourly); the windows of two runs
-    overlap and the occasion "reminder-<stage>" keeps each reminder single.
+    overlap and the occasion (``reminder_occasion``: the deadline's moment) keeps each
+    reminder single, while a deadline moved to a new moment is reminded again.
     """
     now = timezone.now()
     window = timedelta(hours=window_hours)
@@ -344,8 +366,8 @@ def send_deadline_reminders(window_hours: float = 1) -> dict:
         totals["deadlines"] += 1
         ids = matching_subscription_ids(call, reminders=True)
         counts = _notify(
-            call, ids, kind=Delivery.Kind.REMINDER, occasion=f"reminder-{deadline.stage}", template="reminder",
-            context={"deadline": deadline},
+            call, ids, kind=Delivery.Kind.REMINDER, occasion=reminder_occasion(deadline.deadline_at),
+            template="reminder", context={"deadline": deadline},
         )
         totals["sent"] += counts["sent"]
         totals["failed"] += counts["failed"]
@@ -360,13 +382,24 @@ def digest_occasion(now: datetime) -> str:
 
 @task
 def send_digests(frequency: str, part: int = 0, parts: int = 1) -> dict:
-    """Send every active ``frequency`` ("daily" or "weekly") subscription one e-mail of its new calls.
+    """Send every active ``frequency`` ("daily" or "weekly") subscription one e-mail of its news.
 
-    A subscription's new calls are those published since its last digest (or within
-    the last period), that match it and that it has not had yet. The work goes call by
-    call, not subscription by subscription: one fan-out query per new call, then the
-    subscriptions are walked in id order, a batch at a time, each batch claimed, sent
-    over one connection and stamped with ``last_digest_at``.
+    The news is the subscription's new calls and, in a section of their own, the calls
+    whose deadlines changed; a subscription with only changed calls gets a digest too.
+    Both look back to its last digest (or one period), never before ``oldest``:
+
+    - new calls: published since then, matching it, and not had yet (in a digest or an
+      instant notice of publication);
+    - changed calls: matching it, had already, their deadlines changed since then, and
+      their current revision not told yet (occasion "deadlines-<revision>", claimed
+      like the new calls, so a rerun never repeats it). A new call's digest shows its
+      current deadlines, so it claims that revision too: a change made before the
+      subscription had the call is not told as a change.
+
+    The work goes call by call, not subscription by subscription: one fan-out query per
+    new or changed call, then the subscriptions are walked in id order, a batch at a
+    time, each batch claimed in one statement, sent over one connection and stamped
+    with ``last_digest_at``.
 
     ``part`` of ``parts`` takes only the subscriptions whose id leaves that remainder:
     enqueue ``parts`` tasks to share a large digest among that many workers (building
@@ -378,14 +411,17 @@ def send_digests(frequency: str, part: int = 0, parts: int = 1) -> dict:
     now = timezone.now()
     occasion = digest_occasion(now)
     mark = _new_mark()
+    # Its new calls' and changed deadlines' claims alike: every digest claim another run left unsent.
     interrupted = _mark_interrupted(
-        _in_part(Delivery.objects.filter(kind=Delivery.Kind.DIGEST, occasion=occasion, claimed_at__gte=now - 2 * period),
+        _in_part(Delivery.objects.filter(kind=Delivery.Kind.DIGEST, claimed_at__gte=now - 2 * period),
                  "subscription_id", part, parts),
         mark,
     )
     oldest = now - MAX_LOOKBACK_PERIODS * period
     calls = list(
-        Call.objects.published().filter(published_at__gt=oldest, published_at__lte=now)
+        Call.objects.published()
+        .filter(Q(published_at__gt=oldest, published_at__lte=now)
+                | Q(deadlines_changed_at__gt=oldest, deadlines_changed_at__lte=now))
         .select_related("programme__funder").prefetch_related("deadlines")
         .order_by(F("closes_at").asc(nulls_last=True), "pk")
     )
@@ -397,7 +433,11 @@ def send_digests(frequency: str, part: int = 0, parts: int = 1) -> dict:
         if ids:
             fan_out.append((call, array("q", ids)))
     every_id = sorted({pk for _call, ids in fan_out for pk in ids})
-    counts = {"calls": len(calls), "subscriptions": len(every_id), "sent": 0, "failed": 0, "interrupted": interrupted}
+    counts = {
+        "calls": sum(_between(call.published_at, oldest, now) for call in calls),
+        "changed_calls": sum(_between(call.deadlines_changed_at, oldest, now) for call in calls),
+        "subscriptions": len(every_id), "sent": 0, "failed": 0, "interrupted": interrupted,
+    }
     stamped_up_to = 0
     mailer = _open_mailer() if every_id else None
     renderer = Renderer()
@@ -418,6 +458,10 @@ def send_digests(frequency: str, part: int = 0, parts: int = 1) -> dict:
     return counts
 
 
+def _between(moment: datetime | None, since: datetime, now: datetime) -> bool:
+    return moment is not None and since < moment <= now
+
+
 def _in_part(queryset, field: str, part: int, parts: int):
     if parts == 1:
         return queryset
@@ -434,8 +478,43 @@ def _stamp(frequency: str, *, after: int, up_to: int | None, now: datetime, part
     subscriptions.update(last_digest_at=now)
 
 
+class DigestItem(NamedTuple):
+    """One call in one subscription's digest, and the claims that tell it (the first decides)."""
+
+    call: Call
+    is_new: bool  # else its deadlines changed
+    claims: list[Claim]
+
+
 def _digest_batch(batch: list[int], fan_out, mailer, renderer: Renderer, *, now, period, occasion, mark,
                   oldest) -> tuple[int, int]:
+    recipients, news = _batch_news(batch, fan_out, now=now, period=period, oldest=oldest)
+    items = {
+        pk: [DigestItem(call, is_new, _claims_telling(pk, call, is_new=is_new, occasion=occasion))
+             for call, is_new in found]
+        for pk, found in news.items()
+    }
+    won = _claim(
+        [claim for found in items.values() for item in found for claim in item.claims],
+        kind=Delivery.Kind.DIGEST, mark=mark,
+    )
+    outgoing = []
+    for pk, found in items.items():
+        told = [item for item in found if item.claims[0] in won]
+        if not told:
+            continue
+        message = _digest_message(
+            renderer, recipients[pk],
+            new=[item.call for item in told if item.is_new], changed=[item.call for item in told if not item.is_new],
+        )
+        outgoing.append(([won[claim] for item in told for claim in item.claims if claim in won], message))
+    return _send(mailer, outgoing)
+
+
+def _batch_news(
+    batch: list[int], fan_out, *, now, period, oldest,
+) -> tuple[dict[int, Recipient], dict[int, list[tuple[Call, bool]]]]:
+    """The batch's recipients, and for each its news: [(call, True) for a new call, (call, False) for changed deadlines]."""
     low, high = batch[0], batch[-1]
     candidates: dict[int, list[Call]] = {}
     for call, ids in fan_out:
@@ -445,33 +524,47 @@ def _digest_batch(batch: list[int], fan_out, mailer, renderer: Renderer, *, now,
         Subscription.objects.filter(pk__in=batch).values_list("id", "last_digest_at")
     )
     recipients = _recipients(candidates)
-    # A call is told once per subscription: not again in a later digest, nor after an instant notice.
+    # A call is told once per subscription: not again in a later digest, nor after an instant notice;
+    # only a call it had can have changed deadlines to tell.
     had = set(
         Delivery.objects.filter(subscription_id__in=list(recipients), call_id__in=[call.pk for call, _ids in fan_out])
         .filter(Q(kind=Delivery.Kind.DIGEST) | Q(occasion=PUBLISHED))
         .values_list("subscription_id", "call_id")
     )
-    wanted: dict[int, list[Call]] = {}
+    news: dict[int, list[tuple[Call, bool]]] = {}
     for pk, recipient_calls in candidates.items():
         if pk not in recipients:
             continue
         since = max(windows.get(pk) or now - period, oldest)
-        fresh = [call for call in recipient_calls if call.published_at > since and (pk, call.pk) not in had]
-        if fresh:
-            wanted[pk] = fresh
-    won = _claim(
-        [(pk, call.pk) for pk, fresh in wanted.items() for call in fresh],
-        kind=Delivery.Kind.DIGEST, occasion=occasion, mark=mark,
-    )
-    outgoing = []
-    for pk, fresh in wanted.items():
-        mine = [(call, won[(pk, call.pk)]) for call in fresh if (pk, call.pk) in won]
-        if not mine:
-            continue
-        recipient = recipients[pk]
-        calls = [call for call, _delivery in mine]
-        message = renderer.message(recipient, "digest", tuple(call.pk for call in calls), lambda language, calls=calls: {
-            "call_blocks": [renderer.call_block(call, language) for call in calls], "count": len(calls),
-        })
-        outgoing.append(([delivery for _call, delivery in mine], message))
-    return _send(mailer, outgoing)
+        found = []
+        for call in recipient_calls:
+            if (pk, call.pk) not in had:
+                if _between(call.published_at, since, now):
+                    found.append((call, True))
+            elif _between(call.deadlines_changed_at, since, now):
+                found.append((call, False))
+        if found:
+            news[pk] = found
+    return recipients, news
+
+
+def _claims_telling(pk: int, call: Call, *, is_new: bool, occasion: str) -> list[Claim]:
+    """The claims that tell ``call`` to subscription ``pk`` in a digest; the first decides whether it is told.
+
+    A changed call claims its current revision ("deadlines-<revision>"). A new call
+    claims the digest's occasion and, once its deadlines have changed at all, their
+    current revision as well: the digest shows the current deadlines, so a change
+    made before the subscription had the call is never told as a change.
+    """
+    revision = (pk, call.pk, deadlines_occasion(call.deadlines_revision))
+    if not is_new:
+        return [revision]
+    return [(pk, call.pk, occasion), revision] if call.deadlines_revision else [(pk, call.pk, occasion)]
+
+
+def _digest_message(renderer: Renderer, recipient: Recipient, *, new: list[Call], changed: list[Call]) -> EmailMessage:
+    key = (tuple(call.pk for call in new), tuple(call.pk for call in changed))
+    return renderer.message(recipient, "digest", key, lambda language: {
+        "call_blocks": [renderer.call_block(call, language) for call in new], "count": len(new),
+        "changed_blocks": [renderer.call_block(call, language) for call in changed], "changed_count": len(changed),
+    })
