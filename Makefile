@@ -70,7 +70,7 @@ messages: install
 bench: install
 	scripts/test-services.sh install
 	SECRET_KEY=bench-only-not-secret CIVICBRIDGE_DATA_DIR=$${BENCH_DATA_DIR:-/tmp/civicbridge-bench-data} \
-		scripts/test-services.sh run-postgres $(PY) -m bench.run
+		scripts/test-services.sh run-postgres scripts/test-services.sh run-redis $(PY) -m bench.run
 
 clean:
 	rm -rf $(VENV) node_modules

@@ -33,7 +33,8 @@ def markdown(runs: list[dict], constant: dict[str, bool], scenario: str, date: s
             f"{generated['users']:,} users, {generated['territories']:,}+ territories)",
             "",
             f"{measured['requests']} requests, {measured['requests_per_second']} req/s, {measured['errors']} errors, "
-            f"{run['server_workers']} server workers, peak server memory {measured['peak_server_rss_mb']} MB; "
+            f"{run['server_workers']} server workers, cache in {run.get('cache', 'each worker’s own memory')}, "
+            f"peak server memory {measured['peak_server_rss_mb']} MB; "
             f"generation took {run['generated']['seconds']} s.",
             "",
             "| endpoint | requests | errors | p50 ms | p95 ms | p99 ms | budget p95 | queries | SQL alone ms | page/SQL | verdict |",

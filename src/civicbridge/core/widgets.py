@@ -2,7 +2,7 @@ from functools import lru_cache
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 
@@ -32,3 +32,42 @@ class FastSelect(forms.Select):
     def _value_of(value):
         # ModelChoiceIterator yields ModelChoiceIteratorValue objects.
         return "" if value is None else str(getattr(value, "value", value))
+
+
+def _attributes(attrs: dict) -> str:
+    """HTML attributes in the order given, as Django's attrs.html writes them."""
+    return format_html_join(
+        "", "{}", ((format_html(' {}="{}"', key, value) if value is not True else format_html(" {}", key),)
+                   for key, value in attrs.items() if value is not False and value is not None),
+    )
+
+
+class FastCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Checkboxes rendered in Python, in the markup of Django's own templates.
+
+    Django renders each checkbox through three templates: a filter's seven kinds, or a
+    form's fifty thematic areas, cost milliseconds a page. The HTML is the same.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        container_id = final_attrs.pop("id", None)
+        selected = {str(v) for v in self.format_value(value)}
+        options = []
+        for index, (option_value, label) in enumerate(self.choices):
+            option_value = FastSelect._value_of(option_value)
+            input_attrs = dict(final_attrs)
+            if container_id:
+                input_attrs["id"] = f"{container_id}_{index}"
+            if option_value in selected:
+                input_attrs["checked"] = True
+            label_for = format_html(' for="{}"', input_attrs["id"]) if container_id else ""
+            options.append(format_html(
+                '<div>\n    <label{}><input type="{}" name="{}" value="{}"{}>\n {}</label>\n\n</div>',
+                label_for, self.input_type, name, option_value, _attributes(input_attrs), label,
+            ))
+        container = format_html(
+            "<div{}{}>", format_html(' id="{}"', container_id) if container_id else "",
+            format_html(' class="{}"', final_attrs["class"]) if final_attrs.get("class") else "",
+        )
+        return mark_safe(container + "".join(options) + "\n</div>")

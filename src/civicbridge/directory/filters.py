@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from civicbridge.core import search as search_backend
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.core.selectors import territory_subtree_ids
-from civicbridge.core.widgets import FastSelect
+from civicbridge.core.widgets import FastCheckboxSelectMultiple, FastSelect
 
 from .models import Organization
 
@@ -74,7 +74,7 @@ class OrganizationFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     kind = django_filters.MultipleChoiceFilter(
-        label=_("Kind"), choices=Organization.Kind.choices, widget=forms.CheckboxSelectMultiple,
+        label=_("Kind"), choices=Organization.Kind.choices, widget=FastCheckboxSelectMultiple,
         # A plain column: no join can repeat a row, and DISTINCT would sort the whole table.
         distinct=False,
     )

@@ -4,6 +4,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from civicbridge.core.models import Territory, ThematicArea
+from civicbridge.core.widgets import FastCheckboxSelectMultiple
 
 from .filters import TerritoryChoiceField, all_territory_choices
 from .models import Organization, Plenipotentiary
@@ -14,7 +15,7 @@ class OrganizationForm(forms.ModelForm):
     territory = TerritoryChoiceField(label=_("Territory"), queryset=Territory.objects.all())
     thematic_areas = forms.ModelMultipleChoiceField(
         label=_("Thematic areas"), queryset=ThematicArea.objects.all(),
-        widget=forms.CheckboxSelectMultiple, required=False,
+        widget=FastCheckboxSelectMultiple, required=False,
     )
 
     class Meta:

@@ -26,7 +26,7 @@ from drf_spectacular.utils import extend_schema_field
 from civicbridge.core import search as search_backend
 from civicbridge.core.cache import FUNDING, content_versions
 from civicbridge.core.models import Territory, ThematicArea
-from civicbridge.core.widgets import FastSelect
+from civicbridge.core.widgets import FastCheckboxSelectMultiple, FastSelect
 from civicbridge.directory.filters import TerritoryFilter, territory_choices, thematic_area_choices
 
 from .models import Call, Funder, Programme
@@ -79,7 +79,7 @@ class CallFilter(django_filters.FilterSet):
 
     # Applied first: the status filter ORs two querysets, which must not carry joins yet.
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=Call.Status.choices, widget=forms.CheckboxSelectMultiple,
+        label=_("Status"), choices=Call.Status.choices, widget=FastCheckboxSelectMultiple,
         method="filter_status",
     )
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")

@@ -16,6 +16,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from civicbridge.core.models import Territory, ThematicArea
+from civicbridge.core.widgets import FastCheckboxSelectMultiple
 from civicbridge.directory.filters import territory_choices
 
 from . import services
@@ -46,7 +47,7 @@ class CallForm(forms.ModelForm):
     )
     eligible_kinds = forms.MultipleChoiceField(
         label=_("Who may apply"), choices=applicant_kind_choices, required=False,
-        widget=forms.CheckboxSelectMultiple, help_text=_("None ticked: every kind of applicant."),
+        widget=FastCheckboxSelectMultiple, help_text=_("None ticked: every kind of applicant."),
     )
     eligible_territories = forms.ModelMultipleChoiceField(
         label=_("Eligible territories"), queryset=Territory.objects.all(), required=False,
@@ -54,7 +55,7 @@ class CallForm(forms.ModelForm):
     )
     thematic_areas = forms.ModelMultipleChoiceField(
         label=_("Thematic areas"), queryset=ThematicArea.objects.all(), required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=FastCheckboxSelectMultiple,
     )
 
     class Meta:

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicbridge.core.models import Territory, ThematicArea
-from civicbridge.core.widgets import FastSelect
+from civicbridge.core.widgets import FastCheckboxSelectMultiple, FastSelect
 from civicbridge.directory.filters import territory_choices
 from civicbridge.directory.models import Organization
 from civicbridge.funding.models import Call
@@ -52,12 +52,12 @@ class PartnerRequestForm(forms.ModelForm):
     )
     partner_kinds = forms.MultipleChoiceField(
         label=_("Kinds of partner"), choices=Organization.Kind.choices, required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=FastCheckboxSelectMultiple,
         help_text=_("Organizations of these kinds are suggested first."),
     )
     countries = forms.MultipleChoiceField(
         label=_("Partner countries"), choices=country_choices, required=False,
-        widget=forms.CheckboxSelectMultiple, help_text=_("Leave empty if any country will do."),
+        widget=FastCheckboxSelectMultiple, help_text=_("Leave empty if any country will do."),
     )
     territories = forms.ModelMultipleChoiceField(
         label=_("Territories"), queryset=Territory.objects.all(), required=False,
@@ -67,7 +67,7 @@ class PartnerRequestForm(forms.ModelForm):
     )
     thematic_areas = forms.ModelMultipleChoiceField(
         label=_("Thematic areas"), queryset=ThematicArea.objects.all(), required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=FastCheckboxSelectMultiple,
         help_text=_("Organizations working in the same areas are suggested as partners."),
     )
 
@@ -146,7 +146,7 @@ class TwinningForm(forms.ModelForm):
     partner_country = forms.ChoiceField(label=_("Country of the partner city"), choices=country_choices)
     thematic_areas = forms.ModelMultipleChoiceField(
         label=_("Areas of cooperation"), queryset=ThematicArea.objects.all(), required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=FastCheckboxSelectMultiple,
     )
 
     class Meta:
