@@ -24,8 +24,21 @@ def query_counts_constant(runs: list[dict]) -> dict[str, bool]:
     return verdicts
 
 
+def summary(runs: list[dict]) -> list[str]:
+    """One line per scale and cache mode: how many endpoints meet their budget, and which do not."""
+    lines = ["## Summary", ""]
+    for run, mode, measured in _measurements(runs):
+        endpoints = measured["endpoints"]
+        failing = [f"{name} {e['p95_ms']} ms (budget {e['budget_p95_ms']}, {e['errors']} errors)"
+                   for name, e in endpoints.items() if not e["pass"]]
+        passed = len(endpoints) - len(failing)
+        line = f"- scale {run['scale']}, page cache {mode}: {passed} of {len(endpoints)} endpoints within budget"
+        lines.append(line + (f"; over: {'; '.join(failing)}" if failing else ""))
+    return [*lines, ""]
+
+
 def markdown(runs: list[dict], constant: dict[str, bool], scenario: str, date: str) -> str:
-    lines = [f"# Benchmark {date} – {scenario}", ""]
+    lines = [f"# Benchmark {date} – {scenario}", "", *summary(runs)]
     for run, mode, measured in _measurements(runs):
         generated = run["generated"]["targets"]
         lines += [
