@@ -316,3 +316,17 @@ def test_the_fan_out_runs_a_fixed_number_of_queries(world, django_assert_max_num
 
     with django_assert_max_num_queries(5):
         matching_subscription_ids(call)
+
+
+def test_the_shares_of_a_calls_matches_are_the_matches_split_among_workers_without_overlap():
+    call = CallFactory()
+    funder_alert = SubscriptionFactory(funder=call.programme.funder)
+    open_alerts = [SubscriptionFactory() for _ in range(6)]
+    SubscriptionFactory(funder=FunderFactory())  # another funder's: no share has it
+
+    shares = [matching_subscription_ids(call, share=(part, 3)) for part in range(3)]
+
+    everyone = sorted(s.pk for s in [funder_alert, *open_alerts])
+    assert sorted(pk for share in shares for pk in share) == everyone
+    for part, share in enumerate(shares):
+        assert all(pk % 3 == part for pk in share)

@@ -28,6 +28,7 @@ from functools import lru_cache, reduce
 from operator import or_
 
 from django.db.models import Q
+from django.db.models.functions import Mod
 
 from civicbridge.core.models import Territory
 from civicbridge.core.search import MIN_PREFIX_LENGTH, query_terms
@@ -150,9 +151,17 @@ def territory_line_ids(paths) -> set[int]:
     return ids
 
 
-def candidate_subscriptions(facts: CallFacts, *, frequencies=None, reminders: bool = False):
-    """Active subscriptions whose structured criteria (all but keywords) match the call."""
+def candidate_subscriptions(
+    facts: CallFacts, *, frequencies=None, reminders: bool = False, share: tuple[int, int] | None = None,
+):
+    """Active subscriptions whose structured criteria (all but keywords) match the call.
+
+    ``share=(part, parts)``: only those whose id leaves remainder ``part`` when divided
+    by ``parts`` (one of several workers' share of a digest).
+    """
     queryset = Subscription.objects.filter(is_active=True)
+    if share is not None and share[1] > 1:
+        queryset = queryset.alias(share_of_id=Mod("id", share[1])).filter(share_of_id=share[0])
     if frequencies is not None:
         queryset = queryset.filter(frequency__in=list(frequencies))
     if reminders:
@@ -174,17 +183,19 @@ def candidate_subscriptions(facts: CallFacts, *, frequencies=None, reminders: bo
 
 
 def matching_subscription_ids(
-    call: Call, *, frequencies=None, reminders: bool = False, facts: CallFacts | None = None
+    call: Call, *, frequencies=None, reminders: bool = False, facts: CallFacts | None = None,
+    share: tuple[int, int] | None = None,
 ) -> list[int]:
     """Ids (ascending) of the active subscriptions that ``call`` matches.
 
-    ``frequencies`` narrows to some frequencies (e.g. ``["instant"]``); ``reminders``
+    ``frequencies`` narrows to some frequencies (e.g. ``["instant"]``), ``share`` to one
+    worker's share (``candidate_subscriptions``); ``reminders``
     to the subscriptions that asked for deadline reminders. One query fetches the
     candidates as (id, keywords) pairs, no model instances; keywords are checked in
     Python, once per distinct keyword string.
     """
     facts = facts or CallFacts.from_call(call)
-    rows = candidate_subscriptions(facts, frequencies=frequencies, reminders=reminders).values_list(
+    rows = candidate_subscriptions(facts, frequencies=frequencies, reminders=reminders, share=share).values_list(
         "id", "keywords"
     )
     verdicts: dict[str, bool] = {}

@@ -294,7 +294,11 @@ class Delivery(models.Model):
         DIGEST = "digest", _("digest")
         REMINDER = "reminder", _("deadline reminder")
 
-    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
+    # No index of its own: the unique constraint below starts with it. A digest writes a
+    # million rows, and each index is one more write per row.
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="deliveries", db_index=False,
+    )
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="deliveries")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     # What the notice is about: "published", "deadlines-<revision>" after a deadline

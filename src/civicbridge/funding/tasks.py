@@ -427,9 +427,7 @@ def send_digests(frequency: str, part: int = 0, parts: int = 1) -> dict:
     )
     fan_out: list[tuple[Call, array]] = []
     for call in calls:
-        ids = matching_subscription_ids(call, frequencies=[frequency])
-        if parts > 1:
-            ids = [pk for pk in ids if pk % parts == part]
+        ids = matching_subscription_ids(call, frequencies=[frequency], share=(part, parts))
         if ids:
             fan_out.append((call, array("q", ids)))
     every_id = sorted({pk for _call, ids in fan_out for pk in ids})

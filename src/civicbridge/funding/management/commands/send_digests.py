@@ -18,7 +18,7 @@ from civicbridge.funding.tasks import send_digests
 
 
 class Command(BaseCommand):
-    help = "Send the daily or weekly digest of new calls to the subscribers who chose it."
+    help = "Send the daily or weekly digest (new calls, and changed deadlines of calls already told) to the subscribers who chose it."
 
     def add_arguments(self, parser):
         parser.add_argument(
