@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers system checks)
+        from . import checks, lookups  # noqa: F401  (register system checks and the __any lookup)

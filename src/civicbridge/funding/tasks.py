@@ -178,7 +178,7 @@ def _mark_interrupted(deliveries, mark: str) -> int:
 
 def _recipients(subscription_ids: Iterable[int]) -> dict[int, Recipient]:
     rows = (
-        Subscription.objects.filter(pk__in=list(subscription_ids), is_active=True, user__is_active=True)
+        Subscription.objects.filter(pk__any=list(subscription_ids), is_active=True, user__is_active=True)
         .exclude(user__email="")
         .values_list("id", "name", "user__email", "user__preferred_language")
     )
@@ -196,8 +196,8 @@ def _claim(claims: Sequence[Claim], *, kind: str, mark: str) -> dict[Claim, int]
     """Claim (subscription, call, occasion) triples; answer {triple: delivery id} of those this run won.
 
     The claim commits before anything is sent: that is the at-most-once guarantee.
-    One statement per thousand triples, in SQL that PostgreSQL and SQLite (3.35+) share:
-    ``ON CONFLICT DO NOTHING`` skips the triples claimed before and ``RETURNING`` names
+    One statement per thousand triples (the triples as arrays on PostgreSQL, as VALUES on
+    SQLite 3.35+): ``ON CONFLICT DO NOTHING`` skips the triples claimed before and ``RETURNING`` names
     those this statement inserted, which ``bulk_create(ignore_conflicts=True)`` cannot
     say; it also spares a model instance per row (a digest claims a million rows).
     The occasion travels with each triple: a digest claims its new calls and the
@@ -212,17 +212,27 @@ def _claim(claims: Sequence[Claim], *, kind: str, mark: str) -> dict[Claim, int]
     )
     returning = ", ".join(quote(field(name).column) for name in ("subscription", "call", "occasion", "id"))
     claimed_at = connection.ops.adapt_datetimefield_value(timezone.now())
+    insert = f"INSERT INTO {quote(Delivery._meta.db_table)} ({columns}) "
     won: dict[Claim, int] = {}
     with transaction.atomic(), connection.cursor() as cursor:
         for chunk in _batches(claims, 1000):
-            # "WHERE 1 = 1" keeps SQLite from reading ON CONFLICT as a join constraint.
-            cursor.execute(
-                f"INSERT INTO {quote(Delivery._meta.db_table)} ({columns}) "
-                f"SELECT column1, column2, %s, column3, %s, %s "
-                f"FROM (VALUES {', '.join(['(%s, %s, %s)'] * len(chunk))}) "
-                f"AS claims WHERE 1 = 1 ON CONFLICT DO NOTHING RETURNING {returning}",
-                [kind, claimed_at, mark, *chain.from_iterable(chunk)],
-            )
+            if connection.vendor == "postgresql":
+                # Three arrays, not three thousand placeholders: psycopg caches the statement.
+                subscriptions, calls, occasions = (list(column) for column in zip(*chunk, strict=True))
+                cursor.execute(
+                    insert + "SELECT claims.subscription, claims.call, %s, claims.occasion, %s, %s "
+                    "FROM unnest(%s::bigint[], %s::bigint[], %s::varchar[]) AS claims (subscription, call, occasion) "
+                    f"ON CONFLICT DO NOTHING RETURNING {returning}",
+                    [kind, claimed_at, mark, subscriptions, calls, occasions],
+                )
+            else:
+                # "WHERE 1 = 1" keeps SQLite from reading ON CONFLICT as a join constraint.
+                cursor.execute(
+                    insert + f"SELECT column1, column2, %s, column3, %s, %s "
+                    f"FROM (VALUES {', '.join(['(%s, %s, %s)'] * len(chunk))}) "
+                    f"AS claims WHERE 1 = 1 ON CONFLICT DO NOTHING RETURNING {returning}",
+                    [kind, claimed_at, mark, *chain.from_iterable(chunk)],
+                )
             won.update(
                 ((subscription_id, call_id, occasion), pk) for subscription_id, call_id, occasion, pk in cursor.fetchall()
             )
@@ -250,9 +260,9 @@ def _send(mailer, outgoing: list[tuple[list[int], EmailMessage]]) -> tuple[int, 
         else:
             sent.extend(delivery_ids)
     if sent:
-        Delivery.objects.filter(pk__in=sent).update(sent_at=timezone.now(), error="")
+        Delivery.objects.filter(pk__any=sent).update(sent_at=timezone.now(), error="")
     for error, delivery_ids in failures.items():
-        Delivery.objects.filter(pk__in=delivery_ids).update(error=error)
+        Delivery.objects.filter(pk__any=delivery_ids).update(error=error)
     return len(outgoing) - failed_messages, failed_messages
 
 
@@ -519,13 +529,13 @@ def _batch_news(
         for pk in ids[bisect_left(ids, low):bisect_right(ids, high)]:
             candidates.setdefault(pk, []).append(call)
     windows = dict(
-        Subscription.objects.filter(pk__in=batch).values_list("id", "last_digest_at")
+        Subscription.objects.filter(pk__any=batch).values_list("id", "last_digest_at")
     )
     recipients = _recipients(candidates)
     # A call is told once per subscription: not again in a later digest, nor after an instant notice;
     # only a call it had can have changed deadlines to tell.
     had = set(
-        Delivery.objects.filter(subscription_id__in=list(recipients), call_id__in=[call.pk for call, _ids in fan_out])
+        Delivery.objects.filter(subscription__pk__any=list(recipients), call__pk__any=[call.pk for call, _ids in fan_out])
         .filter(Q(kind=Delivery.Kind.DIGEST) | Q(occasion=PUBLISHED))
         .values_list("subscription_id", "call_id")
     )

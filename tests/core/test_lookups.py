@@ -1,0 +1,37 @@
+"""``__any``: membership in a list, as one array parameter on PostgreSQL and IN elsewhere."""
+
+import pytest
+
+from civicbridge.core.models import ThematicArea
+
+pytestmark = pytest.mark.django_db
+
+
+def test_any_finds_the_rows_whose_value_is_in_the_list():
+    wanted = list(ThematicArea.objects.order_by("pk").values_list("pk", flat=True)[:3])
+
+    found = ThematicArea.objects.filter(pk__any=wanted)
+
+    assert sorted(found.values_list("pk", flat=True)) == wanted
+
+
+def test_any_of_an_empty_list_finds_nothing():
+    assert not ThematicArea.objects.filter(pk__any=[]).exists()
+
+
+def test_any_of_a_long_list_is_one_parameter_on_postgresql():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    every = list(ThematicArea.objects.values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as captured:
+        assert ThematicArea.objects.filter(pk__any=every * 20).count() == len(every)
+
+    if connection.vendor == "postgresql":
+        assert "ANY(" in captured.captured_queries[0]["sql"]
+
+
+def test_any_of_a_subquery_is_an_in_subquery():
+    some = ThematicArea.objects.filter(scheme=ThematicArea.objects.first().scheme).values("pk")
+
+    assert ThematicArea.objects.filter(pk__any=some).count() == some.count()
