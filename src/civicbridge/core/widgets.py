@@ -16,12 +16,30 @@ class FastSelect(forms.Select):
 
     Long lists (hundreds of territories) cost milliseconds per page through Django's
     option templates; the HTML is the same. Optgroups are not supported.
+
+    ``choice_source``: a callable answering the options as (value, label) pairs, e.g.
+    from the cache; it stands for ``choices``, which Django would check and copy item by
+    item on every form (2,500 territories: 15 ms a page).
     """
+
+    choice_source = None
+
+    def options(self) -> tuple[tuple[str, str], ...]:
+        rows = self.choice_source() if self.choice_source is not None else self.choices
+        return tuple((self._value_of(v), str(label)) for v, label in rows)
+
+    def use_required_attribute(self, initial):
+        if self.choice_source is None:
+            return super().use_required_attribute(initial)
+        first = next(iter(self.choice_source()), None)
+        return forms.Widget.use_required_attribute(self, initial) and first is not None and (
+            self._choice_has_empty_value(first)
+        )
 
     def render(self, name, value, attrs=None, renderer=None):
         final_attrs = self.build_attrs(self.attrs, attrs)
         final_attrs["name"] = name
-        choices = tuple((self._value_of(v), str(label)) for v, label in self.choices)
+        choices = self.options()
         options = _options_html(choices)
         for selected in {str(v) for v in self.format_value(value)}:
             marker = f'<option value="{escape(selected)}">'

@@ -113,8 +113,8 @@ class OrganizationFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Callables: the menus are read only when a page renders them, never for the API.
-        self.form.fields["territory"].widget.choices = lambda: [("", _("anywhere")), *territory_choices()]
-        self.form.fields["thematic_area"].widget.choices = lambda: [("", "---------"), *thematic_area_choices()]
+        self.form.fields["territory"].widget.choice_source = lambda: [("", _("anywhere")), *territory_choices()]
+        self.form.fields["thematic_area"].widget.choice_source = lambda: [("", "---------"), *thematic_area_choices()]
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

@@ -29,7 +29,7 @@ class OrganizationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Thousands of territories at national scale: the menu comes from the cache.
-        self.fields["territory"].widget.choices = lambda: [("", "---------"), *all_territory_choices()]
+        self.fields["territory"].widget.choice_source = lambda: [("", "---------"), *all_territory_choices()]
 
     def _post_clean(self):
         # The service validates (registry numbers, constraints) and reports per field.

@@ -135,10 +135,10 @@ class CallFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.now = now or timezone.now()
         fields = self.form.fields
-        fields["funder"].widget.choices = [("", _("any funder")), *funder_choices()]
-        fields["programme"].widget.choices = [("", _("any programme")), *programme_choices()]
-        fields["territory"].widget.choices = [("", _("anywhere")), *territory_choices()]
-        fields["thematic_area"].widget.choices = [("", "---------"), *thematic_area_choices()]
+        fields["funder"].widget.choice_source = lambda: [("", _("any funder")), *funder_choices()]
+        fields["programme"].widget.choice_source = lambda: [("", _("any programme")), *programme_choices()]
+        fields["territory"].widget.choice_source = lambda: [("", _("anywhere")), *territory_choices()]
+        fields["thematic_area"].widget.choice_source = lambda: [("", "---------"), *thematic_area_choices()]
 
     def filter_status(self, queryset, name, values):
         if not values or set(values) >= set(Call.Status.values):

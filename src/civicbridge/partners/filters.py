@@ -89,7 +89,7 @@ class PartnerRequestFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.form.fields["thematic_area"].widget.choices = [("", _("any area")), *thematic_area_choices()]
+        self.form.fields["thematic_area"].widget.choice_source = lambda: [("", _("any area")), *thematic_area_choices()]
         # Read when the form is drawn, so that the API (which draws none) does not ask.
         self.form.fields["call"].widget.choices = CallableChoiceIterator(call_choices)
         self.form.fields["status"].widget = forms.Select(choices=STATUS_CHOICES)
