@@ -6,6 +6,7 @@ API iterate these registries instead of importing the apps (core imports no doma
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import Any
 
 
@@ -30,8 +31,12 @@ class Exportable:
 @dataclass(frozen=True)
 class DemoLoader:
     name: str
-    load: Callable[..., None]  # load(profile=..., stdout=...)
+    module: str  # dotted path of a module with load(profile=..., stdout=...)
     order: int = 100
+
+    def load(self, **kwargs) -> None:
+        # Imported on use: the demo generators pull in Faker and data that pages never need.
+        import_module(self.module).load(**kwargs)
 
 
 @dataclass

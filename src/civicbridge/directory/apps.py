@@ -31,11 +31,4 @@ class DirectoryConfig(AppConfig):
             ),
         )
         exportables.register(model_key(Organization), Exportable(model=Organization, columns=exports.COLUMNS))
-        demo_loaders.register("directory", DemoLoader(name="directory", load=_load_demo, order=10))
-
-
-def _load_demo(**kwargs):
-    # Imported on use: the demo generator pulls in Faker, which pages never need.
-    from . import demo
-
-    demo.load(**kwargs)
+        demo_loaders.register("directory", DemoLoader(name="directory", module="civicbridge.directory.demo", order=10))

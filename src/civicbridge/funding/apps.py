@@ -29,11 +29,4 @@ class FundingConfig(AppConfig):
                 public=lambda: Call.objects.published(),
             ),
         )
-        demo_loaders.register("funding", DemoLoader(name="funding", load=_load_demo, order=20))
-
-
-def _load_demo(**kwargs):
-    # Imported on use, like the other demo loaders.
-    from . import demo
-
-    demo.load(**kwargs)
+        demo_loaders.register("funding", DemoLoader(name="funding", module="civicbridge.funding.demo", order=20))

@@ -28,11 +28,4 @@ class PartnersConfig(AppConfig):
                 url_name="partners:request_list",
             ),
         )
-        demo_loaders.register("partners", DemoLoader(name="partners", load=_load_demo, order=30))
-
-
-def _load_demo(**kwargs):
-    # Imported on use, like the other demo loaders.
-    from . import demo
-
-    demo.load(**kwargs)
+        demo_loaders.register("partners", DemoLoader(name="partners", module="civicbridge.partners.demo", order=30))
