@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from civicbridge.core.forms import apply_validation_error
+from civicbridge.core.forms import submit
 from civicbridge.core.rules import is_coordinator
 
 from . import selectors, services
@@ -21,15 +21,12 @@ def sign_up(request):
         return redirect("accounts:profile")
     form = SignUpForm(request.POST or None, initial={"preferred_language": get_language()})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.sign_up(
-                username=form.cleaned_data["username"], email=form.cleaned_data["email"],
-                password=form.cleaned_data["password1"],
-                preferred_language=form.cleaned_data["preferred_language"],
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
+        submit(form, lambda: services.sign_up(
+            username=form.cleaned_data["username"], email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            preferred_language=form.cleaned_data["preferred_language"],
+        ))
+        if not form.errors:
             return render(request, "accounts/sign_up_done.html", {"email": form.cleaned_data["email"]})
     return render(request, "accounts/sign_up.html", {"form": form})
 

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 
@@ -12,3 +14,16 @@ def apply_validation_error(form, error: ValidationError) -> None:
             target = None
         for message in messages:
             form.add_error(target, message)
+
+
+def submit[T](form, write: Callable[[], T]) -> T | None:
+    """Run ``write``, the service call behind a valid ``form``; answer what it answers.
+
+    A ValidationError the service raises goes onto the form (``apply_validation_error``)
+    and the answer is None: ``form.errors`` then tells the view to show the form again.
+    """
+    try:
+        return write()
+    except ValidationError as error:
+        apply_validation_error(form, error)
+        return None

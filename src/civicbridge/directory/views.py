@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from civicbridge.accounts import services as membership_services
 from civicbridge.core.cache import DIRECTORY, cache_anonymous_page, organization_scope
-from civicbridge.core.forms import apply_validation_error
+from civicbridge.core.forms import submit
 from civicbridge.core.models import Territory
 from civicbridge.core.pagination import CappedPaginator
 
@@ -53,15 +53,12 @@ def organization_detail(request, slug):
 def organization_create(request):
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            organization = services.create_organization(
-                by=request.user, data=form.cleaned_data, thematic_areas=form.cleaned_data["thematic_areas"]
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
+        saved = submit(form, lambda: services.create_organization(
+            by=request.user, data=form.cleaned_data, thematic_areas=form.cleaned_data["thematic_areas"]
+        ))
+        if not form.errors:
             messages.success(request, _("The organization is registered."))
-            return redirect(organization)
+            return redirect(saved)
     return render(request, "directory/organization_form.html", {"form": form, "organization": None})
 
 
@@ -72,16 +69,13 @@ def organization_edit(request, slug):
         raise PermissionDenied
     form = OrganizationForm(request.POST or None, instance=organization)
     if request.method == "POST" and form.is_valid():
-        try:
-            organization = services.update_organization(
-                organization=Organization.objects.get(pk=organization.pk), by=request.user,
-                data=form.cleaned_data, thematic_areas=form.cleaned_data["thematic_areas"],
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
+        saved = submit(form, lambda: services.update_organization(
+            organization=Organization.objects.get(pk=organization.pk), by=request.user,
+            data=form.cleaned_data, thematic_areas=form.cleaned_data["thematic_areas"],
+        ))
+        if not form.errors:
             messages.success(request, _("Your changes are saved."))
-            return redirect(organization)
+            return redirect(saved)
     return render(request, "directory/organization_form.html", {"form": form, "organization": organization})
 
 
@@ -199,11 +193,8 @@ def plenipotentiary_create(request, slug):
         raise PermissionDenied
     form = PlenipotentiaryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.create_plenipotentiary(public_body=public_body, by=request.user, data=form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
+        submit(form, lambda: services.create_plenipotentiary(public_body=public_body, by=request.user, data=form.cleaned_data))
+        if not form.errors:
             messages.success(request, _("The plenipotentiary is saved."))
             return redirect(public_body)
     return render(request, "directory/plenipotentiary_form.html", {"form": form, "public_body": public_body})
@@ -216,13 +207,10 @@ def plenipotentiary_edit(request, pk):
         raise PermissionDenied
     form = PlenipotentiaryForm(request.POST or None, instance=plenipotentiary)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.update_plenipotentiary(
-                plenipotentiary=Plenipotentiary.objects.get(pk=pk), by=request.user, data=form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
+        submit(form, lambda: services.update_plenipotentiary(
+            plenipotentiary=Plenipotentiary.objects.get(pk=pk), by=request.user, data=form.cleaned_data
+        ))
+        if not form.errors:
             messages.success(request, _("The plenipotentiary is saved."))
             return redirect(plenipotentiary.public_body)
     return render(

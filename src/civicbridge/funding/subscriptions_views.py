@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from civicbridge.core.forms import apply_validation_error
+from civicbridge.core.forms import submit
 from civicbridge.core.pagination import CappedPaginator
 from civicbridge.core.rules import is_coordinator
 from civicbridge.directory.models import Organization
@@ -36,17 +36,14 @@ def subscribe(request):
     if request.method == "POST":
         form = SubscribeForm(request.POST)
         if form.is_valid():
-            try:
-                subscription = services.create_subscription(
-                    user=request.user, frequency=form.cleaned_data["frequency"],
-                    remind_deadlines=form.cleaned_data["remind_deadlines"], **form.criteria(),
-                )
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
+            saved = submit(form, lambda: services.create_subscription(
+                user=request.user, frequency=form.cleaned_data["frequency"],
+                remind_deadlines=form.cleaned_data["remind_deadlines"], **form.criteria(),
+            ))
+            if not form.errors:
                 messages.success(
                     request, _("Alert saved: “%(name)s”. We will e-mail you at %(email)s.")
-                    % {"name": subscription.name, "email": request.user.email},
+                    % {"name": saved.name, "email": request.user.email},
                 )
                 return redirect("funding:subscription_list")
     else:
@@ -84,13 +81,10 @@ def subscription_update(request, pk):
     subscription = get_object_or_404(own_subscriptions(request.user), pk=pk)
     form = SubscriptionForm(request.POST, instance=subscription, prefix=f"s{pk}")
     if form.is_valid():
-        try:
-            services.update_subscription(subscription=subscription, by=request.user, **{
-                field: form.cleaned_data[field] for field in SubscriptionForm.Meta.fields
-            })
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
+        submit(form, lambda: services.update_subscription(subscription=subscription, by=request.user, **{
+            field: form.cleaned_data[field] for field in SubscriptionForm.Meta.fields
+        }))
+        if not form.errors:
             messages.success(request, _("Alert changed: “%(name)s”.") % {"name": subscription.name})
             return redirect("funding:subscription_list")
     context = {"rows": _rows(request.user, failed_form=form), "failed_form": form}

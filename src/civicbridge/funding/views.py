@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicbridge.core.cache import FUNDING, cache_anonymous_page
-from civicbridge.core.forms import apply_validation_error
+from civicbridge.core.forms import submit
 from civicbridge.core.pagination import CappedPaginator
 
 from . import calendars, imports, selectors, services
@@ -106,17 +106,14 @@ def call_create(request):
         raise PermissionDenied
     form = CallForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            call = services.create_call(
-                by=request.user, data=form.call_data(), deadlines=form.cleaned_data["deadlines"],
-                thematic_areas=form.cleaned_data["thematic_areas"],
-                eligible_territories=form.cleaned_data["eligible_territories"],
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
+        saved = submit(form, lambda: services.create_call(
+            by=request.user, data=form.call_data(), deadlines=form.cleaned_data["deadlines"],
+            thematic_areas=form.cleaned_data["thematic_areas"],
+            eligible_territories=form.cleaned_data["eligible_territories"],
+        ))
+        if not form.errors:
             messages.success(request, _("The call is saved as a draft. Publish it when it is ready."))
-            return redirect(call)
+            return redirect(saved)
     return render(request, "funding/call_form.html", {"form": form, "call": None})
 
 
@@ -135,17 +132,14 @@ def call_edit(request, identifier):
     call = _managed_call(request, identifier)
     form = CallForm(request.POST or None, instance=call)
     if request.method == "POST" and form.is_valid():
-        try:
-            call = services.update_call(
-                call=call, by=request.user, data=form.call_data(), deadlines=form.cleaned_data["deadlines"],
-                thematic_areas=form.cleaned_data["thematic_areas"],
-                eligible_territories=form.cleaned_data["eligible_territories"],
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
+        saved = submit(form, lambda: services.update_call(
+            call=call, by=request.user, data=form.call_data(), deadlines=form.cleaned_data["deadlines"],
+            thematic_areas=form.cleaned_data["thematic_areas"],
+            eligible_territories=form.cleaned_data["eligible_territories"],
+        ))
+        if not form.errors:
             messages.success(request, _("Your changes are saved."))
-            return redirect(call)
+            return redirect(saved)
     return render(request, "funding/call_form.html", {"form": form, "call": call})
 
 

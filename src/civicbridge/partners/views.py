@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from civicbridge.core import search as search_backend
 from civicbridge.core.cache import PARTNERS, cache_anonymous_page
-from civicbridge.core.forms import apply_validation_error
+from civicbridge.core.forms import apply_validation_error, submit
 from civicbridge.core.pagination import CappedPaginator
 from civicbridge.core.rules import is_coordinator
 from civicbridge.directory.models import Organization
@@ -135,16 +135,13 @@ def request_create(request):
         form.initial["organization"] = organizations[0].pk
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            partner_request = services.post_request(
-                by=user, organization=data["organization"], data=form.service_data(),
-                thematic_areas=data["thematic_areas"], territories=data["territories"],
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
+        saved = submit(form, lambda: services.post_request(
+            by=user, organization=data["organization"], data=form.service_data(),
+            thematic_areas=data["thematic_areas"], territories=data["territories"],
+        ))
+        if not form.errors:
             messages.success(request, _("Your partner request is published."))
-            return redirect(partner_request)
+            return redirect(saved)
     context = {"form": form, "partner_request": None, "organizations": organizations, "picker": picker, "query": query}
     return render(request, "partners/request_form.html", context)
 
@@ -156,16 +153,13 @@ def request_edit(request, pk):
         raise PermissionDenied
     form = PartnerRequestForm(request.POST or None, instance=partner_request)
     if request.method == "POST" and form.is_valid():
-        try:
-            partner_request = services.update_request(
-                by=request.user, partner_request=partner_request, data=form.service_data(),
-                thematic_areas=form.cleaned_data["thematic_areas"], territories=form.cleaned_data["territories"],
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
+        saved = submit(form, lambda: services.update_request(
+            by=request.user, partner_request=partner_request, data=form.service_data(),
+            thematic_areas=form.cleaned_data["thematic_areas"], territories=form.cleaned_data["territories"],
+        ))
+        if not form.errors:
             messages.success(request, _("Your changes are saved."))
-            return redirect(partner_request)
+            return redirect(saved)
     return render(request, "partners/request_form.html", {"form": form, "partner_request": partner_request})
 
 
@@ -196,14 +190,11 @@ def interest_create(request, pk):
     ]
     form = InterestForm(request.POST, organizations=organizations)
     if form.is_valid():
-        try:
-            services.express_interest(
-                by=request.user, request=partner_request, organization=form.cleaned_data["organization"],
-                message=form.cleaned_data["message"],
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
+        submit(form, lambda: services.express_interest(
+            by=request.user, request=partner_request, organization=form.cleaned_data["organization"],
+            message=form.cleaned_data["message"],
+        ))
+        if not form.errors:
             messages.success(request, _("Your answer is sent. The poster will let you know."))
             return redirect(partner_request)
     return _render_detail(request, partner_request, interest_form=form)
