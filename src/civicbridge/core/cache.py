@@ -7,8 +7,8 @@ version of the scopes it changes (after commit), so with a shared cache (Redis) 
 change shows at once on the pages of those scopes and no other; with the per-process
 local-memory cache, other processes show it within the timeout.
 
-Scopes are a domain ("directory", "funding", "partners") or one entry of it
-("organization:<slug>"). A new, deleted or verified entry bumps its domain; an edit
+Scopes are a domain ("directory", "funding", "partners"), one entry of it
+("organization:<slug>"), or the reference data ("reference": territories, thematic areas). A new, deleted or verified entry bumps its domain; an edit
 of an existing entry's own text bumps only that entry, so that a registry edited
 all day long keeps its lists cached: they may show the old text for at most the
 timeout. Logged-in people, non-GET requests, requests with credentials and visitors
@@ -29,6 +29,8 @@ from django.utils.translation import get_language
 VERSION_KEY = "civicbridge:content-version:"
 DIRECTORY, FUNDING, PARTNERS = "directory", "funding", "partners"
 EVERY_DOMAIN = (DIRECTORY, FUNDING, PARTNERS)
+# Territories and thematic areas, whose names every domain's rows show (core.fragments).
+REFERENCE = "reference"
 
 
 def organization_scope(slug: str) -> str:

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
-from civicbridge.api.cache import AnonymousListCacheMixin
+from civicbridge.api.cache import AnonymousListCacheMixin, CachedItemsMixin
 from civicbridge.core.cache import DIRECTORY
 from civicbridge.core.models import Territory, ThematicArea
 
@@ -50,14 +50,21 @@ class _ServiceWriteMixin:
     list=extend_schema(summary="List and search organizations"),
     retrieve=extend_schema(summary="One organization"),
 )
-class OrganizationViewSet(AnonymousListCacheMixin, _ServiceWriteMixin, viewsets.ModelViewSet):
+class OrganizationViewSet(AnonymousListCacheMixin, CachedItemsMixin, _ServiceWriteMixin, viewsets.ModelViewSet):
     cache_scopes = (DIRECTORY,)
     serializer_class = OrganizationSerializer
     filterset_class = OrganizationApiFilter
     lookup_field = "pk"
+    item_prefetch = ("thematic_areas",)
 
     def get_queryset(self):
+        if self.action == "list":
+            # Thematic areas are fetched for the items not cached (CachedItemsMixin).
+            return selectors.organizations_for_rows().order_by("name", "id")
         return selectors.organizations_for_list().order_by("name", "id")
+
+    def item_version(self, organization) -> str:
+        return f"{organization.pk}:{organization.updated_at.isoformat()}"
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

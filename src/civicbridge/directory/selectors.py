@@ -10,11 +10,13 @@ from .filters import OrganizationFilter
 from .models import Organization, Plenipotentiary
 
 
-def organizations_for_list() -> QuerySet[Organization]:
+def organizations_for_rows() -> QuerySet[Organization]:
     # The search column is for the database only; a list never shows it.
-    return (
-        Organization.objects.select_related("territory").prefetch_related("thematic_areas").defer("search_document")
-    )
+    return Organization.objects.select_related("territory").defer("search_document")
+
+
+def organizations_for_list() -> QuerySet[Organization]:
+    return organizations_for_rows().prefetch_related("thematic_areas")
 
 
 REGISTRY_SIZE_SECONDS = 60

@@ -83,7 +83,10 @@ def _registry_number_taken(organization: Organization) -> bool:
 SLUG_ATTEMPTS = 5
 
 
+@transaction.atomic
 def _save(organization: Organization, thematic_areas, *, changes: tuple[str, ...]) -> Organization:
+    # One transaction: no reader sees the new updated_at with the old thematic areas (and
+    # keeps that row cached under the new version, core.fragments).
     organization.search_document = organization_search_document(organization)
     for attempt in range(SLUG_ATTEMPTS):
         try:

@@ -8,8 +8,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicbridge.accounts import services as membership_services
-from civicbridge.core.cache import DIRECTORY, cache_anonymous_page, organization_scope
+from civicbridge.core.cache import (
+    DIRECTORY,
+    REFERENCE,
+    cache_anonymous_page,
+    content_versions,
+    organization_scope,
+)
 from civicbridge.core.forms import submit
+from civicbridge.core.fragments import render_rows
 from civicbridge.core.models import Territory
 from civicbridge.core.pagination import CappedPaginator
 
@@ -18,9 +25,20 @@ from .forms import ClaimForm, ImportForm, InviteForm, OrganizationForm, Plenipot
 from .models import Organization, Plenipotentiary
 
 
+def organization_rows(organizations) -> list:
+    """The list's rows, each rendered once per version of its organization (``core.fragments``)."""
+    reference = content_versions([REFERENCE])
+    return render_rows(
+        "directory/_organization_row.html", organizations, name="organization",
+        version=lambda organization: f"{organization.pk}:{organization.updated_at.isoformat()}:{reference}",
+        prefetch=["thematic_areas"],
+    )
+
+
 @cache_anonymous_page(scopes=[DIRECTORY])
 def organization_list(request):
-    filterset = selectors.filter_organizations(request.GET)
+    # Thematic areas are fetched only for the rows that are not cached.
+    filterset = selectors.filter_organizations(request.GET, queryset=selectors.organizations_for_rows())
     paginator = CappedPaginator(
         filterset.qs, settings.CIVICBRIDGE_PAGE_SIZE, known_count=selectors.registry_size(request.GET)
     )
@@ -28,7 +46,7 @@ def organization_list(request):
     template = "directory/organization_list.html"
     if request.htmx and request.htmx.target == "results":
         template += "#results"
-    return render(request, template, {"filter": filterset, "page": page})
+    return render(request, template, {"filter": filterset, "page": page, "rows": organization_rows(page.object_list)})
 
 
 @cache_anonymous_page(scopes=[DIRECTORY, organization_scope("{slug}")])

@@ -13,8 +13,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from civicbridge.api.cache import AnonymousListCacheMixin
-from civicbridge.core.cache import FUNDING
+from civicbridge.api.cache import AnonymousListCacheMixin, CachedItemsMixin
+from civicbridge.core.cache import FUNDING, content_versions
 from civicbridge.core.models import Territory, ThematicArea
 
 from . import selectors, services
@@ -150,7 +150,7 @@ class FunderViewSet(AnonymousListCacheMixin, viewsets.ReadOnlyModelViewSet):
     partial_update=extend_schema(summary="Change some of a call's fields"),
 )
 class CallViewSet(
-    AnonymousListCacheMixin,
+    AnonymousListCacheMixin, CachedItemsMixin,
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
@@ -159,14 +159,24 @@ class CallViewSet(
     filterset_class = CallFilter
     lookup_field = "identifier"
     lookup_value_regex = r"[A-Za-z0-9][A-Za-z0-9._-]*"
+    item_prefetch = ("thematic_areas", "eligible_territories", "deadlines")
 
     def get_queryset(self):
-        return (
-            selectors.visible_calls(self.request.user)
-            .select_related("programme__funder")
-            .prefetch_related("thematic_areas", "eligible_territories", "deadlines")
-            .defer("search_document")
+        queryset = (
+            selectors.visible_calls(self.request.user).select_related("programme__funder").defer("search_document")
         )
+        if self.action == "list":
+            return queryset  # relations are fetched for the items not cached (CachedItemsMixin)
+        return queryset.prefetch_related(*self.item_prefetch)
+
+    def list(self, request, *args, **kwargs):
+        self.now = timezone.now()
+        self.funding_version = content_versions([FUNDING])
+        return super().list(request, *args, **kwargs)
+
+    def item_version(self, call) -> str:
+        # The status changes with time alone; the funder's and programme's names with a funding write.
+        return f"{call.pk}:{call.updated_at.isoformat()}:{call.status(self.now)}:{self.funding_version}"
 
     def paginate_queryset(self, queryset):
         # The list's default order; get_object() filters the plain queryset.

@@ -47,14 +47,19 @@ def visible_calls(user) -> QuerySet[Call]:
     return calls.filter(Q(published_at__isnull=False) | Q(Exists(colleague)))
 
 
-def calls_for_list(user=None) -> QuerySet[Call]:
+def calls_for_rows(user=None) -> QuerySet[Call]:
+    """What a list row needs to know its version: the deadlines give its status and next deadline."""
     # The search column is for the database only, the summary for the detail page.
     return (
         visible_calls(user)
         .select_related("programme__funder")
-        .prefetch_related("thematic_areas", "deadlines")
+        .prefetch_related("deadlines")
         .defer("search_document", "summary")
     )
+
+
+def calls_for_list(user=None) -> QuerySet[Call]:
+    return calls_for_rows(user).prefetch_related("thematic_areas")
 
 
 class DeadlineOrder:
@@ -265,7 +270,7 @@ def closing_soon(*, now: datetime | None = None, days: int = CLOSING_SOON_DAYS) 
         .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
         .annotate(soonest=Subquery(next_deadline.values("deadline_at")[:1]))
         .select_related("programme__funder")
-        .prefetch_related("thematic_areas", "deadlines")
+        .prefetch_related("deadlines")
         .defer("search_document", "summary")
         .order_by("soonest", "id")
     )

@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from civicbridge.core.cache import FUNDING, cache_anonymous_page
+from civicbridge.core.cache import FUNDING, REFERENCE, cache_anonymous_page, content_versions
 from civicbridge.core.forms import submit
+from civicbridge.core.fragments import render_rows
 from civicbridge.core.pagination import CappedPaginator
 
 from . import calendars, imports, selectors, services
@@ -30,14 +31,35 @@ def _query_without_page(request) -> str:
     return query.urlencode()
 
 
+def call_rows(calls, now) -> list:
+    """The list's rows at ``now``, each rendered once per version of its call (``core.fragments``).
+
+    A row shows the call's status and next deadline, which change with time alone, its
+    funder's and programme's names, which a funding write may change, and thematic areas.
+    """
+    calls = selectors.decorate(calls, now)
+    funding = content_versions([FUNDING, REFERENCE])
+
+    def version(call) -> str:
+        upcoming = call.upcoming_deadline.isoformat() if call.upcoming_deadline else ""
+        return f"{call.pk}:{call.updated_at.isoformat()}:{call.current_status}:{upcoming}:{funding}"
+
+    return render_rows("funding/_call_row.html", calls, name="call", version=version, prefetch=["thematic_areas"])
+
+
 @cache_anonymous_page(scopes=[FUNDING])
 def call_list(request):
     now = timezone.now()
-    filterset = selectors.filter_calls(request.GET, user=request.user, now=now)
+    # Thematic areas are fetched only for the rows that are not cached.
+    filterset = selectors.filter_calls(
+        request.GET, user=request.user, now=now, queryset=selectors.calls_for_rows(request.user)
+    )
     paginator = CappedPaginator(selectors.filtered_calls(filterset), settings.CIVICBRIDGE_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = selectors.decorate(page.object_list, now)
-    context = {"filter": filterset, "page": page, "query": _query_without_page(request)}
+    context = {
+        "filter": filterset, "page": page, "rows": call_rows(page.object_list, now),
+        "query": _query_without_page(request),
+    }
     return render(request, _results_template(request, "funding/call_list.html"), context)
 
 
@@ -46,8 +68,8 @@ def closing_soon(request):
     now = timezone.now()
     paginator = CappedPaginator(selectors.closing_soon(now=now), settings.CIVICBRIDGE_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = selectors.decorate(page.object_list, now)
-    return render(request, "funding/closing_soon.html", {"page": page, "days": selectors.CLOSING_SOON_DAYS})
+    context = {"page": page, "rows": call_rows(page.object_list, now), "days": selectors.CLOSING_SOON_DAYS}
+    return render(request, "funding/closing_soon.html", context)
 
 
 def _phases(call: Call, now):
