@@ -5,6 +5,7 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
 from civicbridge.core import search as search_backend
+from civicbridge.core.cache import REFERENCE, content_versions
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.core.selectors import territory_subtree_ids
 from civicbridge.core.widgets import FastCheckboxSelectMultiple, FastSelect
@@ -44,7 +45,8 @@ def territory_choices() -> list[tuple[int, str]]:
             return [(t.pk, TerritoryChoiceField.label_for(t)) for t in rows.only(
                 "pk", "path", "name_en", "name_pl", "name_tr")]
 
-    return cache.get_or_set(f"civicbridge:territory-choices:{language}", compute, CHOICES_SECONDS)
+    key = f"civicbridge:territory-choices:{language}:{content_versions([REFERENCE])}"
+    return cache.get_or_set(key, compute, CHOICES_SECONDS)
 
 
 def all_territory_choices() -> list[tuple[int, str]]:
@@ -56,7 +58,8 @@ def all_territory_choices() -> list[tuple[int, str]]:
             rows = Territory.objects.order_by("path").only("pk", "path", "name_en", "name_pl", "name_tr")
             return [(t.pk, TerritoryChoiceField.label_for(t)) for t in rows]
 
-    return cache.get_or_set(f"civicbridge:all-territory-choices:{language}", compute, CHOICES_SECONDS)
+    key = f"civicbridge:all-territory-choices:{language}:{content_versions([REFERENCE])}"
+    return cache.get_or_set(key, compute, CHOICES_SECONDS)
 
 
 def thematic_area_choices() -> list[tuple[int, str]]:
@@ -66,7 +69,8 @@ def thematic_area_choices() -> list[tuple[int, str]]:
         with override(language):
             return [(area.pk, area.name) for area in ThematicArea.objects.all()]
 
-    return cache.get_or_set(f"civicbridge:thematic-area-choices:{language}", compute, CHOICES_SECONDS)
+    key = f"civicbridge:thematic-area-choices:{language}:{content_versions([REFERENCE])}"
+    return cache.get_or_set(key, compute, CHOICES_SECONDS)
 
 
 class OrganizationFilter(django_filters.FilterSet):
