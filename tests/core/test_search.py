@@ -18,12 +18,15 @@ def _found_by(query: str, document_text: str) -> bool:
     """Does ``query`` match ``document_text`` the way the search backends match it?
 
     Pure-Python model of both backends: every query word must match one document
-    word, either by the folded prefix or exactly by one of its lemmas.
+    word exactly, by its folded form or one of its lemmas; the last query word may
+    also be the beginning of a document word (it may still be being typed).
     """
     document = _document_words(document_text)
+    terms = query_terms(query)
     return all(
-        any(word.startswith(prefix) for word in document) or any(form in document for form in forms)
-        for prefix, forms in query_terms(query)
+        folded in document or any(form in document for form in forms)
+        or (index == len(terms) - 1 and any(word.startswith(folded) for word in document))
+        for index, (folded, forms) in enumerate(terms)
     )
 
 
@@ -74,6 +77,11 @@ def test_polish_diacritics_fold_to_plain_letters():
 
 def test_a_word_prefix_finds_the_whole_word():
     assert _found_by("stowarz", "Stowarzyszenie Przyjaciół Nysy")
+
+
+def test_only_the_last_word_may_be_unfinished():
+    assert _found_by("przyjaciół ny", "Stowarzyszenie Przyjaciół Nysy")
+    assert not _found_by("przyjac nysy", "Stowarzyszenie Przyjaciół Nysy")
 
 
 def test_every_query_word_must_match():
@@ -233,3 +241,69 @@ def test_every_word_of_a_text_finds_the_document_built_from_it(organization, tex
 
     for word in text.split():
         assert search(mine, word).exists(), (word, build_document(text))
+
+
+# --- a search's newest matches, read the cheapest way (NewestMatches) ------------------------
+
+
+@pytest.fixture
+def five_sports_clubs_among_others(municipality):
+    OrganizationFactory.create_batch(3, territory=municipality)
+    clubs = [OrganizationFactory(name=f"Klub Sportowy Nr {n}", territory=municipality) for n in range(5)]
+    OrganizationFactory.create_batch(2, territory=municipality)
+    return clubs
+
+
+def _listed_names(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return [organization.name for organization in response.context["page"].object_list], response
+
+
+@pytest.mark.parametrize("count_limit", [100, 3])
+def test_a_search_lists_its_newest_matches_first_with_few_or_many_matches(
+    client, settings, five_sports_clubs_among_others, count_limit
+):
+    # Under the limit the matches are collected and sorted; past it the newest rows are walked.
+    settings.CIVICBRIDGE_COUNT_LIMIT = count_limit
+    settings.CIVICBRIDGE_PAGE_SIZE = 2
+    newest_first = [club.name for club in reversed(five_sports_clubs_among_others)]
+
+    first, response = _listed_names(client, "/en/organizations/?q=klub+sportowy")
+    second, _ = _listed_names(client, "/en/organizations/?q=klub+sportowy&page=2")
+
+    assert first + second == newest_first[:4]
+    page = response.content.decode()
+    assert ("5 organizations" in page) == (count_limit == 100)
+    assert ("More than 3 organizations" in page) == (count_limit == 3)
+
+
+@pytest.mark.parametrize("count_limit", [100, 3])
+def test_the_api_search_lists_its_newest_matches_first(client, settings, five_sports_clubs_among_others, count_limit):
+    settings.CIVICBRIDGE_COUNT_LIMIT = count_limit
+
+    body = client.get("/api/v1/organizations/", {"search": "klub sportowy"}).json()
+
+    names = [item["name"] for item in body["results"]]
+    assert names and names == [c.name for c in reversed(five_sports_clubs_among_others)][: len(names)]
+    assert body["count_is_exact"] == (count_limit == 100)
+
+
+def test_reading_many_matches_leaves_the_connections_planner_settings_as_they_were(
+    client, settings, five_sports_clubs_among_others
+):
+    from django.db import connection
+
+    settings.CIVICBRIDGE_COUNT_LIMIT = 3
+    client.get("/en/organizations/?q=klub")
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_bitmapscan")
+            assert cursor.fetchone()[0] == "on"
+
+
+def test_a_search_with_a_chosen_order_keeps_it(client, five_sports_clubs_among_others):
+    names, _ = _listed_names(client, "/en/organizations/?q=klub&ordering=name")
+
+    assert names == sorted(club.name for club in five_sports_clubs_among_others)

@@ -107,6 +107,8 @@ def test_keywords_match_other_word_forms_and_prefixes_like_the_search_box():
     assert keywords_match("organiz", call)
     assert keywords_match("ORGANIZACJE pozarządowe", call)
     assert not keywords_match("organizacje sport", call)
+    assert keywords_match("organizacje pozarz", call)
+    assert not keywords_match("organiz pozarządowe", call)  # only the last word may be unfinished
 
 
 def test_keywords_match_turkish_forms_without_turkish_letters():

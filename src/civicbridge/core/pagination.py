@@ -25,6 +25,9 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         if self.known_count is not None:
             return self.known_count
+        if hasattr(self.object_list, "capped_count"):
+            # It reads its page by how many there are (core.search.NewestMatches).
+            return self.object_list.capped_count(self.count_limit)
         if hasattr(self.object_list, "query"):
             # Ordering does not change a count; dropping it spares the database a sort.
             return self.object_list.order_by()[: self.count_limit + 1].count()

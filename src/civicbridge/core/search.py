@@ -19,10 +19,10 @@ from functools import lru_cache
 
 import simplemma
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.operations.base import Operation
-from django.db.models import BooleanField, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, F, QuerySet
+from django.db.models.expressions import OrderBy, RawSQL
 from simplemma.strategies import DefaultStrategy
 from simplemma.strategies.dictionaries.trie_dictionary_factory import TrieDictionaryFactory
 from unidecode import unidecode
@@ -79,7 +79,11 @@ def build_document(*parts: str | None) -> str:
 
 
 def query_terms(query: str) -> list[tuple[str, tuple[str, ...]]]:
-    """Each query word as (its folded prefix, its folded lemmas), at most MAX_QUERY_TERMS."""
+    """Each query word as (its folded form, its folded lemmas), at most MAX_QUERY_TERMS.
+
+    A word matches a document word equal to one of these; the last word of the query also
+    matches a document word its folded form begins.
+    """
     terms = []
     for word in words(query)[:MAX_QUERY_TERMS]:
         folded = _fold(word)
@@ -99,18 +103,27 @@ def _tsquery_prefix(word: str) -> str:
 
 def _fts5_expression(terms) -> str:
     groups = []
-    for prefix, forms in terms:
-        alternatives = [_fts5_prefix(prefix)] + [f'"{form}"' for form in forms if form != prefix]
+    for index, (folded, forms) in enumerate(terms):
+        typed = _fts5_prefix(folded) if _is_being_typed(index, terms) else f'"{folded}"'
+        alternatives = [typed] + [f'"{form}"' for form in forms if form != folded]
         groups.append("(" + " OR ".join(alternatives) + ")")
     return " AND ".join(groups)
 
 
 def _tsquery_expression(terms) -> str:
     groups = []
-    for prefix, forms in terms:
-        alternatives = [_tsquery_prefix(prefix)] + [form for form in forms if form != prefix]
+    for index, (folded, forms) in enumerate(terms):
+        typed = _tsquery_prefix(folded) if _is_being_typed(index, terms) else folded
+        alternatives = [typed] + [form for form in forms if form != folded]
         groups.append("(" + " | ".join(alternatives) + ")")
     return " & ".join(groups)
+
+
+def _is_being_typed(index: int, terms) -> bool:
+    # Only the last word may be unfinished (search as you type): the words before it match
+    # whole. A prefix term is several times slower to look up in PostgreSQL's text index
+    # ("uniwersytet trzeciego wieku": 16 ms with every word a prefix, 8 with the last).
+    return index == len(terms) - 1
 
 
 def fts_table(model) -> str:
@@ -139,6 +152,69 @@ def search(queryset: QuerySet, query: str) -> QuerySet:
     return queryset.filter(
         pk__in=RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [_fts5_expression(terms)])
     )
+
+
+class NewestMatches:
+    """A search's matches, newest first, read the cheapest way for how many there are.
+
+    PostgreSQL estimates how many rows match from each word alone. Words that go together
+    ("Uniwersytet Trzeciego Wieku") match far more rows than it expects, and it then
+    collects and sorts thousands of matches to show 25 (70 ms at 200,000 organizations)
+    where walking the newest rows backwards would meet them at once (1 ms); a word that
+    matches a few rows, none of them recent, it finds by walking most of the table
+    (15 ms) where collecting them through the text index takes 2. The paginator's capped
+    count tells the two apart: past the cap, walk the primary key; under it, collect.
+
+    Paginators take it like a queryset (see ``core.pagination.CappedPaginator``).
+    """
+
+    ordered = True
+
+    def __init__(self, queryset: QuerySet):
+        self.base = queryset.order_by("-pk")
+        self.matches: int | None = None
+        self.limit: int | None = None
+
+    @property
+    def query(self):
+        return self.base.query
+
+    def order_by(self, *fields):
+        return self.base.order_by(*fields)
+
+    def capped_count(self, limit: int) -> int:
+        """How many match, counting at most ``limit + 1``; remembered for reading the page."""
+        self.limit = limit
+        self.matches = self.base.order_by()[: limit + 1].count()
+        return self.matches
+
+    def count(self) -> int:
+        return self.base.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[0:None])
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            return self[index:index + 1][0]
+        if connection.vendor != "postgresql" or self.matches is None:
+            return list(self.base[index])
+        if self.matches <= self.limit:
+            # An expression the primary key's index cannot give: the text index collects the
+            # (at most ``limit``) matches and they are sorted.
+            return list(self.base.order_by(OrderBy(F("pk") + 0, descending=True))[index])
+        inside_a_transaction = connection.in_atomic_block
+        with transaction.atomic(), connection.cursor() as cursor:
+            # For this statement only: a failure rolls the setting back with the savepoint;
+            # after success the commit ends it, or, inside a transaction, the reset.
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            rows = list(self.base[index])
+            if inside_a_transaction:
+                cursor.execute("RESET enable_bitmapscan")
+        return rows
 
 
 class CreateSearchIndex(Operation):

@@ -66,6 +66,9 @@ class OrganizationViewSet(AnonymousListCacheMixin, CachedItemsMixin, _ServiceWri
     def item_version(self, organization) -> str:
         return f"{organization.pk}:{organization.updated_at.isoformat()}"
 
+    def paginate_queryset(self, queryset):
+        return super().paginate_queryset(selectors.paged(queryset, self.request.query_params))
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         areas = data.pop("thematic_areas", [])

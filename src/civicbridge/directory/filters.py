@@ -120,10 +120,15 @@ class OrganizationFilter(django_filters.FilterSet):
         self.form.fields["territory"].widget.choice_source = lambda: [("", _("anywhere")), *territory_choices()]
         self.form.fields["thematic_area"].widget.choice_source = lambda: [("", "---------"), *thematic_area_choices()]
 
+    @staticmethod
+    def searches_newest_first(data) -> bool:
+        """A search without a chosen order lists the newest matches first."""
+        searching = (data.get("q") or "").strip() or (data.get("search") or "").strip()
+        return bool(searching) and not data.get("ordering")
+
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        searching = self.form.cleaned_data.get("q") or self.form.cleaned_data.get("search")
-        if searching and not self.form.cleaned_data.get("ordering"):
+        if self.searches_newest_first(self.form.cleaned_data):
             # A common word matches tens of thousands of entries; newest first lets the
             # database stop at the first page of matches instead of sorting them all by name.
             queryset = queryset.order_by("-id")

@@ -5,6 +5,7 @@ from django.db.models import Prefetch, QuerySet
 
 from civicbridge.accounts.models import Membership
 from civicbridge.core.models import Territory
+from civicbridge.core.search import NewestMatches
 
 from .filters import OrganizationFilter
 from .models import Organization, Plenipotentiary
@@ -36,6 +37,11 @@ def registry_size(params) -> int | None:
 
 def filter_organizations(data, *, queryset: QuerySet | None = None) -> OrganizationFilter:
     return OrganizationFilter(data, queryset=queryset if queryset is not None else organizations_for_list())
+
+
+def paged(queryset: QuerySet, data):
+    """What a paginator reads: a search's newest matches by ``core.search.NewestMatches``."""
+    return NewestMatches(queryset) if OrganizationFilter.searches_newest_first(data) else queryset
 
 
 def organization_detail(*, slug: str) -> Organization:

@@ -40,7 +40,8 @@ def organization_list(request):
     # Thematic areas are fetched only for the rows that are not cached.
     filterset = selectors.filter_organizations(request.GET, queryset=selectors.organizations_for_rows())
     paginator = CappedPaginator(
-        filterset.qs, settings.CIVICBRIDGE_PAGE_SIZE, known_count=selectors.registry_size(request.GET)
+        selectors.paged(filterset.qs, filterset.form.cleaned_data if filterset.is_valid() else {}),
+        settings.CIVICBRIDGE_PAGE_SIZE, known_count=selectors.registry_size(request.GET),
     )
     page = paginator.get_page(request.GET.get("page"))
     template = "directory/organization_list.html"

@@ -108,10 +108,12 @@ def keywords_match(keywords: str, facts: CallFacts) -> bool:
     """Every word of ``keywords`` matches the call's document (a wordless string matches all)."""
     forms = facts.document_forms
     prefixes = None
-    for prefix, lemmas in _keyword_terms(keywords):
+    terms = _keyword_terms(keywords)
+    for index, (prefix, lemmas) in enumerate(terms):
         if not lemmas.isdisjoint(forms) or prefix in forms:
             continue
-        if len(prefix) < MIN_PREFIX_LENGTH:
+        # As in the search box: only the last word may be the beginning of a word.
+        if index < len(terms) - 1 or len(prefix) < MIN_PREFIX_LENGTH:
             return False
         if prefixes is None:
             prefixes = facts.prefixes()
