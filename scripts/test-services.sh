@@ -117,6 +117,10 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 EOF
+  # TEST_PG_SETTINGS: more lines for postgresql.conf, separated by ";" (make bench: production memory).
+  if [ -n "${TEST_PG_SETTINGS:-}" ]; then
+    printf '%s\n' "$TEST_PG_SETTINGS" | tr ';' '\n' >>"$tmp/data/postgresql.conf"
+  fi
 
   port=${TEST_PG_PORT:-54329}
   local attempt

@@ -265,7 +265,7 @@ def test_a_search_lists_its_newest_matches_first_with_few_or_many_matches(
     client, settings, five_sports_clubs_among_others, count_limit
 ):
     # Under the limit the matches are collected and sorted; past it the newest rows are walked.
-    settings.CIVICBRIDGE_COUNT_LIMIT = count_limit
+    settings.CIVICBRIDGE_SEARCH_COUNT_LIMIT = count_limit
     settings.CIVICBRIDGE_PAGE_SIZE = 2
     newest_first = [club.name for club in reversed(five_sports_clubs_among_others)]
 
@@ -280,7 +280,7 @@ def test_a_search_lists_its_newest_matches_first_with_few_or_many_matches(
 
 @pytest.mark.parametrize("count_limit", [100, 3])
 def test_the_api_search_lists_its_newest_matches_first(client, settings, five_sports_clubs_among_others, count_limit):
-    settings.CIVICBRIDGE_COUNT_LIMIT = count_limit
+    settings.CIVICBRIDGE_SEARCH_COUNT_LIMIT = count_limit
 
     body = client.get("/api/v1/organizations/", {"search": "klub sportowy"}).json()
 
@@ -294,7 +294,7 @@ def test_reading_many_matches_leaves_the_connections_planner_settings_as_they_we
 ):
     from django.db import connection
 
-    settings.CIVICBRIDGE_COUNT_LIMIT = 3
+    settings.CIVICBRIDGE_SEARCH_COUNT_LIMIT = 3
     client.get("/en/organizations/?q=klub")
 
     if connection.vendor == "postgresql":
@@ -307,3 +307,13 @@ def test_a_search_with_a_chosen_order_keeps_it(client, five_sports_clubs_among_o
     names, _ = _listed_names(client, "/en/organizations/?q=klub&ordering=name")
 
     assert names == sorted(club.name for club in five_sports_clubs_among_others)
+
+
+def test_a_search_counts_up_to_its_own_limit_and_a_filter_up_to_the_general_one(
+    client, settings, five_sports_clubs_among_others
+):
+    settings.CIVICBRIDGE_SEARCH_COUNT_LIMIT = 3
+    settings.CIVICBRIDGE_COUNT_LIMIT = 100
+
+    assert "More than 3 organizations" in client.get("/en/organizations/?q=klub").content.decode()
+    assert "10 organizations" in client.get("/en/organizations/?kind=ngo").content.decode()

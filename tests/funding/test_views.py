@@ -94,6 +94,18 @@ def test_the_search_finds_words_of_the_title_and_the_identifier(client):
     assert _identifiers(client.get(LIST_URL, {"q": "LIFE-2027-SAP-ENV"})) == ["LIFE-2027-SAP-ENV"]
 
 
+def test_a_search_of_calls_counts_up_to_the_search_limit_and_the_api_says_so(client, settings):
+    settings.CIVICBRIDGE_SEARCH_COUNT_LIMIT = 2
+    settings.CIVICBRIDGE_COUNT_LIMIT = 100
+    for _ in range(4):
+        CallFactory(title="Youth participation grants")
+
+    assert "More than 2 calls" in client.get(LIST_URL, {"q": "youth"}).content.decode()
+    assert "4 calls" in client.get(LIST_URL, {"status": "open"}).content.decode()
+    body = client.get("/api/v1/calls/", {"search": "youth"}).json()
+    assert body["count"] == 2 and body["count_is_exact"] is False
+
+
 def test_the_status_filter(client):
     CallFactory(identifier="OPEN")
     CallFactory(identifier="SOON", opens_at=in_days(5), deadlines=[in_days(50)])

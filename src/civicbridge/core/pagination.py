@@ -19,7 +19,8 @@ class CappedPaginator(Paginator):
     def count_limit(self) -> int:
         if self.known_count is not None:
             return max(self.known_count, settings.CIVICBRIDGE_COUNT_LIMIT)
-        return settings.CIVICBRIDGE_COUNT_LIMIT
+        # A search's matches (core.search.NewestMatches, funding's DeadlineOrder) name their own.
+        return getattr(self.object_list, "count_limit", None) or settings.CIVICBRIDGE_COUNT_LIMIT
 
     @cached_property
     def count(self) -> int:

@@ -154,6 +154,11 @@ def search(queryset: QuerySet, query: str) -> QuerySet:
     )
 
 
+def is_search(data) -> bool:
+    """Do these filter values (a form's cleaned data or a query string) search for words?"""
+    return bool((data.get("q") or "").strip() or (data.get("search") or "").strip())
+
+
 class NewestMatches:
     """A search's matches, newest first, read the cheapest way for how many there are.
 
@@ -171,6 +176,7 @@ class NewestMatches:
     ordered = True
 
     def __init__(self, queryset: QuerySet):
+        self.count_limit = settings.CIVICBRIDGE_SEARCH_COUNT_LIMIT
         self.base = queryset.order_by("-pk")
         self.matches: int | None = None
         self.limit: int | None = None

@@ -123,8 +123,7 @@ class OrganizationFilter(django_filters.FilterSet):
     @staticmethod
     def searches_newest_first(data) -> bool:
         """A search without a chosen order lists the newest matches first."""
-        searching = (data.get("q") or "").strip() or (data.get("search") or "").strip()
-        return bool(searching) and not data.get("ordering")
+        return search_backend.is_search(data) and not data.get("ordering")
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

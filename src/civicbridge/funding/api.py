@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from civicbridge.api.cache import AnonymousListCacheMixin, CachedItemsMixin
 from civicbridge.core.cache import FUNDING, content_versions
 from civicbridge.core.models import Territory, ThematicArea
+from civicbridge.core.search import is_search
 
 from . import selectors, services
 from .filters import CallFilter
@@ -181,7 +182,9 @@ class CallViewSet(
     def paginate_queryset(self, queryset):
         # The list's default order; get_object() filters the plain queryset.
         if not self.request.query_params.get("ordering"):
-            queryset = selectors.DeadlineOrder(queryset, timezone.now())
+            queryset = selectors.DeadlineOrder(
+                queryset, timezone.now(), searching=is_search(self.request.query_params)
+            )
         return super().paginate_queryset(queryset)
 
     def perform_create(self, serializer):

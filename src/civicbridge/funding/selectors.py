@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import (
     Count,
     Exists,
@@ -17,6 +18,8 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from civicbridge.core.search import is_search
 
 from .filters import CallFilter
 from .models import Call, CallDeadline, Funder, Programme
@@ -73,7 +76,9 @@ class DeadlineOrder:
 
     ordered = True
 
-    def __init__(self, queryset: QuerySet[Call], now: datetime):
+    def __init__(self, queryset: QuerySet[Call], now: datetime, *, searching: bool = False):
+        # A search counts fewer matches (CIVICBRIDGE_SEARCH_COUNT_LIMIT, core.pagination).
+        self.count_limit = settings.CIVICBRIDGE_SEARCH_COUNT_LIMIT if searching else None
         self.base = queryset
         closed_early = Q(status_from_source=Call.Status.CLOSED)
         self.parts = [
@@ -128,7 +133,7 @@ def filtered_calls(filterset: CallFilter):
     queryset = filterset.qs
     if filterset.form.is_valid() and filterset.form.cleaned_data.get("ordering"):
         return queryset
-    return DeadlineOrder(queryset, filterset.now)
+    return DeadlineOrder(queryset, filterset.now, searching=is_search(filterset.form.cleaned_data))
 
 
 # --- what a row and a detail page show ------------------------------------------------------------
