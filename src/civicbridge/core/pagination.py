@@ -30,8 +30,9 @@ class CappedPaginator(Paginator):
             # It reads its page by how many there are (core.search.NewestMatches).
             return self.object_list.capped_count(self.count_limit)
         if hasattr(self.object_list, "query"):
-            # Ordering does not change a count; dropping it spares the database a sort.
-            return self.object_list.order_by()[: self.count_limit + 1].count()
+            # Ordering does not change a count, nor do computed columns (values): dropping
+            # them spares the database a sort and a subquery per row.
+            return self.object_list.order_by().values("pk")[: self.count_limit + 1].count()
         return len(self.object_list)
 
     @property

@@ -191,7 +191,7 @@ class NewestMatches:
     def capped_count(self, limit: int) -> int:
         """How many match, counting at most ``limit + 1``; remembered for reading the page."""
         self.limit = limit
-        self.matches = self.base.order_by()[: limit + 1].count()
+        self.matches = self.base.order_by().values("pk")[: limit + 1].count()
         return self.matches
 
     def count(self) -> int:

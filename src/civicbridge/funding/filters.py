@@ -92,7 +92,7 @@ class CallFilter(django_filters.FilterSet):
     )
     applicant_kind = django_filters.ChoiceFilter(
         label=_("Who may apply"), choices=applicant_kind_choices, empty_label=_("anyone"),
-        method="filter_applicant_kind",
+        method="filter_applicant_kind", widget=FastSelect,
     )
     territory = TerritoryFilter(
         label=_("Territory (calls open there)"), queryset=Territory.objects.all(), method="filter_territory",
@@ -124,7 +124,7 @@ class CallFilter(django_filters.FilterSet):
             "title": _("title"), "-title": _("title, Z to A"),
             "amount": _("maximum grant, smallest first"), "-amount": _("maximum grant, largest first"),
         },
-        empty_label=_("next deadline first, closed calls last"),
+        empty_label=_("next deadline first, closed calls last"), widget=FastSelect,
     )
 
     class Meta:

@@ -50,19 +50,32 @@ def visible_calls(user) -> QuerySet[Call]:
     return calls.filter(Q(published_at__isnull=False) | Q(Exists(colleague)))
 
 
-def calls_for_rows(user=None) -> QuerySet[Call]:
-    """What a list row needs to know its version: the deadlines give its status and next deadline."""
+def next_deadline_at(now: datetime) -> Subquery:
+    """The moment of a call's next deadline at ``now``, read with the call (a row shows only that)."""
+    upcoming = CallDeadline.objects.filter(call_id=OuterRef("pk"), deadline_at__gte=now).order_by("deadline_at")
+    return Subquery(upcoming.values("deadline_at")[:1])
+
+
+def calls_for_rows(user=None, *, now: datetime) -> QuerySet[Call]:
+    """What a list row needs to know its version (``decorate``): its status comes from the
+    call's own dates, its next deadline is read alongside; the rest only for rows not cached."""
     # The search column is for the database only, the summary for the detail page.
     return (
         visible_calls(user)
         .select_related("programme__funder")
-        .prefetch_related("deadlines")
+        .annotate(next_deadline_at=next_deadline_at(now))
         .defer("search_document", "summary")
     )
 
 
 def calls_for_list(user=None) -> QuerySet[Call]:
-    return calls_for_rows(user).prefetch_related("thematic_areas")
+    # The search column is for the database only, the summary for the detail page.
+    return (
+        visible_calls(user)
+        .select_related("programme__funder")
+        .prefetch_related("thematic_areas", "deadlines")
+        .defer("search_document", "summary")
+    )
 
 
 class DeadlineOrder:
@@ -241,14 +254,14 @@ def countdown(call: Call, now: datetime) -> Countdown:
 
 
 def decorate(calls, now: datetime) -> list[Call]:
-    """Each call with its status and next deadline at ``now`` (deadlines prefetched)."""
+    """Each call with its status and next deadline at ``now`` (annotated: ``next_deadline_at``)."""
     calls = list(calls)
     for call in calls:
+        zone = funder_zone(call.programme.funder)
         call.current_status = call.status(now)
         call.current_status_label = Call.Status(call.current_status).label
-        upcoming = call.next_deadline(now)
-        call.upcoming_deadline = upcoming.deadline_at.astimezone(funder_zone(call.programme.funder)) if upcoming else None
-        call.zone_label = zone_label(funder_zone(call.programme.funder))
+        call.upcoming_deadline = call.next_deadline_at.astimezone(zone) if call.next_deadline_at else None
+        call.zone_label = zone_label(zone)
     return calls
 
 
@@ -268,16 +281,14 @@ def closing_soon(*, now: datetime | None = None, days: int = CLOSING_SOON_DAYS) 
     """Open published calls with a deadline in the next ``days`` days, the soonest first."""
     now = now or timezone.now()
     soon = CallDeadline.objects.filter(deadline_at__gte=now, deadline_at__lte=now + timedelta(days=days))
-    next_deadline = CallDeadline.objects.filter(call_id=OuterRef("pk"), deadline_at__gte=now).order_by("deadline_at")
     return (
         Call.objects.published()
         .filter(pk__in=soon.values("call_id"), status_from_source__in=["", Call.Status.OPEN])
         .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
-        .annotate(soonest=Subquery(next_deadline.values("deadline_at")[:1]))
+        .annotate(next_deadline_at=next_deadline_at(now))
         .select_related("programme__funder")
-        .prefetch_related("deadlines")
         .defer("search_document", "summary")
-        .order_by("soonest", "id")
+        .order_by("next_deadline_at", "id")
     )
 
 

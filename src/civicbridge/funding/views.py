@@ -52,7 +52,7 @@ def call_list(request):
     now = timezone.now()
     # Thematic areas are fetched only for the rows that are not cached.
     filterset = selectors.filter_calls(
-        request.GET, user=request.user, now=now, queryset=selectors.calls_for_rows(request.user)
+        request.GET, user=request.user, now=now, queryset=selectors.calls_for_rows(request.user, now=now)
     )
     paginator = CappedPaginator(selectors.filtered_calls(filterset), settings.CIVICBRIDGE_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
