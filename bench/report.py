@@ -3,6 +3,9 @@
 import json
 from pathlib import Path
 
+# The overall verdict is on the modes a deployment runs; "cold" (every cache off, which no
+# deployment runs) is the worst case, measured and shown beside them.
+VERDICT_MODES = ("off", "on")
 MODE_LABELS = {
     "cold": "nothing cached (no page cache, every row and API item computed)",
     "off": "anonymous page cache off (rows and API items cached per object version)",
@@ -56,7 +59,11 @@ def summary(runs: list[dict]) -> list[str]:
 
 
 def markdown(runs: list[dict], constant: dict[str, bool], scenario: str, date: str) -> str:
-    lines = [f"# Benchmark {date} – {scenario}", "", *summary(runs)]
+    lines = [
+        f"# Benchmark {date} – {scenario}", "", *summary(runs),
+        "The verdict (PASS/FAIL overall) is on the modes a deployment runs: page cache off and on. "
+        "The cold mode, with every cache off, is the worst case, shown for comparison.", "",
+    ]
     for run, mode, measured in _measurements(runs):
         generated = run["generated"]["targets"]
         lines += [
@@ -124,7 +131,8 @@ def write_report(runs: list[dict], *, scenario: str, results_dir: Path, date: st
     constant = query_counts_constant(runs)
     stem = results_dir / f"{date}-{scenario}"
     all_pass = all(
-        e["pass"] for _, _, measured in _measurements(runs) for e in measured["endpoints"].values()
+        e["pass"] for _, mode, measured in _measurements(runs) if mode in VERDICT_MODES
+        for e in measured["endpoints"].values()
     ) and all(constant.values())
     document = {"date": date, "scenario": scenario, "runs": runs, "queries_constant": constant, "pass": all_pass}
     Path(f"{stem}.json").write_text(json.dumps(document, indent=2))
