@@ -289,6 +289,21 @@ def test_the_api_search_lists_its_newest_matches_first(client, settings, five_sp
     assert body["count_is_exact"] == (count_limit == 100)
 
 
+def test_many_old_matches_are_listed_newest_first_too(client, settings, monkeypatch, municipality):
+    # Past the count limit, but none of the matches among the newest rows walked: collected.
+    from civicbridge.core import search as search_module
+
+    monkeypatch.setattr(search_module, "WALK_ROWS_PER_MATCH", 1)
+    settings.CIVICBRIDGE_SEARCH_COUNT_LIMIT = 2
+    clubs = [OrganizationFactory(name=f"Klub Sportowy Nr {n}", territory=municipality) for n in range(4)]
+    OrganizationFactory.create_batch(30, territory=municipality)
+
+    names, response = _listed_names(client, "/en/organizations/?q=klub")
+
+    assert names == [club.name for club in reversed(clubs)][: len(names)] and names
+    assert "More than 2 organizations" in response.content.decode()
+
+
 def test_reading_many_matches_leaves_the_connections_planner_settings_as_they_were(
     client, settings, five_sports_clubs_among_others
 ):

@@ -42,3 +42,41 @@ class CappedPaginator(Paginator):
     @property
     def shown_count(self) -> int:
         return min(self.count, self.count_limit)
+
+
+class PartReader:
+    """A queryset's rows in an order the database reads best in parts; paginators take it
+    like a queryset: counting counts ``base`` as a whole, a slice calls ``read``.
+
+    ``count_limit``: a count limit of its own for ``CappedPaginator`` (None: the general one).
+    """
+
+    ordered = True
+    count_limit: int | None = None
+
+    def __init__(self, base):
+        self.base = base
+
+    @property
+    def query(self):
+        return self.base.query
+
+    def order_by(self, *fields):
+        return self.base.order_by(*fields)
+
+    def count(self) -> int:
+        return self.base.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[0:None])
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            return self[index:index + 1][0]
+        return self.read(index.start or 0, index.stop)
+
+    def read(self, start: int, stop: int | None) -> list:
+        raise NotImplementedError

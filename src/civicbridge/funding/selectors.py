@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from civicbridge.core.pagination import PartReader
 from civicbridge.core.search import is_search
 
 from .filters import CallFilter
@@ -78,21 +79,19 @@ def calls_for_list(user=None) -> QuerySet[Call]:
     )
 
 
-class DeadlineOrder:
+class DeadlineOrder(PartReader):
     """Calls in the default order: deadline ahead (soonest first), then no deadline, then closed
     (latest first), with the source's "closed" counted as closed.
 
     Sorting every row by a status computed in SQL costs tens of milliseconds at 20,000 calls;
     here each part is a range of the ``closes_at`` index read up to the page's end. Paginators
-    take it like a queryset: counting counts the whole, a slice reads only the parts it covers.
+    take it like a queryset (``core.pagination.PartReader``): a slice reads only the parts it covers.
     """
 
-    ordered = True
-
     def __init__(self, queryset: QuerySet[Call], now: datetime, *, searching: bool = False):
+        super().__init__(queryset)
         # A search counts fewer matches (CIVICBRIDGE_SEARCH_COUNT_LIMIT, core.pagination).
         self.count_limit = settings.CIVICBRIDGE_SEARCH_COUNT_LIMIT if searching else None
-        self.base = queryset
         closed_early = Q(status_from_source=Call.Status.CLOSED)
         self.parts = [
             queryset.filter(closes_at__gte=now).exclude(closed_early).order_by("closes_at", "id"),
@@ -102,27 +101,7 @@ class DeadlineOrder:
             ),
         ]
 
-    @property
-    def query(self):
-        return self.base.query
-
-    def order_by(self, *fields):
-        # What the paginators count: the whole, in no order.
-        return self.base.order_by(*fields)
-
-    def count(self) -> int:
-        return self.base.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __iter__(self):
-        return iter(self[0:None])
-
-    def __getitem__(self, index):
-        if isinstance(index, int):
-            return self[index:index + 1][0]
-        start, stop = index.start or 0, index.stop
+    def read(self, start: int, stop: int | None) -> list[Call]:
         rows: list[Call] = []
         offset = start
         for part in self.parts:
