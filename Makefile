@@ -70,7 +70,7 @@ messages: install
 bench: install
 	scripts/test-services.sh install
 	SECRET_KEY=bench-only-not-secret CIVICBRIDGE_DATA_DIR=$${BENCH_DATA_DIR:-/tmp/civicbridge-bench-data} \
-		TEST_PG_SETTINGS="shared_buffers = 1GB;effective_cache_size = 8GB;jit = off" \
+		TEST_PG_SETTINGS="shared_buffers = 1GB;effective_cache_size = 8GB;jit = off;random_page_cost = 1.1" \
 		scripts/test-services.sh run-postgres scripts/test-services.sh run-redis $(PY) -m bench.run
 
 clean:
