@@ -104,7 +104,10 @@ def build_plan(port: int, *, duration: int, max_requests: int, concurrency: int)
         "api_partner_list": ["/api/v1/partner-requests/", "/api/v1/partner-requests/?page_size=100&status=any"],
     })
     editors = []
-    for membership in Membership.objects.approved().select_related("user", "organization")[:concurrency]:
+    # The first representatives by key: the same organizations are edited at every scale, so
+    # that their query counts compare (a registry number, a change of areas, add a query).
+    first = Membership.objects.approved().select_related("user", "organization").order_by("pk")
+    for membership in first[:concurrency]:
         User.objects.filter(pk=membership.user_id).update(is_active=True)
         editors.append({"username": membership.user.username, "password": "bench-password", "slug": membership.organization.slug})
     endpoints = {name: {"weight": WEIGHTS[name], "urls": urls.get(name, [])} for name in WEIGHTS}
