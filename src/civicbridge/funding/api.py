@@ -180,11 +180,10 @@ class CallViewSet(
         return f"{call.pk}:{call.updated_at.isoformat()}:{call.status(self.now)}:{self.funding_version}"
 
     def paginate_queryset(self, queryset):
-        # The list's default order; get_object() filters the plain queryset.
+        # The list's default order; get_object() filters the plain queryset. The same moment
+        # as the items' status (``list``).
         if not self.request.query_params.get("ordering"):
-            queryset = selectors.DeadlineOrder(
-                queryset, timezone.now(), searching=is_search(self.request.query_params)
-            )
+            queryset = selectors.DeadlineOrder(queryset, self.now, searching=is_search(self.request.query_params))
         return super().paginate_queryset(queryset)
 
     def perform_create(self, serializer):

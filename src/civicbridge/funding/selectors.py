@@ -57,26 +57,19 @@ def next_deadline_at(now: datetime) -> Subquery:
     return Subquery(upcoming.values("deadline_at")[:1])
 
 
+def _listed_calls(user) -> QuerySet[Call]:
+    # The search column is for the database only, the summary for the detail page.
+    return visible_calls(user).select_related("programme__funder").defer("search_document", "summary")
+
+
 def calls_for_rows(user=None, *, now: datetime) -> QuerySet[Call]:
     """What a list row needs to know its version (``decorate``): its status comes from the
     call's own dates, its next deadline is read alongside; the rest only for rows not cached."""
-    # The search column is for the database only, the summary for the detail page.
-    return (
-        visible_calls(user)
-        .select_related("programme__funder")
-        .annotate(next_deadline_at=next_deadline_at(now))
-        .defer("search_document", "summary")
-    )
+    return _listed_calls(user).annotate(next_deadline_at=next_deadline_at(now))
 
 
 def calls_for_list(user=None) -> QuerySet[Call]:
-    # The search column is for the database only, the summary for the detail page.
-    return (
-        visible_calls(user)
-        .select_related("programme__funder")
-        .prefetch_related("thematic_areas", "deadlines")
-        .defer("search_document", "summary")
-    )
+    return _listed_calls(user).prefetch_related("thematic_areas", "deadlines")
 
 
 class DeadlineOrder(PartReader):
