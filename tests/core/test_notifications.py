@@ -354,3 +354,32 @@ def test_the_outbox_is_not_shown_to_people_who_are_not_coordinators(client, user
     client.force_login(user)
 
     assert client.get("/en/admin/core/outgoingmail/").status_code == 403
+
+
+# --- personal data ------------------------------------------------------------------------------
+
+def test_sent_and_failed_mail_past_its_retention_is_pruned_and_queued_mail_never(smtp, settings):
+    settings.CIVICBRIDGE_MAIL_RETENTION_DAYS = 30
+    sent, failed, recent = queue(), queue(to="nobody@example.org"), queue()
+    smtp.inbox.answer = lambda address: "550 no such user" if address.startswith("nobody") else None
+    deliver_due()
+    waiting = queue(to="busy@example.org")
+    smtp.inbox.answer = lambda address: "451 try later"
+    deliver_due()  # waiting goes back to the queue for a later attempt
+    OutgoingMail.objects.exclude(pk=recent.pk).update(created_at=timezone.now() - timedelta(days=31))
+
+    counts = notifications.deliver_due_mail.call()
+
+    assert counts["pruned"] == 2
+    assert set(OutgoingMail.objects.values_list("pk", flat=True)) == {waiting.pk, recent.pk}
+    assert not OutgoingMail.objects.filter(pk__in=[sent.pk, failed.pk]).exists()
+
+
+def test_forgetting_a_person_removes_every_mail_to_them_from_the_outbox():
+    theirs = [queue(to="anna@example.org"), queue(to="Anna@Example.org")]
+    other = queue(to="ben@example.org")
+
+    assert notifications.forget_recipient(address="anna@example.org") == 2
+
+    assert list(OutgoingMail.objects.values_list("pk", flat=True)) == [other.pk]
+    assert len(theirs) == 2

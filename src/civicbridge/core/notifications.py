@@ -366,6 +366,30 @@ def _send_batch(ids: list[int], *, token: str, counts: dict) -> bool:
     return True
 
 
+# --- personal data ------------------------------------------------------------------------------
+
+def forget_recipient(*, address: str) -> int:
+    """Delete every e-mail to ``address`` from the outbox, whatever its state; answer how many.
+
+    For the erasure of a person's account (the caller has checked who may erase it); an
+    e-mail a worker is sending at this very moment may still go out once.
+    """
+    return OutgoingMail.objects.filter(to__iexact=address.strip()).delete()[0]
+
+
+def prune_outbox(*, now: datetime | None = None, limit: int = 5_000) -> int:
+    """Delete up to ``limit`` sent or failed e-mails older than ``CIVICBRIDGE_MAIL_RETENTION_DAYS``.
+
+    The outbox holds addresses and texts: they are kept as long as a coordinator needs
+    them to answer "did the mail go out?", not for ever. Queued e-mails are never pruned.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=settings.CIVICBRIDGE_MAIL_RETENTION_DAYS)
+    old = (OutgoingMail.objects.filter(created_at__lt=cutoff,
+                                       status__in=[OutgoingMail.Status.SENT, OutgoingMail.Status.FAILED])
+           .order_by("created_at").values_list("pk", flat=True)[:limit])
+    return OutgoingMail.objects.filter(pk__in=list(old)).delete()[0]
+
+
 @task
 def deliver_mail() -> dict:
     """Send the queued e-mails that are due (enqueued after each commit that queued some)."""
@@ -374,5 +398,7 @@ def deliver_mail() -> dict:
 
 @task
 def deliver_due_mail() -> dict:
-    """The periodic sweep (every minute): retries whose time came, and leases of dead workers."""
-    return deliver_due()
+    """The periodic sweep (every minute): retries whose time came, leases of dead workers, old e-mails pruned."""
+    counts = deliver_due()
+    counts["pruned"] = prune_outbox()
+    return counts
