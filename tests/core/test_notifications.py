@@ -284,6 +284,29 @@ def test_a_mail_taken_over_too_often_fails_instead_of_stopping_workers_forever(s
     assert smtp.inbox.envelopes == []
 
 
+def test_a_slow_worker_renews_its_lease_and_skips_what_another_worker_took_over(smtp, monkeypatch):
+    first, second, third = queue(), queue(), queue()
+    clock = iter(range(0, 10_000, 200))  # each look at the clock: 200 s later, past half of the 300 s lease
+    monkeypatch.setattr(notifications, "monotonic", lambda: next(clock))
+    real_message = notifications._message
+
+    def message(mail):
+        if mail.pk == first.pk:  # while the first is sent, a second worker takes the third over
+            OutgoingMail.objects.filter(pk=third.pk).update(lease_token="other")
+        return real_message(mail)
+
+    monkeypatch.setattr(notifications, "_message", message)
+
+    counts = deliver_due()
+
+    assert smtp.inbox.recipients() == [first.to, second.to]
+    assert (counts["sent"], counts["lost"]) == (2, 1)
+    second.refresh_from_db()
+    third.refresh_from_db()
+    assert third.status == Status.SENDING and third.lease_token == "other"
+    assert second.status == Status.SENT
+
+
 def test_two_workers_claim_disjoint_mails():
     rows = [queue() for _ in range(5)]
 

@@ -38,11 +38,11 @@ import hashlib
 import json
 import logging
 import smtplib
-import time
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from time import monotonic
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -313,19 +313,21 @@ def deliver_due(*, limit: int | None = None) -> dict:
 def _send_batch(ids: list[int], *, token: str, counts: dict) -> bool:
     """Send the leased e-mails one by one; False when the server went away."""
     lease = settings.CIVICBRIDGE_MAIL_LEASE_SECONDS
-    renew_at = time.monotonic() + lease / 2
+    renew_at = monotonic() + lease / 2
     pending = list(_held(token, ids).order_by("pk"))
     mailer = None
     try:
         while pending:
-            if time.monotonic() >= renew_at:
-                # A slow server must not let the lease run out under a live worker.
+            if monotonic() >= renew_at:
+                # A slow server must not let the lease run out under a live worker; what another
+                # worker took over meanwhile (this one was stalled past its lease) is theirs to send.
                 still = set(_held(token, [m.pk for m in pending]).values_list("pk", flat=True))
                 _held(token, still).update(lease_expires_at=timezone.now() + timedelta(seconds=lease))
                 counts["lost"] += sum(m.pk not in still for m in pending)
                 pending = [m for m in pending if m.pk in still]
-                renew_at = time.monotonic() + lease / 2
-                continue
+                renew_at = monotonic() + lease / 2
+                if not pending:
+                    break
             mail = pending.pop(0)
             if mail.attempts > settings.CIVICBRIDGE_MAIL_MAX_ATTEMPTS:
                 # Taken over after its worker died each time: never try it forever.
