@@ -1,6 +1,6 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
@@ -28,3 +28,15 @@ class ProfileForm(forms.ModelForm):
 
 
 
+
+
+class LoginForm(AuthenticationForm):
+    """The log-in form; when the log-in guard refuses, it says how long to wait."""
+
+    def get_invalid_login_error(self):
+        from .guard import wait_message
+
+        seconds = getattr(self.request, "login_refused_for", None)
+        if seconds:
+            return forms.ValidationError(wait_message(seconds), code="login_delayed")
+        return super().get_invalid_login_error()

@@ -8,7 +8,7 @@ app_name = "accounts"
 urlpatterns = [
     path("sign-up/", views.sign_up, name="sign_up"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -12,8 +13,23 @@ from civicbridge.core.forms import submit
 from civicbridge.core.rules import is_coordinator
 
 from . import selectors, services
-from .forms import ProfileForm, SignUpForm
+from .forms import LoginForm, ProfileForm, SignUpForm
 from .models import Membership
+
+
+class LoginView(auth_views.LoginView):
+    """Django's log-in page; a guard refusal answers 429 with Retry-After."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        seconds = getattr(self.request, "login_refused_for", None)
+        if seconds:
+            response.status_code = 429
+            response["Retry-After"] = str(seconds)
+        return response
 
 
 def sign_up(request):
