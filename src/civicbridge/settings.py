@@ -192,8 +192,11 @@ CIVICBRIDGE_LOGIN_FAILURE_MEMORY = env.int("CIVICBRIDGE_LOGIN_FAILURE_MEMORY", d
 CIVICBRIDGE_LOGIN_KNOWN_ADDRESS_DAYS = env.int("CIVICBRIDGE_LOGIN_KNOWN_ADDRESS_DAYS", default=30)
 # Log-in attempts per client address, whatever the account: bounds bursts of parallel guesses.
 CIVICBRIDGE_LOGIN_RATE = env.str("CIVICBRIDGE_LOGIN_RATE", default="30/minute")
-CIVICBRIDGE_SIGN_UP_RATE = env.str("CIVICBRIDGE_SIGN_UP_RATE", default="5/hour")
+# Sign-ups per client address (a training room behind one address signs up together),
+# requests for a new confirmation link per client address, and links per mailbox.
+CIVICBRIDGE_SIGN_UP_RATE = env.str("CIVICBRIDGE_SIGN_UP_RATE", default="20/hour")
 CIVICBRIDGE_RESEND_RATE = env.str("CIVICBRIDGE_RESEND_RATE", default="5/hour")
+CIVICBRIDGE_CONFIRMATION_MAILS_RATE = env.str("CIVICBRIDGE_CONFIRMATION_MAILS_RATE", default="3/hour")
 
 # django-axes keeps the record coordinators read in the admin (attempts, log-ins, each
 # failure with its address); the lock-out itself is the guard's, whose per-scope limits

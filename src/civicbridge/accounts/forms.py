@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .validators import validate_new_username
 
 
 class SignUpForm(UserCreationForm):
@@ -14,11 +15,45 @@ class SignUpForm(UserCreationForm):
         model = User
         fields = ["username", "email", "preferred_language"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].validators.append(validate_new_username)
+        self.fields["username"].help_text = _(
+            "For logging in; others see your name, not this. 3 to 30 characters: letters a–z, digits, “_” and “-”."
+        )
+
     def clean_email(self):
+        from .services import unconfirmed_sign_ups
+
         email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
+        # An unconfirmed sign-up with this address is renewed by signing up again.
+        taken = User.objects.filter(email__iexact=email).exclude(pk__in=unconfirmed_sign_ups().values("pk"))
+        if taken.exists():
             raise forms.ValidationError(_("An account with this e-mail already exists."))
         return email
+
+    def clean_username(self):
+        return self.cleaned_data.get("username")  # checked in clean(), once the e-mail is known
+
+    def clean(self):
+        from .services import unconfirmed_sign_ups
+
+        cleaned = super().clean()
+        username, email = cleaned.get("username"), cleaned.get("email")
+        if username:
+            taken = User.objects.filter(username__iexact=username)
+            if email:
+                taken = taken.exclude(pk__in=unconfirmed_sign_ups().filter(email__iexact=email).values("pk"))
+            if taken.exists():
+                self.add_error("username", self.instance.unique_error_message(User, ["username"]))
+        return cleaned
+
+    def validate_unique(self):
+        pass  # clean() and the service check, knowing that an unconfirmed sign-up may be renewed
+
+
+class ResendConfirmationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), help_text=_("The address you signed up with."))
 
 
 class ProfileForm(forms.ModelForm):

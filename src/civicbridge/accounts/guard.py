@@ -56,16 +56,19 @@ def delay_after(failures: int, free: int) -> float:
     return float(min(settings.CIVICBRIDGE_LOGIN_MAX_DELAY, 2 ** (failures - free + 1)))
 
 
-def wait_message(seconds: int) -> str:
-    """"Wait 2 minutes …" in the visitor's language, rounded up to whole minutes past one."""
+def duration_text(seconds: float) -> str:
+    """"45 seconds", "3 minutes" in the visitor's language; past a minute, whole minutes rounded up."""
+    seconds = max(1, math.ceil(seconds))
     if seconds < 60:
-        wait = ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
-    else:
-        minutes = math.ceil(seconds / 60)
-        wait = ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+        return ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
+    minutes = math.ceil(seconds / 60)
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+
+
+def wait_message(seconds: int) -> str:
     return _(
         "Too many failed log-in attempts. Wait %(wait)s and try again, or reset your password."
-    ) % {"wait": wait}
+    ) % {"wait": duration_text(seconds)}
 
 
 class LoginRefused(PermissionDenied):

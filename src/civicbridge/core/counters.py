@@ -21,6 +21,7 @@ from functools import cache
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
+from django.tasks import task
 from django.utils.module_loading import import_string
 
 
@@ -193,3 +194,9 @@ def over_rate(*, scope: str, ident: str, rate: str) -> float | None:
     if count.value > limit:
         return max(1.0, count.seconds_left())
     return None
+
+
+@task
+def delete_expired_counters() -> int:
+    """The periodic clean-up of expired counters (run hourly or daily; Redis needs none)."""
+    return delete_expired()
