@@ -1,6 +1,6 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
@@ -68,6 +68,10 @@ class ProfileForm(forms.ModelForm):
 class LoginForm(AuthenticationForm):
     """The log-in form; when the log-in guard refuses, it says how long to wait."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("User name or e-mail address")
+
     def get_invalid_login_error(self):
         from .guard import wait_message
 
@@ -75,3 +79,29 @@ class LoginForm(AuthenticationForm):
         if seconds:
             return forms.ValidationError(wait_message(seconds), code="login_delayed")
         return super().get_invalid_login_error()
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's password reset, with its e-mail queued in the outbox instead of sent in the request.
+
+    A mail server that is down never fails the page, and one mailbox gets a limited number
+    of reset links per hour however many people ask for them.
+    """
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        import uuid
+
+        from django.template.loader import render_to_string
+        from django.utils.translation import get_language
+
+        from civicbridge.core import counters
+        from civicbridge.core.notifications import queue_mail
+
+        if counters.over_rate(scope="password-reset-mail", ident=to_email.lower(),
+                              rate=settings.CIVICBRIDGE_CONFIRMATION_MAILS_RATE):
+            return
+        subject = " ".join(render_to_string(subject_template_name, context).split())
+        body = render_to_string(email_template_name, context)
+        queue_mail(key=f"accounts:password-reset:{context['user'].pk}:{uuid.uuid4().hex}", to=to_email,
+                   subject=subject, body=body, language=get_language() or settings.LANGUAGE_CODE)

@@ -124,6 +124,8 @@ class GuardedModelBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:
             username = kwargs.get(self._username_field())
+        if username is not None:
+            username = self._account_name(username)
         if request is None or username is None or password is None:
             # No request (a script, the test client's login()): no client to count.
             return super().authenticate(request, username=username, password=password, **kwargs)
@@ -139,6 +141,23 @@ class GuardedModelBackend(ModelBackend):
         else:
             record_success(username, address)
         return user
+
+    @staticmethod
+    def _account_name(name: str) -> str:
+        """The user name of the account ``name`` is the e-mail address of, else ``name``.
+
+        People may log in with their e-mail address (e-mails never carry the user name);
+        the failures of both spellings count for the one account.
+        """
+        from django.contrib.auth import get_user_model
+
+        if "@" not in name:
+            return name
+        users = get_user_model()._default_manager
+        if users.filter(username=name).exists():
+            return name  # an older user name with @ in it
+        found = users.filter(email__iexact=name.strip()).values_list("username", flat=True).first()
+        return found or name
 
     @staticmethod
     def _username_field():
