@@ -297,3 +297,14 @@ def test_token_endpoint_behind_the_proxy_does_not_lock_out_other_clients(user, c
                         REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=HOME)
 
     assert response.status_code == 200
+
+
+def test_the_admin_log_in_is_guarded_and_says_how_long_to_wait(client, clock, limits):
+    staff = UserFactory(is_staff=True, is_coordinator=True)
+    for _ in range(5):
+        client.post("/en/admin/login/", {"username": staff.username, "password": "guess"}, REMOTE_ADDR=ATTACKER)
+
+    response = client.post("/en/admin/login/", {"username": staff.username, "password": PASSWORD}, REMOTE_ADDR=ATTACKER)
+
+    assert "Wait 2 seconds" in response.content.decode()
+    assert "_auth_user_id" not in client.session

@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -78,7 +79,14 @@ class LoginForm(AuthenticationForm):
         seconds = getattr(self.request, "login_refused_for", None)
         if seconds:
             return forms.ValidationError(wait_message(seconds), code="login_delayed")
-        return super().get_invalid_login_error()
+        return AuthenticationForm.get_invalid_login_error(self)
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The administration's log-in form, saying how long to wait when the log-in guard refuses."""
+
+    def get_invalid_login_error(self):
+        return LoginForm.get_invalid_login_error(self)
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
