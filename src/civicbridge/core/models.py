@@ -157,7 +157,7 @@ class OutgoingMail(models.Model):
     lease_expires_at = models.DateTimeField(_("held until"), null=True, blank=True)
     lease_token = models.CharField(max_length=32, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -171,6 +171,8 @@ class OutgoingMail(models.Model):
             models.Index(
                 fields=["lease_expires_at"], condition=models.Q(status="sending"), name="outgoingmail_leased",
             ),
+            # The sweep prunes what is past its retention, oldest first.
+            models.Index(fields=["created_at"], name="outgoingmail_created"),
         ]
         constraints = [
             models.CheckConstraint(
