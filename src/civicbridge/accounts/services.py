@@ -214,16 +214,13 @@ def invite_representative(*, organization, email: str, by) -> Membership:
 
 
 def _notify_coordinators(membership: Membership) -> None:
-    coordinators = list(User.objects.filter(is_coordinator=True, is_active=True))
+    # Queued in the caller's transaction: a rolled-back request tells nobody.
     link = _absolute(reverse("accounts:memberships_pending"))
-
-    def send():
-        for coordinator in coordinators:
-            send_templated_mail(
-                user=coordinator, template="membership_pending", context={"membership": membership, "link": link}
-            )
-
-    transaction.on_commit(send)
+    for coordinator in User.objects.filter(is_coordinator=True, is_active=True):
+        send_templated_mail(
+            user=coordinator, template="membership_pending", context={"membership": membership, "link": link},
+            key=f"accounts:membership_pending:{membership.pk}:{coordinator.pk}",
+        )
 
 
 @transaction.atomic
