@@ -10,16 +10,18 @@ import json
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from civicbridge.accounts.models import Membership
 from civicbridge.core.models import ThematicArea
+from civicbridge.core.validators import project_models, text_fields
 from civicbridge.directory import imports as directory_imports
 from civicbridge.directory.exports import HEADERS
 from civicbridge.directory.models import Organization
 from civicbridge.funding import imports as funding_imports
-from civicbridge.funding.models import Call
+from civicbridge.funding.models import Call, Funder
 from civicbridge.partners.models import PartnerRequest
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.directory.factories import PublicBodyFactory
@@ -234,3 +236,34 @@ def test_an_unchanged_call_imported_again_with_clean_text_still_imports(coordina
     )
 
     assert report.errors == []
+
+
+# --- admin and every model ---------------------------------------------------------------------------
+
+
+def test_the_admin_refuses_a_control_character_too(client):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True, is_coordinator=True))
+
+    response = client.post("/en/admin/funding/funder/add/", {
+        "name": "Fundusz\x07 Lokalny", "slug": "fundusz-lokalny", "kind": "other", "time_zone": "Europe/Warsaw",
+        "programmes-TOTAL_FORMS": "0", "programmes-INITIAL_FORMS": "0",
+    })
+
+    assert response.status_code == 200
+    assert "name" in response.context["adminform"].form.errors
+    assert not Funder.objects.exists()
+
+
+def test_every_text_field_of_every_model_refuses_control_characters():
+    checked = 0
+    for model in project_models():
+        for field in text_fields(model):
+            multiline = field.get_internal_type() == "TextField"
+            with pytest.raises(ValidationError):
+                field.run_validators("a\x01b")
+            if not multiline:
+                with pytest.raises(ValidationError):
+                    field.run_validators("a\nb")
+            checked += 1
+
+    assert checked > 60
