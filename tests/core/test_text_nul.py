@@ -1,4 +1,6 @@
-"""A NUL in an address or a query string is a 400 or a 404, never a 500 (PostgreSQL refuses NUL)."""
+"""A NUL or a control character in an address or a query string is never a server error (PostgreSQL refuses NUL)."""
+
+import xml.etree.ElementTree as ET
 
 import pytest
 from rest_framework.test import APIClient
@@ -40,3 +42,13 @@ def test_a_nul_in_an_api_query_is_a_400_or_ignored(url, query):
     CallFactory()
 
     assert APIClient().get(url, query).status_code in (200, 400)
+
+
+@pytest.mark.parametrize("query", [{"q": "a\x01b\x0c"}, {"q": "\ufffe"}, {"status": "open\x1b"}])
+def test_a_control_character_in_the_feeds_query_string_keeps_the_feed_well_formed(client, query):
+    CallFactory()
+
+    response = client.get("/en/calls/feed/", query)
+
+    assert response.status_code == 200
+    ET.fromstring(response.content)
