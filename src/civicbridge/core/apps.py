@@ -9,3 +9,6 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import checks, lookups  # noqa: F401  (register system checks and the __any lookup)
+        from .validators import attach_to_models
+
+        attach_to_models()

@@ -1,6 +1,29 @@
 from collections.abc import Callable
 
+from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from .validators import TextValidator
+
+
+class TextInputMixin:
+    """For a form whose text fields are not a model's: they refuse control characters too.
+
+    A ``Textarea`` field is multi-line, every other text field single-line. Model forms
+    need no mixin: their model's fields carry the same validators (``core.validators``).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                validator = TextValidator(multiline=isinstance(field.widget, forms.Textarea))
+                if validator not in field.validators:
+                    field.validators.append(validator)
+
+
+class Form(TextInputMixin, forms.Form):
+    """The base of the project's forms that are not model forms."""
 
 
 def apply_validation_error(form, error: ValidationError) -> None:

@@ -1,8 +1,14 @@
-"""User-written rich text is Markdown, rendered and then sanitized with nh3."""
+"""User-written rich text is Markdown, rendered and then sanitized with nh3: the one path.
+
+Pages (the ``markdown`` filter) and feeds (``funding.feeds``) use it, so whatever a page
+shows, a feed reader shows too, and both are well-formed XML as well as HTML.
+"""
 
 import markdown as markdown_lib
 import nh3
 from django.utils.safestring import SafeString, mark_safe
+
+from .validators import clean_text
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3", "h4", "blockquote",
@@ -12,7 +18,11 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
 
 
 def render_markdown(text: str) -> SafeString:
-    html = markdown_lib.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
+    # Control characters go before Markdown sees the text: STX and ETX delimit Markdown's
+    # own placeholders for stashed HTML ("\x02wzxhzdk:0\x03"), so text holding them could
+    # address the stash and leave a placeholder, or another block's HTML, in the output.
+    source = clean_text(text or "", multiline=True)
+    html = markdown_lib.markdown(source, extensions=["extra", "sane_lists"], output_format="html")
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -20,4 +30,7 @@ def render_markdown(text: str) -> SafeString:
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener noreferrer",
     )
-    return mark_safe(clean)
+    # And after: nh3 decodes character references, so "&#2;" or "&#xFFFF;" come out as the
+    # characters themselves, which XML (Atom) refuses.
+    return mark_safe(clean_text(clean, multiline=True))
+

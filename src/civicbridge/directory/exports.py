@@ -6,6 +6,8 @@ from collections.abc import Iterable, Iterator
 
 from openpyxl import Workbook
 
+from civicbridge.core.validators import clean_text
+
 COLUMNS = [
     ("name", lambda o: o.name),
     ("kind", lambda o: o.kind),
@@ -30,8 +32,13 @@ HEADERS = [header for header, _ in COLUMNS]
 
 
 def _safe_cell(value):
+    if not isinstance(value, str):
+        return value
+    # Control characters first: openpyxl refuses them (XML cannot hold them), and removing
+    # one must not uncover a formula ("\x01=HYPERLINK(...)").
+    value = clean_text(value, multiline=True)
     # Spreadsheet formula injection: a cell starting with = + - @ would run as a formula.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
 

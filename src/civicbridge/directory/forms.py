@@ -3,6 +3,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from civicbridge.core import forms as core_forms
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.core.widgets import FastCheckboxSelectMultiple
 
@@ -46,14 +47,14 @@ class PlenipotentiaryForm(forms.ModelForm):
         pass
 
 
-class InviteForm(forms.Form):
+class InviteForm(core_forms.Form):
     email = forms.EmailField(
         label=_("E-mail of the person to invite"),
         help_text=_("The person must already have an account. A coordinator approves the invitation."),
     )
 
 
-class ClaimForm(forms.Form):
+class ClaimForm(core_forms.Form):
     message = forms.CharField(
         label=_("How are you connected to this organization?"), widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000, help_text=_("For example your function on the board. A coordinator reads it."),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from civicbridge.core.models import Territory, ThematicArea
+from civicbridge.core.validators import row_text_errors
 
 from . import services
 from .exports import HEADERS
@@ -172,6 +173,7 @@ def import_organizations(*, by, name: str, content: bytes, dry_run: bool) -> Imp
 
 def _import_row(number, row, *, by, lookups, seen, report):
     data, areas, errors = _parse_row(row, lookups)
+    errors |= row_text_errors(row, multiline={"description"})
     for column, message in errors.items():
         report.errors.append(RowError(number, column, message))
     if errors:

@@ -3,6 +3,11 @@
 Each event's UID is stable ("<identifier>-stage-<n>@civicbridge") and its SEQUENCE is the
 call's ``deadlines_revision``, so a calendar that subscribed updates a moved deadline in
 place instead of adding a second one. Times are written in UTC.
+
+Every text goes through ``_line`` before the iCalendar library escapes it: RFC 5545
+allows no control character in a value, and some properties (X-WR-CALNAME) are not
+escaped at all, so a line break there would end the property. Old rows, the admin or a
+future import must not be able to break a calendar.
 """
 
 import hashlib
@@ -13,6 +18,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event
 
+from civicbridge.core.validators import clean_text
+
 from .selectors import stage_label, zone_label
 from .services import funder_zone
 
@@ -22,8 +29,18 @@ EVENTS_CACHE_SECONDS = 3600
 EVENT_BUCKETS = 32
 
 
+def _line(text) -> str:
+    return clean_text(str(text), multiline=False)
+
+
 def event_uid(call, stage: int) -> str:
-    return f"{call.identifier}-stage-{stage}@civicbridge"
+    return _line(f"{call.identifier}-stage-{stage}@civicbridge")
+
+
+def calendar_filename(call) -> str:
+    """A file name for the call's calendar that fits in a Content-Disposition header."""
+    stem = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "-" for c in call.identifier)
+    return f"{stem.strip('-.') or 'call'}.ics"
 
 
 def deadlines_calendar(calls, *, name: str, absolute_url, reminder_days: int | None = None) -> bytes:
@@ -38,7 +55,7 @@ def deadlines_calendar(calls, *, name: str, absolute_url, reminder_days: int | N
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", _line(name))
     end = b"END:VCALENDAR\r\n"
     head = calendar.to_ical()
     return head[: -len(end)] + b"".join(_event_blocks(calls, absolute_url, reminder_days)) + end
@@ -82,20 +99,23 @@ def _events(call, absolute_url, reminder_days):
     zone = funder_zone(funder)
     url = absolute_url(call.get_absolute_url())
     for deadline in deadlines:
-        label = deadline.label or stage_label(call, deadline.stage, len(deadlines))
+        label = _line(deadline.label or stage_label(call, deadline.stage, len(deadlines)))
+        title = _line(call.title)
         local = deadline.deadline_at.astimezone(zone)
         event = Event()
         event.add("uid", event_uid(call, deadline.stage))
         event.add("dtstamp", call.updated_at.astimezone(UTC))
         event.add("dtstart", deadline.deadline_at.astimezone(UTC))
-        event.add("summary", f"{label}: {call.title} ({call.identifier})")
+        event.add("summary", _line(f"{label}: {title} ({call.identifier})"))
         event.add(
             "description",
-            _("%(funder)s, %(programme)s. Deadline %(time)s (%(zone)s). %(url)s")
-            % {
-                "funder": funder.name, "programme": call.programme.name,
-                "time": local.strftime("%Y-%m-%d %H:%M"), "zone": zone_label(zone), "url": url,
-            },
+            _line(
+                _("%(funder)s, %(programme)s. Deadline %(time)s (%(zone)s). %(url)s")
+                % {
+                    "funder": funder.name, "programme": call.programme.name,
+                    "time": local.strftime("%Y-%m-%d %H:%M"), "zone": zone_label(zone), "url": url,
+                }
+            ),
         )
         event.add("url", url)
         event.add("sequence", call.deadlines_revision)
@@ -103,7 +123,7 @@ def _events(call, absolute_url, reminder_days):
         if reminder_days:
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
-            alarm.add("description", f"{label}: {call.title}")
+            alarm.add("description", f"{label}: {title}")
             alarm.add("trigger", timedelta(days=-reminder_days))
             event.add_component(alarm)
         yield event

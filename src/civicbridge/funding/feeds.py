@@ -8,12 +8,23 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from civicbridge.core.markdown import render_markdown
+from civicbridge.core.validators import clean_text
 
 from . import selectors
 
 
+def _line(text) -> str:
+    # Stored text is checked at input, but old rows, the admin or a future import may still
+    # hold a character XML refuses: one such row must not take the whole feed down.
+    return clean_text(str(text), multiline=False)
+
+
 class NewCallsFeed(Feed):
-    """The 50 most recently published calls matching ``?status=...&funder=...`` and the rest."""
+    """The 50 most recently published calls matching ``?status=...&funder=...`` and the rest.
+
+    Every text in it goes through ``_line`` or ``render_markdown``: the feed stays
+    well-formed XML whatever the database holds.
+    """
 
     feed_type = Atom1Feed
 
@@ -22,7 +33,7 @@ class NewCallsFeed(Feed):
         return request
 
     def title(self, request):
-        return _("New calls for proposals – %(site)s") % {"site": settings.CIVICBRIDGE_SITE_NAME}
+        return _line(_("New calls for proposals – %(site)s") % {"site": settings.CIVICBRIDGE_SITE_NAME})
 
     def subtitle(self, request):
         return _("Calls for proposals as they are published, newest first.")
@@ -38,15 +49,15 @@ class NewCallsFeed(Feed):
         return selectors.feed_calls(request.GET)
 
     def item_title(self, call):
-        return f"{call.identifier}: {call.title}"
+        return _line(f"{call.identifier}: {call.title}")
 
     def item_description(self, call):
         deadlines = selectors.shown_deadlines(call, call.published_at)
         lines = format_html_join(
             "", "<li>{}: {} ({})</li>",
-            ((d.label, d.at_funder.strftime("%Y-%m-%d %H:%M"), d.funder_zone_label) for d in deadlines),
+            ((_line(d.label), d.at_funder.strftime("%Y-%m-%d %H:%M"), d.funder_zone_label) for d in deadlines),
         )
-        facts = format_html("<p>{} – {}</p>", call.programme.funder.name, call.programme.name)
+        facts = format_html("<p>{} – {}</p>", _line(call.programme.funder.name), _line(call.programme.name))
         return facts + (format_html("<ul>{}</ul>", lines) if lines else "") + render_markdown(call.summary)
 
     def item_link(self, call):
@@ -59,7 +70,7 @@ class NewCallsFeed(Feed):
         return call.updated_at
 
     def item_author_name(self, call):
-        return call.programme.funder.name
+        return _line(call.programme.funder.name)
 
     def item_categories(self, call):
-        return [area.name for area in call.thematic_areas.all()]
+        return [_line(area.name) for area in call.thematic_areas.all()]

@@ -38,6 +38,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civicbridge.core.validators import row_text_errors
+
 from . import services
 from .models import Call, Funder, Programme
 
@@ -426,6 +428,7 @@ def import_calls(*, by, name: str, content: bytes, dry_run: bool, publish: bool 
 
 def _import_record(number, record, *, by, programmes, now, seen, report, publish):
     parsed = _parse(record, programmes, now)
+    parsed.errors |= row_text_errors(record, multiline={"summary", "budgetOverview"})
     identifier = parsed.data.get("identifier", "")
     result = RowResult(row=number, identifier=identifier, notes=parsed.notes)
     report.rows.append(result)

@@ -3,13 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civicbridge.core import forms as core_forms
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.directory.models import Organization
 
 from .models import Funder, Subscription
 
 
-class SubscribeForm(forms.Form):
+class SubscribeForm(core_forms.Form):
     """The call list's current filters (named as in its query string), and how often to hear."""
 
     q = forms.CharField(label=_("Words"), max_length=200, required=False)

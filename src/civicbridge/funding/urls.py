@@ -1,6 +1,10 @@
-from django.urls import include, path
+from django.urls import include, path, register_converter
+
+from civicbridge.core.converters import StoredTextConverter
 
 from . import views
+
+register_converter(StoredTextConverter, "identifier")
 
 app_name = "funding"
 
@@ -13,9 +17,9 @@ urlpatterns = [
     path("calls/import/", views.call_import, name="call_import"),
     path("calls/feed/", views.call_feed, name="call_feed"),
     path("calls/deadlines.ics", views.deadlines_ics, name="deadlines_ics"),
-    path("calls/<str:identifier>/", views.call_detail, name="call_detail"),
-    path("calls/<str:identifier>/edit/", views.call_edit, name="call_edit"),
-    path("calls/<str:identifier>/publish/", views.call_publish, name="call_publish"),
-    path("calls/<str:identifier>/deadlines.ics", views.call_deadlines_ics, name="call_deadlines_ics"),
+    path("calls/<identifier:identifier>/", views.call_detail, name="call_detail"),
+    path("calls/<identifier:identifier>/edit/", views.call_edit, name="call_edit"),
+    path("calls/<identifier:identifier>/publish/", views.call_publish, name="call_publish"),
+    path("calls/<identifier:identifier>/deadlines.ics", views.call_deadlines_ics, name="call_deadlines_ics"),
     path("funders/", views.funder_list, name="funder_list"),
 ]

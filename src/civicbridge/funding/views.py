@@ -234,7 +234,7 @@ def call_deadlines_ics(request, identifier):
         [call], name=call.title, absolute_url=request.build_absolute_uri,
         reminder_days=calendars.reminder_days(request.GET.get("reminder")),
     )
-    return _calendar_response(body, f"{call.identifier}.ics", "attachment")
+    return _calendar_response(body, calendars.calendar_filename(call), "attachment")
 
 
 @cache_anonymous_page(scopes=[FUNDING])

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civicbridge.core import forms as core_forms
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.core.widgets import FastCheckboxSelectMultiple, FastSelect
 from civicbridge.directory.filters import territory_choices
@@ -113,7 +114,7 @@ class PartnerRequestForm(forms.ModelForm):
         return {field: self.cleaned_data[field] for field in REQUEST_FIELDS if field in self.cleaned_data}
 
 
-class InterestForm(forms.Form):
+class InterestForm(core_forms.Form):
     organization = forms.ModelChoiceField(
         label=_("Answer on behalf of"), queryset=Organization.objects.none(),
     )
