@@ -122,7 +122,7 @@ def twinning_detail(*, pk: int) -> Twinning:
 
 def organization_for_matching(*, slug: str) -> Organization:
     return (
-        Organization.objects.select_related("territory")
+        Organization.objects.listed().select_related("territory")
         .prefetch_related("thematic_areas")
         .get(slug=slug)
     )
