@@ -7,8 +7,8 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
 from civicbridge.api.cache import AnonymousListCacheMixin, CachedItemsMixin
-from civicbridge.core.cache import DIRECTORY
 from civicbridge.api.duplicates import RepeatAwareCreateMixin
+from civicbridge.core.cache import DIRECTORY
 from civicbridge.core.models import Territory, ThematicArea
 
 from . import selectors, services

@@ -17,10 +17,10 @@ from civicbridge.core.cache import (
 )
 from civicbridge.core.duplicates import is_repeat
 from civicbridge.core.forms import submit
-from civicbridge.core.rules import is_coordinator
 from civicbridge.core.fragments import render_rows
 from civicbridge.core.models import Territory
 from civicbridge.core.pagination import CappedPaginator
+from civicbridge.core.rules import is_coordinator
 
 from . import exports, imports, selectors, services
 from .forms import ClaimForm, ImportForm, InviteForm, OrganizationForm, PlenipotentiaryForm
