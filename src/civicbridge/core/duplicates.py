@@ -11,8 +11,10 @@ its transaction; they then find the key and the object it names. A key older tha
 ``CIVICBRIDGE_DUPLICATE_WINDOW_SECONDS`` no longer counts: the same content sent later is a
 new submission.
 
-Call it inside the creating service's transaction, after the permission check and the
-validation (a refused submission must not leave a key behind), with the write as ``create``.
+Call it inside the creating service's transaction, after the permission check, with the write
+as ``create``. Checks that a repeat would fail ("this number is already registered") belong
+inside ``create``: a repeat then meets the first object instead, and a refused submission
+leaves no key behind (its savepoint rolls back with it).
 """
 
 import datetime

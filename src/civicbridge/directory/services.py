@@ -123,20 +123,21 @@ def create_organization(*, by, data: dict, thematic_areas=()) -> Organization:
     if not by.has_perm("directory.add_organization"):
         raise PermissionDenied
     organization = Organization(**{k: v for k, v in data.items() if k in ORGANIZATION_FIELDS})
-    _validate(organization)
     by_coordinator = by.has_perm("directory.verify_organization")
     if not by_coordinator:
         organization.registration = Organization.Registration.PENDING
+    content = {field: getattr(organization, field) for field in ORGANIZATION_FIELDS}
+    content["thematic_areas"] = sorted(getattr(area, "pk", area) for area in thematic_areas or ())
 
     def register() -> Organization:
+        # Checked inside the guard: a repeat must meet the first entry, not "number taken".
+        _validate(organization)
         organization.slug = unique_slug(organization.name)
         _save(organization, thematic_areas, changes=(DIRECTORY,))  # a new entry in the lists
         if not by_coordinator:
             membership_services.request_as_founder(user=by, organization=organization)
         return organization
 
-    content = {field: getattr(organization, field) for field in ORGANIZATION_FIELDS}
-    content["thematic_areas"] = sorted(getattr(area, "pk", area) for area in thematic_areas or ())
     return once(user=by, kind="directory.organization", content=content, model=Organization, create=register)
 
 

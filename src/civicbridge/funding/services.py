@@ -275,11 +275,18 @@ def create_call(
     if not by.has_perm("funding.add_call"):
         raise PermissionDenied
     call = Call(**{k: v for k, v in data.items() if k in CALL_FIELDS}, created_by=by)
-    _validate_call(call)
-    ordered = check_deadlines(deadline_model=call.deadline_model, deadlines=deadlines, opens_at=call.opens_at)
-    call.closes_at = ordered[-1] if ordered else None
+    content = {
+        **{field: getattr(call, field) for field in CALL_FIELDS},
+        "deadlines": sorted(moment.isoformat() for moment in deadlines),
+        "thematic_areas": sorted(getattr(area, "pk", area) for area in thematic_areas or ()),
+        "eligible_territories": sorted(getattr(t, "pk", t) for t in eligible_territories or ()),
+    }
 
     def enter() -> Call:
+        # Checked inside the guard: a repeat must meet the first call, not "identifier taken".
+        _validate_call(call)
+        ordered = check_deadlines(deadline_model=call.deadline_model, deadlines=deadlines, opens_at=call.opens_at)
+        call.closes_at = ordered[-1] if ordered else None
         _save_call(call)
         _write_deadlines(call, ordered)
         call.thematic_areas.set(thematic_areas)
@@ -287,12 +294,6 @@ def create_call(
         bump_content_version(FUNDING)
         return call
 
-    content = {
-        **{field: getattr(call, field) for field in CALL_FIELDS},
-        "deadlines": [moment.isoformat() for moment in ordered],
-        "thematic_areas": sorted(getattr(area, "pk", area) for area in thematic_areas or ()),
-        "eligible_territories": sorted(getattr(t, "pk", t) for t in eligible_territories or ()),
-    }
     return once(user=by, kind="funding.call", content=content, model=Call, create=enter)
 
 
