@@ -229,3 +229,22 @@ def test_a_decision_on_the_pending_page_records_its_reason(client, coordinator, 
 
     record = RightsChange.objects.get()
     assert (record.action, record.reason, record.by) == ("rejected", "Unknown at the office.", coordinator)
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "message"),
+    [
+        ("pl", "Nadane i odebrane uprawnienia", "Napisz, dlaczego odbierasz uprawnienie."),
+        ("tr", "Verilen ve geri alınan yetkiler", "Yetkinin neden geri alındığını belirtin."),
+    ],
+)
+def test_the_log_and_its_messages_speak_the_visitors_language(client, coordinator, officer_membership, language, title, message):
+    client.force_login(coordinator)
+
+    page = client.get(f"/{language}/accounts/rights-log/").content.decode()
+    refused = client.post(
+        f"/{language}/accounts/memberships/{officer_membership.pk}/revoke/", {"reason": ""}, follow=True
+    ).content.decode()
+
+    assert title in page
+    assert message in refused

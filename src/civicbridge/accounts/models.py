@@ -42,7 +42,10 @@ class User(AbstractUser):
         Only approved memberships count: a role is granted by a coordinator, never assumed.
         """
         roles = [Role.CITIZEN.value]
-        approved = [m for m in self.memberships.all() if m.status == Membership.Status.APPROVED]
+        approved = [
+            m for m in self.memberships.all()
+            if m.status == Membership.Status.APPROVED and m.organization.is_listed
+        ]
         if any(not m.organization.is_public_body for m in approved):
             roles.append(Role.REPRESENTATIVE.value)
         if any(m.organization.is_public_body for m in approved):

@@ -69,7 +69,7 @@ def represented_organizations(user) -> list[Organization]:
         return []
     return list(
         Organization.objects.filter(pk__in=represented_organization_ids_query(user))
-        .only("pk", "name", "slug", "kind")
+        .only("pk", "name", "slug", "kind", "registration")
         .order_by("name", "pk")
     )
 

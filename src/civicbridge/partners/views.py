@@ -124,7 +124,7 @@ def request_create(request):
     organizations = selectors.represented_organizations(user)
     chosen_slug = request.GET.get("organization", "")
     if chosen_slug:
-        chosen = Organization.objects.listed().filter(slug=chosen_slug).only("pk", "name", "slug", "kind").first()
+        chosen = Organization.objects.listed().filter(slug=chosen_slug).only("pk", "name", "slug", "kind", "registration").first()
         if chosen is not None and user.has_perm("partners.post_request", chosen) and chosen not in organizations:
             organizations = [chosen, *organizations]
     if not user.has_perm("partners.post_request"):
