@@ -145,7 +145,7 @@ def test_its_registrant_sees_it_marked_as_waiting(client, fake, registrant):
     body = response.content.decode()
     assert "Waiting for approval." in body
     assert "Withdraw your request" in body
-    assert 'action="/en/organizations/%s/claim/"' % fake.slug not in body
+    assert f'action="/en/organizations/{fake.slug}/claim/"' not in body
 
 
 def test_a_coordinator_sees_it_marked_as_waiting(client, fake, coordinator):

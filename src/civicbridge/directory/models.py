@@ -7,6 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from civicbridge.core.models import ThematicArea, TimeStampedModel
 
 
+def listed_q(prefix: str = "") -> models.Q:
+    """The condition of ``OrganizationQuerySet.listed`` for an organization at ``prefix``
+    ("public_body__" from a plenipotentiary): plain column tests, which keep a join a join."""
+    return ~models.Q(**{f"{prefix}registration": "rejected"}) & ~models.Q(
+        **{f"{prefix}registration": "pending", f"{prefix}kind__in": Organization.PUBLIC_KINDS}
+    )
+
+
 class OrganizationQuerySet(models.QuerySet):
     def public_bodies(self):
         return self.filter(kind__in=Organization.PUBLIC_KINDS)
@@ -21,23 +29,25 @@ class OrganizationQuerySet(models.QuerySet):
         who is not a coordinator stays out of every list, search, export and the API until a
         coordinator approves its registration.
         """
-        return self.exclude(registration=Organization.Registration.REJECTED).exclude(
-            registration=Organization.Registration.PENDING, kind__in=Organization.PUBLIC_KINDS
-        )
+        return self.filter(listed_q())
 
     def visible_to(self, user):
         """The listed entries, plus for a coordinator every entry and for a registrant their own."""
-        from civicbridge.core.rules import is_coordinator
+        return self.filter(visible_q(user))
 
-        if is_coordinator(user):
-            return self.all()
-        listed = self.listed()
-        if not (user and user.is_authenticated and user.is_active):
-            return listed
-        from civicbridge.accounts.models import Membership
 
-        own = Membership.objects.filter(user=user).values("organization_id")
-        return self.filter(models.Q(pk__in=listed.values("pk")) | models.Q(pk__in=own))
+def visible_q(user, prefix: str = "") -> models.Q:
+    """Who may open which entry: coordinators all, a person also those they belong to or asked for."""
+    from civicbridge.core.rules import is_coordinator
+
+    if is_coordinator(user):
+        return models.Q()
+    if not (user and user.is_authenticated and user.is_active):
+        return listed_q(prefix)
+    from civicbridge.accounts.models import Membership
+
+    own = Membership.objects.filter(user=user).values("organization_id")
+    return listed_q(prefix) | models.Q(**{f"{prefix}pk__in": own})
 
 
 class Organization(TimeStampedModel):

@@ -8,7 +8,7 @@ from civicbridge.core.models import Territory
 from civicbridge.core.search import NewestMatches
 
 from .filters import OrganizationFilter
-from .models import Organization, Plenipotentiary
+from .models import Organization, Plenipotentiary, listed_q, visible_q
 
 
 def organizations_for_rows() -> QuerySet[Organization]:
@@ -89,9 +89,7 @@ def county_of(territory: Territory | None) -> Territory | None:
 
 def plenipotentiaries_by_county(*, county: Territory | None = None):
     """Current plenipotentiaries grouped under their county; bodies above county level come first."""
-    queryset = Plenipotentiary.objects.filter(
-        is_active=True, public_body__in=Organization.objects.listed()
-    ).select_related(
+    queryset = Plenipotentiary.objects.filter(listed_q("public_body__"), is_active=True).select_related(
         "public_body__territory__parent"
     ).order_by("public_body__territory__path", "public_body__name", "full_name")
     if county is not None:
@@ -110,7 +108,7 @@ def counties() -> QuerySet[Territory]:
 def plenipotentiaries_for_api(viewer) -> QuerySet[Plenipotentiary]:
     """Plenipotentiaries of listed bodies (every body for coordinators), for the API."""
     return (
-        Plenipotentiary.objects.filter(public_body__in=Organization.objects.visible_to(viewer))
+        Plenipotentiary.objects.filter(visible_q(viewer, "public_body__"))
         .select_related("public_body")
         .order_by("public_body__name", "full_name")
     )
