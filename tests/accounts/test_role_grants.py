@@ -47,7 +47,7 @@ def me(user) -> dict:
 
 
 def assert_holds_no_role(user, body: Organization) -> None:
-    person = fresh(user)
+    person, body = fresh(user), Organization.objects.get(pk=body.pk)
     assert person.roles == ["citizen"]
     assert me(person)["roles"] == ["citizen"]
     assert me(person)["organizations"] == []
@@ -57,7 +57,7 @@ def assert_holds_no_role(user, body: Organization) -> None:
 
 
 def assert_is_officer_of(user, body: Organization) -> None:
-    person = fresh(user)
+    person, body = fresh(user), Organization.objects.get(pk=body.pk)
     assert "officer" in person.roles
     assert "officer" in me(person)["roles"]
     assert body.pk in me(person)["organizations"]
@@ -460,3 +460,14 @@ def test_two_coordinators_deciding_the_same_request_one_wins_the_other_is_told_i
     assert list(RightsChange.objects.filter(user=claimant).values_list("action", flat=True)) == [
         "granted" if decided[0] == "approved" else "rejected"
     ]
+
+
+def test_an_approved_membership_of_a_registration_a_coordinator_took_back_gives_no_role(citizen, coordinator, municipality):
+    fake = directory_services.create_organization(by=citizen, data={**registration(municipality), "territory": municipality})
+    services.decide_membership(membership=Membership.objects.get(organization=fake), by=coordinator, approve=True)
+    assert_is_officer_of(citizen, fake)
+
+    # A coordinator corrects the registration in the administration site.
+    Organization.objects.filter(pk=fake.pk).update(registration=Organization.Registration.REJECTED)
+
+    assert_holds_no_role(citizen, Organization.objects.get(pk=fake.pk))
