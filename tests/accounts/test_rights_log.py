@@ -10,6 +10,17 @@ from tests.directory.factories import OrganizationFactory, PublicBodyFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _fresh_content_types():
+    # The admin logs each change with a content type from a per-process cache; a transactional
+    # test run earlier in this process (browser tests) may have flushed and renumbered them.
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()
+
 LOG_URL = "/en/accounts/rights-log/"
 # Session, user, count, one page with its joins; a little room for context processors. One
 # query per row (person, organization or decider) would blow it with 60 rows.

@@ -30,6 +30,17 @@ from tests.directory.factories import PublicBodyFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _fresh_content_types():
+    # The admin logs each change with a content type from a per-process cache; a transactional
+    # test run earlier in this process (browser tests) may have flushed and renumbered them.
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()
+
 User = get_user_model()
 
 
