@@ -62,9 +62,6 @@ class MembershipQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=Membership.Status.PENDING)
 
-    def founders(self):
-        return self.filter(origin=Membership.Origin.FOUNDER)
-
 
 class Membership(models.Model):
     """A person representing an organization (for a public body: an officer of it)."""
