@@ -330,15 +330,16 @@ def test_create_by_a_user_answers_201(user, municipality):
     assert response.json()["slug"] == created.slug == "fundacja-nowa-nadzieja"
 
 
-def test_creator_becomes_the_representative(user, municipality):
+def test_creator_asks_to_be_the_representative_and_holds_no_role_until_approved(user, municipality):
     response = as_user(user).post(LIST_URL, valid_payload(municipality), format="json")
 
     membership = Membership.objects.get(user=user, organization_id=response.json()["id"])
-    assert membership.status == Membership.Status.APPROVED
+    assert membership.status == Membership.Status.PENDING
     assert membership.origin == Membership.Origin.FOUNDER
+    assert response.json()["registration"] == "pending"
     me = as_user(user).get("/api/v1/me/").json()
-    assert me["roles"] == ["citizen", "representative"]
-    assert me["organizations"] == [response.json()["id"]]
+    assert me["roles"] == ["citizen"]
+    assert me["organizations"] == []
 
 
 def test_coordinator_creating_an_organization_does_not_become_its_representative(coordinator, municipality):

@@ -490,6 +490,7 @@ SIGNED_IN_PAGES = {
     "organization-edit": ("/en/organizations/{slug}/edit/", "Edit {name}"),
     "organization-as-coordinator": ("/en/organizations/{slug}/", "{name}"),
     "memberships-pending": ("/en/accounts/memberships/pending/", "Representation requests"),
+    "rights-log": ("/en/accounts/rights-log/", "Granted and revoked rights"),
     "password-change": ("/en/accounts/password-change/", "Change your password"),
     "erase": ("/en/accounts/profile/erase/", "Erase your account"),
 }
@@ -500,6 +501,14 @@ def coordinator_page(page, organization):
     coordinator = UserFactory(is_coordinator=True, is_staff=True)
     MembershipFactory(
         organization=organization, status="pending", origin="claim", message="I am on the board."
+    )
+    # An approved one too: its revoke form on the organization's page, its line in the rights log.
+    approved = MembershipFactory(organization=organization)
+    from civicbridge.accounts.services import record_rights_change
+
+    record_rights_change(
+        user=approved.user, right="membership", action="granted", by=coordinator, organization=organization,
+        reason="Confirmed by the board's resolution.",
     )
     log_in_without_the_form(page, coordinator)
     return page

@@ -25,17 +25,24 @@ def _data(territory, **overrides):
 # --- create ---------------------------------------------------------------------------------
 
 
-def test_a_registered_person_who_creates_an_organization_becomes_its_approved_founder(user, municipality):
+def test_a_registered_person_who_creates_an_organization_asks_to_be_its_founder(user, municipality):
     organization = services.create_organization(by=user, data=_data(municipality))
 
     membership = Membership.objects.get(organization=organization)
     assert membership.user == user
-    assert membership.status == Membership.Status.APPROVED
+    assert membership.status == Membership.Status.PENDING
     assert membership.origin == Membership.Origin.FOUNDER
 
 
-def test_the_founder_may_then_change_the_organization(user, municipality):
+def test_the_founder_may_change_the_organization_only_once_a_coordinator_approves(user, coordinator, municipality):
     organization = services.create_organization(by=user, data=_data(municipality))
+    assert not user.has_perm("directory.change_organization", organization)
+
+    from civicbridge.accounts import services as membership_services
+
+    membership_services.decide_membership(
+        membership=Membership.objects.get(organization=organization), by=coordinator, approve=True
+    )
 
     assert user.has_perm("directory.change_organization", organization)
 
@@ -182,7 +189,7 @@ def test_latitude_without_longitude_is_refused(user, municipality):
 
 def test_organizations_with_the_same_name_get_different_slugs(user, municipality):
     first = services.create_organization(by=user, data=_data(municipality))
-    second = services.create_organization(by=user, data=_data(municipality))
+    second = services.create_organization(by=user, data=_data(municipality, address="ul. Inna 2"))
 
     assert second.slug != first.slug
     assert second.slug.startswith(first.slug)

@@ -383,7 +383,7 @@ def test_a_logged_in_person_sees_the_registration_form(client, user):
     assert 'name="registry_number"' in response.content.decode()
 
 
-def test_a_logged_in_person_registers_an_organization_and_represents_it(client, user, municipality):
+def test_a_logged_in_person_registers_an_organization_and_asks_to_represent_it(client, user, municipality):
     client.force_login(user)
 
     response = client.post(CREATE_URL, _form_data(municipality, registry_type="krs", registry_number="0000123456"))
@@ -392,7 +392,7 @@ def test_a_logged_in_person_registers_an_organization_and_represents_it(client, 
     assert response.status_code == 302
     assert response["Location"] == organization.get_absolute_url()
     assert organization.registry_number == "0000123456"
-    assert Membership.objects.filter(user=user, organization=organization, status="approved").exists()
+    assert Membership.objects.filter(user=user, organization=organization, status="pending").exists()
 
 
 def test_a_bad_krs_number_re_renders_the_form_with_the_message_on_its_field(client, user, municipality):

@@ -43,7 +43,10 @@ class MeView(APIView):
     )
     def get(self, request):
         user = request.user
-        approved = user.memberships.approved()
+        from civicbridge.directory.models import listed_q
+
+        # The same rule as ``User.roles``: a registration not approved gives nothing to act for.
+        approved = user.memberships.approved().filter(listed_q("organization__"))
         return Response(
             {
                 "username": user.username,

@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -41,9 +42,15 @@ class User(AbstractUser):
 
     @property
     def roles(self) -> list[str]:
-        """Roles in the order of DESIGN.md; memberships must be prefetched for lists."""
+        """Roles in the order of DESIGN.md; memberships must be prefetched for lists.
+
+        Only approved memberships count: a role is granted by a coordinator, never assumed.
+        """
         roles = [Role.CITIZEN.value]
-        approved = [m for m in self.memberships.all() if m.status == Membership.Status.APPROVED]
+        approved = [
+            m for m in self.memberships.all()
+            if m.status == Membership.Status.APPROVED and m.organization.is_listed
+        ]
         if any(not m.organization.is_public_body for m in approved):
             roles.append(Role.REPRESENTATIVE.value)
         if any(m.organization.is_public_body for m in approved):
@@ -108,3 +115,70 @@ class Membership(models.Model):
         return self.organization.get_absolute_url()
 
 
+
+
+class RightsChangeQuerySet(models.QuerySet):
+    def for_log(self):
+        return self.select_related("user", "organization", "by").order_by("-at", "-pk")
+
+
+class RightsChange(models.Model):
+    """One grant or revocation of a right: a membership (representative or officer) or a staff flag.
+
+    Written by the services that change rights, in the same transaction, never edited afterwards:
+    the record a coordinator or an auditor reads to know who gave whom which right, when and why.
+    """
+
+    class Right(models.TextChoices):
+        MEMBERSHIP = "membership", _("representative of the organization")
+        COORDINATOR = "coordinator", _("coordinator")
+        STAFF = "staff", _("access to the administration site")
+        SUPERUSER = "superuser", _("superuser")
+
+    class Action(models.TextChoices):
+        GRANTED = "granted", _("granted")
+        REJECTED = "rejected", _("request rejected")
+        REVOKED = "revoked", _("revoked")
+        LEFT = "left", _("given up by the person")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="rights_changes",
+        verbose_name=_("person"),
+    )
+    right = models.CharField(_("right"), max_length=12, choices=Right.choices)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    organization = models.ForeignKey(
+        "directory.Organization", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("organization"),
+    )
+    # Kept when the organization is deleted, so that the record still says which one it was.
+    organization_name = models.CharField(_("organization name"), max_length=300, blank=True)
+    origin = models.CharField(_("origin"), max_length=12, choices=Membership.Origin.choices, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("by"),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    objects = RightsChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("grant or revocation of a right")
+        verbose_name_plural = _("grants and revocations of rights")
+        indexes = [
+            models.Index(fields=["user", "-at"], name="rights_change_person"),
+            models.Index(fields=["organization", "-at"], name="rights_change_organization"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(right="membership") | ~models.Q(organization_name=""),
+                name="rights_change_membership_names_organization",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_right_display()} {self.get_action_display()}"
+
+    def get_absolute_url(self):
+        return reverse("accounts:rights_log") + f"?person={self.user_id or ''}"

@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 
 from civicbridge.core import counters
 from civicbridge.core.cache import DIRECTORY, bump_content_version, organization_scope
-from civicbridge.core.notifications import queue_mail
+from civicbridge.core.notifications import forget_recipient, queue_mail
+from civicbridge.core.rules import is_coordinator
 
-from .models import Membership
+from .models import Membership, RightsChange
 from .validators import validate_new_username
 
 User = get_user_model()
@@ -182,11 +183,38 @@ def delete_expired_sign_ups() -> int:
     return deleted
 
 
+# --- memberships: every role passes a coordinator, every grant and revocation is recorded ------
+
+
+def record_rights_change(
+    *, user, right: str, action: str, by, organization=None, origin: str = "", reason: str = ""
+) -> RightsChange:
+    """Write one line of the rights log; call it in the transaction of the change it records."""
+    return RightsChange.objects.create(
+        user=user, right=right, action=action, by=by if by is not None and by.pk else None,
+        organization=organization, organization_name=organization.name if organization is not None else "",
+        origin=origin, reason=(reason or "").strip(),
+    )
+
+
+def _ensure_listed(organization) -> None:
+    # Nobody but its registrant may join a public body whose registration waits or was rejected:
+    # that registration is decided first, on its founder's request.
+    if not organization.is_listed:
+        raise ValidationError(
+            _("This organization's registration has not been approved by a coordinator; nobody can join it yet.")
+        )
+
+
 @transaction.atomic
 def claim_organization(*, user, organization, message: str) -> Membership:
-    """A person asks to represent an organization; a coordinator decides."""
+    """A person asks to represent an organization; a coordinator decides.
+
+    Refused for an organization whose registration is not approved and listed.
+    """
     if not user.has_perm("directory.claim_organization", organization):
         raise PermissionDenied
+    _ensure_listed(organization)
     try:
         with transaction.atomic():
             membership = Membership.objects.create(
@@ -198,18 +226,33 @@ def claim_organization(*, user, organization, message: str) -> Membership:
     return membership
 
 
+def request_as_founder(*, user, organization) -> Membership:
+    """The person who registered ``organization`` asks to represent it (``directory.services`` calls this).
+
+    The request waits for a coordinator like a claim; deciding it decides the registration too.
+    """
+    membership = Membership.objects.create(
+        user=user, organization=organization, origin=Membership.Origin.FOUNDER,
+        status=Membership.Status.PENDING,
+    )
+    _notify_coordinators(membership)
+    return membership
+
+
 @transaction.atomic
 def invite_representative(*, organization, email: str, by) -> Membership:
     """A representative (or coordinator) names another registered person as representative.
 
-    A coordinator's invitation takes effect at once; others wait for a coordinator.
+    A coordinator's invitation is a grant, recorded at once; others wait for a coordinator.
+    Refused for an organization whose registration is not approved and listed.
     """
     if not by.has_perm("directory.invite_representative", organization):
         raise PermissionDenied
+    _ensure_listed(organization)
     invitee = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
     if invitee is None:
         raise ValidationError({"email": [_("Nobody with this e-mail has an account. Ask them to sign up first.")]})
-    by_coordinator = by.has_perm("directory.verify_organization", organization)
+    by_coordinator = is_coordinator(by)
     try:
         with transaction.atomic():
             membership = Membership.objects.create(
@@ -223,6 +266,10 @@ def invite_representative(*, organization, email: str, by) -> Membership:
     if membership.status == Membership.Status.PENDING:
         _notify_coordinators(membership)
     else:
+        record_rights_change(
+            user=invitee, right=RightsChange.Right.MEMBERSHIP, action=RightsChange.Action.GRANTED, by=by,
+            organization=organization, origin=membership.origin, reason=_("Invited by a coordinator."),
+        )
         bump_content_version(organization_scope(organization.slug))  # its page lists its representatives
     return membership
 
@@ -238,27 +285,159 @@ def _notify_coordinators(membership: Membership) -> None:
 
 
 @transaction.atomic
-def decide_membership(*, membership: Membership, by, approve: bool) -> Membership:
-    """A coordinator approves or rejects a pending claim or invitation; the person is told."""
-    from civicbridge.core.rules import is_coordinator
+def decide_membership(*, membership: Membership, by, approve: bool, reason: str = "") -> Membership:
+    """A coordinator approves or rejects a pending claim, invitation or founder's request.
+
+    Coordinators only; refuses a request already decided (by another coordinator at the same
+    moment, too: the row is locked). The founder's request decides the organization's
+    registration with it. Recorded in the rights log; the person is told.
+    """
+    from civicbridge.directory.models import Organization
 
     if not is_coordinator(by):
         raise PermissionDenied
-    locked = Membership.objects.select_for_update().select_related("user", "organization").get(pk=membership.pk)
-    if locked.status != Membership.Status.PENDING:
+    locked = Membership.objects.select_for_update().filter(pk=membership.pk).first()
+    if locked is None or locked.status != Membership.Status.PENDING:
         raise ValidationError(_("This request has already been decided."))
+    organization = Organization.objects.select_for_update().get(pk=locked.organization_id)
+    founder = locked.origin == Membership.Origin.FOUNDER
+    if approve and not founder and not organization.is_listed:
+        raise ValidationError(
+            _("Decide the organization's registration first: approve or reject the request of the person who registered it.")
+        )
     locked.status = Membership.Status.APPROVED if approve else Membership.Status.REJECTED
     locked.decided_by = by
     locked.decided_at = timezone.now()
     locked.save(update_fields=["status", "decided_by", "decided_at"])
-    bump_content_version(organization_scope(locked.organization.slug))  # its page lists its representatives
-    transaction.on_commit(
-        lambda: send_templated_mail(
-            user=locked.user, template="membership_decided",
-            context={"membership": locked, "link": _absolute(locked.organization.get_absolute_url())},
+    if founder and organization.registration == Organization.Registration.PENDING:
+        organization.registration = (
+            Organization.Registration.APPROVED if approve else Organization.Registration.REJECTED
         )
+        organization.save(update_fields=["registration", "updated_at"])
+        bump_content_version(DIRECTORY)  # a new entry in (or never in) the lists
+    record_rights_change(
+        user=locked.user, right=RightsChange.Right.MEMBERSHIP,
+        action=RightsChange.Action.GRANTED if approve else RightsChange.Action.REJECTED,
+        by=by, organization=organization, origin=locked.origin, reason=reason,
+    )
+    bump_content_version(organization_scope(organization.slug))  # its page lists its representatives
+    locked.organization = organization
+    # Queued in this transaction: a decision rolled back tells nobody.
+    send_templated_mail(
+        user=locked.user, template="membership_decided",
+        context={"membership": locked, "link": _absolute(organization.get_absolute_url())},
+        key=f"accounts:membership_decided:{locked.pk}",
     )
     return locked
+
+
+@transaction.atomic
+def revoke_membership(*, membership: Membership, by, reason: str) -> None:
+    """A coordinator takes back an approved membership, saying why.
+
+    Coordinators only; the reason is required; refuses a membership that is not (or no longer)
+    approved. The person may ask again later; the rights log keeps the revocation.
+    """
+    if not is_coordinator(by):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the right is taken back.")]})
+    locked = Membership.objects.select_for_update().select_related("user", "organization").filter(pk=membership.pk).first()
+    if locked is None or locked.status != Membership.Status.APPROVED:
+        raise ValidationError(_("This person does not represent this organization (any more)."))
+    record_rights_change(
+        user=locked.user, right=RightsChange.Right.MEMBERSHIP, action=RightsChange.Action.REVOKED, by=by,
+        organization=locked.organization, origin=locked.origin, reason=reason,
+    )
+    locked.delete()
+    bump_content_version(organization_scope(locked.organization.slug))
+
+
+@transaction.atomic
+def leave_organization(*, membership: Membership, by) -> None:
+    """A person stops representing an organization, or withdraws a request still waiting.
+
+    Only the person themself; leaving an approved membership is recorded in the rights log.
+    """
+    if not (by.is_authenticated and membership.user_id == by.pk):
+        raise PermissionDenied
+    locked = Membership.objects.select_for_update().select_related("organization").filter(pk=membership.pk).first()
+    if locked is None:
+        raise ValidationError(_("This person does not represent this organization (any more)."))
+    if locked.status == Membership.Status.APPROVED:
+        record_rights_change(
+            user=by, right=RightsChange.Right.MEMBERSHIP, action=RightsChange.Action.LEFT, by=by,
+            organization=locked.organization, origin=locked.origin,
+        )
+    locked.delete()
+    bump_content_version(organization_scope(locked.organization.slug))
+
+
+@transaction.atomic
+def grant_membership(*, user, organization, by, reason: str = "") -> Membership:
+    """A coordinator makes ``user`` a representative (an officer, for a public body) directly.
+
+    Coordinators only (the administration site's way of adding one); a pending request of the
+    person is approved instead. Refused for an organization whose registration is not approved.
+    """
+    if not is_coordinator(by):
+        raise PermissionDenied
+    _ensure_listed(organization)
+    existing = Membership.objects.select_for_update().filter(user=user, organization=organization).first()
+    if existing is not None:
+        if existing.status == Membership.Status.PENDING:
+            return decide_membership(membership=existing, by=by, approve=True, reason=reason)
+        if existing.status == Membership.Status.APPROVED:
+            raise ValidationError(_("This person already represents this organization."))
+        existing.delete()  # a rejected request does not stop a coordinator's own decision
+    membership = Membership.objects.create(
+        user=user, organization=organization, origin=Membership.Origin.COORDINATOR,
+        status=Membership.Status.APPROVED, decided_by=by, decided_at=timezone.now(),
+    )
+    record_rights_change(
+        user=user, right=RightsChange.Right.MEMBERSHIP, action=RightsChange.Action.GRANTED, by=by,
+        organization=organization, origin=membership.origin, reason=reason,
+    )
+    bump_content_version(organization_scope(organization.slug))
+    return membership
+
+
+STAFF_FLAGS = {
+    "is_coordinator": RightsChange.Right.COORDINATOR,
+    "is_staff": RightsChange.Right.STAFF,
+    "is_superuser": RightsChange.Right.SUPERUSER,
+}
+
+
+@transaction.atomic
+def set_staff_flags(*, user, by, flags: dict[str, bool], reason: str = "") -> list[RightsChange]:
+    """Give or take the coordinator, administration-site or superuser flag; each change is recorded.
+
+    Coordinators only; the superuser flag only by a superuser (nobody raises themself above
+    what they hold). Flags not named in ``flags`` or unchanged are left and not recorded.
+    """
+    if not is_coordinator(by):
+        raise PermissionDenied
+    unknown = set(flags) - set(STAFF_FLAGS)
+    if unknown:
+        raise ValueError(f"not a staff flag: {sorted(unknown)}")
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    changed = {name: bool(value) for name, value in flags.items() if bool(getattr(locked, name)) != bool(value)}
+    if "is_superuser" in changed and not by.is_superuser:
+        raise PermissionDenied
+    records = []
+    for name, value in changed.items():
+        setattr(locked, name, value)
+        records.append(record_rights_change(
+            user=locked, right=STAFF_FLAGS[name],
+            action=RightsChange.Action.GRANTED if value else RightsChange.Action.REVOKED, by=by, reason=reason,
+        ))
+    if changed:
+        locked.save(update_fields=list(changed))
+        for name, value in changed.items():
+            setattr(user, name, value)
+    return records
 
 
 def export_personal_data(*, user) -> str:
@@ -282,9 +461,18 @@ def export_personal_data(*, user) -> str:
 
 @transaction.atomic
 def erase_account(*, user) -> None:
-    """Erase a person's personal data on their request; organizations they registered stay."""
+    """Erase a person's personal data on their request; organizations they registered stay.
+
+    The rights they held end, recorded as given up (the log keeps the erased account's number).
+    """
+    for membership in user.memberships.approved().select_related("organization"):
+        record_rights_change(
+            user=user, right=RightsChange.Right.MEMBERSHIP, action=RightsChange.Action.LEFT, by=user,
+            organization=membership.organization, origin=membership.origin, reason=_("Account erased."),
+        )
     user.memberships.all().delete()
     bump_content_version(DIRECTORY)
+    forget_recipient(address=user.email)  # the outbox keeps no copy of mail to an erased person
     user.username = f"erased-{user.pk}"
     user.email = f"erased-{user.pk}@erased.invalid"
     user.first_name = user.last_name = ""

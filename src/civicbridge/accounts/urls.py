@@ -39,4 +39,7 @@ urlpatterns = [
     path("profile/erase/", views.erase, name="erase"),
     path("memberships/pending/", views.memberships_pending, name="memberships_pending"),
     path("memberships/<int:pk>/decide/", views.membership_decide, name="membership_decide"),
+    path("memberships/<int:pk>/revoke/", views.membership_revoke, name="membership_revoke"),
+    path("memberships/<int:pk>/leave/", views.membership_leave, name="membership_leave"),
+    path("rights-log/", views.rights_log, name="rights_log"),
 ]

@@ -6,6 +6,7 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -20,7 +21,11 @@ from civicbridge.core.rules import is_coordinator
 from . import selectors, services
 from .forms import LoginForm, ProfileForm, ResendConfirmationForm, SignUpForm
 from .guard import duration_text
+from .forms import ProfileForm, SignUpForm
+from .log_forms import RightsLogFilterForm
 from .models import Membership
+
+REASON_MAX_LENGTH = 1000
 
 
 class LoginView(auth_views.LoginView):
@@ -135,11 +140,62 @@ def memberships_pending(request):
 @require_POST
 @login_required
 def membership_decide(request, pk):
+    if not is_coordinator(request.user):
+        raise PermissionDenied
     membership = get_object_or_404(Membership, pk=pk)
     try:
-        services.decide_membership(membership=membership, by=request.user, approve=request.POST.get("decision") == "approve")
+        services.decide_membership(
+            membership=membership, by=request.user, approve=request.POST.get("decision") == "approve",
+            reason=request.POST.get("reason", "")[:REASON_MAX_LENGTH],
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The request is decided and the person is informed."))
     return redirect("accounts:memberships_pending")
+
+
+@require_POST
+@login_required
+def membership_revoke(request, pk):
+    if not is_coordinator(request.user):
+        raise PermissionDenied
+    membership = get_object_or_404(Membership.objects.select_related("organization"), pk=pk)
+    try:
+        services.revoke_membership(
+            membership=membership, by=request.user, reason=request.POST.get("reason", "")[:REASON_MAX_LENGTH]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The right is taken back and recorded."))
+    return redirect(membership.organization)
+
+
+@require_POST
+@login_required
+def membership_leave(request, pk):
+    membership = get_object_or_404(Membership.objects.select_related("organization"), pk=pk, user=request.user)
+    try:
+        services.leave_organization(membership=membership, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("You no longer represent this organization."))
+    return redirect("accounts:profile")
+
+
+RIGHTS_LOG_PAGE_SIZE = 50
+
+
+@login_required
+def rights_log(request):
+    if not is_coordinator(request.user):
+        raise PermissionDenied
+    filters = RightsLogFilterForm(request.GET or None)
+    changes = selectors.rights_log(
+        **(filters.cleaned_data if filters.is_valid() else {})
+    )
+    page = Paginator(changes, RIGHTS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    filtered = any(request.GET.get(name) for name in RightsLogFilterForm.base_fields)
+    return render(request, "accounts/rights_log.html", {"filters": filters, "page": page, "filtered": filtered})

@@ -4,6 +4,8 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .duplicates import SubmissionKey  # noqa: F401  (a model of this app, kept with its mechanism)
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

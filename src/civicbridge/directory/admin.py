@@ -14,8 +14,10 @@ class PlenipotentiaryInline(admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(CoordinatorAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "kind", "territory", "registry_type", "registry_number", "is_verified")
-    list_filter = ("kind", "is_verified", "territory__country")
+    list_display = ("name", "kind", "territory", "registry_type", "registry_number", "is_verified", "registration")
+    # A registration is decided on its founder's request (the pending page); here a coordinator
+    # may still correct it, e.g. keep an entry whose registrant was not confirmed.
+    list_filter = ("registration", "kind", "is_verified", "territory__country")
     search_fields = ("name", "registry_number")
     list_select_related = ("territory",)
     raw_id_fields = ("territory", "verified_by")

@@ -7,6 +7,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
 from civicbridge.api.cache import AnonymousListCacheMixin, CachedItemsMixin
+from civicbridge.api.duplicates import RepeatAwareCreateMixin
 from civicbridge.core.cache import DIRECTORY
 from civicbridge.core.models import Territory, ThematicArea
 
@@ -27,10 +28,17 @@ class OrganizationSerializer(serializers.ModelSerializer):
         fields = [
             "id", "slug", "url", "name", "kind", "legal_form", "registry_type", "registry_number",
             "territory", "address", "postal_code", "latitude", "longitude", "thematic_areas",
-            "description", "website", "email", "phone", "founding_year", "is_verified",
+            "description", "website", "email", "phone", "founding_year", "is_verified", "registration",
             "created_at", "updated_at",
         ]
-        read_only_fields = ["slug", "is_verified", "created_at", "updated_at"]
+        read_only_fields = ["slug", "is_verified", "registration", "created_at", "updated_at"]
+        extra_kwargs = {
+            "registration": {
+                "help_text": "approved, or pending until a coordinator approves the registrant as its "
+                "representative (a public body waiting or rejected is shown only to its registrant "
+                "and coordinators)."
+            }
+        }
         validators = []  # uniqueness is the service's (and the database's) job
 
 
@@ -49,8 +57,17 @@ class _ServiceWriteMixin:
 @extend_schema_view(
     list=extend_schema(summary="List and search organizations"),
     retrieve=extend_schema(summary="One organization"),
+    create=extend_schema(
+        summary="Register an organization",
+        description="The registrant's request to represent it waits for a coordinator; a public body "
+        "stays unlisted until then. The same content sent again by the same person within a few "
+        "minutes creates nothing new: the answer is 200 with the organization the first request made.",
+        responses={201: OrganizationSerializer, 200: OrganizationSerializer},
+    ),
 )
-class OrganizationViewSet(AnonymousListCacheMixin, CachedItemsMixin, _ServiceWriteMixin, viewsets.ModelViewSet):
+class OrganizationViewSet(
+    AnonymousListCacheMixin, CachedItemsMixin, RepeatAwareCreateMixin, _ServiceWriteMixin, viewsets.ModelViewSet
+):
     cache_scopes = (DIRECTORY,)
     serializer_class = OrganizationSerializer
     filterset_class = OrganizationApiFilter
@@ -61,7 +78,8 @@ class OrganizationViewSet(AnonymousListCacheMixin, CachedItemsMixin, _ServiceWri
         if self.action == "list":
             # Thematic areas are fetched for the items not cached (CachedItemsMixin).
             return selectors.organizations_for_rows().order_by("name", "id")
-        return selectors.organizations_for_list().order_by("name", "id")
+        # One entry: also a registrant's own entry that waits for approval (404 for others).
+        return selectors.organizations_visible_to(self.request.user).order_by("name", "id")
 
     def item_version(self, organization) -> str:
         return f"{organization.pk}:{organization.updated_at.isoformat()}"
@@ -88,6 +106,9 @@ class OrganizationViewSet(AnonymousListCacheMixin, CachedItemsMixin, _ServiceWri
         self._call(services.delete_organization, organization=instance, by=self.request.user)
 
 
+PRIVATE_WHEN_FORMER = ("email", "phone", "office_address")
+
+
 class PlenipotentiarySerializer(serializers.ModelSerializer):
     public_body = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.public_bodies())
     public_body_name = serializers.CharField(source="public_body.name", read_only=True)
@@ -98,6 +119,21 @@ class PlenipotentiarySerializer(serializers.ModelSerializer):
             "id", "public_body", "public_body_name", "full_name", "position", "email", "phone",
             "office_address", "appointed_on", "is_active",
         ]
+        extra_kwargs = {
+            field: {"help_text": "Empty for a former plenipotentiary (is_active false) unless you "
+                    "coordinate or are an officer of the body."}
+            for field in PRIVATE_WHEN_FORMER
+        }
+
+    def to_representation(self, plenipotentiary):
+        data = super().to_representation(plenipotentiary)
+        if not plenipotentiary.is_active:
+            bodies = self.context.get("contact_bodies", set())
+            if bodies is not None and plenipotentiary.public_body_id not in bodies:
+                # A former official is a private person again: the office's contacts were theirs.
+                for field in PRIVATE_WHEN_FORMER:
+                    data[field] = ""
+        return data
 
 
 class PlenipotentiaryFilter(django_filters.FilterSet):
@@ -111,13 +147,29 @@ class PlenipotentiaryFilter(django_filters.FilterSet):
         return queryset.filter(Q(full_name__icontains=value) | Q(public_body__name__icontains=value))
 
 
-class PlenipotentiaryViewSet(AnonymousListCacheMixin, _ServiceWriteMixin, viewsets.ModelViewSet):
+@extend_schema_view(
+    create=extend_schema(
+        summary="Name a public body's plenipotentiary",
+        description="The same content sent again by the same person within a few minutes creates "
+        "nothing new: the answer is 200 with the plenipotentiary the first request made.",
+        responses={201: PlenipotentiarySerializer, 200: PlenipotentiarySerializer},
+    ),
+)
+class PlenipotentiaryViewSet(
+    AnonymousListCacheMixin, RepeatAwareCreateMixin, _ServiceWriteMixin, viewsets.ModelViewSet
+):
     cache_scopes = (DIRECTORY,)
     serializer_class = PlenipotentiarySerializer
     filterset_class = PlenipotentiaryFilter
 
     def get_queryset(self):
-        return Plenipotentiary.objects.select_related("public_body").order_by("public_body__name", "full_name")
+        return selectors.plenipotentiaries_for_api(self.request.user)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        # One query per request, whatever the number of rows.
+        context["contact_bodies"] = selectors.bodies_whose_contacts_viewer_sees(self.request.user)
+        return context
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

@@ -28,6 +28,7 @@ class DirectoryConfig(AppConfig):
                 document=services.organization_search_document,
                 label=_("Organizations"),
                 url_name="directory:organization_list",
+                public=Organization.objects.listed,
             ),
         )
         exportables.register(model_key(Organization), Exportable(model=Organization, columns=exports.COLUMNS))

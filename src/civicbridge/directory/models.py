@@ -7,12 +7,47 @@ from django.utils.translation import gettext_lazy as _
 from civicbridge.core.models import ThematicArea, TimeStampedModel
 
 
+def listed_q(prefix: str = "") -> models.Q:
+    """The condition of ``OrganizationQuerySet.listed`` for an organization at ``prefix``
+    ("public_body__" from a plenipotentiary): plain column tests, which keep a join a join."""
+    return ~models.Q(**{f"{prefix}registration": "rejected"}) & ~models.Q(
+        **{f"{prefix}registration": "pending", f"{prefix}kind__in": Organization.PUBLIC_KINDS}
+    )
+
+
 class OrganizationQuerySet(models.QuerySet):
     def public_bodies(self):
         return self.filter(kind__in=Organization.PUBLIC_KINDS)
 
     def verified(self):
         return self.filter(is_verified=True)
+
+    def listed(self):
+        """What the public sees: not a rejected registration, nor a public body still waiting.
+
+        A stranger must not speak in an authority's name: a public body registered by someone
+        who is not a coordinator stays out of every list, search, export and the API until a
+        coordinator approves its registration.
+        """
+        return self.filter(listed_q())
+
+    def visible_to(self, user):
+        """The listed entries, plus for a coordinator every entry and for a registrant their own."""
+        return self.filter(visible_q(user))
+
+
+def visible_q(user, prefix: str = "") -> models.Q:
+    """Who may open which entry: coordinators all, a person also those they belong to or asked for."""
+    from civicbridge.core.rules import is_coordinator
+
+    if is_coordinator(user):
+        return models.Q()
+    if not (user and user.is_authenticated and user.is_active):
+        return listed_q(prefix)
+    from civicbridge.accounts.models import Membership
+
+    own = Membership.objects.filter(user=user).values("organization_id")
+    return listed_q(prefix) | models.Q(**{f"{prefix}pk__in": own})
 
 
 class Organization(TimeStampedModel):
@@ -48,6 +83,11 @@ class Organization(TimeStampedModel):
         REGON = "regon", _("REGON (Polish statistical number)")
         TR_ASSOCIATION = "tr_association", _("Turkish associations register (kütük no)")
         OTHER = "other", _("other register")
+
+    class Registration(models.TextChoices):
+        APPROVED = "approved", _("approved")
+        PENDING = "pending", _("waiting for approval")
+        REJECTED = "rejected", _("rejected")
 
     PUBLIC_KINDS = (Kind.PUBLIC_BODY, Kind.MUNICIPALITY)
 
@@ -87,6 +127,11 @@ class Organization(TimeStampedModel):
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Approved unless registered by someone who is not a coordinator: then the coordinator's
+    # decision on the founder's membership decides the registration too.
+    registration = models.CharField(
+        _("registration"), max_length=10, choices=Registration.choices, default=Registration.APPROVED,
+    )
     search_document = models.TextField(blank=True, editable=False)
 
     objects = OrganizationQuerySet.as_manager()
@@ -123,6 +168,13 @@ class Organization(TimeStampedModel):
     @property
     def is_public_body(self) -> bool:
         return self.kind in self.PUBLIC_KINDS
+
+    @property
+    def is_listed(self) -> bool:
+        """The same rule as ``OrganizationQuerySet.listed``, for one object."""
+        if self.registration == self.Registration.REJECTED:
+            return False
+        return not (self.registration == self.Registration.PENDING and self.is_public_body)
 
     @property
     def is_ngo(self) -> bool:

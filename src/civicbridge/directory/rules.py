@@ -9,6 +9,9 @@ from civicbridge.core.rules import is_coordinator, is_registered
 def is_representative_of(user, organization) -> bool:
     if not (user.is_authenticated and user.is_active) or organization is None:
         return False
+    if not organization.is_listed:
+        # A registration waiting or rejected gives its members nothing to act on yet.
+        return False
     from civicbridge.accounts.models import Membership
 
     return Membership.objects.approved().filter(user=user, organization=organization).exists()

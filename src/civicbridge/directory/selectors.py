@@ -8,16 +8,25 @@ from civicbridge.core.models import Territory
 from civicbridge.core.search import NewestMatches
 
 from .filters import OrganizationFilter
-from .models import Organization, Plenipotentiary
+from .models import Organization, Plenipotentiary, listed_q, visible_q
 
 
 def organizations_for_rows() -> QuerySet[Organization]:
+    """The public lists' entries (pages, API, exports): listed ones only."""
     # The search column is for the database only; a list never shows it.
-    return Organization.objects.select_related("territory").defer("search_document")
+    return Organization.objects.listed().select_related("territory").defer("search_document")
 
 
 def organizations_for_list() -> QuerySet[Organization]:
     return organizations_for_rows().prefetch_related("thematic_areas")
+
+
+def organizations_visible_to(viewer) -> QuerySet[Organization]:
+    """Entries one may open by address: listed ones, and a registrant's or coordinator's others."""
+    return (
+        Organization.objects.visible_to(viewer).select_related("territory").defer("search_document")
+        .prefetch_related("thematic_areas")
+    )
 
 
 REGISTRY_SIZE_SECONDS = 60
@@ -32,7 +41,7 @@ def registry_size(params) -> int | None:
     """
     if any(params.get(name) for name in FILTER_PARAMETERS):
         return None
-    return cache.get_or_set("civicbridge:registry-size", Organization.objects.count, REGISTRY_SIZE_SECONDS)
+    return cache.get_or_set("civicbridge:registry-size", Organization.objects.listed().count, REGISTRY_SIZE_SECONDS)
 
 
 def filter_organizations(data, *, queryset: QuerySet | None = None) -> OrganizationFilter:
@@ -44,9 +53,10 @@ def paged(queryset: QuerySet, data):
     return NewestMatches(queryset) if OrganizationFilter.searches_newest_first(data) else queryset
 
 
-def organization_detail(*, slug: str) -> Organization:
+def organization_detail(*, slug: str, viewer=None) -> Organization:
+    """One entry as ``viewer`` may see it: DoesNotExist for an entry not listed, unless theirs."""
     return (
-        Organization.objects.select_related("territory__parent__parent", "verified_by")
+        Organization.objects.visible_to(viewer).select_related("territory__parent__parent", "verified_by")
         .prefetch_related(
             "thematic_areas",
             Prefetch("plenipotentiaries", queryset=Plenipotentiary.objects.filter(is_active=True)),
@@ -58,6 +68,13 @@ def organization_detail(*, slug: str) -> Organization:
         )
         .get(slug=slug)
     )
+
+
+def membership_of(viewer, organization: Organization) -> Membership | None:
+    """The viewer's own membership of (or request to represent) ``organization``, if any."""
+    if not (viewer and viewer.is_authenticated):
+        return None
+    return Membership.objects.filter(user=viewer, organization=organization).first()
 
 
 def pending_memberships(organization: Organization) -> QuerySet[Membership]:
@@ -72,7 +89,7 @@ def county_of(territory: Territory | None) -> Territory | None:
 
 def plenipotentiaries_by_county(*, county: Territory | None = None):
     """Current plenipotentiaries grouped under their county; bodies above county level come first."""
-    queryset = Plenipotentiary.objects.filter(is_active=True).select_related(
+    queryset = Plenipotentiary.objects.filter(listed_q("public_body__"), is_active=True).select_related(
         "public_body__territory__parent"
     ).order_by("public_body__territory__path", "public_body__name", "full_name")
     if county is not None:
@@ -86,3 +103,32 @@ def plenipotentiaries_by_county(*, county: Territory | None = None):
 
 def counties() -> QuerySet[Territory]:
     return Territory.objects.filter(level=Territory.Level.COUNTY)
+
+
+def plenipotentiaries_for_api(viewer) -> QuerySet[Plenipotentiary]:
+    """Plenipotentiaries of listed bodies (every body for coordinators), for the API."""
+    return (
+        Plenipotentiary.objects.filter(visible_q(viewer, "public_body__"))
+        .select_related("public_body")
+        .order_by("public_body__name", "full_name")
+    )
+
+
+def bodies_whose_contacts_viewer_sees(viewer) -> set[int] | None:
+    """The public bodies whose former plenipotentiaries' contacts ``viewer`` may read.
+
+    None means every body (coordinators); officers see their own bodies' former officials.
+    Former officials are private persons now: their e-mail, phone and office address are
+    not public.
+    """
+    from civicbridge.core.rules import is_coordinator
+
+    if is_coordinator(viewer):
+        return None
+    if not (viewer and viewer.is_authenticated and viewer.is_active):
+        return set()
+    return set(
+        Membership.objects.approved()
+        .filter(user=viewer, organization__kind__in=Organization.PUBLIC_KINDS)
+        .values_list("organization_id", flat=True)
+    )

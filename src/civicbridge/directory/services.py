@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from unidecode import unidecode
 
 from civicbridge.core.cache import DIRECTORY, bump_content_version, organization_scope
+from civicbridge.core.duplicates import once
 from civicbridge.core.search import build_document
 
 from .models import Organization, Plenipotentiary
@@ -109,35 +110,54 @@ def _save(organization: Organization, thematic_areas, *, changes: tuple[str, ...
 
 @transaction.atomic
 def create_organization(*, by, data: dict, thematic_areas=()) -> Organization:
-    """Register an organization. Any registered person may; they become its first representative.
+    """Register an organization. Any registered person may (pages, API and import alike).
 
-    Coordinators' entries are not tied to them (they register on others' behalf).
+    The registrant's request to represent it waits for a coordinator, who is told; until then
+    the person holds no role in it, and a public body they registered stays out of every public
+    list (``Organization.objects.listed``). Coordinators' entries are approved at once and not
+    tied to them (they register on others' behalf). The same person sending the same content
+    again within ``CIVICBRIDGE_DUPLICATE_WINDOW_SECONDS`` gets the first entry back.
     """
-    from civicbridge.accounts.models import Membership
+    from civicbridge.accounts import services as membership_services
 
     if not by.has_perm("directory.add_organization"):
         raise PermissionDenied
     organization = Organization(**{k: v for k, v in data.items() if k in ORGANIZATION_FIELDS})
-    _validate(organization)
-    organization.slug = unique_slug(organization.name)
-    _save(organization, thematic_areas, changes=(DIRECTORY,))  # a new entry in the lists
-    if not by.has_perm("directory.verify_organization"):
-        Membership.objects.create(
-            user=by, organization=organization,
-            status=Membership.Status.APPROVED, origin=Membership.Origin.FOUNDER,
-        )
-    return organization
+    by_coordinator = by.has_perm("directory.verify_organization")
+    if not by_coordinator:
+        organization.registration = Organization.Registration.PENDING
+    content = {field: getattr(organization, field) for field in ORGANIZATION_FIELDS}
+    content["thematic_areas"] = sorted(getattr(area, "pk", area) for area in thematic_areas or ())
+
+    def register() -> Organization:
+        # Checked inside the guard: a repeat must meet the first entry, not "number taken".
+        _validate(organization)
+        organization.slug = unique_slug(organization.name)
+        _save(organization, thematic_areas, changes=(DIRECTORY,))  # a new entry in the lists
+        if not by_coordinator:
+            membership_services.request_as_founder(user=by, organization=organization)
+        return organization
+
+    return once(user=by, kind="directory.organization", content=content, model=Organization, create=register)
 
 
 @transaction.atomic
 def update_organization(*, organization: Organization, by, data: dict, thematic_areas=None) -> Organization:
-    """Change an organization's profile: its representatives and coordinators only."""
+    """Change an organization's profile: its representatives and coordinators only.
+
+    Only a coordinator may turn an entry into a public body or a public body into another kind.
+    """
     if not by.has_perm("directory.change_organization", organization):
         raise PermissionDenied
     locked = Organization.objects.select_for_update().get(pk=organization.pk)
+    was_public_body = locked.is_public_body
     for field in ORGANIZATION_FIELDS:
         if field in data:
             setattr(locked, field, data[field])
+    if locked.is_public_body != was_public_body and not by.has_perm("directory.verify_organization", locked):
+        # Its representatives would become officers of a public body (or stop being) without
+        # anyone approving it: whether an entry is an authority is a coordinator's decision.
+        raise ValidationError({"kind": [_("Only a coordinator can change whether an organization is a public body.")]})
     _validate(locked)
     renamed = locked.name != organization.name
     if renamed:
@@ -175,11 +195,20 @@ PLENIPOTENTIARY_FIELDS = (
 def _check_public_body(public_body: Organization) -> None:
     if not public_body.is_public_body:
         raise ValidationError({"public_body": [_("Only a public body names a plenipotentiary for NGO cooperation.")]})
+    if not public_body.is_listed:
+        raise ValidationError(
+            {"public_body": [_("This public body's registration has not been approved by a coordinator yet.")]}
+        )
 
 
 @transaction.atomic
 def create_plenipotentiary(*, public_body: Organization, by, data: dict) -> Plenipotentiary:
-    """Name a body's plenipotentiary: its officers and coordinators only."""
+    """Name a body's plenipotentiary: its officers and coordinators only.
+
+    Refused for an organization that is not a public body or whose registration is not
+    approved. The same person sending the same content again within the duplicate window gets
+    the first entry back.
+    """
     if not by.has_perm("directory.add_plenipotentiary", public_body):
         raise PermissionDenied
     _check_public_body(public_body)
@@ -187,9 +216,14 @@ def create_plenipotentiary(*, public_body: Organization, by, data: dict) -> Plen
         public_body=public_body, **{k: v for k, v in data.items() if k in PLENIPOTENTIARY_FIELDS}
     )
     plenipotentiary.full_clean()
-    plenipotentiary.save()
-    bump_content_version(DIRECTORY)
-    return plenipotentiary
+
+    def name() -> Plenipotentiary:
+        plenipotentiary.save()
+        bump_content_version(DIRECTORY)
+        return plenipotentiary
+
+    content = {"public_body": public_body.pk, **{f: getattr(plenipotentiary, f) for f in PLENIPOTENTIARY_FIELDS}}
+    return once(user=by, kind="directory.plenipotentiary", content=content, model=Plenipotentiary, create=name)
 
 
 @transaction.atomic

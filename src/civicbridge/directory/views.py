@@ -15,10 +15,12 @@ from civicbridge.core.cache import (
     content_versions,
     organization_scope,
 )
+from civicbridge.core.duplicates import is_repeat
 from civicbridge.core.forms import submit
 from civicbridge.core.fragments import render_rows
 from civicbridge.core.models import Territory
 from civicbridge.core.pagination import CappedPaginator
+from civicbridge.core.rules import is_coordinator
 
 from . import exports, imports, selectors, services
 from .forms import ClaimForm, ImportForm, InviteForm, OrganizationForm, PlenipotentiaryForm
@@ -53,17 +55,22 @@ def organization_list(request):
 @cache_anonymous_page(scopes=[DIRECTORY, organization_scope("{slug}")])
 def organization_detail(request, slug):
     try:
-        organization = selectors.organization_detail(slug=slug)
+        organization = selectors.organization_detail(slug=slug, viewer=request.user)
     except Organization.DoesNotExist as error:
         raise Http404 from error
     can_change = request.user.has_perm("directory.change_organization", organization)
+    can_verify = request.user.has_perm("directory.verify_organization", organization)
+    listed = organization.is_listed
+    own = selectors.membership_of(request.user, organization)
     context = {
         "organization": organization,
         "can_change": can_change,
-        "can_verify": request.user.has_perm("directory.verify_organization", organization),
+        "can_verify": can_verify,
+        "can_revoke": can_verify,
+        "own_membership": own,
         "pending": selectors.pending_memberships(organization) if can_change else [],
-        "claim_form": ClaimForm() if request.user.is_authenticated and not can_change else None,
-        "invite_form": InviteForm() if can_change else None,
+        "claim_form": ClaimForm() if request.user.is_authenticated and not can_change and listed and not own else None,
+        "invite_form": InviteForm() if can_change and listed else None,
     }
     return render(request, "directory/organization_detail.html", context)
 
@@ -76,14 +83,25 @@ def organization_create(request):
             by=request.user, data=form.cleaned_data, thematic_areas=form.cleaned_data["thematic_areas"]
         ))
         if not form.errors:
-            messages.success(request, _("The organization is registered."))
+            if is_repeat(saved):
+                messages.info(request, _("You have just registered this organization; here it is."))
+            elif saved.registration == Organization.Registration.PENDING:
+                messages.success(request, _(
+                    "The organization is registered. A coordinator will confirm you as its representative;"
+                    " until then you cannot edit it."
+                ) if saved.is_listed else _(
+                    "The organization is registered. A public body is shown to others only after a"
+                    " coordinator approves the registration and you as its representative."
+                ))
+            else:
+                messages.success(request, _("The organization is registered."))
             return redirect(saved)
     return render(request, "directory/organization_form.html", {"form": form, "organization": None})
 
 
 @login_required
 def organization_edit(request, slug):
-    organization = get_object_or_404(Organization, slug=slug)
+    organization = get_object_or_404(Organization.objects.visible_to(request.user), slug=slug)
     if not request.user.has_perm("directory.change_organization", organization):
         raise PermissionDenied
     form = OrganizationForm(request.POST or None, instance=organization)
@@ -101,7 +119,7 @@ def organization_edit(request, slug):
 @require_POST
 @login_required
 def organization_verify(request, slug):
-    organization = get_object_or_404(Organization, slug=slug)
+    organization = get_object_or_404(Organization.objects.visible_to(request.user), slug=slug)
     verified = request.POST.get("verified") == "true"
     services.set_verified(organization=organization, by=request.user, verified=verified)
     messages.success(request, _("Marked as verified.") if verified else _("Verification withdrawn."))
@@ -111,7 +129,7 @@ def organization_verify(request, slug):
 @require_POST
 @login_required
 def organization_claim(request, slug):
-    organization = get_object_or_404(Organization, slug=slug)
+    organization = get_object_or_404(Organization.objects.visible_to(request.user), slug=slug)
     form = ClaimForm(request.POST)
     if form.is_valid():
         try:
@@ -130,7 +148,7 @@ def organization_claim(request, slug):
 @require_POST
 @login_required
 def organization_invite(request, slug):
-    organization = get_object_or_404(Organization, slug=slug)
+    organization = get_object_or_404(Organization.objects.visible_to(request.user), slug=slug)
     form = InviteForm(request.POST)
     if form.is_valid():
         try:
@@ -140,7 +158,8 @@ def organization_invite(request, slug):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("The invitation is recorded. A coordinator will approve it."))
+            messages.success(request, _("The invitation is recorded. A coordinator will approve it.")
+                             if not is_coordinator(request.user) else _("The person now represents this organization."))
     else:
         messages.error(request, " ".join(form.errors.get("email", [])))
     return redirect(organization)
@@ -207,14 +226,17 @@ def plenipotentiary_list(request):
 
 @login_required
 def plenipotentiary_create(request, slug):
-    public_body = get_object_or_404(Organization, slug=slug)
+    public_body = get_object_or_404(Organization.objects.visible_to(request.user), slug=slug)
     if not request.user.has_perm("directory.add_plenipotentiary", public_body):
         raise PermissionDenied
     form = PlenipotentiaryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        submit(form, lambda: services.create_plenipotentiary(public_body=public_body, by=request.user, data=form.cleaned_data))
+        saved = submit(form, lambda: services.create_plenipotentiary(
+            public_body=public_body, by=request.user, data=form.cleaned_data
+        ))
         if not form.errors:
-            messages.success(request, _("The plenipotentiary is saved."))
+            if not is_repeat(saved):
+                messages.success(request, _("The plenipotentiary is saved."))
             return redirect(public_body)
     return render(request, "directory/plenipotentiary_form.html", {"form": form, "public_body": public_body})
 

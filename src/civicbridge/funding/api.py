@@ -14,6 +14,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from civicbridge.api.cache import AnonymousListCacheMixin, CachedItemsMixin
+from civicbridge.api.duplicates import RepeatAwareCreateMixin
 from civicbridge.core.cache import FUNDING, content_versions
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.core.search import is_search
@@ -146,12 +147,17 @@ class FunderViewSet(AnonymousListCacheMixin, viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(
     list=extend_schema(summary="List, search and filter calls for proposals"),
     retrieve=extend_schema(summary="One call for proposals"),
-    create=extend_schema(summary="Enter a call (a draft until published)"),
+    create=extend_schema(
+        summary="Enter a call (a draft until published)",
+        description="The same content sent again by the same person within a few minutes creates "
+        "nothing new: the answer is 200 with the call the first request made.",
+        responses={201: CallSerializer, 200: CallSerializer},
+    ),
     update=extend_schema(summary="Change a call"),
     partial_update=extend_schema(summary="Change some of a call's fields"),
 )
 class CallViewSet(
-    AnonymousListCacheMixin, CachedItemsMixin,
+    AnonymousListCacheMixin, CachedItemsMixin, RepeatAwareCreateMixin,
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):

@@ -23,7 +23,10 @@ def is_officer(user) -> bool:
         return False
     from civicbridge.accounts.models import Membership
 
-    return Membership.objects.approved().filter(user=user, organization__kind__in=_public_body_kinds()).exists()
+    # An approved registration too: a body a coordinator has not (or no longer) approved gives no officer.
+    return Membership.objects.approved().filter(
+        user=user, organization__kind__in=_public_body_kinds(), organization__registration="approved"
+    ).exists()
 
 
 @rules.predicate
@@ -38,6 +41,7 @@ def manages_call(user, call) -> bool:
     return Membership.objects.approved().filter(
         user=user,
         organization__kind__in=_public_body_kinds(),
+        organization__registration="approved",
         organization__memberships__user_id=call.created_by_id,
         organization__memberships__status=Membership.Status.APPROVED,
     ).exists()

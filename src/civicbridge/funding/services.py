@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from unidecode import unidecode
 
 from civicbridge.core.cache import FUNDING, bump_content_version
+from civicbridge.core.duplicates import once
 from civicbridge.core.search import build_document
 
 from .models import Call, CallDeadline, Funder, Programme
@@ -266,19 +267,34 @@ def _deadlines_changed(call: Call) -> None:
 def create_call(
     *, by, data: dict, deadlines: list[datetime], thematic_areas=(), eligible_territories=()
 ) -> Call:
-    """Enter a call as a draft (publish it with ``publish_call``): coordinators and officers only."""
+    """Enter a call as a draft (publish it with ``publish_call``): coordinators and officers only.
+
+    The same person sending the same content again within ``CIVICBRIDGE_DUPLICATE_WINDOW_SECONDS``
+    gets the first call back (``core.duplicates``).
+    """
     if not by.has_perm("funding.add_call"):
         raise PermissionDenied
     call = Call(**{k: v for k, v in data.items() if k in CALL_FIELDS}, created_by=by)
-    _validate_call(call)
-    ordered = check_deadlines(deadline_model=call.deadline_model, deadlines=deadlines, opens_at=call.opens_at)
-    call.closes_at = ordered[-1] if ordered else None
-    _save_call(call)
-    _write_deadlines(call, ordered)
-    call.thematic_areas.set(thematic_areas)
-    call.eligible_territories.set(eligible_territories)
-    bump_content_version(FUNDING)
-    return call
+    content = {
+        **{field: getattr(call, field) for field in CALL_FIELDS},
+        "deadlines": sorted(moment.isoformat() for moment in deadlines),
+        "thematic_areas": sorted(getattr(area, "pk", area) for area in thematic_areas or ()),
+        "eligible_territories": sorted(getattr(t, "pk", t) for t in eligible_territories or ()),
+    }
+
+    def enter() -> Call:
+        # Checked inside the guard: a repeat must meet the first call, not "identifier taken".
+        _validate_call(call)
+        ordered = check_deadlines(deadline_model=call.deadline_model, deadlines=deadlines, opens_at=call.opens_at)
+        call.closes_at = ordered[-1] if ordered else None
+        _save_call(call)
+        _write_deadlines(call, ordered)
+        call.thematic_areas.set(thematic_areas)
+        call.eligible_territories.set(eligible_territories)
+        bump_content_version(FUNDING)
+        return call
+
+    return once(user=by, kind="funding.call", content=content, model=Call, create=enter)
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from civicbridge.api.cache import AnonymousListCacheMixin
+from civicbridge.api.duplicates import RepeatAwareCreateMixin
 from civicbridge.core.cache import PARTNERS
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.directory.models import Organization
@@ -97,11 +98,16 @@ class InterestSerializer(serializers.ModelSerializer):
 @extend_schema_view(
     list=extend_schema(summary="List and search partner requests (by default those accepting answers)"),
     retrieve=extend_schema(summary="One partner request"),
-    create=extend_schema(summary="Post a partner request or offer (representatives of the organization)"),
+    create=extend_schema(
+        summary="Post a partner request or offer (representatives of the organization)",
+        description="The same content posted again by the same person within a few minutes creates "
+        "nothing new: the answer is 200 with the request the first post made.",
+        responses={201: PartnerRequestSerializer, 200: PartnerRequestSerializer},
+    ),
     update=extend_schema(summary="Change a partner request (the poster's representatives)"),
     partial_update=extend_schema(summary="Change part of a partner request (the poster's representatives)"),
 )
-class PartnerRequestViewSet(AnonymousListCacheMixin, viewsets.ModelViewSet):
+class PartnerRequestViewSet(AnonymousListCacheMixin, RepeatAwareCreateMixin, viewsets.ModelViewSet):
     cache_scopes = (PARTNERS,)
     serializer_class = PartnerRequestSerializer
     filterset_class = PartnerRequestFilter

@@ -97,7 +97,8 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
     if countries:
         in_place |= Q(territory__country__in=countries)
     scored = (
-        Organization.objects.exclude(pk=partner_request.organization_id)
+        # Only entries the public may see: a public body waiting for approval is nobody's partner yet.
+        Organization.objects.listed().exclude(pk=partner_request.organization_id)
         .filter(Q(thematic_areas__in=area_ids) | Q(kind__in=kinds))
         .values("pk")
         .annotate(

@@ -69,7 +69,7 @@ def represented_organizations(user) -> list[Organization]:
         return []
     return list(
         Organization.objects.filter(pk__in=represented_organization_ids_query(user))
-        .only("pk", "name", "slug", "kind")
+        .only("pk", "name", "slug", "kind", "registration")
         .order_by("name", "pk")
     )
 
@@ -122,7 +122,7 @@ def twinning_detail(*, pk: int) -> Twinning:
 
 def organization_for_matching(*, slug: str) -> Organization:
     return (
-        Organization.objects.select_related("territory")
+        Organization.objects.listed().select_related("territory")
         .prefetch_related("thematic_areas")
         .get(slug=slug)
     )

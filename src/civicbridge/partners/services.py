@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from civicbridge.core.cache import PARTNERS, bump_content_version
 from civicbridge.core.notifications import queue_mail
+from civicbridge.core.duplicates import once
 from civicbridge.core.search import build_document
 from civicbridge.directory.models import Organization
 from civicbridge.directory.rules import is_representative_of
@@ -123,7 +124,9 @@ def post_request(*, by, organization: Organization, data: dict, thematic_areas=(
     """Post a partner request or offer for ``organization``.
 
     Only its representatives (and coordinators, on its behalf) may. Refuses unknown kinds or
-    country codes, a deadline in the past and a call that is closed or unpublished.
+    country codes, a deadline in the past and a call that is closed or unpublished. The same
+    person posting the same content again within ``CIVICBRIDGE_DUPLICATE_WINDOW_SECONDS`` gets
+    the first request back (``core.duplicates``): twenty identical clicks make one request.
     """
     if not by.has_perm("partners.post_request", organization):
         raise PermissionDenied
@@ -132,12 +135,22 @@ def post_request(*, by, organization: Organization, data: dict, thematic_areas=(
         **{field: value for field, value in data.items() if field in REQUEST_FIELDS},
     )
     _validate_request(partner_request, previous=None)
-    partner_request.save()
-    partner_request.thematic_areas.set(thematic_areas)
-    partner_request.territories.set(territories)
-    _reindex(partner_request)
-    bump_content_version(PARTNERS)
-    return partner_request
+
+    def post() -> PartnerRequest:
+        partner_request.save()
+        partner_request.thematic_areas.set(thematic_areas)
+        partner_request.territories.set(territories)
+        _reindex(partner_request)
+        bump_content_version(PARTNERS)
+        return partner_request
+
+    content = {
+        "organization": organization.pk,
+        **{field: getattr(partner_request, field) for field in REQUEST_FIELDS},
+        "thematic_areas": sorted(getattr(area, "pk", area) for area in thematic_areas or ()),
+        "territories": sorted(getattr(territory, "pk", territory) for territory in territories or ()),
+    }
+    return once(user=by, kind="partners.request", content=content, model=PartnerRequest, create=post)
 
 
 @transaction.atomic

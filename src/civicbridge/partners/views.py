@@ -114,7 +114,7 @@ def _organization_picker(request) -> tuple[list[Organization], str]:
     query = request.GET.get("find", "").strip()
     if not query:
         return [], query
-    found = search_backend.search(Organization.objects.only("pk", "name", "slug"), query).order_by("name")
+    found = search_backend.search(Organization.objects.listed().only("pk", "name", "slug"), query).order_by("name")
     return list(found[:ORGANIZATION_PICKER_LIMIT]), query
 
 
@@ -124,7 +124,7 @@ def request_create(request):
     organizations = selectors.represented_organizations(user)
     chosen_slug = request.GET.get("organization", "")
     if chosen_slug:
-        chosen = Organization.objects.filter(slug=chosen_slug).only("pk", "name", "slug", "kind").first()
+        chosen = Organization.objects.listed().filter(slug=chosen_slug).only("pk", "name", "slug", "kind", "registration").first()
         if chosen is not None and user.has_perm("partners.post_request", chosen) and chosen not in organizations:
             organizations = [chosen, *organizations]
     if not user.has_perm("partners.post_request"):
