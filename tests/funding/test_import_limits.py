@@ -11,12 +11,19 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from civicbridge.funding import imports
-from civicbridge.funding.models import Call
-from tests.funding.test_imports import _csv, _row, _run, programmes  # noqa: F401 (a fixture)
+from civicbridge.funding.models import Call, Funder
+from tests.funding.factories import FunderFactory, ProgrammeFactory
+from tests.funding.test_imports import _csv, _row, _run
 
 pytestmark = pytest.mark.django_db
 
 IMPORT_URL = "/en/calls/import/"
+
+
+@pytest.fixture
+def programmes():
+    commission = FunderFactory(name="European Commission", kind=Funder.Kind.EU)
+    return {"CERV": ProgrammeFactory(funder=commission, code="CERV", name="Citizens, Equality, Rights and Values")}
 
 
 def _record(identifier="CERV-2027-CITIZENS-TOWN-TT", **values) -> dict:
@@ -150,7 +157,7 @@ def test_one_call_over_the_limit_is_refused_and_writes_nothing(coordinator, prog
     else:
         content = json.dumps([_record(i) for i in identifiers]).encode()
 
-    with pytest.raises(imports.ImportFileError, match="(?i)at most 3 "):
+    with pytest.raises(imports.ImportFileError, match=r"(?i)at most 3 "):
         _run(coordinator, content, name=f"calls.{fmt}")
 
     assert not Call.objects.exists()
