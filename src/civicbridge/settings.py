@@ -301,6 +301,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui/favicon-32x32.png",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "civicbridge.api.schema.document_error_responses",
+        "civicbridge.api.schema.link_references_to_their_lists",
+    ],
     # Several models have a "kind" or a "status": give each choice set its own name.
     "ENUM_NAME_OVERRIDES": {
         "OrganizationKindEnum": "civicbridge.directory.models.Organization.Kind",
