@@ -15,13 +15,13 @@ Reproducible: Hypothesis is derandomized and keeps no example database. Bounded:
 of examples per operation is chosen so that the module runs in about two minutes on two cores.
 """
 
-import time
 from collections import Counter
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.cache import cache
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis.errors import Unsatisfiable
@@ -51,7 +51,7 @@ CHECKS = [
 ]
 EXAMPLES_PER_OPERATION = 8  # per identity and per mode (valid, invalid data)
 STATEFUL_STEPS = 12
-STATEFUL_EXAMPLES = 50
+STATEFUL_EXAMPLES = 40
 IDENTITIES = ["anonymous", "representative", "coordinator"]
 
 
@@ -73,6 +73,18 @@ def _no_throttling(monkeypatch):
     # Thousands of requests a minute from one client: the throttles would answer most of them
     # with 429 (documented, but then nothing else would be tested). Throttling has its own tests.
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": None, "user": None, "token": None})
+
+
+@pytest.fixture(autouse=True)
+def _one_connection_per_test():
+    # The WSGI application closes the database connection after each request, as in
+    # production; inside the test's transaction that would end it (on PostgreSQL). Django's
+    # test client disconnects the same handler for the same reason.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -148,7 +160,6 @@ def test_every_operation_answers_as_documented_and_never_with_a_server_error(api
     headers, known = world[identity]
     failures = []
     statuses: Counter = Counter()
-    started = time.monotonic()
     operations = _operations(api_schema)
     assert len(operations) >= 38
 
@@ -166,7 +177,6 @@ def test_every_operation_answers_as_documented_and_never_with_a_server_error(api
                 failures.append(f"{operation.label} ({mode.value}): {error}")
 
     assert not failures, "\n\n".join(failures)
-    assert time.monotonic() - started < 120
     print(_summary(statuses))
 
 
