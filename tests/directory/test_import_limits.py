@@ -1,6 +1,8 @@
 """Imports of organizations stop at their bounds: rows, unpacked size, columns, field length.
 
 A refused file is a clear message (in the user's language) on the form and changes nothing.
+Durations are measured in this process's CPU time: the machine's load from other work does
+not count, the reading of rows past the limit does (a million rows take tens of seconds).
 """
 
 import io
@@ -104,12 +106,12 @@ def test_an_xlsx_with_a_million_rows_is_refused_in_well_under_two_seconds(coordi
     content = a_million_rows
     assert len(content) < settings.CIVICBRIDGE_IMPORT_MAX_BYTES  # it passes the upload size check
 
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(imports.ImportFileError) as refused:
         imports.import_organizations(by=coordinator, name="huge.xlsx", content=content, dry_run=True)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
 
-    assert elapsed < 2, f"reading took {elapsed:.1f} s: the sheet was read past the row limit"
+    assert elapsed < 2, f"reading took {elapsed:.1f} s of CPU: the sheet was read past the row limit"
     assert "at most 20000 rows" in str(refused.value)
 
 
@@ -118,10 +120,10 @@ def test_a_million_row_xlsx_uploaded_on_the_page_is_a_form_error_and_writes_noth
 ):
     client.force_login(coordinator)
 
-    started = time.perf_counter()
+    started = time.process_time()
     response = _upload(client, "huge.xlsx", a_million_rows)
 
-    assert time.perf_counter() - started < 3
+    assert time.process_time() - started < 3
     assert "at most 20000 rows can be imported at once" in _file_errors(response)
     assert response.context["report"] is None
     assert not Organization.objects.exists()
@@ -130,11 +132,11 @@ def test_a_million_row_xlsx_uploaded_on_the_page_is_a_form_error_and_writes_noth
 def test_a_csv_with_a_million_rows_is_refused_quickly(coordinator):
     content = b"name,kind,territory_code\r\n" + b"A,ngo,1607053\r\n" * 1_000_000
 
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(imports.ImportFileError, match="at most 20000 rows"):
         imports.import_organizations(by=coordinator, name="huge.csv", content=content, dry_run=True)
 
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2
 
 
 def test_a_csv_of_blank_lines_counts_them_against_the_limit(coordinator):
@@ -172,10 +174,10 @@ def test_a_sheet_declaring_a_huge_dimension_is_read_by_its_real_rows(coordinator
     # openpyxl pads rows out to the declared dimensions unless told where to stop.
     content = xlsx(HEADER_ROW + organization_rows(2), dimension="A1:XFD1048576")
 
-    started = time.perf_counter()
+    started = time.process_time()
     report = imports.import_organizations(by=coordinator, name="wide.xlsx", content=content, dry_run=True)
 
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2
     assert report.ok, report.errors
     assert report.created == 2
 
@@ -188,11 +190,11 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(coordinator):
     content = xlsx(HEADER_ROW + b" " * (65 * 1024 * 1024))
     assert len(content) < 1024 * 1024
 
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(imports.ImportFileError) as refused:
         imports.import_organizations(by=coordinator, name="bomb.xlsx", content=content, dry_run=True)
 
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 1
     assert "unpacks to 65.0" in str(refused.value)
     assert "at most 64.0" in str(refused.value)
 
