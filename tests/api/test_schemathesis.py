@@ -28,7 +28,10 @@ from hypothesis.errors import Unsatisfiable
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.transport import Response
 from schemathesis.generation import GenerationMode
+from schemathesis.generation.feedback import FeedbackSources
+from schemathesis.resources import record_interaction
 from schemathesis.specs.openapi import checks as openapi_checks
 
 from civicbridge.core.models import ThematicArea
@@ -137,19 +140,32 @@ def api_schema(world):
     return schemathesis.openapi.from_wsgi(SCHEMA_URL, application)
 
 
+_ORDER = {"GET": 0, "POST": 1, "PUT": 2, "PATCH": 2, "DELETE": 3}
+
+
 def _operations(api_schema):
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    # Deletions last: the objects of the world stay for the other operations to find.
-    return sorted(operations, key=lambda operation: operation.method.upper() == "DELETE")
+    # Reads first, so that what they answer (identifiers) feeds the writes; deletions last,
+    # so that the objects of the world stay for the other operations to find.
+    return sorted(operations, key=lambda operation: _ORDER.get(operation.method.upper(), 1))
 
 
-def _examine(operation, mode, path_parameters, headers, statuses: Counter) -> None:
-    """Call ``operation`` with generated data and check every answer; raise on the first failure."""
+def _examine(operation, mode, path_parameters, headers, statuses: Counter, observed) -> None:
+    """Call ``operation`` with generated data and check every answer; raise on the first failure.
 
-    @given(case=operation.as_strategy(mode, path_parameters=path_parameters))
+    ``observed``: schemathesis' pool of values seen in earlier answers (identifiers of real
+    objects), from which it draws some of the references it generates, as its CLI does.
+    """
+    strategy = operation.as_strategy(
+        mode, path_parameters=path_parameters, feedback=FeedbackSources(extra_data_source=observed)
+    )
+
+    @given(case=strategy)
     @_hypothesis(EXAMPLES_PER_OPERATION)
     def call(case):
         response = case.call_and_validate(headers=headers, checks=CHECKS)
+        if observed is not None:
+            record_interaction(observed, case, Response.from_any(response))
         statuses[(operation.label, mode.value, response.status_code // 100)] += 1
 
     call()
@@ -162,6 +178,7 @@ def test_every_operation_answers_as_documented_and_never_with_a_server_error(api
     statuses: Counter = Counter()
     operations = _operations(api_schema)
     assert len(operations) >= 38
+    observed = api_schema.create_extra_data_source()
 
     for operation in operations:
         variants = [(GenerationMode.POSITIVE, None), (GenerationMode.NEGATIVE, None)]
@@ -169,7 +186,7 @@ def test_every_operation_answers_as_documented_and_never_with_a_server_error(api
             variants.append((GenerationMode.POSITIVE, known[operation.path]))
         for mode, path_parameters in variants:
             try:
-                _examine(operation, mode, path_parameters, headers, statuses)
+                _examine(operation, mode, path_parameters, headers, statuses, observed)
             except Unsatisfiable:
                 # Nothing to make invalid: the operation has no parameter and no body (GET /me/).
                 assert mode is GenerationMode.NEGATIVE
