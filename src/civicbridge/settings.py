@@ -237,6 +237,16 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CIVICBRIDGE_IMPORT_MAX_BYTES = env.int("CIVICBRIDGE_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+# Bounds on the work of reading an upload, which its size does not bound (core.uploads).
+CIVICBRIDGE_IMPORT_MAX_ORGANIZATIONS = env.int("CIVICBRIDGE_IMPORT_MAX_ORGANIZATIONS", default=20_000)
+CIVICBRIDGE_IMPORT_MAX_CALLS = env.int("CIVICBRIDGE_IMPORT_MAX_CALLS", default=5_000)
+# An XLSX is a zip: the sum of its members' unpacked sizes, checked before anything is unpacked.
+CIVICBRIDGE_IMPORT_MAX_UNPACKED_BYTES = env.int("CIVICBRIDGE_IMPORT_MAX_UNPACKED_BYTES", default=64 * 1024 * 1024)
+CIVICBRIDGE_IMPORT_MAX_COLUMNS = env.int("CIVICBRIDGE_IMPORT_MAX_COLUMNS", default=200)
+# A spreadsheet cell holds at most 32,767 characters; no field of ours is longer.
+CIVICBRIDGE_IMPORT_MAX_FIELD_CHARS = env.int("CIVICBRIDGE_IMPORT_MAX_FIELD_CHARS", default=32_767)
+# JSON nesting, in imports and in API requests: our documents nest five levels at most.
+CIVICBRIDGE_JSON_MAX_DEPTH = env.int("CIVICBRIDGE_JSON_MAX_DEPTH", default=32)
 
 # --- E-mail ------------------------------------------------------------------------
 _email = env.email("EMAIL_URL", default="consolemail://")
@@ -333,6 +343,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui/favicon-32x32.png",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "civicbridge.api.schema.document_error_responses",
+        "civicbridge.api.schema.link_references_to_their_lists",
+    ],
     # Several models have a "kind" or a "status": give each choice set its own name.
     "ENUM_NAME_OVERRIDES": {
         "OrganizationKindEnum": "civicbridge.directory.models.Organization.Kind",

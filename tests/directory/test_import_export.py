@@ -443,10 +443,10 @@ def test_an_unreadable_file_is_refused_as_a_whole(coordinator, name, content, me
     assert message in str(caught.value)
 
 
-def test_a_file_over_the_row_limit_is_refused(coordinator, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+def test_a_file_over_the_row_limit_is_refused(coordinator, settings):
+    settings.CIVICBRIDGE_IMPORT_MAX_ORGANIZATIONS = 2
 
-    with pytest.raises(imports.ImportFileError):
+    with pytest.raises(imports.ImportFileError, match="at most 2 rows"):
         _import(coordinator, [_row(), _row(), _row()], dry_run=True)
 
 

@@ -30,3 +30,15 @@ class PageNumberPagination(pagination.PageNumberPagination):
         response = super().get_paginated_response_schema(schema)
         response["properties"]["count_is_exact"] = {"type": "boolean", "example": True}
         return response
+
+    def get_schema_operation_parameters(self, view):
+        # The bounds the paginator applies: pages count from 1; a page holds 1 to 100 items
+        # (a page size out of range falls back to the default rather than failing).
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] |= {"minimum": 1}
+            elif parameter["name"] == self.page_size_query_param:
+                parameter["schema"] |= {"minimum": 1, "maximum": self.max_page_size}
+        return parameters
+

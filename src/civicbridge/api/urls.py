@@ -1,8 +1,9 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from civicbridge.accounts.api import MeView, TokenView
+from civicbridge.api.views import NotFoundView
 from civicbridge.core.api import TerritoryViewSet, ThematicAreaViewSet
 from civicbridge.directory.api import OrganizationViewSet, PlenipotentiaryViewSet
 from civicbridge.funding import api as funding_api
@@ -26,4 +27,8 @@ urlpatterns = [
         name="api-docs",
     ),
     path("", include(router.urls)),
+    # Last: an address under the API that no route takes (an identifier of the wrong form, a
+    # typo) is a JSON 404 like any other API error, not the site's HTML page. Only addresses
+    # ending in a slash, so that Django's APPEND_SLASH redirect still finds the real routes.
+    re_path(r"^[\s\S]*/$", NotFoundView.as_view()),
 ]

@@ -5,16 +5,15 @@ column, message); the real run repeats the same checks inside one transaction.
 An existing organization is matched by its register and registry number and updated.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from civicbridge.core.models import Territory, ThematicArea
+from civicbridge.core.uploads import ImportFileError, read_table
 from civicbridge.core.validators import row_text_errors
 
 from . import services
@@ -22,7 +21,6 @@ from .exports import HEADERS
 from .models import Organization
 
 REQUIRED = ("name", "kind")
-MAX_ROWS = 20_000
 
 
 @dataclass
@@ -44,40 +42,23 @@ class ImportReport:
         return not self.errors
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read."""
-
-
 def read_rows(name: str, content: bytes) -> list[tuple[int, dict]]:
-    """The file's data rows as (row number in the file, {column: value}); blank rows skipped."""
-    if name.lower().endswith(".xlsx"):
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as error:
-            raise ImportFileError(_("This file is not a readable XLSX workbook.")) from error
-        sheet = workbook.worksheets[0]
-        values = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    else:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ImportFileError(_("The CSV file must be encoded in UTF-8.")) from error
-        values = list(csv.reader(io.StringIO(text)))
-    if not values:
-        raise ImportFileError(_("The file is empty."))
-    headers = [h.strip().lower() for h in values[0]]
+    """The file's data rows as (row number in the file, {column: value}); blank rows skipped.
+
+    Read as a stream within the bounds of ``core.uploads``; at most
+    ``CIVICBRIDGE_IMPORT_MAX_ORGANIZATIONS`` rows.
+    """
+    values_headers, rows = read_table(name, content, max_rows=settings.CIVICBRIDGE_IMPORT_MAX_ORGANIZATIONS)
+    headers = [h.strip().lower() for h in values_headers]
     missing = [h for h in REQUIRED if h not in headers]
     if missing:
         raise ImportFileError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
     unknown = [h for h in headers if h and h not in HEADERS]
     if unknown:
         raise ImportFileError(_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)})
-    if len(values) - 1 > MAX_ROWS:
-        raise ImportFileError(_("At most %(count)s rows can be imported at once.") % {"count": MAX_ROWS})
     return [
         (number, {h: _unquote(v.strip()) for h, v in zip(headers, row, strict=False) if h})
-        for number, row in enumerate(values[1:], start=2)  # row 1 holds the headers
-        if any(cell.strip() for cell in row)
+        for number, row in rows
     ]
 
 

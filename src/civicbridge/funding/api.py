@@ -7,7 +7,7 @@ Date-times without an offset are read on the funder's clock (the programme's fun
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -144,17 +144,24 @@ class FunderViewSet(AnonymousListCacheMixin, viewsets.ReadOnlyModelViewSet):
         return queryset
 
 
+# The form the router accepts (CallViewSet.lookup_value_regex): anything else is no call.
+IDENTIFIER = OpenApiParameter(
+    "identifier", str, OpenApiParameter.PATH, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+    description="The call's identifier, as the funder gives it.",
+)
+
+
 @extend_schema_view(
     list=extend_schema(summary="List, search and filter calls for proposals"),
-    retrieve=extend_schema(summary="One call for proposals"),
+    retrieve=extend_schema(summary="One call for proposals", parameters=[IDENTIFIER]),
     create=extend_schema(
         summary="Enter a call (a draft until published)",
         description="The same content sent again by the same person within a few minutes creates "
         "nothing new: the answer is 200 with the call the first request made.",
         responses={201: CallSerializer, 200: CallSerializer},
     ),
-    update=extend_schema(summary="Change a call"),
-    partial_update=extend_schema(summary="Change some of a call's fields"),
+    update=extend_schema(summary="Change a call", parameters=[IDENTIFIER]),
+    partial_update=extend_schema(summary="Change some of a call's fields", parameters=[IDENTIFIER]),
 )
 class CallViewSet(
     AnonymousListCacheMixin, CachedItemsMixin, RepeatAwareCreateMixin,
@@ -212,7 +219,7 @@ class CallViewSet(
             thematic_areas=areas, eligible_territories=territories,
         )
 
-    @extend_schema(summary="Publish a draft call", request=None, responses=CallSerializer)
+    @extend_schema(summary="Publish a draft call", request=None, responses=CallSerializer, parameters=[IDENTIFIER])
     @action(detail=True, methods=["post"])
     def publish(self, request, identifier=None):
         call = _service(services.publish_call, call=self.get_object(), by=request.user)

@@ -24,8 +24,6 @@ overruled by a portal status that lags; a status that agrees with the dates is n
 so the dates keep deciding as time passes.
 """
 
-import csv
-import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -33,17 +31,24 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civicbridge.core.uploads import (
+    ImportFileError,
+    json_depth_message,
+    json_too_deep,
+    load_json,
+    read_csv_records,
+)
 from civicbridge.core.validators import row_text_errors
 
 from . import services
 from .models import Call, Funder, Programme
 
-MAX_ROWS = 5_000
 BRUSSELS = ZoneInfo("Europe/Brussels")
 DEFAULT_DEADLINE_TIME = time(17, 0)
 
@@ -112,32 +117,30 @@ class ImportReport:
         return not self.errors
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read."""
-
-
 # --- reading ------------------------------------------------------------------------------------
 
 
 def read_records(name: str, content: bytes) -> tuple[list[tuple[int, dict]], list[str]]:
     """The file's records as (row number, {canonical field: value}), and the ignored field names.
 
-    CSV rows are numbered as in the file (the header is row 1); JSON records from 1.
+    CSV rows are numbered as in the file (the header is row 1); JSON records from 1. Read
+    within the bounds of ``core.uploads``: at most ``CIVICBRIDGE_IMPORT_MAX_CALLS`` records,
+    JSON nested at most ``CIVICBRIDGE_JSON_MAX_DEPTH`` levels.
     """
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportFileError(_("The file must be encoded in UTF-8.")) from error
+    max_calls = settings.CIVICBRIDGE_IMPORT_MAX_CALLS
     if name.lower().endswith(".json"):
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ImportFileError(_("The file must be encoded in UTF-8.")) from error
         raw = _json_records(text)
+        if len(raw) > max_calls:
+            raise ImportFileError(_("At most %(count)s calls can be imported at once.") % {"count": max_calls})
         numbered = list(enumerate(raw, start=1))
     else:
-        raw = list(csv.DictReader(io.StringIO(text)))
-        numbered = [(number, row) for number, row in enumerate(raw, start=2)]
+        _headers, numbered = read_csv_records(content, max_rows=max_calls)
     if not numbered:
         raise ImportFileError(_("The file holds no call."))
-    if len(numbered) > MAX_ROWS:
-        raise ImportFileError(_("At most %(count)s calls can be imported at once.") % {"count": MAX_ROWS})
     ignored: set[str] = set()
     records = []
     for number, row in numbered:
@@ -149,6 +152,7 @@ def read_records(name: str, content: bytes) -> tuple[list[tuple[int, dict]], lis
                     ignored.add(str(key))
                 continue
             value = _plain(value, as_list=canonical in LIST_FIELDS)
+            _check_length(value, number=number, column=canonical)
             if value not in ("", []):
                 record[canonical] = value
         if record:
@@ -160,11 +164,18 @@ def read_records(name: str, content: bytes) -> tuple[list[tuple[int, dict]], lis
     return records, sorted(ignored)
 
 
+def _check_length(value, *, number: int, column: str) -> None:
+    # CSV fields are bounded as they are read; JSON strings are bounded here, alike.
+    max_chars = settings.CIVICBRIDGE_IMPORT_MAX_FIELD_CHARS
+    if any(len(item) > max_chars for item in (value if isinstance(value, list) else [value])):
+        raise ImportFileError(
+            _("Record %(row)s: %(column)s holds more than %(count)s characters.")
+            % {"row": number, "column": column, "count": max_chars}
+        )
+
+
 def _json_records(text: str) -> list[dict]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ImportFileError(_("This file is not valid JSON.")) from error
+    data = load_json(text)
     if isinstance(data, dict):
         data = data.get("results", [data])
     if not isinstance(data, list):
@@ -265,19 +276,37 @@ def _moment(value: str, *, deadline: bool, notes: list[str]) -> datetime:
 def _amount(value) -> Decimal | None:
     if value in (None, ""):
         return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+        raise ValidationError(_("%(value)s is not an amount.") % {"value": value})
     try:
-        return Decimal(str(value).replace(",", "").strip())
+        amount = Decimal(str(value).replace(",", "").strip())
     except InvalidOperation as error:
         raise ValidationError(_("%(value)s is not an amount.") % {"value": value}) from error
+    if not amount.is_finite():
+        raise ValidationError(_("%(value)s is not an amount.") % {"value": value})
+    return amount
 
 
 def _budget(raw: str, identifier: str) -> dict:
     """Total budget and min/max grant of this topic's actions in the portal's budgetOverview."""
+    max_depth = settings.CIVICBRIDGE_JSON_MAX_DEPTH
+    if json_too_deep(raw, max_depth):
+        raise ValidationError(json_depth_message(max_depth))
     try:
         overview = json.loads(raw)
-    except json.JSONDecodeError as error:
+    except (ValueError, RecursionError) as error:
         raise ValidationError(_("budgetOverview is not valid JSON.")) from error
-    actions = [a for group in (overview.get("budgetTopicActionMap") or {}).values() for a in group or ()]
+    # The portal's shape: {"budgetTopicActionMap": {topic: [{"action", "budgetYearMap", ...}]}};
+    # anything else is said to be so, not tripped over.
+    malformed = ValidationError(_("budgetOverview does not have the portal's structure."))
+    if not isinstance(overview, dict):
+        raise malformed
+    topics = overview.get("budgetTopicActionMap") or {}
+    if not isinstance(topics, dict) or not all(isinstance(group, list | None) for group in topics.values()):
+        raise malformed
+    actions = [a for group in topics.values() for a in group or ()]
+    if not all(isinstance(a, dict) and isinstance(a.get("budgetYearMap") or {}, dict) for a in actions):
+        raise malformed
     mine = [a for a in actions if str(a.get("action", "")).upper().startswith(identifier.upper())]
     mine = mine or (actions if len(actions) == 1 else [])
     if not mine:

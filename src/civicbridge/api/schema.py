@@ -1,0 +1,105 @@
+"""The error answers every API operation may give, written into the OpenAPI document.
+
+drf-spectacular documents the success answers it can see in the views; the errors come from
+layers it does not look at (authentication, throttling, the parser, the exception handler,
+the database's constraints). A client, and schemathesis, must find each status code it can
+receive in the document, with the shape of its body.
+"""
+
+ERROR = {
+    "type": "object",
+    "description": "An error: one message in the request's language.",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+# A refused input: messages per field (a list, or an object for nested fields and lists of
+# objects), or one "detail" when the body could not be parsed at all.
+INVALID = {
+    "type": "object",
+    "description": "Messages per field, or a 'detail' when the body is not readable.",
+    "additionalProperties": {},
+}
+
+_BODY_METHODS = {"post", "put", "patch"}
+_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+
+def _response(description: str, component: str) -> dict:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}},
+    }
+
+
+def _errors_for(path: str, method: str, operation: dict) -> dict:
+    errors = {
+        "400": _response("The query or the body was refused; the answer says why.", "InvalidRequest"),
+        "401": _response("The credentials given are not valid (or none were given where they are needed).", "Error"),
+        "403": _response("The signed-in user may not do this.", "Error"),
+        # Also a page number past the last page of a list.
+        "404": _response("No such object for this user, or no such page.", "Error"),
+        "406": _response("None of the accepted media types can be produced.", "Error"),
+        "429": _response("Too many requests; the Retry-After header says when to try again.", "Error"),
+    }
+    if method in _BODY_METHODS or operation.get("requestBody"):
+        errors |= {
+            "409": _response("The request conflicts with the current state (for example, a duplicate).", "Error"),
+            "413": _response("The request body is too large.", "Error"),
+            "415": _response("The body's media type is not JSON, a form or multipart.", "Error"),
+        }
+    return errors
+
+
+def document_error_responses(result, generator, request, public):
+    """drf-spectacular post-processing hook: add the error answers to every operation."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("Error", ERROR)
+    schemas.setdefault("InvalidRequest", INVALID)
+    for path, item in result.get("paths", {}).items():
+        for method, operation in item.items():
+            if method not in _METHODS:
+                continue
+            responses = operation.setdefault("responses", {})
+            for status, response in _errors_for(path, method, operation).items():
+                responses.setdefault(status, response)
+    return result
+
+
+# Where a client finds a valid value for a reference in a request body: the first item of a
+# list it can read. Written as OpenAPI links, so that clients (and schemathesis' stateful
+# phase) can chain "read a list, then create with what it holds".
+REFERENCE_SOURCES = {
+    "territory": ("/api/v1/territories/", "$response.body#/results/0/id"),
+    "funder": ("/api/v1/funders/", "$response.body#/results/0/id"),
+    "programme": ("/api/v1/funders/", "$response.body#/results/0/programmes/0/id"),
+    "public_body": ("/api/v1/plenipotentiaries/", "$response.body#/results/0/public_body"),
+    "organization": ("/api/v1/organizations/", "$response.body#/results/0/id"),
+}
+
+
+def _body_properties(result: dict, operation: dict) -> set[str]:
+    content = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+    reference = content.get("schema", {}).get("$ref", "")
+    component = result.get("components", {}).get("schemas", {}).get(reference.rsplit("/", 1)[-1], {})
+    return set(component.get("properties", {}))
+
+
+def link_references_to_their_lists(result, generator, request, public):
+    """drf-spectacular post-processing hook: links from the lists to the creations that cite them."""
+    paths = result.get("paths", {})
+    for path, item in paths.items():
+        operation = item.get("post")
+        if operation is None or "{" in path or not operation.get("operationId"):
+            continue
+        for field in sorted(_body_properties(result, operation) & set(REFERENCE_SOURCES)):
+            source_path, expression = REFERENCE_SOURCES[field]
+            source = paths.get(source_path, {}).get("get")
+            if source is None:
+                continue
+            links = source["responses"].setdefault("200", {}).setdefault("links", {})
+            links[f"{operation['operationId']}_{field}"] = {
+                "operationId": operation["operationId"],
+                "requestBody": {field: expression},
+                "description": f"The {field} of a new item, from this list.",
+            }
+    return result
