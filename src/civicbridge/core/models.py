@@ -109,3 +109,51 @@ class ThematicArea(TranslatedNameMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("directory:organization_list") + f"?thematic_area={self.pk}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A running ``civicbridge worker`` process, as it last reported itself alive.
+
+    A task RUNNING under a worker whose heartbeat is older than
+    ``CIVICBRIDGE_WORKER_LEASE_SECONDS`` belongs to a dead process: another worker puts
+    it back in the queue (see ``core.workers``).
+    """
+
+    worker_id = models.CharField(_("worker id"), max_length=64, unique=True)
+    hostname = models.CharField(_("host"), max_length=255)
+    pid = models.PositiveIntegerField(_("process id"))
+    started_at = models.DateTimeField(_("started"))
+    seen_at = models.DateTimeField(_("last seen"), db_index=True)
+
+    class Meta:
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
+        ordering = ["-seen_at"]
+
+    def __str__(self):
+        return f"{self.worker_id} ({self.hostname}:{self.pid})"
+
+
+class PeriodicJobSlot(models.Model):
+    """One run of a periodic job at one scheduled time: enqueued once by whichever worker gets there first.
+
+    Every worker schedules; the unique (job, scheduled_for) pair, not a single
+    scheduler process, keeps a digest from going out twice.
+    """
+
+    job = models.CharField(_("job"), max_length=100)
+    scheduled_for = models.DateTimeField(_("scheduled for"))
+    enqueued_at = models.DateTimeField(_("enqueued"), auto_now_add=True)
+    worker_id = models.CharField(_("enqueued by worker"), max_length=64)
+    task_ids = models.JSONField(_("tasks"), default=list)
+
+    class Meta:
+        verbose_name = _("periodic job run")
+        verbose_name_plural = _("periodic job runs")
+        ordering = ["-scheduled_for"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "scheduled_for"], name="periodic_job_slot_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.job} @ {self.scheduled_for:%Y-%m-%d %H:%M}"
