@@ -190,7 +190,7 @@ def test_the_worker_refuses_to_start_when_a_periodic_job_has_no_task(monkeypatch
 
     monkeypatch.setattr(worker, "periodic_jobs", lambda: [Job("nightly", "civicbridge.nowhere.tasks.clean", at=time(3))])
 
-    with pytest.raises(CommandError, match="civicbridge.nowhere.tasks.clean"):
+    with pytest.raises(CommandError, match=r"civicbridge\.nowhere\.tasks\.clean"):
         call_command("worker")
     assert not WorkerHeartbeat.objects.exists()
 

@@ -151,9 +151,9 @@ class Supervisor(threading.Thread):
         self._step("heartbeat", self.heartbeat, lambda: beat(self.worker_id, started_at=self.started_at))
         self._step("recovery", self.recover, resume_dead_workers_tasks)
         self._step("schedule", bool(self.jobs), self._schedule)
-        if self.recover and clock.monotonic() - self._last_housekeeping > HOUSEKEEPING_EVERY:
-            if self._step("housekeeping", True, housekeeping):
-                self._last_housekeeping = clock.monotonic()
+        housekeeping_due = clock.monotonic() - self._last_housekeeping > HOUSEKEEPING_EVERY
+        if housekeeping_due and self._step("housekeeping", self.recover, housekeeping):
+            self._last_housekeeping = clock.monotonic()
 
     def _schedule(self) -> None:
         now = timezone.now()
