@@ -1,0 +1,54 @@
+"""The fault tests' data, written by a process of its own with the application's settings.
+
+``python -m tests.faults.scenarios <name> [args]`` (``harness.run_scenario``) prints one JSON
+line: the test process talks to its PostgreSQL cluster, not through Django's test database.
+"""
+
+import json
+import sys
+
+
+def fan_out(recipients: str) -> dict:
+    """``recipients`` people with an instant alert each that a new call matches; the call is published."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from civicbridge.funding import alerts
+    from civicbridge.funding.models import Subscription
+    from tests.accounts.factories import UserFactory
+    from tests.funding_alerts.factories import CallFactory
+
+    count = int(recipients)
+    with transaction.atomic():
+        people = get_user_model().objects.bulk_create(
+            UserFactory.build(username=f"recipient{number:05d}", email=f"recipient{number:05d}@example.org",
+                              password=None)
+            for number in range(count)
+        )
+        Subscription.objects.bulk_create(
+            Subscription(user=person, name=f"Alert of {person.username}", frequency=Subscription.Frequency.INSTANT)
+            for person in people
+        )
+        call = CallFactory(title="Small grants for neighbourhood initiatives")
+        # As the publishing service does: the notice goes to the queue with the commit.
+        transaction.on_commit(lambda: alerts.call_published(call))
+    return {"call": call.pk, "recipients": count}
+
+
+def api_writer() -> dict:
+    """A representative of an organization, with an API token."""
+    from rest_framework.authtoken.models import Token
+
+    from tests.accounts.factories import MembershipFactory, UserFactory
+
+    person = UserFactory(username="writer", password=None)
+    membership = MembershipFactory(user=person)
+    return {"token": Token.objects.create(user=person).key, "organization": membership.organization_id}
+
+
+if __name__ == "__main__":
+    import django
+
+    django.setup()
+    name, *args = sys.argv[1:]
+    print(json.dumps(globals()[name](*args)))
