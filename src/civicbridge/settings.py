@@ -239,6 +239,14 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="civicbridge <no-reply@localhost>")
 CIVICBRIDGE_SITE_URL = env.str("CIVICBRIDGE_SITE_URL", default="http://127.0.0.1:8000")
 CIVICBRIDGE_SITE_NAME = env.str("CIVICBRIDGE_SITE_NAME", default="civicbridge")
+# The outbox (civicbridge.core.notifications): a temporary refusal is retried after the base
+# delay, doubling up to an hour, until the attempts run out; a worker holds what it sends for
+# the lease, after which another worker takes it over (the fault tests shrink both).
+CIVICBRIDGE_MAIL_RETRY_BASE_SECONDS = env.float("CIVICBRIDGE_MAIL_RETRY_BASE_SECONDS", default=60)
+CIVICBRIDGE_MAIL_RETRY_MAX_SECONDS = env.float("CIVICBRIDGE_MAIL_RETRY_MAX_SECONDS", default=3600)
+CIVICBRIDGE_MAIL_MAX_ATTEMPTS = env.int("CIVICBRIDGE_MAIL_MAX_ATTEMPTS", default=12)
+CIVICBRIDGE_MAIL_LEASE_SECONDS = env.float("CIVICBRIDGE_MAIL_LEASE_SECONDS", default=300)
+CIVICBRIDGE_MAIL_BATCH_SIZE = env.int("CIVICBRIDGE_MAIL_BATCH_SIZE", default=100)
 
 # --- Security ----------------------------------------------------------------------
 SECURE_CSP = {

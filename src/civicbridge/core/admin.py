@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from .cache import EVERY_DOMAIN, REFERENCE, bump_content_version
-from .models import Territory, ThematicArea
+from .models import OutgoingMail, Territory, ThematicArea
 from .rules import is_coordinator
 
 
@@ -54,3 +54,25 @@ class ThematicAreaAdmin(ReferenceDataAdminMixin, CoordinatorAdminMixin, admin.Mo
     list_display = ("code", "name_en", "name_pl", "name_tr", "scheme")
     list_filter = ("scheme",)
     search_fields = ("code", "name_en", "name_pl", "name_tr")
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(CoordinatorAdminMixin, admin.ModelAdmin):
+    """The outbox, read only: the notification service alone changes its rows."""
+
+    list_display = ("created_at", "to", "subject", "status", "attempts", "next_attempt_at", "sent_at", "last_error")
+    list_filter = ("status", "language")
+    search_fields = ("key", "to", "subject")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at",)
+    show_full_result_count = False
+    readonly_fields = [f.name for f in OutgoingMail._meta.fields]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

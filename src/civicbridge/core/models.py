@@ -1,6 +1,7 @@
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -109,6 +110,62 @@ class ThematicArea(TranslatedNameMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("directory:organization_list") + f"?thematic_area={self.pk}"
+
+
+class OutgoingMail(models.Model):
+    """One e-mail in the outbox: queued by a service, sent by ``civicbridge.core.notifications``.
+
+    ``key`` names the delivery (who is told what, on which occasion): queueing the
+    same key twice queues one e-mail, and its Message-ID is derived from the key.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("e-mail", "queued")
+        SENDING = "sending", pgettext_lazy("e-mail", "being sent")
+        SENT = "sent", pgettext_lazy("e-mail", "sent")
+        FAILED = "failed", pgettext_lazy("e-mail", "failed")
+
+    key = models.CharField(_("delivery key"), max_length=200, unique=True)
+    to = models.CharField(_("recipient"), max_length=254)
+    subject = models.TextField(_("subject"))
+    body = models.TextField(_("body"))
+    language = models.CharField(_("language"), max_length=8)
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    # A worker holds the rows it sends until this moment; past it, another worker may take them.
+    lease_expires_at = models.DateTimeField(_("held until"), null=True, blank=True)
+    lease_token = models.CharField(max_length=32, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [
+            # The workers' two questions, each on a small partial index: what is due, whose lease expired.
+            models.Index(
+                fields=["next_attempt_at"], condition=models.Q(status="queued"), name="outgoingmail_due",
+            ),
+            models.Index(
+                fields=["lease_expires_at"], condition=models.Q(status="sending"), name="outgoingmail_leased",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["queued", "sending", "sent", "failed"]),
+                name="outgoingmail_known_status",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="sending") | models.Q(lease_expires_at__isnull=False),
+                name="outgoingmail_sending_has_lease",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.key} → {self.to} ({self.status})"
 
 
 class WorkerHeartbeat(models.Model):
