@@ -13,7 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.harness import Cluster, Process, Sink, SMTPServer, app_env, cannot_run_postgres, run_command
+from tests.faults.harness import (
+    Cluster,
+    Process,
+    Sink,
+    SMTPServer,
+    app_env,
+    cannot_run_postgres,
+    run_command,
+)
 
 
 def pytest_collection_modifyitems(config, items):

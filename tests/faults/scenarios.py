@@ -46,6 +46,25 @@ def api_writer() -> dict:
     return {"token": Token.objects.create(user=person).key, "organization": membership.organization_id}
 
 
+def orphaned_task() -> dict:
+    """A task a worker claimed ten minutes ago before it fell silent (its last heartbeat as old)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from civicbridge.core.models import WorkerHeartbeat
+    from civicbridge.funding.tasks import send_deadline_reminders
+
+    long_ago = timezone.now() - timedelta(minutes=10)
+    WorkerHeartbeat.objects.create(worker_id="dead-worker", hostname="gone", pid=1, started_at=long_ago,
+                                   seen_at=long_ago)
+    result = DBTaskResult.objects.get(pk=send_deadline_reminders.enqueue(1).id)
+    result.claim("dead-worker")
+    DBTaskResult.objects.filter(pk=result.pk).update(started_at=long_ago)
+    return {"task": str(result.pk)}
+
+
 if __name__ == "__main__":
     import django
 

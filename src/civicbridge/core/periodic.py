@@ -123,12 +123,15 @@ def periodic_jobs(**overrides) -> list[Job]:
         "digest_parts": settings.CIVICBRIDGE_DIGEST_PARTS,
         **overrides,
     }
+    sweep = settings.CIVICBRIDGE_MAIL_SWEEP_SECONDS
+    if not 1 <= sweep <= 3600:
+        raise ScheduleError(f"CIVICBRIDGE_MAIL_SWEEP_SECONDS must be between 1 and 3600: {sweep:g}")
     if alerts["digest_parts"] < 1:
         raise ScheduleError(f"CIVICBRIDGE_DIGEST_PARTS must be 1 or more: {alerts['digest_parts']}")
     return [
         *alert_jobs(**alerts),
         Job("deliver-due-mail", "civicbridge.core.notifications.deliver_due_mail",
-            every=timedelta(minutes=1), description="mail due for a retry or left by a dead worker"),
+            every=timedelta(seconds=sweep), description="mail due for a retry or left by a dead worker"),
     ]
 
 

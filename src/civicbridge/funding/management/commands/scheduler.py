@@ -103,6 +103,7 @@ class Command(BaseCommand):
 
 def _describe(job) -> str:
     if job.every is not None:
-        return f"{job.name} every {int(job.every.total_seconds() // 60)} min"
+        seconds = job.every.total_seconds()
+        return f"{job.name} every " + (f"{seconds / 60:g} min" if seconds >= 60 else f"{seconds:g} s")
     day = f"{WEEKDAYS[job.weekday]}s " if job.weekday is not None else "daily "
     return f"{job.name} {day}at {job.at:%H:%M}"
