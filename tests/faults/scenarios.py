@@ -35,6 +35,21 @@ def fan_out(recipients: str) -> dict:
     return {"call": call.pk, "recipients": count}
 
 
+def outbox(count: str) -> dict:
+    """``count`` e-mails queued straight into the outbox, as any service queues them."""
+    from django.db import transaction
+
+    from civicbridge.core.notifications import queue_mails
+
+    with transaction.atomic():
+        queued = queue_mails(
+            {"key": f"fault-test:{number}", "to": f"recipient{number:05d}@example.org", "subject": "A notice",
+             "body": f"Notice number {number}.", "language": "en"}
+            for number in range(int(count))
+        )
+    return {"queued": queued}
+
+
 def api_writer() -> dict:
     """A representative of an organization, with an API token."""
     from rest_framework.authtoken.models import Token
