@@ -301,3 +301,28 @@ def test_housekeeping_forgets_old_heartbeats_slots_and_successful_results_but_ke
     assert list(PeriodicJobSlot.objects.values_list("pk", flat=True)) == [recent.pk]
     assert old.pk != recent.pk
     assert list(DBTaskResult.objects.values_list("pk", flat=True)) == [failed.pk]
+
+
+# --- what coordinators see ----------------------------------------------------------------------
+
+def test_coordinators_see_the_workers_and_the_periodic_runs_in_the_admin_in_their_language(client, coordinator):
+    heartbeat("node-1-4242-abc", seen=timezone.now())
+    PeriodicJobSlot.objects.create(job="daily-digest", scheduled_for=timezone.now(), worker_id="node-1-4242-abc")
+    client.force_login(coordinator)
+
+    workers_page = client.get("/pl/admin/core/workerheartbeat/")
+    runs_page = client.get("/tr/admin/core/periodicjobslot/")
+
+    assert workers_page.status_code == 200 and "node-1-4242-abc" in workers_page.text
+    assert "procesy robocze" in workers_page.text.lower()
+    assert runs_page.status_code == 200 and "daily-digest" in runs_page.text
+    assert "periyodik iş çalıştırmaları" in runs_page.text.lower()
+    assert client.get("/en/admin/core/periodicjobslot/add/").status_code == 403
+
+
+def test_people_who_are_not_coordinators_do_not_see_the_workers(client, user):
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+
+    assert client.get("/en/admin/core/workerheartbeat/").status_code in (302, 403)

@@ -176,15 +176,15 @@ class WorkerHeartbeat(models.Model):
     it back in the queue (see ``core.workers``).
     """
 
-    worker_id = models.CharField(_("worker id"), max_length=64, unique=True)
-    hostname = models.CharField(_("host"), max_length=255)
-    pid = models.PositiveIntegerField(_("process id"))
-    started_at = models.DateTimeField(_("started"))
-    seen_at = models.DateTimeField(_("last seen"), db_index=True)
+    worker_id = models.CharField(pgettext_lazy("worker", "worker id"), max_length=64, unique=True)
+    hostname = models.CharField(pgettext_lazy("worker", "host"), max_length=255)
+    pid = models.PositiveIntegerField(pgettext_lazy("worker", "process id"))
+    started_at = models.DateTimeField(pgettext_lazy("worker", "started"))
+    seen_at = models.DateTimeField(pgettext_lazy("worker", "last seen"), db_index=True)
 
     class Meta:
-        verbose_name = _("worker")
-        verbose_name_plural = _("workers")
+        verbose_name = pgettext_lazy("worker", "worker")
+        verbose_name_plural = pgettext_lazy("worker", "workers")
         ordering = ["-seen_at"]
 
     def __str__(self):
@@ -198,15 +198,15 @@ class PeriodicJobSlot(models.Model):
     scheduler process, keeps a digest from going out twice.
     """
 
-    job = models.CharField(_("job"), max_length=100)
-    scheduled_for = models.DateTimeField(_("scheduled for"))
-    enqueued_at = models.DateTimeField(_("enqueued"), auto_now_add=True)
-    worker_id = models.CharField(_("enqueued by worker"), max_length=64)
-    task_ids = models.JSONField(_("tasks"), default=list)
+    job = models.CharField(pgettext_lazy("worker", "job"), max_length=100)
+    scheduled_for = models.DateTimeField(pgettext_lazy("worker", "scheduled for"))
+    enqueued_at = models.DateTimeField(pgettext_lazy("worker", "enqueued"), auto_now_add=True)
+    worker_id = models.CharField(pgettext_lazy("worker", "enqueued by worker"), max_length=64)
+    task_ids = models.JSONField(pgettext_lazy("worker", "tasks"), default=list)
 
     class Meta:
-        verbose_name = _("periodic job run")
-        verbose_name_plural = _("periodic job runs")
+        verbose_name = pgettext_lazy("worker", "periodic job run")
+        verbose_name_plural = pgettext_lazy("worker", "periodic job runs")
         ordering = ["-scheduled_for"]
         constraints = [
             models.UniqueConstraint(fields=["job", "scheduled_for"], name="periodic_job_slot_once"),
