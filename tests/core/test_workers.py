@@ -326,3 +326,22 @@ def test_people_who_are_not_coordinators_do_not_see_the_workers(client, user):
     client.force_login(user)
 
     assert client.get("/en/admin/core/workerheartbeat/").status_code in (302, 403)
+
+
+# --- civicbridge scheduler ---------------------------------------------------------------------
+
+@pytest.mark.django_db(transaction=True)
+def test_scheduler_once_from_cron_on_two_machines_enqueues_each_run_once():
+    call_command("scheduler", "--once")
+    call_command("scheduler", "--once")
+
+    slots = list(PeriodicJobSlot.objects.values_list("job", "scheduled_for"))
+    assert len(slots) == len(set(slots))
+    assert {"deliver-due-mail", "deadline-reminders"} <= {job for job, _at in slots}
+    assert DBTaskResult.objects.count() == sum(len(slot.task_ids) for slot in PeriodicJobSlot.objects.all())
+    assert not WorkerHeartbeat.objects.exists()  # it runs no task: nothing to resume after it
+
+
+def test_scheduler_refuses_a_time_that_is_not_one():
+    with pytest.raises(CommandError, match="--daily-at"):
+        call_command("scheduler", "--once", "--daily-at", "noon")

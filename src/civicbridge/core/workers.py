@@ -146,14 +146,18 @@ class Supervisor(threading.Thread):
     def stop(self) -> None:
         self.stopping.set()
 
-    def tick(self) -> None:
+    def tick(self) -> bool:
+        """One round of every duty; answers whether all succeeded."""
         close_old_connections()
-        self._step("heartbeat", self.heartbeat, lambda: beat(self.worker_id, started_at=self.started_at))
-        self._step("recovery", self.recover, resume_dead_workers_tasks)
-        self._step("schedule", bool(self.jobs), self._schedule)
-        housekeeping_due = clock.monotonic() - self._last_housekeeping > HOUSEKEEPING_EVERY
-        if housekeeping_due and self._step("housekeeping", self.recover, housekeeping):
+        succeeded = all([
+            self._step("heartbeat", self.heartbeat, lambda: beat(self.worker_id, started_at=self.started_at)),
+            self._step("recovery", self.recover, resume_dead_workers_tasks),
+            self._step("schedule", bool(self.jobs), self._schedule),
+        ])
+        housekeeping_due = self.recover and clock.monotonic() - self._last_housekeeping > HOUSEKEEPING_EVERY
+        if housekeeping_due and self._step("housekeeping", True, housekeeping):
             self._last_housekeeping = clock.monotonic()
+        return succeeded
 
     def _schedule(self) -> None:
         now = timezone.now()
@@ -163,7 +167,7 @@ class Supervisor(threading.Thread):
 
     def _step(self, name: str, enabled: bool, action) -> bool:
         if not enabled:
-            return False
+            return True
         try:
             action()
         except Exception:

@@ -17,7 +17,12 @@ within ``CIVICBRIDGE_SCHEDULE_CATCH_UP_SECONDS`` (default one hour).
 A digest for hundreds of thousands of subscribers can be shared among several workers:
 ``--digest-parts N`` (or ``CIVICBRIDGE_DIGEST_PARTS``) enqueues N tasks per digest.
 
-The alternative is cron and the management commands, without this process::
+The alternative is cron, without this process: ``--once`` enqueues what is due and exits
+(each run still once, however many machines run the line)::
+
+    * * * * *  civicbridge scheduler --once
+
+or, for the alerts alone, the management commands (which run the job in the cron process)::
 
     0 7 * * *  civicbridge send_digests --frequency daily
     0 7 * * 1  civicbridge send_digests --frequency weekly
@@ -66,8 +71,10 @@ class Command(BaseCommand):
             "--digest-parts", type=int, default=None,
             help="Share each digest among this many tasks, for as many workers (default 1).",
         )
+        parser.add_argument("--once", action="store_true",
+                            help="Enqueue the runs due now (or missed within the catch-up window) and exit: for cron.")
 
-    def handle(self, *args, daily_at, weekly_day, weekly_at, interval, digest_parts, verbosity, **options):
+    def handle(self, *args, daily_at, weekly_day, weekly_at, interval, digest_parts, once, verbosity, **options):
         from civicbridge.core.management.commands.worker import configure_logging
 
         configure_logging(self.stdout, verbosity)
@@ -89,6 +96,10 @@ class Command(BaseCommand):
         supervisor = Supervisor(
             worker_id=new_worker_id(), jobs=jobs, heartbeat=False, recover=False, interval=interval,
         )
+        if once:
+            if not supervisor.tick():
+                raise CommandError("The periodic jobs could not be enqueued: see the log above.")
+            return
 
         def stop(signum, frame):
             supervisor.stop()
