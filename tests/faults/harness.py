@@ -134,6 +134,10 @@ class Cluster:
         self._run("pg_ctl", "start", f"--pgdata={self.data}", "--wait", "--timeout=60", "--silent",
                   f"--log={self.log}", "-o", f"-p {self.port}")
 
+    def stop(self) -> None:
+        """``pg_ctl stop -m fast``: the server goes away until ``start``."""
+        self._run("pg_ctl", "stop", f"--pgdata={self.data}", "--mode=fast", "--wait", "--timeout=60", "--silent")
+
     def restart(self) -> None:
         """``pg_ctl restart -m fast``: every session is cut, committed work kept."""
         self._run("pg_ctl", "restart", f"--pgdata={self.data}", "--mode=fast", "--wait", "--timeout=60",

@@ -5,7 +5,8 @@ partner requests through the API with a token while the cluster restarts
 (``pg_ctl restart -m fast``). Afterwards every request the server answered 201 with an id
 is in the database with what was posted; every other answer the client saw was an error
 (5xx or a broken connection), never a refusal of valid input; and the same server,
-not restarted, accepts writes again.
+not restarted, accepts writes again. A ``civicbridge worker`` running meanwhile outlives
+the restart too and goes on running the periodic jobs.
 """
 
 import datetime
@@ -89,10 +90,12 @@ def test_no_acknowledged_write_is_lost_when_postgresql_restarts_under_load(clust
     env = app_env(
         database_url=url, smtp_port=free_port(), data_dir=data_dir,
         API_USER_RATE="100000/minute", CIVICBRIDGE_ANONYMOUS_CACHE_SECONDS="0",
+        CIVICBRIDGE_MAIL_SWEEP_SECONDS="2", CIVICBRIDGE_WORKER_HEARTBEAT_SECONDS="1",
     )
     writer_account = json.loads(run_scenario("api_writer", env=env))
     port = free_port()
     server = processes(["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"], env=env)
+    worker = processes(["worker"], env=env)
     wait_until(lambda: get_status(port, "/readyz") == 200, timeout=30, what="the server to be ready")
 
     writer = Writer(port=port, token=writer_account["token"], organization=writer_account["organization"])
@@ -102,6 +105,7 @@ def test_no_acknowledged_write_is_lost_when_postgresql_restarts_under_load(clust
         restart_began = time.monotonic()
         cluster.restart()
         restarted = time.monotonic()
+        restarted_in_database = cluster.query(name, "SELECT now()")[0][0]
         # The same server, not restarted, takes writes again.
         wait_until(lambda: len(writer.acknowledged(after=restarted + 0.5)) >= 30, timeout=30,
                    what="acknowledged writes after the restart")
@@ -127,7 +131,36 @@ def test_no_acknowledged_write_is_lost_when_postgresql_restarts_under_load(clust
     assert len(acknowledged) == len(set(acknowledged))
     assert any(attempt.started < restart_began for attempt in acknowledged_attempts(attempts))
     assert server.alive(), "the server died instead of reconnecting"
+    # The worker reconnected by itself: it still beats and runs what it schedules.
+    wait_until(lambda: cluster.query(
+        name, "SELECT COUNT(*) FROM django_tasks_database_dbtaskresult WHERE status = 'SUCCESSFUL' "
+              "AND enqueued_at > %s", (restarted_in_database,))[0][0] >= 2, timeout=30,
+        what="the worker to run tasks enqueued after the restart")
+    assert worker.alive(), "the worker died instead of reconnecting"
 
 
 def acknowledged_attempts(attempts: list[Attempt]) -> list[Attempt]:
     return [attempt for attempt in attempts if attempt.id is not None]
+
+
+def test_a_worker_outlives_a_database_outage_and_goes_on_with_its_jobs(cluster, database, processes, data_dir):
+    name, url = database
+    env = app_env(database_url=url, smtp_port=free_port(), data_dir=data_dir,
+                  CIVICBRIDGE_MAIL_SWEEP_SECONDS="2", CIVICBRIDGE_WORKER_HEARTBEAT_SECONDS="1")
+    worker = processes(["worker"], env=env)
+    wait_until(lambda: cluster.query(name, "SELECT COUNT(*) FROM core_workerheartbeat")[0][0] == 1, timeout=30,
+               what="the worker's heartbeat")
+
+    cluster.stop()
+    try:
+        time.sleep(6)
+    finally:
+        cluster.start()
+    back = cluster.query(name, "SELECT now()")[0][0]
+
+    wait_until(lambda: cluster.query(
+        name, "SELECT COUNT(*) FROM django_tasks_database_dbtaskresult WHERE status = 'SUCCESSFUL' AND enqueued_at > %s",
+        (back,))[0][0] >= 2, timeout=30, what="periodic runs enqueued and run after the outage")
+    assert cluster.query(name, "SELECT seen_at > %s FROM core_workerheartbeat", (back,)) == [(True,)]
+    assert worker.alive()
+    assert "the database is unavailable" in worker.output(400)

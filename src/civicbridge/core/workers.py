@@ -23,7 +23,13 @@ import time as clock
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import close_old_connections, connections, transaction
+from django.db import (
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connections,
+    transaction,
+)
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -102,6 +108,28 @@ def resume_dead_workers_tasks(*, now: datetime | None = None) -> list[str]:
     return resumed
 
 
+def requeue_own_tasks(worker_id: str) -> list[str]:
+    """Put back in the queue the tasks RUNNING under ``worker_id`` while it runs none.
+
+    For a worker whose task loop lost the database: the task it was running may have
+    failed without its failure being recorded, and would otherwise stay RUNNING under a
+    worker that is alive (and so never resumed).
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    requeued = []
+    with transaction.atomic():
+        for result in DBTaskResult.objects.select_for_update(skip_locked=True).filter(status=TaskResultStatus.RUNNING):
+            if result.worker_ids[-1:] == [worker_id]:
+                result.status = TaskResultStatus.READY
+                result.started_at = None
+                result.save(update_fields=["status", "started_at"])
+                requeued.append(str(result.id))
+                logger.warning("Task %s (%s) was interrupted by a database failure: queued again",
+                               result.id, result.task_path)
+    return requeued
+
+
 def housekeeping(*, now: datetime | None = None) -> None:
     """Forget heartbeats of long-gone workers, past slots and old successful task results."""
     from django_tasks_db.models import DBTaskResult
@@ -149,11 +177,12 @@ class Supervisor(threading.Thread):
     def tick(self) -> bool:
         """One round of every duty; answers whether all succeeded."""
         close_old_connections()
-        succeeded = all([
-            self._step("heartbeat", self.heartbeat, lambda: beat(self.worker_id, started_at=self.started_at)),
-            self._step("recovery", self.recover, resume_dead_workers_tasks),
-            self._step("schedule", bool(self.jobs), self._schedule),
-        ])
+        # all() stops at the first failure: with the database away, the next steps would fail alike.
+        succeeded = all(self._step(name, enabled, action) for name, enabled, action in (
+            ("heartbeat", self.heartbeat, lambda: beat(self.worker_id, started_at=self.started_at)),
+            ("recovery", self.recover, resume_dead_workers_tasks),
+            ("schedule", bool(self.jobs), self._schedule),
+        ))
         housekeeping_due = self.recover and clock.monotonic() - self._last_housekeeping > HOUSEKEEPING_EVERY
         if housekeeping_due and self._step("housekeeping", True, housekeeping):
             self._last_housekeeping = clock.monotonic()
@@ -170,10 +199,16 @@ class Supervisor(threading.Thread):
             return True
         try:
             action()
+        except (OperationalError, InterfaceError) as error:
+            # A database restart or failover: one line per beat, not a traceback.
+            reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            logger.warning("Worker %s: %s failed, the database is unavailable (%s); trying again in %s s",
+                           self.worker_id, name, reason, self.interval)
         except Exception:
             logger.exception("Worker %s: %s failed; trying again in %s s", self.worker_id, name, self.interval)
-            # A broken connection (database restarted) is replaced at the next step.
-            for connection in connections.all(initialized_only=True):
-                connection.close_if_unusable_or_obsolete()
-            return False
-        return True
+        else:
+            return True
+        # A broken connection (database restarted) is replaced at the next step.
+        for connection in connections.all(initialized_only=True):
+            connection.close_if_unusable_or_obsolete()
+        return False

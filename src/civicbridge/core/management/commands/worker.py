@@ -14,12 +14,18 @@ worker once the lease has passed).
 
 import logging
 import sys
+import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import InterfaceError, OperationalError, connections
 
 from civicbridge.core.periodic import ScheduleError, check_jobs, periodic_jobs
-from civicbridge.core.workers import Supervisor, beat, forget, new_worker_id
+from civicbridge.core.workers import Supervisor, beat, forget, new_worker_id, requeue_own_tasks
+
+logger = logging.getLogger("civicbridge.core.workers")
+# Waits between two tries to reach a database that went away (restart, failover).
+RECONNECT_DELAYS = (1, 2, 5, 10, 30)
 
 
 def configure_logging(stdout, verbosity: int) -> None:
@@ -77,7 +83,7 @@ class Command(BaseCommand):
         supervisor.start()
         try:
             worker.configure_signals()
-            worker.run()
+            self._run(worker, worker_id)
         except SystemExit as stop:
             # The signal handler exits from wherever the loop was; leave through the cleanup below.
             code = stop.code
@@ -90,7 +96,31 @@ class Command(BaseCommand):
             try:
                 forget(worker_id)
             except Exception:  # the database may be what is going away
-                logging.getLogger("civicbridge.core.workers").exception("Could not remove the heartbeat")
+                logger.exception("Could not remove the heartbeat")
         self.stdout.write(f"worker {worker_id}: stopped")
         if code:
             sys.exit(code)
+
+    def _run(self, worker, worker_id: str) -> None:
+        """Run the task loop; outlive a database that goes away, as the web server does."""
+        failures = 0
+        while True:
+            try:
+                worker.run()
+                return
+            except (OperationalError, InterfaceError) as error:
+                if not worker.running:
+                    return
+                delay = RECONNECT_DELAYS[min(failures, len(RECONNECT_DELAYS) - 1)]
+                failures += 1
+                logger.warning("Worker %s: the database is unavailable (%s); trying again in %s s",
+                               worker_id, str(error).strip().splitlines()[0] if str(error).strip() else error, delay)
+                for connection in connections.all(initialized_only=True):
+                    connection.close()
+                time.sleep(delay)
+                try:
+                    requeue_own_tasks(worker_id)
+                    failures = 0
+                except (OperationalError, InterfaceError):
+                    for connection in connections.all(initialized_only=True):
+                        connection.close()
