@@ -265,6 +265,17 @@ def test_finished_tasks_are_never_resumed():
     assert workers.resume_dead_workers_tasks(now=now) == []
 
 
+def test_a_worker_back_from_a_database_outage_requeues_only_its_own_cut_off_task(caplog):
+    now = timezone.now()
+    own = claimed_task(worker_id="node-1", started=now - timedelta(seconds=5))
+    other = claimed_task(worker_id="node-2", started=now - timedelta(seconds=5))
+
+    assert workers.requeue_own_tasks("node-1") == [str(own.pk)]
+    assert DBTaskResult.objects.get(pk=own.pk).status == TaskResultStatus.READY
+    assert DBTaskResult.objects.get(pk=other.pk).status == TaskResultStatus.RUNNING
+    assert "database failure" in caplog.text
+
+
 # --- heartbeat and housekeeping ---------------------------------------------------------------
 
 # Both close connections between steps, as in production: no test transaction around them.
