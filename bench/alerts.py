@@ -9,13 +9,16 @@ up to ``--subscriptions`` (kept between runs, so a rerun starts at once), then m
 
 (a) ``matching_subscription_ids(call)`` for a new call, five different calls: median
     and max, budget 2 s;
-(b) ``send_digests("daily")`` end to end for every daily subscriber, with about ten
-    calls published in the last day, budget 5 minutes. ``--mailer`` chooses what the
-    e-mails go to: ``dummy`` (default: Django's dummy backend, the e-mails are rendered
-    and handed over, never serialized), ``serialize`` (each message is also built and
-    serialized to bytes as the SMTP backend would, then dropped: the CPU cost of real
-    delivery without a server) or ``locmem``. ``--parts N`` runs the digest as N
-    tasks in N processes at once, as N workers would.
+(b) the daily digest end to end for every daily subscriber, with about ten calls
+    published in the last day, budget 5 minutes: ``send_digests("daily")`` (fan-out,
+    one record per person and call, the e-mails queued in the outbox) and then the
+    outbox's delivery (``deliver_due``: each e-mail leased, sent and marked sent on its
+    own), each timed. ``--mailer`` chooses what the e-mails go to: ``dummy`` (default:
+    Django's dummy backend, the e-mails are rendered and handed over, never
+    serialized), ``serialize`` (each message is also built and serialized to bytes as
+    the SMTP backend would, then dropped: the CPU cost of real delivery without a
+    server) or ``locmem``. ``--parts N`` runs the digest as N tasks in N processes at
+    once, and the delivery in N processes, as N workers would.
 
 Without enough users in the database it first creates the bench's territories and users
 (bench.generate). Calls published by others in the same database count too: the result
@@ -225,18 +228,51 @@ def _digest_part(part: int, parts: int) -> dict:
         connections.close_all()
 
 
-def run_digest(parts: int) -> dict:
-    """send_digests("daily"), in ``parts`` processes at once when more than one; summed counts."""
+def _deliver_part(_part: int) -> dict:
+    from django.db import connections
+
+    from civicbridge.core.notifications import deliver_due
+
+    try:
+        return deliver_due()
+    finally:
+        connections.close_all()
+
+
+def _in_processes(function, parts: int) -> list[dict]:
     if parts == 1:
-        return _digest_part(0, 1)
+        return [function(*([0, 1] if function is _digest_part else [0]))]
     import multiprocessing
 
     from django.db import connections
 
     connections.close_all()  # each process opens its own
+    arguments = [(part, parts) if function is _digest_part else (part,) for part in range(parts)]
     with multiprocessing.get_context("fork").Pool(parts) as pool:
-        results = pool.starmap(_digest_part, [(part, parts) for part in range(parts)])
-    return {key: sum(result[key] for result in results) if key != "calls" else results[0][key] for key in results[0]}
+        return pool.starmap(function, arguments)
+
+
+def _summed(results: list[dict]) -> dict:
+    return {key: sum(result[key] for result in results) if key not in ("calls", "changed_calls") else results[0][key]
+            for key in results[0]}
+
+
+def run_digest(parts: int) -> dict:
+    """send_digests("daily"), in ``parts`` processes at once when more than one; summed counts."""
+    return _summed(_in_processes(_digest_part, parts))
+
+
+def run_delivery(parts: int) -> dict:
+    """The outbox's delivery until nothing is due, in ``parts`` processes at once; summed counts."""
+    return _summed(_in_processes(_deliver_part, parts))
+
+
+def _bench_mail():
+    from civicbridge.core.models import OutgoingMail
+    from civicbridge.funding.models import Delivery
+
+    keys = Delivery.objects.filter(call__identifier__startswith=CALL_PREFIX).values("mail_id")
+    return OutgoingMail.objects.filter(key__in=keys)
 
 
 def measure_digest(programmes, rng, *, calls: int, mailer: str, parts: int) -> dict:
@@ -247,6 +283,7 @@ def measure_digest(programmes, rng, *, calls: int, mailer: str, parts: int) -> d
 
     bench_subscriptions = Subscription.objects.filter(name__startswith=SUBSCRIPTION_PREFIX)
     started = time.perf_counter()
+    _bench_mail().delete()
     Delivery.objects.filter(call__identifier__startswith=CALL_PREFIX).delete()
     Call.objects.filter(identifier__startswith=CALL_PREFIX).delete()
     bench_subscriptions.update(last_digest_at=None)
@@ -258,13 +295,19 @@ def measure_digest(programmes, rng, *, calls: int, mailer: str, parts: int) -> d
     daily = Subscription.objects.filter(is_active=True, frequency="daily").count()
     started = time.perf_counter()
     counts = run_digest(parts)
-    seconds = time.perf_counter() - started
-    print(f"  digest: {seconds:.1f} s, {counts}", flush=True)
+    queueing = time.perf_counter() - started
+    print(f"  digest queued: {queueing:.1f} s, {counts}", flush=True)
+    started = time.perf_counter()
+    delivery = run_delivery(parts)
+    sending = time.perf_counter() - started
+    print(f"  digest delivered: {sending:.1f} s, {delivery}", flush=True)
+    seconds = queueing + sending
     started = time.perf_counter()
     again = run_digest(parts)
     rerun = time.perf_counter() - started
     print(f"  digest run again at once: {rerun:.1f} s, {again}", flush=True)
-    return {"seconds": round(seconds, 1), "counts": counts, "daily_subscriptions": daily, "mailer": mailer,
+    return {"seconds": round(seconds, 1), "queue_seconds": round(queueing, 1), "delivery_seconds": round(sending, 1),
+            "counts": counts, "delivery_counts": delivery, "daily_subscriptions": daily, "mailer": mailer,
             "parts": parts,
             "calls_published_last_day": calls, "rerun_seconds": round(rerun, 1), "rerun_counts": again,
             "deliveries": Delivery.objects.filter(call__identifier__startswith=CALL_PREFIX).count(),
@@ -274,6 +317,7 @@ def measure_digest(programmes, rng, *, calls: int, mailer: str, parts: int) -> d
 def cleanup() -> None:
     from civicbridge.funding.models import Call, Funder, Programme, Subscription
 
+    _bench_mail().delete()
     Call.objects.filter(identifier__startswith=CALL_PREFIX).delete()
     Subscription.objects.filter(name__startswith=SUBSCRIPTION_PREFIX).delete()
     Programme.objects.filter(funder__slug__startswith=FUNDER_PREFIX).delete()

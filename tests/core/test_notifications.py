@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from civicbridge.core import notifications
@@ -291,3 +292,62 @@ def test_two_workers_claim_disjoint_mails():
     assert len(first) == 3 and len(second) == 2
     assert set(first) | set(second) == {row.pk for row in rows}
     assert notifications.claim(token="c", limit=3) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workers_sending_at_the_same_time_send_every_mail_exactly_once(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("the SQLite test database is in memory and serializes threads; the claim races on PostgreSQL")
+    settings.CIVICBRIDGE_MAIL_BATCH_SIZE = 7
+    mails = [MailFactory() for _ in range(150)]
+    queue_mails(mails)
+    start = threading.Barrier(4)
+    results, errors = [], []
+
+    def worker():
+        try:
+            start.wait()
+            results.append(deliver_due())
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    with SmtpServer() as server:
+        settings.MAILERS = mailers_for(server.port)
+        threads = [threading.Thread(target=worker) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+
+    assert errors == []
+    assert sorted(server.inbox.recipients()) == sorted(mail.to for mail in mails)  # each once, none twice
+    assert sum(result["sent"] for result in results) == 150
+    assert sum(result["sent"] > 0 for result in results) > 1  # the work was shared
+    assert set(OutgoingMail.objects.values_list("status", flat=True)) == {Status.SENT}
+
+
+def test_coordinators_read_the_outbox_in_the_admin_and_nobody_changes_it(client, coordinator):
+    row = queue(to="anna@example.org", subject="Outbox row")
+    client.force_login(coordinator)
+
+    listing = client.get("/en/admin/core/outgoingmail/")
+    detail = client.get(f"/en/admin/core/outgoingmail/{row.pk}/change/")
+    added = client.get("/en/admin/core/outgoingmail/add/")
+    changed = client.post(f"/en/admin/core/outgoingmail/{row.pk}/change/", {"status": "sent"})
+
+    assert listing.status_code == 200 and b"Outbox row" in listing.content
+    assert detail.status_code == 200 and b"anna@example.org" in detail.content
+    assert added.status_code == 403 and changed.status_code == 403
+    row.refresh_from_db()
+    assert row.status == Status.QUEUED
+
+
+def test_the_outbox_is_not_shown_to_people_who_are_not_coordinators(client, user):
+    queue()
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    client.force_login(user)
+
+    assert client.get("/en/admin/core/outgoingmail/").status_code == 403

@@ -22,6 +22,7 @@ from civicbridge.funding.matching import (
     Criteria,
     keywords_match,
     matching_subscription_ids,
+    matching_subscriptions,
     subscription_matches,
 )
 from civicbridge.funding.models import Delivery, Subscription
@@ -32,6 +33,7 @@ from tests.funding_alerts.factories import (
     ProgrammeFactory,
     SubscriptionFactory,
 )
+from tests.funding_alerts.outbox import delivered
 
 pytestmark = pytest.mark.django_db
 
@@ -279,7 +281,7 @@ def test_the_database_fan_out_finds_exactly_the_subscriptions_the_rule_accepts(w
         lambda values: {**values, "active": False}),
     min_size=1, max_size=6,
 ))
-def test_a_subscriber_is_notified_iff_the_call_matches_the_saved_filters(
+def test_a_person_is_told_once_naming_exactly_the_alerts_the_call_matches(
     world, call, subscriptions, django_capture_on_commit_callbacks
 ):
     with transaction.atomic():
@@ -291,12 +293,15 @@ def test_a_subscriber_is_notified_iff_the_call_matches_the_saved_filters(
         active = [(values, row) for values, row in zip(subscriptions, rows, strict=True) if values["active"]]
 
         alerts.call_published(created_call)
+        sent = delivered()
 
-        notified = set(
-            Delivery.objects.filter(call=created_call, sent_at__isnull=False).values_list("subscription_id", flat=True)
-        )
-        assert notified == _expected(world, call, [v for v, _r in active], [r for _v, r in active])
-        assert len(mail.outbox) == len(notified)
+        expected = _expected(world, call, [v for v, _r in active], [r for _v, r in active])
+        # The alerts share one owner: one e-mail naming every alert that matched, or none.
+        assert len(sent) == (1 if expected else 0)
+        told = list(Delivery.objects.filter(call=created_call, mail__status="sent").values_list("subscription_id", flat=True))
+        assert told == ([min(expected)] if expected else [])
+        if expected:
+            assert {row.pk for row in rows if f"“{row.name}”" in sent[0].body} == expected
         transaction.set_rollback(True)
 
 
@@ -320,15 +325,18 @@ def test_the_fan_out_runs_a_fixed_number_of_queries(world, django_assert_max_num
         matching_subscription_ids(call)
 
 
-def test_the_shares_of_a_calls_matches_are_the_matches_split_among_workers_without_overlap():
+def test_the_shares_of_a_calls_matches_are_the_matches_split_among_workers_by_person_without_overlap():
     call = CallFactory()
     funder_alert = SubscriptionFactory(funder=call.programme.funder)
     open_alerts = [SubscriptionFactory() for _ in range(6)]
+    open_alerts += [SubscriptionFactory(user=alert.user) for alert in open_alerts[:3]]  # people with two alerts
     SubscriptionFactory(funder=FunderFactory())  # another funder's: no share has it
 
-    shares = [matching_subscription_ids(call, share=(part, 3)) for part in range(3)]
+    shares = [matching_subscriptions(call, share=(part, 3)) for part in range(3)]
 
     everyone = sorted(s.pk for s in [funder_alert, *open_alerts])
-    assert sorted(pk for share in shares for pk in share) == everyone
+    assert sorted(pk for share in shares for pk, _owner in share) == everyone
     for part, share in enumerate(shares):
-        assert all(pk % 3 == part for pk in share)
+        # All of a person's alerts in one share: one worker writes that person's one digest.
+        assert all(owner % 3 == part for _pk, owner in share)
+    assert shares == [sorted(share) for share in shares]

@@ -10,6 +10,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.utils import timezone
 
+from civicbridge.core.models import OutgoingMail
+from civicbridge.core.notifications import deliver_due, message_id
 from civicbridge.funding import alerts, tasks
 from civicbridge.funding.models import Delivery, Subscription
 from tests.accounts.factories import UserFactory
@@ -53,11 +55,14 @@ def inbox(settings):
         controller.stop()
 
 
-def test_an_instant_notice_arrives_over_smtp_with_its_unsubscribe_link(inbox, client):
+def test_an_instant_notice_arrives_over_smtp_with_its_unsubscribe_link(
+        inbox, client, django_capture_on_commit_callbacks):
     subscription = SubscriptionFactory(user=UserFactory(email="anna@example.org", preferred_language="pl"))
     call = CallFactory(title="Aktywni obywatele – fundusz regionalny")
 
-    alerts.call_published(call)
+    # The task queues the e-mail; after its commit the delivery task sends it.
+    with django_capture_on_commit_callbacks(execute=True):
+        alerts.call_published(call)
 
     assert [e.rcpt_tos for e in inbox.envelopes] == [["anna@example.org"]]
     (message,) = inbox.messages()
@@ -65,7 +70,9 @@ def test_an_instant_notice_arrives_over_smtp_with_its_unsubscribe_link(inbox, cl
     link = re.search(r"https://alerts\.example\.org/pl/calls/unsubscribe/\S+/", body).group(0)
     assert message["List-Unsubscribe"] == f"<{link}>"
     assert "Aktywni obywatele" in message["Subject"]
-    assert Delivery.objects.get(subscription=subscription).sent_at is not None
+    delivery = Delivery.objects.get(subscription=subscription)
+    assert delivery.mail.status == "sent"
+    assert message["Message-ID"] == message_id(delivery.mail_id)
 
     client.post(link.removeprefix("https://alerts.example.org"))
     subscription.refresh_from_db()
@@ -79,8 +86,9 @@ def test_a_digest_run_sends_every_digest_over_one_smtp_server(inbox):
     CallFactory(title="Second", published_at=timezone.now() - timedelta(hours=2))
 
     result = tasks.send_digests.call("daily")
+    deliver_due()
 
-    assert result["sent"] == 5
+    assert result["queued"] == 5
     assert sorted(e.rcpt_tos[0] for e in inbox.envelopes) == [f"reader{n}@example.org" for n in range(5)]
     assert all("First" in m.get_content() and "Second" in m.get_content() for m in inbox.messages())
 
@@ -104,10 +112,14 @@ def test_an_address_the_server_refuses_is_logged_and_not_retried(settings):
         call = CallFactory()
 
         tasks.notify_subscribers.call(call.pk, "published")
+        deliver_due()
+        OutgoingMail.objects.update(next_attempt_at=timezone.now() - timedelta(days=1))
         tasks.notify_subscribers.call(call.pk, "published")
+        deliver_due()
     finally:
         controller.stop()
 
     assert [e.rcpt_tos for e in inbox.envelopes] == [["reader@example.org"]]
-    refused = Delivery.objects.get(subscription__user__email="bounce@example.org")
-    assert refused.sent_at is None and refused.error.startswith("SMTPRecipientsRefused")
+    refused = Delivery.objects.select_related("mail").get(recipient__email="bounce@example.org")
+    assert refused.mail.status == "failed" and refused.mail.attempts == 1
+    assert refused.mail.last_error == "address refused: bounce@example.org: 550 no such user"

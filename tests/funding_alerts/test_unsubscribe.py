@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from django.core import mail, signing
+from django.core import signing
 
 from civicbridge.funding import alerts
 from civicbridge.funding.subscriptions_services import (
@@ -12,6 +12,7 @@ from civicbridge.funding.subscriptions_services import (
     unsubscribe_url,
 )
 from tests.funding_alerts.factories import CallFactory, SubscriptionFactory
+from tests.funding_alerts.outbox import delivered
 
 pytestmark = pytest.mark.django_db
 
@@ -106,10 +107,10 @@ def test_a_link_to_a_deleted_subscription_is_refused(client, subscription):
 
 def test_the_link_in_a_real_notice_stops_later_notices(client, subscription):
     alerts.call_published(CallFactory())
-    (message,) = mail.outbox
+    (message,) = delivered()
     link = re.search(r"https://\S+/calls/unsubscribe/\S+/", message.body).group(0)
 
     client.post(path_of(link))
     alerts.call_published(CallFactory())
 
-    assert len(mail.outbox) == 1
+    assert len(delivered()) == 1

@@ -1,15 +1,18 @@
 """The alert pages: subscribe from the call list, one's own alerts, the coordinators' delivery log."""
 
 from decimal import Decimal
+from smtplib import SMTPRecipientsRefused
 
 import pytest
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from civicbridge.funding import alerts
-from civicbridge.funding.models import Delivery, Subscription
+from civicbridge.funding.models import Subscription
 from tests.accounts.factories import UserFactory
 from tests.funding_alerts.factories import CallFactory, FunderFactory, SubscriptionFactory
+from tests.funding_alerts.outbox import delivered
 
 pytestmark = pytest.mark.django_db
 
@@ -165,6 +168,7 @@ def test_the_delivery_log_shows_deliveries_with_bounded_queries(client, coordina
     call = CallFactory(identifier="CERV-2026-CITIZENS")
     alerts.call_published(call)
     alerts.call_published(CallFactory())
+    delivered()
     client.force_login(coordinator)
 
     with django_assert_max_num_queries(8):
@@ -177,16 +181,41 @@ def test_the_delivery_log_shows_deliveries_with_bounded_queries(client, coordina
     assert response.content.count(b"CERV-2026-CITIZENS</a>") == 15
 
 
-def test_the_delivery_log_filters_interrupted_and_failed_deliveries(client, coordinator):
-    subscription = SubscriptionFactory()
-    call = CallFactory(identifier="LOG-1")
-    Delivery.objects.create(subscription=subscription, call=call, kind="instant", occasion="published", error="interrupted")
-    Delivery.objects.create(subscription=subscription, call=call, kind="instant", occasion="deadlines-1",
-                            error="SMTPRecipientsRefused: nope")
+def test_the_delivery_log_shows_each_e_mail_queued_retrying_sent_or_failed_with_the_reason(
+        client, coordinator, monkeypatch):
+    answers = {"refused@example.org": SMTPRecipientsRefused({"refused@example.org": (550, b"5.1.1 no such user")}),
+               "busy@example.org": SMTPRecipientsRefused({"busy@example.org": (451, b"4.3.0 try again later")})}
+    for address in ("refused@example.org", "busy@example.org", "reader@example.org"):
+        SubscriptionFactory(user=UserFactory(email=address, username=address.split("@")[0]))
+    real_send = LocmemBackend.send_messages
+
+    def send_messages(self, messages):
+        if messages[0].to[0] in answers:
+            raise answers[messages[0].to[0]]
+        return real_send(self, messages)
+
+    monkeypatch.setattr(LocmemBackend, "send_messages", send_messages)
+    alerts.call_published(CallFactory(identifier="LOG-1"))
+    delivered()
+    alerts.call_published(CallFactory(identifier="LOG-2"))  # queued, the worker has not come yet
     client.force_login(coordinator)
 
-    interrupted = client.get("/en/calls/deliveries/", {"state": "interrupted"}).content.decode()
-    failed = client.get("/en/calls/deliveries/", {"state": "failed"}).content.decode()
+    def rows(state):
+        response = client.get("/en/calls/deliveries/", {"state": state})
+        assert response.status_code == 200
+        return response.content.decode().split("<tbody>")[1]
 
-    assert "published" in interrupted and "deadlines-1" not in interrupted
-    assert "SMTPRecipientsRefused" in failed and "published" not in failed.split("<tbody>")[1]
+    failed, retrying, sent, queued = rows("failed"), rows("retrying"), rows("sent"), rows("queued")
+    assert "refused" in failed and "550 5.1.1 no such user" in failed and "busy" not in failed
+    assert "busy" in retrying and "451 4.3.0 try again later" in retrying and "next attempt" in retrying
+    assert "reader" in sent and "LOG-1" in sent and "refused" not in sent
+    assert queued.count("LOG-2</a>") == 3 and "LOG-1" not in queued
+
+
+def test_an_unknown_state_in_the_log_filter_is_a_message_not_an_error(client, coordinator):
+    client.force_login(coordinator)
+
+    response = client.get("/en/calls/deliveries/", {"state": "interrupted"})
+
+    assert response.status_code == 200
+    assert b"error-summary" in response.content

@@ -86,7 +86,7 @@ def test_a_worker_process_runs_the_enqueued_notice_once_even_when_the_task_is_en
     assert "To: worker-test@example.org" in message
     assert "https://alerts.example.org/tr/calls/unsubscribe/" in message
     delivery = Delivery.objects.get()
-    assert (delivery.subscription_id, delivery.sent_at is not None) == (subscription.pk, True)
+    assert (delivery.subscription_id, delivery.mail.status) == (subscription.pk, "sent")
 
 
 def test_a_worker_process_sends_the_daily_digest(real_queue, tmp_path):

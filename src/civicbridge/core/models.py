@@ -138,7 +138,7 @@ class OutgoingMail(models.Model):
     lease_expires_at = models.DateTimeField(_("held until"), null=True, blank=True)
     lease_token = models.CharField(max_length=32, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

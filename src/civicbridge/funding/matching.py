@@ -158,12 +158,13 @@ def candidate_subscriptions(
 ):
     """Active subscriptions whose structured criteria (all but keywords) match the call.
 
-    ``share=(part, parts)``: only those whose id leaves remainder ``part`` when divided
-    by ``parts`` (one of several workers' share of a digest).
+    ``share=(part, parts)``: only those whose owner's id leaves remainder ``part`` when
+    divided by ``parts`` (one of several workers' share of a digest: all of a person's
+    alerts in one share, for one digest per person).
     """
     queryset = Subscription.objects.filter(is_active=True)
     if share is not None and share[1] > 1:
-        queryset = queryset.alias(share_of_id=Mod("id", share[1])).filter(share_of_id=share[0])
+        queryset = queryset.alias(share_of_owner=Mod("user_id", share[1])).filter(share_of_owner=share[0])
     if frequencies is not None:
         queryset = queryset.filter(frequency__in=list(frequencies))
     if reminders:
@@ -188,27 +189,36 @@ def matching_subscription_ids(
     call: Call, *, frequencies=None, reminders: bool = False, facts: CallFacts | None = None,
     share: tuple[int, int] | None = None,
 ) -> list[int]:
-    """Ids (ascending) of the active subscriptions that ``call`` matches.
+    """Ids (ascending) of the active subscriptions that ``call`` matches (see ``matching_subscriptions``)."""
+    return [pk for pk, _owner in matching_subscriptions(
+        call, frequencies=frequencies, reminders=reminders, facts=facts, share=share)]
+
+
+def matching_subscriptions(
+    call: Call, *, frequencies=None, reminders: bool = False, facts: CallFacts | None = None,
+    share: tuple[int, int] | None = None,
+) -> list[tuple[int, int]]:
+    """(id, owner's id) of the active subscriptions that ``call`` matches, by id.
 
     ``frequencies`` narrows to some frequencies (e.g. ``["instant"]``), ``share`` to one
     worker's share (``candidate_subscriptions``); ``reminders``
     to the subscriptions that asked for deadline reminders. One query fetches the
-    candidates as (id, keywords) pairs, no model instances; keywords are checked in
-    Python, once per distinct keyword string.
+    candidates as (id, owner, keywords) triples, no model instances; keywords are
+    checked in Python, once per distinct keyword string.
     """
     facts = facts or CallFacts.from_call(call)
     rows = candidate_subscriptions(facts, frequencies=frequencies, reminders=reminders, share=share).values_list(
-        "id", "keywords"
+        "id", "user_id", "keywords"
     )
     verdicts: dict[str, bool] = {}
     matched = []
-    for subscription_id, keywords in rows.order_by().iterator(chunk_size=10_000):
+    for subscription_id, owner_id, keywords in rows.order_by().iterator(chunk_size=10_000):
         if keywords:
             verdict = verdicts.get(keywords)
             if verdict is None:
                 verdict = verdicts[keywords] = keywords_match(keywords, facts)
             if not verdict:
                 continue
-        matched.append(subscription_id)
+        matched.append((subscription_id, owner_id))
     matched.sort()
     return matched

@@ -283,10 +283,12 @@ class Subscription(TimeStampedModel):
 
 
 class Delivery(models.Model):
-    """One notice about one call under one subscription: claimed before it is sent.
+    """What one person was told about one call on one occasion: the alerts' own record.
 
-    The unique constraint makes a retried task skip what was already claimed, so a
-    person never gets the same call twice under one subscription.
+    One row per person, call and occasion (a database constraint): a person whose
+    several alerts match a call is told once. The row is written in the same
+    transaction as the e-mail it queues (``mail``), whose outbox row says whether it
+    was sent, is waiting for another attempt, or failed and why.
     """
 
     class Kind(models.TextChoices):
@@ -294,30 +296,38 @@ class Delivery(models.Model):
         DIGEST = "digest", _("digest")
         REMINDER = "reminder", _("deadline reminder")
 
-    # No index of its own: the unique constraint below starts with it. A digest writes a
-    # million rows, and each index is one more write per row.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False,
+        verbose_name=_("recipient"),
+    )
+    # The first of the person's alerts that matched (the e-mail names them all). A deleted
+    # alert leaves the record: the person was told, and is not told again by another alert.
     subscription = models.ForeignKey(
-        Subscription, on_delete=models.CASCADE, related_name="deliveries", db_index=False,
+        Subscription, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries",
     )
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="deliveries")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     # What the notice is about: "published", "deadlines-<revision>" after a deadline
     # change (at once or in a digest), "digest-<date>" for a new call in a digest,
-    # "reminder-<deadline in UTC>"; the same occasion is never notified twice.
+    # "reminder-<deadline in UTC>"; the same occasion is never told twice to one person.
     occasion = models.CharField(max_length=40)
     claimed_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    error = models.CharField(max_length=300, blank=True)
+    # The outbox row by its key, without a foreign-key constraint: the outbox may be pruned
+    # of old e-mails while the alerts keep their record. A digest's e-mail tells several calls.
+    mail = models.ForeignKey(
+        "core.OutgoingMail", to_field="key", db_column="mail_key", on_delete=models.DO_NOTHING,
+        db_constraint=False, db_index=False, null=True, blank=True, related_name="+",
+    )
 
     class Meta:
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         constraints = [
             models.UniqueConstraint(
-                fields=["subscription", "call", "occasion"], name="delivery_once_per_subscription_call_occasion"
+                fields=["recipient", "call", "occasion"], name="delivery_once_per_person_call_occasion"
             ),
         ]
         indexes = [models.Index(fields=["-claimed_at"])]
 
     def __str__(self):
-        return f"{self.subscription} – {self.call} ({self.kind})"
+        return f"{self.recipient_id} – {self.call} ({self.kind}, {self.occasion})"

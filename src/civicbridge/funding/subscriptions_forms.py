@@ -55,10 +55,11 @@ class SubscriptionForm(forms.ModelForm):
 class DeliveryFilterForm(forms.Form):
     STATES = [
         ("", _("any state")),
-        ("sent", _("sent")),
+        ("queued", _("queued")),
+        ("retrying", _("waiting to be tried again")),
         ("pending", _("being sent")),
+        ("sent", _("sent")),
         ("failed", _("failed")),
-        ("interrupted", _("interrupted")),
     ]
 
     call = forms.CharField(label=_("Call identifier"), max_length=120, required=False)

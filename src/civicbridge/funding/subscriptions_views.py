@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,6 +21,7 @@ from .subscriptions_forms import DeliveryFilterForm, SubscribeForm, Subscription
 from .subscriptions_selectors import (
     STATE_LABELS,
     deliveries_for_log,
+    delivery_reason,
     delivery_state,
     own_subscriptions,
 )
@@ -119,14 +119,15 @@ def unsubscribe(request, token):
 
 @login_required
 def delivery_log(request):
-    """Coordinators' view of every alert e-mail: claimed, sent, failed or interrupted."""
+    """Coordinators' view of every alert told: its e-mail queued, retrying, sent or failed (and why)."""
     if not is_coordinator(request.user):
         raise PermissionDenied
     form = DeliveryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     deliveries = deliveries_for_log(call_identifier=filters.get("call", ""), state=filters.get("state", ""))
     page = CappedPaginator(deliveries, settings.CIVICBRIDGE_PAGE_SIZE * 2).get_page(request.GET.get("page"))
-    now = timezone.now()
-    rows = [(delivery, STATE_LABELS[delivery_state(delivery, now)], delivery_state(delivery, now))
-            for delivery in page.object_list]
+    rows = []
+    for delivery in page.object_list:
+        state = delivery_state(delivery)
+        rows.append((delivery, STATE_LABELS.get(state, _("no e-mail record")), state, delivery_reason(delivery)))
     return render(request, "funding/delivery_log.html", {"form": form, "page": page, "rows": rows})

@@ -1,25 +1,26 @@
 """Background tasks of the call alerts: instant notices, digests, deadline reminders.
 
-At most once, even when a worker dies and the task runs again: every notice first
-claims its ``Delivery`` row (unique per subscription, call and occasion) in a
-committed transaction, then the e-mail goes, then the row gets ``sent_at``. A rerun
-claims nothing that exists already, so it sends nothing twice. The claim's INSERT
-returns the rows it inserted, which are the only ones the run sends; until they are
-sent they carry the run's mark in ``error`` (``claimed:<run>``), so that a later run
-can tell an earlier run's unsent claims from its own: it marks them ``interrupted``,
-and they are not sent again (the person may or may not have had that e-mail; a
-duplicate is the worse failure for a public office's mailing).
+They decide who is told what and queue the e-mails in the outbox
+(``civicbridge.core.notifications``), which sends them at least once, retries what the
+mail server refuses for now and records what it refuses for good.
 
-Failures of one message (the server refuses an address) are written to that row's
-``error`` and the run goes on; an SMTP server that cannot be reached at all fails the
-task before anything is claimed, so running it again later loses nothing.
+**One message per person per event.** A ``Delivery`` row is the alerts' record that a
+person was told about a call on an occasion ("published", "deadlines-<revision>",
+"digest-<date>", "reminder-<deadline>"); a database constraint keeps it unique per
+person, call and occasion. A person whose several alerts match a call gets one notice
+naming them all, one reminder per deadline, and a call once in their digest.
+
+**Nothing lost, nothing twice.** The recipients are taken a batch at a time; for each
+batch the ``Delivery`` rows are inserted (``ON CONFLICT DO NOTHING``: rows told before
+are skipped) and the e-mails of the rows just inserted are queued, in one transaction.
+A task killed half-way leaves each batch with both or neither; run again, it skips
+what was told and queues the rest. Each e-mail's key (``alert:<person>:<call>:<occasion>``,
+``digest:<person>:<frequency>:<run>``) is stored on its rows, so the delivery log shows
+the e-mail's state: queued, retrying (and why), sent or failed (and why).
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
-import uuid
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
@@ -29,7 +30,6 @@ from itertools import chain
 from typing import NamedTuple
 
 from django.conf import settings
-from django.core.mail import EmailMessage, mailers
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Mod
@@ -37,18 +37,15 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import pgettext
+
+from civicbridge.core.notifications import Mail, queue_mails
 
 from .alerts import PUBLISHED, deadlines_occasion
-from .matching import CallFacts, matching_subscription_ids
+from .matching import CallFacts, matching_subscriptions
 from .models import Call, CallDeadline, Delivery, Subscription
 from .subscriptions_services import absolute, unsubscribe_path, unsubscribe_token
 
-logger = logging.getLogger(__name__)
-
-CLAIM_PREFIX = "claimed:"
-INTERRUPTED = "interrupted"
-# A claim older than this whose run never finished is shown as interrupted in the log.
-STALE_CLAIM = timedelta(hours=1)
 BATCH_SIZE = 500
 REMINDER_LEAD = timedelta(days=7)
 PERIODS = {Subscription.Frequency.DAILY: timedelta(days=1), Subscription.Frequency.WEEKLY: timedelta(days=7)}
@@ -59,10 +56,24 @@ MAX_LOOKBACK_PERIODS = 4
 
 @dataclass(frozen=True, slots=True)
 class Recipient:
-    subscription_id: int
-    name: str
+    """A person to tell, with the alerts of theirs that matched (by id: the first names the e-mail's links)."""
+
+    user_id: int
     email: str
     language: str
+    alerts: tuple[tuple[int, str], ...]  # (subscription id, name)
+
+    @property
+    def subscription_id(self) -> int:
+        return self.alerts[0][0]
+
+
+def alert_mail_key(user_id: int, call_id: int, occasion: str) -> str:
+    return f"alert:{user_id}:{call_id}:{occasion}"
+
+
+def digest_mail_key(user_id: int, frequency: str, now: datetime) -> str:
+    return f"digest:{user_id}:{frequency}:{now.astimezone(UTC):%Y%m%dT%H%M%S%f}"
 
 
 # --- rendering ------------------------------------------------------------------------
@@ -78,15 +89,16 @@ class Renderer:
     """Renders alert e-mails, once for all recipients who get the same one.
 
     A digest run writes hundreds of thousands of e-mails, most of them alike: the
-    same calls in the same language. Each distinct e-mail (template, language and what
-    the caller says it is about) goes through the templates once, with stand-ins for
-    the recipient's alert name and unsubscribe link, which are then filled in per
-    recipient. A call's block is likewise rendered once per language.
+    same calls in the same language. Each distinct e-mail (template, language, one
+    alert or several, and what the caller says it is about) goes through the
+    templates once, with stand-ins for the recipient's alert names and unsubscribe
+    links, which are then filled in per recipient. A call's block is likewise
+    rendered once per language.
     """
 
     def __init__(self):
         self._blocks: dict[tuple[int, str], str] = {}
-        self._links: dict[str, tuple[str, str]] = {}
+        self._links: dict[str, tuple[str, str, str]] = {}
         self._renderings: dict[tuple, tuple[str, str]] = {}
         self.site_name = settings.CIVICBRIDGE_SITE_NAME
 
@@ -100,28 +112,32 @@ class Renderer:
                 ).strip()
         return self._blocks[key]
 
-    def links(self, recipient: Recipient) -> tuple[str, str]:
-        """(the recipient's unsubscribe link, the link to manage all alerts)."""
-        language = recipient.language
+    def _language_links(self, language: str) -> tuple[str, str, str]:
         if language not in self._links:
             # One reverse() per language: the token is the only part that changes.
+            with translation.override(language):
+                quote = pgettext("quoted name of an alert", "“%(name)s”")
             self._links[language] = (
                 absolute(unsubscribe_path("TOKEN", language)),
                 absolute(_path_in(language, "funding:subscription_list")),
+                quote,
             )
-        unsubscribe_template, manage = self._links[language]
-        return unsubscribe_template.replace("TOKEN", unsubscribe_token(recipient.subscription_id)), manage
+        return self._links[language]
 
-    def _render(self, template: str, language: str, key, context) -> tuple[str, str]:
-        cache_key = (template, language, key)
+    def unsubscribe_link(self, language: str, subscription_id: int) -> str:
+        template, _manage, _quote = self._language_links(language)
+        return template.replace("TOKEN", unsubscribe_token(subscription_id))
+
+    def _render(self, template: str, language: str, key, several: bool, context) -> tuple[str, str]:
+        cache_key = (template, language, key, several)
         rendering = self._renderings.get(cache_key)
         if rendering is None:
             if len(self._renderings) >= MAX_CACHED_RENDERINGS:
                 self._renderings.clear()
             context = {
-                **context(language), "subscription_name": NAME_SLOT,
-                "unsubscribe_url": UNSUBSCRIBE_SLOT, "subscriptions_url": self.links(
-                    Recipient(0, "", "", language))[1], "site_name": self.site_name,
+                **context(language), "subscription_name": NAME_SLOT, "several_alerts": several,
+                "unsubscribe_url": UNSUBSCRIBE_SLOT, "subscriptions_url": self._language_links(language)[1],
+                "site_name": self.site_name,
             }
             with translation.override(language):
                 subject = " ".join(render_to_string(f"funding/email/{template}_subject.txt", context).split())
@@ -129,25 +145,34 @@ class Renderer:
             rendering = self._renderings[cache_key] = (subject, body)
         return rendering
 
-    def message(self, recipient: Recipient, template: str, key, context: Callable[[str], dict]) -> EmailMessage:
-        """The e-mail ``template`` for ``recipient``.
+    def message(self, recipient: Recipient, template: str, key, context: Callable[[str], dict], *,
+                mail_key: str) -> Mail:
+        """The e-mail ``template`` for ``recipient``, to queue under ``mail_key``.
 
         ``key`` names what the e-mail says apart from the recipient (hashable: e.g. the
         call ids); ``context(language)`` makes the templates' context, called only when
         the e-mail for ``key`` in that language is not rendered yet.
         """
-        unsubscribe, _manage = self.links(recipient)
-        subject, body = self._render(template, recipient.language, key, context)
-        name = " ".join(recipient.name.split())
-        return EmailMessage(
-            subject.replace(NAME_SLOT, name),
-            body.replace(NAME_SLOT, name).replace(UNSUBSCRIBE_SLOT, unsubscribe),
-            settings.DEFAULT_FROM_EMAIL, [recipient.email],
+        language = recipient.language
+        _template, _manage, quote = self._language_links(language)
+        several = len(recipient.alerts) > 1
+        subject, body = self._render(template, language, key, several, context)
+        names = [" ".join(name.split()) for _pk, name in recipient.alerts]
+        links = [self.unsubscribe_link(language, pk) for pk, _name in recipient.alerts]
+        if several:
+            name = ", ".join(quote % {"name": each} for each in names)
+            unsubscribe = "\n".join(f"  {quote % {'name': each}}: {link}" for each, link in zip(names, links,
+                                                                                                    strict=True))
+        else:
+            name, unsubscribe = names[0], links[0]
+        return Mail(
+            key=mail_key, to=recipient.email, language=language,
+            subject=subject.replace(NAME_SLOT, name),
+            body=body.replace(NAME_SLOT, name).replace(UNSUBSCRIBE_SLOT, unsubscribe),
             headers={
-                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe": f"<{links[0]}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
                 "Auto-Submitted": "auto-generated",
-                "Content-Language": recipient.language,
             },
         )
 
@@ -161,115 +186,76 @@ def _deadlines(call: Call) -> list[CallDeadline]:
     return sorted(call.deadlines.all(), key=lambda deadline: deadline.deadline_at)
 
 
-# --- claiming and sending ------------------------------------------------------------------
+# --- recipients and claims ----------------------------------------------------------------------
 
-def _new_mark() -> str:
-    return CLAIM_PREFIX + uuid.uuid4().hex
-
-
-def _mark_interrupted(deliveries, mark: str) -> int:
-    """Rows an earlier run claimed and never sent: log them, never send them."""
-    return (
-        deliveries.filter(sent_at__isnull=True, error__startswith=CLAIM_PREFIX)
-        .exclude(error=mark)
-        .update(error=INTERRUPTED)
-    )
-
-
-def _recipients(subscription_ids: Iterable[int]) -> dict[int, Recipient]:
+def _recipients(subscriptions: Iterable[int]) -> dict[int, Recipient]:
+    """The people to tell, by user id, each with their active alerts among ``subscriptions``."""
     rows = (
-        Subscription.objects.filter(pk__any=list(subscription_ids), is_active=True, user__is_active=True)
+        Subscription.objects.filter(pk__any=list(subscriptions), is_active=True, user__is_active=True)
         .exclude(user__email="")
-        .values_list("id", "name", "user__email", "user__preferred_language")
+        .order_by("pk")
+        .values_list("id", "name", "user_id", "user__email", "user__preferred_language")
     )
     codes = {code for code, _name in settings.LANGUAGES}
-    return {
-        pk: Recipient(pk, name, email, language if language in codes else settings.LANGUAGE_CODE)
-        for pk, name, email, language in rows
-    }
+    people: dict[int, tuple[str, str, list]] = {}
+    for pk, name, user_id, email, language in rows:
+        person = people.setdefault(user_id, (email, language if language in codes else settings.LANGUAGE_CODE, []))
+        person[2].append((pk, name))
+    return {user_id: Recipient(user_id, email, language, tuple(alerts))
+            for user_id, (email, language, alerts) in people.items()}
 
 
-Claim = tuple[int, int, str]  # (subscription id, call id, occasion)
+class Claim(NamedTuple):
+    recipient: int
+    subscription: int
+    call: int
+    occasion: str
+    mail_key: str
 
 
-def _claim(claims: Sequence[Claim], *, kind: str, mark: str) -> dict[Claim, int]:
-    """Claim (subscription, call, occasion) triples; answer {triple: delivery id} of those this run won.
+def _claim(claims: Sequence[Claim], *, kind: str) -> dict[tuple[int, int, str], int]:
+    """Record the claims; answer {(person, call, occasion): delivery id} of those new (the others were told before).
 
-    The claim commits before anything is sent: that is the at-most-once guarantee.
-    One statement per thousand triples (the triples as arrays on PostgreSQL, as VALUES on
-    SQLite 3.35+): ``ON CONFLICT DO NOTHING`` skips the triples claimed before and ``RETURNING`` names
-    those this statement inserted, which ``bulk_create(ignore_conflicts=True)`` cannot
-    say; it also spares a model instance per row (a digest claims a million rows).
-    The occasion travels with each triple: a digest claims its new calls and the
-    changed deadlines of calls it told before (one occasion per revision) together.
+    Run it in the transaction that queues the e-mails of the claims it answers. One
+    statement per thousand claims (as arrays on PostgreSQL, as VALUES on SQLite 3.35+):
+    ``ON CONFLICT DO NOTHING`` skips what was told before and ``RETURNING`` names what
+    this statement inserted, which ``bulk_create(ignore_conflicts=True)`` cannot say;
+    it also spares a model instance per row (a digest writes a million rows).
     """
     if not claims:
         return {}
     quote = connection.ops.quote_name
     field = Delivery._meta.get_field
     columns = ", ".join(
-        quote(field(name).column) for name in ("subscription", "call", "kind", "occasion", "claimed_at", "error")
+        quote(field(name).column)
+        for name in ("recipient", "subscription", "call", "occasion", "mail", "kind", "claimed_at")
     )
-    returning = ", ".join(quote(field(name).column) for name in ("subscription", "call", "occasion", "id"))
+    returning = ", ".join(quote(field(name).column) for name in ("recipient", "call", "occasion", "id"))
     claimed_at = connection.ops.adapt_datetimefield_value(timezone.now())
     insert = f"INSERT INTO {quote(Delivery._meta.db_table)} ({columns}) "
-    won: dict[Claim, int] = {}
-    with transaction.atomic(), connection.cursor() as cursor:
+    won: dict[tuple[int, int, str], int] = {}
+    with connection.cursor() as cursor:
         for chunk in _batches(claims, 1000):
             if connection.vendor == "postgresql":
-                # Three arrays, not three thousand placeholders: psycopg caches the statement.
-                subscriptions, calls, occasions = (list(column) for column in zip(*chunk, strict=True))
+                # Five arrays, not five thousand placeholders: psycopg caches the statement.
+                recipients, subscriptions, calls, occasions, keys = (list(column) for column in zip(*chunk, strict=True))
                 cursor.execute(
-                    insert + "SELECT claims.subscription, claims.call, %s, claims.occasion, %s, %s "
-                    "FROM unnest(%s::bigint[], %s::bigint[], %s::varchar[]) AS claims (subscription, call, occasion) "
+                    insert + "SELECT c.recipient, c.subscription, c.call, c.occasion, c.mail_key, %s, %s "
+                    "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::varchar[], %s::varchar[]) "
+                    "AS c (recipient, subscription, call, occasion, mail_key) "
                     f"ON CONFLICT DO NOTHING RETURNING {returning}",
-                    [kind, claimed_at, mark, subscriptions, calls, occasions],
+                    [kind, claimed_at, recipients, subscriptions, calls, occasions, keys],
                 )
             else:
                 # "WHERE 1 = 1" keeps SQLite from reading ON CONFLICT as a join constraint.
                 cursor.execute(
-                    insert + f"SELECT column1, column2, %s, column3, %s, %s "
-                    f"FROM (VALUES {', '.join(['(%s, %s, %s)'] * len(chunk))}) "
+                    insert + "SELECT column1, column2, column3, column4, column5, %s, %s "
+                    f"FROM (VALUES {', '.join(['(%s, %s, %s, %s, %s)'] * len(chunk))}) "
                     f"AS claims WHERE 1 = 1 ON CONFLICT DO NOTHING RETURNING {returning}",
-                    [kind, claimed_at, mark, *chain.from_iterable(chunk)],
+                    [kind, claimed_at, *chain.from_iterable(chunk)],
                 )
-            won.update(
-                ((subscription_id, call_id, occasion), pk) for subscription_id, call_id, occasion, pk in cursor.fetchall()
-            )
+            won.update(((recipient, call, occasion), pk) for recipient, call, occasion, pk in cursor.fetchall())
     return won
-
-
-def _send(mailer, outgoing: list[tuple[list[int], EmailMessage]]) -> tuple[int, int]:
-    """Send each message alone (one refusal must not stop the rest); record each outcome.
-
-    Answers (messages sent, messages failed).
-    """
-    sent: list[int] = []
-    failures: dict[str, list[int]] = {}
-    failed_messages = 0
-    for delivery_ids, message in outgoing:
-        try:
-            mailer.send_messages([message])
-        except Exception as error:  # any mail backend's failure: log it on the rows and go on
-            logger.warning("Alert e-mail to %s failed: %s", message.to, error)
-            failures.setdefault(f"{type(error).__name__}: {error}"[:300], []).extend(delivery_ids)
-            failed_messages += 1
-            # A dropped connection is opened again for the next message; closing it may fail too.
-            with contextlib.suppress(Exception):
-                mailer.close()
-        else:
-            sent.extend(delivery_ids)
-    if sent:
-        Delivery.objects.filter(pk__any=sent).update(sent_at=timezone.now(), error="")
-    for error, delivery_ids in failures.items():
-        Delivery.objects.filter(pk__any=delivery_ids).update(error=error)
-    return len(outgoing) - failed_messages, failed_messages
-
-
-def _open_mailer():
-    mailer = mailers.default
-    mailer.open()  # fails the task before any claim if the server cannot be reached
-    return mailer
 
 
 def _batches(items: Sequence, size: int = BATCH_SIZE):
@@ -277,33 +263,32 @@ def _batches(items: Sequence, size: int = BATCH_SIZE):
         yield items[start:start + size]
 
 
-def _notify(call: Call, subscription_ids: list[int], *, kind: str, occasion: str, template: str,
+def _by_owner(matched: list[tuple[int, int]]) -> dict[int, list[int]]:
+    owners: dict[int, list[int]] = {}
+    for subscription_id, owner_id in matched:
+        owners.setdefault(owner_id, []).append(subscription_id)
+    return owners
+
+
+def _notify(call: Call, matched: list[tuple[int, int]], *, kind: str, occasion: str, template: str,
             context: dict) -> dict:
-    """Claim and send one notice about ``call`` to each of ``subscription_ids``."""
-    mark = _new_mark()
-    # Only this kind's rows: a digest may be claiming the same "deadlines-<revision>" occasion.
-    interrupted = _mark_interrupted(Delivery.objects.filter(call=call, occasion=occasion, kind=kind), mark)
+    """Tell each person among ``matched`` (subscription, owner) pairs about ``call``, once per person."""
     renderer = Renderer()
-    counts = {"matched": len(subscription_ids), "sent": 0, "failed": 0, "interrupted": interrupted}
-    if not subscription_ids:
-        return counts
-    mailer = _open_mailer()
-    try:
-        for batch in _batches(subscription_ids):
-            recipients = _recipients(batch)
-            won = _claim([(s, call.pk, occasion) for s in sorted(recipients)], kind=kind, mark=mark)
-            outgoing = []
-            for (subscription_id, _call_id, _occasion), delivery_id in sorted(won.items()):
-                recipient = recipients[subscription_id]
-                message = renderer.message(recipient, template, (call.pk, occasion), lambda language: {
+    owners = _by_owner(matched)
+    counts = {"matched": len(matched), "people": len(owners), "queued": 0}
+    people = sorted(owners)
+    for batch in _batches(people, BATCH_SIZE):
+        recipients = _recipients(chain.from_iterable(owners[person] for person in batch))
+        claims = [Claim(person, recipient.subscription_id, call.pk, occasion, alert_mail_key(person, call.pk, occasion))
+                  for person, recipient in sorted(recipients.items())]
+        with transaction.atomic():
+            won = _claim(claims, kind=kind)
+            counts["queued"] += queue_mails(
+                renderer.message(recipients[claim.recipient], template, (call.pk, occasion), lambda language: {
                     "call": call, "call_block": renderer.call_block(call, language), **context,
-                })
-                outgoing.append(([delivery_id], message))
-            sent, failed = _send(mailer, outgoing)
-            counts["sent"] += sent
-            counts["failed"] += failed
-    finally:
-        mailer.close()
+                }, mail_key=claim.mail_key)
+                for claim in claims if (claim.recipient, claim.call, claim.occasion) in won
+            )
     return counts
 
 
@@ -318,7 +303,7 @@ def _published_call(call_id: int) -> Call | None:
 
 @task
 def notify_subscribers(call_id: int, occasion: str) -> dict:
-    """Tell the instant subscribers a published call matches that it was published or its deadlines changed.
+    """Tell the people whose instant alerts a published call matches that it was published or its deadlines changed.
 
     ``occasion`` is "published" or "deadlines-<revision>"; a deadline change already
     overtaken by a newer one is skipped (the newer task tells the current dates).
@@ -329,10 +314,10 @@ def notify_subscribers(call_id: int, occasion: str) -> dict:
     if occasion != PUBLISHED and occasion != deadlines_occasion(call.deadlines_revision):
         return {"skipped": "stale occasion"}
     facts = CallFacts.from_call(call)
-    ids = matching_subscription_ids(call, frequencies=[Subscription.Frequency.INSTANT], facts=facts)
+    matched = matching_subscriptions(call, frequencies=[Subscription.Frequency.INSTANT], facts=facts)
     changed = occasion != PUBLISHED
     return _notify(
-        call, ids, kind=Delivery.Kind.INSTANT, occasion=occasion, template="call_notice",
+        call, matched, kind=Delivery.Kind.INSTANT, occasion=occasion, template="call_notice",
         context={"changed": changed},
     )
 
@@ -352,7 +337,7 @@ def reminder_occasion(deadline_at: datetime) -> str:
 
 @task
 def send_deadline_reminders(window_hours: float = 1) -> dict:
-    """Remind those who asked of each deadline due 7 days from now (± the run window).
+    """Remind those who asked of each deadline due 7 days from now (± the run window), once per person.
 
     Run it every ``window_hours`` (the scheduler does, hourly); the windows of two runs
     overlap and the occasion (``reminder_occasion``: the deadline's moment) keeps each
@@ -368,19 +353,18 @@ def send_deadline_reminders(window_hours: float = 1) -> dict:
         .select_related("call__programme__funder")
         .order_by("deadline_at", "pk")
     )
-    totals = {"deadlines": 0, "sent": 0, "failed": 0}
+    totals = {"deadlines": 0, "people": 0, "queued": 0}
     for deadline in deadlines:
         call = _published_call(deadline.call_id)
         if call is None:
             continue
         totals["deadlines"] += 1
-        ids = matching_subscription_ids(call, reminders=True)
         counts = _notify(
-            call, ids, kind=Delivery.Kind.REMINDER, occasion=reminder_occasion(deadline.deadline_at),
-            template="reminder", context={"deadline": deadline},
+            call, matching_subscriptions(call, reminders=True), kind=Delivery.Kind.REMINDER,
+            occasion=reminder_occasion(deadline.deadline_at), template="reminder", context={"deadline": deadline},
         )
-        totals["sent"] += counts["sent"]
-        totals["failed"] += counts["failed"]
+        totals["people"] += counts["people"]
+        totals["queued"] += counts["queued"]
     return totals
 
 
@@ -390,43 +374,42 @@ def digest_occasion(now: datetime) -> str:
     return f"digest-{timezone.localdate(now).isoformat()}"
 
 
+class FanOut(NamedTuple):
+    """The subscriptions one call matches, as parallel arrays sorted by (owner, subscription)."""
+
+    call: Call
+    owners: array
+    subscriptions: array
+
+
 @task
 def send_digests(frequency: str, part: int = 0, parts: int = 1) -> dict:
-    """Send every active ``frequency`` ("daily" or "weekly") subscription one e-mail of its news.
+    """Send every person with active ``frequency`` ("daily" or "weekly") alerts one e-mail of their news.
 
-    The news is the subscription's new calls and, in a section of their own, the calls
-    whose deadlines changed; a subscription with only changed calls gets a digest too.
-    Both look back to its last digest (or one period), never before ``oldest``:
+    The news is the calls their alerts match, new ones and, in a section of their own,
+    those whose deadlines changed; a person with only changed calls gets a digest too.
+    Each alert looks back to its last digest (or one period), never before ``oldest``:
 
-    - new calls: published since then, matching it, and not had yet (in a digest or an
-      instant notice of publication);
-    - changed calls: matching it, had already, their deadlines changed since then, and
-      their current revision not told yet (occasion "deadlines-<revision>", claimed
-      like the new calls, so a rerun never repeats it). A new call's digest shows its
-      current deadlines, so it claims that revision too: a change made before the
-      subscription had the call is not told as a change.
+    - new calls: published since then, matching it, and not told to the person yet (in a
+      digest or an instant notice of publication);
+    - changed calls: matching it, told to the person already, their deadlines changed
+      since then, and their current revision not told yet (occasion
+      "deadlines-<revision>", claimed like the new calls, so a rerun never repeats it).
+      A new call's digest shows its current deadlines, so it claims that revision too:
+      a change made before the person had the call is not told as a change.
 
-    The work goes call by call, not subscription by subscription: one fan-out query per
-    new or changed call, then the subscriptions are walked in id order, a batch at a
-    time, each batch claimed in one statement, sent over one connection and stamped
-    with ``last_digest_at``.
+    A call matched by several of a person's alerts appears once; the e-mail names the
+    alerts. The work goes call by call: one fan-out query per new or changed call, then
+    the people are walked in id order, a batch at a time, each batch claimed, queued
+    and its alerts stamped with ``last_digest_at`` in one transaction.
 
-    ``part`` of ``parts`` takes only the subscriptions whose id leaves that remainder:
-    enqueue ``parts`` tasks to share a large digest among that many workers (building
-    and sending e-mails is most of the time, and it is CPU work in each worker).
+    ``part`` of ``parts`` takes only the people whose id leaves that remainder: enqueue
+    ``parts`` tasks to share a large digest among that many workers.
     """
     if not 0 <= part < parts:
         raise ValueError(f"part {part} of {parts}")
     period = PERIODS[Subscription.Frequency(frequency)]
     now = timezone.now()
-    occasion = digest_occasion(now)
-    mark = _new_mark()
-    # Its new calls' and changed deadlines' claims alike: every digest claim another run left unsent.
-    interrupted = _mark_interrupted(
-        _in_part(Delivery.objects.filter(kind=Delivery.Kind.DIGEST, claimed_at__gte=now - 2 * period),
-                 "subscription_id", part, parts),
-        mark,
-    )
     oldest = now - MAX_LOOKBACK_PERIODS * period
     calls = list(
         Call.objects.published()
@@ -435,34 +418,28 @@ def send_digests(frequency: str, part: int = 0, parts: int = 1) -> dict:
         .select_related("programme__funder").prefetch_related("deadlines")
         .order_by(F("closes_at").asc(nulls_last=True), "pk")
     )
-    fan_out: list[tuple[Call, array]] = []
+    fan_out: list[FanOut] = []
+    people: set[int] = set()
+    matched_subscriptions = 0
     for call in calls:
-        ids = matching_subscription_ids(call, frequencies=[frequency], share=(part, parts))
-        if ids:
-            fan_out.append((call, array("q", ids)))
-    every_id = sorted({pk for _call, ids in fan_out for pk in ids})
+        pairs = sorted((owner, pk) for pk, owner in matching_subscriptions(call, frequencies=[frequency],
+                                                                           share=(part, parts)))
+        if pairs:
+            fan_out.append(FanOut(call, array("q", (owner for owner, _pk in pairs)),
+                                  array("q", (pk for _owner, pk in pairs))))
+            people.update(owner for owner, _pk in pairs)
+            matched_subscriptions += len(pairs)
     counts = {
         "calls": sum(_between(call.published_at, oldest, now) for call in calls),
         "changed_calls": sum(_between(call.deadlines_changed_at, oldest, now) for call in calls),
-        "subscriptions": len(every_id), "sent": 0, "failed": 0, "interrupted": interrupted,
+        "people": len(people), "queued": 0,
     }
-    stamped_up_to = 0
-    mailer = _open_mailer() if every_id else None
     renderer = Renderer()
-    try:
-        for batch in _batches(every_id, 1000):
-            sent, failed = _digest_batch(
-                batch, fan_out, mailer, renderer, now=now, period=period, occasion=occasion, mark=mark,
-                oldest=oldest,
-            )
-            counts["sent"] += sent
-            counts["failed"] += failed
-            _stamp(frequency, after=stamped_up_to, up_to=batch[-1], now=now, part=part, parts=parts)
-            stamped_up_to = batch[-1]
-    finally:
-        if mailer is not None:
-            mailer.close()
-    _stamp(frequency, after=stamped_up_to, up_to=None, now=now, part=part, parts=parts)
+    run = _DigestRun(frequency=frequency, now=now, period=period, oldest=oldest, occasion=digest_occasion(now),
+                     part=part, parts=parts, renderer=renderer)
+    for batch in _batches(sorted(people), 1000):
+        counts["queued"] += run.batch(batch, fan_out)
+    _stamp(frequency, now=now, part=part, parts=parts)
     return counts
 
 
@@ -476,103 +453,130 @@ def _in_part(queryset, field: str, part: int, parts: int):
     return queryset.alias(digest_part=Mod(field, parts)).filter(digest_part=part)
 
 
-def _stamp(frequency: str, *, after: int, up_to: int | None, now: datetime, part: int, parts: int) -> None:
-    """Record that the subscriptions with ids in (after, up_to] have had this digest."""
+def _stamp(frequency: str, *, now: datetime, part: int, parts: int, people: list[int] | None = None) -> None:
+    """Record that the alerts of ``people`` (or of everyone in the part) have had this digest."""
     subscriptions = _in_part(Subscription.objects.filter(
-        is_active=True, frequency=frequency, pk__gt=after, created_at__lte=now,
-    ), "id", part, parts)
-    if up_to is not None:
-        subscriptions = subscriptions.filter(pk__lte=up_to)
+        is_active=True, frequency=frequency, created_at__lte=now,
+    ), "user_id", part, parts)
+    if people is not None:
+        subscriptions = subscriptions.filter(user__pk__any=people)
     subscriptions.update(last_digest_at=now)
 
 
 class DigestItem(NamedTuple):
-    """One call in one subscription's digest, and the claims that tell it (the first decides)."""
+    """One call in one person's digest, and the claims that tell it (the first decides)."""
 
     call: Call
     is_new: bool  # else its deadlines changed
     claims: list[Claim]
 
 
-def _digest_batch(batch: list[int], fan_out, mailer, renderer: Renderer, *, now, period, occasion, mark,
-                  oldest) -> tuple[int, int]:
-    recipients, news = _batch_news(batch, fan_out, now=now, period=period, oldest=oldest)
-    items = {
-        pk: [DigestItem(call, is_new, _claims_telling(pk, call, is_new=is_new, occasion=occasion))
-             for call, is_new in found]
-        for pk, found in news.items()
-    }
-    won = _claim(
-        [claim for found in items.values() for item in found for claim in item.claims],
-        kind=Delivery.Kind.DIGEST, mark=mark,
-    )
-    outgoing = []
-    for pk, found in items.items():
-        told = [item for item in found if item.claims[0] in won]
-        if not told:
-            continue
-        message = _digest_message(
-            renderer, recipients[pk],
-            new=[item.call for item in told if item.is_new], changed=[item.call for item in told if not item.is_new],
+@dataclass
+class _DigestRun:
+    frequency: str
+    now: datetime
+    period: timedelta
+    oldest: datetime
+    occasion: str
+    part: int
+    parts: int
+    renderer: Renderer
+
+    def batch(self, people: list[int], fan_out: list[FanOut]) -> int:
+        """Claim, queue and stamp one batch of people (ascending ids) in one transaction."""
+        low, high = people[0], people[-1]
+        candidates: dict[int, list[tuple[int, Call]]] = {}
+        for call, owners, subscriptions in fan_out:
+            for index in range(bisect_left(owners, low), bisect_right(owners, high)):
+                candidates.setdefault(owners[index], []).append((subscriptions[index], call))
+        every_subscription = [pk for found in candidates.values() for pk, _call in found]
+        windows = dict(Subscription.objects.filter(pk__any=every_subscription).values_list("id", "last_digest_at"))
+        recipients = _recipients(every_subscription)
+        # A call is told once per person: not again in a later digest, nor after an instant notice;
+        # only a call they had can have changed deadlines to tell.
+        had = set(
+            Delivery.objects.filter(recipient__pk__any=list(recipients), call__pk__any=[f.call.pk for f in fan_out])
+            .filter(Q(kind=Delivery.Kind.DIGEST) | Q(occasion=PUBLISHED))
+            .values_list("recipient_id", "call_id")
         )
-        outgoing.append(([won[claim] for item in told for claim in item.claims if claim in won], message))
-    return _send(mailer, outgoing)
+        digests: dict[int, tuple[Recipient, list[DigestItem]]] = {}
+        for person, found in candidates.items():
+            recipient = recipients.get(person)
+            if recipient is None:
+                continue
+            alive = {pk for pk, _name in recipient.alerts}
+            items: dict[int, DigestItem] = {}
+            told_by: set[int] = set()
+            key = digest_mail_key(person, self.frequency, self.now)
+            for pk, call in found:
+                if pk not in alive:
+                    continue
+                since = max(windows.get(pk) or self.now - self.period, self.oldest)
+                if (person, call.pk) not in had:
+                    if not _between(call.published_at, since, self.now):
+                        continue
+                    is_new = True
+                elif _between(call.deadlines_changed_at, since, self.now):
+                    is_new = False
+                else:
+                    continue
+                told_by.add(pk)
+                if call.pk not in items or (is_new and not items[call.pk].is_new):
+                    items[call.pk] = DigestItem(call, is_new, _claims_telling(
+                        person, pk, call, is_new=is_new, occasion=self.occasion, mail_key=key))
+            if items:
+                named = tuple(alert for alert in recipient.alerts if alert[0] in told_by)
+                digests[person] = (Recipient(person, recipient.email, recipient.language, named), list(items.values()))
+        with transaction.atomic():
+            won = _claim([claim for _recipient, items in digests.values() for item in items for claim in item.claims],
+                         kind=Delivery.Kind.DIGEST)
+            mails, idle = [], []
+            for recipient, items in digests.values():
+                told = [item for item in items if _told(item.claims[0], won)]
+                idle.extend(won[_won_key(claim)] for item in items if item not in told
+                            for claim in item.claims if _told(claim, won))
+                if told:
+                    mails.append(_digest_message(
+                        self.renderer, recipient, key=told[0].claims[0].mail_key,
+                        new=[item.call for item in told if item.is_new],
+                        changed=[item.call for item in told if not item.is_new],
+                    ))
+            if idle:
+                # Claimed along with a call told before: no e-mail tells them, so no record either.
+                Delivery.objects.filter(pk__any=idle).delete()
+            queued = queue_mails(mails)
+            _stamp(self.frequency, now=self.now, part=self.part, parts=self.parts, people=people)
+        return queued
 
 
-def _batch_news(
-    batch: list[int], fan_out, *, now, period, oldest,
-) -> tuple[dict[int, Recipient], dict[int, list[tuple[Call, bool]]]]:
-    """The batch's recipients, and for each its news: [(call, True) for a new call, (call, False) for changed deadlines]."""
-    low, high = batch[0], batch[-1]
-    candidates: dict[int, list[Call]] = {}
-    for call, ids in fan_out:
-        for pk in ids[bisect_left(ids, low):bisect_right(ids, high)]:
-            candidates.setdefault(pk, []).append(call)
-    windows = dict(
-        Subscription.objects.filter(pk__any=batch).values_list("id", "last_digest_at")
-    )
-    recipients = _recipients(candidates)
-    # A call is told once per subscription: not again in a later digest, nor after an instant notice;
-    # only a call it had can have changed deadlines to tell.
-    had = set(
-        Delivery.objects.filter(subscription__pk__any=list(recipients), call__pk__any=[call.pk for call, _ids in fan_out])
-        .filter(Q(kind=Delivery.Kind.DIGEST) | Q(occasion=PUBLISHED))
-        .values_list("subscription_id", "call_id")
-    )
-    news: dict[int, list[tuple[Call, bool]]] = {}
-    for pk, recipient_calls in candidates.items():
-        if pk not in recipients:
-            continue
-        since = max(windows.get(pk) or now - period, oldest)
-        found = []
-        for call in recipient_calls:
-            if (pk, call.pk) not in had:
-                if _between(call.published_at, since, now):
-                    found.append((call, True))
-            elif _between(call.deadlines_changed_at, since, now):
-                found.append((call, False))
-        if found:
-            news[pk] = found
-    return recipients, news
+def _won_key(claim: Claim) -> tuple[int, int, str]:
+    return claim.recipient, claim.call, claim.occasion
 
 
-def _claims_telling(pk: int, call: Call, *, is_new: bool, occasion: str) -> list[Claim]:
-    """The claims that tell ``call`` to subscription ``pk`` in a digest; the first decides whether it is told.
+def _told(claim: Claim, won) -> bool:
+    return _won_key(claim) in won
+
+
+def _claims_telling(person: int, subscription: int, call: Call, *, is_new: bool, occasion: str,
+                    mail_key: str) -> list[Claim]:
+    """The claims that tell ``call`` to ``person`` in a digest; the first decides whether it is told.
 
     A changed call claims its current revision ("deadlines-<revision>"). A new call
     claims the digest's occasion and, once its deadlines have changed at all, their
     current revision as well: the digest shows the current deadlines, so a change
-    made before the subscription had the call is never told as a change.
+    made before the person had the call is never told as a change.
     """
-    revision = (pk, call.pk, deadlines_occasion(call.deadlines_revision))
+    revision = Claim(person, subscription, call.pk, deadlines_occasion(call.deadlines_revision), mail_key)
     if not is_new:
         return [revision]
-    return [(pk, call.pk, occasion), revision] if call.deadlines_revision else [(pk, call.pk, occasion)]
+    first = Claim(person, subscription, call.pk, occasion, mail_key)
+    return [first, revision] if call.deadlines_revision else [first]
 
 
-def _digest_message(renderer: Renderer, recipient: Recipient, *, new: list[Call], changed: list[Call]) -> EmailMessage:
-    key = (tuple(call.pk for call in new), tuple(call.pk for call in changed))
-    return renderer.message(recipient, "digest", key, lambda language: {
+def _digest_message(renderer: Renderer, recipient: Recipient, *, key: str, new: list[Call],
+                    changed: list[Call]) -> Mail:
+    content = (tuple(call.pk for call in new), tuple(call.pk for call in changed))
+    return renderer.message(recipient, "digest", content, lambda language: {
         "call_blocks": [renderer.call_block(call, language) for call in new], "count": len(new),
         "changed_blocks": [renderer.call_block(call, language) for call in changed], "changed_count": len(changed),
-    })
+    }, mail_key=key)

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('lease_expires_at', models.DateTimeField(blank=True, null=True, verbose_name='held until')),
                 ('lease_token', models.CharField(blank=True, max_length=32)),
                 ('last_error', models.CharField(blank=True, max_length=500, verbose_name='last error')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
+                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
             ],
             options={
