@@ -65,7 +65,7 @@ def test_every_recipient_gets_the_notice_when_the_worker_is_killed_mid_fan_out(
     recipients = 2000
     sink = smtp_server.sink
     env = app_env(database_url=url, smtp_port=smtp_server.port, data_dir=data_dir, **FAST)
-    run_scenario("outbox", recipients, env=env)
+    run_scenario("fan_out", recipients, env=env)
 
     first = processes(["worker"], env=env, name="first-worker")
     killed = worker_id(first)
@@ -104,7 +104,7 @@ def test_mail_refused_with_451_for_a_minute_is_all_delivered_each_once_afterward
     refusal_ends = time.monotonic() + 60
     sink.refusing = lambda: time.monotonic() < refusal_ends
     env = app_env(database_url=url, smtp_port=smtp_server.port, data_dir=data_dir, **FAST)
-    run_scenario("outbox", recipients, env=env)
+    run_scenario("fan_out", recipients, env=env)
 
     processes(["worker"], env=env)
     wait_until(lambda: sink.refusals >= recipients, timeout=60, what="the first refusals")
