@@ -136,6 +136,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, tasks ------------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://civicbridge")}
+# Log-in failures and rate limits must be counted once for all processes and servers:
+# in Redis when the cache is Redis, else in the database (core.counters).
+CIVICBRIDGE_COUNTER_STORE = env.str(
+    "CIVICBRIDGE_COUNTER_STORE",
+    default="civicbridge.core.counters.RedisCounters"
+    if "redis" in CACHES["default"]["BACKEND"].lower()
+    else "civicbridge.core.counters.DatabaseCounters",
+)
 SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
 
 TASKS = {
@@ -165,7 +173,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # The password check, with the log-in guard's growing delays (accounts/guard.py).
+    "civicbridge.accounts.guard.GuardedModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -177,16 +186,42 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGOUT_REDIRECT_URL = "core:home"
 
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
 BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=1 if BEHIND_PROXY else 0)
-if BEHIND_PROXY:
-    # Behind a proxy every request comes from its address: lock out by the client's.
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# With BEHIND_PROXY: how many proxies append to (or, like the documented nginx, set)
+# X-Forwarded-For; the client is that many entries from the right (core/client.py).
+CIVICBRIDGE_PROXY_COUNT = env.int("CIVICBRIDGE_PROXY_COUNT", default=env.int("AXES_PROXY_COUNT", default=1))
+
+# Log-in guard (accounts/guard.py): failures are counted per account and address pair,
+# per account and per address; past each scope's free failures the next attempt waits
+# 2, 4, 8 … seconds, up to the cap. The pair decides for an address the account has
+# logged in from before, so an attacker elsewhere cannot lock its owner out.
+CIVICBRIDGE_LOGIN_FREE_FAILURES = {
+    "pair": env.int("CIVICBRIDGE_LOGIN_FREE_FAILURES_PAIR", default=5),
+    "account": env.int("CIVICBRIDGE_LOGIN_FREE_FAILURES_ACCOUNT", default=20),
+    "address": env.int("CIVICBRIDGE_LOGIN_FREE_FAILURES_ADDRESS", default=50),
+}
+CIVICBRIDGE_LOGIN_MAX_DELAY = env.int("CIVICBRIDGE_LOGIN_MAX_DELAY", default=15 * 60)
+# Failures are forgotten after this long without a new one.
+CIVICBRIDGE_LOGIN_FAILURE_MEMORY = env.int("CIVICBRIDGE_LOGIN_FAILURE_MEMORY", default=24 * 3600)
+# An address an account logged in from stays "known" to it this long.
+CIVICBRIDGE_LOGIN_KNOWN_ADDRESS_DAYS = env.int("CIVICBRIDGE_LOGIN_KNOWN_ADDRESS_DAYS", default=30)
+# Log-in attempts per client address, whatever the account: bounds bursts of parallel guesses.
+CIVICBRIDGE_LOGIN_RATE = env.str("CIVICBRIDGE_LOGIN_RATE", default="30/minute")
+# Sign-ups per client address (a training room behind one address signs up together),
+# requests for a new confirmation link per client address, and links per mailbox.
+CIVICBRIDGE_SIGN_UP_RATE = env.str("CIVICBRIDGE_SIGN_UP_RATE", default="20/hour")
+CIVICBRIDGE_RESEND_RATE = env.str("CIVICBRIDGE_RESEND_RATE", default="5/hour")
+CIVICBRIDGE_CONFIRMATION_MAILS_RATE = env.str("CIVICBRIDGE_CONFIRMATION_MAILS_RATE", default="3/hour")
+
+# django-axes keeps the record coordinators read in the admin (attempts, log-ins, each
+# failure with its address); the lock-out itself is the guard's, whose per-scope limits
+# and growing delays axes cannot express.
+AXES_LOCK_OUT_AT_FAILURE = False
+AXES_RESET_ON_SUCCESS = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "civicbridge.core.client.client_address"
+AXES_COOLOFF_TIME = 24
 
 # --- Languages, time --------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -294,17 +329,14 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "civicbridge.api.exceptions.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-    ],
+    # Counted in core.counters (shared by all processes), per core.client address.
+    "DEFAULT_THROTTLE_CLASSES": ["civicbridge.api.throttling.RequestRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_ANON_RATE", default="600/minute"),
         "user": env.str("API_USER_RATE", default="1200/minute"),
         "token": env.str("API_TOKEN_RATE", default="10/minute"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    "NUM_PROXIES": AXES_IPWARE_PROXY_COUNT if BEHIND_PROXY else None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "civicbridge API",

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from civicbridge.accounts import services
 from civicbridge.accounts.models import Membership
+from civicbridge.core.notifications import deliver_due
 from civicbridge.directory.models import Organization
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.directory.factories import OrganizationFactory, PublicBodyFactory
@@ -31,8 +32,14 @@ def invite_url(organization):
     return f"/en/organizations/{organization.slug}/invite/"
 
 
+def delivered():
+    """What the worker sends of the mail queued so far (core.notifications)."""
+    deliver_due()
+    return mail.outbox
+
+
 def mails_to(address):
-    return [message for message in mail.outbox if address in message.to]
+    return [message for message in delivered() if address in message.to]
 
 
 def message_texts(response):
@@ -272,7 +279,7 @@ def test_citizen_cannot_decide_and_nothing_changes(client, user, pending_claim, 
     pending_claim.refresh_from_db()
     assert pending_claim.status == Membership.Status.PENDING
     assert pending_claim.decided_by is None
-    assert mail.outbox == []
+    assert delivered() == []
 
 
 def test_representative_cannot_approve_a_claim_on_their_own_organization(client, representative, pending_claim):
@@ -324,7 +331,7 @@ def test_deciding_twice_gives_a_message_not_an_error(client, coordinator, pendin
     assert any("already" in text for text in message_texts(response))
     pending_claim.refresh_from_db()
     assert pending_claim.status == Membership.Status.APPROVED
-    assert mail.outbox == []
+    assert delivered() == []
 
 
 # --- invitations -------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import override_settings
 
+from civicbridge.core.models import OutgoingMail
+from civicbridge.core.notifications import deliver_due
 from tests.accounts.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +83,7 @@ def sign_up(client, capture):
              "password1": PASSWORD, "password2": PASSWORD},
         )
     assert response.status_code == 200
+    deliver_due()  # the worker's part: the request only queued the mail
     return response
 
 
@@ -140,3 +143,19 @@ def test_nothing_reaches_the_smtp_server_when_sign_up_is_refused(
         )
 
     assert inbox.envelopes == []
+
+
+def test_sign_up_succeeds_and_keeps_the_mail_for_later_when_the_smtp_server_is_unreachable(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.MAILERS = {"default": {"BACKEND": SMTP_BACKEND, "OPTIONS": {
+        "host": "127.0.0.1", "port": free_port(), "use_tls": False, "timeout": 2}}}
+
+    response = sign_up(client, django_capture_on_commit_callbacks)
+
+    assert response.status_code == 200
+    assert "accounts/sign_up_done.html" in [t.name for t in response.templates]
+    assert User.objects.get(username="smtp-newcomer").is_active is False
+    waiting = OutgoingMail.objects.get(to="smtp-newcomer@example.org")
+    assert waiting.status != OutgoingMail.Status.SENT
+    assert waiting.status != OutgoingMail.Status.FAILED

@@ -171,6 +171,9 @@ def test_the_deployments_schedule_has_every_periodic_job_at_its_configured_time(
     assert (jobs["weekly-digest"].weekday, jobs["weekly-digest"].at) == (4, time(7))
     assert jobs["deadline-reminders"].every == timedelta(hours=1)
     assert jobs["deliver-due-mail"].every == timedelta(minutes=1)
+    assert jobs["expire-unconfirmed-accounts"].at == time(3, 30)
+    assert jobs["delete-expired-counters"].every == timedelta(hours=1)
+    check_jobs(jobs.values())  # every task exists in this code
 
 
 def test_a_schedule_setting_that_is_not_a_time_is_refused_with_its_name(settings):

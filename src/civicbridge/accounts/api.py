@@ -1,16 +1,18 @@
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
+
+from civicbridge.api.throttling import ScopedRateThrottle
+
+from .guard import wait_message
 
 
 class TokenView(ObtainAuthToken):
-    """Exchange a user name and password for an API token (lock-out rules apply)."""
+    """Exchange a user name and password for an API token (the log-in guard applies)."""
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
@@ -19,9 +21,10 @@ class TokenView(ObtainAuthToken):
         try:
             return super().post(request, *args, **kwargs)
         except ValidationError:
-            # Axes marks DRF's request, which its middleware never sees: say "locked", not "wrong".
-            if getattr(request, "axes_locked_out", False):
-                raise Throttled(detail=_("Too many failed log-in attempts. Try again later.")) from None
+            # The guard refused without checking the password: say how long to wait, not "wrong".
+            seconds = getattr(request, "login_refused_for", None)
+            if seconds:
+                raise Throttled(wait=seconds, detail=wait_message(seconds)) from None
             raise
 
 

@@ -6,3 +6,10 @@ class AccountsConfig(AppConfig):
     name = "civicbridge.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        from django.contrib import admin
+
+        from .forms import AdminLoginForm
+
+        admin.site.login_form = AdminLoginForm  # says how long the log-in guard asks to wait

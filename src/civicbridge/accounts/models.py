@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,13 +24,17 @@ class User(AbstractUser):
         _("coordinator"), default=False,
         help_text=_("Platform staff: moderates, verifies organizations, approves memberships."),
     )
+    # Set when the person opened the link of the sign-up e-mail; an inactive account
+    # without it is an unconfirmed sign-up, which expires (accounts.tasks).
+    email_confirmed_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
     def __str__(self):
-        return self.get_full_name() or self.username
+        # Pages, feeds and e-mails show people by name; the user name is a log-in, not a name.
+        return self.get_full_name() or gettext("Name not given")
 
     def get_absolute_url(self):
         return reverse("accounts:profile")

@@ -1,21 +1,27 @@
 """Writes about people: sign-up, memberships in organizations, personal data."""
 
+import hashlib
 import json
+import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from civicbridge.core import counters
 from civicbridge.core.cache import DIRECTORY, bump_content_version, organization_scope
+from civicbridge.core.notifications import queue_mail
 
 from .models import Membership
+from .validators import validate_new_username
 
 User = get_user_model()
 SIGNUP_SALT = "civicbridge.accounts.signup"
@@ -25,50 +31,141 @@ def _absolute(path: str) -> str:
     return settings.CIVICBRIDGE_SITE_URL.rstrip("/") + path
 
 
-def send_templated_mail(*, user, template: str, context: dict) -> None:
-    """Render and send an e-mail in the recipient's language."""
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"accounts/email/{template}_subject.txt", context).strip()
+def send_templated_mail(*, user, template: str, context: dict, key: str | None = None) -> bool:
+    """Queue an e-mail in the recipient's language (core.notifications); the worker sends it.
+
+    Call it inside the transaction of the write it reports. ``key`` names the delivery:
+    the same key is never sent twice. Without one, the key is the template, the person
+    and the text itself, so the same message is not sent twice to the same person.
+    Answers whether the mail was new.
+    """
+    language = user.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"accounts/email/{template}_subject.txt", context).split())
         body = render_to_string(f"accounts/email/{template}.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    if key is None:
+        digest = hashlib.sha256(f"{subject}\n{body}".encode()).hexdigest()[:32]
+        key = f"accounts:{template}:{user.pk}:{digest}"
+    return queue_mail(key=key, to=user.email, subject=subject, body=body, language=language)
+
+
+def _confirmation_fingerprint(user) -> str:
+    # A link confirms the sign-up as it was when the link was sent: signing up again with
+    # the same address (a new user name or password) makes the older links invalid.
+    return salted_hmac(
+        SIGNUP_SALT, f"{user.pk}|{user.username}|{user.email}|{user.password}", algorithm="sha256"
+    ).hexdigest()[:24]
+
+
+def confirmation_token(user) -> str:
+    return signing.dumps({"user": user.pk, "v": _confirmation_fingerprint(user)}, salt=SIGNUP_SALT)
+
+
+def _queue_confirmation(user) -> bool:
+    """Queue a new confirmation link, unless this address got too many within the hour."""
+    if counters.over_rate(scope="confirmation-mail", ident=user.email, rate=settings.CIVICBRIDGE_CONFIRMATION_MAILS_RATE):
+        return False  # enough links in this mailbox: nobody can flood it through us
+    token = confirmation_token(user)
+    with translation.override(user.preferred_language):
+        link = _absolute(reverse("accounts:confirm", kwargs={"token": token}))
+    return send_templated_mail(
+        user=user, template="confirm", context={"user": user, "link": link},
+        key=f"accounts:confirm:{user.pk}:{uuid.uuid4().hex}",  # each request is its own delivery
+    )
+
+
+def unconfirmed_sign_ups(queryset=None):
+    """Sign-ups waiting for their link: inactive, never confirmed, never logged in."""
+    queryset = User.objects.all() if queryset is None else queryset
+    return queryset.filter(is_active=False, email_confirmed_at__isnull=True, last_login__isnull=True)
 
 
 @transaction.atomic
 def sign_up(*, username: str, email: str, password: str, preferred_language: str) -> "User":
-    """Create an inactive account and send the confirmation link; the account works once confirmed."""
-    user = User(username=username, email=email.strip().lower(), preferred_language=preferred_language, is_active=False)
+    """Create an inactive account and queue the confirmation link; the account works once confirmed.
+
+    Anyone may call it (the view limits how often per client address). Refuses a user name
+    outside ``validate_new_username`` or taken, and an address of a confirmed account. An
+    address whose sign-up is still unconfirmed is not refused: that sign-up takes the new
+    user name, password and language, and a new link goes out (older links stop working),
+    so nobody can block someone else's address by signing up with it first. The e-mail is
+    queued in this transaction and sent by the worker: an unreachable mail server never
+    fails a sign-up.
+    """
+    email = email.strip().lower()
+    try:
+        validate_new_username(username)
+    except ValidationError as error:
+        raise ValidationError({"username": error.messages}) from error
+    user = unconfirmed_sign_ups(User.objects.select_for_update()).filter(email__iexact=email).first()
+    if user is None:
+        user = User(email=email, is_active=False)
+    if User.objects.filter(username__iexact=username).exclude(pk=user.pk).exists():
+        raise ValidationError({"username": [_("This user name is already taken.")]})
+    user.username = username
+    user.preferred_language = preferred_language
     user.set_password(password)
-    user.full_clean(exclude=["password"])
+    user.full_clean(exclude=["password"], validate_unique=False)
     try:
         with transaction.atomic():
             user.save()
     except IntegrityError as error:
         raise ValidationError({"username": [_("This user name or e-mail is already taken.")]}) from error
-    token = signing.dumps({"user": user.pk}, salt=SIGNUP_SALT)
-    with translation.override(preferred_language):
-        link = _absolute(reverse("accounts:confirm", kwargs={"token": token}))
-    transaction.on_commit(
-        lambda: send_templated_mail(user=user, template="confirm", context={"user": user, "link": link})
-    )
+    _queue_confirmation(user)
     return user
 
 
 @transaction.atomic
+def resend_confirmation(*, email: str) -> None:
+    """Queue a new confirmation link for the unconfirmed sign-up with this address, if any.
+
+    Anyone may call it; it answers nothing either way, so that it does not tell which
+    addresses have accounts (the view limits how often per client address).
+    """
+    user = unconfirmed_sign_ups(User.objects.select_for_update()).filter(email__iexact=email.strip()).first()
+    if user is not None:
+        _queue_confirmation(user)
+
+
+@transaction.atomic
 def confirm_sign_up(*, token: str) -> "User":
-    """Activate the account named by a confirmation token; refuses expired or forged tokens."""
+    """Activate the account named by a confirmation token; refuses expired, forged or replaced links."""
     try:
         payload = signing.loads(token, salt=SIGNUP_SALT, max_age=settings.CIVICBRIDGE_SIGNUP_TOKEN_MAX_AGE)
     except signing.SignatureExpired as error:
         raise ValidationError(_("This confirmation link has expired. Sign up again.")) from error
     except signing.BadSignature as error:
         raise ValidationError(_("This confirmation link is not valid.")) from error
-    user = User.objects.select_for_update().filter(pk=payload["user"]).first()
+    user = User.objects.select_for_update().filter(pk=payload.get("user")).first()
     if user is None:
         raise ValidationError(_("This confirmation link is not valid."))
-    if not user.is_active:
+    if user.email_confirmed_at is None:
+        if not constant_time_compare(str(payload.get("v", "")), _confirmation_fingerprint(user)):
+            raise ValidationError(
+                _("This confirmation link is not valid any more: a newer one was sent. Open the newest e-mail.")
+            )
         user.is_active = True
-        user.save(update_fields=["is_active"])
+        user.email_confirmed_at = timezone.now()
+        user.save(update_fields=["is_active", "email_confirmed_at"])
     return user
+
+
+def delete_expired_sign_ups() -> int:
+    """Delete sign-ups left unconfirmed for longer than their link is valid; answer how many.
+
+    Only inactive accounts that were never confirmed and never logged in: an account a
+    coordinator deactivated stays. The address becomes free for a new sign-up.
+    """
+    cutoff = timezone.now() - timedelta(seconds=settings.CIVICBRIDGE_SIGNUP_TOKEN_MAX_AGE)
+    expired = unconfirmed_sign_ups(User.objects.filter(date_joined__lt=cutoff))
+    deleted = 0
+    for pk in list(expired.values_list("pk", flat=True)):
+        with transaction.atomic():
+            # Checked again under the lock: a link opened at this moment wins.
+            deleted += unconfirmed_sign_ups(User.objects.select_for_update().filter(pk=pk, date_joined__lt=cutoff)).delete()[1].get(
+                User._meta.label, 0
+            )
+    return deleted
 
 
 @transaction.atomic

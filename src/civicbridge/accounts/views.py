@@ -1,5 +1,9 @@
+import math
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -8,12 +12,42 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civicbridge.core import counters
+from civicbridge.core.client import client_scope
 from civicbridge.core.forms import submit
 from civicbridge.core.rules import is_coordinator
 
 from . import selectors, services
-from .forms import ProfileForm, SignUpForm
+from .forms import LoginForm, ProfileForm, ResendConfirmationForm, SignUpForm
+from .guard import duration_text
 from .models import Membership
+
+
+class LoginView(auth_views.LoginView):
+    """Django's log-in page; a guard refusal answers 429 with Retry-After."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        seconds = getattr(self.request, "login_refused_for", None)
+        if seconds:
+            response.status_code = 429
+            response["Retry-After"] = str(seconds)
+        return response
+
+
+def _too_many(request, template: str, form, *, rate: str, scope: str):
+    """Count this request against ``rate`` per client address; when over, the page that says so."""
+    wait = counters.over_rate(scope=scope, ident=client_scope(request), rate=rate)
+    if not wait:
+        return None
+    form.add_error(None, _("Too many requests from your address. Wait %(wait)s and try again.") % {
+        "wait": duration_text(wait)})
+    response = render(request, template, {"form": form}, status=429)
+    response["Retry-After"] = str(math.ceil(wait))
+    return response
 
 
 def sign_up(request):
@@ -21,6 +55,10 @@ def sign_up(request):
         return redirect("accounts:profile")
     form = SignUpForm(request.POST or None, initial={"preferred_language": get_language()})
     if request.method == "POST" and form.is_valid():
+        refused = _too_many(request, "accounts/sign_up.html", form, rate=settings.CIVICBRIDGE_SIGN_UP_RATE,
+                            scope="sign-up")
+        if refused:
+            return refused
         submit(form, lambda: services.sign_up(
             username=form.cleaned_data["username"], email=form.cleaned_data["email"],
             password=form.cleaned_data["password1"],
@@ -29,6 +67,19 @@ def sign_up(request):
         if not form.errors:
             return render(request, "accounts/sign_up_done.html", {"email": form.cleaned_data["email"]})
     return render(request, "accounts/sign_up.html", {"form": form})
+
+
+def resend_confirmation(request):
+    form = ResendConfirmationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        refused = _too_many(request, "accounts/resend_confirmation.html", form,
+                            rate=settings.CIVICBRIDGE_RESEND_RATE, scope="resend-confirmation")
+        if refused:
+            return refused
+        services.resend_confirmation(email=form.cleaned_data["email"])
+        # The same answer whether or not the address has an account waiting.
+        return render(request, "accounts/resend_confirmation_done.html", {"email": form.cleaned_data["email"]})
+    return render(request, "accounts/resend_confirmation.html", {"form": form})
 
 
 def confirm(request, token):

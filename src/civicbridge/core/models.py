@@ -112,6 +112,25 @@ class ThematicArea(TranslatedNameMixin, models.Model):
         return reverse("directory:organization_list") + f"?thematic_area={self.pk}"
 
 
+class SharedCounter(models.Model):
+    """One counter that every process and server sees (log-in failures, rate limits).
+
+    Used by ``core.counters`` when the deployment has no Redis. ``expires_at`` is in
+    seconds since the epoch, compared inside one SQL statement on every database.
+    """
+
+    key = models.CharField(max_length=200, primary_key=True)
+    value = models.BigIntegerField(default=0)
+    expires_at = models.FloatField(db_index=True)
+
+    class Meta:
+        verbose_name = _("shared counter")
+        verbose_name_plural = _("shared counters")
+
+    def __str__(self):
+        return f"{self.key}={self.value}"
+
+
 class OutgoingMail(models.Model):
     """One e-mail in the outbox: queued by a service, sent by ``civicbridge.core.notifications``.
 

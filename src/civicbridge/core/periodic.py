@@ -132,6 +132,11 @@ def periodic_jobs(**overrides) -> list[Job]:
         *alert_jobs(**alerts),
         Job("deliver-due-mail", "civicbridge.core.notifications.deliver_due_mail",
             every=timedelta(seconds=sweep), description="mail due for a retry or left by a dead worker"),
+        Job("expire-unconfirmed-accounts", "civicbridge.accounts.tasks.expire_unconfirmed_accounts",
+            at=parse_time(settings.CIVICBRIDGE_ACCOUNTS_EXPIRY_AT, "CIVICBRIDGE_ACCOUNTS_EXPIRY_AT"),
+            description="sign-ups never confirmed within the link's validity"),
+        Job("delete-expired-counters", "civicbridge.core.counters.delete_expired_counters",
+            every=timedelta(hours=1), description="log-in and rate-limit counters past their window"),
     ]
 
 

@@ -1,7 +1,8 @@
 """Every write of the partner search goes through here, with its permission check and validation.
 
-Notifications go by e-mail, after commit, to the approved representatives of the organization
-on the other side, each in their own language:
+Notifications go by e-mail, queued in the write's transaction and sent by the worker
+(core.notifications), to the approved representatives of the organization on the other side,
+each in their own language:
 
 - an organization answers a request: the poster's representatives hear of it;
 - the poster accepts or declines an answer: the answering organization's representatives hear
@@ -12,18 +13,19 @@ Contact goes through the platform: e-mails name organizations and their public c
 the registry, never a person's own address.
 """
 
+import hashlib
 import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from civicbridge.core.cache import PARTNERS, bump_content_version
+from civicbridge.core.notifications import queue_mail
 from civicbridge.core.search import build_document
 from civicbridge.directory.models import Organization
 from civicbridge.directory.rules import is_representative_of
@@ -179,7 +181,7 @@ def close_request(*, by, partner_request: PartnerRequest) -> PartnerRequest:
     bump_content_version(PARTNERS)
     waiting = locked.answers.filter(status=ExpressionOfInterest.Status.PENDING).select_related("organization")
     for interest in waiting:
-        _notify_after_commit(
+        _notify(
             organization_id=interest.organization_id, template="request_closed",
             context={"partner_request": locked, "interest": interest}, link=locked.get_absolute_url,
         )
@@ -227,7 +229,7 @@ def express_interest(*, by, request: PartnerRequest, organization: Organization,
         raise ValidationError(
             {"organization": [_("This organization has already answered this request.")]}
         ) from error
-    _notify_after_commit(
+    _notify(
         organization_id=locked.organization_id, template="interest_received",
         context={"partner_request": locked, "interest": interest, "organization": organization},
         link=locked.get_absolute_url,
@@ -252,11 +254,11 @@ def decide_interest(*, by, interest: ExpressionOfInterest, accept: bool) -> Expr
     locked.decided_at = timezone.now()
     locked.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
     context = {"partner_request": locked.request, "interest": locked}
-    _notify_after_commit(
+    _notify(
         organization_id=locked.organization_id, template="interest_decided", context=context,
         link=locked.request.get_absolute_url,
     )
-    _notify_after_commit(
+    _notify(
         organization_id=locked.request.organization_id, template="interest_decided_poster", context=context,
         link=locked.request.get_absolute_url, exclude_user_id=by.pk,
     )
@@ -283,25 +285,26 @@ def representatives(organization_id: int, *, exclude_user_id: int | None = None)
     return users.order_by("pk")
 
 
-def send_partner_mail(*, user, template: str, context: dict, link) -> None:
-    """Render and send one e-mail in the recipient's language; ``link`` gives a path in that language."""
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+def send_partner_mail(*, user, template: str, context: dict, link) -> bool:
+    """Queue one e-mail in the recipient's language; ``link`` gives a path in that language.
+
+    Call it in the write's transaction: a rolled-back write sends nothing, and a mail
+    server that fails never turns the write into an error page (the worker retries).
+    The same text to the same person about the same thing is queued once.
+    """
+    language = user.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
         full = {**context, "user": user, "link": _absolute(link()), "site_url": _absolute("")}
         subject = " ".join(render_to_string(f"partners/email/{template}_subject.txt", full).split())
         body = render_to_string(f"partners/email/{template}.txt", full)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    digest = hashlib.sha256(f"{subject}\n{body}".encode()).hexdigest()[:32]
+    return queue_mail(key=f"partners:{template}:{user.pk}:{digest}", to=user.email, subject=subject, body=body,
+                      language=language)
 
 
-def _notify_after_commit(*, organization_id: int, template: str, context: dict, link, exclude_user_id=None) -> None:
-    def send():
-        for user in representatives(organization_id, exclude_user_id=exclude_user_id):
-            try:
-                send_partner_mail(user=user, template=template, context=context, link=link)
-            except Exception:
-                # The write is committed; a mail server that fails must not turn it into an error page.
-                logger.exception("Could not send the %s e-mail to user %s", template, user.pk)
-
-    transaction.on_commit(send)
+def _notify(*, organization_id: int, template: str, context: dict, link, exclude_user_id=None) -> None:
+    for user in representatives(organization_id, exclude_user_id=exclude_user_id):
+        send_partner_mail(user=user, template=template, context=context, link=link)
 
 
 # --- city twinning ----------------------------------------------------------------------------------

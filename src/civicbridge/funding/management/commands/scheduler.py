@@ -9,7 +9,9 @@ elsewhere. The jobs and their default times (deployment time zone,
 - the daily digest every day at 07:00 (``CIVICBRIDGE_DIGEST_DAILY_AT``),
 - the weekly digest on Mondays at 07:00 (``CIVICBRIDGE_DIGEST_WEEKLY_DAY``/``_AT``),
 - deadline reminders every hour, on the hour,
-- the mail sweep (retries due, mail left by a dead worker) every minute.
+- the mail sweep (retries due, mail left by a dead worker) every minute,
+- the deletion of unconfirmed sign-ups every day at 03:30 (``CIVICBRIDGE_ACCOUNTS_EXPIRY_AT``),
+- the deletion of expired log-in and rate-limit counters every hour.
 
 A run missed while no worker or scheduler ran is enqueued when one starts, if it fell
 within ``CIVICBRIDGE_SCHEDULE_CATCH_UP_SECONDS`` (default one hour).
