@@ -5,6 +5,7 @@ read here with the standard library: Django's test database is out of a process'
 """
 
 import json
+import shutil
 import signal
 import sqlite3
 from contextlib import closing
@@ -14,11 +15,21 @@ import pytest
 from tests.faults.harness import Process, app_env, free_port, run_command, run_scenario, wait_until
 
 
-@pytest.fixture
-def deployment(tmp_path):
-    database = tmp_path / "civicbridge.sqlite3"
-    env = app_env(database_url=f"sqlite:///{database}", smtp_port=free_port(), data_dir=tmp_path)
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory):
+    """One migrated database file for the module; each test works on its own copy."""
+    directory = tmp_path_factory.mktemp("migrated")
+    database = directory / "civicbridge.sqlite3"
+    env = app_env(database_url=f"sqlite:///{database}", smtp_port=free_port(), data_dir=directory)
     run_command(["migrate", "--no-input", "-v", "0"], env=env)
+    return database
+
+
+@pytest.fixture
+def deployment(migrated, tmp_path):
+    database = tmp_path / "civicbridge.sqlite3"
+    shutil.copyfile(migrated, database)
+    env = app_env(database_url=f"sqlite:///{database}", smtp_port=free_port(), data_dir=tmp_path)
     return database, env
 
 
