@@ -58,14 +58,13 @@ def lease() -> timedelta:
 def beat(worker_id: str, *, started_at: datetime | None = None) -> None:
     """Record that ``worker_id`` is alive now."""
     now = timezone.now()
-    WorkerHeartbeat.objects.update_or_create(
-        worker_id=worker_id,
-        defaults={"seen_at": now},
-        create_defaults={
-            "seen_at": now, "started_at": started_at or now, "hostname": socket.gethostname()[:255],
-            "pid": os.getpid(),
-        },
-    )
+    # One UPDATE every few seconds; the row is created at the first beat (or again, if
+    # housekeeping removed it after a very long stall).
+    if not WorkerHeartbeat.objects.filter(worker_id=worker_id).update(seen_at=now):
+        WorkerHeartbeat.objects.create(
+            worker_id=worker_id, seen_at=now, started_at=started_at or now, hostname=socket.gethostname()[:255],
+            pid=os.getpid(),
+        )
 
 
 def forget(worker_id: str) -> None:
