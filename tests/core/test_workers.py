@@ -62,7 +62,7 @@ def test_two_schedulers_looking_at_the_same_hour_enqueue_its_run_once():
     assert DBTaskResult.objects.filter(task_path=REMINDERS).count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_schedulers_racing_in_parallel_enqueue_each_run_once():
     if connection.vendor != "postgresql":
         pytest.skip("parallel transactions need PostgreSQL (the SQLite test database is one in-memory connection)")
@@ -214,7 +214,7 @@ def test_a_task_running_on_a_worker_silent_past_the_lease_goes_back_to_the_queue
 
 
 # Both close connections between steps, as in production: no test transaction around them.
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_resumed_task_is_run_to_the_end_by_another_worker():
     now = timezone.now()
     heartbeat("dead-worker", seen=now - timedelta(minutes=5))
@@ -282,7 +282,7 @@ def test_a_worker_back_from_a_database_outage_requeues_only_its_own_cut_off_task
 # --- heartbeat and housekeeping ---------------------------------------------------------------
 
 # Both close connections between steps, as in production: no test transaction around them.
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_supervisor_beats_resumes_and_schedules_in_one_tick():
     now = timezone.now()
     heartbeat("dead-worker", seen=now - timedelta(minutes=5))
@@ -344,7 +344,7 @@ def test_people_who_are_not_coordinators_do_not_see_the_workers(client, user):
 
 # --- civicbridge scheduler ---------------------------------------------------------------------
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_scheduler_once_from_cron_on_two_machines_enqueues_each_run_once():
     call_command("scheduler", "--once")
     call_command("scheduler", "--once")
