@@ -284,6 +284,8 @@ CIVICBRIDGE_MAIL_RETRY_MAX_SECONDS = env.float("CIVICBRIDGE_MAIL_RETRY_MAX_SECON
 CIVICBRIDGE_MAIL_MAX_ATTEMPTS = env.int("CIVICBRIDGE_MAIL_MAX_ATTEMPTS", default=12)
 CIVICBRIDGE_MAIL_LEASE_SECONDS = env.float("CIVICBRIDGE_MAIL_LEASE_SECONDS", default=300)
 CIVICBRIDGE_MAIL_BATCH_SIZE = env.int("CIVICBRIDGE_MAIL_BATCH_SIZE", default=100)
+# Sent and failed e-mails (addresses, texts) are deleted from the outbox after this many days.
+CIVICBRIDGE_MAIL_RETENTION_DAYS = env.int("CIVICBRIDGE_MAIL_RETENTION_DAYS", default=90)
 
 # --- Security ----------------------------------------------------------------------
 SECURE_CSP = {

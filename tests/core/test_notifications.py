@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import threading
 from datetime import timedelta
 
@@ -283,6 +284,29 @@ def test_a_mail_taken_over_too_often_fails_instead_of_stopping_workers_forever(s
     assert smtp.inbox.envelopes == []
 
 
+def test_a_slow_worker_renews_its_lease_and_skips_what_another_worker_took_over(smtp, monkeypatch):
+    first, second, third = queue(), queue(), queue()
+    clock = iter(range(0, 10_000, 200))  # each look at the clock: 200 s later, past half of the 300 s lease
+    monkeypatch.setattr(notifications, "monotonic", lambda: next(clock))
+    real_message = notifications._message
+
+    def message(mail):
+        if mail.pk == first.pk:  # while the first is sent, a second worker takes the third over
+            OutgoingMail.objects.filter(pk=third.pk).update(lease_token="other")
+        return real_message(mail)
+
+    monkeypatch.setattr(notifications, "_message", message)
+
+    counts = deliver_due()
+
+    assert smtp.inbox.recipients() == [first.to, second.to]
+    assert (counts["sent"], counts["lost"]) == (2, 1)
+    second.refresh_from_db()
+    third.refresh_from_db()
+    assert third.status == Status.SENDING and third.lease_token == "other"
+    assert second.status == Status.SENT
+
+
 def test_two_workers_claim_disjoint_mails():
     rows = [queue() for _ in range(5)]
 
@@ -294,10 +318,12 @@ def test_two_workers_claim_disjoint_mails():
     assert notifications.claim(token="c", limit=3) == []
 
 
-@pytest.mark.django_db(transaction=True)
+# Decided before the database is set up: the SQLite test database is in memory and serializes
+# threads anyway; the claim's race is PostgreSQL's (FOR UPDATE SKIP LOCKED).
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                    reason="threads race for the claim on PostgreSQL only")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_workers_sending_at_the_same_time_send_every_mail_exactly_once(settings):
-    if connection.vendor != "postgresql":
-        pytest.skip("the SQLite test database is in memory and serializes threads; the claim races on PostgreSQL")
     settings.CIVICBRIDGE_MAIL_BATCH_SIZE = 7
     mails = [MailFactory() for _ in range(150)]
     queue_mails(mails)
@@ -351,3 +377,32 @@ def test_the_outbox_is_not_shown_to_people_who_are_not_coordinators(client, user
     client.force_login(user)
 
     assert client.get("/en/admin/core/outgoingmail/").status_code == 403
+
+
+# --- personal data ------------------------------------------------------------------------------
+
+def test_sent_and_failed_mail_past_its_retention_is_pruned_and_queued_mail_never(smtp, settings):
+    settings.CIVICBRIDGE_MAIL_RETENTION_DAYS = 30
+    sent, failed, recent = queue(), queue(to="nobody@example.org"), queue()
+    smtp.inbox.answer = lambda address: "550 no such user" if address.startswith("nobody") else None
+    deliver_due()
+    waiting = queue(to="busy@example.org")
+    smtp.inbox.answer = lambda address: "451 try later"
+    deliver_due()  # waiting goes back to the queue for a later attempt
+    OutgoingMail.objects.exclude(pk=recent.pk).update(created_at=timezone.now() - timedelta(days=31))
+
+    counts = notifications.deliver_due_mail.call()
+
+    assert counts["pruned"] == 2
+    assert set(OutgoingMail.objects.values_list("pk", flat=True)) == {waiting.pk, recent.pk}
+    assert not OutgoingMail.objects.filter(pk__in=[sent.pk, failed.pk]).exists()
+
+
+def test_forgetting_a_person_removes_every_mail_to_them_from_the_outbox():
+    theirs = [queue(to="anna@example.org"), queue(to="Anna@Example.org")]
+    other = queue(to="ben@example.org")
+
+    assert notifications.forget_recipient(address="anna@example.org") == 2
+
+    assert list(OutgoingMail.objects.values_list("pk", flat=True)) == [other.pk]
+    assert len(theirs) == 2

@@ -15,7 +15,7 @@ from civicbridge.core.notifications import deliver_due, message_id
 from civicbridge.funding import alerts, tasks
 from civicbridge.funding.models import Delivery, Subscription
 from tests.accounts.factories import UserFactory
-from tests.funding_alerts.factories import CallFactory, SubscriptionFactory
+from tests.funding_alerts.factories import CallFactory, SubscriptionFactory, in_days
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +123,37 @@ def test_an_address_the_server_refuses_is_logged_and_not_retried(settings):
     refused = Delivery.objects.select_related("mail").get(recipient__email="bounce@example.org")
     assert refused.mail.status == "failed" and refused.mail.attempts == 1
     assert refused.mail.last_error == "address refused: bounce@example.org: 550 no such user"
+
+
+def test_publishing_a_call_sends_nothing_in_the_request_and_the_worker_then_tells_each_person_once(
+        inbox, client, coordinator, settings, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    person = UserFactory(email="twice-matched@example.org")
+    SubscriptionFactory(user=person, name="All calls")
+    SubscriptionFactory(user=person, name="Same again")
+    SubscriptionFactory(user=UserFactory(email="other@example.org"))
+    call = CallFactory(published_at=None, deadlines=[in_days(30)])
+    client.force_login(coordinator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/en/calls/{call.identifier}/publish/")
+
+    assert response.status_code == 302
+    call.refresh_from_db()
+    assert call.published_at is not None
+    assert inbox.envelopes == []  # the request only enqueued the fan-out
+    assert not OutgoingMail.objects.exists()
+    (job,) = DBTaskResult.objects.all()
+
+    # What the worker does: run the fan-out, whose commit enqueues the delivery, then the delivery.
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.notify_subscribers.call(*job.args_kwargs["args"])
+    assert inbox.envelopes == []
+    assert DBTaskResult.objects.filter(task_path="civicbridge.core.notifications.deliver_mail").count() == 1
+    deliver_due()
+
+    assert sorted(e.rcpt_tos[0] for e in inbox.envelopes) == ["other@example.org", "twice-matched@example.org"]
+    (theirs,) = [m for m in inbox.messages() if m["To"] == "twice-matched@example.org"]
+    assert "“All calls”, “Same again”" in theirs.get_body(preferencelist=("plain",)).get_content()

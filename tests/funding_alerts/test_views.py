@@ -210,6 +210,8 @@ def test_the_delivery_log_shows_each_e_mail_queued_retrying_sent_or_failed_with_
     assert "busy" in retrying and "451 4.3.0 try again later" in retrying and "next attempt" in retrying
     assert "reader" in sent and "LOG-1" in sent and "refused" not in sent
     assert queued.count("LOG-2</a>") == 3 and "LOG-1" not in queued
+    polish = client.get("/pl/calls/deliveries/", {"state": "retrying"}).content.decode()
+    assert "czeka na ponowną próbę" in polish and "Serwer poczty nie mógł go teraz przyjąć (próba 1)" in polish
 
 
 def test_an_unknown_state_in_the_log_filter_is_a_message_not_an_error(client, coordinator):

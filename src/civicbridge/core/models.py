@@ -171,6 +171,8 @@ class OutgoingMail(models.Model):
             models.Index(
                 fields=["lease_expires_at"], condition=models.Q(status="sending"), name="outgoingmail_leased",
             ),
+            # The sweep prunes what is past its retention, oldest first.
+            models.Index(fields=["created_at"], name="outgoingmail_created"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -38,11 +38,11 @@ import hashlib
 import json
 import logging
 import smtplib
-import time
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from time import monotonic
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -259,11 +259,23 @@ def _held(token: str, ids=None):
 
 
 def mark_sent(mail: OutgoingMail, *, token: str) -> bool:
-    """Record that the server accepted ``mail``; False if another worker holds it now."""
-    return bool(_held(token, [mail.pk]).update(
-        status=OutgoingMail.Status.SENT, sent_at=timezone.now(), lease_token="", lease_expires_at=None,
-        last_error="",
-    ))
+    """Record that the server accepted ``mail``; False if another worker holds it now.
+
+    One statement, committed at once (autocommit), written out rather than built by the
+    ORM: a digest marks hundreds of thousands of e-mails one by one.
+    """
+    quote = connection.ops.quote_name
+    column = OutgoingMail._meta.get_field
+    status, sent_at, token_column, lease, error = (
+        quote(column(name).column) for name in ("status", "sent_at", "lease_token", "lease_expires_at", "last_error"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(OutgoingMail._meta.db_table)} SET {status} = %s, {sent_at} = %s, {token_column} = '', "
+            f"{lease} = NULL, {error} = '' WHERE {quote('id')} = %s AND {token_column} = %s AND {status} = %s",
+            [OutgoingMail.Status.SENT.value, connection.ops.adapt_datetimefield_value(timezone.now()), mail.pk, token,
+             OutgoingMail.Status.SENDING.value],
+        )
+        return cursor.rowcount == 1
 
 
 def mark_failed(mail: OutgoingMail, *, token: str, failure: Failure, attempts: int | None = None) -> str:
@@ -313,19 +325,21 @@ def deliver_due(*, limit: int | None = None) -> dict:
 def _send_batch(ids: list[int], *, token: str, counts: dict) -> bool:
     """Send the leased e-mails one by one; False when the server went away."""
     lease = settings.CIVICBRIDGE_MAIL_LEASE_SECONDS
-    renew_at = time.monotonic() + lease / 2
+    renew_at = monotonic() + lease / 2
     pending = list(_held(token, ids).order_by("pk"))
     mailer = None
     try:
         while pending:
-            if time.monotonic() >= renew_at:
-                # A slow server must not let the lease run out under a live worker.
+            if monotonic() >= renew_at:
+                # A slow server must not let the lease run out under a live worker; what another
+                # worker took over meanwhile (this one was stalled past its lease) is theirs to send.
                 still = set(_held(token, [m.pk for m in pending]).values_list("pk", flat=True))
                 _held(token, still).update(lease_expires_at=timezone.now() + timedelta(seconds=lease))
                 counts["lost"] += sum(m.pk not in still for m in pending)
                 pending = [m for m in pending if m.pk in still]
-                renew_at = time.monotonic() + lease / 2
-                continue
+                renew_at = monotonic() + lease / 2
+                if not pending:
+                    break
             mail = pending.pop(0)
             if mail.attempts > settings.CIVICBRIDGE_MAIL_MAX_ATTEMPTS:
                 # Taken over after its worker died each time: never try it forever.
@@ -366,6 +380,30 @@ def _send_batch(ids: list[int], *, token: str, counts: dict) -> bool:
     return True
 
 
+# --- personal data ------------------------------------------------------------------------------
+
+def forget_recipient(*, address: str) -> int:
+    """Delete every e-mail to ``address`` from the outbox, whatever its state; answer how many.
+
+    For the erasure of a person's account (the caller has checked who may erase it); an
+    e-mail a worker is sending at this very moment may still go out once.
+    """
+    return OutgoingMail.objects.filter(to__iexact=address.strip()).delete()[0]
+
+
+def prune_outbox(*, now: datetime | None = None, limit: int = 5_000) -> int:
+    """Delete up to ``limit`` sent or failed e-mails older than ``CIVICBRIDGE_MAIL_RETENTION_DAYS``.
+
+    The outbox holds addresses and texts: they are kept as long as a coordinator needs
+    them to answer "did the mail go out?", not for ever. Queued e-mails are never pruned.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=settings.CIVICBRIDGE_MAIL_RETENTION_DAYS)
+    old = (OutgoingMail.objects.filter(created_at__lt=cutoff,
+                                       status__in=[OutgoingMail.Status.SENT, OutgoingMail.Status.FAILED])
+           .order_by("created_at").values_list("pk", flat=True)[:limit])
+    return OutgoingMail.objects.filter(pk__in=list(old)).delete()[0]
+
+
 @task
 def deliver_mail() -> dict:
     """Send the queued e-mails that are due (enqueued after each commit that queued some)."""
@@ -374,5 +412,7 @@ def deliver_mail() -> dict:
 
 @task
 def deliver_due_mail() -> dict:
-    """The periodic sweep (every minute): retries whose time came, and leases of dead workers."""
-    return deliver_due()
+    """The periodic sweep (every minute): retries whose time came, leases of dead workers, old e-mails pruned."""
+    counts = deliver_due()
+    counts["pruned"] = prune_outbox()
+    return counts
