@@ -298,3 +298,19 @@ def test_expiry_keeps_young_sign_ups_and_every_confirmed_or_used_account(setting
     assert services.delete_expired_sign_ups() == 0
 
     assert User.objects.filter(pk__in=[young.pk, active.pk, deactivated.pk, used_once.pk]).count() == 4
+
+
+def test_past_the_mailbox_limit_signing_up_again_changes_nothing_and_the_last_link_still_works(client, settings):
+    settings.CIVICBRIDGE_CONFIRMATION_MAILS_RATE = "2/hour"
+    post_sign_up(client, username="owner", password1=OTHER_PASSWORD, password2=OTHER_PASSWORD)
+    post_sign_up(client, username="owner", password1=OTHER_PASSWORD, password2=OTHER_PASSWORD)
+    last_link = links_to("newcomer@example.org")[-1]
+
+    for n in range(3):  # someone else keeps signing up with the owner's address
+        post_sign_up(client, username=f"intruder-{n}", address=f"192.0.2.{n + 1}")
+
+    assert len(links_to("newcomer@example.org")) == 2
+    assert client.get(last_link).status_code == 302
+    owner = User.objects.get(email="newcomer@example.org")
+    assert owner.username == "owner"
+    assert owner.check_password(OTHER_PASSWORD)

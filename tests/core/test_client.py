@@ -92,3 +92,11 @@ def test_the_access_log_records_the_client_behind_the_proxy(client, behind_proxy
     )
 
     assert list(AccessFailureLog.objects.values_list("ip_address", flat=True)) == ["203.0.113.7"]
+
+
+def test_a_request_without_any_address_has_none_and_is_counted_as_unknown():
+    request = RequestFactory().get("/")
+    del request.META["REMOTE_ADDR"]
+
+    assert client_address(request) is None
+    assert client_scope(request) == "unknown"

@@ -8,6 +8,7 @@ import time
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
@@ -16,6 +17,7 @@ from civicbridge.core import counters
 from civicbridge.core.counters import DatabaseCounters, RedisCounters
 
 REDIS_URL = os.environ.get("REDIS_URL")
+ON_POSTGRESQL = "postgresql" in settings.DATABASES["default"]["ENGINE"]
 needs_redis = pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL not set (scripts/test-services.sh run-redis)")
 
 
@@ -162,10 +164,10 @@ def _increment_in_another_process(env_overrides: dict) -> int:
     return int(result.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.django_db(transaction=True)
+# Transactional like the repository's other ones: serialized_rollback keeps the reference data.
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="the SQLite test database lives in this process's memory")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_processes_count_on_the_same_database_counter(settings):
-    if connection.vendor != "postgresql":
-        pytest.skip("the SQLite test database lives in this process's memory")
     settings.CIVICBRIDGE_COUNTER_STORE = "civicbridge.core.counters.DatabaseCounters"
     env = {"DATABASE_URL": _database_url(), "CACHE_URL": "locmemcache://other-process"}
 
@@ -194,10 +196,9 @@ def test_two_processes_count_on_the_same_redis_counter(store):
     assert (first, second, here) == (1, 2, 3)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="SQLite serializes writers; the parallel race matters on PostgreSQL")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_increments_lose_no_count(settings):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite serializes writers; the parallel race matters on PostgreSQL")
     settings.CIVICBRIDGE_COUNTER_STORE = "civicbridge.core.counters.DatabaseCounters"
     seen, errors = [], []
 

@@ -61,10 +61,17 @@ def confirmation_token(user) -> str:
     return signing.dumps({"user": user.pk, "v": _confirmation_fingerprint(user)}, salt=SIGNUP_SALT)
 
 
+def _mailbox_full(email: str) -> bool:
+    """Count one confirmation link for ``email``; True when the mailbox had enough this hour.
+
+    Nobody can flood a mailbox through us, nor keep replacing its owner's link.
+    """
+    return bool(counters.over_rate(
+        scope="confirmation-mail", ident=email.lower(), rate=settings.CIVICBRIDGE_CONFIRMATION_MAILS_RATE
+    ))
+
+
 def _queue_confirmation(user) -> bool:
-    """Queue a new confirmation link, unless this address got too many within the hour."""
-    if counters.over_rate(scope="confirmation-mail", ident=user.email, rate=settings.CIVICBRIDGE_CONFIRMATION_MAILS_RATE):
-        return False  # enough links in this mailbox: nobody can flood it through us
     token = confirmation_token(user)
     with translation.override(user.preferred_language):
         link = _absolute(reverse("accounts:confirm", kwargs={"token": token}))
@@ -88,9 +95,10 @@ def sign_up(*, username: str, email: str, password: str, preferred_language: str
     outside ``validate_new_username`` or taken, and an address of a confirmed account. An
     address whose sign-up is still unconfirmed is not refused: that sign-up takes the new
     user name, password and language, and a new link goes out (older links stop working),
-    so nobody can block someone else's address by signing up with it first. The e-mail is
-    queued in this transaction and sent by the worker: an unreachable mail server never
-    fails a sign-up.
+    so nobody can block someone else's address by signing up with it first. Past
+    ``CIVICBRIDGE_CONFIRMATION_MAILS_RATE`` links to one mailbox in an hour, signing up again
+    changes nothing and sends nothing. The e-mail is queued in this transaction and sent by
+    the worker: an unreachable mail server never fails a sign-up.
     """
     email = email.strip().lower()
     try:
@@ -102,6 +110,11 @@ def sign_up(*, username: str, email: str, password: str, preferred_language: str
         user = User(email=email, is_active=False)
     if User.objects.filter(username__iexact=username).exclude(pk=user.pk).exists():
         raise ValidationError({"username": [_("This user name is already taken.")]})
+    mailbox_full = _mailbox_full(email)
+    if user.pk and mailbox_full:
+        # The waiting sign-up and the link already in its mailbox stay as they are: whoever
+        # keeps signing up with someone else's address cannot keep replacing its owner's link.
+        return user
     user.username = username
     user.preferred_language = preferred_language
     user.set_password(password)
@@ -111,7 +124,8 @@ def sign_up(*, username: str, email: str, password: str, preferred_language: str
             user.save()
     except IntegrityError as error:
         raise ValidationError({"username": [_("This user name or e-mail is already taken.")]}) from error
-    _queue_confirmation(user)
+    if not mailbox_full:
+        _queue_confirmation(user)
     return user
 
 
@@ -123,7 +137,7 @@ def resend_confirmation(*, email: str) -> None:
     addresses have accounts (the view limits how often per client address).
     """
     user = unconfirmed_sign_ups(User.objects.select_for_update()).filter(email__iexact=email.strip()).first()
-    if user is not None:
+    if user is not None and not _mailbox_full(user.email):
         _queue_confirmation(user)
 
 
@@ -214,16 +228,13 @@ def invite_representative(*, organization, email: str, by) -> Membership:
 
 
 def _notify_coordinators(membership: Membership) -> None:
-    coordinators = list(User.objects.filter(is_coordinator=True, is_active=True))
+    # Queued in the caller's transaction: a rolled-back request tells nobody.
     link = _absolute(reverse("accounts:memberships_pending"))
-
-    def send():
-        for coordinator in coordinators:
-            send_templated_mail(
-                user=coordinator, template="membership_pending", context={"membership": membership, "link": link}
-            )
-
-    transaction.on_commit(send)
+    for coordinator in User.objects.filter(is_coordinator=True, is_active=True):
+        send_templated_mail(
+            user=coordinator, template="membership_pending", context={"membership": membership, "link": link},
+            key=f"accounts:membership_pending:{membership.pk}:{coordinator.pk}",
+        )
 
 
 @transaction.atomic

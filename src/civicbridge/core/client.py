@@ -22,8 +22,11 @@ def _valid(address: str) -> str | None:
         return None
 
 
-def client_address(request) -> str:
-    """The client's IP address as the trusted proxies saw it, else the connection's."""
+def client_address(request) -> str | None:
+    """The client's IP address as the trusted proxies saw it, else the connection's.
+
+    None when the request carries no address at all (a request built in code).
+    """
     meta = request.META
     remote = meta.get("REMOTE_ADDR") or ""
     if getattr(settings, "BEHIND_PROXY", False):
@@ -35,7 +38,7 @@ def client_address(request) -> str:
                 return address
         # A request that did not pass through every proxy (or a broken header): the
         # connection is all we know for sure.
-    return _valid(remote) or remote or "unknown"
+    return _valid(remote)
 
 
 def client_scope(request) -> str:
@@ -45,10 +48,9 @@ def client_scope(request) -> str:
     with every request.
     """
     address = client_address(request)
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
-        return address
+    if address is None:
+        return "unknown"
+    parsed = ipaddress.ip_address(address)
     if parsed.version == 6:
         if parsed.ipv4_mapped is not None:
             return str(parsed.ipv4_mapped)
