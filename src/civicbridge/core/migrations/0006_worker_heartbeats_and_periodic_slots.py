@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0004_shared_counter'),
+        ('core', '0005_shared_counter'),
     ]
 
     operations = [
