@@ -153,6 +153,21 @@ TASKS = {
     }
 }
 
+# `civicbridge worker`: heartbeats, recovery of dead workers' tasks, periodic jobs (core/workers.py).
+# A task RUNNING under a worker silent for this long goes back to the queue.
+CIVICBRIDGE_WORKER_LEASE_SECONDS = env.float("CIVICBRIDGE_WORKER_LEASE_SECONDS", default=60)
+CIVICBRIDGE_WORKER_HEARTBEAT_SECONDS = env.float("CIVICBRIDGE_WORKER_HEARTBEAT_SECONDS", default=5)
+# A worker that starts enqueues the runs it missed within this window (each run once, see PeriodicJobSlot).
+CIVICBRIDGE_SCHEDULE_CATCH_UP_SECONDS = env.float("CIVICBRIDGE_SCHEDULE_CATCH_UP_SECONDS", default=3600)
+CIVICBRIDGE_DIGEST_DAILY_AT = env.str("CIVICBRIDGE_DIGEST_DAILY_AT", default="07:00")
+CIVICBRIDGE_DIGEST_WEEKLY_DAY = env.str("CIVICBRIDGE_DIGEST_WEEKLY_DAY", default="monday")
+CIVICBRIDGE_DIGEST_WEEKLY_AT = env.str("CIVICBRIDGE_DIGEST_WEEKLY_AT", default="07:00")
+CIVICBRIDGE_DIGEST_PARTS = env.int("CIVICBRIDGE_DIGEST_PARTS", default=1)
+# How often the worker sweeps the outbox for retries whose time came and mail of dead workers.
+CIVICBRIDGE_MAIL_SWEEP_SECONDS = env.float("CIVICBRIDGE_MAIL_SWEEP_SECONDS", default=60)
+CIVICBRIDGE_ACCOUNTS_EXPIRY_AT = env.str("CIVICBRIDGE_ACCOUNTS_EXPIRY_AT", default="03:30")
+CIVICBRIDGE_TASK_RESULTS_KEEP_DAYS = env.int("CIVICBRIDGE_TASK_RESULTS_KEEP_DAYS", default=14)
+
 # --- Authentication ---------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

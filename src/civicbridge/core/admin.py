@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from .cache import EVERY_DOMAIN, REFERENCE, bump_content_version
-from .models import OutgoingMail, Territory, ThematicArea
+from .models import OutgoingMail, PeriodicJobSlot, Territory, ThematicArea, WorkerHeartbeat
 from .rules import is_coordinator
 
 
@@ -67,6 +67,40 @@ class OutgoingMailAdmin(CoordinatorAdminMixin, admin.ModelAdmin):
     ordering = ("-created_at",)
     show_full_result_count = False
     readonly_fields = [f.name for f in OutgoingMail._meta.fields]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(CoordinatorAdminMixin, admin.ModelAdmin):
+    """The workers, as they last reported: read only, the workers write it."""
+
+    list_display = ("worker_id", "hostname", "pid", "started_at", "seen_at")
+    readonly_fields = [f.name for f in WorkerHeartbeat._meta.fields]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PeriodicJobSlot)
+class PeriodicJobSlotAdmin(CoordinatorAdminMixin, admin.ModelAdmin):
+    """Each periodic run and the worker that enqueued it: read only."""
+
+    list_display = ("job", "scheduled_for", "enqueued_at", "worker_id")
+    list_filter = ("job",)
+    date_hierarchy = "scheduled_for"
+    readonly_fields = [f.name for f in PeriodicJobSlot._meta.fields]
+    show_full_result_count = False
 
     def has_add_permission(self, request, *args):
         return False

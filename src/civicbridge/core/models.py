@@ -189,3 +189,51 @@ class OutgoingMail(models.Model):
 
     def __str__(self):
         return f"{self.key} → {self.to} ({self.status})"
+
+
+class WorkerHeartbeat(models.Model):
+    """A running ``civicbridge worker`` process, as it last reported itself alive.
+
+    A task RUNNING under a worker whose heartbeat is older than
+    ``CIVICBRIDGE_WORKER_LEASE_SECONDS`` belongs to a dead process: another worker puts
+    it back in the queue (see ``core.workers``).
+    """
+
+    worker_id = models.CharField(pgettext_lazy("worker", "worker id"), max_length=64, unique=True)
+    hostname = models.CharField(pgettext_lazy("worker", "host"), max_length=255)
+    pid = models.PositiveIntegerField(pgettext_lazy("worker", "process id"))
+    started_at = models.DateTimeField(pgettext_lazy("worker", "started"))
+    seen_at = models.DateTimeField(pgettext_lazy("worker", "last seen"), db_index=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("worker", "worker")
+        verbose_name_plural = pgettext_lazy("worker", "workers")
+        ordering = ["-seen_at"]
+
+    def __str__(self):
+        return f"{self.worker_id} ({self.hostname}:{self.pid})"
+
+
+class PeriodicJobSlot(models.Model):
+    """One run of a periodic job at one scheduled time: enqueued once by whichever worker gets there first.
+
+    Every worker schedules; the unique (job, scheduled_for) pair, not a single
+    scheduler process, keeps a digest from going out twice.
+    """
+
+    job = models.CharField(pgettext_lazy("worker", "job"), max_length=100)
+    scheduled_for = models.DateTimeField(pgettext_lazy("worker", "scheduled for"))
+    enqueued_at = models.DateTimeField(pgettext_lazy("worker", "enqueued"), auto_now_add=True)
+    worker_id = models.CharField(pgettext_lazy("worker", "enqueued by worker"), max_length=64)
+    task_ids = models.JSONField(pgettext_lazy("worker", "tasks"), default=list)
+
+    class Meta:
+        verbose_name = pgettext_lazy("worker", "periodic job run")
+        verbose_name_plural = pgettext_lazy("worker", "periodic job runs")
+        ordering = ["-scheduled_for"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "scheduled_for"], name="periodic_job_slot_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.job} @ {self.scheduled_for:%Y-%m-%d %H:%M}"

@@ -1,18 +1,30 @@
-"""``civicbridge scheduler``: enqueue the periodic alert tasks at their times.
+"""``civicbridge scheduler``: enqueue the periodic jobs at their times, and nothing else.
 
-- the daily digest every day at 07:00 (deployment time zone, ``CIVICBRIDGE_TIME_ZONE``),
-- the weekly digest on Mondays at 07:00,
-- deadline reminders every hour, on the hour.
+``civicbridge worker`` already does this (every worker schedules; each run is enqueued
+once, guarded by a unique (job, time) row, whatever the number of workers). This command
+is for a deployment whose workers run with ``--no-schedule``, or whose tasks run
+elsewhere. The jobs and their default times (deployment time zone,
+``CIVICBRIDGE_TIME_ZONE``; see docs/operators.md):
 
-It only enqueues: the workers (``civicbridge worker``) run the tasks. Run one scheduler
-per deployment; a second one would enqueue every job twice, which sends nothing twice
-(the tasks claim each delivery once) but does the work twice. A job whose time passed
-while the scheduler was down is not caught up, except within the first minute.
+- the daily digest every day at 07:00 (``CIVICBRIDGE_DIGEST_DAILY_AT``),
+- the weekly digest on Mondays at 07:00 (``CIVICBRIDGE_DIGEST_WEEKLY_DAY``/``_AT``),
+- deadline reminders every hour, on the hour,
+- the mail sweep (retries due, mail left by a dead worker) every minute,
+- the deletion of unconfirmed sign-ups every day at 03:30 (``CIVICBRIDGE_ACCOUNTS_EXPIRY_AT``),
+- the deletion of expired log-in and rate-limit counters every hour.
+
+A run missed while no worker or scheduler ran is enqueued when one starts, if it fell
+within ``CIVICBRIDGE_SCHEDULE_CATCH_UP_SECONDS`` (default one hour).
 
 A digest for hundreds of thousands of subscribers can be shared among several workers:
-``--digest-parts N`` enqueues N tasks per digest.
+``--digest-parts N`` (or ``CIVICBRIDGE_DIGEST_PARTS``) enqueues N tasks per digest.
 
-The alternative is cron and the management commands, without this process::
+The alternative is cron, without this process: ``--once`` enqueues what is due and exits
+(each run still once, however many machines run the line)::
+
+    * * * * *  civicbridge scheduler --once
+
+or, for the alerts alone, the management commands (which run the job in the cron process)::
 
     0 7 * * *  civicbridge send_digests --frequency daily
     0 7 * * 1  civicbridge send_digests --frequency weekly
@@ -20,91 +32,91 @@ The alternative is cron and the management commands, without this process::
 """
 
 import signal
-import time as clock
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-
-
-def _local_days(previous: datetime, now: datetime):
-    zone = timezone.get_default_timezone()
-    day: date = previous.astimezone(zone).date()
-    while day <= now.astimezone(zone).date():
-        yield day, zone
-        day += timedelta(days=1)
+from civicbridge.core.periodic import (
+    WEEKDAYS,
+    ScheduleError,
+    alert_jobs,
+    check_jobs,
+    parse_time,
+    parse_weekday,
+    periodic_jobs,
+)
+from civicbridge.core.workers import Supervisor, new_worker_id
 
 
 def due_jobs(previous: datetime, now: datetime, *, daily_at: time, weekly_day: int, weekly_at: time) -> list:
-    """The jobs whose time fell within (previous, now], each once however many times it fell.
+    """The alert jobs whose time fell within (previous, now], each once however many times it fell.
 
     Answers (task name, args) pairs: ("send_digests", ["daily"]), ("send_digests",
     ["weekly"]), ("send_deadline_reminders", [1]).
     """
-    jobs = []
-    daily = weekly = False
-    for day, zone in _local_days(previous, now):
-        if previous < datetime.combine(day, daily_at, tzinfo=zone) <= now:
-            daily = True
-        if day.weekday() == weekly_day and previous < datetime.combine(day, weekly_at, tzinfo=zone) <= now:
-            weekly = True
-    if daily:
-        jobs.append(("send_digests", ["daily"]))
-    if weekly:
-        jobs.append(("send_digests", ["weekly"]))
-    hour = now.replace(minute=0, second=0, microsecond=0)
-    if previous < hour <= now:
-        jobs.append(("send_deadline_reminders", [1]))
-    return jobs
-
-
-def _time(value: str) -> time:
-    try:
-        return time.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"not a time of day (HH:MM): {value!r}") from error
+    return [
+        (job.task_path.rsplit(".", 1)[1], list(job.args))
+        for job in alert_jobs(daily_at=daily_at, weekly_day=weekly_day, weekly_at=weekly_at)
+        if job.latest_slot(previous, now) is not None
+    ]
 
 
 class Command(BaseCommand):
-    help = "Enqueue the alert digests and deadline reminders at their times (see also: cron)."
+    help = "Enqueue the periodic jobs at their times, without running tasks (civicbridge worker does both)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--daily-at", default="07:00", help="Time of the daily digest (default 07:00).")
-        parser.add_argument("--weekly-day", default="monday", choices=WEEKDAYS)
-        parser.add_argument("--weekly-at", default="07:00", help="Time of the weekly digest (default 07:00).")
-        parser.add_argument("--interval", type=float, default=30.0, help="Seconds between two looks at the clock.")
+        parser.add_argument("--daily-at", default=None, help="Time of the daily digest (default 07:00).")
+        parser.add_argument("--weekly-day", default=None, choices=WEEKDAYS)
+        parser.add_argument("--weekly-at", default=None, help="Time of the weekly digest (default 07:00).")
+        parser.add_argument("--interval", type=float, default=None, help="Seconds between two looks at the clock.")
         parser.add_argument(
-            "--digest-parts", type=int, default=1,
+            "--digest-parts", type=int, default=None,
             help="Share each digest among this many tasks, for as many workers (default 1).",
         )
+        parser.add_argument("--once", action="store_true",
+                            help="Enqueue the runs due now (or missed within the catch-up window) and exit: for cron.")
 
-    def handle(self, *args, daily_at, weekly_day, weekly_at, interval, digest_parts, **options):
-        from civicbridge.funding import tasks
+    def handle(self, *args, daily_at, weekly_day, weekly_at, interval, digest_parts, once, verbosity, **options):
+        from civicbridge.core.management.commands.worker import configure_logging
 
-        schedule = {"daily_at": _time(daily_at), "weekly_day": WEEKDAYS.index(weekly_day), "weekly_at": _time(weekly_at)}
-        running = True
+        configure_logging(self.stdout, verbosity)
+        overrides = {}
+        try:
+            if daily_at is not None:
+                overrides["daily_at"] = parse_time(daily_at, "--daily-at")
+            if weekly_day is not None:
+                overrides["weekly_day"] = parse_weekday(weekly_day, "--weekly-day")
+            if weekly_at is not None:
+                overrides["weekly_at"] = parse_time(weekly_at, "--weekly-at")
+            if digest_parts is not None:
+                overrides["digest_parts"] = digest_parts
+            jobs = periodic_jobs(**overrides)
+            check_jobs(jobs)
+        except ScheduleError as error:
+            raise CommandError(str(error)) from error
+
+        supervisor = Supervisor(
+            worker_id=new_worker_id(), jobs=jobs, heartbeat=False, recover=False, interval=interval,
+        )
+        if once:
+            if not supervisor.tick():
+                raise CommandError("The periodic jobs could not be enqueued: see the log above.")
+            return
 
         def stop(signum, frame):
-            nonlocal running
-            running = False
+            supervisor.stop()
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        self.stdout.write(f"scheduler: daily at {daily_at}, weekly on {weekly_day} at {weekly_at}, reminders hourly")
-        previous = timezone.now() - timedelta(minutes=1)
-        while running:
-            now = timezone.now()
-            for name, task_args in due_jobs(previous, now, **schedule):
-                shares = [[*task_args, part, digest_parts] for part in range(digest_parts)] if (
-                    name == "send_digests" and digest_parts > 1) else [task_args]
-                for share_args in shares:
-                    result = getattr(tasks, name).enqueue(*share_args)
-                    self.stdout.write(f"{now.isoformat()} enqueued {name}{tuple(share_args)} as {result.id}")
-            previous = now
-            slept = 0.0
-            while running and slept < interval:
-                clock.sleep(min(1.0, interval - slept))
-                slept += 1.0
+        self.stdout.write("scheduler: " + "; ".join(_describe(job) for job in jobs))
+        self.stdout.flush()
+        supervisor.run()  # in this thread: returns once a signal stops it
         self.stdout.write("scheduler: stopped")
+
+
+def _describe(job) -> str:
+    if job.every is not None:
+        seconds = job.every.total_seconds()
+        return f"{job.name} every " + (f"{seconds / 60:g} min" if seconds >= 60 else f"{seconds:g} s")
+    day = f"{WEEKDAYS[job.weekday]}s " if job.weekday is not None else "daily "
+    return f"{job.name} {day}at {job.at:%H:%M}"
