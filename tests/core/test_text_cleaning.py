@@ -95,10 +95,10 @@ def test_a_dry_run_counts_the_rows_and_changes_nothing():
 @pytest.mark.parametrize(
     "module",
     [
-        "civicbridge.directory.migrations.0003_clean_stored_text",
-        "civicbridge.funding.migrations.0005_clean_stored_text",
+        "civicbridge.directory.migrations.0004_clean_stored_text",
+        "civicbridge.funding.migrations.0006_clean_stored_text",
         "civicbridge.partners.migrations.0003_clean_stored_text",
-        "civicbridge.accounts.migrations.0003_clean_stored_text",
+        "civicbridge.accounts.migrations.0006_clean_stored_text",
     ],
 )
 def test_each_apps_data_migration_cleans_its_own_rows(module):

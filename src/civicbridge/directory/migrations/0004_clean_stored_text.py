@@ -8,15 +8,15 @@ from django.db import migrations
 
 from civicbridge.core.validators import clean_stored_rows
 
-MODELS = ['User', 'Membership']
+MODELS = ['Organization', 'Plenipotentiary']
 
 
 def clean_stored_text(apps, schema_editor):
     for model in MODELS:
-        clean_stored_rows(apps.get_model("accounts", model))
+        clean_stored_rows(apps.get_model("directory", model))
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0002_initial")]
+    dependencies = [("directory", "0003_organization_registration")]
 
     operations = [migrations.RunPython(clean_stored_text, migrations.RunPython.noop, elidable=True)]

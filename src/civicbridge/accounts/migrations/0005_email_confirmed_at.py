@@ -14,7 +14,7 @@ def existing_accounts_are_confirmed(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_initial'),
+        ('accounts', '0004_founders_wait_for_approval'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_reference_data'),
+        ('core', '0006_worker_heartbeats_and_periodic_slots'),
     ]
 
     operations = [

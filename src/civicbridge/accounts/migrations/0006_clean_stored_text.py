@@ -8,15 +8,15 @@ from django.db import migrations
 
 from civicbridge.core.validators import clean_stored_rows
 
-MODELS = ['Funder', 'Programme', 'Call', 'CallDeadline', 'CallAttachment', 'Subscription']
+MODELS = ['User', 'Membership']
 
 
 def clean_stored_text(apps, schema_editor):
     for model in MODELS:
-        clean_stored_rows(apps.get_model("funding", model))
+        clean_stored_rows(apps.get_model("accounts", model))
 
 
 class Migration(migrations.Migration):
-    dependencies = [("funding", "0004_delivery_fillfactor")]
+    dependencies = [("accounts", "0005_email_confirmed_at")]
 
     operations = [migrations.RunPython(clean_stored_text, migrations.RunPython.noop, elidable=True)]

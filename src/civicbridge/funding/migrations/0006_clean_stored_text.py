@@ -8,15 +8,15 @@ from django.db import migrations
 
 from civicbridge.core.validators import clean_stored_rows
 
-MODELS = ['Organization', 'Plenipotentiary']
+MODELS = ['Funder', 'Programme', 'Call', 'CallDeadline', 'CallAttachment', 'Subscription']
 
 
 def clean_stored_text(apps, schema_editor):
     for model in MODELS:
-        clean_stored_rows(apps.get_model("directory", model))
+        clean_stored_rows(apps.get_model("funding", model))
 
 
 class Migration(migrations.Migration):
-    dependencies = [("directory", "0002_organization_name_order")]
+    dependencies = [("funding", "0005_delivery_per_person_with_outgoing_mail")]
 
     operations = [migrations.RunPython(clean_stored_text, migrations.RunPython.noop, elidable=True)]
