@@ -323,6 +323,8 @@ def test_deciding_an_unknown_membership_gives_404(client, coordinator, db):
 def test_deciding_twice_gives_a_message_not_an_error(client, coordinator, pending_claim, django_capture_on_commit_callbacks):
     client.force_login(coordinator)
     client.post(decide_url(pending_claim), {"decision": "approve"})
+    assert len(delivered()) == 1  # the approval
+    mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(decide_url(pending_claim), {"decision": "reject"})

@@ -21,7 +21,6 @@ from civicbridge.core.rules import is_coordinator
 from . import selectors, services
 from .forms import LoginForm, ProfileForm, ResendConfirmationForm, SignUpForm
 from .guard import duration_text
-from .forms import ProfileForm, SignUpForm
 from .log_forms import RightsLogFilterForm
 from .models import Membership
 

@@ -25,8 +25,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from civicbridge.core.cache import PARTNERS, bump_content_version
-from civicbridge.core.notifications import queue_mail
 from civicbridge.core.duplicates import once
+from civicbridge.core.notifications import queue_mail
 from civicbridge.core.search import build_document
 from civicbridge.directory.models import Organization
 from civicbridge.directory.rules import is_representative_of
