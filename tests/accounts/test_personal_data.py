@@ -151,6 +151,19 @@ def test_erase_deletes_memberships_and_keeps_the_organization(client, person, or
     assert Organization.objects.filter(pk=organization.pk).exists()
 
 
+def test_erase_deletes_the_mail_queued_for_the_person_and_keeps_others(client, person):
+    from civicbridge.core.models import OutgoingMail
+    from civicbridge.core.notifications import queue_mail
+
+    queue_mail(key="test:person", to="jadwiga@example.org", subject="S", body="B", language="pl")
+    queue_mail(key="test:other", to="someone@example.org", subject="S", body="B", language="pl")
+    client.force_login(person)
+
+    client.post(ERASE_URL, {"confirm": person.username})
+
+    assert list(OutgoingMail.objects.values_list("to", flat=True)) == ["someone@example.org"]
+
+
 def test_erase_deletes_the_api_token(client, person):
     from rest_framework.authtoken.models import Token
 
