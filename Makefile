@@ -57,7 +57,8 @@ test-sqlite: install prepare-search
 	CIVICBRIDGE_DATA_DIR=$(TEST_DATA_DIR) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 test-postgres: install prepare-search
-	CIVICBRIDGE_DATA_DIR=$(TEST_DATA_DIR) scripts/test-services.sh run-postgres $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not browser"
+	CIVICBRIDGE_DATA_DIR=$(TEST_DATA_DIR) scripts/test-services.sh run-postgres scripts/test-services.sh run-redis \
+		$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not browser"
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench
