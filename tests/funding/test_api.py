@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from civicbridge.core.models import ThematicArea
 from civicbridge.funding.models import Call
+from tests.accounts.factories import UserFactory
 from tests.funding.factories import CallFactory, FunderFactory, ProgrammeFactory, in_days
 
 pytestmark = pytest.mark.django_db
@@ -146,6 +147,28 @@ def test_a_citizen_may_not_create_a_call(user):
     programme = ProgrammeFactory()
 
     assert as_user(user).post(CALLS, payload(programme), format="json").status_code == 403
+    assert not Call.objects.exists()
+
+
+def test_a_citizen_is_refused_before_the_content_is_judged(user):
+    response = as_user(user).post(CALLS, {"identifier": "FAKE-1", "title": "x"}, format="json")
+
+    assert response.status_code == 403
+    assert not Call.objects.exists()
+
+
+def test_a_registrant_of_a_public_body_waiting_for_approval_may_not_create_a_call():
+    from civicbridge.core.models import Territory
+    from civicbridge.directory import services as directory_services
+
+    registrant = UserFactory()
+    directory_services.create_organization(by=registrant, data={
+        "name": "Gmina Fikcyjna", "kind": "municipality",
+        "territory": Territory.objects.get(country="PL", code="1607053"),
+    })
+    programme = ProgrammeFactory()
+
+    assert as_user(registrant).post(CALLS, payload(programme), format="json").status_code == 403
     assert not Call.objects.exists()
 
 

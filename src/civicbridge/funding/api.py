@@ -7,6 +7,7 @@ Date-times without an offset are read on the funder's clock (the programme's fun
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -198,6 +199,12 @@ class CallViewSet(
         if not self.request.query_params.get("ordering"):
             queryset = selectors.DeadlineOrder(queryset, self.now, searching=is_search(self.request.query_params))
         return super().paginate_queryset(queryset)
+
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        # Who may enter a call at all is known before the content: refuse (403) before judging it (400).
+        if self.action == "create" and request.user.is_authenticated and not request.user.has_perm("funding.add_call"):
+            self.permission_denied(request, message=_("Only coordinators and officers of public bodies enter calls."))
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
