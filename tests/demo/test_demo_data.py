@@ -53,6 +53,18 @@ def test_officer_and_ngo_represent_their_organizations():
     assert not Membership.objects.filter(user__username="citizen").exists()
 
 
+def test_the_demo_roles_are_granted_by_the_coordinator_and_recorded():
+    from civicbridge.accounts.models import RightsChange
+
+    _load("opole")
+
+    granted = RightsChange.objects.filter(action=RightsChange.Action.GRANTED).order_by("user__username")
+    assert [(change.user.username, change.by.username) for change in granted] == [
+        ("ngo", "coordinator"), ("officer", "coordinator"),
+    ]
+    assert all(change.reason for change in granted)
+
+
 def test_generated_registry_numbers_and_slugs_are_unique():
     _load("opole")
 

@@ -25,7 +25,7 @@ from django.utils.text import slugify
 from faker import Faker
 from unidecode import unidecode
 
-from civicbridge.accounts.models import Membership
+from civicbridge.accounts.services import grant_membership
 from civicbridge.core.models import Territory, ThematicArea
 
 from .models import Organization, Plenipotentiary
@@ -417,16 +417,20 @@ def _create_users(demo: Demo) -> dict:
     return users
 
 
+DEMO_GRANT_REASON = {
+    "opole": "Konto demonstracyjne: rola nadana przy wczytaniu danych przykładowych.",
+    "orhangazi": "Tanıtım hesabı: rol, örnek veriler yüklenirken verildi.",
+}
+
+
 def _create_memberships(demo: Demo, generated: list[Organization]) -> None:
     home_body = demo.bodies["marshal" if demo.profile == "opole" else "kaymakamlik"]
-    now = timezone.now()
     coordinator = demo.users["coordinator"]
     home_ngo = _home_ngo(demo, generated)
+    # Through the service, as a coordinator would: the rights log shows who granted the demo's roles.
+    reason = DEMO_GRANT_REASON[demo.profile]
     for user, organization in ((demo.users["officer"], home_body), (demo.users["ngo"], home_ngo)):
-        Membership.objects.create(
-            user=user, organization=organization, status=Membership.Status.APPROVED,
-            origin=Membership.Origin.COORDINATOR, decided_by=coordinator, decided_at=now,
-        )
+        grant_membership(user=user, organization=organization, by=coordinator, reason=reason)
     demo.say(f"  officer represents {home_body.name}; ngo represents {home_ngo.name}.")
 
 
