@@ -24,6 +24,21 @@ class CoordinatorAdminMixin:
         return is_coordinator(request.user)
 
 
+class ReadOnlyAdminMixin:
+    """Rows only the platform writes (outbox, workers, schedule): coordinators look, nobody edits."""
+
+    deletable = False
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return self.deletable and super().has_delete_permission(request, obj)
+
+
 class ReferenceDataAdminMixin:
     """Every domain's pages and rows show these names: a change throws their cached copies away."""
 
@@ -57,7 +72,7 @@ class ThematicAreaAdmin(ReferenceDataAdminMixin, CoordinatorAdminMixin, admin.Mo
 
 
 @admin.register(OutgoingMail)
-class OutgoingMailAdmin(CoordinatorAdminMixin, admin.ModelAdmin):
+class OutgoingMailAdmin(ReadOnlyAdminMixin, CoordinatorAdminMixin, admin.ModelAdmin):
     """The outbox, read only: the notification service alone changes its rows."""
 
     list_display = ("created_at", "to", "subject", "status", "attempts", "next_attempt_at", "sent_at", "last_error")
@@ -68,32 +83,18 @@ class OutgoingMailAdmin(CoordinatorAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
     readonly_fields = [f.name for f in OutgoingMail._meta.fields]
 
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(WorkerHeartbeat)
-class WorkerHeartbeatAdmin(CoordinatorAdminMixin, admin.ModelAdmin):
+class WorkerHeartbeatAdmin(ReadOnlyAdminMixin, CoordinatorAdminMixin, admin.ModelAdmin):
     """The workers, as they last reported: read only, the workers write it."""
 
     list_display = ("worker_id", "hostname", "pid", "started_at", "seen_at")
     readonly_fields = [f.name for f in WorkerHeartbeat._meta.fields]
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    deletable = True  # a coordinator may clear a machine's stale line
 
 
 @admin.register(PeriodicJobSlot)
-class PeriodicJobSlotAdmin(CoordinatorAdminMixin, admin.ModelAdmin):
+class PeriodicJobSlotAdmin(ReadOnlyAdminMixin, CoordinatorAdminMixin, admin.ModelAdmin):
     """Each periodic run and the worker that enqueued it: read only."""
 
     list_display = ("job", "scheduled_for", "enqueued_at", "worker_id")
@@ -101,12 +102,3 @@ class PeriodicJobSlotAdmin(CoordinatorAdminMixin, admin.ModelAdmin):
     date_hierarchy = "scheduled_for"
     readonly_fields = [f.name for f in PeriodicJobSlot._meta.fields]
     show_full_result_count = False
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
