@@ -231,6 +231,26 @@ def test_the_officer_moves_a_deadline_and_publishes(officer):
     assert client.post(f"{CALLS}{call.identifier}/publish/").status_code == 400
 
 
+def test_a_partial_change_with_a_deadline_without_its_moment_is_a_400(officer):
+    # PATCH makes the nested fields optional: this was a 500 (KeyError) before.
+    call = CallFactory(created_by=officer, published_at=None)
+
+    response = as_user(officer).patch(f"{CALLS}{call.identifier}/", {"deadlines": [{}]}, format="json")
+
+    assert response.status_code == 400
+    assert "deadlines" in response.json()
+
+
+def test_the_schema_says_what_a_call_accepts(api):
+    fields = yaml.safe_load(api.get("/api/v1/schema/").content)["components"]["schemas"]["CallRequest"]["properties"]
+
+    assert fields["identifier"]["pattern"] == "^[A-Za-z0-9][A-Za-z0-9._-]*$"
+    assert fields["eligible_kinds"]["items"] == {"$ref": "#/components/schemas/OrganizationKindEnum"}
+    assert fields["eligible_countries"]["items"]["pattern"] == "^[A-Za-z]{2}$"
+    assert fields["total_budget"]["pattern"] == r"^\d{1,12}(?:\.\d{0,2})?$"  # no sign: not negative
+    assert "\\u0000" in fields["title"]["pattern"]  # the text rule: no control character
+
+
 def test_calls_cannot_be_deleted_through_the_api(coordinator):
     call = CallFactory()
 

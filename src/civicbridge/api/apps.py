@@ -5,3 +5,7 @@ class ApiConfig(AppConfig):
     name = "civicbridge.api"
     label = "api"
     verbose_name = "API"
+
+    def ready(self):
+        # The OpenAPI document's field extensions register themselves when defined.
+        from . import schema  # noqa: F401

@@ -6,6 +6,11 @@ the database's constraints). A client, and schemathesis, must find each status c
 receive in the document, with the shape of its body.
 """
 
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from rest_framework import serializers
+
+from civicbridge.core.validators import TextValidator
+
 ERROR = {
     "type": "object",
     "description": "An error: one message in the request's language.",
@@ -103,3 +108,68 @@ def link_references_to_their_lists(result, generator, request, public):
                 "description": f"The {field} of a new item, from this list.",
             }
     return result
+
+
+# --- Field constraints the validators enforce, written into the document ---------------------
+# drf-spectacular reads Django's own validators (lengths, bounds, regular expressions); the
+# project's text rule and the decimal strings' real shape it cannot see.
+
+
+def _below(limit: str) -> str:
+    """A regular expression for the whole numbers below ``limit`` (its decimal digits)."""
+    choices = [rf"\d{{1,{len(limit) - 1}}}"] if len(limit) > 1 else []
+    for position, digit in enumerate(limit):
+        if digit == "0":
+            continue
+        rest = len(limit) - position - 1
+        lower = "0" if digit == "1" else f"[0-{int(digit) - 1}]"
+        choices.append(limit[:position] + lower + (rf"\d{{{rest}}}" if rest else ""))
+    return "|".join(choices)
+
+
+def decimal_pattern(field) -> str:
+    """What a ``DecimalField`` given as a string accepts: digits, and its bounds where they are simple."""
+    places = field.decimal_places
+    fraction = rf"(?:\.\d{{0,{places}}})?" if places else ""
+    low, high = field.min_value, field.max_value
+    sign = "" if low is not None and low >= 0 else "-?"
+    if high is not None and high > 0 and high == int(high) and (low is None or low >= 0 or low == -high):
+        limit = str(int(high))
+        zeros = rf"(?:\.0{{0,{places}}})?" if places else ""
+        number = f"(?:(?:{_below(limit)}){fraction}|{limit}{zeros})"
+    else:
+        number = rf"\d{{1,{field.max_whole_digits}}}{fraction}"
+    return f"^{sign}{number}$"
+
+
+class DecimalStringExtension(OpenApiSerializerFieldExtension):
+    """A decimal as a string: at least one digit (not "", "." or "-"), a sign only if it may be negative."""
+
+    target_class = serializers.DecimalField
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if schema.get("format") == "decimal" and "pattern" in schema and not self.target.localize:
+            schema["pattern"] = decimal_pattern(self.target)
+        return schema
+
+
+class TextFieldExtension(OpenApiSerializerFieldExtension):
+    """Text the project's text rule applies to: no control character (no line break in one line)."""
+
+    target_class = serializers.CharField
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        rules = [validator for validator in self.target.validators if isinstance(validator, TextValidator)]
+        # Said of what a client sends; answers hold what was accepted, or cleaned when stored.
+        free = not {"pattern", "format", "enum"} & set(schema)
+        if direction == "request" and rules and schema.get("type") == "string" and free:
+            pattern = rules[0].pattern
+            if getattr(self.target, "allow_blank", False):
+                # drf-spectacular offers the empty string as its own choice (oneOf): one only.
+                pattern = pattern.removesuffix("*$") + "+$"
+            schema["pattern"] = pattern
+        return schema

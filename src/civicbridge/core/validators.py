@@ -95,6 +95,17 @@ class TextValidator:
             code=self.code, params={"position": position, "code": f"U+{ord(character):04X}"},
         )
 
+    @property
+    def pattern(self) -> str:
+        """The rule as a regular expression for the OpenAPI document (ECMA escapes).
+
+        Without the noncharacters beyond the first plane, which a character class cannot
+        name portably: the document says slightly less than the validator refuses.
+        """
+        refused = _ALWAYS_UNSAFE if self.multiline else _ALWAYS_UNSAFE + _LINE_BREAKS
+        escaped = "".join(char if char == "-" else f"\\u{ord(char):04x}" for char in refused)
+        return f"^[^{escaped}]*$"
+
     def __eq__(self, other):
         return isinstance(other, TextValidator) and other.multiline == self.multiline
 

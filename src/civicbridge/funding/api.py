@@ -8,7 +8,12 @@ Date-times without an offset are read on the funder's clock (the programme's fun
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -41,6 +46,36 @@ class CodeListField(serializers.ListField):
 
     def to_representation(self, value):
         return [code for code in (value or "").split(",") if code]
+
+
+def _codes(items: dict):
+    """The codes a list accepts, as the document says (the services judge them: case is free)."""
+    return extend_schema_field({"type": "array", "items": {"type": "string", **items}})
+
+
+@extend_schema_field({"type": "array", "items": {"$ref": "#/components/schemas/OrganizationKindEnum"}})
+class ApplicantKindsField(CodeListField):
+    """The codes of an organization's kind (OrganizationKindEnum, as ENUM_NAME_OVERRIDES names it)."""
+
+
+@_codes({"pattern": "^[A-Za-z]{2}$"})
+class CountryCodesField(CodeListField):
+    """ISO 3166-1 alpha-2 codes; the service writes them in capitals."""
+
+
+@_codes({"pattern": "^[A-Za-z]{2,3}$"})
+class LanguageCodesField(CodeListField):
+    """ISO 639 codes; the service writes them in small letters."""
+
+
+@extend_schema_field({"type": "string", "pattern": "^[A-Za-z]{3}$"})
+class CurrencyField(serializers.CharField):
+    """A three-letter ISO 4217 code; the service writes it in capitals."""
+
+
+@extend_schema_field({"type": "string", "minLength": 1, "maxLength": 120, "pattern": services.IDENTIFIER.pattern})
+class CallIdentifierField(serializers.CharField):
+    """The form the call's address takes (CallViewSet.lookup_value_regex)."""
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
@@ -85,9 +120,16 @@ class CallSerializer(serializers.ModelSerializer):
         many=True, required=False,
         help_text="In stage order; without an offset on the funder's clock. Leave out to keep them.",
     )
-    eligible_kinds = CodeListField(required=False, help_text="Applicant kinds; empty: anyone.")
-    eligible_countries = CodeListField(required=False, help_text="ISO 3166-1 alpha-2 codes; empty: anywhere.")
-    languages = CodeListField(required=False)
+    eligible_kinds = ApplicantKindsField(
+        required=False, help_text="Applicant kinds (the codes of an organization's kind); empty: anyone."
+    )
+    eligible_countries = CountryCodesField(required=False, help_text="ISO 3166-1 alpha-2 codes; empty: anywhere.")
+    languages = LanguageCodesField(required=False, help_text="ISO 639 language codes, e.g. en, pl or tr.")
+    # Uniqueness is the service's (and the database's) job, with its own message.
+    identifier = CallIdentifierField(
+        max_length=120, help_text="As the funder gives it: letters, digits, '.', '-', '_'."
+    )
+    currency = CurrencyField(max_length=3, required=False, help_text="ISO 4217, e.g. EUR, PLN or TRY.")
     thematic_areas = serializers.PrimaryKeyRelatedField(queryset=ThematicArea.objects.all(), many=True, required=False)
     eligible_territories = serializers.PrimaryKeyRelatedField(
         queryset=Territory.objects.all(), many=True, required=False
@@ -103,8 +145,17 @@ class CallSerializer(serializers.ModelSerializer):
             "documents_url", "published_at", "deadlines_revision", "created_at", "updated_at",
         ]
         read_only_fields = ["closes_at", "published_at", "deadlines_revision", "created_at", "updated_at"]
-        # Uniqueness is the service's (and the database's) job, with its own message.
-        extra_kwargs = {"identifier": {"validators": []}}
+        extra_kwargs = {
+            # The service refuses negative amounts; said here, the document says it too.
+            **{name: {"min_value": 0} for name in ("total_budget", "min_grant", "max_grant")},
+        }
+
+    def validate_deadlines(self, deadlines):
+        # A partial change (PATCH) makes the nested fields optional too: a deadline without its
+        # moment is still no deadline.
+        if any("deadline_at" not in deadline for deadline in deadlines):
+            raise serializers.ValidationError(_("Give each deadline its date and time (deadline_at)."))
+        return deadlines
 
 
 def _on_funder_clock(data: dict, programme: Programme) -> tuple[dict, list | None]:

@@ -11,6 +11,7 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
 from civicbridge.core.models import Territory, ThematicArea
+from civicbridge.core.validators import validate_single_line_text
 from civicbridge.directory.models import Organization
 
 from . import subscriptions_services as services
@@ -19,7 +20,9 @@ from .subscriptions_selectors import own_subscriptions
 
 
 class SubscriptionSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    name = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, validators=[validate_single_line_text]
+    )
     funder = serializers.PrimaryKeyRelatedField(queryset=Funder.objects.all(), required=False, allow_null=True)
     territory = serializers.PrimaryKeyRelatedField(queryset=Territory.objects.all(), required=False, allow_null=True)
     thematic_area = serializers.PrimaryKeyRelatedField(
