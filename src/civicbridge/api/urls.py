@@ -9,7 +9,12 @@ from civicbridge.directory.api import OrganizationViewSet, PlenipotentiaryViewSe
 from civicbridge.funding import api as funding_api
 from civicbridge.partners import api as partners_api
 
-router = DefaultRouter()
+class Router(DefaultRouter):
+    # No format suffixes (".json", ".api"): not in the contract, and ".api" would answer HTML.
+    include_format_suffixes = False
+
+
+router = Router()
 router.register("territories", TerritoryViewSet, basename="territory")
 router.register("thematic-areas", ThematicAreaViewSet, basename="thematic-area")
 router.register("organizations", OrganizationViewSet, basename="organization")
