@@ -9,6 +9,7 @@ from civicbridge.directory.api import OrganizationViewSet, PlenipotentiaryViewSe
 from civicbridge.funding import api as funding_api
 from civicbridge.partners import api as partners_api
 
+
 class Router(DefaultRouter):
     # No format suffixes (".json", ".api"): not in the contract, and ".api" would answer HTML.
     include_format_suffixes = False
