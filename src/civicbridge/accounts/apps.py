@@ -10,6 +10,11 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.contrib import admin
 
+        from civicbridge.core.registry import periodic_job_sources
+
+        from . import tasks
         from .forms import AdminLoginForm
+
+        periodic_job_sources.register("accounts", tasks.periodic_jobs)
 
         admin.site.login_form = AdminLoginForm  # says how long the log-in guard asks to wait

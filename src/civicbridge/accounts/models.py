@@ -115,8 +115,6 @@ class Membership(models.Model):
         return self.organization.get_absolute_url()
 
 
-
-
 class RightsChangeQuerySet(models.QuerySet):
     def for_log(self):
         return self.select_related("user", "organization", "by").order_by("-at", "-pk")

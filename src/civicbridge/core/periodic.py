@@ -6,9 +6,10 @@ workers on however many machines look at the clock. Daily and weekly times are i
 deployment's time zone (``CIVICBRIDGE_TIME_ZONE``); intervals of an hour or less fall on
 whole hours and minutes.
 
-Jobs name their task by dotted path: ``core`` imports no domain app, and a job whose task
-does not exist stops the worker at start-up with a message that names it
-(``check_jobs``), rather than failing silently at 07:00.
+Each app registers its own jobs (``core.registry.periodic_job_sources``, in its
+``AppConfig.ready``): ``core`` imports no domain app. Jobs name their task by dotted path,
+and a job whose task does not exist stops the worker at start-up with a message that
+names it (``check_jobs``), rather than failing silently at 07:00.
 """
 
 from __future__ import annotations
@@ -98,46 +99,26 @@ def parse_weekday(value: str, setting: str) -> int:
         raise ScheduleError(f"{setting}: not a day of the week ({', '.join(WEEKDAYS)}): {value!r}") from error
 
 
-def alert_jobs(*, daily_at: time, weekly_day: int, weekly_at: time, digest_parts: int = 1) -> list[Job]:
-    """The call alerts' jobs: daily and weekly digests, hourly deadline reminders."""
-    return [
-        Job("daily-digest", "civicbridge.funding.tasks.send_digests", ("daily",), at=daily_at,
-            parts=digest_parts, description="daily alert digests"),
-        Job("weekly-digest", "civicbridge.funding.tasks.send_digests", ("weekly",), at=weekly_at,
-            weekday=weekly_day, parts=digest_parts, description="weekly alert digests"),
-        Job("deadline-reminders", "civicbridge.funding.tasks.send_deadline_reminders", (1,),
-            every=timedelta(hours=1), description="reminders of deadlines 7 days ahead"),
-    ]
-
-
 def periodic_jobs(**overrides) -> list[Job]:
-    """Every periodic job of the deployment, at the times the settings give.
+    """Every periodic job of the deployment: core's own and those the apps registered.
 
-    ``overrides`` replace the alert settings (``daily_at``, ``weekly_day``, ``weekly_at``,
-    ``digest_parts``): ``civicbridge scheduler``'s options.
+    Each app registers a function answering its jobs at the times the settings give
+    (``core.registry.periodic_job_sources``, in its ``AppConfig.ready``); ``overrides``
+    go to every one of them (``civicbridge scheduler``'s options for the alert digests:
+    ``daily_at``, ``weekly_day``, ``weekly_at``, ``digest_parts``).
     """
-    alerts = {
-        "daily_at": parse_time(settings.CIVICBRIDGE_DIGEST_DAILY_AT, "CIVICBRIDGE_DIGEST_DAILY_AT"),
-        "weekly_day": parse_weekday(settings.CIVICBRIDGE_DIGEST_WEEKLY_DAY, "CIVICBRIDGE_DIGEST_WEEKLY_DAY"),
-        "weekly_at": parse_time(settings.CIVICBRIDGE_DIGEST_WEEKLY_AT, "CIVICBRIDGE_DIGEST_WEEKLY_AT"),
-        "digest_parts": settings.CIVICBRIDGE_DIGEST_PARTS,
-        **overrides,
-    }
+    from .registry import periodic_job_sources
+
     sweep = settings.CIVICBRIDGE_MAIL_SWEEP_SECONDS
     if not 1 <= sweep <= 3600:
         raise ScheduleError(f"CIVICBRIDGE_MAIL_SWEEP_SECONDS must be between 1 and 3600: {sweep:g}")
-    if alerts["digest_parts"] < 1:
-        raise ScheduleError(f"CIVICBRIDGE_DIGEST_PARTS must be 1 or more: {alerts['digest_parts']}")
-    return [
-        *alert_jobs(**alerts),
+    own = [
         Job("deliver-due-mail", "civicbridge.core.notifications.deliver_due_mail",
             every=timedelta(seconds=sweep), description="mail due for a retry or left by a dead worker"),
-        Job("expire-unconfirmed-accounts", "civicbridge.accounts.tasks.expire_unconfirmed_accounts",
-            at=parse_time(settings.CIVICBRIDGE_ACCOUNTS_EXPIRY_AT, "CIVICBRIDGE_ACCOUNTS_EXPIRY_AT"),
-            description="sign-ups never confirmed within the link's validity"),
         Job("delete-expired-counters", "civicbridge.core.counters.delete_expired_counters",
             every=timedelta(hours=1), description="log-in and rate-limit counters past their window"),
     ]
+    return [*(job for source in periodic_job_sources for job in source(**overrides)), *own]
 
 
 def check_jobs(jobs: Iterable[Job]) -> None:

@@ -57,6 +57,8 @@ class Registry:
 
 
 searchables = Registry()
+# Functions answering an app's periodic jobs (core.periodic.Job), given the scheduler's overrides.
+periodic_job_sources = Registry()
 exportables = Registry()
 demo_loaders = Registry()
 

@@ -13,10 +13,11 @@ class FundingConfig(AppConfig):
             Searchable,
             demo_loaders,
             model_key,
+            periodic_job_sources,
             searchables,
         )
 
-        from . import services
+        from . import periodic, services
         from .models import Call
 
         searchables.register(
@@ -29,4 +30,5 @@ class FundingConfig(AppConfig):
                 public=lambda: Call.objects.published(),
             ),
         )
+        periodic_job_sources.register("funding", periodic.configured_alert_jobs)
         demo_loaders.register("funding", DemoLoader(name="funding", module="civicbridge.funding.demo", order=20))

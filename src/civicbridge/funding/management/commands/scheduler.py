@@ -39,13 +39,13 @@ from django.core.management.base import BaseCommand, CommandError
 from civicbridge.core.periodic import (
     WEEKDAYS,
     ScheduleError,
-    alert_jobs,
     check_jobs,
     parse_time,
     parse_weekday,
     periodic_jobs,
 )
 from civicbridge.core.workers import Supervisor, new_worker_id
+from civicbridge.funding.periodic import alert_jobs
 
 
 def due_jobs(previous: datetime, now: datetime, *, daily_at: time, weekly_day: int, weekly_at: time) -> list:
