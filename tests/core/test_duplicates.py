@@ -284,3 +284,17 @@ def test_parallel_registrations_of_the_same_organization_by_one_person_make_one(
     close_old_connections()
     assert Organization.objects.filter(name="Fundacja Równoległa").count() == 1
     assert len(set(answers)) == 1, answers
+
+
+def test_the_periodic_purge_deletes_only_keys_past_the_window(db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from civicbridge.core.duplicates import SubmissionKey, purge_expired_submission_keys
+
+    SubmissionKey.objects.create(key="old", kind="test", created_at=timezone.now() - timedelta(hours=1))
+    SubmissionKey.objects.create(key="new", kind="test")
+
+    assert purge_expired_submission_keys.call() == 1
+    assert list(SubmissionKey.objects.values_list("key", flat=True)) == ["new"]

@@ -173,6 +173,7 @@ def test_the_deployments_schedule_has_every_periodic_job_at_its_configured_time(
     assert jobs["deliver-due-mail"].every == timedelta(minutes=1)
     assert jobs["expire-unconfirmed-accounts"].at == time(3, 30)
     assert jobs["delete-expired-counters"].every == timedelta(hours=1)
+    assert jobs["purge-submission-keys"].every == timedelta(hours=1)
     check_jobs(jobs.values())  # every task exists in this code
 
 

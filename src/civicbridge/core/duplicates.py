@@ -28,6 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
+from django.tasks import task
 from django.utils import timezone
 
 REPEATED = "_civicbridge_repeated_submission"
@@ -114,6 +115,12 @@ def is_repeat(obj) -> bool:
 
 
 def purge_expired() -> int:
-    """Delete the keys past the window (a periodic job may call it; correctness does not need it)."""
+    """Delete the keys past the window: they decide nothing any more (correctness does not need it)."""
     deleted, _ = SubmissionKey.objects.filter(created_at__lt=timezone.now() - window()).delete()
     return deleted
+
+
+@task
+def purge_expired_submission_keys() -> int:
+    """The periodic job that keeps the key table to the last few minutes of submissions."""
+    return purge_expired()

@@ -117,6 +117,8 @@ def periodic_jobs(**overrides) -> list[Job]:
             every=timedelta(seconds=sweep), description="mail due for a retry or left by a dead worker"),
         Job("delete-expired-counters", "civicbridge.core.counters.delete_expired_counters",
             every=timedelta(hours=1), description="log-in and rate-limit counters past their window"),
+        Job("purge-submission-keys", "civicbridge.core.duplicates.purge_expired_submission_keys",
+            every=timedelta(hours=1), description="keys of repeated submissions past their window"),
     ]
     return [*(job for source in periodic_job_sources for job in source(**overrides)), *own]
 
