@@ -259,3 +259,24 @@ def test_the_log_and_its_messages_speak_the_visitors_language(client, coordinato
 
     assert title in page
     assert message in refused
+
+
+def test_the_next_page_of_a_filtered_log_keeps_the_filter_and_lands_on_page_two(client, coordinator, organization):
+    import re
+
+    person, other = UserFactory(), UserFactory()
+    for n in range(55):
+        services.record_rights_change(user=person, right="membership", action="granted", by=coordinator,
+                                      organization=organization, reason=f"entry {n}")
+    services.record_rights_change(user=other, right="membership", action="granted", by=coordinator,
+                                  organization=organization, reason="someone else")
+    client.force_login(coordinator)
+
+    first = client.get(LOG_URL, {"person": person.pk})
+    link = re.search(r'href="([^"]*)" rel="next"', first.content.decode()).group(1).replace("&amp;", "&")
+    second = client.get(LOG_URL + link)
+
+    assert link == f"?person={person.pk}&page=2"
+    assert second.context["page"].number == 2
+    assert len(second.context["page"].object_list) == 5
+    assert all(change.user_id == person.pk for change in second.context["page"].object_list)

@@ -817,3 +817,21 @@ def test_a_stranger_gets_403_when_editing_a_plenipotentiary(client, county_body,
     plenipotentiary.refresh_from_db()
     assert response.status_code == 403
     assert plenipotentiary.full_name != "Anna Kowalska"
+
+
+def test_the_export_and_next_page_links_keep_the_search(client, municipality):
+    import re
+
+    for n in range(30):
+        OrganizationFactory(name=f"Stowarzyszenie Sportowe {n}", territory=municipality)
+    OrganizationFactory(name="Fundacja Inna", territory=municipality)
+
+    html = client.get(LIST_URL, {"q": "sportowe"}).content.decode().replace("&amp;", "&")
+    export = re.search(r'href="(/en/organizations/export\.csv[^"]*)"', html).group(1)
+    following = re.search(r'href="([^"]*)" rel="next"', html).group(1)
+
+    assert export == "/en/organizations/export.csv?q=sportowe"
+    assert following == "?q=sportowe&page=2"
+    exported = b"".join(client.get(export).streaming_content).decode()
+    assert exported.count("Stowarzyszenie Sportowe") == 30 and "Fundacja Inna" not in exported
+    assert client.get(LIST_URL + following).context["page"].number == 2
