@@ -417,6 +417,8 @@ PUBLIC_PAGES = {
     "login": ("/en/accounts/login/", "Log in"),
     "sign-up": ("/en/accounts/sign-up/", "Sign up"),
     "password-reset": ("/en/accounts/password-reset/", "Reset your password"),
+    "resend-confirmation": ("/en/accounts/confirm/resend/", "Send the confirmation link again"),
+    "resend-confirmation-tr": ("/tr/accounts/confirm/resend/", None),
     "home-pl": ("/pl/", None),
     "organizations-tr": ("/tr/organizations/", None),
 }
