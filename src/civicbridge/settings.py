@@ -388,6 +388,8 @@ CIVICBRIDGE_COUNT_LIMIT = env.int("CIVICBRIDGE_COUNT_LIMIT", default=1_000)
 # A full-text search counts fewer: past this many matches the list says "more than" and asks
 # for a narrower search (counting 1,000 matches of a common word scans ~15,000 rows).
 CIVICBRIDGE_SEARCH_COUNT_LIMIT = env.int("CIVICBRIDGE_SEARCH_COUNT_LIMIT", default=250)
+# Search documents that copy a renamed name are rewritten this many at a time (core.indexing).
+CIVICBRIDGE_REINDEX_BATCH_SIZE = env.int("CIVICBRIDGE_REINDEX_BATCH_SIZE", default=500)
 CIVICBRIDGE_ANONYMOUS_CACHE_SECONDS = env.int("CIVICBRIDGE_ANONYMOUS_CACHE_SECONDS", default=30)
 # Rendered list rows and serialized API items, per object version (core/fragments.py).
 # A repeated identical submission (same person, same content) within this time makes no new object.

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import indexing
 from .cache import EVERY_DOMAIN, REFERENCE, bump_content_version
 from .models import OutgoingMail, PeriodicJobSlot, Territory, ThematicArea, WorkerHeartbeat
 from .rules import is_coordinator
@@ -39,6 +40,26 @@ class ReadOnlyAdminMixin:
         return self.deletable and super().has_delete_permission(request, obj)
 
 
+class CopiedTextAdminMixin:
+    """Edits in the admin of text that search documents copy (a name) rewrite those documents.
+
+    The same call the services make (``core.indexing.copied_text_changed``), for the object
+    itself and for the objects of its inlines (a funder's programmes).
+    """
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            indexing.copied_text_changed(obj, form.changed_data)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        deleted = set(map(id, getattr(formset, "deleted_forms", ())))
+        for inline in formset.initial_forms:
+            if id(inline) not in deleted and inline.instance.pk and inline.has_changed():
+                indexing.copied_text_changed(inline.instance, inline.changed_data)
+
+
 class ReferenceDataAdminMixin:
     """Every domain's pages and rows show these names: a change throws their cached copies away."""
 
@@ -56,7 +77,7 @@ class ReferenceDataAdminMixin:
 
 
 @admin.register(Territory)
-class TerritoryAdmin(ReferenceDataAdminMixin, CoordinatorAdminMixin, admin.ModelAdmin):
+class TerritoryAdmin(CopiedTextAdminMixin, ReferenceDataAdminMixin, CoordinatorAdminMixin, admin.ModelAdmin):
     list_display = ("name_en", "level", "code", "country", "parent")
     list_filter = ("country", "level")
     search_fields = ("name_en", "name_pl", "name_tr", "code")
@@ -65,7 +86,7 @@ class TerritoryAdmin(ReferenceDataAdminMixin, CoordinatorAdminMixin, admin.Model
 
 
 @admin.register(ThematicArea)
-class ThematicAreaAdmin(ReferenceDataAdminMixin, CoordinatorAdminMixin, admin.ModelAdmin):
+class ThematicAreaAdmin(CopiedTextAdminMixin, ReferenceDataAdminMixin, CoordinatorAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name_en", "name_pl", "name_tr", "scheme")
     list_filter = ("scheme",)
     search_fields = ("code", "name_en", "name_pl", "name_tr")

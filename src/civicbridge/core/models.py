@@ -5,6 +5,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .duplicates import SubmissionKey  # noqa: F401  (a model of this app, kept with its mechanism)
+from .slugs import FormerSlug  # noqa: F401  (likewise)
 
 
 class TimeStampedModel(models.Model):

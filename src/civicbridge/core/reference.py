@@ -40,6 +40,19 @@ def _default_model(app_label: str, model_name: str):
     return apps.get_model(app_label, model_name)
 
 
+def _copied_text_changed(instance, changed: list[str]) -> None:
+    """Renamed units and areas: the search documents that carry their names follow (core.indexing).
+
+    Only for the live models: a data migration's historical models have no search to keep.
+    """
+    from django.apps import apps
+
+    if type(instance) is apps.get_model(instance._meta.app_label, instance._meta.model_name):
+        from .indexing import copied_text_changed
+
+        copied_text_changed(instance, changed)
+
+
 def _coordinate(value) -> Decimal | None:
     return None if value is None else Decimal(str(value)).quantize(Decimal("0.000001"))
 
@@ -93,6 +106,7 @@ def _upsert_territory(model, index: _TerritoryIndex, values: dict, parent, resul
         for field in changed:
             setattr(territory, field, values[field])
         territory.save(update_fields=changed)
+        _copied_text_changed(territory, changed)
         result.updated += 1
     else:
         result.unchanged += 1
@@ -144,6 +158,7 @@ def load_thematic_areas(area_model=None, *, path: Path = THEMATIC_AREAS_FILE) ->
                 for field in changed:
                     setattr(area, field, values[field])
                 area.save(update_fields=changed)
+                _copied_text_changed(area, changed)
                 result.updated += 1
             else:
                 result.unchanged += 1

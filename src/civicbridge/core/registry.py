@@ -11,12 +11,31 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Copied:
+    """Text of a related object that a searchable model's document carries (see core.indexing).
+
+    ``Copied("core.territory", "territory", ("name_en", "name_pl", "name_tr"))``: the document
+    copies those fields of the object at ``territory``; changing them rewrites the documents.
+    """
+
+    model: str  # the related model, as "app_label.modelname"
+    path: str  # lookup from the searchable model to it: "programme__funder", "territories"
+    fields: tuple[str, ...]  # its fields the document copies
+
+
+@dataclass(frozen=True)
 class Searchable:
     model: type
     document: Callable[[Any], str]  # the text of one object that search should find
     label: str  # plural, translated lazily, shown in site-wide search results
     url_name: str  # list page that accepts ?q=
     public: Callable[[], Any] | None = None  # what visitors may see (e.g. published calls only)
+    # What the document copies from related objects, and what building it in batches loads.
+    copies: tuple[Copied, ...] = ()
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+    # Content scopes (core.cache) whose cached pages show this model's search results.
+    scopes: tuple[str, ...] = ()
 
     def visible(self):
         return self.public() if self.public else self.model.objects.all()

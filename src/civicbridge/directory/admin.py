@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from civicbridge.core.admin import CoordinatorAdminMixin
+from civicbridge.core.admin import CoordinatorAdminMixin, CopiedTextAdminMixin
 from civicbridge.core.cache import DIRECTORY, bump_content_version
 
 from . import services
@@ -13,7 +13,7 @@ class PlenipotentiaryInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(CoordinatorAdminMixin, admin.ModelAdmin):
+class OrganizationAdmin(CopiedTextAdminMixin, CoordinatorAdminMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "territory", "registry_type", "registry_number", "is_verified", "registration")
     # A registration is decided on its founder's request (the pending page); here a coordinator
     # may still correct it, e.g. keep an entry whose registrant was not confirmed.

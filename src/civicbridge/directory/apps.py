@@ -8,7 +8,9 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Registry of organizations")
 
     def ready(self):
+        from civicbridge.core.cache import DIRECTORY
         from civicbridge.core.registry import (
+            Copied,
             DemoLoader,
             Exportable,
             Searchable,
@@ -29,6 +31,9 @@ class DirectoryConfig(AppConfig):
                 label=_("Organizations"),
                 url_name="directory:organization_list",
                 public=Organization.objects.listed,
+                copies=(Copied("core.territory", "territory", ("name_en", "name_pl", "name_tr")),),
+                select_related=("territory",),
+                scopes=(DIRECTORY,),
             ),
         )
         exportables.register(model_key(Organization), Exportable(model=Organization, columns=exports.COLUMNS))

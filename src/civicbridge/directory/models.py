@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -133,6 +134,9 @@ class Organization(TimeStampedModel):
         _("registration"), max_length=10, choices=Registration.choices, default=Registration.APPROVED,
     )
     search_document = models.TextField(blank=True, editable=False)
+    # Addresses it had before a rename, which redirect to its current one (core.slugs);
+    # deleted with it.
+    former_slugs = GenericRelation("core.FormerSlug")
 
     objects = OrganizationQuerySet.as_manager()
 

@@ -1,12 +1,13 @@
 """Every write to the registry goes through here, with its permission check and validation."""
 
+import copy
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from unidecode import unidecode
 
+from civicbridge.core import indexing, slugs
 from civicbridge.core.cache import DIRECTORY, bump_content_version, organization_scope
 from civicbridge.core.duplicates import once
 from civicbridge.core.search import build_document
@@ -33,14 +34,8 @@ def organization_search_document(organization: Organization) -> str:
 
 
 def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
-    # Transliterate first: slugify alone drops letters such as ł and ı ("Głubczyce" -> "gubczyce").
-    base = slugify(unidecode(name))[:300] or "organization"
-    slug, n = base, 1
-    taken = Organization.objects.exclude(pk=exclude_pk)
-    while taken.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    """A free address name for ``name``: not another entry's, now or before a rename (core.slugs)."""
+    return slugs.unique_slug(Organization, name, max_length=300, fallback="organization", exclude_pk=exclude_pk)
 
 
 def _validate(organization: Organization) -> None:
@@ -150,6 +145,7 @@ def update_organization(*, organization: Organization, by, data: dict, thematic_
     if not by.has_perm("directory.change_organization", organization):
         raise PermissionDenied
     locked = Organization.objects.select_for_update().get(pk=organization.pk)
+    before = copy.copy(locked)
     was_public_body = locked.is_public_body
     for field in ORGANIZATION_FIELDS:
         if field in data:
@@ -159,11 +155,16 @@ def update_organization(*, organization: Organization, by, data: dict, thematic_
         # anyone approving it: whether an entry is an authority is a coordinator's decision.
         raise ValidationError({"kind": [_("Only a coordinator can change whether an organization is a public body.")]})
     _validate(locked)
-    renamed = locked.name != organization.name
+    renamed = locked.name != before.name
     if renamed:
         locked.slug = unique_slug(locked.name, exclude_pk=locked.pk)
     # Lists may show the old text for the cache's timeout, but not a link to an old address.
-    return _save(locked, thematic_areas, changes=(DIRECTORY,) if renamed else ())
+    saved = _save(locked, thematic_areas, changes=(DIRECTORY,) if renamed else ())
+    # Its old address keeps working (a redirect), and documents that carry its name follow.
+    if saved.slug != before.slug:
+        slugs.record_rename(saved, before.slug)
+    indexing.copied_text_changed(saved, indexing.changed_fields(before, saved, ORGANIZATION_FIELDS))
+    return saved
 
 
 @transaction.atomic

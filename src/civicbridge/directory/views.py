@@ -21,10 +21,16 @@ from civicbridge.core.fragments import render_rows
 from civicbridge.core.models import Territory
 from civicbridge.core.pagination import CappedPaginator
 from civicbridge.core.rules import is_coordinator
+from civicbridge.core.slugs import follows_renames
 
 from . import exports, imports, selectors, services
 from .forms import ClaimForm, ImportForm, InviteForm, OrganizationForm, PlenipotentiaryForm
 from .models import Organization, Plenipotentiary
+
+# An entry's old address (before a rename) leads to its current one, for those who may see it.
+follows_organization_renames = follows_renames(
+    Organization, visible=lambda request: Organization.objects.visible_to(request.user)
+)
 
 
 def organization_rows(organizations) -> list:
@@ -52,6 +58,7 @@ def organization_list(request):
     return render(request, template, {"filter": filterset, "page": page, "rows": organization_rows(page.object_list)})
 
 
+@follows_organization_renames
 @cache_anonymous_page(scopes=[DIRECTORY, organization_scope("{slug}")])
 def organization_detail(request, slug):
     try:
@@ -100,6 +107,7 @@ def organization_create(request):
 
 
 @login_required
+@follows_organization_renames
 def organization_edit(request, slug):
     organization = get_object_or_404(Organization.objects.visible_to(request.user), slug=slug)
     if not request.user.has_perm("directory.change_organization", organization):
@@ -118,6 +126,7 @@ def organization_edit(request, slug):
 
 @require_POST
 @login_required
+@follows_organization_renames
 def organization_verify(request, slug):
     organization = get_object_or_404(Organization.objects.visible_to(request.user), slug=slug)
     verified = request.POST.get("verified") == "true"
@@ -128,6 +137,7 @@ def organization_verify(request, slug):
 
 @require_POST
 @login_required
+@follows_organization_renames
 def organization_claim(request, slug):
     organization = get_object_or_404(Organization.objects.visible_to(request.user), slug=slug)
     form = ClaimForm(request.POST)
@@ -147,6 +157,7 @@ def organization_claim(request, slug):
 
 @require_POST
 @login_required
+@follows_organization_renames
 def organization_invite(request, slug):
     organization = get_object_or_404(Organization.objects.visible_to(request.user), slug=slug)
     form = InviteForm(request.POST)
@@ -225,6 +236,7 @@ def plenipotentiary_list(request):
 
 
 @login_required
+@follows_organization_renames
 def plenipotentiary_create(request, slug):
     public_body = get_object_or_404(Organization.objects.visible_to(request.user), slug=slug)
     if not request.user.has_perm("directory.add_plenipotentiary", public_body):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from civicbridge.core.admin import CoordinatorAdminMixin
+from civicbridge.core.admin import CoordinatorAdminMixin, CopiedTextAdminMixin
 from civicbridge.core.cache import FUNDING, bump_content_version
 
 from . import services
@@ -13,7 +13,7 @@ class ProgrammeInline(admin.TabularInline):
 
 
 @admin.register(Funder)
-class FunderAdmin(CoordinatorAdminMixin, admin.ModelAdmin):
+class FunderAdmin(CopiedTextAdminMixin, CoordinatorAdminMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "country", "time_zone")
     list_filter = ("kind", "country")
     search_fields = ("name",)
@@ -27,7 +27,7 @@ class FunderAdmin(CoordinatorAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(CoordinatorAdminMixin, admin.ModelAdmin):
+class ProgrammeAdmin(CopiedTextAdminMixin, CoordinatorAdminMixin, admin.ModelAdmin):
     list_display = ("name", "code", "funder", "period")
     list_filter = ("funder",)
     search_fields = ("name", "code")
@@ -45,7 +45,7 @@ class CallAttachmentInline(admin.TabularInline):
 
 
 @admin.register(Call)
-class CallAdmin(CoordinatorAdminMixin, admin.ModelAdmin):
+class CallAdmin(CopiedTextAdminMixin, CoordinatorAdminMixin, admin.ModelAdmin):
     """For corrections by coordinators; the pages and the API go through the services.
 
     Deadlines edited here keep ``closes_at`` in step, but send no deadline-change alert.

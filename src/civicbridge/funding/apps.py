@@ -8,7 +8,9 @@ class FundingConfig(AppConfig):
     verbose_name = _("Calls for proposals")
 
     def ready(self):
+        from civicbridge.core.cache import FUNDING
         from civicbridge.core.registry import (
+            Copied,
             DemoLoader,
             Searchable,
             demo_loaders,
@@ -28,6 +30,12 @@ class FundingConfig(AppConfig):
                 label=_("Calls for proposals"),
                 url_name="funding:call_list",
                 public=lambda: Call.objects.published(),
+                copies=(
+                    Copied("funding.programme", "programme", ("name", "code")),
+                    Copied("funding.funder", "programme__funder", ("name",)),
+                ),
+                select_related=("programme__funder",),
+                scopes=(FUNDING,),
             ),
         )
         periodic_job_sources.register("funding", periodic.configured_alert_jobs)

@@ -34,6 +34,7 @@ from civicbridge.core.models import Territory
 from civicbridge.core.search import MIN_PREFIX_LENGTH, query_terms
 
 from .models import Call, Subscription
+from .services import call_search_document
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,14 +50,16 @@ class CallFacts:
 
     @classmethod
     def from_call(cls, call: Call) -> CallFacts:
-        """Read a call's facts: its territories' paths and its areas (and its programme unless loaded)."""
+        """Read a call's facts: its territories' paths and its areas (and its programme and funder unless loaded)."""
         return cls(
             funder_id=call.programme.funder_id,
             kinds=frozenset(call.kinds),
             territory_paths=frozenset(call.eligible_territories.values_list("path", flat=True)),
             area_ids=frozenset(call.thematic_areas.values_list("id", flat=True)),
             max_grant=call.max_grant,
-            document_forms=frozenset(call.search_document.split()),
+            # Built from the call's current data, not read from its stored document: a funder or
+            # programme renamed a moment ago matches by its new name before the reindex task runs.
+            document_forms=frozenset(call_search_document(call).split()),
         )
 
     def prefixes(self) -> frozenset[str]:

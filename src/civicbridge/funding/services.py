@@ -8,6 +8,7 @@ filter and sort on one indexed column. When a published call's deadlines change,
 the alerts hear of it (instant subscribers at once, digest subscribers in their next digest).
 """
 
+import copy
 import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -20,6 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from unidecode import unidecode
 
+from civicbridge.core import indexing
 from civicbridge.core.cache import FUNDING, bump_content_version
 from civicbridge.core.duplicates import once
 from civicbridge.core.search import build_document
@@ -311,6 +313,7 @@ def update_call(
     if not by.has_perm("funding.change_call", call):
         raise PermissionDenied
     locked = Call.objects.select_for_update().select_related("programme__funder").get(pk=call.pk)
+    before = copy.copy(locked)
     for field in CALL_FIELDS:
         if field in data:
             setattr(locked, field, data[field])
@@ -327,6 +330,8 @@ def update_call(
     if eligible_territories is not None:
         locked.eligible_territories.set(eligible_territories)
     bump_content_version(FUNDING)
+    # Partner requests that name the call carry its identifier and title in their documents.
+    indexing.copied_text_changed(locked, indexing.changed_fields(before, locked, CALL_FIELDS))
     return locked
 
 

@@ -8,7 +8,9 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partner search")
 
     def ready(self):
+        from civicbridge.core.cache import PARTNERS
         from civicbridge.core.registry import (
+            Copied,
             DemoLoader,
             Searchable,
             demo_loaders,
@@ -26,6 +28,15 @@ class PartnersConfig(AppConfig):
                 document=services.request_search_document,
                 label=_("Partner requests"),
                 url_name="partners:request_list",
+                copies=(
+                    Copied("directory.organization", "organization", ("name",)),
+                    Copied("funding.call", "call", ("identifier", "title")),
+                    Copied("core.thematicarea", "thematic_areas", ("name_en", "name_pl", "name_tr")),
+                    Copied("core.territory", "territories", ("name_en", "name_pl", "name_tr")),
+                ),
+                select_related=("organization", "call"),
+                prefetch_related=("thematic_areas", "territories"),
+                scopes=(PARTNERS,),
             ),
         )
         demo_loaders.register("partners", DemoLoader(name="partners", module="civicbridge.partners.demo", order=30))

@@ -13,6 +13,7 @@ from civicbridge.core.cache import PARTNERS, cache_anonymous_page
 from civicbridge.core.forms import apply_validation_error, submit
 from civicbridge.core.pagination import CappedPaginator
 from civicbridge.core.rules import is_coordinator
+from civicbridge.core.slugs import follows_renames
 from civicbridge.directory.models import Organization
 
 from . import matching, phases, selectors, services
@@ -220,6 +221,7 @@ def interest_decide(request, pk):
 
 
 @login_required
+@follows_renames(Organization, visible=lambda request: Organization.objects.listed())
 def organization_requests(request, slug):
     try:
         organization = selectors.organization_for_matching(slug=slug)
