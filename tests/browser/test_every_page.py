@@ -582,6 +582,8 @@ DJANGO_ADMIN_KNOWN = (
      "aria-label on a span without a role"),
     ("label", r"#id_[a-z_]+-\d+-", "tabular inlines name their columns with <th>, not <label>"),
     ("label-title-only", r"#id_[a-z_]+-\d+-", "the same tabular inlines"),
+    ("select-name", r"#id_[a-z_]+-\d+-", "the same tabular inlines"),
+    ("label-title-only", r"#searchbar", "the changelist's search box, labelled by an icon"),
     ("label-content-name-mismatch", r"datetimeshortcuts", "the calendar shortcuts' aria-label"),
     ("link-name", r"\?[a-z_]+=\"", "a list filter's choice for a blank value has no text"),
     ("vnu", r"“disabled” not allowed on element “div”", "ReadOnlyPasswordHashWidget"),
