@@ -2,7 +2,9 @@
 # Services for the test suite and the benchmark, on loopback only, thrown away afterwards.
 #
 #   scripts/test-services.sh install            apt-get install what is missing (PostgreSQL,
-#                                               Redis, Chromium, fonts); a no-op when all is there
+#                                               Redis, Chromium, fonts, and a Java runtime for
+#                                               the Nu HTML checker when no `java` is on PATH);
+#                                               a no-op when all is there
 #   scripts/test-services.sh run-postgres CMD…  run CMD with DATABASE_URL pointing at a throwaway
 #                                               PostgreSQL cluster (or at $DATABASE_URL if set)
 #   scripts/test-services.sh run-redis CMD…     run CMD with REDIS_URL pointing at a throwaway
@@ -14,6 +16,9 @@
 set -euo pipefail
 
 PACKAGES=(postgresql redis-server chromium fonts-dejavu-core)
+# The Nu HTML checker (vnu.jar, from npm) of the browser tests runs on Java: any runtime on
+# PATH will do; without one, Debian's default.
+if ! command -v java >/dev/null; then PACKAGES+=(default-jre-headless); fi
 
 log() { echo "test-services: $*" >&2; }
 die() { log "$*"; exit 1; }
