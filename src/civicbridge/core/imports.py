@@ -16,7 +16,9 @@ save it through the app's own services. The pipeline does the rest, the same way
 - **all or nothing**: the import writes only when no row has an error, in one transaction.
   A file is never half-imported, so fixing the reported rows and importing again is safe.
   An update changes only the columns the file holds: a column left out of the file keeps
-  what users wrote in it, and an empty cell in a column that is present clears that field.
+  what users wrote in it. An empty cell is the importer's to read: the organizations' clears
+  the field (the export writes every field), the calls' keeps it (the portal leaves out what
+  it does not know).
 """
 
 import csv
@@ -197,6 +199,10 @@ class Importer:
     def duplicate_message(self, row: int) -> str:
         return _("Same key as row %(row)s.") % {"row": row}
 
+    def forbidden_message(self) -> str:
+        """Said of a row whose object the person may not change (its service refused)."""
+        return _("You may not change this entry.")
+
     # --- the template -------------------------------------------------------------------------------
 
     def template_columns(self) -> list[Column]:
@@ -324,7 +330,7 @@ def _save(importer, parsed, *, key, by, context, result, report, name):
                 importer.update(existing, parsed, by=by, context=context)
                 result.action = UPDATE
     except PermissionDenied:
-        report.errors.append(RowError(result.row, name(importer.key_column), _("You may not change this entry.")))
+        report.errors.append(RowError(result.row, name(importer.key_column), importer.forbidden_message()))
     except ValidationError as error:
         messages = error.message_dict if hasattr(error, "error_dict") else {importer.key_column: error.messages}
         for column, texts in messages.items():
