@@ -35,6 +35,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.comments import Comment
@@ -59,6 +60,10 @@ class Column:
     codes: Callable[[], Iterable[tuple[str, str]]] | None = None  # (code, meaning) accepted
     in_template: bool = True
     multiline: bool = False  # may hold line breaks
+
+    def title(self) -> str:
+        """The header in the current language, as the template writes it."""
+        return capfirst(str(self.label))
 
     def headers(self) -> set[str]:
         """Every header that names this column: its key, aliases and label in each language."""
@@ -192,7 +197,7 @@ class Importer:
 
     def check_columns(self, present: set[str]) -> None:
         """Refuse a file that lacks a required column (ImportFileError), naming it as people know it."""
-        missing = [str(c.label) for c in self.columns if c.required and c.key not in present]
+        missing = [c.title() for c in self.columns if c.required and c.key not in present]
         if missing:
             raise ImportFileError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
 
@@ -276,7 +281,7 @@ def run_import(importer: Importer, *, by, name: str, content: bytes, dry_run: bo
         if key in written_as:
             return written_as[key]
         if key in columns:
-            return str(columns[key].label)
+            return columns[key].title()
         return "" if key == NON_FIELD_ERRORS else key
 
     report = ImportReport(ignored_columns=ignored)
@@ -343,7 +348,7 @@ def _save(importer, parsed, *, key, by, context, result, report, name):
 def template_csv(importer: Importer) -> str:
     """The header row in the user's language (the codes are in the XLSX template and on the page)."""
     buffer = io.StringIO()
-    csv.writer(buffer).writerow([str(column.label) for column in importer.template_columns()])
+    csv.writer(buffer).writerow([column.title() for column in importer.template_columns()])
     return "\ufeff" + buffer.getvalue()  # a BOM, so that spreadsheet programs read UTF-8
 
 
@@ -354,7 +359,7 @@ def codes_csv(importer: Importer) -> str:
     writer.writerow([_("Column"), _("Code"), _("Meaning")])
     for column in importer.template_columns():
         for code, meaning in column.codes() if column.codes else ():
-            writer.writerow([str(column.label), _safe(code), _safe(meaning)])
+            writer.writerow([column.title(), _safe(code), _safe(meaning)])
     return "\ufeff" + buffer.getvalue()
 
 
@@ -371,20 +376,20 @@ def template_xlsx(importer: Importer) -> bytes:
     sheet.title = _("Data")[:31]
     bold = Font(bold=True)
     for index, column in enumerate(importer.template_columns(), start=1):
-        cell = sheet.cell(row=1, column=index, value=str(column.label))
+        cell = sheet.cell(row=1, column=index, value=column.title())
         cell.font = bold
         note = str(column.help or "")
         if column.required:
             note = (_("Required.") + " " + note).strip()
         if note:
             cell.comment = Comment(note, "civicbridge")
-        sheet.column_dimensions[cell.column_letter].width = max(12, len(str(column.label)) + 2)
+        sheet.column_dimensions[cell.column_letter].width = max(12, len(column.title()) + 2)
     codes = workbook.create_sheet(_("Codes")[:31])
     codes.append([_("Column"), _("What it accepts"), _("Code"), _("Meaning")])
     for cell in codes[1]:
         cell.font = bold
     for column in importer.template_columns():
-        codes.append([str(column.label), _safe(column.help or ""), "", ""])
+        codes.append([column.title(), _safe(column.help or ""), "", ""])
         for code, meaning in column.codes() if column.codes else ():
             codes.append(["", "", _safe(code), _safe(meaning)])
     buffer = io.BytesIO()
