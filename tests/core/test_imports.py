@@ -35,8 +35,15 @@ def officer(municipality):
     return person
 
 
+def _template_url(page_url: str, kind: str) -> str:
+    """The template of the importer whose page this is: /<lang>/imports/<importer>/<kind>/."""
+    lang = page_url.split("/")[1]
+    name = "organizations" if "/organizations/" in page_url else "calls"
+    return f"/{lang}/imports/{name}/{kind}/"
+
+
 def _download(client, url: str, kind: str):
-    response = client.get(f"{url}download/{kind}/")
+    response = client.get(_template_url(url, kind))
     assert response.status_code == 200
     return response
 
@@ -109,7 +116,8 @@ def test_the_codes_csv_lists_every_accepted_code(client, coordinator):
 def test_an_unknown_download_is_not_found(client, coordinator):
     client.force_login(coordinator)
 
-    assert client.get("/en/organizations/import/download/pdf/").status_code == 404
+    assert client.get("/en/imports/organizations/pdf/").status_code == 404
+    assert client.get("/en/imports/nothing/xlsx/").status_code == 404
 
 
 def test_the_xlsx_template_filled_in_re_imports_cleanly(client, coordinator, municipality):
@@ -291,18 +299,22 @@ def test_nobody_can_confirm_another_persons_preview(client, coordinator, municip
 # --- who may import ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["", "download/xlsx/", "download/csv/", "download/codes/"])
-def test_a_citizen_may_not_import_organizations_nor_download_their_template(client, user, path):
+@pytest.mark.parametrize(
+    "url",
+    ["/en/organizations/import/", "/en/imports/organizations/xlsx/", "/en/imports/organizations/csv/",
+     "/en/imports/organizations/codes/", "/en/calls/import/", "/en/imports/calls/xlsx/"],
+)
+def test_a_citizen_may_not_import_nor_download_a_template(client, user, url):
     client.force_login(user)
 
-    assert client.get(ORGANIZATIONS.format(lang="en") + path).status_code == 403
+    assert client.get(url).status_code == 403
 
 
 def test_an_officer_imports_calls_but_not_organizations(client, officer):
     client.force_login(officer)
 
     assert client.get(CALLS.format(lang="en")).status_code == 200
-    assert client.get(CALLS.format(lang="en") + "download/xlsx/").status_code == 200
+    assert client.get("/en/imports/calls/xlsx/").status_code == 200
     assert client.get(ORGANIZATIONS.format(lang="en")).status_code == 403
     response = _post(client, ORGANIZATIONS.format(lang="en"), "x.csv", _organization_csv())
     assert response.status_code == 403
@@ -310,7 +322,7 @@ def test_an_officer_imports_calls_but_not_organizations(client, officer):
 
 
 def test_an_anonymous_visitor_is_sent_to_log_in(client):
-    response = client.get(ORGANIZATIONS.format(lang="en") + "download/xlsx/")
+    response = client.get("/en/imports/organizations/xlsx/")
 
     assert response.status_code == 302 and "login" in response["Location"]
 

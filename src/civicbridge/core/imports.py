@@ -30,6 +30,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -42,6 +43,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font
 
 from .models import PendingImport
+from .registry import importers
 from .uploads import ImportFileError, read_table
 from .validators import row_text_errors
 
@@ -487,6 +489,14 @@ def import_page(request, *, make_importer: Callable[[dict], Importer], form_clas
     context = {"form": form, "report": report, "pending": pending, "importer": importer,
                "columns": importer.template_columns(), **(extra_context or {})}
     return render(request, template, context)
+
+
+@login_required
+def template_view(request, importer: str, kind: str) -> HttpResponse:
+    """The template of any registered importer (``core.registry.importers``)."""
+    if importer not in importers:
+        raise Http404
+    return template_download(request, importers.get(importer)(), kind)
 
 
 def template_download(request, importer: Importer, kind: str) -> HttpResponse:

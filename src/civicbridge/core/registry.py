@@ -83,6 +83,8 @@ demo_loaders = Registry()
 # The API (api/urls.py) serves what apps register here; it imports no domain app.
 api_collections = Registry()  # key: the prefix
 api_paths = Registry()  # key: the route
+# Import pipelines (core.imports.Importer subclasses), key: the importer's name; core serves their templates.
+importers = Registry()
 
 
 def model_key(model: type) -> str:

@@ -8,10 +8,6 @@ urlpatterns = [
     path("organizations/", views.organization_list, name="organization_list"),
     path("organizations/new/", views.organization_create, name="organization_create"),
     path("organizations/import/", views.organization_import, name="organization_import"),
-    path(
-        "organizations/import/download/<slug:kind>/", views.organization_import_template,
-        name="organization_import_template",
-    ),
     path("organizations/export.csv", views.organization_export_csv, name="organization_export_csv"),
     path("organizations/export.xlsx", views.organization_export_xlsx, name="organization_export_xlsx"),
     path("organizations/<slug:slug>/", views.organization_detail, name="organization_detail"),

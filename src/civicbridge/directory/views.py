@@ -18,7 +18,7 @@ from civicbridge.core.cache import (
 from civicbridge.core.duplicates import is_repeat
 from civicbridge.core.forms import submit
 from civicbridge.core.fragments import render_rows
-from civicbridge.core.imports import import_page, template_download
+from civicbridge.core.imports import import_page
 from civicbridge.core.models import Territory
 from civicbridge.core.pagination import CappedPaginator
 from civicbridge.core.rules import is_coordinator
@@ -193,11 +193,6 @@ def organization_import(request):
         request, make_importer=lambda options: imports.OrganizationImporter(), form_class=ImportForm,
         template="directory/organization_import.html",
     )
-
-
-@login_required
-def organization_import_template(request, kind):
-    return template_download(request, imports.OrganizationImporter(), kind)
 
 
 @cache_anonymous_page(scopes=[DIRECTORY])

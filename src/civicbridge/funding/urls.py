@@ -15,7 +15,6 @@ urlpatterns = [
     path("calls/closing-soon/", views.closing_soon, name="closing_soon"),
     path("calls/new/", views.call_create, name="call_create"),
     path("calls/import/", views.call_import, name="call_import"),
-    path("calls/import/download/<slug:kind>/", views.call_import_template, name="call_import_template"),
     path("calls/feed/", views.call_feed, name="call_feed"),
     path("calls/deadlines.ics", views.deadlines_ics, name="deadlines_ics"),
     path("calls/<identifier:identifier>/", views.call_detail, name="call_detail"),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from civicbridge.core.cache import FUNDING, REFERENCE, cache_anonymous_page, content_versions
 from civicbridge.core.forms import submit
 from civicbridge.core.fragments import render_rows
-from civicbridge.core.imports import import_page, template_download
+from civicbridge.core.imports import import_page
 from civicbridge.core.pagination import CappedPaginator
 
 from . import calendars, imports, selectors, services
@@ -185,11 +185,6 @@ def call_import(request):
         request, make_importer=lambda options: imports.CallImporter(**options), form_class=CallImportForm,
         template="funding/call_import.html", options=lambda cleaned: {"publish": cleaned["publish"]},
     )
-
-
-@login_required
-def call_import_template(request, kind):
-    return template_download(request, imports.CallImporter(), kind)
 
 
 call_feed = cache_anonymous_page(NewCallsFeed(), scopes=[FUNDING])
