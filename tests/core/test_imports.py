@@ -334,3 +334,13 @@ def test_the_import_page_runs_a_bounded_number_of_queries(client, coordinator, d
         response = client.get(ORGANIZATIONS.format(lang="en"))
 
     assert response.status_code == 200
+
+
+def test_no_header_names_two_columns_in_any_language():
+    from civicbridge.core.registry import importers
+
+    for importer_class in importers:
+        owners: dict[str, str] = {}
+        for column in importer_class().columns:
+            for header in column.headers():
+                assert owners.setdefault(header, column.key) == column.key, (importer_class.name, header)

@@ -459,7 +459,11 @@ def import_page(request, *, make_importer: Callable[[dict], Importer], form_clas
     report = pending = None
     form = form_class()
     if request.method == "POST" and mode == "confirm":
-        report = confirm_pending(make_importer, by=request.user, pending_id=request.POST.get("pending", ""))
+        try:
+            report = confirm_pending(make_importer, by=request.user, pending_id=request.POST.get("pending", ""))
+        except ImportFileError as error:  # the bounds changed since the preview
+            messages.error(request, str(error))
+            return redirect(request.path)
         if report is None:
             messages.error(request, _("This preview has expired or was already imported; upload the file again."))
             return redirect(request.path)

@@ -429,9 +429,11 @@ class CallImporter(Importer):
         raw = _json_records(text)
         if len(raw) > self.max_rows:
             raise ImportFileError(_("At most %(count)s calls can be imported at once.") % {"count": self.max_rows})
+        known = {header for column in self.columns for header in column.headers()}
         for number, record in enumerate(raw, start=1):
             for key, value in record.items():
-                _check_length(_plain(value, as_list=True), number=number, column=str(key))
+                if str(key).strip().casefold() in known:  # fields this site ignores are never read
+                    _check_length(_plain(value, as_list=True), number=number, column=str(key))
         return list(enumerate(raw, start=1))
 
     def clean_value(self, key: str, value):
