@@ -120,6 +120,16 @@ def test_an_unknown_download_is_not_found(client, coordinator):
     assert client.get("/en/imports/nothing/xlsx/").status_code == 404
 
 
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_the_blank_template_sent_back_says_it_holds_no_rows(client, coordinator, kind):
+    client.force_login(coordinator)
+    url = ORGANIZATIONS.format(lang="tr")
+
+    response = _post(client, url, f"template.{kind}", _download(client, url, kind).content)
+
+    assert response.context["form"].errors["file"] == ["Dosyada başlıkların altında hiç satır yok."]
+
+
 def test_the_xlsx_template_filled_in_re_imports_cleanly(client, coordinator, municipality):
     client.force_login(coordinator)
     url = ORGANIZATIONS.format(lang="pl")

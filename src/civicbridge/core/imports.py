@@ -250,6 +250,9 @@ def _read(importer: Importer, name: str, content: bytes):
                 values[column.key] = value
         if any(value not in ("", []) for value in values.values()):
             records.append((number, values))
+    if not records:
+        # Before the columns: a blank template's headers are read with its rows.
+        raise ImportFileError(_("The file holds no rows below the headers."))
     refused_unknown = _("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)} if unknown else ""
     try:
         importer.check_columns(set(written_as))
@@ -262,8 +265,6 @@ def _read(importer: Importer, name: str, content: bytes):
         if importer.unknown_columns == "refuse":
             raise ImportFileError(refused_unknown)
         ignored = sorted(unknown)
-    if not records:
-        raise ImportFileError(_("The file holds no rows below the headers."))
     return records, written_as, ignored
 
 
