@@ -354,3 +354,32 @@ def test_no_header_names_two_columns_in_any_language():
         for column in importer_class().columns:
             for header in column.headers():
                 assert owners.setdefault(header, column.key) == column.key, (importer_class.name, header)
+
+
+def test_a_choice_may_be_written_as_its_meaning_in_any_language(coordinator, municipality):
+    from civicbridge.directory.imports import import_organizations
+
+    content = (
+        "name,kind,registry_type,territory_code\r\n"
+        "Stowarzyszenie A,Organizacja pozarządowa,KRS (Polish National Court Register),1607053\r\n"
+        "Dernek B,sivil toplum kuruluşu,,1607053\r\n"
+        "Klub C,ngo,,1607053\r\n"
+    ).encode()
+
+    report = import_organizations(by=coordinator, name="x.csv", content=content, dry_run=False)
+
+    assert report.ok, report.errors
+    assert set(Organization.objects.filter(name__in=["Stowarzyszenie A", "Dernek B", "Klub C"])
+               .values_list("kind", flat=True)) == {"ngo"}
+    assert Organization.objects.get(name="Stowarzyszenie A").registry_type == "krs"
+
+
+def test_an_unknown_choice_is_a_row_error_in_the_users_language(client, coordinator, municipality):
+    client.force_login(coordinator)
+    content = b"Nazwa,Rodzaj,Kod jednostki terytorialnej\r\nKlub,klub,1607053\r\n"
+
+    response = _post(client, ORGANIZATIONS.format(lang="pl"), "x.csv", content)
+
+    assert [(e.row, e.column, e.message) for e in response.context["report"].errors] == [
+        (2, "Rodzaj", "Nieznana wartość klub: użyj kodu z arkusza Kody."),
+    ]

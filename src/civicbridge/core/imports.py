@@ -62,6 +62,24 @@ class Column:
     codes: Callable[[], Iterable[tuple[str, str]]] | None = None  # (code, meaning) accepted
     in_template: bool = True
     multiline: bool = False  # may hold line breaks
+    # A model's TextChoices: the cell holds a code, or its label in any language (turned into the code).
+    choices: type | None = None
+
+    def __post_init__(self):
+        if self.choices is not None and self.codes is None:
+            object.__setattr__(self, "codes", lambda: [(v, str(label)) for v, label in self.choices.choices if v])
+
+    def choice_lookup(self) -> dict[str, str]:
+        """Every code and label of ``choices``, case-folded, in every language -> the code."""
+        lookup: dict[str, str] = {}
+        for value, label in self.choices.choices:
+            if not value:
+                continue
+            lookup[value.casefold()] = value
+            for language, _name in settings.LANGUAGES:
+                with translation.override(language):
+                    lookup.setdefault(str(label).strip().casefold(), value)
+        return lookup
 
     def title(self) -> str:
         """The header in the current language, as the template writes it."""
@@ -290,6 +308,7 @@ def run_import(importer: Importer, *, by, name: str, content: bytes, dry_run: bo
     report = ImportReport(ignored_columns=ignored)
     context = importer.prepare()
     multiline = {column.key for column in importer.columns if column.multiline}
+    choices = {column.key: column.choice_lookup() for column in importer.columns if column.choices is not None}
     seen: dict[str, int] = {}
     with transaction.atomic():
         for number, values in records:
@@ -300,7 +319,18 @@ def run_import(importer: Importer, *, by, name: str, content: bytes, dry_run: bo
                 # Nothing else is read from a row that holds refused characters.
                 report.errors += [RowError(number, column_name(k), m) for k, m in errors.items()]
                 continue
+            unknown_choices = {}
+            for key, lookup in choices.items():
+                value = values.get(key)
+                if isinstance(value, str) and value:
+                    if value.strip().casefold() in lookup:
+                        values[key] = lookup[value.strip().casefold()]
+                    else:
+                        unknown_choices[key] = _("Unknown value %(value)s: use a code from the Codes sheet.") % {
+                            "value": value
+                        }
             parsed = importer.parse(values, context, set(written_as))
+            parsed.errors |= unknown_choices
             for column in importer.columns:
                 if column.required and column.key in written_as and values.get(column.key) in ("", [], None):
                     parsed.errors.setdefault(column.key, _("This field is required."))

@@ -26,10 +26,6 @@ def _label(model_field: str):
     return capfirst(Organization._meta.get_field(model_field).verbose_name)
 
 
-def _choices(choices):
-    return lambda: [(value, str(label)) for value, label in choices if value]
-
-
 def _territory_codes():
     territories = Territory.objects.exclude(code="").order_by("country", "code", "pk")
     return [(t.code, f"{t.name} ({t.get_level_display()}, {t.country})") for t in territories]
@@ -39,7 +35,7 @@ def _area_codes():
     return [(area.code, area.name) for area in ThematicArea.objects.order_by("scheme", "position", "code")]
 
 
-CODES_HELP = gettext_lazy("One of the codes on the Codes sheet.")
+CODES_HELP = gettext_lazy("One of the codes on the Codes sheet, or its meaning as written there.")
 
 
 class _Lookups:
@@ -97,9 +93,9 @@ class OrganizationImporter(Importer):
     key_label = gettext_lazy("Organization")
     columns = (
         Column("name", _label("name"), required=True),
-        Column("kind", _label("kind"), CODES_HELP, required=True, codes=_choices(Organization.Kind.choices)),
-        Column("legal_form", _label("legal_form"), CODES_HELP, codes=_choices(Organization.LegalForm.choices)),
-        Column("registry_type", _label("registry_type"), CODES_HELP, codes=_choices(Organization.RegistryType.choices)),
+        Column("kind", _label("kind"), CODES_HELP, required=True, choices=Organization.Kind),
+        Column("legal_form", _label("legal_form"), CODES_HELP, choices=Organization.LegalForm),
+        Column("registry_type", _label("registry_type"), CODES_HELP, choices=Organization.RegistryType),
         Column(
             "registry_number", _label("registry_number"),
             gettext_lazy("An organization already registered with this register and number is updated, not added again."),
