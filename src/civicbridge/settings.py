@@ -342,7 +342,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "civicbridge.api.exceptions.exception_handler",
     # Counted in core.counters (shared by all processes), per core.client address.
-    "DEFAULT_THROTTLE_CLASSES": ["civicbridge.api.throttling.RequestRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["civicbridge.core.throttling.RequestRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_ANON_RATE", default="600/minute"),
         "user": env.str("API_USER_RATE", default="1200/minute"),

@@ -11,7 +11,7 @@ from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
-from civicbridge.api.throttling import RequestRateThrottle
+from civicbridge.core.throttling import RequestRateThrottle
 from civicbridge.directory.models import Organization
 from tests.accounts.factories import PASSWORD, UserFactory
 

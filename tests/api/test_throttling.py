@@ -5,7 +5,7 @@ from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from civicbridge.api.throttling import RequestRateThrottle, ScopedRateThrottle
+from civicbridge.core.throttling import RequestRateThrottle, ScopedRateThrottle
 from tests.accounts.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -539,7 +539,7 @@ def test_import_and_form_errors_are_accessible(coordinator_page, screenshot):
     page.locator("#id_file").set_input_files(
         files=[{"name": "notes.txt", "mimeType": "text/plain", "buffer": b"not a spreadsheet"}]
     )
-    page.get_by_role("button", name="Check the file (dry run)").click()
+    page.get_by_role("button", name="Check the file (preview)").click()
     expect(page.locator("#id_file_error")).to_contain_text(".csv or .xlsx")
     expect(page.locator(".error-summary")).to_be_focused()
     check_accessibility(page, report_name="import-error")
@@ -550,7 +550,7 @@ def test_import_and_form_errors_are_accessible(coordinator_page, screenshot):
     page.locator("#id_file").set_input_files(
         files=[{"name": "rows.csv", "mimeType": "text/csv", "buffer": csv}]
     )
-    page.get_by_role("button", name="Check the file (dry run)").click()
+    page.get_by_role("button", name="Check the file (preview)").click()
     expect(page.locator("#report-heading")).to_be_visible()
     check_accessibility(page, report_name="import-report")
     screenshot(page, "import-report")

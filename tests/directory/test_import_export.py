@@ -431,7 +431,7 @@ def test_row_numbers_count_blank_lines_so_they_match_the_spreadsheet(coordinator
         ("x.csv", "name,kind,territory_code\r\nStowarzyszenie Miłośników,ngo,1607053\r\n".encode("cp1250"), "UTF-8"),
         ("x.csv", b"", "empty"),
         ("x.csv", b"name,kind,territory_code,colour\r\nA,ngo,1607053,red\r\n", "colour"),
-        ("x.csv", b"title,kind\r\nA,ngo\r\n", "name"),
+        ("x.csv", b"title,kind\r\nA,ngo\r\n", "Missing columns: Name. Unknown columns: title."),
         ("x.xlsx", b"name,kind\r\nA,ngo\r\n", "XLSX"),
     ],
     ids=["wrong-encoding", "empty", "unknown-column", "missing-column", "not-an-xlsx"],
@@ -538,7 +538,7 @@ def test_importing_a_file_on_the_page_writes_it(client, coordinator):
 
     assert response.context["report"].written
     assert Organization.objects.count() == 2
-    assert "Imported: 2 new, 0 updated." in response.content.decode()
+    assert "Imported: 2 new, 0 updated, 0 unchanged." in response.content.decode()
 
 
 def test_the_page_lists_each_row_error(client, coordinator, mixed_rows):

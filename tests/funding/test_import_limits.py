@@ -182,6 +182,16 @@ def test_an_overlong_json_string_is_refused_with_its_record_and_field(coordinato
     assert str(refused.value) == "Record 2: summary holds more than 32767 characters."
 
 
+def test_a_long_field_the_site_ignores_does_not_refuse_the_file(coordinator, programmes):
+    # The portal's answer carries fields this site does not keep (its HTML description, say).
+    content = json.dumps([_record(descriptionByte="x" * 40_000)]).encode()
+
+    report = _run(coordinator, content, name="calls.json")
+
+    assert report.ok, report.errors
+    assert report.ignored_columns == ["descriptionByte"]
+
+
 def test_an_overlong_csv_field_is_refused_with_its_row_and_column(coordinator, programmes):
     with pytest.raises(imports.ImportFileError, match="Row 2, column 2 holds more than 32767 characters"):
         _run(coordinator, _csv(_row(title="x" * 40_000)))

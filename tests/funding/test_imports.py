@@ -297,11 +297,22 @@ def test_publishing_new_calls_tells_the_alerts_after_commit_but_a_dry_run_does_n
 # --- the page -----------------------------------------------------------------------------------------
 
 
-def test_the_import_page_checks_then_imports(client, coordinator, programmes):
+def test_the_import_page_previews_then_imports_on_confirmation(client, coordinator, programmes):
     client.force_login(coordinator)
 
-    check = client.post("/en/calls/import/", {"file": SimpleUploadedFile("calls.csv", _csv(_row())), "mode": "check"})
-    assert "The file is valid" in check.content.decode() and not Call.objects.exists()
+    check = client.post(
+        "/en/calls/import/", {"file": SimpleUploadedFile("calls.csv", _csv(_row())), "mode": "check", "publish": "on"}
+    )
+    assert "Preview: nothing is written until you confirm" in check.content.decode() and not Call.objects.exists()
+    pending = check.context["pending"]
+
+    done = client.post("/en/calls/import/", {"mode": "confirm", "pending": pending.pk}, follow=True)
+    assert "Imported: 1 new, 0 updated, 0 unchanged." in done.content.decode()
+    assert Call.objects.get().published_at is not None  # the option chosen with the preview
+
+
+def test_a_file_sent_to_import_at_once_is_written(client, coordinator, programmes):
+    client.force_login(coordinator)
 
     done = client.post(
         "/en/calls/import/", {"file": SimpleUploadedFile("calls.csv", _csv(_row())), "mode": "import", "publish": "on"}
@@ -313,6 +324,6 @@ def test_the_import_page_checks_then_imports(client, coordinator, programmes):
 def test_the_import_page_refuses_other_file_types(client, coordinator):
     client.force_login(coordinator)
 
-    response = client.post("/en/calls/import/", {"file": SimpleUploadedFile("calls.xlsx", b"x"), "mode": "check"})
+    response = client.post("/en/calls/import/", {"file": SimpleUploadedFile("calls.pdf", b"x"), "mode": "check"})
 
-    assert "Upload a .csv or .json file." in response.content.decode()
+    assert "Upload a .csv, .xlsx or .json file." in response.content.decode()

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from civicbridge.api.throttling import ScopedRateThrottle
+from civicbridge.core.throttling import ScopedRateThrottle
 
 from .guard import wait_message
 

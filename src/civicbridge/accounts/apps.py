@@ -18,3 +18,12 @@ class AccountsConfig(AppConfig):
         periodic_job_sources.register("accounts", tasks.periodic_jobs)
 
         admin.site.login_form = AdminLoginForm  # says how long the log-in guard asks to wait
+        self.register_api()
+
+    def register_api(self):
+        from civicbridge.core.registry import ApiPath, api_paths
+
+        from .api import MeView, TokenView
+
+        api_paths.register("auth/token/", ApiPath("auth/token/", TokenView.as_view(), "api-token"))
+        api_paths.register("me/", ApiPath("me/", MeView.as_view(), "api-me"))

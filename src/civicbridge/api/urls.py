@@ -1,13 +1,15 @@
+"""The REST API: the collections and views that apps register in ``core.registry``.
+
+No domain app is named here: an app adds its collections in its AppConfig.ready()
+(``api_collections``, ``api_paths``), so a new app needs no change in this package.
+"""
+
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from civicbridge.accounts.api import MeView, TokenView
 from civicbridge.api.views import NotFoundView
-from civicbridge.core.api import TerritoryViewSet, ThematicAreaViewSet
-from civicbridge.directory.api import OrganizationViewSet, PlenipotentiaryViewSet
-from civicbridge.funding import api as funding_api
-from civicbridge.partners import api as partners_api
+from civicbridge.core.registry import api_collections, api_paths
 
 
 class Router(DefaultRouter):
@@ -16,16 +18,11 @@ class Router(DefaultRouter):
 
 
 router = Router()
-router.register("territories", TerritoryViewSet, basename="territory")
-router.register("thematic-areas", ThematicAreaViewSet, basename="thematic-area")
-router.register("organizations", OrganizationViewSet, basename="organization")
-router.register("plenipotentiaries", PlenipotentiaryViewSet, basename="plenipotentiary")
-funding_api.register(router)
-partners_api.register(router)
+for collection in api_collections:
+    router.register(collection.prefix, collection.viewset, basename=collection.basename)
 
 urlpatterns = [
-    path("auth/token/", TokenView.as_view(), name="api-token"),
-    path("me/", MeView.as_view(), name="api-me"),
+    *(path(entry.route, entry.view, name=entry.name) for entry in api_paths),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "docs/",

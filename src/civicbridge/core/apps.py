@@ -12,3 +12,13 @@ class CoreConfig(AppConfig):
         from .validators import attach_to_models
 
         attach_to_models()
+        self.register_api()
+
+    def register_api(self):
+        from .api import TerritoryViewSet, ThematicAreaViewSet
+        from .registry import ApiCollection, api_collections
+
+        api_collections.register("territories", ApiCollection("territories", TerritoryViewSet, "territory"))
+        api_collections.register(
+            "thematic-areas", ApiCollection("thematic-areas", ThematicAreaViewSet, "thematic-area")
+        )

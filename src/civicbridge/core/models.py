@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -238,3 +239,21 @@ class PeriodicJobSlot(models.Model):
 
     def __str__(self):
         return f"{self.job} @ {self.scheduled_for:%Y-%m-%d %H:%M}"
+
+
+class PendingImport(models.Model):
+    """An import file between its preview and the confirmation (``core.imports``).
+
+    Kept in the database rather than in uploaded media: it is private to the person who sent
+    it, reachable from every server, and removed on confirmation or after a day.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    importer = models.CharField(max_length=40)
+    file_name = models.CharField(max_length=255)
+    content = models.BinaryField()
+    options = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self):
+        return f"{self.importer}: {self.file_name}"

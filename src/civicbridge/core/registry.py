@@ -1,7 +1,8 @@
 """Registries of cross-cutting capabilities.
 
 Each app registers its models in its AppConfig.ready(); core, the dashboard and the
-API iterate these registries instead of importing the apps (core imports no domain app).
+API iterate these registries instead of importing the apps (core imports no domain app,
+and no domain app imports the API package). docs/architecture.md says what an app registers.
 """
 
 from collections.abc import Callable, Iterator
@@ -58,6 +59,24 @@ class DemoLoader:
         import_module(self.module).load(**kwargs)
 
 
+@dataclass(frozen=True)
+class ApiCollection:
+    """A REST collection under /api/v1/<prefix>/, added to the API's router."""
+
+    prefix: str  # plural kebab-case noun: "organizations", "partner-requests"
+    viewset: type
+    basename: str  # names the routes: "<basename>-list", "<basename>-detail"
+
+
+@dataclass(frozen=True)
+class ApiPath:
+    """A single API view beside the collections (e.g. "auth/token/", "me/")."""
+
+    route: str
+    view: Callable  # the view function, e.g. SomeAPIView.as_view()
+    name: str
+
+
 @dataclass
 class Registry:
     entries: dict[str, Any] = field(default_factory=dict)
@@ -80,6 +99,11 @@ searchables = Registry()
 periodic_job_sources = Registry()
 exportables = Registry()
 demo_loaders = Registry()
+# The API (api/urls.py) serves what apps register here; it imports no domain app.
+api_collections = Registry()  # key: the prefix
+api_paths = Registry()  # key: the route
+# Import pipelines (core.imports.Importer subclasses), key: the importer's name; core serves their templates.
+importers = Registry()
 
 
 def model_key(model: type) -> str:

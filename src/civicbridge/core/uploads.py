@@ -111,19 +111,6 @@ def read_table(name: str, content: bytes, *, max_rows: int) -> tuple[list[str], 
     return headers, data
 
 
-def read_csv_records(content: bytes, *, max_rows: int) -> tuple[list[str], list[tuple[int, dict]]]:
-    """A CSV file's headers and its rows as (row number, {header: value}), within the bounds."""
-    headers, rows = read_table("file.csv", content, max_rows=max_rows)
-    records = []
-    for number, cells in rows:
-        record = {}
-        for header, value in zip(headers, cells, strict=False):
-            if header:
-                record[header] = value
-        records.append((number, record))
-    return headers, records
-
-
 def _csv_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
     # Decoded and split as it is read: the reader never holds more than the row at hand.
     stream = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline="")

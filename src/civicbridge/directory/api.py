@@ -7,7 +7,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
 from civicbridge.api.cache import AnonymousListCacheMixin, CachedItemsMixin
-from civicbridge.api.duplicates import RepeatAwareCreateMixin
+from civicbridge.core.api_duplicates import RepeatAwareCreateMixin
 from civicbridge.core.cache import DIRECTORY
 from civicbridge.core.models import Territory, ThematicArea
 

@@ -38,3 +38,23 @@ class DirectoryConfig(AppConfig):
         )
         exportables.register(model_key(Organization), Exportable(model=Organization, columns=exports.COLUMNS))
         demo_loaders.register("directory", DemoLoader(name="directory", module="civicbridge.directory.demo", order=10))
+        self.register_api()
+        self.register_imports()
+
+    def register_imports(self):
+        from civicbridge.core.registry import importers
+
+        from .imports import OrganizationImporter
+
+        importers.register(OrganizationImporter.name, OrganizationImporter)
+
+    def register_api(self):
+        from civicbridge.core.registry import ApiCollection, api_collections
+
+        from .api import OrganizationViewSet, PlenipotentiaryViewSet
+
+        for prefix, viewset, basename in (
+            ("organizations", OrganizationViewSet, "organization"),
+            ("plenipotentiaries", PlenipotentiaryViewSet, "plenipotentiary"),
+        ):
+            api_collections.register(prefix, ApiCollection(prefix, viewset, basename))

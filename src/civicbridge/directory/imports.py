@@ -1,82 +1,51 @@
-"""Import of organizations from CSV or XLSX: all rows valid, or nothing is written.
+"""Import of organizations (CSV or XLSX) on the shared pipeline of ``core.imports``.
 
-A dry run reports what would be created or updated and every row error (row number,
-column, message); the real run repeats the same checks inside one transaction.
-An existing organization is matched by its register and registry number and updated.
+The columns are the export's (its file imports as it is) and the template's, whose headers are
+in the user's language. An organization is recognised by its register and registry number
+(KRS, the Turkish association registry number...) and updated; one without a registry number by
+its exact name in the same territory, among the organizations without a number. All rows valid,
+or nothing is written (see ``core.imports``).
 """
 
-from dataclasses import dataclass, field
-
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from civicbridge.core.imports import Column, Importer, ImportFileError, ParsedRow, run_import
 from civicbridge.core.models import Territory, ThematicArea
-from civicbridge.core.uploads import ImportFileError, read_table
-from civicbridge.core.validators import row_text_errors
 
 from . import services
-from .exports import HEADERS
 from .models import Organization
 
-REQUIRED = ("name", "kind")
+__all__ = ["ImportFileError", "OrganizationImporter", "import_organizations"]
 
 
-@dataclass
-class RowError:
-    row: int
-    column: str
-    message: str
+def _label(model_field: str):
+    return capfirst(Organization._meta.get_field(model_field).verbose_name)
 
 
-@dataclass
-class ImportReport:
-    created: int = 0
-    updated: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    written: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+def _territory_codes():
+    territories = Territory.objects.exclude(code="").order_by("country", "code", "pk")
+    return [(t.code, f"{t.name} ({t.get_level_display()}, {t.country})") for t in territories]
 
 
-def read_rows(name: str, content: bytes) -> list[tuple[int, dict]]:
-    """The file's data rows as (row number in the file, {column: value}); blank rows skipped.
-
-    Read as a stream within the bounds of ``core.uploads``; at most
-    ``CIVICBRIDGE_IMPORT_MAX_ORGANIZATIONS`` rows.
-    """
-    values_headers, rows = read_table(name, content, max_rows=settings.CIVICBRIDGE_IMPORT_MAX_ORGANIZATIONS)
-    headers = [h.strip().lower() for h in values_headers]
-    missing = [h for h in REQUIRED if h not in headers]
-    if missing:
-        raise ImportFileError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
-    unknown = [h for h in headers if h and h not in HEADERS]
-    if unknown:
-        raise ImportFileError(_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)})
-    return [
-        (number, {h: _unquote(v.strip()) for h, v in zip(headers, row, strict=False) if h})
-        for number, row in rows
-    ]
+def _area_codes():
+    return [(area.code, area.name) for area in ThematicArea.objects.order_by("scheme", "position", "code")]
 
 
-def _unquote(value: str) -> str:
-    # Undo the export's protection against formula injection.
-    if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@", "\t", "\r"):
-        return value[1:]
-    return value
+CODES_HELP = gettext_lazy("One of the codes on the Codes sheet, or its meaning as written there.")
 
 
 class _Lookups:
     def __init__(self):
         # Codes are unique per country and level only (Opole region and Bursa province are both 16).
         self.territories_by_code: dict[str, list[Territory]] = {}
-        for territory in Territory.objects.exclude(code=""):
-            self.territories_by_code.setdefault(territory.code, []).append(territory)
         self.territories_by_name: dict[str, list[Territory]] = {}
         for territory in Territory.objects.all():
+            if territory.code:
+                self.territories_by_code.setdefault(territory.code, []).append(territory)
             for name in {territory.name_en, territory.name_pl, territory.name_tr} - {""}:
                 self.territories_by_name.setdefault(name.casefold(), []).append(territory)
         self.areas = {a.code: a for a in ThematicArea.objects.all()}
@@ -107,73 +76,135 @@ class _Lookups:
         return {n.casefold() for n in (territory.name_en, territory.name_pl, territory.name_tr) if n}
 
 
-def _parse_row(row: dict, lookups: _Lookups) -> tuple[dict, list, dict]:
-    errors: dict[str, str] = {}
-    data = {k: row.get(k, "") for k in services.ORGANIZATION_FIELDS if k not in ("territory", "latitude", "longitude", "founding_year")}
-    for column in REQUIRED:
-        if not row.get(column):
-            errors[column] = _("This field is required.")
-    try:
-        data["territory"] = lookups.territory(row.get("territory_code", ""), row.get("territory", ""))
-    except ValidationError as error:
-        errors["territory"] = error.messages[0]
-    for column in ("latitude", "longitude"):
-        data[column] = row.get(column) or None
-    year = row.get("founding_year", "")
-    if year:
-        if not year.isdigit():
-            errors["founding_year"] = _("Enter a whole number.")
-        else:
-            data["founding_year"] = int(year)
-    areas = []
-    for code in filter(None, (c.strip() for c in row.get("thematic_areas", "").split(";"))):
-        if code not in lookups.areas:
-            errors["thematic_areas"] = _("Unknown thematic area code: %(code)s.") % {"code": code}
-        else:
-            areas.append(lookups.areas[code])
-    return data, areas, errors
+def _unquote(value: str) -> str:
+    # Undo the export's protection against formula injection.
+    if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+        return value[1:]
+    return value
 
 
-def import_organizations(*, by, name: str, content: bytes, dry_run: bool) -> ImportReport:
-    """Check every row, then (unless a dry run, and only if no row failed) write them all."""
-    if not by.has_perm("directory.import_organizations"):
-        raise PermissionDenied
-    rows = read_rows(name, content)
-    report = ImportReport()
-    lookups = _Lookups()
-    seen_numbers: dict[tuple[str, str], int] = {}
-    with transaction.atomic():
-        for number, row in rows:
-            _import_row(number, row, by=by, lookups=lookups, seen=seen_numbers, report=report)
-        if dry_run or report.errors:
-            transaction.set_rollback(True)
-        else:
-            report.written = True
-    return report
+_PLAIN = ("legal_form", "registry_type", "registry_number", "address", "postal_code", "website", "email", "phone")
 
 
-def _import_row(number, row, *, by, lookups, seen, report):
-    data, areas, errors = _parse_row(row, lookups)
-    errors |= row_text_errors(row, multiline={"description"})
-    for column, message in errors.items():
-        report.errors.append(RowError(number, column, message))
-    if errors:
-        return
-    key = (data.get("registry_type", ""), services.normalize_registry_number(data.get("registry_type", ""), data.get("registry_number", "")))
-    if key[1]:
-        if key in seen:
-            report.errors.append(RowError(number, "registry_number", _("Same registry number as row %(row)s.") % {"row": seen[key]}))
-            return
-        seen[key] = number
-    existing = Organization.objects.filter(registry_type=key[0], registry_number=key[1]).first() if key[1] else None
-    try:
-        with transaction.atomic():
-            if existing:
-                services.update_organization(organization=existing, by=by, data=data, thematic_areas=areas)
-                report.updated += 1
+class OrganizationImporter(Importer):
+    name = "organizations"
+    permission = "directory.import_organizations"
+    key_column = "registry_number"
+    key_label = gettext_lazy("Organization")
+    columns = (
+        Column("name", _label("name"), required=True),
+        Column("kind", _label("kind"), CODES_HELP, required=True, choices=Organization.Kind),
+        Column("legal_form", _label("legal_form"), CODES_HELP, choices=Organization.LegalForm),
+        Column("registry_type", _label("registry_type"), CODES_HELP, choices=Organization.RegistryType),
+        Column(
+            "registry_number", _label("registry_number"),
+            gettext_lazy("An organization already registered with this register and number is updated, not added again."),
+        ),
+        Column(
+            "territory_code", gettext_lazy("territory code"),
+            gettext_lazy("The official code of the administrative unit (TERYT in Poland); see the Codes sheet."),
+            codes=_territory_codes,
+        ),
+        Column(
+            "territory", _label("territory"),
+            gettext_lazy("The administrative unit's exact name: needed only without a code, or when two units share it."),
+        ),
+        Column("address", _label("address")),
+        Column("postal_code", _label("postal_code")),
+        Column("latitude", _label("latitude"), gettext_lazy("Decimal degrees, e.g. 50.671.")),
+        Column("longitude", _label("longitude"), gettext_lazy("Decimal degrees, e.g. 17.926.")),
+        Column(
+            "thematic_areas", _label("thematic_areas"),
+            gettext_lazy("Codes from the Codes sheet, separated by semicolons."), codes=_area_codes,
+        ),
+        Column("website", _label("website")),
+        Column("email", _label("email")),
+        Column("phone", _label("phone")),
+        Column("founding_year", _label("founding_year"), gettext_lazy("A year, e.g. 1998.")),
+        Column("description", _label("description"), multiline=True),
+        # Written by the export; verification is a coordinator's act on the page, never imported.
+        Column("verified", _label("is_verified"), in_template=False),
+    )
+
+    @property
+    def max_rows(self) -> int:
+        return settings.CIVICBRIDGE_IMPORT_MAX_ORGANIZATIONS
+
+    def clean_value(self, key, value):
+        return _unquote(super().clean_value(key, value))
+
+    def duplicate_message(self, row: int) -> str:
+        return _("Same registry number as row %(row)s.") % {"row": row}
+
+    def prepare(self):
+        return _Lookups()
+
+    def parse(self, values: dict, context: _Lookups, present: set[str]) -> ParsedRow:
+        parsed = ParsedRow(data={}, extra={"thematic_areas": None})
+        data, errors = parsed.data, parsed.errors
+        for column in ("name", "kind", *_PLAIN, "description"):
+            if column in present:
+                data[column] = values.get(column, "")
+        if "territory_code" in present or "territory" in present:
+            try:
+                data["territory"] = context.territory(values.get("territory_code", ""), values.get("territory", ""))
+            except ValidationError as error:
+                errors["territory_code" if values.get("territory_code") else "territory"] = error.messages[0]
+        for column in ("latitude", "longitude"):
+            if column in present:
+                data[column] = values.get(column) or None
+        if "founding_year" in present:
+            year = values.get("founding_year", "")
+            if year and not year.isdigit():
+                errors["founding_year"] = _("Enter a whole number.")
             else:
-                services.create_organization(by=by, data=data, thematic_areas=areas)
-                report.created += 1
-    except ValidationError as error:
-        for column, messages in error.message_dict.items():
-            report.errors.append(RowError(number, column, " ".join(messages)))
+                data["founding_year"] = int(year) if year else None
+        if "thematic_areas" in present:
+            areas = []
+            for code in filter(None, (c.strip() for c in values.get("thematic_areas", "").split(";"))):
+                if code not in context.areas:
+                    errors["thematic_areas"] = _("Unknown thematic area code: %(code)s.") % {"code": code}
+                else:
+                    areas.append(context.areas[code])
+            parsed.extra["thematic_areas"] = areas
+        return parsed
+
+    def natural_key(self, parsed: ParsedRow) -> str:
+        data = parsed.data
+        number = services.normalize_registry_number(data.get("registry_type", ""), data.get("registry_number", ""))
+        if number:
+            data["registry_number"] = number
+            parsed.extra["match"] = {"registry_type": data.get("registry_type", ""), "registry_number": number}
+            return f"{data.get('registry_type', '')}:{number}"
+        if data.get("name") and data.get("territory"):
+            # No number to go by: the same name in the same territory, among those without one.
+            parsed.extra["match"] = {
+                "registry_number": "", "territory": data["territory"], "name__iexact": data["name"],
+            }
+            return f"{data['name'].casefold()}@{data['territory'].pk}"
+        return ""
+
+    def describe(self, parsed: ParsedRow, key: str) -> str:
+        data = parsed.data
+        number = data.get("registry_number", "")
+        if number:
+            return f"{data.get('name', '')} ({data.get('registry_type', '').upper()} {number})".replace("( ", "(")
+        return data.get("name", "")
+
+    def find(self, parsed: ParsedRow, context):
+        return Organization.objects.filter(**parsed.extra["match"]).order_by("pk").first()
+
+    def create(self, parsed: ParsedRow, *, by, context):
+        if "territory" not in parsed.data and "territory" not in parsed.errors:
+            raise ValidationError({"territory_code": [_("Unknown territory; give its official code or exact name.")]})
+        return services.create_organization(by=by, data=parsed.data, thematic_areas=parsed.extra["thematic_areas"] or ())
+
+    def update(self, existing, parsed: ParsedRow, *, by, context):
+        return services.update_organization(
+            organization=existing, by=by, data=parsed.data, thematic_areas=parsed.extra["thematic_areas"]
+        )
+
+
+def import_organizations(*, by, name: str, content: bytes, dry_run: bool):
+    """Check every row, then (unless a dry run, and only if no row failed) write them all."""
+    return run_import(OrganizationImporter(), by=by, name=name, content=content, dry_run=dry_run)

@@ -18,6 +18,7 @@ from civicbridge.core.cache import (
 from civicbridge.core.duplicates import is_repeat
 from civicbridge.core.forms import submit
 from civicbridge.core.fragments import render_rows
+from civicbridge.core.imports import import_page
 from civicbridge.core.models import Territory
 from civicbridge.core.pagination import CappedPaginator
 from civicbridge.core.rules import is_coordinator
@@ -199,27 +200,10 @@ def organization_export_xlsx(request):
 
 @login_required
 def organization_import(request):
-    if not request.user.has_perm("directory.import_organizations"):
-        raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            report = imports.import_organizations(
-                by=request.user, name=upload.name, content=upload.read(),
-                dry_run=request.POST.get("mode") != "import",
-            )
-        except imports.ImportFileError as error:
-            form.add_error("file", str(error))
-        else:
-            if report.written:
-                messages.success(
-                    request,
-                    _("Imported: %(created)s new, %(updated)s updated.")
-                    % {"created": report.created, "updated": report.updated},
-                )
-    return render(request, "directory/organization_import.html", {"form": form, "report": report})
+    return import_page(
+        request, make_importer=lambda options: imports.OrganizationImporter(), form_class=ImportForm,
+        template="directory/organization_import.html",
+    )
 
 
 @cache_anonymous_page(scopes=[DIRECTORY])

@@ -20,7 +20,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from civicbridge.api.cache import AnonymousListCacheMixin, CachedItemsMixin
-from civicbridge.api.duplicates import RepeatAwareCreateMixin
+from civicbridge.core.api_duplicates import RepeatAwareCreateMixin
 from civicbridge.core.cache import FUNDING, content_versions
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.core.search import is_search
@@ -282,12 +282,3 @@ class CallViewSet(
     def publish(self, request, identifier=None):
         call = _service(services.publish_call, call=self.get_object(), by=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=call.pk)).data)
-
-
-def register(router) -> None:
-    """Add this app's collections to the API router (api/urls.py calls it)."""
-    from . import subscriptions_api
-
-    router.register("funders", FunderViewSet, basename="funder")
-    router.register("calls", CallViewSet, basename="call")
-    subscriptions_api.register(router)

@@ -40,3 +40,25 @@ class FundingConfig(AppConfig):
         )
         periodic_job_sources.register("funding", periodic.configured_alert_jobs)
         demo_loaders.register("funding", DemoLoader(name="funding", module="civicbridge.funding.demo", order=20))
+        self.register_api()
+        self.register_imports()
+
+    def register_imports(self):
+        from civicbridge.core.registry import importers
+
+        from .imports import CallImporter
+
+        importers.register(CallImporter.name, CallImporter)
+
+    def register_api(self):
+        from civicbridge.core.registry import ApiCollection, api_collections
+
+        from .api import CallViewSet, FunderViewSet
+        from .subscriptions_api import SubscriptionViewSet
+
+        for prefix, viewset, basename in (
+            ("funders", FunderViewSet, "funder"),
+            ("calls", CallViewSet, "call"),
+            ("subscriptions", SubscriptionViewSet, "subscription"),
+        ):
+            api_collections.register(prefix, ApiCollection(prefix, viewset, basename))

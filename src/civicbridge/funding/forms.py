@@ -182,11 +182,11 @@ class CallForm(forms.ModelForm):
 
 class CallImportForm(forms.Form):
     file = forms.FileField(
-        label=_("CSV or JSON file"),
+        label=_("CSV, XLSX or JSON file"),
         help_text=_(
             "Columns (or keys) with the EU Funding & Tenders portal's names: identifier, title, "
             "status, startDate, deadlineDate, deadlineModel, typesOfAction, frameworkProgramme, "
-            "programmePeriod, keywords, budgetOverview."
+            "programmePeriod, keywords, budgetOverview; or the template's."
         ),
     )
     publish = forms.BooleanField(
@@ -200,6 +200,6 @@ class CallImportForm(forms.Form):
                 _("The file is too large (at most %(size)s).")
                 % {"size": filesizeformat(settings.CIVICBRIDGE_IMPORT_MAX_BYTES)}
             )
-        if not upload.name.lower().endswith((".csv", ".json")):
-            raise forms.ValidationError(_("Upload a .csv or .json file."))
+        if not upload.name.lower().endswith((".csv", ".xlsx", ".json")):
+            raise forms.ValidationError(_("Upload a .csv, .xlsx or .json file."))
         return upload

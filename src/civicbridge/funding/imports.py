@@ -1,9 +1,10 @@
-"""Import of calls from CSV or JSON with the EU Funding & Tenders portal's (SEDIA) field names.
+"""Import of calls (CSV, XLSX or JSON) on the shared pipeline of ``core.imports``.
 
-All rows valid, or nothing is written. A dry run says, row by row, whether the call
-would be created, updated or left unchanged, with every error; the real run repeats
-the same checks inside one transaction. A call is recognised by its ``identifier``:
-importing the same file twice updates, never duplicates.
+Columns take the EU Funding & Tenders portal's (SEDIA) field names, or the template's headers
+in any of the site's languages. All rows valid, or nothing is written. A dry run says, row by
+row, whether the call would be created, updated or left unchanged, with every error; the real
+run repeats the same checks inside one transaction. A call is recognised by its ``identifier``
+(the source's reference): importing the same file twice updates, never duplicates.
 
 Fields (domain-facts.md §4.1): ``identifier`` (or ``callIdentifier``), ``title`` (or
 ``callTitle``), ``status``, ``startDate``, ``deadlineDate`` (a list in JSON, ``;``-separated
@@ -26,38 +27,29 @@ so the dates keep deciding as time passes.
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from civicbridge.core.uploads import (
-    ImportFileError,
-    json_depth_message,
-    json_too_deep,
-    load_json,
-    read_csv_records,
-)
-from civicbridge.core.validators import row_text_errors
+from civicbridge.core.imports import Column, Importer, ImportFileError, ParsedRow, run_import
+from civicbridge.core.uploads import json_depth_message, json_too_deep, load_json
 
 from . import services
 from .models import Call, Funder, Programme
 
+__all__ = ["CallImporter", "ImportFileError", "import_calls", "stored_status"]
+
 BRUSSELS = ZoneInfo("Europe/Brussels")
 DEFAULT_DEADLINE_TIME = time(17, 0)
 
-FIELDS = (
-    "identifier", "callIdentifier", "title", "callTitle", "status", "startDate", "deadlineDate",
-    "deadlineModel", "typesOfAction", "frameworkProgramme", "programmePeriod", "keywords",
-    "budgetOverview", "summary", "url", "currency", "eligibleCountries", "languages",
-)
-_CANONICAL = {name.lower(): name for name in FIELDS}
 LIST_FIELDS = {"deadlineDate", "keywords", "typesOfAction", "eligibleCountries", "languages"}
 
 STATUS_CODES = {
@@ -75,93 +67,7 @@ DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 PORTAL_DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]00:00(:00(\.0+)?)?(Z|[+-]00:?00)$")
 
 
-@dataclass
-class RowError:
-    row: int
-    column: str
-    message: str
-
-
-@dataclass
-class RowResult:
-    row: int
-    identifier: str
-    action: str = ""  # "create", "update" or "unchanged"; empty when the row has errors
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ImportReport:
-    rows: list[RowResult] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-    written: bool = False
-
-    def _count(self, action: str) -> int:
-        return sum(1 for row in self.rows if row.action == action)
-
-    @property
-    def created(self) -> int:
-        return self._count("create")
-
-    @property
-    def updated(self) -> int:
-        return self._count("update")
-
-    @property
-    def unchanged(self) -> int:
-        return self._count("unchanged")
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
 # --- reading ------------------------------------------------------------------------------------
-
-
-def read_records(name: str, content: bytes) -> tuple[list[tuple[int, dict]], list[str]]:
-    """The file's records as (row number, {canonical field: value}), and the ignored field names.
-
-    CSV rows are numbered as in the file (the header is row 1); JSON records from 1. Read
-    within the bounds of ``core.uploads``: at most ``CIVICBRIDGE_IMPORT_MAX_CALLS`` records,
-    JSON nested at most ``CIVICBRIDGE_JSON_MAX_DEPTH`` levels.
-    """
-    max_calls = settings.CIVICBRIDGE_IMPORT_MAX_CALLS
-    if name.lower().endswith(".json"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ImportFileError(_("The file must be encoded in UTF-8.")) from error
-        raw = _json_records(text)
-        if len(raw) > max_calls:
-            raise ImportFileError(_("At most %(count)s calls can be imported at once.") % {"count": max_calls})
-        numbered = list(enumerate(raw, start=1))
-    else:
-        _headers, numbered = read_csv_records(content, max_rows=max_calls)
-    if not numbered:
-        raise ImportFileError(_("The file holds no call."))
-    ignored: set[str] = set()
-    records = []
-    for number, row in numbered:
-        record = {}
-        for key, value in row.items():
-            canonical = _CANONICAL.get(str(key or "").strip().lower())
-            if canonical is None:
-                if key:
-                    ignored.add(str(key))
-                continue
-            value = _plain(value, as_list=canonical in LIST_FIELDS)
-            _check_length(value, number=number, column=canonical)
-            if value not in ("", []):
-                record[canonical] = value
-        if record:
-            records.append((number, record))
-    if not records:
-        raise ImportFileError(_("The file holds no call."))
-    if all("identifier" not in r and "callIdentifier" not in r for _, r in records):
-        raise ImportFileError(_("Missing field: identifier."))
-    return records, sorted(ignored)
 
 
 def _check_length(value, *, number: int, column: str) -> None:
@@ -430,81 +336,165 @@ def _parse(record: dict, programmes: _Programmes, now) -> _Parsed:
     return _Parsed(data=data, deadlines=deadlines, notes=notes, errors=errors)
 
 
-# --- writing -----------------------------------------------------------------------------------------
+# --- the declaration on the pipeline ------------------------------------------------------------------
 
 
-def import_calls(*, by, name: str, content: bytes, dry_run: bool, publish: bool = False) -> ImportReport:
+def _call_label(name: str):
+    return capfirst(Call._meta.get_field(name).verbose_name)
+
+
+def _status_codes():
+    return [
+        ("31094501", str(Call.Status.FORTHCOMING.label)),
+        ("31094502", str(Call.Status.OPEN.label)),
+        ("31094503", str(Call.Status.CLOSED.label)),
+    ]
+
+
+def _deadline_models():
+    return [(value.replace("_", "-"), str(label)) for value, label in Call.DeadlineModel.choices]
+
+
+def _programme_codes():
+    programmes = Programme.objects.select_related("funder").exclude(code="").order_by("code", "period")
+    return [(p.code, f"{p.name} ({p.period}, {p.funder.name})" if p.period else f"{p.name} ({p.funder.name})")
+            for p in programmes]
+
+
+SEE_CODES = gettext_lazy("One of the codes on the Codes sheet.")
+SEVERAL = gettext_lazy("Several values are separated by semicolons.")
+
+
+class CallImporter(Importer):
+    """Calls for proposals; ``publish`` publishes the new ones (their alerts go out after commit)."""
+
+    name = "calls"
+    permission = "funding.import_calls"
+    formats = (".csv", ".xlsx", ".json")
+    unknown_columns = "ignore"  # the portal's answer holds many fields this site does not keep
+    key_column = "identifier"
+    key_label = gettext_lazy("Identifier")
+    field_columns = {
+        "documents_url": "url", "opens_at": "startDate", "deadline_model": "deadlineModel",
+        "programme": "frameworkProgramme", "type_of_action": "typesOfAction",
+        "eligible_countries": "eligibleCountries", "deadlines": "deadlineDate", "closes_at": "deadlineDate",
+        "total_budget": "budgetOverview", "min_grant": "budgetOverview", "max_grant": "budgetOverview",
+        "status_from_source": "status",
+    }
+    columns = (
+        Column("identifier", gettext_lazy("call identifier"),
+               gettext_lazy("The source's reference of the call (e.g. ERASMUS-EDU-2027-PI-ALL-INNO): a call "
+                            "already registered with it is updated."), required=True),
+        Column("callIdentifier", "callIdentifier", in_template=False),
+        Column("title", _call_label("title"), required=True),
+        Column("callTitle", "callTitle", in_template=False),
+        Column("status", _call_label("status_from_source"), SEE_CODES, codes=_status_codes),
+        Column("startDate", _call_label("opens_at"),
+               gettext_lazy("Date and time, e.g. 2027-01-15T00:00:00+01:00; without a zone, Brussels time.")),
+        Column("deadlineDate", gettext_lazy("deadlines"),
+               gettext_lazy("Dates as for the opening, separated by semicolons; a day alone means 17:00 Brussels time.")),
+        Column("deadlineModel", _call_label("deadline_model"), SEE_CODES, codes=_deadline_models),
+        Column("typesOfAction", _call_label("type_of_action"), SEVERAL),
+        Column("frameworkProgramme", _call_label("programme"), SEE_CODES, codes=_programme_codes),
+        Column("programmePeriod", capfirst(Programme._meta.get_field("period").verbose_name),
+               gettext_lazy("Needed only when two programmes share the code, e.g. 2021-2027.")),
+        Column("keywords", gettext_lazy("keywords"), SEVERAL),
+        Column("budgetOverview", gettext_lazy("budget overview"),
+               gettext_lazy("The portal's budgetOverview JSON, as it gives it.")),
+        Column("summary", _call_label("summary"), multiline=True),
+        Column("url", _call_label("documents_url")),
+        Column("currency", _call_label("currency"), gettext_lazy("ISO 4217 code, e.g. EUR; EUR if empty.")),
+        Column("eligibleCountries", _call_label("eligible_countries"), gettext_lazy("ISO country codes, separated by semicolons.")),
+        Column("languages", _call_label("languages"), gettext_lazy("Language codes, separated by semicolons.")),
+    )
+
+    def __init__(self, *, publish: bool = False):
+        self.publish = publish
+
+    @property
+    def max_rows(self) -> int:
+        return settings.CIVICBRIDGE_IMPORT_MAX_CALLS
+
+    def read_records(self, name: str, content: bytes) -> list[tuple[int, dict]]:
+        """CSV and XLSX as tables; JSON as a list of objects or the portal's search answer.
+
+        JSON records are numbered from 1, and each string is bounded like a CSV field.
+        """
+        if not name.lower().endswith(".json"):
+            return super().read_records(name, content)
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ImportFileError(_("The file must be encoded in UTF-8.")) from error
+        raw = _json_records(text)
+        if len(raw) > self.max_rows:
+            raise ImportFileError(_("At most %(count)s calls can be imported at once.") % {"count": self.max_rows})
+        known = {header for column in self.columns for header in column.headers()}
+        for number, record in enumerate(raw, start=1):
+            for key, value in record.items():
+                if str(key).strip().casefold() in known:  # fields this site ignores are never read
+                    _check_length(_plain(value, as_list=True), number=number, column=str(key))
+        return list(enumerate(raw, start=1))
+
+    def clean_value(self, key: str, value):
+        return _plain(value, as_list=key in LIST_FIELDS)
+
+    def check_columns(self, present: set[str]) -> None:
+        if not present & {"identifier", "callIdentifier"}:
+            raise ImportFileError(_("Missing field: identifier."))
+
+    def duplicate_message(self, row: int) -> str:
+        return _("Same identifier as row %(row)s.") % {"row": row}
+
+    def forbidden_message(self) -> str:
+        return _("You may not change this call.")
+
+    def prepare(self):
+        return _Programmes()
+
+    def parse(self, values: dict, context: _Programmes, present: set[str]) -> ParsedRow:
+        # An empty cell says nothing (the portal leaves out what it does not know): it keeps the call's value.
+        parsed = _parse({k: v for k, v in values.items() if v not in ("", [])}, context, timezone.now())
+        return ParsedRow(data=parsed.data, errors=parsed.errors, notes=parsed.notes,
+                         extra={"deadlines": parsed.deadlines})
+
+    def natural_key(self, parsed: ParsedRow) -> str:
+        return parsed.data.get("identifier", "")
+
+    def find(self, parsed: ParsedRow, context):
+        return Call.objects.filter(identifier=parsed.data["identifier"]).prefetch_related("deadlines").first()
+
+    def unchanged(self, call: Call, parsed: ParsedRow) -> bool:
+        for name, value in parsed.data.items():
+            current = getattr(call, name)
+            if isinstance(current, Decimal) and value is not None:
+                if current != Decimal(value):
+                    return False
+            elif (current or "") != (value or ""):
+                return False
+        if "deadline_model" in parsed.data:
+            current = sorted(d.deadline_at for d in call.deadlines.all())
+            if current != sorted(parsed.extra["deadlines"]):
+                return False
+        return True
+
+    def create(self, parsed: ParsedRow, *, by, context):
+        deadlines = parsed.extra["deadlines"]
+        data = {"currency": "EUR", **parsed.data}
+        data.setdefault("deadline_model", _deadline_model("", data["identifier"], len(deadlines)))
+        call = services.create_call(by=by, data=data, deadlines=deadlines)
+        if self.publish:
+            services.publish_call(call=call, by=by)
+        return call
+
+    def update(self, call: Call, parsed: ParsedRow, *, by, context):
+        deadlines = parsed.extra["deadlines"] if "deadline_model" in parsed.data else None
+        return services.update_call(call=call, by=by, data=parsed.data, deadlines=deadlines)
+
+
+def import_calls(*, by, name: str, content: bytes, dry_run: bool, publish: bool = False):
     """Check every record, then (unless a dry run, and only if none failed) write them all.
 
     ``publish`` publishes the new calls (the alerts hear of them after commit).
     """
-    if not by.has_perm("funding.import_calls"):
-        raise PermissionDenied
-    records, ignored = read_records(name, content)
-    report = ImportReport(ignored_columns=ignored)
-    programmes = _Programmes()
-    now = timezone.now()
-    seen: dict[str, int] = {}
-    with transaction.atomic():
-        for number, record in records:
-            _import_record(number, record, by=by, programmes=programmes, now=now, seen=seen, report=report, publish=publish)
-        if dry_run or report.errors:
-            transaction.set_rollback(True)
-        else:
-            report.written = True
-    return report
-
-
-def _import_record(number, record, *, by, programmes, now, seen, report, publish):
-    parsed = _parse(record, programmes, now)
-    parsed.errors |= row_text_errors(record, multiline={"summary", "budgetOverview"})
-    identifier = parsed.data.get("identifier", "")
-    result = RowResult(row=number, identifier=identifier, notes=parsed.notes)
-    report.rows.append(result)
-    for column, message in parsed.errors.items():
-        report.errors.append(RowError(number, column, message))
-    if parsed.errors:
-        return
-    if identifier in seen:
-        report.errors.append(
-            RowError(number, "identifier", _("Same identifier as row %(row)s.") % {"row": seen[identifier]})
-        )
-        return
-    seen[identifier] = number
-    existing = Call.objects.filter(identifier=identifier).prefetch_related("deadlines").first()
-    try:
-        with transaction.atomic():
-            if existing is None:
-                data = {"currency": "EUR", **parsed.data}
-                data.setdefault("deadline_model", _deadline_model("", identifier, len(parsed.deadlines)))
-                call = services.create_call(by=by, data=data, deadlines=parsed.deadlines)
-                if publish:
-                    services.publish_call(call=call, by=by)
-                result.action = "create"
-            elif _unchanged(existing, parsed):
-                result.action = "unchanged"
-            else:
-                deadlines = parsed.deadlines if "deadline_model" in parsed.data else None
-                services.update_call(call=existing, by=by, data=parsed.data, deadlines=deadlines)
-                result.action = "update"
-    except PermissionDenied:
-        report.errors.append(RowError(number, "identifier", _("You may not change this call.")))
-    except ValidationError as error:
-        messages = error.message_dict if hasattr(error, "error_dict") else {"identifier": error.messages}
-        for column, texts in messages.items():
-            report.errors.append(RowError(number, column, " ".join(texts)))
-
-
-def _unchanged(call: Call, parsed: _Parsed) -> bool:
-    for name, value in parsed.data.items():
-        current = getattr(call, name)
-        if isinstance(current, Decimal) and value is not None:
-            if current != Decimal(value):
-                return False
-        elif (current or "") != (value or ""):
-            return False
-    if "deadline_model" in parsed.data:
-        current = sorted(d.deadline_at for d in call.deadlines.all())
-        if current != sorted(parsed.deadlines):
-            return False
-    return True
+    return run_import(CallImporter(publish=publish), by=by, name=name, content=content, dry_run=dry_run)

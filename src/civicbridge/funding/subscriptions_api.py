@@ -78,8 +78,3 @@ class SubscriptionViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         self._call(services.delete_subscription, subscription=instance, by=self.request.user)
-
-
-def register(router) -> None:
-    """Add ``subscriptions`` to the API router."""
-    router.register("subscriptions", SubscriptionViewSet, basename="subscription")

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from civicbridge.core.cache import FUNDING, REFERENCE, cache_anonymous_page, content_versions
 from civicbridge.core.forms import submit
 from civicbridge.core.fragments import render_rows
+from civicbridge.core.imports import import_page
 from civicbridge.core.pagination import CappedPaginator
 
 from . import calendars, imports, selectors, services
@@ -180,27 +181,10 @@ def call_publish(request, identifier):
 
 @login_required
 def call_import(request):
-    if not request.user.has_perm("funding.import_calls"):
-        raise PermissionDenied
-    form = CallImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            report = imports.import_calls(
-                by=request.user, name=upload.name, content=upload.read(),
-                dry_run=request.POST.get("mode") != "import", publish=form.cleaned_data["publish"],
-            )
-        except imports.ImportFileError as error:
-            form.add_error("file", str(error))
-        else:
-            if report.written:
-                messages.success(
-                    request,
-                    _("Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.")
-                    % {"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
-                )
-    return render(request, "funding/call_import.html", {"form": form, "report": report})
+    return import_page(
+        request, make_importer=lambda options: imports.CallImporter(**options), form_class=CallImportForm,
+        template="funding/call_import.html", options=lambda cleaned: {"publish": cleaned["publish"]},
+    )
 
 
 call_feed = cache_anonymous_page(NewCallsFeed(), scopes=[FUNDING])

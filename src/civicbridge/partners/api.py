@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from civicbridge.api.cache import AnonymousListCacheMixin
-from civicbridge.api.duplicates import RepeatAwareCreateMixin
+from civicbridge.core.api_duplicates import RepeatAwareCreateMixin
 from civicbridge.core.cache import PARTNERS
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.directory.models import Organization
@@ -172,8 +172,3 @@ class PartnerRequestViewSet(AnonymousListCacheMixin, RepeatAwareCreateMixin, vie
             message=serializer.validated_data["message"],
         )
         return Response(InterestSerializer(interest).data, status=status.HTTP_201_CREATED)
-
-
-def register(router) -> None:
-    """Add this app's collections to the API router (api/urls.py calls it)."""
-    router.register("partner-requests", PartnerRequestViewSet, basename="partner-request")

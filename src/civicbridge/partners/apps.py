@@ -40,3 +40,13 @@ class PartnersConfig(AppConfig):
             ),
         )
         demo_loaders.register("partners", DemoLoader(name="partners", module="civicbridge.partners.demo", order=30))
+        self.register_api()
+
+    def register_api(self):
+        from civicbridge.core.registry import ApiCollection, api_collections
+
+        from .api import PartnerRequestViewSet
+
+        api_collections.register(
+            "partner-requests", ApiCollection("partner-requests", PartnerRequestViewSet, "partner-request")
+        )

@@ -1,4 +1,4 @@
-"""The API's answer to a repeated identical submission (``core.duplicates``)."""
+"""The API's answer to a repeated identical submission (``core.duplicates``): shared by every app's API."""
 
 from rest_framework import status
 from rest_framework.response import Response
