@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from civicbridge.accounts.api import MeView, TokenView
+from civicbridge.alerts import api as alerts_api
 from civicbridge.api.views import NotFoundView
 from civicbridge.core.api import TerritoryViewSet, ThematicAreaViewSet
 from civicbridge.directory.api import OrganizationViewSet, PlenipotentiaryViewSet
@@ -21,6 +22,7 @@ router.register("thematic-areas", ThematicAreaViewSet, basename="thematic-area")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("plenipotentiaries", PlenipotentiaryViewSet, basename="plenipotentiary")
 funding_api.register(router)
+alerts_api.register(router)
 partners_api.register(router)
 
 urlpatterns = [

@@ -286,8 +286,5 @@ class CallViewSet(
 
 def register(router) -> None:
     """Add this app's collections to the API router (api/urls.py calls it)."""
-    from . import subscriptions_api
-
     router.register("funders", FunderViewSet, basename="funder")
     router.register("calls", CallViewSet, basename="call")
-    subscriptions_api.register(router)

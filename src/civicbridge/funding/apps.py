@@ -11,13 +11,13 @@ class FundingConfig(AppConfig):
         from civicbridge.core.registry import (
             DemoLoader,
             Searchable,
+            alertables,
             demo_loaders,
             model_key,
-            periodic_job_sources,
             searchables,
         )
 
-        from . import periodic, services
+        from . import alerts, services
         from .models import Call
 
         searchables.register(
@@ -30,5 +30,5 @@ class FundingConfig(AppConfig):
                 public=lambda: Call.objects.published(),
             ),
         )
-        periodic_job_sources.register("funding", periodic.configured_alert_jobs)
+        alertables.register(alerts.KEY, alerts.alertable())
         demo_loaders.register("funding", DemoLoader(name="funding", module="civicbridge.funding.demo", order=20))

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AlertsConfig(AppConfig):
+    name = "civicbridge.alerts"
+    label = "alerts"
+    verbose_name = _("Alerts")
+
+    def ready(self):
+        from civicbridge.core.registry import alertables, periodic_job_sources
+
+        from . import periodic, tasks
+
+        alertables.listen(tasks.Listener())
+        periodic_job_sources.register("alerts", periodic.configured_alert_jobs)
