@@ -87,3 +87,29 @@ def test_the_list_accepts_search_and_field_filters(api, user):
 
     assert [row["id"] for row in api.get(URL, {"search": "wat"}).json()["results"]] == [water.pk]
     assert [row["id"] for row in api.get(URL, {"frequency": "daily"}).json()["results"]] == [water.pk]
+
+
+def test_a_subscription_names_its_content_and_a_client_that_does_not_gets_the_calls(api):
+    response = api.post(URL, {"keywords": "kultura", "frequency": "daily"}, format="json")
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["alertable"] == "calls"
+    assert Subscription.objects.get(pk=response.json()["id"]).alertable == "calls"
+
+
+def test_unknown_content_answers_400_naming_the_field_and_saves_nothing(api):
+    response = api.post(URL, {"alertable": "horoscopes", "frequency": "daily"}, format="json")
+
+    assert response.status_code == 400
+    assert "alertable" in response.json()
+    assert not Subscription.objects.exists()
+
+
+def test_an_alert_stays_on_its_content(api, user):
+    subscription = SubscriptionFactory(user=user)
+
+    response = api.patch(f"{URL}{subscription.pk}/", {"alertable": "events", "name": "Mine"}, format="json")
+
+    assert response.status_code == 200
+    subscription.refresh_from_db()
+    assert (subscription.alertable, subscription.name) == ("calls", "Mine")

@@ -340,3 +340,21 @@ def test_the_shares_of_a_calls_matches_are_the_matches_split_among_workers_by_pe
         # All of a person's alerts in one share: one worker writes that person's one digest.
         assert all(owner % 3 == part for _pk, owner in share)
     assert shares == [sorted(share) for share in shares]
+
+
+def test_a_call_matches_only_the_alerts_on_calls_not_those_on_other_content():
+    call = CallFactory()
+    on_calls = SubscriptionFactory()
+    SubscriptionFactory(user=on_calls.user, alertable="events")  # same filters, other content
+
+    assert matching_subscription_ids("calls", alerts.call_facts(call)) == [on_calls.pk]
+    assert matching_subscription_ids("events", alerts.call_facts(call)) != [on_calls.pk]
+
+
+def test_one_person_may_be_told_of_items_with_the_same_id_in_two_contents():
+    subscription = SubscriptionFactory()
+    for content in ("calls", "events"):
+        Delivery.objects.create(recipient=subscription.user, subscription=subscription, alertable=content,
+                                item_id=1, kind=Delivery.Kind.INSTANT, occasion="published")
+
+    assert Delivery.objects.filter(item_id=1).count() == 2

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
+from civicbridge.alerts import tasks
 from civicbridge.core import periodic, workers
 from civicbridge.core.models import PeriodicJobSlot, WorkerHeartbeat
 from civicbridge.core.periodic import Job, ScheduleError, check_jobs, enqueue_due
-from civicbridge.funding import tasks
 
 pytestmark = pytest.mark.django_db
 
