@@ -11,7 +11,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after it leaves the content types to the next such test.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 BEFORE = [("funding", "0006_clean_stored_text"), ("alerts", None)]
 # The queue's tables as they were then (their migrations are not under test).

@@ -845,3 +845,10 @@ def test_two_fan_outs_of_the_same_call_at_the_same_time_tell_each_person_once():
     assert sum(result["queued"] for result in results) == 60
     assert sorted(m.to[0] for m in delivered()) == sorted(person.email for person in people)
     assert Delivery.objects.filter(item_id=call.pk).count() == 60
+
+
+def test_a_notice_queued_for_content_no_longer_registered_is_skipped_not_an_error():
+    SubscriptionFactory(alertable="surveys")
+
+    assert tasks.notify_subscribers.call("surveys", 1, "published") == {"skipped": "unknown content"}
+    assert not Delivery.objects.exists()

@@ -39,7 +39,7 @@ def database_url() -> str:
 def real_queue(settings):
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         pytest.skip("the SQLite test database is in memory, out of a worker process's reach; "
-                    "run on PostgreSQL: scripts/test-services.sh run-postgres .venv/bin/pytest tests/funding_alerts")
+                    "run on PostgreSQL: scripts/test-services.sh run-postgres .venv/bin/pytest tests/alerts")
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 

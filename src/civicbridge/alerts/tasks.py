@@ -325,6 +325,8 @@ def notify_subscribers(key: str, item_id: int, occasion: str) -> dict:
     "published" or "<change>-<revision>" (a call's "deadlines-<revision>"); a change
     already overtaken by a newer one is skipped (the newer task tells the current state).
     """
+    if key not in alertables:  # its app was removed since the task was queued
+        return {"skipped": "unknown content"}
     alertable = alertables.get(key)
     item = _published_item(alertable, item_id)
     if item is None:

@@ -18,7 +18,7 @@ from civicbridge.alerts.tasks import send_digests
 
 
 class Command(BaseCommand):
-    help = "Send the daily or weekly digest (new calls, and changed deadlines of calls already told) to the subscribers who chose it."
+    help = "Send the daily or weekly digest (new items of every alertable content, and changes of those already told, such as calls' deadlines) to the subscribers who chose it."
 
     def add_arguments(self, parser):
         parser.add_argument(
