@@ -7,7 +7,7 @@ Against an existing database with bench users (``python -m bench.generate``) it
 bulk-creates subscriptions with varied criteria (~30% with keywords), one per user,
 up to ``--subscriptions`` (kept between runs, so a rerun starts at once), then measures:
 
-(a) ``matching_subscription_ids(call)`` for a new call, five different calls: median
+(a) ``matching_subscription_ids(KEY, call_facts(call))`` for a new call, five different calls: median
     and max, budget 2 s;
 (b) the daily digest end to end for every daily subscriber, with about ten calls
     published in the last day, budget 5 minutes: ``send_digests("daily")`` (fan-out,
@@ -118,9 +118,9 @@ def _funders(rng):
 def ensure_subscriptions(target: int, *, keyword_share: float, daily_share: float, programmes, rng) -> dict:
     """Create bench subscriptions up to ``target``, one per bench user (cycling if fewer users)."""
     from civicbridge.accounts.models import User
+    from civicbridge.alerts.models import Subscription
     from civicbridge.core.models import Territory, ThematicArea
     from civicbridge.directory.models import Organization
-    from civicbridge.funding.models import Subscription
 
     existing = Subscription.objects.filter(name__startswith=SUBSCRIPTION_PREFIX).count()
     started = time.perf_counter()
@@ -144,7 +144,7 @@ def ensure_subscriptions(target: int, *, keyword_share: float, daily_share: floa
             if rng.random() < keyword_share:
                 keywords = " ".join(rng.sample(WORDS + KEYWORD_EXTRAS, rng.choice([1, 1, 2])))
             rows.append(Subscription(
-                user_id=users[n % len(users)], name=f"{SUBSCRIPTION_PREFIX}{n}", keywords=keywords,
+                user_id=users[n % len(users)], alertable="calls", name=f"{SUBSCRIPTION_PREFIX}{n}", keywords=keywords,
                 funder_id=rng.choice(funder_ids) if rng.random() < 0.2 else None,
                 applicant_kind=rng.choice(kinds) if rng.random() < 0.4 else "",
                 territory_id=rng.choice(territories) if rng.random() < 0.5 else None,
@@ -194,19 +194,20 @@ def make_call(n: int, programmes, rng, *, published_at):
 def measure_matching(programmes, rng, *, repeats: int = 5) -> dict:
     from django.utils import timezone
 
-    from civicbridge.funding.matching import matching_subscription_ids
+    from civicbridge.alerts.matching import matching_subscription_ids
+    from civicbridge.funding.alerts import KEY, call_facts
     from civicbridge.funding.models import Call
 
     now = timezone.now()
     warm_up = make_call(0, programmes, rng, published_at=now)
-    matching_subscription_ids(warm_up)  # connection, lemma dictionaries, plan cache
+    matching_subscription_ids(KEY, call_facts(warm_up))  # connection, lemma dictionaries, plan cache
     warm_up.delete()
     runs = []
     for n in range(1, repeats + 1):
         call = make_call(n, programmes, rng, published_at=now)
         call = Call.objects.get(pk=call.pk)  # as the task loads it: nothing cached on the instance
         started = time.perf_counter()
-        ids = matching_subscription_ids(call)
+        ids = matching_subscription_ids(KEY, call_facts(call))
         seconds = time.perf_counter() - started
         runs.append({"seconds": round(seconds, 3), "matches": len(ids), "kinds": call.eligible_kinds,
                      "territories": call.eligible_territories.count(), "max_grant": str(call.max_grant)})
@@ -220,7 +221,7 @@ def measure_matching(programmes, rng, *, repeats: int = 5) -> dict:
 def _digest_part(part: int, parts: int) -> dict:
     from django.db import connections
 
-    from civicbridge.funding import tasks
+    from civicbridge.alerts import tasks
 
     try:
         return tasks.send_digests.call("daily", part, parts)
@@ -268,10 +269,11 @@ def run_delivery(parts: int) -> dict:
 
 
 def _bench_mail():
+    from civicbridge.alerts.models import Delivery
     from civicbridge.core.models import OutgoingMail
-    from civicbridge.funding.models import Delivery
+    from civicbridge.funding.models import Call
 
-    keys = Delivery.objects.filter(call__identifier__startswith=CALL_PREFIX).values("mail_id")
+    keys = Delivery.objects.filter(alertable="calls", item_id__in=Call.objects.filter(identifier__startswith=CALL_PREFIX).values("pk")).values("mail_id")
     return OutgoingMail.objects.filter(key__in=keys)
 
 
@@ -279,12 +281,13 @@ def measure_digest(programmes, rng, *, calls: int, mailer: str, parts: int) -> d
     from django.conf import settings
     from django.utils import timezone
 
-    from civicbridge.funding.models import Call, Delivery, Subscription
+    from civicbridge.alerts.models import Delivery, Subscription
+    from civicbridge.funding.models import Call
 
     bench_subscriptions = Subscription.objects.filter(name__startswith=SUBSCRIPTION_PREFIX)
     started = time.perf_counter()
     _bench_mail().delete()
-    Delivery.objects.filter(call__identifier__startswith=CALL_PREFIX).delete()
+    Delivery.objects.filter(alertable="calls", item_id__in=Call.objects.filter(identifier__startswith=CALL_PREFIX).values("pk")).delete()
     Call.objects.filter(identifier__startswith=CALL_PREFIX).delete()
     bench_subscriptions.update(last_digest_at=None)
     now = timezone.now()
@@ -310,12 +313,13 @@ def measure_digest(programmes, rng, *, calls: int, mailer: str, parts: int) -> d
             "counts": counts, "delivery_counts": delivery, "daily_subscriptions": daily, "mailer": mailer,
             "parts": parts,
             "calls_published_last_day": calls, "rerun_seconds": round(rerun, 1), "rerun_counts": again,
-            "deliveries": Delivery.objects.filter(call__identifier__startswith=CALL_PREFIX).count(),
+            "deliveries": Delivery.objects.filter(alertable="calls", item_id__in=Call.objects.filter(identifier__startswith=CALL_PREFIX).values("pk")).count(),
             "budget_s": DIGEST_BUDGET_S, "pass": seconds < DIGEST_BUDGET_S}
 
 
 def cleanup() -> None:
-    from civicbridge.funding.models import Call, Funder, Programme, Subscription
+    from civicbridge.alerts.models import Subscription
+    from civicbridge.funding.models import Call, Funder, Programme
 
     _bench_mail().delete()
     Call.objects.filter(identifier__startswith=CALL_PREFIX).delete()

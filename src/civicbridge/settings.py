@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "civicbridge.core",
     "civicbridge.directory",
     "civicbridge.funding",
+    "civicbridge.alerts",
     "civicbridge.partners",
     "civicbridge.api",
     "civicbridge.demo",

@@ -17,6 +17,9 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("civicbridge.accounts.urls")),
     path("", include("civicbridge.directory.urls")),
+    # Before funding's: the alerts keep the old addresses calls/subscriptions/..., which
+    # calls/<identifier>/ would otherwise take.
+    path("", include("civicbridge.alerts.urls")),
     path("", include("civicbridge.funding.urls")),
     path("", include("civicbridge.partners.urls")),
     path("", include("civicbridge.core.urls")),

@@ -44,9 +44,9 @@ from civicbridge.funding.models import Funder
 from civicbridge.partners.models import PartnerRequest
 from civicbridge.wsgi import application
 from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.alerts.factories import SubscriptionFactory
 from tests.directory.factories import OrganizationFactory, PlenipotentiaryFactory, PublicBodyFactory
 from tests.funding.factories import CallFactory, FunderFactory, ProgrammeFactory
-from tests.funding_alerts.factories import SubscriptionFactory
 from tests.partners.factories import PartnerRequestFactory
 
 pytestmark = pytest.mark.django_db

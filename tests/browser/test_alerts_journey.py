@@ -5,17 +5,18 @@ coordinators' delivery log; axe-core on each page."""
 import pytest
 from playwright.sync_api import expect
 
+from civicbridge.alerts.models import Subscription
 from civicbridge.funding import services
-from civicbridge.funding.models import Call, Subscription
+from civicbridge.funding.models import Call
 from tests.accounts.factories import PASSWORD, UserFactory
-from tests.browser.conftest import check_accessibility
-from tests.browser.test_journeys import log_in_without_the_form
-from tests.funding_alerts.factories import (
+from tests.alerts.factories import (
     CallFactory,
     ProgrammeFactory,
     SubscriptionFactory,
     in_days,
 )
+from tests.browser.conftest import check_accessibility
+from tests.browser.test_journeys import log_in_without_the_form
 
 pytestmark = [
     pytest.mark.browser,
@@ -60,7 +61,7 @@ def test_the_delivery_log_for_coordinators(page):
     publish_a_new_call(ProgrammeFactory(), "Culture for all")
     log_in_without_the_form(page, coordinator)
 
-    page.goto("/en/calls/deliveries/")
+    page.goto("/en/alerts/deliveries/")
 
     expect(page.locator("h1")).to_have_text("Alert delivery log")
     expect(page.locator("tbody")).to_contain_text("sent")

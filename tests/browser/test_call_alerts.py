@@ -4,8 +4,9 @@ import re
 
 from playwright.sync_api import expect
 
+from civicbridge.alerts.models import Subscription
 from civicbridge.funding import services
-from civicbridge.funding.models import Call, Subscription
+from civicbridge.funding.models import Call
 from tests.accounts.factories import UserFactory
 from tests.browser.conftest import check_accessibility
 from tests.browser.test_journeys import log_in
@@ -51,7 +52,7 @@ def test_find_a_call_subscribe_receive_the_email_and_unsubscribe(page, new_page,
     notices = [m for m in mailoutbox if m.to == ["lena@example.org"]]
     assert len(notices) == 1
     assert "Youth workers' mobility" in notices[0].subject + notices[0].body
-    link = re.search(r"https?://\S+/calls/unsubscribe/\S+/", notices[0].body).group(0)
+    link = re.search(r"https?://\S+/alerts/unsubscribe/\S+/", notices[0].body).group(0)
 
     stranger = new_page()  # no session: the link works without logging in
     stranger.goto(link)

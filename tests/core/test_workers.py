@@ -12,14 +12,14 @@ from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
+from civicbridge.alerts import tasks
 from civicbridge.core import periodic, workers
 from civicbridge.core.models import PeriodicJobSlot, WorkerHeartbeat
 from civicbridge.core.periodic import Job, ScheduleError, check_jobs, enqueue_due
-from civicbridge.funding import tasks
 
 pytestmark = pytest.mark.django_db
 
-REMINDERS = "civicbridge.funding.tasks.send_deadline_reminders"
+REMINDERS = "civicbridge.alerts.tasks.send_deadline_reminders"
 WARSAW = ZoneInfo("Europe/Warsaw")
 
 
@@ -92,7 +92,7 @@ def test_two_schedulers_racing_in_parallel_enqueue_each_run_once():
 
 
 def test_a_worker_that_starts_late_catches_up_the_latest_missed_run_only():
-    daily = Job("daily-digest", "civicbridge.funding.tasks.send_digests", ("daily",), at=time(7))
+    daily = Job("daily-digest", "civicbridge.alerts.tasks.send_digests", ("daily",), at=time(7))
     started = datetime(2026, 11, 25, 9, 30, tzinfo=WARSAW)
 
     enqueue_due([daily], previous=started - timedelta(days=3), now=started, worker_id="node-1")
@@ -103,7 +103,7 @@ def test_a_worker_that_starts_late_catches_up_the_latest_missed_run_only():
 
 
 def test_a_shared_digest_enqueues_one_task_per_part_in_one_run():
-    daily = Job("daily-digest", "civicbridge.funding.tasks.send_digests", ("daily",), at=time(7), parts=3)
+    daily = Job("daily-digest", "civicbridge.alerts.tasks.send_digests", ("daily",), at=time(7), parts=3)
     seven = datetime(2026, 11, 25, 7, 0, tzinfo=WARSAW)
 
     enqueue_due([daily], previous=seven - timedelta(minutes=1), now=seven, worker_id="node-1")

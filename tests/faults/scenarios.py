@@ -13,10 +13,10 @@ def fan_out(recipients: str) -> dict:
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
+    from civicbridge.alerts.models import Subscription
     from civicbridge.funding import alerts
-    from civicbridge.funding.models import Subscription
     from tests.accounts.factories import UserFactory
-    from tests.funding_alerts.factories import CallFactory
+    from tests.alerts.factories import CallFactory
 
     count = int(recipients)
     with transaction.atomic():
@@ -26,7 +26,7 @@ def fan_out(recipients: str) -> dict:
             for number in range(count)
         )
         Subscription.objects.bulk_create(
-            Subscription(user=person, name=f"Alert of {person.username}", frequency=Subscription.Frequency.INSTANT)
+            Subscription(user=person, alertable="calls", name=f"Alert of {person.username}", frequency=Subscription.Frequency.INSTANT)
             for person in people
         )
         call = CallFactory(title="Small grants for neighbourhood initiatives")
@@ -68,8 +68,8 @@ def orphaned_task() -> dict:
     from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
 
+    from civicbridge.alerts.tasks import send_deadline_reminders
     from civicbridge.core.models import WorkerHeartbeat
-    from civicbridge.funding.tasks import send_deadline_reminders
 
     long_ago = timezone.now() - timedelta(minutes=10)
     WorkerHeartbeat.objects.create(worker_id="dead-worker", hostname="gone", pid=1, started_at=long_ago,

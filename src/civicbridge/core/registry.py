@@ -5,8 +5,10 @@ API iterate these registries instead of importing the apps (core imports no doma
 and no domain app imports the API package). docs/architecture.md says what an app registers.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
 from importlib import import_module
 from typing import Any
 
@@ -75,6 +77,66 @@ class ApiPath:
     route: str
     view: Callable  # the view function, e.g. SomeAPIView.as_view()
     name: str
+@dataclass(frozen=True, slots=True)
+class AlertFacts:
+    """What alert matching needs to know of one item (a call, an event...).
+
+    Each field answers one criterion a subscription may hold; an item that knows nothing
+    of a criterion leaves it empty. ``territory_paths`` empty: open anywhere;
+    ``area_ids`` empty: only subscriptions without a thematic area match; ``kinds``
+    empty: open to every kind of applicant. ``document_forms`` are the words of the
+    item's search document (core.search), which keywords are matched against.
+    """
+
+    document_forms: frozenset[str] = frozenset()
+    territory_paths: frozenset[str] = frozenset()
+    area_ids: frozenset[int] = frozenset()
+    funder_id: int | None = None
+    kinds: frozenset[str] = frozenset()
+    max_grant: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A moment of one item worth a reminder (a deadline), and what its e-mail shows of it."""
+
+    item_id: int
+    moment: datetime
+    context: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Alertable:
+    """Content people may subscribe to (the alerts app matches, tells and logs it).
+
+    The app owning the content registers one in its ``AppConfig.ready``
+    (``alertables.register(key, Alertable(...))``) and announces its events with
+    ``alertables.published(key, item)`` and ``alertables.changed(key, item, revision)``.
+    """
+
+    model: type
+    label: str  # plural, translated lazily: "Calls for proposals"
+    published: Callable[[], Any]  # queryset of the items that may be told, loaded for the e-mail block
+    facts: Callable[[Any], AlertFacts]  # what matching needs of one item
+    # A folder of text templates: _item.txt (one item; context from ``item_context`` and
+    # ``item_url``), notice(_subject).txt, digest(_subject).txt and, with reminders, reminder(_subject).txt.
+    email_templates: str
+    item_context: Callable[[Any], dict]
+    list_url_name: str  # the list whose filters a subscription saves (takes the same query string)
+    everything: str | None = None  # the name of an alert without filters ("All calls"); default ``label``
+    identifier_field: str = "pk"  # how people name one item (the delivery log's filter)
+    published_field: str = "published_at"
+    # A changed item ("its deadlines changed") carries a revision and the time it went up;
+    # the alerts tell each revision once, as occasion "<change_name>-<revision>".
+    changed_field: str | None = None
+    revision: Callable[[Any], int] | None = None
+    change_name: str = "changed"
+    digest_order: tuple = ("pk",)
+    # Reminders due in [start, end] (e.g. deadlines in 7 days); None: the content has none.
+    reminders: Callable[[datetime, datetime], Iterable[Reminder]] | None = None
+
+    def changed_occasion(self, revision: int) -> str:
+        return f"{self.change_name}-{revision}"
 
 
 @dataclass
@@ -94,7 +156,31 @@ class Registry:
         return key in self.entries
 
 
+class AlertableRegistry(Registry):
+    """Alertable content by key, and who listens to its events (the alerts app, when installed)."""
+
+    def __init__(self):
+        super().__init__()
+        self.listeners: list[Any] = []
+
+    def listen(self, listener: Any) -> None:
+        """``listener`` has ``published(key, item_id)`` and ``changed(key, item_id, revision)``."""
+        if listener not in self.listeners:
+            self.listeners.append(listener)
+
+    def published(self, key: str, item) -> None:
+        """An item was just published; call after commit (listeners read the committed item)."""
+        for listener in self.listeners:
+            listener.published(key, item.pk)
+
+    def changed(self, key: str, item, revision: int) -> None:
+        """A published item changed in a way its subscribers hear of (its new ``revision``); after commit."""
+        for listener in self.listeners:
+            listener.changed(key, item.pk, revision)
+
+
 searchables = Registry()
+alertables = AlertableRegistry()
 # Functions answering an app's periodic jobs (core.periodic.Job), given the scheduler's overrides.
 periodic_job_sources = Registry()
 exportables = Registry()

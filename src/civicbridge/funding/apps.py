@@ -13,13 +13,13 @@ class FundingConfig(AppConfig):
             Copied,
             DemoLoader,
             Searchable,
+            alertables,
             demo_loaders,
             model_key,
-            periodic_job_sources,
             searchables,
         )
 
-        from . import periodic, services
+        from . import alerts, services
         from .models import Call
 
         searchables.register(
@@ -38,7 +38,7 @@ class FundingConfig(AppConfig):
                 scopes=(FUNDING,),
             ),
         )
-        periodic_job_sources.register("funding", periodic.configured_alert_jobs)
+        alertables.register(alerts.KEY, alerts.alertable())
         demo_loaders.register("funding", DemoLoader(name="funding", module="civicbridge.funding.demo", order=20))
         self.register_api()
         self.register_imports()
@@ -54,11 +54,9 @@ class FundingConfig(AppConfig):
         from civicbridge.core.registry import ApiCollection, api_collections
 
         from .api import CallViewSet, FunderViewSet
-        from .subscriptions_api import SubscriptionViewSet
 
         for prefix, viewset, basename in (
             ("funders", FunderViewSet, "funder"),
             ("calls", CallViewSet, "call"),
-            ("subscriptions", SubscriptionViewSet, "subscription"),
         ):
             api_collections.register(prefix, ApiCollection(prefix, viewset, basename))

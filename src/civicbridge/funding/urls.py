@@ -1,4 +1,4 @@
-from django.urls import include, path, register_converter
+from django.urls import path, register_converter
 
 from civicbridge.core.converters import StoredTextConverter
 
@@ -9,8 +9,6 @@ register_converter(StoredTextConverter, "identifier")
 app_name = "funding"
 
 urlpatterns = [
-    # The alerts' pages (calls/subscriptions/, calls/subscribe/...) come before calls/<identifier>/.
-    path("", include("civicbridge.funding.subscriptions_urls")),
     path("calls/", views.call_list, name="call_list"),
     path("calls/closing-soon/", views.closing_soon, name="closing_soon"),
     path("calls/new/", views.call_create, name="call_create"),

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AlertsConfig(AppConfig):
+    name = "civicbridge.alerts"
+    label = "alerts"
+    verbose_name = _("Alerts")
+
+    def ready(self):
+        from civicbridge.core.registry import alertables, periodic_job_sources
+
+        from . import periodic, tasks
+
+        alertables.listen(tasks.Listener())
+        periodic_job_sources.register("alerts", periodic.configured_alert_jobs)
+        self.register_api()
+
+    def register_api(self):
+        from civicbridge.core.registry import ApiCollection, api_collections
+
+        from .api import SubscriptionViewSet
+
+        api_collections.register("subscriptions", ApiCollection("subscriptions", SubscriptionViewSet, "subscription"))

@@ -1,0 +1,76 @@
+"""Forms of the alert pages: subscribe from a content's list, change an alert, filter the delivery log."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from civicbridge.core import forms as core_forms
+from civicbridge.core.models import Territory, ThematicArea
+from civicbridge.core.registry import alertables
+from civicbridge.directory.models import Organization
+
+from .models import Subscription
+from .selectors import funders
+
+
+class SubscribeForm(core_forms.Form):
+    """A content list's current filters (named as in its query string), and how often to hear."""
+
+    q = forms.CharField(label=_("Words"), max_length=200, required=False)
+    funder = forms.ModelChoiceField(label=_("Funder"), queryset=funders(), required=False)
+    applicant_kind = forms.ChoiceField(
+        label=_("Applicant kind"), choices=[("", ""), *Organization.Kind.choices], required=False,
+    )
+    territory = forms.ModelChoiceField(label=_("Territory"), queryset=Territory.objects.all(), required=False)
+    thematic_area = forms.ModelChoiceField(
+        label=_("Thematic area"), queryset=ThematicArea.objects.all(), required=False
+    )
+    amount_min = forms.DecimalField(
+        label=_("Grants of at least"), max_digits=14, decimal_places=2, min_value=0, required=False
+    )
+    frequency = forms.ChoiceField(
+        label=_("How often"), choices=Subscription.Frequency.choices, initial=Subscription.Frequency.DAILY,
+        widget=forms.RadioSelect,
+    )
+    remind_deadlines = forms.BooleanField(
+        label=_("Remind me 7 days before deadlines"), required=False, initial=True
+    )
+
+    CRITERIA = ("q", "funder", "applicant_kind", "territory", "thematic_area", "amount_min")
+
+    def criteria(self) -> dict:
+        """The service's keyword arguments for the saved filters."""
+        data = self.cleaned_data
+        return {
+            "keywords": data["q"], "funder": data["funder"], "applicant_kind": data["applicant_kind"],
+            "territory": data["territory"], "thematic_area": data["thematic_area"], "min_amount": data["amount_min"],
+        }
+
+
+class SubscriptionForm(forms.ModelForm):
+    """What its owner may change on an alert."""
+
+    class Meta:
+        model = Subscription
+        fields = ["name", "frequency", "remind_deadlines", "is_active"]
+        labels = {"is_active": _("Send me this alert")}
+
+
+class DeliveryFilterForm(forms.Form):
+    STATES = [
+        ("", _("any state")),
+        ("queued", _("queued")),
+        ("retrying", _("waiting to be tried again")),
+        ("pending", _("being sent")),
+        ("sent", _("sent")),
+        ("failed", _("failed")),
+    ]
+
+    content = forms.ChoiceField(label=_("Content"), choices=[], required=False)
+    identifier = forms.CharField(label=_("Identifier"), max_length=120, required=False)
+    state = forms.ChoiceField(label=_("State"), choices=STATES, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["content"].choices = [("", _("any content"))] + [
+            (key, entry.label) for key, entry in alertables.entries.items()
+        ]

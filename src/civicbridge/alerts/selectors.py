@@ -1,0 +1,103 @@
+"""Reads of the alert pages and API: one's own subscriptions, the delivery log."""
+
+from collections import defaultdict
+
+from django.db.models import Q, QuerySet
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from civicbridge.core.models import OutgoingMail
+from civicbridge.core.registry import alertables
+
+from .models import Delivery, Subscription
+
+# What the log says of a delivery: the state of its e-mail in the outbox.
+STATE_LABELS = {
+    "queued": _("queued"),
+    "retrying": _("waiting to be tried again"),
+    "pending": _("being sent"),
+    "sent": _("sent"),
+    "failed": _("failed"),
+}
+_MAIL = OutgoingMail.Status
+STATE_FILTERS = {
+    "queued": Q(mail__status=_MAIL.QUEUED, mail__attempts=0),
+    "retrying": Q(mail__status=_MAIL.QUEUED, mail__attempts__gt=0),
+    "pending": Q(mail__status=_MAIL.SENDING),
+    "sent": Q(mail__status=_MAIL.SENT),
+    "failed": Q(mail__status=_MAIL.FAILED),
+}
+
+
+def own_subscriptions(user) -> QuerySet[Subscription]:
+    return (
+        Subscription.objects.filter(user=user)
+        .select_related("funder", "territory", "thematic_area")
+        .order_by("-created_at", "-id")
+    )
+
+
+def funders():
+    """The funders a subscription may name (the model the ``funder`` criterion points to)."""
+    return Subscription._meta.get_field("funder").related_model.objects.all()
+
+
+def deliveries_for_log(*, alertable: str = "", identifier: str = "", state: str = "") -> QuerySet[Delivery]:
+    """The delivery log, newest first, with its person, alert and e-mail in the same query (items: ``with_items``).
+
+    ``alertable`` narrows to one content; ``identifier`` to the items of it (or of every
+    content) that people name so (a call's identifier).
+    """
+    deliveries = (
+        Delivery.objects.select_related("recipient", "subscription", "mail").order_by("-claimed_at", "-id")
+    )
+    if alertable:
+        deliveries = deliveries.filter(alertable=alertable)
+    if identifier:
+        named = Q(pk__in=[])
+        for key, entry in alertables.entries.items():
+            if not alertable or key == alertable:
+                ids = entry.model.objects.filter(**{entry.identifier_field: identifier}).values("pk")
+                named |= Q(alertable=key, item_id__in=ids)
+        deliveries = deliveries.filter(named)
+    if state in STATE_FILTERS:
+        deliveries = deliveries.filter(STATE_FILTERS[state])
+    return deliveries
+
+
+def with_items(deliveries) -> list[tuple[Delivery, object]]:
+    """Each delivery with the item it told (None once deleted): one query per content on the page."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for delivery in deliveries:
+        wanted[delivery.alertable].add(delivery.item_id)
+    found = {
+        key: alertables.get(key).model.objects.in_bulk(sorted(ids)) if key in alertables else {}
+        for key, ids in wanted.items()
+    }
+    return [(delivery, found[delivery.alertable].get(delivery.item_id)) for delivery in deliveries]
+
+
+def delivery_state(delivery: Delivery) -> str:
+    """"queued", "retrying", "pending", "sent", "failed", or "" for a row whose e-mail is not in the outbox."""
+    mail = delivery.mail
+    if mail is None:
+        return ""
+    if mail.status == _MAIL.QUEUED:
+        return "retrying" if mail.attempts else "queued"
+    return {_MAIL.SENDING: "pending", _MAIL.SENT: "sent", _MAIL.FAILED: "failed"}[mail.status]
+
+
+def delivery_reason(delivery: Delivery) -> str:
+    """Why an e-mail waits or failed, in words a coordinator can act on, with the server's own answer."""
+    mail = delivery.mail
+    state = delivery_state(delivery)
+    if state == "retrying":
+        return _("The mail server could not take it (attempt %(attempts)s); next attempt %(when)s. It said: %(error)s") % {
+            "attempts": mail.attempts, "error": mail.last_error,
+            "when": formats.date_format(timezone.localtime(mail.next_attempt_at), "SHORT_DATETIME_FORMAT"),
+        }
+    if state == "failed":
+        return _("Not delivered: %(error)s") % {"error": mail.last_error}
+    if state == "":
+        return _("No e-mail of this delivery is in the outbox (recorded before it, or removed from it).")
+    return ""

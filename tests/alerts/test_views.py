@@ -1,0 +1,223 @@
+"""The alert pages: subscribe from the call list, one's own alerts, the coordinators' delivery log."""
+
+from decimal import Decimal
+from smtplib import SMTPRecipientsRefused
+
+import pytest
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+
+from civicbridge.alerts.models import Subscription
+from civicbridge.funding import alerts
+from tests.accounts.factories import UserFactory
+from tests.alerts.factories import CallFactory, FunderFactory, SubscriptionFactory
+from tests.alerts.outbox import delivered
+
+pytestmark = pytest.mark.django_db
+
+
+def test_subscribing_from_the_call_list_saves_its_filters(client, user, county, areas):
+    funder = FunderFactory(name="Europe for Citizens")
+    client.force_login(user)
+
+    response = client.post("/en/alerts/subscribe/calls/", {
+        "q": "water  youth", "funder": funder.pk, "applicant_kind": "ngo", "territory": county.pk,
+        "thematic_area": areas[0].pk, "amount_min": "10000", "frequency": "weekly", "remind_deadlines": "on",
+    })
+
+    assert response.status_code == 302
+    assert response["Location"] == "/en/alerts/"
+    subscription = Subscription.objects.get(user=user)
+    assert (subscription.keywords, subscription.funder, subscription.applicant_kind) == ("water youth", funder, "ngo")
+    assert (subscription.territory, subscription.thematic_area) == (county, areas[0])
+    assert subscription.min_amount == Decimal("10000")
+    assert subscription.frequency == "weekly" and subscription.remind_deadlines is True
+    assert "Europe for Citizens" in subscription.name and "water youth" in subscription.name
+
+
+def test_subscribing_without_filters_is_an_alert_for_all_calls(client, user):
+    client.force_login(user)
+    client.post("/en/alerts/subscribe/calls/", {"frequency": "daily"})
+
+    subscription = Subscription.objects.get(user=user)
+    assert subscription.name == "All calls"
+    assert subscription.remind_deadlines is False  # an unticked box is not sent
+
+
+def test_the_same_search_twice_is_refused_with_a_message(client, user):
+    client.force_login(user)
+    client.post("/en/alerts/subscribe/calls/", {"q": "water", "frequency": "daily"})
+
+    response = client.post("/en/alerts/subscribe/calls/", {"q": "Water", "frequency": "instant"})
+
+    assert response.status_code == 400
+    assert b"already have an alert" in response.content
+    assert Subscription.objects.filter(user=user).count() == 1
+
+
+def test_bad_filters_are_refused_with_a_message_tied_to_the_field(client, user):
+    client.force_login(user)
+
+    response = client.post("/en/alerts/subscribe/calls/", {"funder": "999999", "frequency": "hourly"})
+
+    assert response.status_code == 400
+    assert b"error-summary" in response.content
+    assert not Subscription.objects.exists()
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in_and_back(client):
+    response = client.get("/en/alerts/subscribe/calls/?q=water")
+
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+    assert client.post("/en/alerts/subscribe/calls/", {"frequency": "daily"}).status_code == 302
+    assert not Subscription.objects.exists()
+
+
+def test_after_log_in_the_filters_are_shown_to_confirm(client, user):
+    client.force_login(user)
+
+    response = client.get("/en/alerts/subscribe/calls/?q=water&applicant_kind=school")
+
+    assert response.status_code == 200
+    assert "“water” · school".encode() in response.content
+    assert b'name="q" value="water"' in response.content
+
+
+def test_the_subscribe_box_posts_the_current_filters(user):
+    request = RequestFactory().get("/en/calls/", {"q": "water", "territory": "7", "amount_min": "500"})
+    request.user = user
+
+    html = render_to_string("funding/_subscribe_box.html", {"user": user, "request": request}, request=request)
+
+    assert 'action="/en/alerts/subscribe/calls/"' in html
+    assert 'name="q" value="water"' in html and 'name="territory" value="7"' in html
+    assert 'name="amount_min" value="500"' in html
+    assert '<label for="subscribe-frequency-daily">' in html
+
+
+def test_the_subscribe_box_asks_anonymous_visitors_to_log_in(rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    request = rf.get("/en/calls/", {"q": "water"})
+    request.user = AnonymousUser()
+
+    html = render_to_string("funding/_subscribe_box.html", {"user": request.user, "request": request}, request=request)
+
+    assert "/en/accounts/login/?next=%2Fen%2Falerts%2Fsubscribe%2Fcalls%2F%3Fq%3Dwater" in html
+    assert "<form" not in html
+
+
+def test_the_list_shows_only_ones_own_alerts(client, user, django_assert_max_num_queries):
+    mine = [SubscriptionFactory(user=user, name=f"mine {n}") for n in range(12)]
+    SubscriptionFactory(name="someone else's")
+    client.force_login(user)
+
+    with django_assert_max_num_queries(8):
+        response = client.get("/en/alerts/")
+
+    assert response.status_code == 200
+    assert all(s.name.encode() in response.content for s in mine)
+    assert b"someone else" not in response.content
+
+
+def test_changing_the_frequency_of_ones_alert(client, user):
+    subscription = SubscriptionFactory(user=user)
+    client.force_login(user)
+
+    response = client.post(f"/en/alerts/{subscription.pk}/", {
+        f"s{subscription.pk}-name": "Water", f"s{subscription.pk}-frequency": "weekly",
+        f"s{subscription.pk}-is_active": "on",
+    })
+
+    assert response.status_code == 302
+    subscription.refresh_from_db()
+    assert (subscription.name, subscription.frequency, subscription.remind_deadlines) == ("Water", "weekly", False)
+
+
+def test_another_persons_alert_cannot_be_changed_or_deleted(client, user):
+    other = SubscriptionFactory()
+    client.force_login(user)
+
+    assert client.post(f"/en/alerts/{other.pk}/", {f"s{other.pk}-frequency": "weekly"}).status_code == 404
+    assert client.post(f"/en/alerts/{other.pk}/delete/").status_code == 404
+    other.refresh_from_db()
+    assert other.frequency == "instant"
+
+
+def test_deleting_ones_alert(client, user):
+    subscription = SubscriptionFactory(user=user)
+    client.force_login(user)
+
+    assert client.get(f"/en/alerts/{subscription.pk}/delete/").status_code == 405
+    assert client.post(f"/en/alerts/{subscription.pk}/delete/").status_code == 302
+    assert not Subscription.objects.exists()
+
+
+def test_the_delivery_log_is_for_coordinators_only(client, user):
+    client.force_login(user)
+    assert client.get("/en/alerts/deliveries/").status_code == 403
+    client.logout()
+    assert client.get("/en/alerts/deliveries/").status_code == 302
+
+
+def test_the_delivery_log_shows_deliveries_with_bounded_queries(client, coordinator, django_assert_max_num_queries):
+    for _ in range(15):
+        SubscriptionFactory(user=UserFactory())
+    call = CallFactory(identifier="CERV-2026-CITIZENS")
+    alerts.call_published(call)
+    alerts.call_published(CallFactory())
+    delivered()
+    client.force_login(coordinator)
+
+    with django_assert_max_num_queries(8):
+        response = client.get("/en/alerts/deliveries/")
+    assert response.status_code == 200
+    assert b"CERV-2026-CITIZENS" in response.content
+
+    with django_assert_max_num_queries(8):
+        response = client.get("/en/alerts/deliveries/", {"call": "CERV-2026-CITIZENS", "state": "sent"})
+    assert response.content.count(b"CERV-2026-CITIZENS</a>") == 15
+
+
+def test_the_delivery_log_shows_each_e_mail_queued_retrying_sent_or_failed_with_the_reason(
+        client, coordinator, monkeypatch):
+    answers = {"refused@example.org": SMTPRecipientsRefused({"refused@example.org": (550, b"5.1.1 no such user")}),
+               "busy@example.org": SMTPRecipientsRefused({"busy@example.org": (451, b"4.3.0 try again later")})}
+    for address in ("refused@example.org", "busy@example.org", "reader@example.org"):
+        SubscriptionFactory(user=UserFactory(email=address, username=address.split("@")[0]))
+    real_send = LocmemBackend.send_messages
+
+    def send_messages(self, messages):
+        if messages[0].to[0] in answers:
+            raise answers[messages[0].to[0]]
+        return real_send(self, messages)
+
+    monkeypatch.setattr(LocmemBackend, "send_messages", send_messages)
+    alerts.call_published(CallFactory(identifier="LOG-1"))
+    delivered()
+    alerts.call_published(CallFactory(identifier="LOG-2"))  # queued, the worker has not come yet
+    client.force_login(coordinator)
+
+    def rows(state):
+        response = client.get("/en/alerts/deliveries/", {"state": state})
+        assert response.status_code == 200
+        return response.content.decode().split("<tbody>")[1]
+
+    failed, retrying, sent, queued = rows("failed"), rows("retrying"), rows("sent"), rows("queued")
+    assert "refused" in failed and "550 5.1.1 no such user" in failed and "busy" not in failed
+    assert "busy" in retrying and "451 4.3.0 try again later" in retrying and "next attempt" in retrying
+    assert "reader" in sent and "LOG-1" in sent and "refused" not in sent
+    assert queued.count("LOG-2</a>") == 3 and "LOG-1" not in queued
+    polish = client.get("/pl/alerts/deliveries/", {"state": "retrying"}).content.decode()
+    assert "czeka na ponowną próbę" in polish and "Serwer poczty nie mógł go teraz przyjąć (próba 1)" in polish
+
+
+def test_an_unknown_state_in_the_log_filter_is_a_message_not_an_error(client, coordinator):
+    client.force_login(coordinator)
+
+    response = client.get("/en/alerts/deliveries/", {"state": "interrupted"})
+
+    assert response.status_code == 200
+    assert b"error-summary" in response.content
