@@ -122,10 +122,11 @@ PAGES: dict[str, tuple[Visit, ...]] = {
     "directory:plenipotentiary_edit": (
         Visit("officer", kwargs=lambda site: {"pk": site.plenipotentiary.pk}),
     ),
-    "funding:subscription_list": (Visit("citizen"),),
-    "funding:subscribe": (Visit("citizen"),),
-    "funding:unsubscribe": (Visit(kwargs=lambda site: {"token": site.unsubscribe_token}),),
-    "funding:delivery_log": (Visit("coordinator"),),
+    "alerts:subscription_list": (Visit("citizen"),),
+    "alerts:subscribe": (Visit("citizen", lambda site: {"alertable": "calls"}),),
+    "alerts:unsubscribe": (Visit(kwargs=lambda site: {"token": site.unsubscribe_token}),),
+    "alerts:legacy_unsubscribe": (Visit(kwargs=lambda site: {"token": site.unsubscribe_token}),),
+    "alerts:delivery_log": (Visit("coordinator"),),
     "funding:call_list": (Visit(),),
     "funding:closing_soon": (Visit(),),
     "funding:call_create": (Visit("officer"),),
@@ -158,6 +159,7 @@ ADMIN_SITE_PAGES: dict[str, tuple[Visit, ...]] = {
 
 POST_ONLY = "a POST-only action: its form is on a page visited here"
 
+MOVED = "an address the alerts had under the calls: redirects permanently to the new one"
 SKIPPED: dict[str, Skip] = {
     "healthz": Skip("health check for load balancers: JSON", "not-html"),
     "readyz": Skip("readiness check for load balancers: JSON", "not-html"),
@@ -172,11 +174,24 @@ SKIPPED: dict[str, Skip] = {
     "directory:organization_verify": Skip(POST_ONLY, "405", Visit("coordinator", _org)),
     "directory:organization_claim": Skip(POST_ONLY, "405", Visit("citizen", _org)),
     "directory:organization_invite": Skip(POST_ONLY, "405", Visit("ngo", _org)),
-    "funding:subscription_update": Skip(
+    "alerts:subscription_update": Skip(
         POST_ONLY, "405", Visit("citizen", lambda s: {"pk": s.subscription.pk})
     ),
-    "funding:subscription_delete": Skip(
+    "alerts:subscription_delete": Skip(
         POST_ONLY, "405", Visit("citizen", lambda s: {"pk": s.subscription.pk})
+    ),
+    "alerts:legacy_subscription_list": Skip(MOVED, "redirect", Visit("citizen")),
+    "alerts:legacy_subscription_update": Skip(
+        MOVED, "redirect", Visit("citizen", lambda s: {"pk": s.subscription.pk})
+    ),
+    "alerts:legacy_subscription_delete": Skip(
+        MOVED, "redirect", Visit("citizen", lambda s: {"pk": s.subscription.pk})
+    ),
+    "alerts:legacy_subscribe": Skip(MOVED, "redirect", Visit("citizen")),
+    "alerts:legacy_delivery_log": Skip(MOVED, "redirect", Visit("coordinator")),
+    "core:import_template": Skip(
+        "an import template file (CSV)", "not-html",
+        Visit("coordinator", lambda s: {"importer": "organizations", "kind": "csv"}),
     ),
     "funding:call_feed": Skip("an Atom feed", "not-html"),
     "funding:deadlines_ics": Skip("an iCalendar file", "not-html"),
@@ -269,10 +284,10 @@ def test_every_named_url_pattern_is_visited_or_skipped():
 @pytest.fixture
 def site(municipality, county):
     from civicbridge.accounts.services import record_rights_change
+    from civicbridge.alerts.models import Subscription
+    from civicbridge.alerts.services import unsubscribe_token
     from civicbridge.core.models import OutgoingMail, PeriodicJobSlot, WorkerHeartbeat
     from civicbridge.core.notifications import queue_mail
-    from civicbridge.funding.models import Subscription
-    from civicbridge.funding.subscriptions_services import unsubscribe_token
 
     coordinator = UserFactory(username="coordinator", is_coordinator=True, is_staff=True)
     operator = UserFactory(

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.tasks import task_backends
 
+from civicbridge.alerts.matching import keywords_match
 from civicbridge.core import indexing
 from civicbridge.core.models import ThematicArea
 from civicbridge.core.registry import searchables
@@ -20,7 +21,7 @@ from civicbridge.core.search import search
 from civicbridge.directory import services as directory_services
 from civicbridge.directory.models import Organization
 from civicbridge.funding import services as funding_services
-from civicbridge.funding.matching import CallFacts, keywords_match
+from civicbridge.funding.alerts import call_facts
 from civicbridge.funding.models import Call
 from civicbridge.partners.models import PartnerRequest
 from tests.directory.factories import OrganizationFactory
@@ -291,7 +292,7 @@ def test_alert_matching_reads_the_current_names_even_before_the_task_runs(queue,
     funder.name = "Kasa Odnowiona"
     funder.save()  # as the admin would, before the reindex task has run
     call = Call.objects.select_related("programme__funder").get(pk=call.pk)
-    facts = CallFacts.from_call(call)
+    facts = call_facts(call)
     assert keywords_match("Odnowiona", facts)
     assert not keywords_match("Pierwotny", facts)
 
