@@ -331,7 +331,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PAGINATION_CLASS": "civicbridge.api.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "civicbridge.core.api_pagination.PageNumberPagination",
     "DEFAULT_PARSER_CLASSES": [
         "civicbridge.api.parsers.StrictJSONParser",
         "rest_framework.parsers.FormParser",
@@ -384,10 +384,6 @@ LOGGING = {
 
 # --- civicbridge options -------------------------------------------------------------------
 CIVICBRIDGE_PAGE_SIZE = 25
-CIVICBRIDGE_COUNT_LIMIT = env.int("CIVICBRIDGE_COUNT_LIMIT", default=1_000)
-# A full-text search counts fewer: past this many matches the list says "more than" and asks
-# for a narrower search (counting 1,000 matches of a common word scans ~15,000 rows).
-CIVICBRIDGE_SEARCH_COUNT_LIMIT = env.int("CIVICBRIDGE_SEARCH_COUNT_LIMIT", default=250)
 CIVICBRIDGE_ANONYMOUS_CACHE_SECONDS = env.int("CIVICBRIDGE_ANONYMOUS_CACHE_SECONDS", default=30)
 # Rendered list rows and serialized API items, per object version (core/fragments.py).
 # A repeated identical submission (same person, same content) within this time makes no new object.

@@ -1,11 +1,15 @@
+from collections import Counter
+
 import django_filters
-from django import forms
 from django.core.cache import cache
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from civicbridge.core import search as search_backend
 from civicbridge.core.cache import REFERENCE, content_versions
+from civicbridge.core.filters import StrictFilterSet, TerritoryField, territory_key
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.core.selectors import territory_subtree_ids
 from civicbridge.core.widgets import FastCheckboxSelectMultiple, FastSelect
@@ -13,7 +17,7 @@ from civicbridge.core.widgets import FastCheckboxSelectMultiple, FastSelect
 from .models import Organization
 
 
-class TerritoryChoiceField(forms.ModelChoiceField):
+class TerritoryChoiceField(TerritoryField):
     widget = FastSelect
 
     def label_from_instance(self, territory):
@@ -31,8 +35,11 @@ class TerritoryFilter(django_filters.ModelChoiceFilter):
 CHOICES_SECONDS = 300
 
 
-def territory_choices() -> list[tuple[int, str]]:
-    """Countries, regions and counties as (id, indented name) in the active language.
+def territory_choices() -> list[tuple[str, str]]:
+    """Countries, regions and counties as (code, indented name) in the active language.
+
+    The option's value is the code people use (``PL``, ``16``, ``1607``; see core.filters),
+    so that a filtered list's address says ``?territory=1607``.
 
     Hundreds of options on every list page: kept in the cache for a few minutes rather
     than read and rendered from model instances each time (territories change yearly).
@@ -42,10 +49,15 @@ def territory_choices() -> list[tuple[int, str]]:
     def compute():
         with override(language):
             rows = Territory.objects.exclude(level=Territory.Level.MUNICIPALITY).order_by("path")
-            return [(t.pk, TerritoryChoiceField.label_for(t)) for t in rows.only(
-                "pk", "path", "name_en", "name_pl", "name_tr")]
+            rows = list(rows.only("pk", "path", "level", "country", "code", "name_en", "name_pl", "name_tr"))
+            keys = [territory_key(t) for t in rows]
+            shared = {key for key, times in Counter(keys).items() if times > 1}
+            return [
+                (f"{t.country}-{key}" if key in shared else key, TerritoryChoiceField.label_for(t))
+                for t, key in zip(rows, keys, strict=True)
+            ]
 
-    key = f"civicbridge:territory-choices:{language}:{content_versions([REFERENCE])}"
+    key = f"civicbridge:territory-choices:2:{language}:{content_versions([REFERENCE])}"
     return cache.get_or_set(key, compute, CHOICES_SECONDS)
 
 
@@ -73,7 +85,7 @@ def thematic_area_choices() -> list[tuple[int, str]]:
     return cache.get_or_set(key, compute, CHOICES_SECONDS)
 
 
-class OrganizationFilter(django_filters.FilterSet):
+class OrganizationFilter(StrictFilterSet):
     """The registry's filters, shared by the list page, the exports and the API."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
@@ -139,6 +151,7 @@ class OrganizationFilter(django_filters.FilterSet):
     def filter_verified(self, queryset, name, value):
         return queryset.filter(is_verified=value == "true")
 
+    @extend_schema_field(OpenApiTypes.STR)
     def filter_territory(self, queryset, name, territory):
         return queryset.filter(territory_id__in=territory_subtree_ids(territory))
 

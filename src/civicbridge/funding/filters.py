@@ -25,6 +25,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from civicbridge.core import search as search_backend
 from civicbridge.core.cache import FUNDING, content_versions
+from civicbridge.core.filters import CountryCodeFilter, SlugOrIdFilter, StrictFilterSet
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.core.widgets import FastCheckboxSelectMultiple, FastSelect
 from civicbridge.directory.filters import TerritoryFilter, territory_choices, thematic_area_choices
@@ -74,7 +75,7 @@ def territory_line_condition(territory: Territory) -> Q:
     return Q(Exists(on_line)) | ~Q(Exists(restricted))
 
 
-class CallFilter(django_filters.FilterSet):
+class CallFilter(StrictFilterSet):
     """Filters named after the fields; the status is computed from the dates at ``now``."""
 
     # Applied first: the status filter ORs two querysets, which must not carry joins yet.
@@ -84,8 +85,9 @@ class CallFilter(django_filters.FilterSet):
     )
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     search = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    funder = django_filters.ModelChoiceFilter(
+    funder = SlugOrIdFilter(
         label=_("Funder"), queryset=Funder.objects.all(), field_name="programme__funder", widget=FastSelect,
+        help_text=_("By its address name or number."),
     )
     programme = django_filters.ModelChoiceFilter(
         label=_("Programme"), queryset=Programme.objects.all(), widget=FastSelect,
@@ -100,6 +102,10 @@ class CallFilter(django_filters.FilterSet):
     thematic_area = django_filters.ModelChoiceFilter(
         label=_("Thematic area"), queryset=ThematicArea.objects.all(), field_name="thematic_areas",
         widget=FastSelect,
+    )
+    country = CountryCodeFilter(
+        label=_("Applicants from (country code)"), method="filter_country",
+        help_text=_("Calls open to applicants from this country: its ISO code, e.g. PL or TR."),
     )
     deadline_from = django_filters.DateFilter(
         label=_("Last deadline from"), method="filter_deadline_from",
@@ -161,12 +167,14 @@ class CallFilter(django_filters.FilterSet):
             Q(eligible_kinds="") | Q(kinds_delimited__contains=f",{kind},")
         )
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(OpenApiTypes.STR)
     def filter_territory(self, queryset, name, territory):
-        queryset = queryset.alias(countries_delimited=_delimited("eligible_countries")).filter(
-            Q(eligible_countries="") | Q(countries_delimited__contains=f",{territory.country},")
+        return self.filter_country(queryset, name, territory.country).filter(territory_line_condition(territory))
+
+    def filter_country(self, queryset, name, country: str):
+        return queryset.alias(countries_delimited=_delimited("eligible_countries")).filter(
+            Q(eligible_countries="") | Q(countries_delimited__contains=f",{country},")
         )
-        return queryset.filter(territory_line_condition(territory))
 
     def filter_deadline_from(self, queryset, name, day):
         return queryset.filter(closes_at__gte=_start_of(day))
