@@ -118,13 +118,13 @@ class CountryCodeField(forms.CharField):
     """An ISO 3166-1 alpha-2 code, in either case (``pl`` is ``PL``)."""
 
     def to_python(self, value):
-        value = super().to_python(value).strip().upper()
+        value = super().to_python(value).strip()
         if value and not (len(value) == 2 and value.isascii() and value.isalpha()):
             raise ValidationError(
                 _("“%(value)s” is not a country code: give its two-letter ISO code, e.g. PL."),
                 code="invalid", params={"value": value},
             )
-        return value
+        return value.upper()
 
 
 class CountryCodeFilter(django_filters.CharFilter):
