@@ -1,7 +1,6 @@
 """Filters take the codes people use (TERYT, ISO 3166, slugs) and refuse bad values by name."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from civicbridge.core.models import Territory
 from tests.directory.factories import OrganizationFactory, PlenipotentiaryFactory, PublicBodyFactory
