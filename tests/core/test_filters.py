@@ -148,3 +148,39 @@ def test_partner_requests_filter_by_iso_country_in_either_case_and_refuse_unknow
         assert [item["id"] for item in body["results"]] == [german.pk]
     response = client.get("/api/v1/partner-requests/", {"country": "QQ"})
     assert response.status_code == 400 and "QQ" in response.json()["country"][0]
+
+
+# --- links that keep the search and the filters ----------------------------------------------------
+
+
+def test_the_results_an_htmx_filter_change_redraws_carry_export_links_with_those_filters(client, in_nysa_and_brzeg):
+    response = client.get(
+        "/en/organizations/", {"territory": "1607", "q": "stowarzyszenie", "page": "1"},
+        HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results",
+    )
+
+    page = response.content.decode()
+    assert 'export.csv?territory=1607&amp;q=stowarzyszenie"' in page
+    assert 'export.xlsx?territory=1607&amp;q=stowarzyszenie"' in page
+
+
+def test_the_calls_results_carry_feed_and_calendar_links_with_the_filters(client):
+    CallFactory()
+
+    page = client.get(
+        "/en/calls/", {"country": "PL", "page": "1"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results"
+    ).content.decode()
+
+    assert "/calls/feed/?country=PL\"" in page and "/calls/deadlines.ics?country=PL\"" in page
+
+
+def test_page_two_of_a_filtered_search_keeps_the_search_and_the_filters(client, settings, municipality):
+    settings.CIVICBRIDGE_PAGE_SIZE = 2
+    OrganizationFactory.create_batch(5, territory=municipality, name="Klub Sportowy")
+
+    first = client.get("/en/organizations/", {"q": "klub", "territory": "1607"})
+    second = client.get("/en/organizations/", {"q": "klub", "territory": "1607", "page": 2})
+
+    assert 'href="?q=klub&amp;territory=1607&amp;page=2"' in first.content.decode()
+    assert {o.pk for o in first.context["page"]}.isdisjoint({o.pk for o in second.context["page"]})
+    assert second.context["page"].paginator.count == 5

@@ -24,12 +24,6 @@ def _results_template(request, template: str) -> str:
     return template
 
 
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 def call_rows(calls, now) -> list:
     """The list's rows at ``now``, each rendered once per version of its call (``core.fragments``).
 
@@ -54,10 +48,7 @@ def call_list(request):
         request.GET, user=request.user, now=now, queryset=selectors.calls_for_rows(request.user, now=now)
     )
     page = page_of(selectors.filtered_calls(filterset), request.GET.get("page"))
-    context = {
-        "filter": filterset, "page": page, "rows": call_rows(page.object_list, now),
-        "query": _query_without_page(request),
-    }
+    context = {"filter": filterset, "page": page, "rows": call_rows(page.object_list, now)}
     return render(request, _results_template(request, "funding/call_list.html"), context)
 
 
