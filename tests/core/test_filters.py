@@ -184,3 +184,12 @@ def test_page_two_of_a_filtered_search_keeps_the_search_and_the_filters(client, 
     assert 'href="?q=klub&amp;territory=1607&amp;page=2"' in first.content.decode()
     assert {o.pk for o in first.context["page"]}.isdisjoint({o.pk for o in second.context["page"]})
     assert second.context["page"].paginator.count == 5
+
+
+def test_the_forms_that_save_a_territory_still_offer_ids_while_the_filters_offer_codes(client, user, county):
+    client.force_login(user)
+
+    form = client.get("/en/organizations/new/").content.decode()
+    filters = client.get("/en/organizations/").content.decode()
+
+    assert f'value="{county.pk}"' in form and 'value="1607"' in filters

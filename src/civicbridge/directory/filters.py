@@ -1,6 +1,7 @@
 from collections import Counter
 
 import django_filters
+from django import forms
 from django.core.cache import cache
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +18,7 @@ from civicbridge.core.widgets import FastCheckboxSelectMultiple, FastSelect
 from .models import Organization
 
 
-class TerritoryChoiceField(TerritoryField):
+class TerritoryChoiceField(forms.ModelChoiceField):
     widget = FastSelect
 
     def label_from_instance(self, territory):
@@ -28,22 +29,41 @@ class TerritoryChoiceField(TerritoryField):
         return "\u2003" * max(territory.depth - 1, 0) + territory.name
 
 
+class TerritoryCodeChoiceField(TerritoryField):
+    """A filter's territory: by the code people use or the id (core.filters), from a menu of codes."""
+
+    widget = FastSelect
+
+
 class TerritoryFilter(django_filters.ModelChoiceFilter):
-    field_class = TerritoryChoiceField
+    field_class = TerritoryCodeChoiceField
 
 
 CHOICES_SECONDS = 300
 
 
-def territory_choices() -> list[tuple[str, str]]:
-    """Countries, regions and counties as (code, indented name) in the active language.
-
-    The option's value is the code people use (``PL``, ``16``, ``1607``; see core.filters),
-    so that a filtered list's address says ``?territory=1607``.
+def territory_choices() -> list[tuple[int, str]]:
+    """Countries, regions and counties as (id, indented name) in the active language, for forms.
 
     Hundreds of options on every list page: kept in the cache for a few minutes rather
     than read and rendered from model instances each time (territories change yearly).
     """
+    language = get_language()
+
+    def compute():
+        with override(language):
+            rows = Territory.objects.exclude(level=Territory.Level.MUNICIPALITY).order_by("path")
+            return [(t.pk, TerritoryChoiceField.label_for(t)) for t in rows.only(
+                "pk", "path", "name_en", "name_pl", "name_tr")]
+
+    key = f"civicbridge:territory-choices:{language}:{content_versions([REFERENCE])}"
+    return cache.get_or_set(key, compute, CHOICES_SECONDS)
+
+
+def territory_filter_choices() -> list[tuple[str, str]]:
+    """The same units for the filters, each by the code people use (``PL``, ``1607``; a code two
+    countries share as ``PL-16``; an id where a unit has no code), so that a filtered list's
+    address says ``?territory=1607`` (core.filters resolves it)."""
     language = get_language()
 
     def compute():
@@ -57,7 +77,7 @@ def territory_choices() -> list[tuple[str, str]]:
                 for t, key in zip(rows, keys, strict=True)
             ]
 
-    key = f"civicbridge:territory-choices:2:{language}:{content_versions([REFERENCE])}"
+    key = f"civicbridge:territory-filter-choices:{language}:{content_versions([REFERENCE])}"
     return cache.get_or_set(key, compute, CHOICES_SECONDS)
 
 
@@ -129,7 +149,7 @@ class OrganizationFilter(StrictFilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Callables: the menus are read only when a page renders them, never for the API.
-        self.form.fields["territory"].widget.choice_source = lambda: [("", _("anywhere")), *territory_choices()]
+        self.form.fields["territory"].widget.choice_source = lambda: [("", _("anywhere")), *territory_filter_choices()]
         self.form.fields["thematic_area"].widget.choice_source = lambda: [("", "---------"), *thematic_area_choices()]
 
     @staticmethod

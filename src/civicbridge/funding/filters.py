@@ -28,7 +28,11 @@ from civicbridge.core.cache import FUNDING, content_versions
 from civicbridge.core.filters import CountryCodeFilter, SlugOrIdFilter, StrictFilterSet
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.core.widgets import FastCheckboxSelectMultiple, FastSelect
-from civicbridge.directory.filters import TerritoryFilter, territory_choices, thematic_area_choices
+from civicbridge.directory.filters import (
+    TerritoryFilter,
+    territory_filter_choices,
+    thematic_area_choices,
+)
 
 from .models import Call, Funder, Programme
 
@@ -143,7 +147,7 @@ class CallFilter(StrictFilterSet):
         fields = self.form.fields
         fields["funder"].widget.choice_source = lambda: [("", _("any funder")), *funder_choices()]
         fields["programme"].widget.choice_source = lambda: [("", _("any programme")), *programme_choices()]
-        fields["territory"].widget.choice_source = lambda: [("", _("anywhere")), *territory_choices()]
+        fields["territory"].widget.choice_source = lambda: [("", _("anywhere")), *territory_filter_choices()]
         fields["thematic_area"].widget.choice_source = lambda: [("", "---------"), *thematic_area_choices()]
 
     def filter_status(self, queryset, name, values):
