@@ -193,3 +193,11 @@ def test_the_forms_that_save_a_territory_still_offer_ids_while_the_filters_offer
     filters = client.get("/en/organizations/").content.decode()
 
     assert f'value="{county.pk}"' in form and 'value="1607"' in filters
+
+
+def test_a_deadline_filter_far_outside_the_calendar_is_a_400_not_a_server_error(client):
+    CallFactory()
+
+    response = client.get("/api/v1/calls/", {"deadline_from": "0001-01-01"})
+
+    assert response.status_code == 400 and "deadline_from" in response.json()

@@ -10,11 +10,12 @@ finds what the list showed:
 - amounts: a call that gives no maximum grant is kept (it may fit).
 """
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django import forms
 from django.core.cache import cache
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
@@ -37,6 +38,8 @@ from civicbridge.directory.filters import (
 from .models import Call, Funder, Programme
 
 CHOICES_SECONDS = 300
+# Days whose midnight exists in every time zone and database (year 1 overflows in UTC+).
+DEADLINE_RANGE = [MinValueValidator(date(1000, 1, 1)), MaxValueValidator(date(9998, 12, 31))]
 
 
 def funder_choices() -> list[tuple[int, str]]:
@@ -112,11 +115,11 @@ class CallFilter(StrictFilterSet):
         help_text=_("Calls open to applicants from this country: its ISO code, e.g. PL or TR."),
     )
     deadline_from = django_filters.DateFilter(
-        label=_("Last deadline from"), method="filter_deadline_from",
+        label=_("Last deadline from"), method="filter_deadline_from", validators=DEADLINE_RANGE,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     deadline_to = django_filters.DateFilter(
-        label=_("Last deadline until"), method="filter_deadline_to",
+        label=_("Last deadline until"), method="filter_deadline_to", validators=DEADLINE_RANGE,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     amount_min = django_filters.NumberFilter(
