@@ -352,7 +352,16 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "civicbridge API",
-    "DESCRIPTION": "The REST API of civicbridge: organizations, territories, thematic areas, plenipotentiaries.",
+    "DESCRIPTION": (
+        "The REST API of civicbridge: organizations, territories, thematic areas, plenipotentiaries, "
+        "funders, calls, partner requests.\n\n"
+        "Lists answer {count, next, previous, results}: count is exact, and following next from the "
+        "first page reaches the last item (?page= from 1, ?page_size= 1-100). Filters take the codes "
+        "people use as well as ids: a territory by its TERYT or other official code (1607), its ISO "
+        "3166-2 form (PL-16, where two countries share a code) or a country's ISO code (PL); a funder "
+        "by its slug; countries by ISO 3166-1 alpha-2 codes. An unknown filter value is a 400 that "
+        "names the parameter and the value."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
