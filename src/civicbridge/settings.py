@@ -332,7 +332,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PAGINATION_CLASS": "civicbridge.api.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "civicbridge.core.api_pagination.PageNumberPagination",
     "DEFAULT_PARSER_CLASSES": [
         "civicbridge.api.parsers.StrictJSONParser",
         "rest_framework.parsers.FormParser",
@@ -353,7 +353,16 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "civicbridge API",
-    "DESCRIPTION": "The REST API of civicbridge: organizations, territories, thematic areas, plenipotentiaries.",
+    "DESCRIPTION": (
+        "The REST API of civicbridge: organizations, territories, thematic areas, plenipotentiaries, "
+        "funders, calls, partner requests.\n\n"
+        "Lists answer {count, next, previous, results}: count is exact, and following next from the "
+        "first page reaches the last item (?page= from 1, ?page_size= 1-100). Filters take the codes "
+        "people use as well as ids: a territory by its TERYT or other official code (1607), its ISO "
+        "3166-2 form (PL-16, where two countries share a code) or a country's ISO code (PL); a funder "
+        "by its slug; countries by ISO 3166-1 alpha-2 codes. An unknown filter value is a 400 that "
+        "names the parameter and the value."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
@@ -384,11 +393,9 @@ LOGGING = {
 }
 
 # --- civicbridge options -------------------------------------------------------------------
+# Covering indexes (Index.include) serve PostgreSQL; SQLite builds them without the extra columns.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 CIVICBRIDGE_PAGE_SIZE = 25
-CIVICBRIDGE_COUNT_LIMIT = env.int("CIVICBRIDGE_COUNT_LIMIT", default=1_000)
-# A full-text search counts fewer: past this many matches the list says "more than" and asks
-# for a narrower search (counting 1,000 matches of a common word scans ~15,000 rows).
-CIVICBRIDGE_SEARCH_COUNT_LIMIT = env.int("CIVICBRIDGE_SEARCH_COUNT_LIMIT", default=250)
 # Search documents that copy a renamed name are rewritten this many at a time (core.indexing).
 CIVICBRIDGE_REINDEX_BATCH_SIZE = env.int("CIVICBRIDGE_REINDEX_BATCH_SIZE", default=500)
 CIVICBRIDGE_ANONYMOUS_CACHE_SECONDS = env.int("CIVICBRIDGE_ANONYMOUS_CACHE_SECONDS", default=30)

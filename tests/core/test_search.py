@@ -243,7 +243,7 @@ def test_every_word_of_a_text_finds_the_document_built_from_it(organization, tex
         assert search(mine, word).exists(), (word, build_document(text))
 
 
-# --- a search's newest matches, read the cheapest way (NewestMatches) ------------------------
+# --- a search's matches: newest first, counted exactly, every page reachable -----------------
 
 
 @pytest.fixture
@@ -260,62 +260,42 @@ def _listed_names(client, url):
     return [organization.name for organization in response.context["page"].object_list], response
 
 
-@pytest.mark.parametrize("count_limit", [100, 3])
-def test_a_search_lists_its_newest_matches_first_with_few_or_many_matches(
-    client, settings, five_sports_clubs_among_others, count_limit
+def test_a_search_lists_its_newest_matches_first_page_after_page_with_the_true_count(
+    client, settings, five_sports_clubs_among_others
 ):
-    # Under the limit the matches are collected and sorted; past it the newest rows are walked.
-    settings.CIVICBRIDGE_SEARCH_COUNT_LIMIT = count_limit
     settings.CIVICBRIDGE_PAGE_SIZE = 2
     newest_first = [club.name for club in reversed(five_sports_clubs_among_others)]
 
     first, response = _listed_names(client, "/en/organizations/?q=klub+sportowy")
     second, _ = _listed_names(client, "/en/organizations/?q=klub+sportowy&page=2")
+    third, last = _listed_names(client, "/en/organizations/?q=klub+sportowy&page=3")
 
-    assert first + second == newest_first[:4]
-    page = response.content.decode()
-    assert ("5 organizations" in page) == (count_limit == 100)
-    assert ("More than 3 organizations" in page) == (count_limit == 3)
+    assert first != second
+    assert first + second + third == newest_first
+    assert "5 organizations" in response.content.decode()
+    assert "Page 3 of 3" in last.content.decode()
+    assert "narrow the search" not in response.content.decode()
 
 
-@pytest.mark.parametrize("count_limit", [100, 3])
-def test_the_api_search_lists_its_newest_matches_first(client, settings, five_sports_clubs_among_others, count_limit):
-    settings.CIVICBRIDGE_SEARCH_COUNT_LIMIT = count_limit
-
+def test_the_api_search_lists_its_newest_matches_first_with_the_exact_count(client, five_sports_clubs_among_others):
     body = client.get("/api/v1/organizations/", {"search": "klub sportowy"}).json()
 
     names = [item["name"] for item in body["results"]]
-    assert names and names == [c.name for c in reversed(five_sports_clubs_among_others)][: len(names)]
-    assert body["count_is_exact"] == (count_limit == 100)
+    assert names == [c.name for c in reversed(five_sports_clubs_among_others)]
+    assert body["count"] == 5
+    assert "count_is_exact" not in body
 
 
-def test_many_old_matches_are_listed_newest_first_too(client, settings, monkeypatch, municipality):
-    # Past the count limit, but none of the matches among the newest rows walked: collected.
-    from civicbridge.core import search as search_module
+def test_hundreds_of_matches_are_counted_and_paged_to_the_last(client, settings, municipality):
+    settings.CIVICBRIDGE_PAGE_SIZE = 100
+    clubs = OrganizationFactory.create_batch(260, territory=municipality, name="Klub Sportowy")
+    OrganizationFactory.create_batch(5, territory=municipality)
 
-    monkeypatch.setattr(search_module, "WALK_ROWS_PER_MATCH", 1)
-    settings.CIVICBRIDGE_SEARCH_COUNT_LIMIT = 2
-    clubs = [OrganizationFactory(name=f"Klub Sportowy Nr {n}", territory=municipality) for n in range(4)]
-    OrganizationFactory.create_batch(30, territory=municipality)
+    names, response = _listed_names(client, "/en/organizations/?q=klub&page=3")
 
-    names, response = _listed_names(client, "/en/organizations/?q=klub")
-
-    assert names == [club.name for club in reversed(clubs)][: len(names)] and names
-    assert "More than 2 organizations" in response.content.decode()
-
-
-def test_reading_many_matches_leaves_the_connections_planner_settings_as_they_were(
-    client, settings, five_sports_clubs_among_others
-):
-    from django.db import connection
-
-    settings.CIVICBRIDGE_SEARCH_COUNT_LIMIT = 3
-    client.get("/en/organizations/?q=klub")
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW enable_bitmapscan")
-            assert cursor.fetchone()[0] == "on"
+    assert "260 organizations" in response.content.decode()
+    assert len(names) == 60
+    assert list(response.context["page"].object_list)[-1].pk == clubs[0].pk  # the oldest match, last
 
 
 def test_a_search_with_a_chosen_order_keeps_it(client, five_sports_clubs_among_others):
@@ -324,11 +304,6 @@ def test_a_search_with_a_chosen_order_keeps_it(client, five_sports_clubs_among_o
     assert names == sorted(club.name for club in five_sports_clubs_among_others)
 
 
-def test_a_search_counts_up_to_its_own_limit_and_a_filter_up_to_the_general_one(
-    client, settings, five_sports_clubs_among_others
-):
-    settings.CIVICBRIDGE_SEARCH_COUNT_LIMIT = 3
-    settings.CIVICBRIDGE_COUNT_LIMIT = 100
-
-    assert "More than 3 organizations" in client.get("/en/organizations/?q=klub").content.decode()
+def test_a_search_and_a_filter_both_count_exactly(client, five_sports_clubs_among_others):
+    assert "5 organizations" in client.get("/en/organizations/?q=klub").content.decode()
     assert "10 organizations" in client.get("/en/organizations/?kind=ngo").content.decode()

@@ -738,16 +738,20 @@ def test_the_plenipotentiary_list_filters_by_county(client, plenipotentiaries, c
     assert _groups(response) == [("1607", ["Starostwo Powiatowe w Nysie", "Urząd Miejski w Nysie"])]
 
 
-def test_a_county_filter_naming_a_unit_that_is_not_a_county_shows_everyone(client, plenipotentiaries, region):
+def test_a_county_filter_naming_a_unit_that_is_not_a_county_is_said_and_lists_nobody(
+    client, plenipotentiaries, region
+):
     response = client.get(PLENIPOTENTIARY_LIST_URL, {"county": region.pk})
 
-    assert len(_groups(response)) == 3
+    assert _groups(response) == []
+    assert f"No administrative unit has the code or number “{region.pk}”" in response.content.decode()
 
 
-def test_a_non_numeric_county_filter_gives_the_page_not_a_server_error(client, plenipotentiaries):
+def test_a_non_numeric_county_filter_gives_the_page_with_the_error_not_a_server_error(client, plenipotentiaries):
     response = client.get(PLENIPOTENTIARY_LIST_URL, {"county": "abc"})
 
     assert response.status_code == 200
+    assert "No administrative unit has the code or number “abc”" in response.content.decode()
 
 
 def _new_plenipotentiary_url(body):

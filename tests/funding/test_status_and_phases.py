@@ -95,7 +95,7 @@ def test_default_order_is_by_deadline_ahead_then_permanent_then_closed_latest_fi
     closed_recently = CallFactory(opens_at=now - timedelta(days=90), deadlines=[now - timedelta(days=1)])
     closed_early = CallFactory(deadlines=[now + timedelta(days=3)], status_from_source=Call.Status.CLOSED)
 
-    ordered = selectors.DeadlineOrder(Call.objects.all(), now)
+    ordered = selectors.in_deadline_order(Call.objects.all(), now)
 
     expected = [sooner, later, forthcoming, permanent, closed_early, closed_recently, closed_long_ago]
     assert list(ordered) == expected
@@ -103,7 +103,7 @@ def test_default_order_is_by_deadline_ahead_then_permanent_then_closed_latest_fi
     # Any page, wherever it starts and ends among the parts, is the same slice of that order.
     for start in range(len(expected)):
         for stop in range(start, len(expected) + 2):
-            assert ordered[start:stop] == expected[start:stop], (start, stop)
+            assert list(ordered[start:stop]) == expected[start:stop], (start, stop)
     assert ordered[3] == permanent
 
 

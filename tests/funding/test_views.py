@@ -94,16 +94,18 @@ def test_the_search_finds_words_of_the_title_and_the_identifier(client):
     assert _identifiers(client.get(LIST_URL, {"q": "LIFE-2027-SAP-ENV"})) == ["LIFE-2027-SAP-ENV"]
 
 
-def test_a_search_of_calls_counts_up_to_the_search_limit_and_the_api_says_so(client, settings):
-    settings.CIVICBRIDGE_SEARCH_COUNT_LIMIT = 2
-    settings.CIVICBRIDGE_COUNT_LIMIT = 100
-    for _ in range(4):
+def test_a_search_of_calls_counts_every_match_on_the_page_and_in_the_api(client, settings):
+    settings.CIVICBRIDGE_PAGE_SIZE = 2
+    for _ in range(5):
         CallFactory(title="Youth participation grants")
+    CallFactory(title="Rural roads")
 
-    assert "More than 2 calls" in client.get(LIST_URL, {"q": "youth"}).content.decode()
-    assert "4 calls" in client.get(LIST_URL, {"status": "open"}).content.decode()
-    body = client.get("/api/v1/calls/", {"search": "youth"}).json()
-    assert body["count"] == 2 and body["count_is_exact"] is False
+    page = client.get(LIST_URL, {"q": "youth"})
+    assert "5 calls" in page.content.decode()
+    second = client.get(LIST_URL, {"q": "youth", "page": 2})
+    assert _identifiers(second) and set(_identifiers(second)).isdisjoint(_identifiers(page))
+    body = client.get("/api/v1/calls/", {"search": "youth", "page_size": 2}).json()
+    assert body["count"] == 5 and "count_is_exact" not in body
 
 
 def test_the_status_filter(client):

@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from civicbridge.core.forms import submit
-from civicbridge.core.pagination import CappedPaginator
+from civicbridge.core.pagination import page_of
 from civicbridge.core.registry import alertables
 from civicbridge.core.rules import is_coordinator
 from civicbridge.directory.models import Organization
@@ -149,7 +149,7 @@ def delivery_log(request):
     deliveries = deliveries_for_log(
         alertable=filters.get("content", ""), identifier=filters.get("identifier", ""), state=filters.get("state", ""),
     )
-    page = CappedPaginator(deliveries, settings.CIVICBRIDGE_PAGE_SIZE * 2).get_page(request.GET.get("page"))
+    page = page_of(deliveries, request.GET.get("page"), per_page=settings.CIVICBRIDGE_PAGE_SIZE * 2)
     rows = []
     for delivery, item in with_items(page.object_list):
         state = delivery_state(delivery)

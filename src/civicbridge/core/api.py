@@ -3,6 +3,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
+from . import filters
+from .filters import StrictFilterSet
 from .models import Territory, ThematicArea
 
 
@@ -14,9 +16,15 @@ class TerritorySerializer(serializers.ModelSerializer):
         fields = ["id", "name", "name_en", "name_pl", "name_tr", "level", "kind", "country", "code", "parent", "valid_from"]
 
 
-class TerritoryFilter(django_filters.FilterSet):
+class TerritoryFilter(StrictFilterSet):
     search = django_filters.CharFilter(method="filter_search")
-    within = django_filters.ModelChoiceFilter(queryset=Territory.objects.all(), method="filter_within")
+    within = filters.TerritoryFilter(
+        queryset=Territory.objects.all(), method="filter_within",
+        help_text="This unit and every unit below it: its code (TERYT 1607, PL-16, ISO country PL) or id.",
+    )
+    parent = filters.TerritoryFilter(
+        queryset=Territory.objects.all(), help_text="The units directly below this one: its code or id.",
+    )
 
     class Meta:
         model = Territory
@@ -27,7 +35,7 @@ class TerritoryFilter(django_filters.FilterSet):
             name_tr__icontains=value
         ) | queryset.filter(code__startswith=value)
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(OpenApiTypes.STR)
     def filter_within(self, queryset, name, territory):
         return queryset.within(territory)
 
@@ -46,7 +54,7 @@ class ThematicAreaSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "scheme", "name", "name_en", "name_pl", "name_tr"]
 
 
-class ThematicAreaFilter(django_filters.FilterSet):
+class ThematicAreaFilter(StrictFilterSet):
     search = django_filters.CharFilter(method="filter_search")
 
     class Meta:

@@ -12,6 +12,8 @@ column; the database indexes that column:
   search_document)``, added by the migration, unknown to the model) with a GIN index.
   Stored, not an expression index, so that a plan which walks another index (the
   name order) tests each row's vector without re-parsing its document.
+
+``search`` returns a real QuerySet: the lists count it exactly and page it like any other.
 """
 
 import re
@@ -19,15 +21,13 @@ from functools import lru_cache
 
 import simplemma
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.db.migrations.operations.base import Operation
-from django.db.models import BooleanField, F, QuerySet
-from django.db.models.expressions import OrderBy, RawSQL
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
 from simplemma.strategies import DefaultStrategy
 from simplemma.strategies.dictionaries.trie_dictionary_factory import TrieDictionaryFactory
 from unidecode import unidecode
-
-from .pagination import PartReader
 
 LANGUAGES = ("pl", "tr", "en")
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -159,67 +159,6 @@ def search(queryset: QuerySet, query: str) -> QuerySet:
 def is_search(data) -> bool:
     """Do these filter values (a form's cleaned data or a query string) search for words?"""
     return bool((data.get("q") or "").strip() or (data.get("search") or "").strip())
-
-
-# Walking back this many rows per wanted match finds a page of a search matching at least 1 in
-# 200 rows among the newest; a page of 25 walks at most 5,000 rows (a few ms).
-WALK_ROWS_PER_MATCH = 200
-
-
-class NewestMatches(PartReader):
-    """A search's matches, newest first, read the cheapest way for how many there are.
-
-    PostgreSQL estimates how many rows match from each word alone. Words that go together
-    ("Uniwersytet Trzeciego Wieku") match far more rows than it expects, and it then
-    collects and sorts thousands of matches to show 25 (70 ms at 200,000 organizations)
-    where walking the newest rows backwards would meet them at once (1 ms); a word that
-    matches a few rows, none of them recent, it finds by walking most of the table
-    (15 ms, or 400 ms at 600,000 when they are the oldest) where collecting them through
-    the text index takes 2. So: under the paginator's capped count, collect and sort (at
-    most the cap); past it, walk back from the newest row for a bounded stretch
-    (``WALK_ROWS_PER_MATCH`` rows for each match the page needs), and if the page is not
-    there, the matches are not dense among the newest: collect and sort them too.
-
-    Paginators take it like a queryset (``core.pagination.PartReader``).
-    """
-
-    def __init__(self, queryset: QuerySet):
-        super().__init__(queryset.order_by("-pk"))
-        self.count_limit = settings.CIVICBRIDGE_SEARCH_COUNT_LIMIT
-        self.matches: int | None = None
-        self.limit: int | None = None
-
-    def capped_count(self, limit: int) -> int:
-        """How many match, counting at most ``limit + 1``; remembered for reading the page."""
-        self.limit = limit
-        self.matches = self.base.order_by().values("pk")[: limit + 1].count()
-        return self.matches
-
-    def read(self, start: int, stop: int | None) -> list:
-        if connection.vendor != "postgresql" or self.matches is None:
-            return list(self.base[start:stop])
-        if self.matches > self.limit and stop is not None and (page := self._among_the_newest(start, stop)):
-            return page
-        # Few matches, or few recent ones: an order the primary key's index cannot give, so
-        # that the text index collects the matches and they are sorted.
-        return list(self.base.order_by(OrderBy(F("pk") + 0, descending=True))[start:stop])
-
-    def _among_the_newest(self, start: int, stop: int) -> list | None:
-        """The page, if the newest ``stop × WALK_ROWS_PER_MATCH`` rows hold it; walked backwards
-        along the primary key, which bounds the work whatever the database expects to find."""
-        newest = self.base.model._base_manager.order_by("-pk").values_list("pk", flat=True).first()
-        if newest is None:
-            return []
-        recent = self.base.filter(pk__gt=newest - stop * WALK_ROWS_PER_MATCH)
-        inside_a_transaction = connection.in_atomic_block
-        with transaction.atomic(), connection.cursor() as cursor:
-            # For this statement only: a failure rolls the setting back with the savepoint;
-            # after success the commit ends it, or, inside a transaction, the reset.
-            cursor.execute("SET LOCAL enable_bitmapscan = off")
-            page = list(recent[start:stop])
-            if inside_a_transaction:
-                cursor.execute("RESET enable_bitmapscan")
-        return page if len(page) == stop - start else None  # not there: the caller collects
 
 
 class CreateSearchIndex(Operation):

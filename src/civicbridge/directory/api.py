@@ -2,13 +2,15 @@ import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
 from civicbridge.api.cache import AnonymousListCacheMixin, CachedItemsMixin
 from civicbridge.core.api_duplicates import RepeatAwareCreateMixin
 from civicbridge.core.cache import DIRECTORY
+from civicbridge.core.filters import SlugOrIdFilter, StrictFilterSet, TerritoryFilter
 from civicbridge.core.models import Territory, ThematicArea
 
 from . import selectors, services
@@ -84,9 +86,6 @@ class OrganizationViewSet(
     def item_version(self, organization) -> str:
         return f"{organization.pk}:{organization.updated_at.isoformat()}"
 
-    def paginate_queryset(self, queryset):
-        return super().paginate_queryset(selectors.paged(queryset, self.request.query_params))
-
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         areas = data.pop("thematic_areas", [])
@@ -136,15 +135,27 @@ class PlenipotentiarySerializer(serializers.ModelSerializer):
         return data
 
 
-class PlenipotentiaryFilter(django_filters.FilterSet):
+class PlenipotentiaryFilter(StrictFilterSet):
     search = django_filters.CharFilter(method="filter_search")
+    public_body = SlugOrIdFilter(
+        queryset=Organization.objects.public_bodies(),
+        help_text="The public body, by its address name (slug) or id.",
+    )
+    county = TerritoryFilter(
+        queryset=Territory.objects.filter(level=Territory.Level.COUNTY), method="filter_county",
+        help_text="Bodies in this county and its municipalities: its TERYT code (1607) or id.",
+    )
 
     class Meta:
         model = Plenipotentiary
-        fields = ["public_body", "is_active"]
+        fields = ["public_body", "county", "is_active"]
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(Q(full_name__icontains=value) | Q(public_body__name__icontains=value))
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def filter_county(self, queryset, name, county):
+        return queryset.filter(public_body__territory__path__startswith=county.path)
 
 
 @extend_schema_view(

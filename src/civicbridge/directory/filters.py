@@ -1,11 +1,16 @@
+from collections import Counter
+
 import django_filters
 from django import forms
 from django.core.cache import cache
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from civicbridge.core import search as search_backend
 from civicbridge.core.cache import REFERENCE, content_versions
+from civicbridge.core.filters import StrictFilterSet, TerritoryField, territory_key
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.core.selectors import territory_subtree_ids
 from civicbridge.core.widgets import FastCheckboxSelectMultiple, FastSelect
@@ -24,15 +29,21 @@ class TerritoryChoiceField(forms.ModelChoiceField):
         return "\u2003" * max(territory.depth - 1, 0) + territory.name
 
 
+class TerritoryCodeChoiceField(TerritoryField):
+    """A filter's territory: by the code people use or the id (core.filters), from a menu of codes."""
+
+    widget = FastSelect
+
+
 class TerritoryFilter(django_filters.ModelChoiceFilter):
-    field_class = TerritoryChoiceField
+    field_class = TerritoryCodeChoiceField
 
 
 CHOICES_SECONDS = 300
 
 
 def territory_choices() -> list[tuple[int, str]]:
-    """Countries, regions and counties as (id, indented name) in the active language.
+    """Countries, regions and counties as (id, indented name) in the active language, for forms.
 
     Hundreds of options on every list page: kept in the cache for a few minutes rather
     than read and rendered from model instances each time (territories change yearly).
@@ -46,6 +57,27 @@ def territory_choices() -> list[tuple[int, str]]:
                 "pk", "path", "name_en", "name_pl", "name_tr")]
 
     key = f"civicbridge:territory-choices:{language}:{content_versions([REFERENCE])}"
+    return cache.get_or_set(key, compute, CHOICES_SECONDS)
+
+
+def territory_filter_choices() -> list[tuple[str, str]]:
+    """The same units for the filters, each by the code people use (``PL``, ``1607``; a code two
+    countries share as ``PL-16``; an id where a unit has no code), so that a filtered list's
+    address says ``?territory=1607`` (core.filters resolves it)."""
+    language = get_language()
+
+    def compute():
+        with override(language):
+            rows = Territory.objects.exclude(level=Territory.Level.MUNICIPALITY).order_by("path")
+            rows = list(rows.only("pk", "path", "level", "country", "code", "name_en", "name_pl", "name_tr"))
+            keys = [territory_key(t) for t in rows]
+            shared = {key for key, times in Counter(keys).items() if times > 1}
+            return [
+                (f"{t.country}-{key}" if key in shared else key, TerritoryChoiceField.label_for(t))
+                for t, key in zip(rows, keys, strict=True)
+            ]
+
+    key = f"civicbridge:territory-filter-choices:{language}:{content_versions([REFERENCE])}"
     return cache.get_or_set(key, compute, CHOICES_SECONDS)
 
 
@@ -73,7 +105,7 @@ def thematic_area_choices() -> list[tuple[int, str]]:
     return cache.get_or_set(key, compute, CHOICES_SECONDS)
 
 
-class OrganizationFilter(django_filters.FilterSet):
+class OrganizationFilter(StrictFilterSet):
     """The registry's filters, shared by the list page, the exports and the API."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
@@ -117,7 +149,7 @@ class OrganizationFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Callables: the menus are read only when a page renders them, never for the API.
-        self.form.fields["territory"].widget.choice_source = lambda: [("", _("anywhere")), *territory_choices()]
+        self.form.fields["territory"].widget.choice_source = lambda: [("", _("anywhere")), *territory_filter_choices()]
         self.form.fields["thematic_area"].widget.choice_source = lambda: [("", "---------"), *thematic_area_choices()]
 
     @staticmethod
@@ -139,6 +171,7 @@ class OrganizationFilter(django_filters.FilterSet):
     def filter_verified(self, queryset, name, value):
         return queryset.filter(is_verified=value == "true")
 
+    @extend_schema_field(OpenApiTypes.STR)
     def filter_territory(self, queryset, name, territory):
         return queryset.filter(territory_id__in=territory_subtree_ids(territory))
 

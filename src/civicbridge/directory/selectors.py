@@ -1,11 +1,9 @@
 from collections import OrderedDict
 
-from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 
 from civicbridge.accounts.models import Membership
 from civicbridge.core.models import Territory
-from civicbridge.core.search import NewestMatches
 
 from .filters import OrganizationFilter
 from .models import Organization, Plenipotentiary, listed_q, visible_q
@@ -29,28 +27,10 @@ def organizations_visible_to(viewer) -> QuerySet[Organization]:
     )
 
 
-REGISTRY_SIZE_SECONDS = 60
-FILTER_PARAMETERS = ("q", "search", "kind", "territory", "thematic_area", "verified")
-
-
-def registry_size(params) -> int | None:
-    """The number of organizations when ``params`` filter nothing, counted at most once a minute.
-
-    Browsing the whole registry should say how large it is; counting 200,000 rows for each
-    page view would cost more than the page.
-    """
-    if any(params.get(name) for name in FILTER_PARAMETERS):
-        return None
-    return cache.get_or_set("civicbridge:registry-size", Organization.objects.listed().count, REGISTRY_SIZE_SECONDS)
-
-
 def filter_organizations(data, *, queryset: QuerySet | None = None) -> OrganizationFilter:
+    """The registry's filters on ``data``; ``.qs`` is a real queryset, counted and paged as it is
+    (a search newest first, else by name), and nothing when a filter value is bad."""
     return OrganizationFilter(data, queryset=queryset if queryset is not None else organizations_for_list())
-
-
-def paged(queryset: QuerySet, data):
-    """What a paginator reads: a search's newest matches by ``core.search.NewestMatches``."""
-    return NewestMatches(queryset) if OrganizationFilter.searches_newest_first(data) else queryset
 
 
 def organization_detail(*, slug: str, viewer=None) -> Organization:

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,11 +15,11 @@ from civicbridge.core.cache import (
     organization_scope,
 )
 from civicbridge.core.duplicates import is_repeat
+from civicbridge.core.filters import resolve_territory, territory_key
 from civicbridge.core.forms import submit
 from civicbridge.core.fragments import render_rows
 from civicbridge.core.imports import import_page
-from civicbridge.core.models import Territory
-from civicbridge.core.pagination import CappedPaginator
+from civicbridge.core.pagination import page_of
 from civicbridge.core.rules import is_coordinator
 from civicbridge.core.slugs import follows_renames
 
@@ -48,11 +47,7 @@ def organization_rows(organizations) -> list:
 def organization_list(request):
     # Thematic areas are fetched only for the rows that are not cached.
     filterset = selectors.filter_organizations(request.GET, queryset=selectors.organizations_for_rows())
-    paginator = CappedPaginator(
-        selectors.paged(filterset.qs, filterset.form.cleaned_data if filterset.is_valid() else {}),
-        settings.CIVICBRIDGE_PAGE_SIZE, known_count=selectors.registry_size(request.GET),
-    )
-    page = paginator.get_page(request.GET.get("page"))
+    page = page_of(filterset.qs, request.GET.get("page"))
     template = "directory/organization_list.html"
     if request.htmx and request.htmx.target == "results":
         template += "#results"
@@ -208,13 +203,18 @@ def organization_import(request):
 
 @cache_anonymous_page(scopes=[DIRECTORY])
 def plenipotentiary_list(request):
-    county = None
-    if request.GET.get("county", "").isdigit():
-        county = Territory.objects.filter(pk=request.GET["county"], level=Territory.Level.COUNTY).first()
+    county, county_errors = None, []
+    if request.GET.get("county"):
+        # A county by its TERYT code (?county=1607) or its id; a bad one is said, not ignored.
+        try:
+            county = resolve_territory(request.GET["county"], selectors.counties())
+        except ValidationError as error:
+            county_errors = error.messages
     context = {
-        "groups": selectors.plenipotentiaries_by_county(county=county),
-        "counties": selectors.counties(),
+        "groups": [] if county_errors else selectors.plenipotentiaries_by_county(county=county),
+        "counties": [(territory_key(option), option) for option in selectors.counties()],
         "county": county,
+        "county_errors": county_errors,
     }
     return render(request, "directory/plenipotentiary_list.html", context)
 

@@ -23,7 +23,6 @@ from civicbridge.api.cache import AnonymousListCacheMixin, CachedItemsMixin
 from civicbridge.core.api_duplicates import RepeatAwareCreateMixin
 from civicbridge.core.cache import FUNDING, content_versions
 from civicbridge.core.models import Territory, ThematicArea
-from civicbridge.core.search import is_search
 
 from . import selectors, services
 from .filters import CallFilter
@@ -248,7 +247,7 @@ class CallViewSet(
         # The list's default order; get_object() filters the plain queryset. The same moment
         # as the items' status (``list``).
         if not self.request.query_params.get("ordering"):
-            queryset = selectors.DeadlineOrder(queryset, self.now, searching=is_search(self.request.query_params))
+            queryset = selectors.in_deadline_order(queryset, self.now)
         return super().paginate_queryset(queryset)
 
     def check_permissions(self, request):

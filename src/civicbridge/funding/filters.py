@@ -10,11 +10,12 @@ finds what the list showed:
 - amounts: a call that gives no maximum grant is kept (it may fit).
 """
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django import forms
 from django.core.cache import cache
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
@@ -25,13 +26,20 @@ from drf_spectacular.utils import extend_schema_field
 
 from civicbridge.core import search as search_backend
 from civicbridge.core.cache import FUNDING, content_versions
+from civicbridge.core.filters import CountryCodeFilter, SlugOrIdFilter, StrictFilterSet
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.core.widgets import FastCheckboxSelectMultiple, FastSelect
-from civicbridge.directory.filters import TerritoryFilter, territory_choices, thematic_area_choices
+from civicbridge.directory.filters import (
+    TerritoryFilter,
+    territory_filter_choices,
+    thematic_area_choices,
+)
 
 from .models import Call, Funder, Programme
 
 CHOICES_SECONDS = 300
+# Days whose midnight exists in every time zone and database (year 1 overflows in UTC+).
+DEADLINE_RANGE = [MinValueValidator(date(1000, 1, 1)), MaxValueValidator(date(9998, 12, 31))]
 
 
 def funder_choices() -> list[tuple[int, str]]:
@@ -74,7 +82,7 @@ def territory_line_condition(territory: Territory) -> Q:
     return Q(Exists(on_line)) | ~Q(Exists(restricted))
 
 
-class CallFilter(django_filters.FilterSet):
+class CallFilter(StrictFilterSet):
     """Filters named after the fields; the status is computed from the dates at ``now``."""
 
     # Applied first: the status filter ORs two querysets, which must not carry joins yet.
@@ -84,8 +92,9 @@ class CallFilter(django_filters.FilterSet):
     )
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     search = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    funder = django_filters.ModelChoiceFilter(
+    funder = SlugOrIdFilter(
         label=_("Funder"), queryset=Funder.objects.all(), field_name="programme__funder", widget=FastSelect,
+        help_text=_("By its address name or number."),
     )
     programme = django_filters.ModelChoiceFilter(
         label=_("Programme"), queryset=Programme.objects.all(), widget=FastSelect,
@@ -101,12 +110,16 @@ class CallFilter(django_filters.FilterSet):
         label=_("Thematic area"), queryset=ThematicArea.objects.all(), field_name="thematic_areas",
         widget=FastSelect,
     )
+    country = CountryCodeFilter(
+        label=_("Applicants from (country code)"), method="filter_country",
+        help_text=_("Calls open to applicants from this country: its ISO code, e.g. PL or TR."),
+    )
     deadline_from = django_filters.DateFilter(
-        label=_("Last deadline from"), method="filter_deadline_from",
+        label=_("Last deadline from"), method="filter_deadline_from", validators=DEADLINE_RANGE,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     deadline_to = django_filters.DateFilter(
-        label=_("Last deadline until"), method="filter_deadline_to",
+        label=_("Last deadline until"), method="filter_deadline_to", validators=DEADLINE_RANGE,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     amount_min = django_filters.NumberFilter(
@@ -137,7 +150,7 @@ class CallFilter(django_filters.FilterSet):
         fields = self.form.fields
         fields["funder"].widget.choice_source = lambda: [("", _("any funder")), *funder_choices()]
         fields["programme"].widget.choice_source = lambda: [("", _("any programme")), *programme_choices()]
-        fields["territory"].widget.choice_source = lambda: [("", _("anywhere")), *territory_choices()]
+        fields["territory"].widget.choice_source = lambda: [("", _("anywhere")), *territory_filter_choices()]
         fields["thematic_area"].widget.choice_source = lambda: [("", "---------"), *thematic_area_choices()]
 
     def filter_status(self, queryset, name, values):
@@ -161,12 +174,14 @@ class CallFilter(django_filters.FilterSet):
             Q(eligible_kinds="") | Q(kinds_delimited__contains=f",{kind},")
         )
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(OpenApiTypes.STR)
     def filter_territory(self, queryset, name, territory):
-        queryset = queryset.alias(countries_delimited=_delimited("eligible_countries")).filter(
-            Q(eligible_countries="") | Q(countries_delimited__contains=f",{territory.country},")
+        return self.filter_country(queryset, name, territory.country).filter(territory_line_condition(territory))
+
+    def filter_country(self, queryset, name, country: str):
+        return queryset.alias(countries_delimited=_delimited("eligible_countries")).filter(
+            Q(eligible_countries="") | Q(countries_delimited__contains=f",{country},")
         )
-        return queryset.filter(territory_line_condition(territory))
 
     def filter_deadline_from(self, queryset, name, day):
         return queryset.filter(closes_at__gte=_start_of(day))

@@ -4,23 +4,23 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-
-from civicbridge.core.pagination import PartReader
-from civicbridge.core.search import is_search
 
 from .filters import CallFilter
 from .models import Call, CallDeadline, Funder, Programme
@@ -72,40 +72,27 @@ def calls_for_list(user=None) -> QuerySet[Call]:
     return _listed_calls(user).prefetch_related("thematic_areas", "deadlines")
 
 
-class DeadlineOrder(PartReader):
-    """Calls in the default order: deadline ahead (soonest first), then no deadline, then closed
-    (latest first), with the source's "closed" counted as closed.
+def in_deadline_order(queryset: QuerySet[Call], now: datetime) -> QuerySet[Call]:
+    """Calls in the default order: deadline ahead (soonest first), then no deadline (newest
+    first), then closed (latest deadline first), with the source's "closed" counted as closed.
 
-    Sorting every row by a status computed in SQL costs tens of milliseconds at 20,000 calls;
-    here each part is a range of the ``closes_at`` index read up to the page's end. Paginators
-    take it like a queryset (``core.pagination.PartReader``): a slice reads only the parts it covers.
+    A real queryset: the lists count it exactly, page it by offset and the API's ``next``
+    reaches its last call.
     """
-
-    def __init__(self, queryset: QuerySet[Call], now: datetime, *, searching: bool = False):
-        super().__init__(queryset)
-        # A search counts fewer matches (CIVICBRIDGE_SEARCH_COUNT_LIMIT, core.pagination).
-        self.count_limit = settings.CIVICBRIDGE_SEARCH_COUNT_LIMIT if searching else None
-        closed_early = Q(status_from_source=Call.Status.CLOSED)
-        self.parts = [
-            queryset.filter(closes_at__gte=now).exclude(closed_early).order_by("closes_at", "id"),
-            queryset.filter(closes_at__isnull=True).exclude(closed_early).order_by("-id"),
-            queryset.filter(Q(closes_at__lt=now) | closed_early).order_by(
-                F("closes_at").desc(nulls_last=True), "-id"
-            ),
-        ]
-
-    def read(self, start: int, stop: int | None) -> list[Call]:
-        rows: list[Call] = []
-        offset = start
-        for part in self.parts:
-            wanted = None if stop is None else stop - start - len(rows)
-            if wanted is not None and wanted <= 0:
-                break
-            chunk = list(part[offset:] if wanted is None else part[offset:offset + wanted])
-            # A page that starts past this part skips it whole: the next part starts that much later.
-            offset = 0 if chunk or offset == 0 else max(offset - part.count(), 0)
-            rows.extend(chunk)
-        return rows
+    closed_early = Q(status_from_source=Call.Status.CLOSED)
+    part = Case(
+        When(closed_early, then=Value(2)),
+        When(closes_at__gte=now, then=Value(0)),
+        When(closes_at__isnull=True, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return queryset.alias(deadline_part=part).order_by(
+        "deadline_part",
+        Case(When(deadline_part=0, then=F("closes_at"))).asc(nulls_last=True),
+        Case(When(deadline_part=2, then=F("closes_at"))).desc(nulls_last=True),
+        Case(When(deadline_part=0, then=F("id")), default=-F("id")).asc(),
+    )
 
 
 def filter_calls(data, *, user=None, queryset: QuerySet | None = None, now: datetime | None = None) -> CallFilter:
@@ -113,12 +100,12 @@ def filter_calls(data, *, user=None, queryset: QuerySet | None = None, now: date
     return CallFilter(data, queryset=queryset if queryset is not None else calls_for_list(user), now=now)
 
 
-def filtered_calls(filterset: CallFilter):
-    """The filter's calls, in the default order (``DeadlineOrder``) unless the visitor chose one."""
+def filtered_calls(filterset: CallFilter) -> QuerySet[Call]:
+    """The filter's calls, in the default order (``in_deadline_order``) unless the visitor chose one."""
     queryset = filterset.qs
     if filterset.form.is_valid() and filterset.form.cleaned_data.get("ordering"):
         return queryset
-    return DeadlineOrder(queryset, filterset.now, searching=is_search(filterset.form.cleaned_data))
+    return in_deadline_order(queryset, filterset.now)
 
 
 # --- what a row and a detail page show ------------------------------------------------------------

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +11,7 @@ from civicbridge.core.cache import FUNDING, REFERENCE, cache_anonymous_page, con
 from civicbridge.core.forms import submit
 from civicbridge.core.fragments import render_rows
 from civicbridge.core.imports import import_page
-from civicbridge.core.pagination import CappedPaginator
+from civicbridge.core.pagination import page_of
 
 from . import calendars, imports, selectors, services
 from .feeds import NewCallsFeed
@@ -24,12 +23,6 @@ def _results_template(request, template: str) -> str:
     if request.htmx and request.htmx.target == "results":
         return f"{template}#results"
     return template
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def call_rows(calls, now) -> list:
@@ -55,20 +48,15 @@ def call_list(request):
     filterset = selectors.filter_calls(
         request.GET, user=request.user, now=now, queryset=selectors.calls_for_rows(request.user, now=now)
     )
-    paginator = CappedPaginator(selectors.filtered_calls(filterset), settings.CIVICBRIDGE_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    context = {
-        "filter": filterset, "page": page, "rows": call_rows(page.object_list, now),
-        "query": _query_without_page(request),
-    }
+    page = page_of(selectors.filtered_calls(filterset), request.GET.get("page"))
+    context = {"filter": filterset, "page": page, "rows": call_rows(page.object_list, now)}
     return render(request, _results_template(request, "funding/call_list.html"), context)
 
 
 @cache_anonymous_page(scopes=[FUNDING])
 def closing_soon(request):
     now = timezone.now()
-    paginator = CappedPaginator(selectors.closing_soon(now=now), settings.CIVICBRIDGE_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = page_of(selectors.closing_soon(now=now), request.GET.get("page"))
     context = {"page": page, "rows": call_rows(page.object_list, now), "days": selectors.CLOSING_SOON_DAYS}
     return render(request, "funding/closing_soon.html", context)
 

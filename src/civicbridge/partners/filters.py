@@ -5,6 +5,7 @@ from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from civicbridge.core import search as search_backend
+from civicbridge.core.filters import CodeChoiceFilter, StrictFilterSet
 from civicbridge.core.models import ThematicArea
 from civicbridge.core.widgets import FastSelect
 from civicbridge.directory.filters import thematic_area_choices
@@ -54,7 +55,7 @@ def deadline_passed(queryset):
     return queryset.filter(status=PartnerRequest.Status.OPEN, deadline__lt=phases.today())
 
 
-class PartnerRequestFilter(django_filters.FilterSet):
+class PartnerRequestFilter(StrictFilterSet):
     """The partner search's filters, shared by the list page and the API."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
@@ -71,7 +72,7 @@ class PartnerRequestFilter(django_filters.FilterSet):
         label=_("Thematic area"), queryset=ThematicArea.objects.all(), field_name="thematic_areas",
         widget=FastSelect,
     )
-    country = django_filters.ChoiceFilter(
+    country = CodeChoiceFilter(
         label=_("Partner country"), choices=country_choices, method="filter_country",
         empty_label=_("any country"),
     )

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_POST
 from civicbridge.core import search as search_backend
 from civicbridge.core.cache import PARTNERS, cache_anonymous_page
 from civicbridge.core.forms import apply_validation_error, submit
-from civicbridge.core.pagination import CappedPaginator
+from civicbridge.core.pagination import page_of
 from civicbridge.core.rules import is_coordinator
 from civicbridge.core.slugs import follows_renames
 from civicbridge.directory.models import Organization
@@ -31,8 +30,7 @@ ORGANIZATION_PICKER_LIMIT = 10
 @cache_anonymous_page(scopes=[PARTNERS])
 def request_list(request):
     filterset = selectors.filter_requests(request.GET)
-    paginator = CappedPaginator(filterset.qs, settings.CIVICBRIDGE_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = page_of(filterset.qs, request.GET.get("page"))
     template = "partners/request_list.html"
     if request.htmx and request.htmx.target == "results":
         template += "#results"

@@ -1,0 +1,147 @@
+"""What the lists' filters share: codes people use, and bad values refused, never ignored.
+
+- A territory is named by its official code (a TERYT code: ``16`` the voivodeship, ``1607``
+  the county, ``1607053`` the municipality), by its ISO 3166-2 form (``PL-16``, ``TR-16``:
+  needed where two countries use the same code), a country by its ISO 3166-1 code (``PL``),
+  or by its id. A value that is some unit's code means that unit, even where a unit has
+  that number as its id: codes are what people type and share.
+- A bad filter value makes the form invalid: the API answers 400 naming the parameter and
+  the value (django-filter's backend), a page shows the error and lists nothing, an export
+  exports nothing. Never the whole list as if the filter were not there.
+"""
+
+import re
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Territory
+
+# Django's own message (translated in its catalogs), which names the value refused.
+INVALID_CHOICE = _("Select a valid choice. %(value)s is not one of the available choices.")
+QUALIFIED_CODE = re.compile(r"^(?P<country>[A-Za-z]{2})-(?P<code>[0-9A-Za-z]+)$")
+
+
+def resolve_territory(value: str, queryset=None) -> Territory:
+    """The territory that ``value`` names (code, ISO code or id); ValidationError naming it if none."""
+    queryset = Territory.objects.all() if queryset is None else queryset
+    value = str(value).strip()
+    qualified = QUALIFIED_CODE.match(value)
+    if qualified:
+        candidates = queryset.filter(country=qualified["country"].upper(), code=qualified["code"])
+    elif len(value) == 2 and value.isalpha():
+        candidates = queryset.filter(level=Territory.Level.COUNTRY, country=value.upper())
+    else:
+        candidates = queryset.filter(code=value) if value else queryset.none()
+    matches = list(candidates[:2])
+    if len(matches) > 1:
+        raise ValidationError(
+            _("“%(value)s” is the code of units in several countries: write it with the country, e.g. %(example)s."),
+            code="ambiguous", params={"value": value, "example": f"{matches[0].country}-{value}"},
+        )
+    if not matches and value.isdigit() and len(value) < 10:
+        matches = list(queryset.filter(pk=int(value)))
+    if not matches:
+        raise ValidationError(
+            _("No administrative unit has the code or number “%(value)s”."),
+            code="invalid_choice", params={"value": value},
+        )
+    return matches[0]
+
+
+def territory_key(territory: Territory) -> str:
+    """How links and menus name a territory: its country's ISO code, its official code, or its id."""
+    if territory.level == Territory.Level.COUNTRY:
+        return territory.country
+    return territory.code or str(territory.pk)
+
+
+class TerritoryField(forms.ModelChoiceField):
+    """A territory by its code (TERYT, ISO 3166) or its id."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Territory):
+            return value
+        return resolve_territory(value, self.queryset)
+
+    def prepare_value(self, value):
+        if isinstance(value, Territory):
+            return territory_key(value)
+        return super().prepare_value(value)
+
+
+class TerritoryFilter(django_filters.ModelChoiceFilter):
+    field_class = TerritoryField
+
+
+class SlugOrIdField(forms.ModelChoiceField):
+    """An object by its address name (slug) or its id: ``?funder=european-commission``."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, self.queryset.model):
+            return value
+        value = str(value).strip()
+        condition = Q(slug=value)
+        if value.isdigit() and len(value) < 10:
+            condition |= Q(pk=int(value))
+        found = list(self.queryset.filter(condition)[:2])
+        # A slug that looks like another's id: the slug wins (it is what the address shows).
+        found.sort(key=lambda item: item.slug != value)
+        if not found:
+            raise ValidationError(INVALID_CHOICE, code="invalid_choice", params={"value": value})
+        return found[0]
+
+
+class SlugOrIdFilter(django_filters.ModelChoiceFilter):
+    field_class = SlugOrIdField
+
+
+class CodeChoiceField(django_filters.fields.ChoiceField):
+    def to_python(self, value):
+        return super().to_python(value).strip().upper()
+
+
+class CodeChoiceFilter(django_filters.ChoiceFilter):
+    """A choice among upper-case codes (ISO country codes) that also takes them lower-case."""
+
+    field_class = CodeChoiceField
+
+
+class CountryCodeField(forms.CharField):
+    """An ISO 3166-1 alpha-2 code, in either case (``pl`` is ``PL``)."""
+
+    def to_python(self, value):
+        value = super().to_python(value).strip()
+        if value and not (len(value) == 2 and value.isascii() and value.isalpha()):
+            raise ValidationError(
+                _("“%(value)s” is not a country code: give its two-letter ISO code, e.g. PL."),
+                code="invalid", params={"value": value},
+            )
+        return value.upper()
+
+
+class CountryCodeFilter(django_filters.CharFilter):
+    field_class = CountryCodeField
+
+
+class StrictFilterSet(django_filters.FilterSet):
+    """A filter set whose bad values are refused (see the module's docstring)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            if "invalid_choice" in field.error_messages and not isinstance(field, TerritoryField):
+                field.error_messages["invalid_choice"] = INVALID_CHOICE
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs") and self.is_bound and not self.is_valid():
+            self._qs = self.queryset.none()
+        return super().qs
