@@ -388,10 +388,7 @@ CIVICBRIDGE_COUNT_LIMIT = env.int("CIVICBRIDGE_COUNT_LIMIT", default=1_000)
 # A full-text search counts fewer: past this many matches the list says "more than" and asks
 # for a narrower search (counting 1,000 matches of a common word scans ~15,000 rows).
 CIVICBRIDGE_SEARCH_COUNT_LIMIT = env.int("CIVICBRIDGE_SEARCH_COUNT_LIMIT", default=250)
-CIVICBRIDGE_ANONYMOUS_CACHE_SECONDS = env.int("CIVICBRIDGE_ANONYMOUS_CACHE_SECONDS", default=30)
-# Rendered list rows and serialized API items, per object version (core/fragments.py).
 # A repeated identical submission (same person, same content) within this time makes no new object.
 CIVICBRIDGE_DUPLICATE_WINDOW_SECONDS = env.int("CIVICBRIDGE_DUPLICATE_WINDOW_SECONDS", default=300)
-CIVICBRIDGE_PIECE_CACHE_SECONDS = env.int("CIVICBRIDGE_PIECE_CACHE_SECONDS", default=300)
 CIVICBRIDGE_LEMMA_CACHE_DIR = Path(env.str("CIVICBRIDGE_LEMMA_CACHE_DIR", default=str(DATA_DIR / "cache" / "lemmas")))
 CIVICBRIDGE_SIGNUP_TOKEN_MAX_AGE = 3 * 24 * 3600

@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from civicbridge.core.admin import CoordinatorAdminMixin
-from civicbridge.core.cache import DIRECTORY, bump_content_version
 
 from . import services
 from .models import Organization, Plenipotentiary
@@ -29,7 +28,6 @@ class OrganizationAdmin(CoordinatorAdminMixin, admin.ModelAdmin):
         # The admin bypasses the services, so keep the search index column in step here.
         obj.search_document = services.organization_search_document(obj)
         super().save_model(request, obj, form, change)
-        bump_content_version(DIRECTORY)
 
 
 @admin.register(Plenipotentiary)

@@ -1,20 +1,42 @@
 import django_filters
 from django import forms
-from django.core.cache import cache
-from django.utils.translation import get_language, override
+from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from civicbridge.core import search as search_backend
-from civicbridge.core.cache import REFERENCE, content_versions
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.core.selectors import territory_subtree_ids
-from civicbridge.core.widgets import FastCheckboxSelectMultiple, FastSelect
 
 from .models import Organization
 
 
-class TerritoryChoiceField(forms.ModelChoiceField):
-    widget = FastSelect
+def territory_menu() -> QuerySet[Territory]:
+    """What a territory menu lists: countries, regions and counties, in tree order.
+
+    Fields accept any territory (a municipality too, by its id or code), but a menu of
+    thousands of municipalities helps nobody and costs tens of milliseconds to draw.
+    """
+    return Territory.objects.exclude(level=Territory.Level.MUNICIPALITY).order_by("path").only(
+        "pk", "path", "name_en", "name_pl", "name_tr"
+    )
+
+
+class _MenuIterator(ModelChoiceIterator):
+    """The options drawn: the field's ``menu`` where it has one, else every value it accepts."""
+
+    def __init__(self, field):
+        super().__init__(field)
+        if field.menu is not None:
+            self.queryset = field.menu.all()
+
+
+class _TerritoryLabels:
+    iterator = _MenuIterator
+
+    def __init__(self, *args, menu: QuerySet | None = None, **kwargs):
+        self.menu = menu
+        super().__init__(*args, **kwargs)
 
     def label_from_instance(self, territory):
         return self.label_for(territory)
@@ -24,53 +46,16 @@ class TerritoryChoiceField(forms.ModelChoiceField):
         return "\u2003" * max(territory.depth - 1, 0) + territory.name
 
 
+class TerritoryChoiceField(_TerritoryLabels, forms.ModelChoiceField):
+    """One territory, shown indented under its parent; ``menu``: the ones the menu lists."""
+
+
+class TerritoryMultipleChoiceField(_TerritoryLabels, forms.ModelMultipleChoiceField):
+    """Several territories, as ``TerritoryChoiceField``."""
+
+
 class TerritoryFilter(django_filters.ModelChoiceFilter):
     field_class = TerritoryChoiceField
-
-
-CHOICES_SECONDS = 300
-
-
-def territory_choices() -> list[tuple[int, str]]:
-    """Countries, regions and counties as (id, indented name) in the active language.
-
-    Hundreds of options on every list page: kept in the cache for a few minutes rather
-    than read and rendered from model instances each time (territories change yearly).
-    """
-    language = get_language()
-
-    def compute():
-        with override(language):
-            rows = Territory.objects.exclude(level=Territory.Level.MUNICIPALITY).order_by("path")
-            return [(t.pk, TerritoryChoiceField.label_for(t)) for t in rows.only(
-                "pk", "path", "name_en", "name_pl", "name_tr")]
-
-    key = f"civicbridge:territory-choices:{language}:{content_versions([REFERENCE])}"
-    return cache.get_or_set(key, compute, CHOICES_SECONDS)
-
-
-def all_territory_choices() -> list[tuple[int, str]]:
-    """Every territory, municipalities included, for the organization form (cached like the filter's)."""
-    language = get_language()
-
-    def compute():
-        with override(language):
-            rows = Territory.objects.order_by("path").only("pk", "path", "name_en", "name_pl", "name_tr")
-            return [(t.pk, TerritoryChoiceField.label_for(t)) for t in rows]
-
-    key = f"civicbridge:all-territory-choices:{language}:{content_versions([REFERENCE])}"
-    return cache.get_or_set(key, compute, CHOICES_SECONDS)
-
-
-def thematic_area_choices() -> list[tuple[int, str]]:
-    language = get_language()
-
-    def compute():
-        with override(language):
-            return [(area.pk, area.name) for area in ThematicArea.objects.all()]
-
-    key = f"civicbridge:thematic-area-choices:{language}:{content_versions([REFERENCE])}"
-    return cache.get_or_set(key, compute, CHOICES_SECONDS)
 
 
 class OrganizationFilter(django_filters.FilterSet):
@@ -78,23 +63,22 @@ class OrganizationFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     kind = django_filters.MultipleChoiceFilter(
-        label=_("Kind"), choices=Organization.Kind.choices, widget=FastCheckboxSelectMultiple,
+        label=_("Kind"), choices=Organization.Kind.choices, widget=forms.CheckboxSelectMultiple,
         # A plain column: no join can repeat a row, and DISTINCT would sort the whole table.
         distinct=False,
     )
     territory = TerritoryFilter(
         label=_("Territory (with its sub-units)"),
         # Municipalities are accepted but not listed: thousands of options help nobody.
-        queryset=Territory.objects.all(),
+        queryset=Territory.objects.all(), menu=territory_menu(), empty_label=_("anywhere"),
         method="filter_territory",
     )
     thematic_area = django_filters.ModelChoiceFilter(
         label=_("Thematic area"), queryset=ThematicArea.objects.all(), field_name="thematic_areas",
-        widget=FastSelect,
     )
     verified = django_filters.ChoiceFilter(
         label=_("Verification"), choices=[("true", _("verified")), ("false", _("not verified"))],
-        empty_label=_("all"), method="filter_verified", widget=FastSelect,
+        empty_label=_("all"), method="filter_verified",
     )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
@@ -106,19 +90,13 @@ class OrganizationFilter(django_filters.FilterSet):
             "-created": _("newest entries"), "founding_year": _("founding year"),
             "-founding_year": _("founding year, newest first"),
         },
-        empty_label=_("default"), widget=FastSelect,
+        empty_label=_("default"),
         help_text=_("By default: by name; search results newest first."),
     )
 
     class Meta:
         model = Organization
         fields = ["q", "kind", "territory", "thematic_area", "verified"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Callables: the menus are read only when a page renders them, never for the API.
-        self.form.fields["territory"].widget.choice_source = lambda: [("", _("anywhere")), *territory_choices()]
-        self.form.fields["thematic_area"].widget.choice_source = lambda: [("", "---------"), *thematic_area_choices()]
 
     @staticmethod
     def searches_newest_first(data) -> bool:

@@ -1,6 +1,5 @@
 from collections import OrderedDict
 
-from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 
 from civicbridge.accounts.models import Membership
@@ -29,19 +28,14 @@ def organizations_visible_to(viewer) -> QuerySet[Organization]:
     )
 
 
-REGISTRY_SIZE_SECONDS = 60
 FILTER_PARAMETERS = ("q", "search", "kind", "territory", "thematic_area", "verified")
 
 
 def registry_size(params) -> int | None:
-    """The number of organizations when ``params`` filter nothing, counted at most once a minute.
-
-    Browsing the whole registry should say how large it is; counting 200,000 rows for each
-    page view would cost more than the page.
-    """
+    """The number of organizations when ``params`` filter nothing, counted now (a new entry counts at once)."""
     if any(params.get(name) for name in FILTER_PARAMETERS):
         return None
-    return cache.get_or_set("civicbridge:registry-size", Organization.objects.listed().count, REGISTRY_SIZE_SECONDS)
+    return Organization.objects.listed().count()
 
 
 def filter_organizations(data, *, queryset: QuerySet | None = None) -> OrganizationFilter:

@@ -7,7 +7,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from unidecode import unidecode
 
-from civicbridge.core.cache import DIRECTORY, bump_content_version, organization_scope
 from civicbridge.core.duplicates import once
 from civicbridge.core.search import build_document
 
@@ -85,9 +84,8 @@ SLUG_ATTEMPTS = 5
 
 
 @transaction.atomic
-def _save(organization: Organization, thematic_areas, *, changes: tuple[str, ...]) -> Organization:
-    # One transaction: no reader sees the new updated_at with the old thematic areas (and
-    # keeps that row cached under the new version, core.fragments).
+def _save(organization: Organization, thematic_areas) -> Organization:
+    # One transaction: no reader sees the new updated_at with the old thematic areas.
     organization.search_document = organization_search_document(organization)
     for attempt in range(SLUG_ATTEMPTS):
         try:
@@ -104,7 +102,6 @@ def _save(organization: Organization, thematic_areas, *, changes: tuple[str, ...
             organization.slug = unique_slug(organization.name, exclude_pk=organization.pk)
     if thematic_areas is not None:
         organization.thematic_areas.set(thematic_areas)
-    bump_content_version(*changes, organization_scope(organization.slug))
     return organization
 
 
@@ -133,7 +130,7 @@ def create_organization(*, by, data: dict, thematic_areas=()) -> Organization:
         # Checked inside the guard: a repeat must meet the first entry, not "number taken".
         _validate(organization)
         organization.slug = unique_slug(organization.name)
-        _save(organization, thematic_areas, changes=(DIRECTORY,))  # a new entry in the lists
+        _save(organization, thematic_areas)
         if not by_coordinator:
             membership_services.request_as_founder(user=by, organization=organization)
         return organization
@@ -162,8 +159,7 @@ def update_organization(*, organization: Organization, by, data: dict, thematic_
     renamed = locked.name != organization.name
     if renamed:
         locked.slug = unique_slug(locked.name, exclude_pk=locked.pk)
-    # Lists may show the old text for the cache's timeout, but not a link to an old address.
-    return _save(locked, thematic_areas, changes=(DIRECTORY,) if renamed else ())
+    return _save(locked, thematic_areas)
 
 
 @transaction.atomic
@@ -175,7 +171,6 @@ def set_verified(*, organization: Organization, by, verified: bool) -> Organizat
     organization.verified_at = timezone.now() if verified else None
     organization.verified_by = by if verified else None
     organization.save(update_fields=["is_verified", "verified_at", "verified_by", "updated_at"])
-    bump_content_version(DIRECTORY)
     return organization
 
 
@@ -184,7 +179,6 @@ def delete_organization(*, organization: Organization, by) -> None:
     if not by.has_perm("directory.delete_organization", organization):
         raise PermissionDenied
     organization.delete()
-    bump_content_version(DIRECTORY)
 
 
 PLENIPOTENTIARY_FIELDS = (
@@ -219,7 +213,6 @@ def create_plenipotentiary(*, public_body: Organization, by, data: dict) -> Plen
 
     def name() -> Plenipotentiary:
         plenipotentiary.save()
-        bump_content_version(DIRECTORY)
         return plenipotentiary
 
     content = {"public_body": public_body.pk, **{f: getattr(plenipotentiary, f) for f in PLENIPOTENTIARY_FIELDS}}
@@ -235,7 +228,6 @@ def update_plenipotentiary(*, plenipotentiary: Plenipotentiary, by, data: dict) 
             setattr(plenipotentiary, field, data[field])
     plenipotentiary.full_clean()
     plenipotentiary.save()
-    bump_content_version(DIRECTORY)
     return plenipotentiary
 
 
@@ -244,4 +236,3 @@ def delete_plenipotentiary(*, plenipotentiary: Plenipotentiary, by) -> None:
     if not by.has_perm("directory.delete_plenipotentiary", plenipotentiary):
         raise PermissionDenied
     plenipotentiary.delete()
-    bump_content_version(DIRECTORY)

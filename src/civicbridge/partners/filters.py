@@ -6,8 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from civicbridge.core import search as search_backend
 from civicbridge.core.models import ThematicArea
-from civicbridge.core.widgets import FastSelect
-from civicbridge.directory.filters import thematic_area_choices
 from civicbridge.directory.models import Organization
 from civicbridge.funding.models import Call
 
@@ -69,7 +67,7 @@ class PartnerRequestFilter(django_filters.FilterSet):
     )
     thematic_area = django_filters.ModelChoiceFilter(
         label=_("Thematic area"), queryset=ThematicArea.objects.all(), field_name="thematic_areas",
-        widget=FastSelect,
+        empty_label=_("any area"),
     )
     country = django_filters.ChoiceFilter(
         label=_("Partner country"), choices=country_choices, method="filter_country",
@@ -80,7 +78,7 @@ class PartnerRequestFilter(django_filters.FilterSet):
         empty_label=_("any kind"),
     )
     call = django_filters.ModelChoiceFilter(
-        label=_("Call for proposals"), queryset=Call.objects.all(), widget=FastSelect,
+        label=_("Call for proposals"), queryset=Call.objects.all(),
     )
 
     class Meta:
@@ -89,7 +87,6 @@ class PartnerRequestFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.form.fields["thematic_area"].widget.choice_source = lambda: [("", _("any area")), *thematic_area_choices()]
         # Read when the form is drawn, so that the API (which draws none) does not ask.
         self.form.fields["call"].widget.choices = CallableChoiceIterator(call_choices)
         self.form.fields["status"].widget = forms.Select(choices=STATUS_CHOICES)

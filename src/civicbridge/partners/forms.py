@@ -5,8 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicbridge.core import forms as core_forms
 from civicbridge.core.models import Territory, ThematicArea
-from civicbridge.core.widgets import FastCheckboxSelectMultiple, FastSelect
-from civicbridge.directory.filters import territory_choices
+from civicbridge.directory.filters import TerritoryMultipleChoiceField, territory_menu
 from civicbridge.directory.models import Organization
 from civicbridge.funding.models import Call
 
@@ -48,27 +47,27 @@ class PartnerRequestForm(forms.ModelForm):
         initial=PartnerRequest.Direction.SEEKING,
     )
     call = forms.ModelChoiceField(
-        label=_("Call for proposals"), queryset=Call.objects.all(), required=False, widget=FastSelect,
+        label=_("Call for proposals"), queryset=Call.objects.all(), required=False,
         help_text=_("An open or forthcoming call; leave empty for a project idea without a call yet."),
     )
     partner_kinds = forms.MultipleChoiceField(
         label=_("Kinds of partner"), choices=Organization.Kind.choices, required=False,
-        widget=FastCheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Organizations of these kinds are suggested first."),
     )
     countries = forms.MultipleChoiceField(
         label=_("Partner countries"), choices=country_choices, required=False,
-        widget=FastCheckboxSelectMultiple, help_text=_("Leave empty if any country will do."),
+        widget=forms.CheckboxSelectMultiple, help_text=_("Leave empty if any country will do."),
     )
-    territories = forms.ModelMultipleChoiceField(
-        label=_("Territories"), queryset=Territory.objects.all(), required=False,
+    territories = TerritoryMultipleChoiceField(
+        label=_("Territories"), queryset=Territory.objects.all(), menu=territory_menu(), required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("Regions or counties where the partner should be, if that matters. "
                     "Hold Ctrl (or Cmd) to choose several."),
     )
     thematic_areas = forms.ModelMultipleChoiceField(
         label=_("Thematic areas"), queryset=ThematicArea.objects.all(), required=False,
-        widget=FastCheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Organizations working in the same areas are suggested as partners."),
     )
 
@@ -104,7 +103,6 @@ class PartnerRequestForm(forms.ModelForm):
                 self.initial.setdefault("organization", organizations[0].pk)
         current_call = self.instance.call if self.instance.pk and self.instance.call_id else None
         self.fields["call"].widget.choices = selectable_calls(current_call)
-        self.fields["territories"].widget.choices = territory_choices()
 
     def _post_clean(self):
         # The service validates (deadline, call, codes) and reports per field.
@@ -142,12 +140,11 @@ class TwinningForm(forms.ModelForm):
         label=_("Our town"),
         queryset=Territory.objects.filter(level__in=[Territory.Level.MUNICIPALITY, Territory.Level.COUNTY])
         .select_related("parent").order_by("name_en"),
-        widget=FastSelect,
     )
     partner_country = forms.ChoiceField(label=_("Country of the partner city"), choices=country_choices)
     thematic_areas = forms.ModelMultipleChoiceField(
         label=_("Areas of cooperation"), queryset=ThematicArea.objects.all(), required=False,
-        widget=FastCheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
@@ -161,11 +158,6 @@ class TwinningForm(forms.ModelForm):
         help_texts = {
             "contact": _("The office or person responsible on our side and, if public, on the partner's side."),
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["territory"]
-        field.widget.choices = [("", "---------"), *((t.pk, field.label_from_instance(t)) for t in field.queryset)]
 
     def _post_clean(self):
         pass
