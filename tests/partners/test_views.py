@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 LIST_URL = "/en/partners/"
 NEW_URL = "/en/partners/new/"
 TWINNING_URL = "/en/twinning/"
-# Anonymous list: count, page, thematic areas, the call filter's choices (areas' choices are cached).
+# Anonymous list: count, page, thematic areas, the menus of thematic areas and of calls (nothing cached).
 LIST_QUERIES = 5
 # Anonymous detail: the request, its areas, its territories.
 DETAIL_QUERIES_ANONYMOUS = 4

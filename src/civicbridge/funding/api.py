@@ -6,6 +6,7 @@ Date-times without an offset are read on the funder's clock (the programme's fun
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
@@ -221,12 +222,16 @@ class CallViewSet(
     filterset_class = CallFilter
     lookup_field = "identifier"
     lookup_value_regex = r"[A-Za-z0-9][A-Za-z0-9._-]*"
+    # What an item shows besides the call and its funder: fetched once per page of items.
+    item_prefetch = ("thematic_areas", "eligible_territories", "deadlines")
 
     def get_queryset(self):
-        return (
+        queryset = (
             selectors.visible_calls(self.request.user).select_related("programme__funder").defer("search_document")
-            .prefetch_related("thematic_areas", "eligible_territories", "deadlines")
         )
+        if self.action == "list":
+            return queryset  # the page's items are prefetched together (paginate_queryset)
+        return queryset.prefetch_related(*self.item_prefetch)
 
     def list(self, request, *args, **kwargs):
         self.now = timezone.now()
@@ -237,7 +242,10 @@ class CallViewSet(
         # as the items' status (``list``).
         if not self.request.query_params.get("ordering"):
             queryset = selectors.DeadlineOrder(queryset, self.now, searching=is_search(self.request.query_params))
-        return super().paginate_queryset(queryset)
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            prefetch_related_objects(page, *self.item_prefetch)
+        return page
 
     def check_permissions(self, request):
         super().check_permissions(request)

@@ -14,6 +14,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    prefetch_related_objects,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -63,9 +64,9 @@ def _listed_calls(user) -> QuerySet[Call]:
 
 
 def calls_for_rows(user=None, *, now: datetime) -> QuerySet[Call]:
-    """What a list row shows (``decorate``), read with the calls: the next deadline alongside,
-    the funder and programme joined, the thematic areas prefetched; a row runs no query."""
-    return _listed_calls(user).annotate(next_deadline_at=next_deadline_at(now)).prefetch_related("thematic_areas")
+    """What a list row shows, read with the calls: the next deadline alongside, the funder and
+    programme joined; ``decorate`` adds the rest for the page's rows, so a row runs no query."""
+    return _listed_calls(user).annotate(next_deadline_at=next_deadline_at(now))
 
 
 def calls_for_list(user=None) -> QuerySet[Call]:
@@ -226,8 +227,10 @@ def countdown(call: Call, now: datetime) -> Countdown:
 
 
 def decorate(calls, now: datetime) -> list[Call]:
-    """Each call with its status and next deadline at ``now`` (annotated: ``next_deadline_at``)."""
+    """Each call with its status and next deadline at ``now`` (annotated: ``next_deadline_at``)
+    and its thematic areas: everything its list row shows, in one query for the whole page."""
     calls = list(calls)
+    prefetch_related_objects(calls, "thematic_areas")
     for call in calls:
         zone = funder_zone(call.programme.funder)
         call.current_status = call.status(now)
@@ -259,7 +262,6 @@ def closing_soon(*, now: datetime | None = None, days: int = CLOSING_SOON_DAYS) 
         .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
         .annotate(next_deadline_at=next_deadline_at(now))
         .select_related("programme__funder")
-        .prefetch_related("thematic_areas")
         .defer("search_document", "summary")
         .order_by("next_deadline_at", "id")
     )

@@ -1,3 +1,5 @@
+import functools
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -88,7 +90,7 @@ class PartnerRequestFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Read when the form is drawn, so that the API (which draws none) does not ask.
-        self.form.fields["call"].widget.choices = CallableChoiceIterator(call_choices)
+        self.form.fields["call"].widget.choices = CallableChoiceIterator(functools.cache(call_choices))
         self.form.fields["status"].widget = forms.Select(choices=STATUS_CHOICES)
 
     def filter_queryset(self, queryset):
