@@ -27,6 +27,10 @@ class OrganizationAdmin(CoordinatorAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # The admin bypasses the services, so keep the search index column in step here.
         obj.search_document = services.organization_search_document(obj)
+        if not obj.slug:
+            # The slug is read-only here: an entry added in the admin gets one as the pages' do
+            # (without it, every list that shows the entry fails to link to it).
+            obj.slug = services.unique_slug(obj.name)
         super().save_model(request, obj, form, change)
 
 
