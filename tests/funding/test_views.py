@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 LIST_URL = "/en/calls/"
 # Anonymous list: count, page, its thematic areas, and the filter's menus of funders,
-# programmes, territories and thematic areas (nothing is cached).
-LIST_QUERIES = 7
+# programmes, territories (counted, then read) and thematic areas (nothing is cached).
+LIST_QUERIES = 8
 # Detail: the call, its areas, deadlines, attachments and territories.
 DETAIL_QUERIES = 5
 

@@ -1,6 +1,6 @@
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
@@ -10,31 +10,74 @@ from civicbridge.core.selectors import territory_subtree_ids
 
 from .models import Organization
 
+# Django draws a menu option in about a tenth of a millisecond: a menu of a national
+# deployment's 380 counties would cost more than the rest of the page (measured: 30-70 ms
+# at 2,500 territories, 2,500 municipalities 300-700 ms).
+MENU_DETAIL_LIMIT = 150
 
-def territory_menu() -> QuerySet[Territory]:
-    """What a territory menu lists: countries, regions and counties, in tree order.
 
-    Fields accept any territory (a municipality too, by its id or code), but a menu of
-    thousands of municipalities helps nobody and costs tens of milliseconds to draw.
+def territory_menu(*, chosen=(), municipalities: bool = False) -> QuerySet[Territory]:
+    """What a territory menu lists, in tree order: countries and regions always; counties
+    (and municipalities, for a form that places an entry) where they are few enough to
+    choose from, as in a regional deployment. Past ``MENU_DETAIL_LIMIT``, the menu opens
+    the tree along each ``chosen`` unit instead: the units beside it and below it at every
+    level of its line, so that choosing a region lists its counties the next time.
+
+    Fields accept any territory whatever the menu lists (by its id, or by its code where
+    the field takes codes); the menu only spares people a list nobody can read.
     """
-    return Territory.objects.exclude(level=Territory.Level.MUNICIPALITY).order_by("path").only(
-        "pk", "path", "name_en", "name_pl", "name_tr"
+    Level = Territory.Level
+    detail = Q(level__in=[Level.COUNTY, Level.MUNICIPALITY] if municipalities else [Level.COUNTY])
+    chosen = [unit for unit in chosen if unit is not None]
+    shown = Q(level__in=[Level.COUNTRY, Level.REGION]) | Q(pk__in=[unit.pk for unit in chosen])
+    if Territory.objects.filter(detail).count() <= MENU_DETAIL_LIMIT:
+        shown |= detail
+    else:
+        line = {int(part) for unit in chosen for part in unit.path.strip("/").split("/") if part}
+        shown |= detail & Q(parent_id__in=line)
+    return Territory.objects.filter(shown).order_by("path").only("pk", "path", "name_en", "name_pl", "name_tr")
+
+
+def chosen_territories(form, name: str) -> list[Territory]:
+    """The territories the bound field ``name`` of ``form`` holds (chosen, or sent back with errors)."""
+    cleaned = getattr(form, "cleaned_data", {})
+    value = cleaned[name] if name in cleaned else form[name].value()
+    values = value if isinstance(value, (list, tuple)) else [value]
+    ids = [int(v) for v in (getattr(v, "pk", v) for v in values) if str(v).isdigit()]
+    return list(Territory.objects.filter(pk__in=ids).only("pk", "path")) if ids else []
+
+
+def open_territory_menu(form, name: str, *, municipalities: bool = False) -> None:
+    """Give the territory field ``name`` of ``form`` its menu, opened along what it holds."""
+    form.fields[name].menu = lambda: territory_menu(
+        chosen=chosen_territories(form, name), municipalities=municipalities
     )
 
 
 class _MenuIterator(ModelChoiceIterator):
-    """The options drawn: the field's ``menu`` where it has one, else every value it accepts."""
+    """The options drawn: the field's ``menu`` (or what a callable ``menu`` answers) where it
+    has one, else every value it accepts. Read when the menu is drawn, never for the API."""
 
-    def __init__(self, field):
-        super().__init__(field)
-        if field.menu is not None:
-            self.queryset = field.menu.all()
+    def _menu(self):
+        # Once per drawing: Django peeks at the first option before drawing them all.
+        if getattr(self, "_menu_queryset", None) is None:
+            menu = self.field.menu() if callable(self.field.menu) else self.field.menu
+            self._menu_queryset = self.field.queryset if menu is None else menu
+        return self._menu_queryset.all()
+
+    def __iter__(self):
+        self.queryset = self._menu()
+        yield from super().__iter__()
+
+    def __len__(self):
+        self.queryset = self._menu()
+        return super().__len__()
 
 
 class _TerritoryLabels:
     iterator = _MenuIterator
 
-    def __init__(self, *args, menu: QuerySet | None = None, **kwargs):
+    def __init__(self, *args, menu=None, **kwargs):
         self.menu = menu
         super().__init__(*args, **kwargs)
 
@@ -70,7 +113,7 @@ class OrganizationFilter(django_filters.FilterSet):
     territory = TerritoryFilter(
         label=_("Territory (with its sub-units)"),
         # Municipalities are accepted but not listed: thousands of options help nobody.
-        queryset=Territory.objects.all(), menu=territory_menu(), empty_label=_("anywhere"),
+        queryset=Territory.objects.all(), empty_label=_("anywhere"),
         method="filter_territory",
     )
     thematic_area = django_filters.ModelChoiceFilter(
@@ -97,6 +140,10 @@ class OrganizationFilter(django_filters.FilterSet):
     class Meta:
         model = Organization
         fields = ["q", "kind", "territory", "thematic_area", "verified"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        open_territory_menu(self.form, "territory")
 
     @staticmethod
     def searches_newest_first(data) -> bool:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from civicbridge.core import forms as core_forms
 from civicbridge.core.models import Territory, ThematicArea
 
-from .filters import TerritoryChoiceField
+from .filters import TerritoryChoiceField, open_territory_menu
 from .models import Organization, Plenipotentiary
 from .services import ORGANIZATION_FIELDS, PLENIPOTENTIARY_FIELDS
 
@@ -25,6 +25,10 @@ class OrganizationForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 8}),
             "founding_year": forms.NumberInput(attrs={"min": 1800}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        open_territory_menu(self, "territory", municipalities=True)
 
     def _post_clean(self):
         # The service validates (registry numbers, constraints) and reports per field.

@@ -23,7 +23,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from civicbridge.core import search as search_backend
 from civicbridge.core.models import Territory, ThematicArea
-from civicbridge.directory.filters import TerritoryFilter, territory_menu
+from civicbridge.directory.filters import TerritoryFilter, open_territory_menu
 
 from .models import Call, Funder, Programme
 
@@ -83,7 +83,7 @@ class CallFilter(django_filters.FilterSet):
         method="filter_applicant_kind",
     )
     territory = TerritoryFilter(
-        label=_("Territory (calls open there)"), queryset=Territory.objects.all(), menu=territory_menu(),
+        label=_("Territory (calls open there)"), queryset=Territory.objects.all(),
         empty_label=_("anywhere"), method="filter_territory",
     )
     thematic_area = django_filters.ModelChoiceFilter(
@@ -122,6 +122,7 @@ class CallFilter(django_filters.FilterSet):
     def __init__(self, *args, now: datetime | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.now = now or timezone.now()
+        open_territory_menu(self.form, "territory")
 
     def filter_status(self, queryset, name, values):
         if not values or set(values) >= set(Call.Status.values):

@@ -16,7 +16,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from civicbridge.core.models import Territory, ThematicArea
-from civicbridge.directory.filters import TerritoryMultipleChoiceField, territory_menu
+from civicbridge.directory.filters import TerritoryMultipleChoiceField, open_territory_menu
 
 from . import services
 from .filters import applicant_kind_choices
@@ -49,7 +49,7 @@ class CallForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple, help_text=_("None ticked: every kind of applicant."),
     )
     eligible_territories = TerritoryMultipleChoiceField(
-        label=_("Eligible territories"), queryset=Territory.objects.all(), menu=territory_menu(), required=False,
+        label=_("Eligible territories"), queryset=Territory.objects.all(), required=False,
         help_text=_("None chosen: no territorial restriction."),
     )
     thematic_areas = forms.ModelMultipleChoiceField(
@@ -77,6 +77,7 @@ class CallForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        open_territory_menu(self, "eligible_territories")
         for number in range(1, MAX_DEADLINES + 1):
             self.fields[f"deadline_{number}_date"] = forms.DateField(
                 label=_("Deadline %(number)s: date") % {"number": number}, required=False,

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicbridge.core import forms as core_forms
 from civicbridge.core.models import Territory, ThematicArea
-from civicbridge.directory.filters import TerritoryMultipleChoiceField, territory_menu
+from civicbridge.directory.filters import TerritoryMultipleChoiceField, open_territory_menu
 from civicbridge.directory.models import Organization
 from civicbridge.funding.models import Call
 
@@ -60,7 +60,7 @@ class PartnerRequestForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple, help_text=_("Leave empty if any country will do."),
     )
     territories = TerritoryMultipleChoiceField(
-        label=_("Territories"), queryset=Territory.objects.all(), menu=territory_menu(), required=False,
+        label=_("Territories"), queryset=Territory.objects.all(), required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("Regions or counties where the partner should be, if that matters. "
                     "Hold Ctrl (or Cmd) to choose several."),
@@ -90,6 +90,7 @@ class PartnerRequestForm(forms.ModelForm):
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
+        open_territory_menu(self, "territories")
         if self.instance.pk:
             del self.fields["organization"]
             self.initial["partner_kinds"] = split_codes(self.instance.partner_kinds, upper=False)
