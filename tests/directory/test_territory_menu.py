@@ -70,3 +70,18 @@ def test_the_menu_costs_two_queries_whatever_the_number_of_territories(django_as
 
     with django_assert_num_queries(2):  # how many counties, then the menu
         str(form["territory"])
+
+
+def test_past_the_limit_the_twinning_form_lists_counties_and_the_chosen_town_s_neighbours(
+    monkeypatch, county, municipality, other_county
+):
+    from civicbridge.partners.forms import TwinningForm
+
+    monkeypatch.setattr(filters, "MENU_DETAIL_LIMIT", 5)
+    sibling = county.children.exclude(pk=municipality.pk).first()
+
+    fresh = str(TwinningForm()["territory"])
+    chosen = str(TwinningForm({"territory": str(municipality.pk)})["territory"])
+
+    assert options(fresh, county, other_county, municipality) == [True, True, False]
+    assert options(chosen, municipality, sibling) == [True, True]

@@ -5,7 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from civicbridge.core import forms as core_forms
 from civicbridge.core.models import Territory, ThematicArea
-from civicbridge.directory.filters import TerritoryMultipleChoiceField, open_territory_menu
+from civicbridge.directory import filters as territory_menus
+from civicbridge.directory.filters import (
+    TerritoryChoiceField,
+    TerritoryMultipleChoiceField,
+    open_territory_menu,
+)
 from civicbridge.directory.models import Organization
 from civicbridge.funding.models import Call
 
@@ -131,7 +136,7 @@ class InterestForm(core_forms.Form):
             self.initial.setdefault("organization", organizations[0].pk)
 
 
-class TownChoiceField(forms.ModelChoiceField):
+class TownChoiceField(TerritoryChoiceField):
     def label_from_instance(self, territory):
         return f"{territory.name} ({territory.parent.name})" if territory.parent_id else territory.name
 
@@ -159,6 +164,20 @@ class TwinningForm(forms.ModelForm):
         help_texts = {
             "contact": _("The office or person responsible on our side and, if public, on the partner's side."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territory"].menu = self._town_menu
+
+    def _town_menu(self):
+        """Every town where few enough to choose from; past the menu limit, the counties and
+        the municipalities beside the chosen town (thousands of municipalities: 300+ ms a form)."""
+        towns = self.fields["territory"].queryset
+        if towns.count() <= territory_menus.MENU_DETAIL_LIMIT:
+            return towns
+        chosen = territory_menus.chosen_territories(self, "territory")
+        line = {int(part) for unit in chosen for part in unit.path.strip("/").split("/") if part}
+        return towns.filter(Q(level=Territory.Level.COUNTY) | Q(parent_id__in=line) | Q(pk__in=[u.pk for u in chosen]))
 
     def _post_clean(self):
         pass
