@@ -398,10 +398,7 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 CIVICBRIDGE_PAGE_SIZE = 25
 # Search documents that copy a renamed name are rewritten this many at a time (core.indexing).
 CIVICBRIDGE_REINDEX_BATCH_SIZE = env.int("CIVICBRIDGE_REINDEX_BATCH_SIZE", default=500)
-CIVICBRIDGE_ANONYMOUS_CACHE_SECONDS = env.int("CIVICBRIDGE_ANONYMOUS_CACHE_SECONDS", default=30)
-# Rendered list rows and serialized API items, per object version (core/fragments.py).
 # A repeated identical submission (same person, same content) within this time makes no new object.
 CIVICBRIDGE_DUPLICATE_WINDOW_SECONDS = env.int("CIVICBRIDGE_DUPLICATE_WINDOW_SECONDS", default=300)
-CIVICBRIDGE_PIECE_CACHE_SECONDS = env.int("CIVICBRIDGE_PIECE_CACHE_SECONDS", default=300)
 CIVICBRIDGE_LEMMA_CACHE_DIR = Path(env.str("CIVICBRIDGE_LEMMA_CACHE_DIR", default=str(DATA_DIR / "cache" / "lemmas")))
 CIVICBRIDGE_SIGNUP_TOKEN_MAX_AGE = 3 * 24 * 3600

@@ -27,11 +27,6 @@ def imported_modules(path: Path) -> set[str]:
     return modules
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="api/cache.py is still imported by the apps until its removal (issue 10, another branch) is merged; "
-    "strict: once it is gone this passes and the marker must go",
-)
 def test_no_domain_app_imports_the_api_package():
     offenders = [
         str(path.relative_to(SRC))

@@ -89,7 +89,7 @@ def test_no_acknowledged_write_is_lost_when_postgresql_restarts_under_load(clust
     name, url = database
     env = app_env(
         database_url=url, smtp_port=free_port(), data_dir=data_dir,
-        API_USER_RATE="100000/minute", CIVICBRIDGE_ANONYMOUS_CACHE_SECONDS="0",
+        API_USER_RATE="100000/minute",
         CIVICBRIDGE_MAIL_SWEEP_SECONDS="2", CIVICBRIDGE_WORKER_HEARTBEAT_SECONDS="1",
     )
     writer_account = json.loads(run_scenario("api_writer", env=env))

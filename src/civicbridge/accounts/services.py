@@ -17,7 +17,6 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from civicbridge.core import counters
-from civicbridge.core.cache import DIRECTORY, bump_content_version, organization_scope
 from civicbridge.core.notifications import forget_recipient, queue_mail
 from civicbridge.core.rules import is_coordinator
 
@@ -270,7 +269,6 @@ def invite_representative(*, organization, email: str, by) -> Membership:
             user=invitee, right=RightsChange.Right.MEMBERSHIP, action=RightsChange.Action.GRANTED, by=by,
             organization=organization, origin=membership.origin, reason=_("Invited by a coordinator."),
         )
-        bump_content_version(organization_scope(organization.slug))  # its page lists its representatives
     return membership
 
 
@@ -314,13 +312,11 @@ def decide_membership(*, membership: Membership, by, approve: bool, reason: str 
             Organization.Registration.APPROVED if approve else Organization.Registration.REJECTED
         )
         organization.save(update_fields=["registration", "updated_at"])
-        bump_content_version(DIRECTORY)  # a new entry in (or never in) the lists
     record_rights_change(
         user=locked.user, right=RightsChange.Right.MEMBERSHIP,
         action=RightsChange.Action.GRANTED if approve else RightsChange.Action.REJECTED,
         by=by, organization=organization, origin=locked.origin, reason=reason,
     )
-    bump_content_version(organization_scope(organization.slug))  # its page lists its representatives
     locked.organization = organization
     # Queued in this transaction: a decision rolled back tells nobody.
     send_templated_mail(
@@ -351,7 +347,6 @@ def revoke_membership(*, membership: Membership, by, reason: str) -> None:
         organization=locked.organization, origin=locked.origin, reason=reason,
     )
     locked.delete()
-    bump_content_version(organization_scope(locked.organization.slug))
 
 
 @transaction.atomic
@@ -371,7 +366,6 @@ def leave_organization(*, membership: Membership, by) -> None:
             organization=locked.organization, origin=locked.origin,
         )
     locked.delete()
-    bump_content_version(organization_scope(locked.organization.slug))
 
 
 @transaction.atomic
@@ -399,7 +393,6 @@ def grant_membership(*, user, organization, by, reason: str = "") -> Membership:
         user=user, right=RightsChange.Right.MEMBERSHIP, action=RightsChange.Action.GRANTED, by=by,
         organization=organization, origin=membership.origin, reason=reason,
     )
-    bump_content_version(organization_scope(organization.slug))
     return membership
 
 
@@ -471,7 +464,6 @@ def erase_account(*, user) -> None:
             organization=membership.organization, origin=membership.origin, reason=_("Account erased."),
         )
     user.memberships.all().delete()
-    bump_content_version(DIRECTORY)
     forget_recipient(address=user.email)  # the outbox keeps no copy of mail to an erased person
     user.username = f"erased-{user.pk}"
     user.email = f"erased-{user.pk}@erased.invalid"

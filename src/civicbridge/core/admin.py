@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from . import indexing
-from .cache import EVERY_DOMAIN, REFERENCE, bump_content_version
 from .models import OutgoingMail, PeriodicJobSlot, Territory, ThematicArea, WorkerHeartbeat
 from .rules import is_coordinator
 
@@ -60,24 +59,8 @@ class CopiedTextAdminMixin:
                 indexing.copied_text_changed(inline.instance, inline.changed_data)
 
 
-class ReferenceDataAdminMixin:
-    """Every domain's pages and rows show these names: a change throws their cached copies away."""
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        bump_content_version(REFERENCE, *EVERY_DOMAIN)
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        bump_content_version(REFERENCE, *EVERY_DOMAIN)
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        bump_content_version(REFERENCE, *EVERY_DOMAIN)
-
-
 @admin.register(Territory)
-class TerritoryAdmin(CopiedTextAdminMixin, ReferenceDataAdminMixin, CoordinatorAdminMixin, admin.ModelAdmin):
+class TerritoryAdmin(CopiedTextAdminMixin, CoordinatorAdminMixin, admin.ModelAdmin):
     list_display = ("name_en", "level", "code", "country", "parent")
     list_filter = ("country", "level")
     search_fields = ("name_en", "name_pl", "name_tr", "code")
@@ -86,7 +69,7 @@ class TerritoryAdmin(CopiedTextAdminMixin, ReferenceDataAdminMixin, CoordinatorA
 
 
 @admin.register(ThematicArea)
-class ThematicAreaAdmin(CopiedTextAdminMixin, ReferenceDataAdminMixin, CoordinatorAdminMixin, admin.ModelAdmin):
+class ThematicAreaAdmin(CopiedTextAdminMixin, CoordinatorAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name_en", "name_pl", "name_tr", "scheme")
     list_filter = ("scheme",)
     search_fields = ("code", "name_en", "name_pl", "name_tr")

@@ -29,7 +29,6 @@ from django.conf import settings
 from django.db import models, transaction
 from django.tasks import task
 
-from .cache import bump_content_version
 from .registry import Copied, Searchable, model_key, searchables
 
 logger = logging.getLogger(__name__)
@@ -112,8 +111,6 @@ def rebuild_batch(entry: Searchable, rows: models.QuerySet, *, after: int = 0, b
                 stale.append(obj)
         if stale:
             entry.model._default_manager.bulk_update(stale, ["search_document"])
-            if entry.scopes:
-                bump_content_version(*entry.scopes)
     return len(pks), len(stale), pks[-1]
 
 

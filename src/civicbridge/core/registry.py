@@ -37,8 +37,6 @@ class Searchable:
     copies: tuple[Copied, ...] = ()
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
-    # Content scopes (core.cache) whose cached pages show this model's search results.
-    scopes: tuple[str, ...] = ()
 
     def visible(self):
         return self.public() if self.public else self.model.objects.all()

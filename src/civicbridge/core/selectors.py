@@ -1,4 +1,3 @@
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -6,8 +5,6 @@ from . import search as search_backend
 from .registry import searchables
 
 SITE_SEARCH_LIMIT = 5
-# Territories change about once a year (by a data migration or a coordinator in the admin).
-TERRITORY_TREE_SECONDS = 600
 
 
 def site_search(query: str) -> list[dict]:
@@ -25,35 +22,22 @@ def site_search(query: str) -> list[dict]:
     return groups
 
 
-HOME_FIGURES_SECONDS = 300
-
-
 def home_figures() -> list[dict]:
-    """How many of each searchable thing the platform holds; counted at most every 5 minutes."""
-    counts = cache.get_or_set(
-        "civicbridge:home-figures",
-        lambda: {key: entry.visible().count() for key, entry in searchables.entries.items()},
-        HOME_FIGURES_SECONDS,
-    )
+    """How many of each searchable thing the platform holds, counted now: a new entry counts at once."""
     return [
-        {"label": entry.label, "count": counts.get(key, 0), "url": reverse(entry.url_name)}
-        for key, entry in searchables.entries.items()
+        {"label": entry.label, "count": entry.visible().count(), "url": reverse(entry.url_name)}
+        for entry in searchables.entries.values()
     ]
 
 
 def territory_subtree_ids(territory) -> list[int]:
-    """Ids of ``territory`` and of every unit below it (cached).
+    """Ids of ``territory`` and of every unit below it.
 
     Filter rows with ``territory_id__in=`` these ids rather than by a join on the path:
     given the ids, PostgreSQL estimates how many rows a county holds and reads them by
     the territory index; given the join, it walks the whole table in name order hoping
     to meet a county's rows early (55 ms instead of 2 at 200,000 organizations).
     """
-    from .cache import REFERENCE, content_versions
     from .models import Territory
 
-    return cache.get_or_set(
-        f"civicbridge:territory-subtree:{territory.pk}:{territory.path}:{content_versions([REFERENCE])}",
-        lambda: list(Territory.objects.within(territory).order_by().values_list("pk", flat=True)),
-        TERRITORY_TREE_SECONDS,
-    )
+    return list(Territory.objects.within(territory).order_by().values_list("pk", flat=True))

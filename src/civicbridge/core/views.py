@@ -5,10 +5,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import selectors
-from .cache import EVERY_DOMAIN, cache_anonymous_page
 
 
-@cache_anonymous_page(scopes=EVERY_DOMAIN)
 def home(request):
     return render(request, "core/home.html", {"figures": selectors.home_figures()})
 

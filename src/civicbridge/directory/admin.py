@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from civicbridge.core.admin import CoordinatorAdminMixin, CopiedTextAdminMixin
-from civicbridge.core.cache import DIRECTORY, bump_content_version
 
 from . import services
 from .models import Organization, Plenipotentiary
@@ -28,8 +27,11 @@ class OrganizationAdmin(CopiedTextAdminMixin, CoordinatorAdminMixin, admin.Model
     def save_model(self, request, obj, form, change):
         # The admin bypasses the services, so keep the search index column in step here.
         obj.search_document = services.organization_search_document(obj)
+        if not obj.slug:
+            # The slug is read-only here: an entry added in the admin gets one as the pages' do
+            # (without it, every list that shows the entry fails to link to it).
+            obj.slug = services.unique_slug(obj.name)
         super().save_model(request, obj, form, change)
-        bump_content_version(DIRECTORY)
 
 
 @admin.register(Plenipotentiary)

@@ -7,9 +7,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
-from civicbridge.api.cache import AnonymousListCacheMixin, CachedItemsMixin
 from civicbridge.core.api_duplicates import RepeatAwareCreateMixin
-from civicbridge.core.cache import DIRECTORY
 from civicbridge.core.filters import SlugOrIdFilter, StrictFilterSet, TerritoryFilter
 from civicbridge.core.models import Territory, ThematicArea
 
@@ -67,24 +65,17 @@ class _ServiceWriteMixin:
         responses={201: OrganizationSerializer, 200: OrganizationSerializer},
     ),
 )
-class OrganizationViewSet(
-    AnonymousListCacheMixin, CachedItemsMixin, RepeatAwareCreateMixin, _ServiceWriteMixin, viewsets.ModelViewSet
-):
-    cache_scopes = (DIRECTORY,)
+class OrganizationViewSet(RepeatAwareCreateMixin, _ServiceWriteMixin, viewsets.ModelViewSet):
     serializer_class = OrganizationSerializer
     filterset_class = OrganizationApiFilter
     lookup_field = "pk"
-    item_prefetch = ("thematic_areas",)
 
     def get_queryset(self):
         if self.action == "list":
-            # Thematic areas are fetched for the items not cached (CachedItemsMixin).
-            return selectors.organizations_for_rows().order_by("name", "id")
+            return selectors.organizations_for_list().order_by("name", "id")
         # One entry: also a registrant's own entry that waits for approval (404 for others).
         return selectors.organizations_visible_to(self.request.user).order_by("name", "id")
 
-    def item_version(self, organization) -> str:
-        return f"{organization.pk}:{organization.updated_at.isoformat()}"
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -166,10 +157,7 @@ class PlenipotentiaryFilter(StrictFilterSet):
         responses={201: PlenipotentiarySerializer, 200: PlenipotentiarySerializer},
     ),
 )
-class PlenipotentiaryViewSet(
-    AnonymousListCacheMixin, RepeatAwareCreateMixin, _ServiceWriteMixin, viewsets.ModelViewSet
-):
-    cache_scopes = (DIRECTORY,)
+class PlenipotentiaryViewSet(RepeatAwareCreateMixin, _ServiceWriteMixin, viewsets.ModelViewSet):
     serializer_class = PlenipotentiarySerializer
     filterset_class = PlenipotentiaryFilter
 

@@ -8,7 +8,6 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Registry of organizations")
 
     def ready(self):
-        from civicbridge.core.cache import DIRECTORY
         from civicbridge.core.registry import (
             Copied,
             DemoLoader,
@@ -33,7 +32,6 @@ class DirectoryConfig(AppConfig):
                 public=Organization.objects.listed,
                 copies=(Copied("core.territory", "territory", ("name_en", "name_pl", "name_tr")),),
                 select_related=("territory",),
-                scopes=(DIRECTORY,),
             ),
         )
         exportables.register(model_key(Organization), Exportable(model=Organization, columns=exports.COLUMNS))

@@ -1,25 +1,88 @@
-from collections import Counter
-
 import django_filters
 from django import forms
-from django.core.cache import cache
-from django.utils.translation import get_language, override
+from django.db.models import Q, QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from civicbridge.core import search as search_backend
-from civicbridge.core.cache import REFERENCE, content_versions
-from civicbridge.core.filters import StrictFilterSet, TerritoryField, territory_key
+from civicbridge.core.filters import StrictFilterSet, TerritoryField
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.core.selectors import territory_subtree_ids
-from civicbridge.core.widgets import FastCheckboxSelectMultiple, FastSelect
 
 from .models import Organization
 
+# Django draws a menu option in about a tenth of a millisecond: a menu of a national
+# deployment's 380 counties would cost more than the rest of the page (measured: 30-70 ms
+# at 2,500 territories, 2,500 municipalities 300-700 ms).
+MENU_DETAIL_LIMIT = 150
 
-class TerritoryChoiceField(forms.ModelChoiceField):
-    widget = FastSelect
+
+def territory_menu(*, chosen=(), municipalities: bool = False) -> QuerySet[Territory]:
+    """What a territory menu lists, in tree order: countries and regions always; counties
+    (and municipalities, for a form that places an entry) where they are few enough to
+    choose from, as in a regional deployment. Past ``MENU_DETAIL_LIMIT``, the menu opens
+    the tree along each ``chosen`` unit instead: the units beside it and below it at every
+    level of its line, so that choosing a region lists its counties the next time.
+
+    Fields accept any territory whatever the menu lists (by its id, or by its code where
+    the field takes codes); the menu only spares people a list nobody can read.
+    """
+    Level = Territory.Level
+    detail = Q(level__in=[Level.COUNTY, Level.MUNICIPALITY] if municipalities else [Level.COUNTY])
+    chosen = [unit for unit in chosen if unit is not None]
+    shown = Q(level__in=[Level.COUNTRY, Level.REGION]) | Q(pk__in=[unit.pk for unit in chosen])
+    if Territory.objects.filter(detail).count() <= MENU_DETAIL_LIMIT:
+        shown |= detail
+    else:
+        line = {int(part) for unit in chosen for part in unit.path.strip("/").split("/") if part}
+        shown |= detail & Q(parent_id__in=line)
+    return Territory.objects.filter(shown).order_by("path").only("pk", "path", "name_en", "name_pl", "name_tr")
+
+
+def chosen_territories(form, name: str) -> list[Territory]:
+    """The territories the bound field ``name`` of ``form`` holds (chosen, or sent back with errors)."""
+    cleaned = getattr(form, "cleaned_data", {})
+    value = cleaned[name] if name in cleaned else form[name].value()
+    values = value if isinstance(value, (list, tuple)) else [value]
+    ids = [int(v) for v in (getattr(v, "pk", v) for v in values) if str(v).isdigit()]
+    return list(Territory.objects.filter(pk__in=ids).only("pk", "path")) if ids else []
+
+
+def open_territory_menu(form, name: str, *, municipalities: bool = False) -> None:
+    """Give the territory field ``name`` of ``form`` its menu, opened along what it holds."""
+    form.fields[name].menu = lambda: territory_menu(
+        chosen=chosen_territories(form, name), municipalities=municipalities
+    )
+
+
+class _MenuIterator(ModelChoiceIterator):
+    """The options drawn: the field's ``menu`` (or what a callable ``menu`` answers) where it
+    has one, else every value it accepts. Read when the menu is drawn, never for the API."""
+
+    def _menu(self):
+        # Once per drawing: Django peeks at the first option before drawing them all.
+        if getattr(self, "_menu_queryset", None) is None:
+            menu = self.field.menu() if callable(self.field.menu) else self.field.menu
+            self._menu_queryset = self.field.queryset if menu is None else menu
+        return self._menu_queryset.all()
+
+    def __iter__(self):
+        self.queryset = self._menu()
+        yield from super().__iter__()
+
+    def __len__(self):
+        self.queryset = self._menu()
+        return super().__len__()
+
+
+class _TerritoryLabels:
+    iterator = _MenuIterator
+
+    def __init__(self, *args, menu=None, **kwargs):
+        self.menu = menu
+        super().__init__(*args, **kwargs)
 
     def label_from_instance(self, territory):
         return self.label_for(territory)
@@ -29,80 +92,21 @@ class TerritoryChoiceField(forms.ModelChoiceField):
         return "\u2003" * max(territory.depth - 1, 0) + territory.name
 
 
-class TerritoryCodeChoiceField(TerritoryField):
-    """A filter's territory: by the code people use or the id (core.filters), from a menu of codes."""
+class TerritoryChoiceField(_TerritoryLabels, forms.ModelChoiceField):
+    """One territory, shown indented under its parent; ``menu``: the ones the menu lists."""
 
-    widget = FastSelect
+
+class TerritoryMultipleChoiceField(_TerritoryLabels, forms.ModelMultipleChoiceField):
+    """Several territories, as ``TerritoryChoiceField``."""
+
+
+class TerritoryCodeChoiceField(_TerritoryLabels, TerritoryField):
+    """A filter's territory: by the code people use or the id (core.filters); its menu's
+    options carry the codes, so that a filtered list's address says ``?territory=1607``."""
 
 
 class TerritoryFilter(django_filters.ModelChoiceFilter):
     field_class = TerritoryCodeChoiceField
-
-
-CHOICES_SECONDS = 300
-
-
-def territory_choices() -> list[tuple[int, str]]:
-    """Countries, regions and counties as (id, indented name) in the active language, for forms.
-
-    Hundreds of options on every list page: kept in the cache for a few minutes rather
-    than read and rendered from model instances each time (territories change yearly).
-    """
-    language = get_language()
-
-    def compute():
-        with override(language):
-            rows = Territory.objects.exclude(level=Territory.Level.MUNICIPALITY).order_by("path")
-            return [(t.pk, TerritoryChoiceField.label_for(t)) for t in rows.only(
-                "pk", "path", "name_en", "name_pl", "name_tr")]
-
-    key = f"civicbridge:territory-choices:{language}:{content_versions([REFERENCE])}"
-    return cache.get_or_set(key, compute, CHOICES_SECONDS)
-
-
-def territory_filter_choices() -> list[tuple[str, str]]:
-    """The same units for the filters, each by the code people use (``PL``, ``1607``; a code two
-    countries share as ``PL-16``; an id where a unit has no code), so that a filtered list's
-    address says ``?territory=1607`` (core.filters resolves it)."""
-    language = get_language()
-
-    def compute():
-        with override(language):
-            rows = Territory.objects.exclude(level=Territory.Level.MUNICIPALITY).order_by("path")
-            rows = list(rows.only("pk", "path", "level", "country", "code", "name_en", "name_pl", "name_tr"))
-            keys = [territory_key(t) for t in rows]
-            shared = {key for key, times in Counter(keys).items() if times > 1}
-            return [
-                (f"{t.country}-{key}" if key in shared else key, TerritoryChoiceField.label_for(t))
-                for t, key in zip(rows, keys, strict=True)
-            ]
-
-    key = f"civicbridge:territory-filter-choices:{language}:{content_versions([REFERENCE])}"
-    return cache.get_or_set(key, compute, CHOICES_SECONDS)
-
-
-def all_territory_choices() -> list[tuple[int, str]]:
-    """Every territory, municipalities included, for the organization form (cached like the filter's)."""
-    language = get_language()
-
-    def compute():
-        with override(language):
-            rows = Territory.objects.order_by("path").only("pk", "path", "name_en", "name_pl", "name_tr")
-            return [(t.pk, TerritoryChoiceField.label_for(t)) for t in rows]
-
-    key = f"civicbridge:all-territory-choices:{language}:{content_versions([REFERENCE])}"
-    return cache.get_or_set(key, compute, CHOICES_SECONDS)
-
-
-def thematic_area_choices() -> list[tuple[int, str]]:
-    language = get_language()
-
-    def compute():
-        with override(language):
-            return [(area.pk, area.name) for area in ThematicArea.objects.all()]
-
-    key = f"civicbridge:thematic-area-choices:{language}:{content_versions([REFERENCE])}"
-    return cache.get_or_set(key, compute, CHOICES_SECONDS)
 
 
 class OrganizationFilter(StrictFilterSet):
@@ -110,23 +114,22 @@ class OrganizationFilter(StrictFilterSet):
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     kind = django_filters.MultipleChoiceFilter(
-        label=_("Kind"), choices=Organization.Kind.choices, widget=FastCheckboxSelectMultiple,
+        label=_("Kind"), choices=Organization.Kind.choices, widget=forms.CheckboxSelectMultiple,
         # A plain column: no join can repeat a row, and DISTINCT would sort the whole table.
         distinct=False,
     )
     territory = TerritoryFilter(
         label=_("Territory (with its sub-units)"),
         # Municipalities are accepted but not listed: thousands of options help nobody.
-        queryset=Territory.objects.all(),
+        queryset=Territory.objects.all(), empty_label=_("anywhere"),
         method="filter_territory",
     )
     thematic_area = django_filters.ModelChoiceFilter(
         label=_("Thematic area"), queryset=ThematicArea.objects.all(), field_name="thematic_areas",
-        widget=FastSelect,
     )
     verified = django_filters.ChoiceFilter(
         label=_("Verification"), choices=[("true", _("verified")), ("false", _("not verified"))],
-        empty_label=_("all"), method="filter_verified", widget=FastSelect,
+        empty_label=_("all"), method="filter_verified",
     )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
@@ -138,7 +141,7 @@ class OrganizationFilter(StrictFilterSet):
             "-created": _("newest entries"), "founding_year": _("founding year"),
             "-founding_year": _("founding year, newest first"),
         },
-        empty_label=_("default"), widget=FastSelect,
+        empty_label=_("default"),
         help_text=_("By default: by name; search results newest first."),
     )
 
@@ -148,9 +151,7 @@ class OrganizationFilter(StrictFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Callables: the menus are read only when a page renders them, never for the API.
-        self.form.fields["territory"].widget.choice_source = lambda: [("", _("anywhere")), *territory_filter_choices()]
-        self.form.fields["thematic_area"].widget.choice_source = lambda: [("", "---------"), *thematic_area_choices()]
+        open_territory_menu(self.form, "territory")
 
     @staticmethod
     def searches_newest_first(data) -> bool:

@@ -5,9 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from civicbridge.core import forms as core_forms
 from civicbridge.core.models import Territory, ThematicArea
-from civicbridge.core.widgets import FastCheckboxSelectMultiple
 
-from .filters import TerritoryChoiceField, all_territory_choices
+from .filters import TerritoryChoiceField, open_territory_menu
 from .models import Organization, Plenipotentiary
 from .services import ORGANIZATION_FIELDS, PLENIPOTENTIARY_FIELDS
 
@@ -16,7 +15,7 @@ class OrganizationForm(forms.ModelForm):
     territory = TerritoryChoiceField(label=_("Territory"), queryset=Territory.objects.all())
     thematic_areas = forms.ModelMultipleChoiceField(
         label=_("Thematic areas"), queryset=ThematicArea.objects.all(),
-        widget=FastCheckboxSelectMultiple, required=False,
+        widget=forms.CheckboxSelectMultiple, required=False,
     )
 
     class Meta:
@@ -29,8 +28,7 @@ class OrganizationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Thousands of territories at national scale: the menu comes from the cache.
-        self.fields["territory"].widget.choice_source = lambda: [("", "---------"), *all_territory_choices()]
+        open_territory_menu(self, "territory", municipalities=True)
 
     def _post_clean(self):
         # The service validates (registry numbers, constraints) and reports per field.

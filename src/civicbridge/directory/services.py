@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicbridge.core import indexing, slugs
-from civicbridge.core.cache import DIRECTORY, bump_content_version, organization_scope
 from civicbridge.core.duplicates import once
 from civicbridge.core.search import build_document
 
@@ -80,9 +79,8 @@ SLUG_ATTEMPTS = 5
 
 
 @transaction.atomic
-def _save(organization: Organization, thematic_areas, *, changes: tuple[str, ...]) -> Organization:
-    # One transaction: no reader sees the new updated_at with the old thematic areas (and
-    # keeps that row cached under the new version, core.fragments).
+def _save(organization: Organization, thematic_areas) -> Organization:
+    # One transaction: no reader sees the new updated_at with the old thematic areas.
     organization.search_document = organization_search_document(organization)
     for attempt in range(SLUG_ATTEMPTS):
         try:
@@ -99,7 +97,6 @@ def _save(organization: Organization, thematic_areas, *, changes: tuple[str, ...
             organization.slug = unique_slug(organization.name, exclude_pk=organization.pk)
     if thematic_areas is not None:
         organization.thematic_areas.set(thematic_areas)
-    bump_content_version(*changes, organization_scope(organization.slug))
     return organization
 
 
@@ -128,7 +125,7 @@ def create_organization(*, by, data: dict, thematic_areas=()) -> Organization:
         # Checked inside the guard: a repeat must meet the first entry, not "number taken".
         _validate(organization)
         organization.slug = unique_slug(organization.name)
-        _save(organization, thematic_areas, changes=(DIRECTORY,))  # a new entry in the lists
+        _save(organization, thematic_areas)
         if not by_coordinator:
             membership_services.request_as_founder(user=by, organization=organization)
         return organization
@@ -158,8 +155,7 @@ def update_organization(*, organization: Organization, by, data: dict, thematic_
     renamed = locked.name != before.name
     if renamed:
         locked.slug = unique_slug(locked.name, exclude_pk=locked.pk)
-    # Lists may show the old text for the cache's timeout, but not a link to an old address.
-    saved = _save(locked, thematic_areas, changes=(DIRECTORY,) if renamed else ())
+    saved = _save(locked, thematic_areas)
     # Its old address keeps working (a redirect), and documents that carry its name follow.
     if saved.slug != before.slug:
         slugs.record_rename(saved, before.slug)
@@ -176,7 +172,6 @@ def set_verified(*, organization: Organization, by, verified: bool) -> Organizat
     organization.verified_at = timezone.now() if verified else None
     organization.verified_by = by if verified else None
     organization.save(update_fields=["is_verified", "verified_at", "verified_by", "updated_at"])
-    bump_content_version(DIRECTORY)
     return organization
 
 
@@ -185,7 +180,6 @@ def delete_organization(*, organization: Organization, by) -> None:
     if not by.has_perm("directory.delete_organization", organization):
         raise PermissionDenied
     organization.delete()
-    bump_content_version(DIRECTORY)
 
 
 PLENIPOTENTIARY_FIELDS = (
@@ -220,7 +214,6 @@ def create_plenipotentiary(*, public_body: Organization, by, data: dict) -> Plen
 
     def name() -> Plenipotentiary:
         plenipotentiary.save()
-        bump_content_version(DIRECTORY)
         return plenipotentiary
 
     content = {"public_body": public_body.pk, **{f: getattr(plenipotentiary, f) for f in PLENIPOTENTIARY_FIELDS}}
@@ -236,7 +229,6 @@ def update_plenipotentiary(*, plenipotentiary: Plenipotentiary, by, data: dict) 
             setattr(plenipotentiary, field, data[field])
     plenipotentiary.full_clean()
     plenipotentiary.save()
-    bump_content_version(DIRECTORY)
     return plenipotentiary
 
 
@@ -245,4 +237,3 @@ def delete_plenipotentiary(*, plenipotentiary: Plenipotentiary, by) -> None:
     if not by.has_perm("directory.delete_plenipotentiary", plenipotentiary):
         raise PermissionDenied
     plenipotentiary.delete()
-    bump_content_version(DIRECTORY)

@@ -5,19 +5,12 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from civicbridge.accounts import services as membership_services
-from civicbridge.core.cache import (
-    DIRECTORY,
-    REFERENCE,
-    cache_anonymous_page,
-    content_versions,
-    organization_scope,
-)
 from civicbridge.core.duplicates import is_repeat
 from civicbridge.core.filters import resolve_territory, territory_key
 from civicbridge.core.forms import submit
-from civicbridge.core.fragments import render_rows
 from civicbridge.core.imports import import_page
 from civicbridge.core.pagination import page_of
 from civicbridge.core.rules import is_coordinator
@@ -33,29 +26,17 @@ follows_organization_renames = follows_renames(
 )
 
 
-def organization_rows(organizations) -> list:
-    """The list's rows, each rendered once per version of its organization (``core.fragments``)."""
-    reference = content_versions([REFERENCE])
-    return render_rows(
-        "directory/_organization_row.html", organizations, name="organization",
-        version=lambda organization: f"{organization.pk}:{organization.updated_at.isoformat()}:{reference}",
-        prefetch=["thematic_areas"],
-    )
-
-
-@cache_anonymous_page(scopes=[DIRECTORY])
+@vary_on_headers("HX-Request", "HX-Target")  # the same address answers the page or its results
 def organization_list(request):
-    # Thematic areas are fetched only for the rows that are not cached.
-    filterset = selectors.filter_organizations(request.GET, queryset=selectors.organizations_for_rows())
+    filterset = selectors.filter_organizations(request.GET)
     page = page_of(filterset.qs, request.GET.get("page"))
     template = "directory/organization_list.html"
     if request.htmx and request.htmx.target == "results":
         template += "#results"
-    return render(request, template, {"filter": filterset, "page": page, "rows": organization_rows(page.object_list)})
+    return render(request, template, {"filter": filterset, "page": page})
 
 
 @follows_organization_renames
-@cache_anonymous_page(scopes=[DIRECTORY, organization_scope("{slug}")])
 def organization_detail(request, slug):
     try:
         organization = selectors.organization_detail(slug=slug, viewer=request.user)
@@ -201,7 +182,6 @@ def organization_import(request):
     )
 
 
-@cache_anonymous_page(scopes=[DIRECTORY])
 def plenipotentiary_list(request):
     county, county_errors = None, []
     if request.GET.get("county"):

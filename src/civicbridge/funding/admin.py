@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from civicbridge.core.admin import CoordinatorAdminMixin, CopiedTextAdminMixin
-from civicbridge.core.cache import FUNDING, bump_content_version
 
 from . import services
 from .models import Call, CallAttachment, CallDeadline, Funder, Programme
@@ -20,10 +19,6 @@ class FunderAdmin(CopiedTextAdminMixin, CoordinatorAdminMixin, admin.ModelAdmin)
     prepopulated_fields = {"slug": ("name",)}
     raw_id_fields = ("organization",)
     inlines = [ProgrammeInline]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        bump_content_version(FUNDING)
 
 
 @admin.register(Programme)
@@ -70,4 +65,3 @@ class CallAdmin(CopiedTextAdminMixin, CoordinatorAdminMixin, admin.ModelAdmin):
         call = form.instance
         last = call.deadlines.order_by("-deadline_at").values_list("deadline_at", flat=True).first()
         Call.objects.filter(pk=call.pk).update(closes_at=last)
-        bump_content_version(FUNDING)

@@ -6,6 +6,7 @@ Date-times without an offset are read on the funder's clock (the programme's fun
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
@@ -19,9 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from civicbridge.api.cache import AnonymousListCacheMixin, CachedItemsMixin
 from civicbridge.core.api_duplicates import RepeatAwareCreateMixin
-from civicbridge.core.cache import FUNDING, content_versions
 from civicbridge.core.models import Territory, ThematicArea
 
 from . import selectors, services
@@ -182,8 +181,7 @@ def _service(service, **kwargs):
     list=extend_schema(summary="List, search and filter funders"),
     retrieve=extend_schema(summary="One funder, with its programmes"),
 )
-class FunderViewSet(AnonymousListCacheMixin, viewsets.ReadOnlyModelViewSet):
-    cache_scopes = (FUNDING,)
+class FunderViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = FunderSerializer
     filterset_fields = ["kind", "country"]
 
@@ -215,15 +213,15 @@ IDENTIFIER = OpenApiParameter(
     partial_update=extend_schema(summary="Change some of a call's fields", parameters=[IDENTIFIER]),
 )
 class CallViewSet(
-    AnonymousListCacheMixin, CachedItemsMixin, RepeatAwareCreateMixin,
+    RepeatAwareCreateMixin,
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    cache_scopes = (FUNDING,)
     serializer_class = CallSerializer
     filterset_class = CallFilter
     lookup_field = "identifier"
     lookup_value_regex = r"[A-Za-z0-9][A-Za-z0-9._-]*"
+    # What an item shows besides the call and its funder: fetched once per page of items.
     item_prefetch = ("thematic_areas", "eligible_territories", "deadlines")
 
     def get_queryset(self):
@@ -231,24 +229,22 @@ class CallViewSet(
             selectors.visible_calls(self.request.user).select_related("programme__funder").defer("search_document")
         )
         if self.action == "list":
-            return queryset  # relations are fetched for the items not cached (CachedItemsMixin)
+            return queryset  # the page's items are prefetched together (paginate_queryset)
         return queryset.prefetch_related(*self.item_prefetch)
 
     def list(self, request, *args, **kwargs):
         self.now = timezone.now()
-        self.funding_version = content_versions([FUNDING])
         return super().list(request, *args, **kwargs)
-
-    def item_version(self, call) -> str:
-        # The status changes with time alone; the funder's and programme's names with a funding write.
-        return f"{call.pk}:{call.updated_at.isoformat()}:{call.status(self.now)}:{self.funding_version}"
 
     def paginate_queryset(self, queryset):
         # The list's default order; get_object() filters the plain queryset. The same moment
         # as the items' status (``list``).
         if not self.request.query_params.get("ordering"):
             queryset = selectors.in_deadline_order(queryset, self.now)
-        return super().paginate_queryset(queryset)
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            prefetch_related_objects(page, *self.item_prefetch)
+        return page
 
     def check_permissions(self, request):
         super().check_permissions(request)

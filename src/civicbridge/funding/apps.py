@@ -8,7 +8,6 @@ class FundingConfig(AppConfig):
     verbose_name = _("Calls for proposals")
 
     def ready(self):
-        from civicbridge.core.cache import FUNDING
         from civicbridge.core.registry import (
             Copied,
             DemoLoader,
@@ -35,7 +34,6 @@ class FundingConfig(AppConfig):
                     Copied("funding.funder", "programme__funder", ("name",)),
                 ),
                 select_related=("programme__funder",),
-                scopes=(FUNDING,),
             ),
         )
         alertables.register(alerts.KEY, alerts.alertable())

@@ -47,8 +47,9 @@ def deadlines_calendar(calls, *, name: str, absolute_url, reminder_days: int | N
     """The calendar of ``calls``' deadlines (prefetched); ``absolute_url(path)`` makes links absolute.
 
     ``reminder_days`` adds an alarm that many days before each deadline. Events are kept in
-    the cache until their calls change: building a thousand events takes the iCalendar
-    library over a second, reading them back a few milliseconds.
+    the cache under a digest of everything they show, read from the database in this request
+    (``_shown``): building a thousand events takes the iCalendar library over a second, reading
+    them back a few milliseconds, and no write, wherever it happens, can leave an old event.
     """
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
@@ -62,7 +63,7 @@ def deadlines_calendar(calls, *, name: str, absolute_url, reminder_days: int | N
 
 
 def _event_blocks(calls, absolute_url, reminder_days) -> list[bytes]:
-    """The calls' events, built per bucket of calls and kept in the cache until one of them changes.
+    """The calls' events, built per bucket of calls and kept in the cache under what they show.
 
     A few dozen buckets whatever the number of calls (a local-memory cache holds only a few
     hundred entries); the order of events in a calendar means nothing to calendar programs.
@@ -73,9 +74,7 @@ def _event_blocks(calls, absolute_url, reminder_days) -> list[bytes]:
     site = absolute_url("/")
     keys = {}
     for number, members in buckets.items():
-        fingerprint = hashlib.sha256(
-            repr([(c.pk, c.updated_at.timestamp(), c.deadlines_revision) for c in members]).encode()
-        ).hexdigest()
+        fingerprint = hashlib.sha256(repr([_shown(call) for call in members]).encode()).hexdigest()
         keys[number] = f"civicbridge:ics-events:{fingerprint}:{get_language()}:{reminder_days}:{site}"
     cached = cache.get_many(list(keys.values()))
     missing = {}
@@ -91,6 +90,16 @@ def _event_blocks(calls, absolute_url, reminder_days) -> list[bytes]:
     if missing:
         cache.set_many(missing, EVENTS_CACHE_SECONDS)
     return blocks
+
+
+def _shown(call) -> tuple:
+    """Every value of ``call`` and its relations that its events are made of (``_events``)."""
+    funder = call.programme.funder
+    return (
+        call.pk, call.identifier, call.title, call.deadline_model, call.updated_at.timestamp(),
+        call.deadlines_revision, funder.name, funder.time_zone, call.programme.name,
+        [(deadline.stage, deadline.label, deadline.deadline_at.timestamp()) for deadline in call.deadlines.all()],
+    )
 
 
 def _events(call, absolute_url, reminder_days):

@@ -14,51 +14,34 @@ from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django import forms
-from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
-from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from civicbridge.core import search as search_backend
-from civicbridge.core.cache import FUNDING, content_versions
 from civicbridge.core.filters import CountryCodeFilter, SlugOrIdFilter, StrictFilterSet
 from civicbridge.core.models import Territory, ThematicArea
-from civicbridge.core.widgets import FastCheckboxSelectMultiple, FastSelect
-from civicbridge.directory.filters import (
-    TerritoryFilter,
-    territory_filter_choices,
-    thematic_area_choices,
-)
+from civicbridge.directory.filters import TerritoryFilter, open_territory_menu
 
 from .models import Call, Funder, Programme
 
-CHOICES_SECONDS = 300
 # Days whose midnight exists in every time zone and database (year 1 overflows in UTC+).
 DEADLINE_RANGE = [MinValueValidator(date(1000, 1, 1)), MaxValueValidator(date(9998, 12, 31))]
 
 
-def funder_choices() -> list[tuple[int, str]]:
-    # Keyed by the content version: a new funder shows in the list at once.
-    key = f"civicbridge:funder-choices:{content_versions([FUNDING])}"
-    return cache.get_or_set(key, lambda: list(Funder.objects.values_list("pk", "name")), CHOICES_SECONDS)
+class ProgrammeChoiceField(forms.ModelChoiceField):
+    """A programme, named with its funder: several funders have a programme of the same name."""
+
+    def label_from_instance(self, programme):
+        return f"{programme.funder.name} – {programme}"
 
 
-def programme_choices() -> list[tuple[int, str]]:
-    language = get_language()
-
-    def compute():
-        with override(language):
-            rows = Programme.objects.select_related("funder").order_by("funder__name", "name")
-            return [(p.pk, f"{p.funder.name} – {p}") for p in rows]
-
-    return cache.get_or_set(
-        f"civicbridge:programme-choices:{language}:{content_versions([FUNDING])}", compute, CHOICES_SECONDS
-    )
+class ProgrammeFilter(django_filters.ModelChoiceFilter):
+    field_class = ProgrammeChoiceField
 
 
 def applicant_kind_choices():
@@ -87,28 +70,29 @@ class CallFilter(StrictFilterSet):
 
     # Applied first: the status filter ORs two querysets, which must not carry joins yet.
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=Call.Status.choices, widget=FastCheckboxSelectMultiple,
+        label=_("Status"), choices=Call.Status.choices, widget=forms.CheckboxSelectMultiple,
         method="filter_status",
     )
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     search = django_filters.CharFilter(label=_("Search"), method="filter_search")
     funder = SlugOrIdFilter(
-        label=_("Funder"), queryset=Funder.objects.all(), field_name="programme__funder", widget=FastSelect,
-        help_text=_("By its address name or number."),
+        label=_("Funder"), queryset=Funder.objects.only("pk", "name", "slug"), field_name="programme__funder",
+        empty_label=_("any funder"), help_text=_("By its address name or number."),
     )
-    programme = django_filters.ModelChoiceFilter(
-        label=_("Programme"), queryset=Programme.objects.all(), widget=FastSelect,
+    programme = ProgrammeFilter(
+        label=_("Programme"), queryset=Programme.objects.select_related("funder").order_by("funder__name", "name"),
+        empty_label=_("any programme"),
     )
     applicant_kind = django_filters.ChoiceFilter(
         label=_("Who may apply"), choices=applicant_kind_choices, empty_label=_("anyone"),
-        method="filter_applicant_kind", widget=FastSelect,
+        method="filter_applicant_kind",
     )
     territory = TerritoryFilter(
-        label=_("Territory (calls open there)"), queryset=Territory.objects.all(), method="filter_territory",
+        label=_("Territory (calls open there)"), queryset=Territory.objects.all(),
+        empty_label=_("anywhere"), method="filter_territory",
     )
     thematic_area = django_filters.ModelChoiceFilter(
         label=_("Thematic area"), queryset=ThematicArea.objects.all(), field_name="thematic_areas",
-        widget=FastSelect,
     )
     country = CountryCodeFilter(
         label=_("Applicants from (country code)"), method="filter_country",
@@ -137,7 +121,7 @@ class CallFilter(StrictFilterSet):
             "title": _("title"), "-title": _("title, Z to A"),
             "amount": _("maximum grant, smallest first"), "-amount": _("maximum grant, largest first"),
         },
-        empty_label=_("next deadline first, closed calls last"), widget=FastSelect,
+        empty_label=_("next deadline first, closed calls last"),
     )
 
     class Meta:
@@ -147,11 +131,7 @@ class CallFilter(StrictFilterSet):
     def __init__(self, *args, now: datetime | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.now = now or timezone.now()
-        fields = self.form.fields
-        fields["funder"].widget.choice_source = lambda: [("", _("any funder")), *funder_choices()]
-        fields["programme"].widget.choice_source = lambda: [("", _("any programme")), *programme_choices()]
-        fields["territory"].widget.choice_source = lambda: [("", _("anywhere")), *territory_filter_choices()]
-        fields["thematic_area"].widget.choice_source = lambda: [("", "---------"), *thematic_area_choices()]
+        open_territory_menu(self.form, "territory")
 
     def filter_status(self, queryset, name, values):
         if not values or set(values) >= set(Call.Status.values):

@@ -16,8 +16,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from civicbridge.core.models import Territory, ThematicArea
-from civicbridge.core.widgets import FastCheckboxSelectMultiple
-from civicbridge.directory.filters import territory_choices
+from civicbridge.directory.filters import TerritoryMultipleChoiceField, open_territory_menu
 
 from . import services
 from .filters import applicant_kind_choices
@@ -47,15 +46,15 @@ class CallForm(forms.ModelForm):
     )
     eligible_kinds = forms.MultipleChoiceField(
         label=_("Who may apply"), choices=applicant_kind_choices, required=False,
-        widget=FastCheckboxSelectMultiple, help_text=_("None ticked: every kind of applicant."),
+        widget=forms.CheckboxSelectMultiple, help_text=_("None ticked: every kind of applicant."),
     )
-    eligible_territories = forms.ModelMultipleChoiceField(
+    eligible_territories = TerritoryMultipleChoiceField(
         label=_("Eligible territories"), queryset=Territory.objects.all(), required=False,
         help_text=_("None chosen: no territorial restriction."),
     )
     thematic_areas = forms.ModelMultipleChoiceField(
         label=_("Thematic areas"), queryset=ThematicArea.objects.all(), required=False,
-        widget=FastCheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
@@ -78,6 +77,7 @@ class CallForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        open_territory_menu(self, "eligible_territories")
         for number in range(1, MAX_DEADLINES + 1):
             self.fields[f"deadline_{number}_date"] = forms.DateField(
                 label=_("Deadline %(number)s: date") % {"number": number}, required=False,
@@ -91,7 +91,6 @@ class CallForm(forms.ModelForm):
         for name in ("total_budget", "min_grant", "max_grant", "co_financing_rate"):
             self.fields[name].validators.append(MinValueValidator(0))
             self.fields[name].widget.attrs["min"] = 0
-        self.fields["eligible_territories"].widget.choices = territory_choices()
         self.fields["eligible_territories"].widget.attrs["size"] = 8
         if self.instance.pk:
             self._initial_from(self.instance)

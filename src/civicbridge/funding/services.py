@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from unidecode import unidecode
 
 from civicbridge.core import indexing
-from civicbridge.core.cache import FUNDING, bump_content_version
 from civicbridge.core.duplicates import once
 from civicbridge.core.search import build_document
 
@@ -293,7 +292,6 @@ def create_call(
         _write_deadlines(call, ordered)
         call.thematic_areas.set(thematic_areas)
         call.eligible_territories.set(eligible_territories)
-        bump_content_version(FUNDING)
         return call
 
     return once(user=by, kind="funding.call", content=content, model=Call, create=enter)
@@ -329,7 +327,6 @@ def update_call(
         locked.thematic_areas.set(thematic_areas)
     if eligible_territories is not None:
         locked.eligible_territories.set(eligible_territories)
-    bump_content_version(FUNDING)
     # Partner requests that name the call carry its identifier and title in their documents.
     indexing.copied_text_changed(locked, indexing.changed_fields(before, locked, CALL_FIELDS))
     return locked
@@ -350,7 +347,6 @@ def set_deadlines(*, call: Call, by, deadlines: list[datetime]) -> Call:
         if locked.published_at:
             _deadlines_changed(locked)
         Call.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
-        bump_content_version(FUNDING)
     return locked
 
 
@@ -371,7 +367,6 @@ def publish_call(*, call: Call, by) -> Call:
     )
     locked.published_at = timezone.now()
     locked.save(update_fields=["published_at", "updated_at"])
-    bump_content_version(FUNDING)
 
     def notify():
         from civicbridge.funding import alerts
@@ -405,7 +400,6 @@ def create_funder(*, by, data: dict) -> Funder:
     funder.slug = unique_funder_slug(funder.name)
     funder.full_clean()
     funder.save()
-    bump_content_version(FUNDING)
     return funder
 
 
@@ -418,5 +412,4 @@ def create_programme(*, by, funder: Funder, data: dict) -> Programme:
     programme.code = (programme.code or "").strip().upper()
     programme.full_clean()
     programme.save()
-    bump_content_version(FUNDING)
     return programme

@@ -6,10 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
-from civicbridge.core.cache import FUNDING, REFERENCE, cache_anonymous_page, content_versions
 from civicbridge.core.forms import submit
-from civicbridge.core.fragments import render_rows
 from civicbridge.core.imports import import_page
 from civicbridge.core.pagination import page_of
 
@@ -25,39 +24,30 @@ def _results_template(request, template: str) -> str:
     return template
 
 
-def call_rows(calls, now) -> list:
-    """The list's rows at ``now``, each rendered once per version of its call (``core.fragments``).
-
-    A row shows the call's status and next deadline, which change with time alone, its
-    funder's and programme's names, which a funding write may change, and thematic areas.
-    """
-    calls = selectors.decorate(calls, now)
-    funding = content_versions([FUNDING, REFERENCE])
-
-    def version(call) -> str:
-        upcoming = call.upcoming_deadline.isoformat() if call.upcoming_deadline else ""
-        return f"{call.pk}:{call.updated_at.isoformat()}:{call.current_status}:{upcoming}:{funding}"
-
-    return render_rows("funding/_call_row.html", calls, name="call", version=version, prefetch=["thematic_areas"])
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
-@cache_anonymous_page(scopes=[FUNDING])
+@vary_on_headers("HX-Request", "HX-Target")  # the same address answers the page or its results
 def call_list(request):
     now = timezone.now()
-    # Thematic areas are fetched only for the rows that are not cached.
     filterset = selectors.filter_calls(
         request.GET, user=request.user, now=now, queryset=selectors.calls_for_rows(request.user, now=now)
     )
     page = page_of(selectors.filtered_calls(filterset), request.GET.get("page"))
-    context = {"filter": filterset, "page": page, "rows": call_rows(page.object_list, now)}
+    context = {
+        "filter": filterset, "page": page, "calls": selectors.decorate(page.object_list, now),
+        "query": _query_without_page(request),
+    }
     return render(request, _results_template(request, "funding/call_list.html"), context)
 
 
-@cache_anonymous_page(scopes=[FUNDING])
 def closing_soon(request):
     now = timezone.now()
     page = page_of(selectors.closing_soon(now=now), request.GET.get("page"))
-    context = {"page": page, "rows": call_rows(page.object_list, now), "days": selectors.CLOSING_SOON_DAYS}
+    context = {"page": page, "calls": selectors.decorate(page.object_list, now), "days": selectors.CLOSING_SOON_DAYS}
     return render(request, "funding/closing_soon.html", context)
 
 
@@ -84,7 +74,6 @@ def _phases(call: Call, now):
     return rows
 
 
-@cache_anonymous_page(scopes=[FUNDING])
 def call_detail(request, identifier):
     try:
         call = selectors.call_detail(identifier=identifier, user=request.user)
@@ -175,7 +164,7 @@ def call_import(request):
     )
 
 
-call_feed = cache_anonymous_page(NewCallsFeed(), scopes=[FUNDING])
+call_feed = NewCallsFeed()
 
 
 def _calendar_response(body: bytes, filename: str, disposition: str) -> HttpResponse:
@@ -184,7 +173,6 @@ def _calendar_response(body: bytes, filename: str, disposition: str) -> HttpResp
     return response
 
 
-@cache_anonymous_page(scopes=[FUNDING])
 def deadlines_ics(request):
     """Every deadline still ahead of the published calls (the list's filters apply)."""
     body = calendars.deadlines_calendar(
@@ -209,6 +197,5 @@ def call_deadlines_ics(request, identifier):
     return _calendar_response(body, calendars.calendar_filename(call), "attachment")
 
 
-@cache_anonymous_page(scopes=[FUNDING])
 def funder_list(request):
     return render(request, "funding/funder_list.html", {"funders": selectors.funders_with_programmes()})

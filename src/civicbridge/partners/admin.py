@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from civicbridge.core.admin import CoordinatorAdminMixin
-from civicbridge.core.cache import PARTNERS, bump_content_version
 
 from . import services
 from .models import ExpressionOfInterest, PartnerRequest, Twinning
@@ -32,7 +31,6 @@ class PartnerRequestAdmin(CoordinatorAdminMixin, admin.ModelAdmin):
         partner_request = form.instance
         partner_request.search_document = services.request_search_document(partner_request)
         partner_request.save(update_fields=["search_document"])
-        bump_content_version(PARTNERS)
 
 
 @admin.register(ExpressionOfInterest)
@@ -52,7 +50,3 @@ class TwinningAdmin(CoordinatorAdminMixin, admin.ModelAdmin):
     list_select_related = ("territory",)
     raw_id_fields = ("territory",)
     filter_horizontal = ("thematic_areas",)
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        bump_content_version(PARTNERS)

@@ -13,9 +13,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from civicbridge.api.cache import AnonymousListCacheMixin
 from civicbridge.core.api_duplicates import RepeatAwareCreateMixin
-from civicbridge.core.cache import PARTNERS
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.directory.models import Organization
 from civicbridge.funding.models import Call
@@ -107,8 +105,7 @@ class InterestSerializer(serializers.ModelSerializer):
     update=extend_schema(summary="Change a partner request (the poster's representatives)"),
     partial_update=extend_schema(summary="Change part of a partner request (the poster's representatives)"),
 )
-class PartnerRequestViewSet(AnonymousListCacheMixin, RepeatAwareCreateMixin, viewsets.ModelViewSet):
-    cache_scopes = (PARTNERS,)
+class PartnerRequestViewSet(RepeatAwareCreateMixin, viewsets.ModelViewSet):
     serializer_class = PartnerRequestSerializer
     filterset_class = PartnerRequestFilter
     http_method_names = ["get", "post", "put", "patch", "head", "options"]

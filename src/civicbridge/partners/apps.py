@@ -8,7 +8,6 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partner search")
 
     def ready(self):
-        from civicbridge.core.cache import PARTNERS
         from civicbridge.core.registry import (
             Copied,
             DemoLoader,
@@ -36,7 +35,6 @@ class PartnersConfig(AppConfig):
                 ),
                 select_related=("organization", "call"),
                 prefetch_related=("thematic_areas", "territories"),
-                scopes=(PARTNERS,),
             ),
         )
         demo_loaders.register("partners", DemoLoader(name="partners", module="civicbridge.partners.demo", order=30))

@@ -1,3 +1,5 @@
+import functools
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -7,8 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from civicbridge.core import search as search_backend
 from civicbridge.core.filters import CodeChoiceFilter, StrictFilterSet
 from civicbridge.core.models import ThematicArea
-from civicbridge.core.widgets import FastSelect
-from civicbridge.directory.filters import thematic_area_choices
 from civicbridge.directory.models import Organization
 from civicbridge.funding.models import Call
 
@@ -70,7 +70,7 @@ class PartnerRequestFilter(StrictFilterSet):
     )
     thematic_area = django_filters.ModelChoiceFilter(
         label=_("Thematic area"), queryset=ThematicArea.objects.all(), field_name="thematic_areas",
-        widget=FastSelect,
+        empty_label=_("any area"),
     )
     country = CodeChoiceFilter(
         label=_("Partner country"), choices=country_choices, method="filter_country",
@@ -81,7 +81,7 @@ class PartnerRequestFilter(StrictFilterSet):
         empty_label=_("any kind"),
     )
     call = django_filters.ModelChoiceFilter(
-        label=_("Call for proposals"), queryset=Call.objects.all(), widget=FastSelect,
+        label=_("Call for proposals"), queryset=Call.objects.all(),
     )
 
     class Meta:
@@ -90,9 +90,8 @@ class PartnerRequestFilter(StrictFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.form.fields["thematic_area"].widget.choice_source = lambda: [("", _("any area")), *thematic_area_choices()]
         # Read when the form is drawn, so that the API (which draws none) does not ask.
-        self.form.fields["call"].widget.choices = CallableChoiceIterator(call_choices)
+        self.form.fields["call"].widget.choices = CallableChoiceIterator(functools.cache(call_choices))
         self.form.fields["status"].widget = forms.Select(choices=STATUS_CHOICES)
 
     def filter_queryset(self, queryset):

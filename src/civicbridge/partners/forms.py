@@ -5,8 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from civicbridge.core import forms as core_forms
 from civicbridge.core.models import Territory, ThematicArea
-from civicbridge.core.widgets import FastCheckboxSelectMultiple, FastSelect
-from civicbridge.directory.filters import territory_choices
+from civicbridge.directory import filters as territory_menus
+from civicbridge.directory.filters import (
+    TerritoryChoiceField,
+    TerritoryMultipleChoiceField,
+    open_territory_menu,
+)
 from civicbridge.directory.models import Organization
 from civicbridge.funding.models import Call
 
@@ -48,19 +52,19 @@ class PartnerRequestForm(forms.ModelForm):
         initial=PartnerRequest.Direction.SEEKING,
     )
     call = forms.ModelChoiceField(
-        label=_("Call for proposals"), queryset=Call.objects.all(), required=False, widget=FastSelect,
+        label=_("Call for proposals"), queryset=Call.objects.all(), required=False,
         help_text=_("An open or forthcoming call; leave empty for a project idea without a call yet."),
     )
     partner_kinds = forms.MultipleChoiceField(
         label=_("Kinds of partner"), choices=Organization.Kind.choices, required=False,
-        widget=FastCheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Organizations of these kinds are suggested first."),
     )
     countries = forms.MultipleChoiceField(
         label=_("Partner countries"), choices=country_choices, required=False,
-        widget=FastCheckboxSelectMultiple, help_text=_("Leave empty if any country will do."),
+        widget=forms.CheckboxSelectMultiple, help_text=_("Leave empty if any country will do."),
     )
-    territories = forms.ModelMultipleChoiceField(
+    territories = TerritoryMultipleChoiceField(
         label=_("Territories"), queryset=Territory.objects.all(), required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("Regions or counties where the partner should be, if that matters. "
@@ -68,7 +72,7 @@ class PartnerRequestForm(forms.ModelForm):
     )
     thematic_areas = forms.ModelMultipleChoiceField(
         label=_("Thematic areas"), queryset=ThematicArea.objects.all(), required=False,
-        widget=FastCheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Organizations working in the same areas are suggested as partners."),
     )
 
@@ -91,6 +95,7 @@ class PartnerRequestForm(forms.ModelForm):
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
+        open_territory_menu(self, "territories")
         if self.instance.pk:
             del self.fields["organization"]
             self.initial["partner_kinds"] = split_codes(self.instance.partner_kinds, upper=False)
@@ -104,7 +109,6 @@ class PartnerRequestForm(forms.ModelForm):
                 self.initial.setdefault("organization", organizations[0].pk)
         current_call = self.instance.call if self.instance.pk and self.instance.call_id else None
         self.fields["call"].widget.choices = selectable_calls(current_call)
-        self.fields["territories"].widget.choices = territory_choices()
 
     def _post_clean(self):
         # The service validates (deadline, call, codes) and reports per field.
@@ -132,7 +136,7 @@ class InterestForm(core_forms.Form):
             self.initial.setdefault("organization", organizations[0].pk)
 
 
-class TownChoiceField(forms.ModelChoiceField):
+class TownChoiceField(TerritoryChoiceField):
     def label_from_instance(self, territory):
         return f"{territory.name} ({territory.parent.name})" if territory.parent_id else territory.name
 
@@ -142,12 +146,11 @@ class TwinningForm(forms.ModelForm):
         label=_("Our town"),
         queryset=Territory.objects.filter(level__in=[Territory.Level.MUNICIPALITY, Territory.Level.COUNTY])
         .select_related("parent").order_by("name_en"),
-        widget=FastSelect,
     )
     partner_country = forms.ChoiceField(label=_("Country of the partner city"), choices=country_choices)
     thematic_areas = forms.ModelMultipleChoiceField(
         label=_("Areas of cooperation"), queryset=ThematicArea.objects.all(), required=False,
-        widget=FastCheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
@@ -164,8 +167,17 @@ class TwinningForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["territory"]
-        field.widget.choices = [("", "---------"), *((t.pk, field.label_from_instance(t)) for t in field.queryset)]
+        self.fields["territory"].menu = self._town_menu
+
+    def _town_menu(self):
+        """Every town where few enough to choose from; past the menu limit, the counties and
+        the municipalities beside the chosen town (thousands of municipalities: 300+ ms a form)."""
+        towns = self.fields["territory"].queryset
+        if towns.count() <= territory_menus.MENU_DETAIL_LIMIT:
+            return towns
+        chosen = territory_menus.chosen_territories(self, "territory")
+        line = {int(part) for unit in chosen for part in unit.path.strip("/").split("/") if part}
+        return towns.filter(Q(level=Territory.Level.COUNTY) | Q(parent_id__in=line) | Q(pk__in=[u.pk for u in chosen]))
 
     def _post_clean(self):
         pass

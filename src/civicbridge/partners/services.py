@@ -24,7 +24,6 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from civicbridge.core.cache import PARTNERS, bump_content_version
 from civicbridge.core.duplicates import once
 from civicbridge.core.notifications import queue_mail
 from civicbridge.core.search import build_document
@@ -141,7 +140,6 @@ def post_request(*, by, organization: Organization, data: dict, thematic_areas=(
         partner_request.thematic_areas.set(thematic_areas)
         partner_request.territories.set(territories)
         _reindex(partner_request)
-        bump_content_version(PARTNERS)
         return partner_request
 
     content = {
@@ -172,7 +170,6 @@ def update_request(*, by, partner_request: PartnerRequest, data: dict, thematic_
     if territories is not None:
         locked.territories.set(territories)
     _reindex(locked)
-    bump_content_version(PARTNERS)
     return locked
 
 
@@ -191,7 +188,6 @@ def close_request(*, by, partner_request: PartnerRequest) -> PartnerRequest:
     locked.status = PartnerRequest.Status.CLOSED
     locked.search_document = request_search_document(locked)
     locked.save(update_fields=["status", "search_document", "updated_at"])
-    bump_content_version(PARTNERS)
     waiting = locked.answers.filter(status=ExpressionOfInterest.Status.PENDING).select_related("organization")
     for interest in waiting:
         _notify(
@@ -350,7 +346,6 @@ def _save_twinning(twinning: Twinning, thematic_areas) -> Twinning:
         raise ValidationError({"partner_city": [_("This partnership is already listed.")]}) from error
     if thematic_areas is not None:
         twinning.thematic_areas.set(thematic_areas)
-    bump_content_version(PARTNERS)
     return twinning
 
 
@@ -381,4 +376,3 @@ def delete_twinning(*, by, twinning: Twinning) -> None:
     if not by.has_perm("partners.manage_twinning", twinning):
         raise PermissionDenied
     twinning.delete()
-    bump_content_version(PARTNERS)

@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from civicbridge.core import search as search_backend
-from civicbridge.core.cache import PARTNERS, cache_anonymous_page
 from civicbridge.core.forms import apply_validation_error, submit
 from civicbridge.core.pagination import page_of
 from civicbridge.core.rules import is_coordinator
@@ -27,7 +27,7 @@ ORGANIZATION_PICKER_LIMIT = 10
 # --- partner requests -----------------------------------------------------------------------------
 
 
-@cache_anonymous_page(scopes=[PARTNERS])
+@vary_on_headers("HX-Request", "HX-Target")  # the same address answers the page or its results
 def request_list(request):
     filterset = selectors.filter_requests(request.GET)
     page = page_of(filterset.qs, request.GET.get("page"))
@@ -103,7 +103,6 @@ def _call_url(call) -> str:
         return ""
 
 
-@cache_anonymous_page(scopes=[PARTNERS])
 def request_detail(request, pk):
     return _render_detail(request, _visible_request_or_404(request.user, pk))
 
@@ -239,7 +238,6 @@ def organization_requests(request, slug):
 # --- city twinning ---------------------------------------------------------------------------------
 
 
-@cache_anonymous_page(scopes=[PARTNERS])
 def twinning_list(request):
     context = {
         "groups": selectors.twinnings_by_town(),
@@ -248,7 +246,6 @@ def twinning_list(request):
     return render(request, "partners/twinning_list.html", context)
 
 
-@cache_anonymous_page(scopes=[PARTNERS])
 def twinning_detail(request, pk):
     try:
         twinning = selectors.twinning_detail(pk=pk)

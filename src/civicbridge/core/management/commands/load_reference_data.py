@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from civicbridge.core.cache import EVERY_DOMAIN, REFERENCE, bump_content_version
 from civicbridge.core.reference import load_territories, load_thematic_areas
 
 
@@ -15,7 +14,6 @@ class Command(BaseCommand):
         with transaction.atomic():
             territories = load_territories()
             areas = load_thematic_areas()
-            bump_content_version(REFERENCE, *EVERY_DOMAIN)
         self.stdout.write(f"Territories: {territories}.")
         self.stdout.write(f"Thematic areas: {areas}.")
         self.stdout.write(self.style.SUCCESS("Reference data is up to date."))

@@ -1,0 +1,87 @@
+"""Territory menus are Django's own <select>, listing what people can choose from.
+
+A regional deployment lists its counties; past ``MENU_DETAIL_LIMIT`` counties (a national
+deployment) the menu opens along the chosen unit instead. Every field still accepts any
+territory, whatever its menu lists.
+"""
+
+import pytest
+
+from civicbridge.directory import filters
+from civicbridge.directory.filters import OrganizationFilter
+from civicbridge.directory.forms import OrganizationForm
+from tests.directory.factories import OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def options(html: str, *units) -> list[bool]:
+    return [f'value="{unit.pk}"' in html for unit in units]
+
+
+def test_a_regional_deployment_lists_every_county_but_no_municipality(region, county, municipality):
+    html = str(OrganizationFilter({}).form["territory"])
+
+    assert options(html, region, county, municipality) == [True, True, False]
+
+
+def test_past_the_limit_the_menu_lists_regions_and_opens_along_the_chosen_one(
+    monkeypatch, region, county, other_county, municipality
+):
+    monkeypatch.setattr(filters, "MENU_DETAIL_LIMIT", 5)
+
+    nothing_chosen = str(OrganizationFilter({}).form["territory"])
+    region_chosen = str(OrganizationFilter({"territory": str(region.pk)}).form["territory"])
+
+    assert options(nothing_chosen, region, county, other_county) == [True, False, False]
+    assert options(region_chosen, region, county, other_county) == [True, True, True]
+    assert options(region_chosen, municipality) == [False]
+
+
+def test_a_municipality_not_in_the_menu_is_still_accepted_and_shown_chosen(monkeypatch, municipality, other_county):
+    monkeypatch.setattr(filters, "MENU_DETAIL_LIMIT", 5)
+    inside = OrganizationFactory(territory=municipality)
+    OrganizationFactory(territory=other_county)
+
+    filterset = OrganizationFilter({"territory": str(municipality.pk)})
+
+    assert list(filterset.qs) == [inside]
+    assert f'value="{municipality.pk}" selected' in str(filterset.form["territory"])
+
+
+def test_the_organization_form_lists_municipalities_of_a_regional_deployment(municipality):
+    assert options(str(OrganizationForm()["territory"]), municipality) == [True]
+
+
+def test_past_the_limit_the_organization_form_opens_along_the_entry_s_territory(
+    monkeypatch, county, municipality, other_county
+):
+    monkeypatch.setattr(filters, "MENU_DETAIL_LIMIT", 5)
+    sibling = county.children.exclude(pk=municipality.pk).first()
+
+    html = str(OrganizationForm(instance=OrganizationFactory(territory=municipality))["territory"])
+
+    assert options(html, municipality, sibling, county, other_county) == [True, True, True, True]
+    assert options(str(OrganizationForm()["territory"]), municipality) == [False]
+
+
+def test_the_menu_costs_two_queries_whatever_the_number_of_territories(django_assert_num_queries):
+    form = OrganizationFilter({}).form
+
+    with django_assert_num_queries(2):  # how many counties, then the menu
+        str(form["territory"])
+
+
+def test_past_the_limit_the_twinning_form_lists_counties_and_the_chosen_town_s_neighbours(
+    monkeypatch, county, municipality, other_county
+):
+    from civicbridge.partners.forms import TwinningForm
+
+    monkeypatch.setattr(filters, "MENU_DETAIL_LIMIT", 5)
+    sibling = county.children.exclude(pk=municipality.pk).first()
+
+    fresh = str(TwinningForm()["territory"])
+    chosen = str(TwinningForm({"territory": str(municipality.pk)})["territory"])
+
+    assert options(fresh, county, other_county, municipality) == [True, True, False]
+    assert options(chosen, municipality, sibling) == [True, True]
