@@ -7,6 +7,7 @@ territory, whatever its menu lists.
 
 import pytest
 
+from civicbridge.core.filters import territory_key
 from civicbridge.directory import filters
 from civicbridge.directory.filters import OrganizationFilter
 from civicbridge.directory.forms import OrganizationForm
@@ -16,13 +17,19 @@ pytestmark = pytest.mark.django_db
 
 
 def options(html: str, *units) -> list[bool]:
+    """Which units a form's menu lists (forms that save a territory name it by its id)."""
     return [f'value="{unit.pk}"' in html for unit in units]
+
+
+def filter_options(html: str, *units) -> list[bool]:
+    """Which units a filter's menu lists (filters name a territory by its code: core.filters)."""
+    return [f'value="{territory_key(unit)}"' in html for unit in units]
 
 
 def test_a_regional_deployment_lists_every_county_but_no_municipality(region, county, municipality):
     html = str(OrganizationFilter({}).form["territory"])
 
-    assert options(html, region, county, municipality) == [True, True, False]
+    assert filter_options(html, region, county, municipality) == [True, True, False]
 
 
 def test_past_the_limit_the_menu_lists_regions_and_opens_along_the_chosen_one(
@@ -33,9 +40,9 @@ def test_past_the_limit_the_menu_lists_regions_and_opens_along_the_chosen_one(
     nothing_chosen = str(OrganizationFilter({}).form["territory"])
     region_chosen = str(OrganizationFilter({"territory": str(region.pk)}).form["territory"])
 
-    assert options(nothing_chosen, region, county, other_county) == [True, False, False]
-    assert options(region_chosen, region, county, other_county) == [True, True, True]
-    assert options(region_chosen, municipality) == [False]
+    assert filter_options(nothing_chosen, region, county, other_county) == [True, False, False]
+    assert filter_options(region_chosen, region, county, other_county) == [True, True, True]
+    assert filter_options(region_chosen, municipality) == [False]
 
 
 def test_a_municipality_not_in_the_menu_is_still_accepted_and_shown_chosen(monkeypatch, municipality, other_county):
@@ -46,7 +53,7 @@ def test_a_municipality_not_in_the_menu_is_still_accepted_and_shown_chosen(monke
     filterset = OrganizationFilter({"territory": str(municipality.pk)})
 
     assert list(filterset.qs) == [inside]
-    assert f'value="{municipality.pk}" selected' in str(filterset.form["territory"])
+    assert f'value="{territory_key(municipality)}" selected' in str(filterset.form["territory"])
 
 
 def test_the_organization_form_lists_municipalities_of_a_regional_deployment(municipality):

@@ -56,6 +56,9 @@ def territory_key(territory: Territory) -> str:
     """How links and menus name a territory: its country's ISO code, its official code, or its id."""
     if territory.level == Territory.Level.COUNTRY:
         return territory.country
+    if territory.level == Territory.Level.REGION and territory.code:
+        # Region codes repeat across countries (Opole's TERYT 16 is Bursa's plate code 16).
+        return f"{territory.country}-{territory.code}"
     return territory.code or str(territory.pk)
 
 
@@ -72,6 +75,12 @@ class TerritoryField(forms.ModelChoiceField):
     def prepare_value(self, value):
         if isinstance(value, Territory):
             return territory_key(value)
+        if isinstance(value, (str, int)) and str(value).strip() and not isinstance(value, bool):
+            # A value as sent (an id, a code written another way): the menu names it by its key.
+            try:
+                return territory_key(resolve_territory(value, self.queryset))
+            except ValidationError:
+                return value
         return super().prepare_value(value)
 
 

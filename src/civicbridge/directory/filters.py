@@ -1,5 +1,8 @@
+import contextlib
+
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from civicbridge.core import search as search_backend
-from civicbridge.core.filters import StrictFilterSet, TerritoryField
+from civicbridge.core.filters import StrictFilterSet, TerritoryField, resolve_territory
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.core.selectors import territory_subtree_ids
 
@@ -38,16 +41,30 @@ def territory_menu(*, chosen=(), municipalities: bool = False) -> QuerySet[Terri
     else:
         line = {int(part) for unit in chosen for part in unit.path.strip("/").split("/") if part}
         shown |= detail & Q(parent_id__in=line)
-    return Territory.objects.filter(shown).order_by("path").only("pk", "path", "name_en", "name_pl", "name_tr")
+    return Territory.objects.filter(shown).order_by("path").only(
+        "pk", "path", "level", "country", "code", "name_en", "name_pl", "name_tr"
+    )
 
 
 def chosen_territories(form, name: str) -> list[Territory]:
     """The territories the bound field ``name`` of ``form`` holds (chosen, or sent back with errors)."""
     cleaned = getattr(form, "cleaned_data", {})
-    value = cleaned[name] if name in cleaned else form[name].value()
+    if name in cleaned:
+        value = cleaned[name]
+    elif form.is_bound and hasattr(form.data, "getlist"):
+        value = form.data.getlist(form.add_prefix(name))
+    else:
+        value = form[name].value()
     values = value if isinstance(value, (list, tuple)) else [value]
-    ids = [int(v) for v in (getattr(v, "pk", v) for v in values) if str(v).isdigit()]
-    return list(Territory.objects.filter(pk__in=ids).only("pk", "path")) if ids else []
+    chosen = []
+    for value in values:
+        if isinstance(value, Territory):
+            chosen.append(value)
+        elif value not in (None, ""):
+            # As sent: an id, or a code where the field takes codes (core.filters).
+            with contextlib.suppress(ValidationError):
+                chosen.append(resolve_territory(value))
+    return chosen
 
 
 def open_territory_menu(form, name: str, *, municipalities: bool = False) -> None:
