@@ -15,7 +15,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-
 from bench.report import CATEGORIES
 
 REPO = Path(__file__).resolve().parents[2]
@@ -46,7 +45,7 @@ def test_tiny_bench_run_requests_every_endpoint_without_errors_and_writes_its_re
         "SECRET_KEY": "bench-smoke-not-secret",
         "PYTHONPATH": os.pathsep.join([str(REPO / "src"), str(REPO)]),
         "BENCH_SCALES": "0.002", "BENCH_QUERY_SCALE": "0", "BENCH_REPETITIONS": "1",
-        "BENCH_WARMUP": "2", "BENCH_DURATION": "12", "BENCH_RATES": "10", "BENCH_STEP_DURATION": "4",
+        "BENCH_WARMUP": "2", "BENCH_DURATION": "8", "BENCH_RATES": "10", "BENCH_STEP_DURATION": "4",
         "BENCH_AS_DEPLOYED": "0", "BENCH_TOUR": "1", "BENCH_ACCOUNTS": "6", "BENCH_FLOOR_REPEATS": "2",
         "BENCH_FLOOR_SAMPLES": "3", "CIVICBRIDGE_WORKERS": "1", "BENCH_SCENARIO": "smoke",
         "BENCH_RESULTS_DIR": str(results), "BENCH_WORKDIR": str(tmp_path / "work"),
