@@ -42,7 +42,7 @@ REQUEST_IDS = itertools.count(1)
 
 # What readers and writers do, with their weights (relative frequency of a task). A task is
 # one request, or a write and the read that shows its effect; signed-in tasks make up about
-# a third of the requests, writes about 7%.
+# a third of the requests, writes about 8%.
 ANONYMOUS_TASKS = {
     "home": 4, "org_list": 8, "org_list_filtered": 9, "org_search": 12, "org_detail": 16,
     "plenipotentiaries": 2, "api_org_list": 3, "api_org_search": 3, "api_org_detail": 3,
@@ -53,7 +53,7 @@ SIGNED_IN_TASKS = {
     # representatives: their own pages, public pages as themselves, their writes
     "rep:own_org_edit_form": 3, "rep:profile": 2, "rep:subscriptions": 2, "rep:org_detail": 4,
     "rep:org_search": 4, "rep:calls_list": 3, "rep:call_detail": 3, "rep:partner_list": 1,
-    "rep:org_edit": 3, "rep:org_create": 1, "rep:partner_create": 1, "rep:subscribe": 1,
+    "rep:org_edit": 3, "rep:org_create": 1, "rep:partner_create": 2, "rep:subscribe": 2,
     # officers and coordinators
     "officer:profile": 1, "officer:calls_list": 2, "officer:call_publish": 1, "officer:call_edit": 1,
     "coordinator:org_list_filtered": 1, "coordinator:org_verify": 1, "coordinator:org_detail": 1,

@@ -234,11 +234,11 @@ def markdown(scales: list[dict], meta: dict, overall: dict) -> str:
                     worst = max(((e["p95_ms"] or 0) / e["budget_p95_ms"], n) for n, e in phase["endpoints"].items()) if phase["endpoints"] else (0, "–")
                     cells.append(f"{phase['throughput']}, {phase['errors']}, {worst[1]} {worst[0]:.2f} {'PASS' if phase['pass'] else 'FAIL'}")
                 lines.append(f"| {r['label']} | " + " | ".join(cells) + " |")
-            lines += ["", "### Resources", "", "| repetition | server RSS MB | PostgreSQL RSS MB | DB size MB | Redis MB | fsync | synchronous_commit |",
+            lines += ["", "### Resources", "", "| repetition | server peak MB (PSS) | PostgreSQL MB (PSS, after) | DB size MB | Redis used MB | fsync | synchronous_commit |",
                       "|---|---|---|---|---|---|---|"]
             for r in runs + ([scale["as_deployed"]] if scale["as_deployed"] else []):
                 res = r["resources"]
-                lines.append(f"| {r['label']} | {res.get('peak_server_rss_mb')} | {res.get('pg_rss_mb')} | {res.get('db_size_mb')} | "
+                lines.append(f"| {r['label']} | {res.get('peak_server_memory_mb')} | {res.get('pg_memory_mb')} | {res.get('db_size_mb')} | "
                              f"{res.get('redis_used_mb')} | {res.get('pg_fsync')} | {res.get('pg_synchronous_commit')} |")
         deployed = scale.get("as_deployed")
         if deployed:

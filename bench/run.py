@@ -106,8 +106,12 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def tree_rss_kb(root_pid: int) -> int:
-    """Resident memory of a process and all its descendants, in kB (from /proc)."""
+def tree_memory_kb(root_pid: int) -> int:
+    """Memory of a process and all its descendants, in kB: proportional set size where /proc has it.
+
+    PSS counts each shared page (PostgreSQL's shared buffers, a forked server's code) once in
+    total rather than once per process, as a sum of RSS would.
+    """
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -119,13 +123,19 @@ def tree_rss_kb(root_pid: int) -> int:
     while todo:
         pid = todo.pop()
         todo.extend(children.get(pid, []))
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
+        total += _process_memory_kb(pid)
     return total
+
+
+def _process_memory_kb(pid: int) -> int:
+    for path, key in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
+        try:
+            for line in Path(path).read_text().splitlines():
+                if line.startswith(key):
+                    return int(line.split()[1])
+        except (OSError, ValueError):
+            continue
+    return 0
 
 
 # -- one run of the load ---------------------------------------------------------------------
@@ -163,7 +173,7 @@ def run_load(cfg: dict, *, label: str, seed: int, caches: bool, rates: bool) -> 
             [sys.executable, "-m", "bench.load", str(workdir / "plan.json"), str(workdir / "samples.jsonl")], cwd=REPO,
         )
         while load.poll() is None:
-            peak_kb = max(peak_kb, tree_rss_kb(server.pid))
+            peak_kb = max(peak_kb, tree_memory_kb(server.pid))
             time.sleep(0.5)
         if load.returncode:
             raise RuntimeError(f"the load generator failed (exit {load.returncode})")
@@ -178,7 +188,7 @@ def run_load(cfg: dict, *, label: str, seed: int, caches: bool, rates: bool) -> 
         "label": label, "caches": caches, "samples": samples, "captures": captures,
         "search_terms": len(plan["data"]["search_terms"]) + len(plan["data"]["call_search_terms"]),
         "accounts": {role: len(accounts) for role, accounts in plan["accounts"].items()},
-        "resources": {"peak_server_rss_mb": round(peak_kb / 1024, 1), **database_resources()},
+        "resources": {"peak_server_memory_mb": round(peak_kb / 1024, 1), **database_resources()},
     }
 
 
@@ -270,9 +280,9 @@ def database_resources() -> dict:
         info["db_size_mb"] = round(size / 2**20, 1)
         try:
             postmaster = int(Path(f"/proc/{backend}/stat").read_text().rsplit(") ", 1)[-1].split()[1])
-            info["pg_rss_mb"] = round(tree_rss_kb(postmaster) / 1024, 1)
+            info["pg_memory_mb"] = round(tree_memory_kb(postmaster) / 1024, 1)
         except (OSError, ValueError):
-            info["pg_rss_mb"] = None  # a database on another machine
+            info["pg_memory_mb"] = None  # a database on another machine
     else:
         info["db_size_mb"] = round(Path(connection.settings_dict["NAME"]).stat().st_size / 2**20, 1)
     if os.environ.get("REDIS_URL"):
