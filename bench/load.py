@@ -35,7 +35,7 @@ from locust.env import Environment
 from bench.forms import find_form
 
 PLAN: dict = {}
-STATE = {"phase": "setup", "capture": False, "tasks": 0}
+STATE = {"phase": "setup", "capture": False, "tasks": 0, "touring": 0}
 SAMPLES: list[dict] = []
 SESSIONS: dict[str, FastHttpSession] = {}  # username -> a session logged in once, shared by all users
 REQUEST_IDS = itertools.count(1)
@@ -243,8 +243,11 @@ class BenchUser(FastHttpUser):
         names = list(ANONYMOUS_TASKS) + list(SIGNED_IN_TASKS)
         self.task_names = names
         self.task_weights = list(itertools.accumulate([*ANONYMOUS_TASKS.values(), *SIGNED_IN_TASKS.values()]))
-        # A tour (the smoke test's): every task once, in random order, before the weighted mix.
-        self.tour = self.rng.sample(names, len(names)) if PLAN.get("tour") else []
+        # A tour (the smoke test's): in the latency phase, every task once, in random order,
+        # before the weighted mix; the phase lasts until every user has finished its tour.
+        self.tour = self.rng.sample(names, len(names)) if PLAN.get("tour") and STATE["phase"] == "latency" else []
+        self.touring = bool(self.tour)
+        STATE["touring"] += self.touring
 
     # -- requests -----------------------------------------------------------------------
     def send(self, session, method, url, endpoint, *, kind="read", signed_in=False, data=None,
@@ -278,6 +281,15 @@ class BenchUser(FastHttpUser):
             name = self.tour.pop()
         else:
             name = self.task_names[bisect.bisect_left(self.task_weights, r.random() * self.task_weights[-1])]
+        try:
+            self.act(name)
+        finally:
+            if self.touring and not self.tour:
+                self.touring = False
+                STATE["touring"] -= 1
+
+    def act(self, name: str) -> None:
+        r = self.rng
         if ":" not in name:
             self.get(name)
             return
@@ -478,7 +490,7 @@ def run(plan: dict, samples_path: str) -> None:
     pool.join()
     requests_per_task = 1.3
     for phase in plan["phases"]:
-        STATE.update(phase=phase["name"], capture=phase.get("capture", False), tasks=0)
+        STATE.update(phase=phase["name"], capture=phase.get("capture", False), tasks=0, touring=0)
         before = len(SAMPLES)
         if phase.get("rate"):
             # Open loop: enough users, each paced to one task per `pace` seconds, that a slow
@@ -492,6 +504,9 @@ def run(plan: dict, samples_path: str) -> None:
         started = time.time()
         runner.start(users, spawn_rate=users * 4)
         gevent.sleep(phase["duration"])
+        deadline = time.time() + 120
+        while STATE["touring"] > 0 and time.time() < deadline:
+            gevent.sleep(0.2)
         runner.stop()
         elapsed = time.time() - started
         sent = len(SAMPLES) - before

@@ -76,7 +76,8 @@ def test_tiny_bench_run_requests_every_endpoint_without_errors_and_writes_its_re
     latency = phases["latency"]
     assert latency["requests"] > 0 and latency["signed_in_share"] > 0 and latency["write_share"] > 0
     # The floor comes from the SQL the server ran for the measured requests, replayed.
-    floors = [e["sql_floor"]["floor_ms"] for e in latency["endpoints"].values() if e.get("sql_floor")]
-    assert floors and all(f is not None for f in floors[:1])
-    assert latency["endpoints"]["org_detail"]["queries"] > 0
+    org_detail = latency["endpoints"]["org_detail"]
+    assert org_detail["queries"] > 0
+    assert org_detail["sql_floor"]["requests_replayed"] > 0 and org_detail["sql_floor"]["floor_ms"] > 0
+    assert org_detail["app_ms"] == pytest.approx(org_detail["p50_ms"] - org_detail["sql_floor"]["floor_ms"], abs=0.11)
     assert "Latency at 2 clients" in reports[0].with_suffix(".md").read_text()
