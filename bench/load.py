@@ -48,6 +48,7 @@ ANONYMOUS_TASKS = {
     "plenipotentiaries": 2, "api_org_list": 3, "api_org_search": 3, "api_org_detail": 3,
     "api_territories": 1, "calls_list": 6, "calls_search": 5, "call_detail": 8, "api_calls_list": 2,
     "api_call_detail": 1, "partner_list": 3, "partner_search": 1, "partner_detail": 3, "api_partner_list": 1,
+    "site_search": 2, "calls_feed": 1, "funders": 1, "twinning_list": 1,
 }
 SIGNED_IN_TASKS = {
     # representatives: their own pages, public pages as themselves, their writes
@@ -170,6 +171,14 @@ class Traffic:
             return f"/{self.lang()}/partners/{self.partners.draw(r)}/"
         if endpoint == "api_partner_list":
             return f"/api/v1/partner-requests/?{urlencode({'page': page_number(r, d['partner_pages'])})}"
+        if endpoint == "site_search":
+            return f"/{self.lang()}/search/?{urlencode({'q': self.terms.draw(r)})}"
+        if endpoint == "calls_feed":
+            return f"/{self.lang()}/calls/feed/"
+        if endpoint == "funders":
+            return f"/{self.lang()}/funders/"
+        if endpoint == "twinning_list":
+            return f"/{self.lang()}/twinning/"
         raise KeyError(endpoint)
 
 
