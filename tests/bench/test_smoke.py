@@ -1,8 +1,8 @@
 """The benchmark at a tiny scale, end to end, so that it never rots.
 
 It runs `python -m bench.run` as `make bench` does (generator, production server, Locust,
-SQL capture and replay, report) on a database of its own: a new PostgreSQL database in the
-PostgreSQL pass, an SQLite file otherwise. Budgets are not asserted (a loaded test machine
+SQL capture and replay, report) on a PostgreSQL database of its own, in the PostgreSQL pass
+of `make test` (the bench measures PostgreSQL; about a minute). Budgets are not asserted (a loaded test machine
 is no benchmark); that the run completes, that every endpoint of the mix was requested and
 answered without an error, and that the report was written, are.
 """
@@ -18,16 +18,20 @@ import pytest
 from bench.report import CATEGORIES
 
 REPO = Path(__file__).resolve().parents[2]
+POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+pytestmark = [
+    pytest.mark.bench,
+    pytest.mark.skipif(not POSTGRES, reason="the PostgreSQL pass runs the bench (DATABASE_URL=postgres://…)"),
+]
 
 
 @pytest.fixture
-def bench_database_url(tmp_path):
+def bench_database_url():
     """A database for the bench alone: the tests' own databases stay untouched."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        yield f"sqlite:///{tmp_path / 'bench.sqlite3'}"
-        return
     import psycopg
+
+    url = os.environ["DATABASE_URL"]
 
     name = f"bench_smoke_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(url, autocommit=True) as admin:
