@@ -511,7 +511,7 @@ def run(plan: dict, samples_path: str) -> None:
             users = phase["users"]
             BenchUser.wait_time = constant(0)
         started = time.time()
-        runner.start(users, spawn_rate=users * 4)
+        runner.start(users, spawn_rate=min(users * 4, 100))
         gevent.sleep(phase["duration"])
         deadline = time.time() + 120
         while STATE["touring"] > 0 and time.time() < deadline:
