@@ -68,10 +68,13 @@ messages: install
 	cd src/civicbridge && $(TOOL_ENV) $(CURDIR)/$(VENV)/bin/civicbridge makemessages -l pl -l tr --no-obsolete
 	cd src/civicbridge && $(TOOL_ENV) $(CURDIR)/$(VENV)/bin/civicbridge compilemessages
 
+# PostgreSQL as in production: durable (fsync, synchronous commit, full pages; the tests' clusters
+# keep them off) with the memory docs/operators.md recommends. BENCH_* knobs: bench/README.md.
+BENCH_PG_SETTINGS := fsync = on;synchronous_commit = on;full_page_writes = on;shared_buffers = 1GB;effective_cache_size = 8GB;jit = off;random_page_cost = 1.1
 bench: install
 	scripts/test-services.sh install
 	SECRET_KEY=bench-only-not-secret CIVICBRIDGE_DATA_DIR=$${BENCH_DATA_DIR:-/tmp/civicbridge-bench-data} \
-		TEST_PG_SETTINGS="shared_buffers = 1GB;effective_cache_size = 8GB;jit = off;random_page_cost = 1.1" \
+		BENCH_SCALES=$${BENCH_SCALES:-1,3} TEST_PG_SETTINGS="$(BENCH_PG_SETTINGS)" \
 		scripts/test-services.sh run-postgres scripts/test-services.sh run-redis $(PY) -m bench.run
 
 clean:

@@ -151,7 +151,7 @@ def ensure_users(target: int, rng: random.Random) -> None:
     if existing >= target:
         return
     # One hash for all: hashing 500,000 passwords would measure the hasher, not the platform.
-    password = make_password("bench-password")
+    password = make_password(PASSWORD)
     start = User.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     organization_ids = list(Organization.objects.values_list("pk", flat=True))
     taken = set(Membership.objects.values_list("organization_id", flat=True))
@@ -208,6 +208,50 @@ def ensure_partner_requests(target: int, rng: random.Random) -> None:
         PartnerRequest.objects.bulk_create(batch)
 
 
+COORDINATORS = 4
+OFFICERS = 24
+CALLS_PER_OFFICER = 5
+PASSWORD = "bench-password"  # every bench account's: the load generator logs in through the form
+
+
+def ensure_bench_roles(rng: random.Random) -> None:
+    """Coordinators, and officers of public bodies with calls of their own, beside the representatives.
+
+    Representatives come with the users (approved memberships of organizations). Officers
+    are approved members of approved public bodies; each gets a few of the generated calls
+    as entered by it, so that it has calls to edit. Rights granted here are the bench's
+    setup, as a coordinator would have approved them.
+    """
+    from civicbridge.accounts.models import Membership, User
+    from civicbridge.directory.models import Organization
+    from civicbridge.funding.models import Call
+
+    password = make_password(PASSWORD)
+    for number in range(1, COORDINATORS + 1):
+        User.objects.get_or_create(
+            username=f"bench-coordinator-{number}",
+            defaults={"email": f"coordinator{number}@bench.example.invalid", "password": password,
+                      "is_coordinator": True, "preferred_language": "pl"},
+        )
+    bodies = list(
+        Organization.objects.filter(kind__in=Organization.PUBLIC_KINDS, registration="approved").order_by("pk")[:OFFICERS]
+    )
+    free_calls = list(Call.objects.filter(created_by__isnull=True, published_at__isnull=False)
+                      .order_by("pk").values_list("pk", flat=True)[: OFFICERS * CALLS_PER_OFFICER])
+    for number, body in enumerate(bodies, start=1):
+        officer, created = User.objects.get_or_create(
+            username=f"bench-officer-{number}",
+            defaults={"email": f"officer{number}@bench.example.invalid", "password": password, "preferred_language": "pl"},
+        )
+        if not created:
+            continue
+        Membership.objects.get_or_create(
+            user=officer, organization=body, defaults={"status": "approved", "origin": "coordinator"},
+        )
+        mine = free_calls[(number - 1) * CALLS_PER_OFFICER: number * CALLS_PER_OFFICER]
+        Call.objects.filter(pk__in=mine).update(created_by=officer)
+
+
 def ensure_scale(scale: float, *, seed: int = 2026, stdout=print) -> dict:
     """Grow the database to the given scale; return the row counts reached and the seconds spent."""
     rng = random.Random(seed + int(scale * 1000))
@@ -226,6 +270,7 @@ def ensure_scale(scale: float, *, seed: int = 2026, stdout=print) -> dict:
     stdout(f"calls ready ({time.perf_counter() - started:.0f} s)")
     ensure_partner_requests(targets["partner_requests"], rng)
     stdout(f"partner requests ready ({time.perf_counter() - started:.0f} s)")
+    ensure_bench_roles(rng)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # As autovacuum leaves a database some minutes after an import: statistics taken,

@@ -1,64 +1,61 @@
-"""The benchmark: national-scale data in PostgreSQL, the production server, mixed load.
+"""The benchmark: national-scale data in PostgreSQL, the production server, traffic shaped like real use.
 
-For each scale (default 0.1, 1 and 3 times the national default) it grows the
-database, measures each endpoint's SQL alone (the floor), starts `civicbridge
-serve` with several worker processes, sends mixed traffic from a separate process,
-and writes bench/results/<date>-<scenario>.json and .md, plus a scaling plot.
+For each scale (default 1 and 3 times the national default: 200,000 organizations and
+500,000 users at 1) it grows the database, then three times: starts `civicbridge serve`
+with page and fragment caches off, has Locust (bench/load.py) warm it up, measure the
+latency at 2 clients, then step the arrival rate up (25, 50, 100, 200 requests/s) to find
+the capacity; replays the SQL the server ran for the measured requests to get each
+request's floor. Then one run "as deployed" (caches as configured) reports the page-cache
+hit rate. Writes bench/results/<date>-<scenario>.json and .md (bench/report.py).
 
-    make bench                       # all scales
-    BENCH_SCALES=1 make bench        # one scale
+    make bench                              # BENCH_SCALES=1,3
+    BENCH_SCALES=0.05 BENCH_REPETITIONS=1 make bench
 """
 
 import datetime
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
-from urllib.parse import urlencode
 
 import django
 
 RESULTS = Path(__file__).resolve().parent / "results"
 REPO = Path(__file__).resolve().parent.parent
-# p95 budgets in milliseconds (issue 3): pages and API lists 100 ms, search 50 ms.
-BUDGETS = {
-    "home": 100, "org_list": 100, "org_list_filtered": 100, "org_search": 50, "org_detail": 100,
-    "plenipotentiaries": 100, "api_org_list": 100, "api_org_search": 50, "api_territories": 100,
-    "org_edit_form": 100, "org_edit_save": 100,
-    "calls_list": 100, "calls_search": 50, "call_detail": 100, "api_calls_list": 100,
-    "partner_list": 100, "partner_detail": 100, "api_partner_list": 100,
-}
-WEIGHTS = {
-    "home": 5, "org_list": 15, "org_list_filtered": 10, "org_search": 20, "org_detail": 25,
-    "plenipotentiaries": 3, "api_org_list": 8, "api_org_search": 6, "api_territories": 3, "org_edit": 5,
-    "calls_list": 8, "calls_search": 6, "call_detail": 8, "api_calls_list": 3,
-    "partner_list": 4, "partner_detail": 4, "api_partner_list": 2,
-}
-# Many words, as many visitors search for many things: the page cache helps a repeated search
-# only, while every search still counts its matches and fetches its page.
-CALL_SEARCH_WORDS = [
-    "youth", "seniorów", "gençlik", "heritage", "twinning", "kultura", "volunteering", "digital skills",
-    "migrants", "rural", "sport", "democracy", "kadın", "environmental", "capacity building", "dziedzictwo",
-]
-SEARCH_WORDS = [
-    "stowarzyszenia", "fundacja", "sportowy", "seniorów", "młodzieży", "derneği", "kultury", "ochotnicza straż",
-    "ekologii", "gminy", "koło gospodyń", "uniwersytet trzeciego wieku", "harcerstwa", "turystyki", "zdrowia",
-    "historii", "dzieci", "niepełnosprawnych", "przyjaciół doliny", "miłośników", "spółdzielnia socjalna",
-    "gençlik", "kadın girişimciler", "tarım", "vakfı", "kooperatifi", "sağlık", "çevre koruma", "eğitim",
-    "powiatu", "fund", "stow", "klub",
-]
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
+def env_list(name: str, default: str) -> list[str]:
+    return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
+
+
+def settings_from_env() -> dict:
+    """Every knob of the bench, from the environment (documented in bench/README.md)."""
+    return {
+        "scales": [float(s) for s in env_list("BENCH_SCALES", "1,3")],
+        "query_scale": float(os.environ.get("BENCH_QUERY_SCALE", "0.1")),
+        "repetitions": int(os.environ.get("BENCH_REPETITIONS", "3")),
+        "warmup_seconds": int(os.environ.get("BENCH_WARMUP", "20")),
+        "latency_seconds": int(os.environ.get("BENCH_DURATION", "60")),
+        "clients": int(os.environ.get("BENCH_CLIENTS", "2")),
+        "rates": [int(r) for r in env_list("BENCH_RATES", "25,50,100,200")],
+        "step_seconds": int(os.environ.get("BENCH_STEP_DURATION", "30")),
+        "deployed": os.environ.get("BENCH_AS_DEPLOYED", "1") == "1",
+        "workers": int(os.environ.get("CIVICBRIDGE_WORKERS", "3")),
+        "floor_samples": int(os.environ.get("BENCH_FLOOR_SAMPLES", "20")),
+        "floor_repeats": int(os.environ.get("BENCH_FLOOR_REPEATS", "5")),
+        "scenario": os.environ.get("BENCH_SCENARIO", "mixed"),
+        "workdir": Path(os.environ.get("BENCH_WORKDIR", "/tmp/civicbridge-bench")),
+        "results_dir": Path(os.environ.get("BENCH_RESULTS_DIR", str(RESULTS))),
+        "seed": int(os.environ.get("BENCH_SEED", "2026")),
+        "accounts": int(os.environ.get("BENCH_ACCOUNTS", "60")),
+        "tour": os.environ.get("BENCH_TOUR", "0") == "1",
+    }
 
 
 def free_port() -> int:
@@ -67,249 +64,297 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def build_plan(port: int, *, duration: int, max_requests: int, concurrency: int) -> dict:
-    from civicbridge.accounts.models import Membership, User
-    from civicbridge.core.models import Territory
-    from civicbridge.directory.models import Organization
+# -- the server --------------------------------------------------------------------------------
 
-    slugs = list(Organization.objects.order_by("?").values_list("slug", flat=True)[:300])
-    counties = list(Territory.objects.filter(level="county").values_list("pk", flat=True)[:50])
-    urls = {
-        "home": ["/en/"],
-        "org_list": ["/en/organizations/", "/en/organizations/?page=2", "/pl/organizations/?ordering=-created_at"],
-        "org_list_filtered": [f"/en/organizations/?territory={c}&kind=ngo&verified=true" for c in counties],
-        "org_search": [f"/en/organizations/?{urlencode({'q': w})}" for w in SEARCH_WORDS],
-        "org_detail": [f"/en/organizations/{s}/" for s in slugs],
-        "plenipotentiaries": ["/en/plenipotentiaries/"] + [f"/en/plenipotentiaries/?county={c}" for c in counties[:10]],
-        "api_org_list": ["/api/v1/organizations/", "/api/v1/organizations/?page_size=100&kind=ngo"],
-        "api_org_search": [f"/api/v1/organizations/?{urlencode({'search': w})}" for w in SEARCH_WORDS],
-        "api_territories": ["/api/v1/territories/?level=county", "/api/v1/territories/?page=3"],
-    }
-    from civicbridge.core.models import ThematicArea
-    from civicbridge.funding.models import Call
-    from civicbridge.partners.models import PartnerRequest
-
-    call_ids = list(Call.objects.published().order_by("?").values_list("identifier", flat=True)[:300])
-    areas = list(ThematicArea.objects.values_list("pk", flat=True)[:20])
-    partner_ids = list(PartnerRequest.objects.filter(status="open").order_by("?").values_list("pk", flat=True)[:100])
-    urls.update({
-        "calls_list": ["/en/calls/", "/en/calls/?page=2", "/pl/calls/?status=open", "/en/calls/?status=open&applicant_kind=ngo"]
-        + [f"/en/calls/?status=open&thematic_area={a}" for a in areas],
-        "calls_search": [f"/en/calls/?{urlencode({'q': w})}" for w in CALL_SEARCH_WORDS],
-        "call_detail": [f"/en/calls/{i}/" for i in call_ids],
-        "api_calls_list": ["/api/v1/calls/", "/api/v1/calls/?page_size=100&status=open", "/api/v1/calls/?search=youth"],
-        "partner_list": ["/en/partners/", "/pl/partners/?status=any", "/en/partners/?country=DE&partner_kind=ngo",
-                         f"/en/partners/?{urlencode({'q': 'erasmus'})}"],
-        "partner_detail": [f"/en/partners/{pk}/" for pk in partner_ids],
-        "api_partner_list": ["/api/v1/partner-requests/", "/api/v1/partner-requests/?page_size=100&status=any"],
-    })
-    editors = []
-    # The first representatives by key: the same organizations are edited at every scale, so
-    # that their query counts compare (a registry number, a change of areas, add a query).
-    first = Membership.objects.approved().select_related("user", "organization").order_by("pk")
-    for membership in first[:concurrency]:
-        User.objects.filter(pk=membership.user_id).update(is_active=True)
-        editors.append({"username": membership.user.username, "password": "bench-password", "slug": membership.organization.slug})
-    endpoints = {name: {"weight": WEIGHTS[name], "urls": urls.get(name, [])} for name in WEIGHTS}
-    return {
-        "host": "127.0.0.1", "port": port, "duration_seconds": duration, "max_requests": max_requests,
-        "concurrency": concurrency, "endpoints": endpoints, "editors": editors, "seed": 7,
-    }
-
-
-def measure_floor(plan: dict) -> dict:
-    """For one URL of each read endpoint: its SQL run alone (median of repeats), and its query count."""
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    client = Client()
-    floor = {}
-    for name, endpoint in plan["endpoints"].items():
-        if not endpoint["urls"]:
-            continue
-        url = endpoint["urls"][0]
-        with CaptureQueriesContext(connection) as captured:
-            client.get(url)
-        statements = [plain for q in captured.captured_queries if (plain := _plain_statement(q["sql"]))]
-        timings = []
-        for _ in range(15):
-            started = time.perf_counter()
-            with connection.cursor() as cursor:
-                for sql in statements:
-                    cursor.execute(sql)
-                    if cursor.description:
-                        cursor.fetchall()
-            timings.append((time.perf_counter() - started) * 1000)
-        floor[name] = {"url": url, "queries": len(statements), "sql_ms": round(statistics.median(timings), 2)}
-    return floor
-
-
-def _plain_statement(sql: str) -> str | None:
-    """The statement to time alone: server-side cursors (iterator()) become their SELECT."""
-    if sql.startswith("DECLARE "):
-        return sql.split(" CURSOR WITH HOLD FOR ", 1)[-1].split(" CURSOR FOR ", 1)[-1]
-    if sql.startswith(("FETCH ", "CLOSE ")):
-        return None
-    return sql
-
-
-def start_server(port: int, workers: int, *, mode: str) -> subprocess.Popen:
-    """``mode``: "on" as deployed; "off" without the anonymous page cache; "cold" without it and
-    without the rows and API items kept per object version (every piece computed)."""
-    # The load generator stands for many visitors from one address: the API's per-address
-    # rate limits (DRF's user limit applies to anonymous clients by address too) would turn
-    # its traffic into 429s.
+def start_server(port: int, workers: int, *, caches: bool, capture_dir: Path | None) -> subprocess.Popen:
+    """`civicbridge serve` as in production; with ``caches`` False the page and fragment caches are off."""
     env = {
         **os.environ, "CIVICBRIDGE_SERVER_TIMING": "true", "LOG_LEVEL": "ERROR",
+        # The load generator is many visitors behind one address: per-address limits would turn them into 429s.
         "API_ANON_RATE": "1000000/minute", "API_USER_RATE": "1000000/minute",
+        "CIVICBRIDGE_LOGIN_RATE": "1000000/minute",
+        "CIVICBRIDGE_BENCH_CAPTURE_DIR": str(capture_dir or ""),
     }
     if os.environ.get("REDIS_URL"):
-        # As deployed for a whole country: the workers share one cache.
         env.setdefault("CACHE_URL", os.environ["REDIS_URL"])
-    if mode in ("off", "cold"):
+    if not caches:
         env["CIVICBRIDGE_ANONYMOUS_CACHE_SECONDS"] = "0"
-    if mode == "cold":
         env["CIVICBRIDGE_PIECE_CACHE_SECONDS"] = "0"
     server = subprocess.Popen(
-        [sys.executable, "-m", "civicbridge", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [sys.executable, "-m", "civicbridge", "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--workers", str(workers)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO,
     )
-    import urllib.request
-
-    for _ in range(100):
+    for _ in range(300):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
             return server
         except OSError:
+            if server.poll() is not None:
+                break
             time.sleep(0.2)
     server.terminate()
     raise RuntimeError("the server did not start: " + server.stderr.read().decode()[-2000:])
 
 
-def process_tree_rss_kb(root_pid: int) -> int:
-    """Resident memory of a process and its children, in kB (from /proc)."""
-    total = 0
-    pids = [root_pid]
-    for path in Path("/proc").glob("[0-9]*/stat"):
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def tree_memory_kb(root_pid: int) -> int:
+    """Memory of a process and all its descendants, in kB: proportional set size where /proc has it.
+
+    PSS counts each shared page (PostgreSQL's shared buffers, a forked server's code) once in
+    total rather than once per process, as a sum of RSS would.
+    """
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = path.read_text().split(") ")[-1].split()
-            if int(fields[1]) == root_pid:
-                pids.append(int(path.parent.name))
+            fields = stat.read_text().rsplit(") ", 1)[-1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
         except (OSError, ValueError, IndexError):
             continue
-    for pid in pids:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
+    total, todo = 0, [root_pid]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        total += _process_memory_kb(pid)
     return total
 
 
-def run_load(plan: dict, server: subprocess.Popen, workdir: Path) -> tuple[list[dict], int]:
-    plan_file, samples_file = workdir / "plan.json", workdir / "samples.jsonl"
-    plan_file.write_text(json.dumps(plan))
-    # Warm-up: let each worker import everything and fill its caches before measuring.
-    warm = {**plan, "max_requests": 100, "duration_seconds": 20}
-    (workdir / "warm.json").write_text(json.dumps(warm))
-    subprocess.run([sys.executable, "-m", "bench.load", str(workdir / "warm.json"), str(workdir / "warm.jsonl")], check=True, cwd=REPO)
-    load = subprocess.Popen([sys.executable, "-m", "bench.load", str(plan_file), str(samples_file)], cwd=REPO)
-    peak = 0
-    while load.poll() is None:
-        peak = max(peak, process_tree_rss_kb(server.pid))
-        time.sleep(0.5)
-    if load.returncode:
-        raise RuntimeError("the load generator failed")
-    samples = [json.loads(line) for line in samples_file.read_text().splitlines()]
-    return samples, peak
+def _process_memory_kb(pid: int) -> int:
+    for path, key in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
+        try:
+            for line in Path(path).read_text().splitlines():
+                if line.startswith(key):
+                    return int(line.split()[1])
+        except (OSError, ValueError):
+            continue
+    return 0
 
 
-def summarize(samples: list[dict], floor: dict, elapsed: float) -> dict:
-    endpoints = {}
-    for name in sorted({s["endpoint"] for s in samples}):
-        mine = [s for s in samples if s["endpoint"] == name]
-        ok = [s["ms"] for s in mine if s["status"] < 400]
-        counted = [s["queries"] for s in mine if s["queries"] is not None]
-        queries = sorted(set(counted))
-        p50 = percentile(ok, 0.5)
-        entry = {
-            "requests": len(mine), "errors": sum(1 for s in mine if s["status"] >= 400),
-            "p50_ms": round(p50, 1), "p95_ms": round(percentile(ok, 0.95), 1), "p99_ms": round(percentile(ok, 0.99), 1),
-            # "typical": the most frequent count, with the menus and figures cached as they
-            # are most of the time; the maximum also counts a request that refilled them.
-            "queries_per_request": (
-                {"min": queries[0], "max": queries[-1], "typical": statistics.mode(counted)} if queries else None
-            ),
-            "budget_p95_ms": BUDGETS.get(name),
+# -- one run of the load ---------------------------------------------------------------------
+
+def phases_for(cfg: dict, *, rates: bool, capture: bool = True) -> list[dict]:
+    phases = [
+        {"name": "warmup", "users": cfg["clients"], "duration": cfg["warmup_seconds"]},
+        {"name": "latency", "users": cfg["clients"], "duration": cfg["latency_seconds"], "capture": capture},
+    ]
+    if rates:
+        phases += [{"name": f"rate-{rate}", "rate": rate, "duration": cfg["step_seconds"]} for rate in cfg["rates"]]
+    return phases
+
+
+def run_load(cfg: dict, *, label: str, seed: int, caches: bool, rates: bool) -> dict:
+    """Start a server, send the load, stop it; return the samples, the captured SQL and the resources."""
+    from django.db import connections
+
+    from bench.plan import build_plan
+
+    workdir = cfg["workdir"] / label
+    shutil.rmtree(workdir, ignore_errors=True)
+    capture_dir = workdir / "capture"
+    capture_dir.mkdir(parents=True)
+    port = free_port()
+    plan = build_plan(base_url=f"http://127.0.0.1:{port}", seed=seed, phases=phases_for(cfg, rates=rates),
+                      max_accounts=cfg["accounts"])
+    plan["tour"] = cfg["tour"]
+    connections.close_all()
+    (workdir / "plan.json").write_text(json.dumps(plan))
+    server = start_server(port, cfg["workers"], caches=caches, capture_dir=capture_dir)
+    peak_kb = 0
+    try:
+        load = subprocess.Popen(
+            [sys.executable, "-m", "bench.load", str(workdir / "plan.json"), str(workdir / "samples.jsonl")], cwd=REPO,
+        )
+        while load.poll() is None:
+            peak_kb = max(peak_kb, tree_memory_kb(server.pid))
+            time.sleep(0.5)
+        if load.returncode:
+            raise RuntimeError(f"the load generator failed (exit {load.returncode})")
+    finally:
+        stop(server)
+    samples = [json.loads(line) for line in (workdir / "samples.jsonl").read_text().splitlines()]
+    captures = [
+        json.loads(line) for path in sorted(capture_dir.glob("capture-*.jsonl"))
+        for line in path.read_text().splitlines() if line
+    ]
+    return {
+        "label": label, "caches": caches, "samples": samples, "captures": captures,
+        "search_terms": len(plan["data"]["search_terms"]) + len(plan["data"]["call_search_terms"]),
+        "accounts": {role: len(accounts) for role, accounts in plan["accounts"].items()},
+        "resources": {"peak_server_memory_mb": round(peak_kb / 1024, 1), **database_resources()},
+    }
+
+
+# -- the SQL floor -----------------------------------------------------------------------------
+
+def _untag(value):
+    if isinstance(value, list):
+        return [_untag(v) for v in value]
+    if not isinstance(value, dict) or "$type" not in value:
+        return value
+    import decimal
+    import uuid
+
+    kind, raw = value["$type"], value["value"]
+    if kind == "json":
+        from psycopg.types.json import Jsonb
+
+        return Jsonb(raw)
+    return {
+        "datetime": datetime.datetime.fromisoformat, "date": datetime.date.fromisoformat,
+        "time": datetime.time.fromisoformat, "timedelta": lambda s: datetime.timedelta(seconds=s),
+        "decimal": decimal.Decimal, "uuid": uuid.UUID, "bytes": bytes.fromhex, "text": str,
+    }[kind](raw)
+
+
+def replay(queries: list[dict], repeats: int) -> float | None:
+    """The median time of the request's queries run alone, in order, on one connection (rolled back)."""
+    from django.db import DatabaseError, connection, transaction
+
+    statements = [(q["sql"], _untag(q["params"]) if q["params"] is not None else None, q["many"])
+                  for q in queries if q.get("alias", "default") == "default"]
+    timings = []
+    for _ in range(repeats):
+        try:
+            with transaction.atomic():
+                started = time.perf_counter()
+                with connection.cursor() as cursor:
+                    for sql, params, many in statements:
+                        if many:
+                            cursor.executemany(sql, params)
+                        else:
+                            cursor.execute(sql, params)
+                        if cursor.description:
+                            cursor.fetchall()
+                timings.append((time.perf_counter() - started) * 1000)
+                transaction.set_rollback(True)
+        except DatabaseError:
+            return None
+    return statistics.median(timings)
+
+
+def sql_floors(captures: list[dict], *, samples: int, repeats: int, seed: int) -> dict:
+    """Per endpoint: the floors of up to ``samples`` of its measured requests (median of ``repeats`` each)."""
+    import random
+
+    rng = random.Random(seed)
+    by_endpoint: dict[str, list[dict]] = {}
+    for record in captures:
+        if record["request"].startswith("latency-") and record["status"] < 400:
+            by_endpoint.setdefault(record["endpoint"], []).append(record)
+    floors = {}
+    for endpoint, records in sorted(by_endpoint.items()):
+        chosen = rng.sample(records, min(samples, len(records)))
+        values = [f for f in (replay(r["queries"], repeats) for r in chosen) if f is not None]
+        floors[endpoint] = {
+            "requests_replayed": len(values), "not_replayable": len(chosen) - len(values),
+            "floor_ms": round(statistics.median(values), 2) if values else None,
+            "queries": statistics.median([len(r["queries"]) for r in chosen]) if chosen else None,
+            "server_app_ms": round(statistics.median([r["app_ms"] for r in records]), 2),
+            "server_db_ms": round(statistics.median([r["db_ms"] for r in records]), 2),
         }
-        if name in floor:
-            entry["sql_alone_ms"] = floor[name]["sql_ms"]
-            entry["overhead_factor"] = round(p50 / floor[name]["sql_ms"], 1) if floor[name]["sql_ms"] else None
-        entry["pass"] = entry["errors"] == 0 and (entry["budget_p95_ms"] is None or entry["p95_ms"] <= entry["budget_p95_ms"])
-        endpoints[name] = entry
-    return {"requests": len(samples), "requests_per_second": round(len(samples) / elapsed, 1), "errors": sum(e["errors"] for e in endpoints.values()), "endpoints": endpoints}
+    return floors
 
 
-def run_scale(scale: float, args, workdir: Path) -> dict:
+# -- what the run used -----------------------------------------------------------------------
+
+def database_resources() -> dict:
+    """PostgreSQL's durability settings, database size and memory; Redis' memory."""
+    from django.db import connection
+
+    info = {}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for name in ("fsync", "synchronous_commit", "full_page_writes", "shared_buffers"):
+                cursor.execute(f"SHOW {name}")
+                info[f"pg_{name}"] = cursor.fetchone()[0]
+            cursor.execute("SELECT pg_database_size(current_database()), pg_backend_pid()")
+            size, backend = cursor.fetchone()
+        info["db_size_mb"] = round(size / 2**20, 1)
+        try:
+            postmaster = int(Path(f"/proc/{backend}/stat").read_text().rsplit(") ", 1)[-1].split()[1])
+            info["pg_memory_mb"] = round(tree_memory_kb(postmaster) / 1024, 1)
+        except (OSError, ValueError):
+            info["pg_memory_mb"] = None  # a database on another machine
+    else:
+        info["db_size_mb"] = round(Path(connection.settings_dict["NAME"]).stat().st_size / 2**20, 1)
+    if os.environ.get("REDIS_URL"):
+        try:
+            import redis
+
+            memory = redis.Redis.from_url(os.environ["REDIS_URL"]).info("memory")
+            info["redis_used_mb"] = round(memory["used_memory"] / 2**20, 1)
+            info["redis_rss_mb"] = round(memory["used_memory_rss"] / 2**20, 1)
+        except Exception as error:  # recorded, not fatal: the figure is missing
+            info["redis_error"] = str(error)[:200]
+    return info
+
+
+def commit_measured() -> dict:
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout.strip()
+
+    return {"commit": git("rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain", "--untracked-files=no"))}
+
+
+# -- a scale ---------------------------------------------------------------------------------
+
+def run_scale(scale: float, cfg: dict, *, queries_only: bool = False) -> dict:
     from bench.generate import ensure_scale
+    from bench.report import summarize_run
 
     print(f"== scale {scale}: generating", flush=True)
     generated = ensure_scale(scale)
-    port = free_port()
-    plan = build_plan(port, duration=args.duration, max_requests=args.max_requests, concurrency=args.concurrency)
-    from django.db import connections
-    from django.test import override_settings
-
-    with override_settings(CIVICBRIDGE_ANONYMOUS_CACHE_SECONDS=0, CIVICBRIDGE_PIECE_CACHE_SECONDS=0):
-        floor = measure_floor(plan)
-    connections.close_all()
-    modes = {}
-    for mode in args.page_cache.split(","):
-        server = start_server(port, args.workers, mode=mode)
-        try:
-            started = time.perf_counter()
-            samples, peak_kb = run_load(plan, server, workdir)
-            elapsed = time.perf_counter() - started
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-        modes[mode] = {"peak_server_rss_mb": round(peak_kb / 1024, 1), **summarize(samples, floor, elapsed)}
-    cache = "Redis, shared by the workers" if os.environ.get("REDIS_URL") else "each worker's own memory"
-    return {"scale": scale, "generated": generated, "server_workers": args.workers, "cache": cache, "page_cache": modes}
+    runs = []
+    repetitions = 1 if queries_only else cfg["repetitions"]
+    for number in range(1, repetitions + 1):
+        print(f"== scale {scale}: repetition {number}/{repetitions} (caches off)", flush=True)
+        seed = cfg["seed"] + 1000 * number + int(scale * 100)
+        raw = run_load(cfg, label=f"{scale}-{number}", seed=seed, caches=False, rates=not queries_only)
+        floors = {} if queries_only else sql_floors(
+            raw["captures"], samples=cfg["floor_samples"], repeats=cfg["floor_repeats"], seed=seed,
+        )
+        runs.append(summarize_run(raw, floors))
+    deployed = None
+    if cfg["deployed"] and not queries_only:
+        print(f"== scale {scale}: as deployed (caches on)", flush=True)
+        raw = run_load(cfg, label=f"{scale}-deployed", seed=cfg["seed"] + 99, caches=True, rates=False)
+        deployed = summarize_run(raw, {})
+    return {"scale": scale, "generated": generated, "queries_only": queries_only, "repetitions": runs,
+            "as_deployed": deployed}
 
 
 def main() -> None:
-    import argparse
-
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--scales", default=os.environ.get("BENCH_SCALES", "0.1,1,3"))
-    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", "60")))
-    parser.add_argument("--max-requests", type=int, default=int(os.environ.get("BENCH_MAX_REQUESTS", "20000")))
-    # As many clients as the machine has cores: more only queues requests behind each other
-    # on the same two cores that also run PostgreSQL and the load generator itself.
-    parser.add_argument("--concurrency", type=int, default=int(os.environ.get("BENCH_CONCURRENCY", os.cpu_count() or 2)))
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("CIVICBRIDGE_WORKERS", "3")))
-    parser.add_argument("--scenario", default="registry")
-    parser.add_argument(
-        "--page-cache", default=os.environ.get("BENCH_PAGE_CACHE", "cold,off,on"),
-        help="cache modes to run: cold (no page cache, no cached rows: every piece computed), "
-        "off (no page cache; rows and API items cached per object version) and on (as deployed)",
-    )
-    args = parser.parse_args()
-
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicbridge.settings")
     django.setup()
     from django.core.management import call_command
 
-    call_command("migrate", interactive=False, verbosity=0)
-    workdir = Path(os.environ.get("BENCH_WORKDIR", "/tmp/civicbridge-bench"))
-    workdir.mkdir(parents=True, exist_ok=True)
-    runs = [run_scale(float(s), args, workdir) for s in args.scales.split(",")]
     from bench.report import write_report
 
-    write_report(runs, scenario=args.scenario, results_dir=RESULTS, date=datetime.date.today().isoformat())
+    cfg = settings_from_env()
+    cfg["workdir"].mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    started = datetime.datetime.now(datetime.UTC)
+    scales = []
+    if cfg["query_scale"] and cfg["query_scale"] < min(cfg["scales"]):
+        scales.append(run_scale(cfg["query_scale"], cfg, queries_only=True))
+    scales += [run_scale(scale, cfg) for scale in cfg["scales"]]
+    meta = {
+        **commit_measured(), "started": started.isoformat(timespec="seconds"),
+        "finished": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine_cores": os.cpu_count(), "server_workers": cfg["workers"],
+        "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in cfg.items()},
+    }
+    paths = write_report(scales, meta, results_dir=cfg["results_dir"], scenario=cfg["scenario"],
+                         date=started.date().isoformat())
+    print("results: " + ", ".join(str(p) for p in paths), flush=True)
 
 
 if __name__ == "__main__":

@@ -94,6 +94,8 @@ MIDDLEWARE = [
 
 if env.bool("CIVICBRIDGE_SERVER_TIMING", default=False):
     MIDDLEWARE.insert(0, "civicbridge.core.middleware.ServerTimingMiddleware")
+# The benchmark's server only: where the SQL of its measured requests is written (core/middleware.py).
+CIVICBRIDGE_BENCH_CAPTURE_DIR = env.str("CIVICBRIDGE_BENCH_CAPTURE_DIR", default="")
 
 ROOT_URLCONF = "civicbridge.urls"
 WSGI_APPLICATION = "civicbridge.wsgi.application"
