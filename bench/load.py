@@ -331,7 +331,7 @@ class BenchUser(FastHttpUser):
         self.send(session, "GET", f"/{self.traffic.lang()}/accounts/profile/", "profile", signed_in=True)
 
     def do_subscriptions(self, session, account):
-        self.send(session, "GET", f"/{self.traffic.lang()}/calls/subscriptions/", "subscriptions", signed_in=True)
+        self.send(session, "GET", f"/{self.traffic.lang()}/alerts/", "subscriptions", signed_in=True)
 
     # -- writes: the form as people fill it, then the page that shows the change ---------------
     def form_write(self, session, form_url, endpoint, change, *, action_contains=""):
@@ -396,9 +396,9 @@ class BenchUser(FastHttpUser):
         d, r = self.d(), self.rng
         # A term and an area: the same person saving the same alert twice is refused (400), rightly.
         criteria = {"q": self.traffic.call_terms.draw(r), "thematic_area": r.choice(d["areas"])}
-        url = f"/en/calls/subscribe/?{urlencode(criteria)}"
+        url = f"/en/alerts/subscribe/calls/?{urlencode(criteria)}"
         if self._posted(self.form_write(session, url, "subscribe", lambda form: None, action_contains="subscribe")):
-            self.send(session, "GET", "/en/calls/subscriptions/", "subscriptions", signed_in=True)
+            self.send(session, "GET", "/en/alerts/", "subscriptions", signed_in=True)
 
     def do_call_publish(self, session, account):
         """An officer enters a call and publishes it: afterwards anyone can open it."""

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from civicbridge.core.filters import territory_key
 from civicbridge.core.notifications import deliver_due
 from tests.accounts.factories import PASSWORD, MembershipFactory, UserFactory
 from tests.browser.conftest import check_accessibility
@@ -210,12 +211,12 @@ def test_search_and_filter_with_htmx(page, registry, county, screenshot):
     with page.expect_response(
         lambda r: "/en/organizations/" in r.url and r.request.headers.get("hx-request") == "true"
     ):
-        page.locator("form.filters #id_territory").select_option(str(county.pk))
+        page.locator("form.filters #id_territory").select_option(territory_key(county))
     expect(page.locator("#results .result-count")).to_have_text("1 organization")
     assert _result_names(page) == ["Stowarzyszenie Przyjaciół Ziemi Nyskiej"]
     assert page.evaluate("() => window.__notReloaded") is True
     query = parse_qs(urlsplit(page.url).query)
-    assert query["territory"] == [str(county.pk)]
+    assert query["territory"] == [territory_key(county)]
     # Each swap must push the form's state, not the previous URL's query plus the form's.
     assert query["q"] == ["stowarzyszenia"], f"the pushed URL repeats parameters: {page.url}"
     expect(page.locator("#results .result-count")).to_be_focused()
@@ -225,7 +226,7 @@ def test_search_and_filter_with_htmx(page, registry, county, screenshot):
     # The pushed URL is a real page: loading it directly shows the same results.
     page.reload()
     expect(page.locator("#results .result-count")).to_have_text("1 organization")
-    expect(page.locator("form.filters #id_territory")).to_have_value(str(county.pk))
+    expect(page.locator("form.filters #id_territory")).to_have_value(territory_key(county))
     expect(page.locator("form.filters #id_q")).to_have_value("stowarzyszenia")
 
     # A Turkish name found through its lemma, accents folded.
@@ -239,13 +240,13 @@ def test_search_and_filter_without_javascript(new_page, registry, county, screen
     expect(page.locator("html")).not_to_have_class(re.compile(r"\bjs\b"))
     expect(page.locator("#results .result-count")).to_have_text("30 organizations")
     page.locator("form.filters #id_q").fill("stowarzyszenia")
-    page.locator("form.filters #id_territory").select_option(str(county.pk))
+    page.locator("form.filters #id_territory").select_option(territory_key(county))
     with page.expect_navigation():
         page.locator("form.filters").get_by_role("button", name="Apply filters").click()
     expect(page.locator("#results .result-count")).to_have_text("1 organization")
     assert _result_names(page) == ["Stowarzyszenie Przyjaciół Ziemi Nyskiej"]
     query = parse_qs(urlsplit(page.url).query)
-    assert query["territory"] == [str(county.pk)] and query["q"] == ["stowarzyszenia"]
+    assert query["territory"] == [territory_key(county)] and query["q"] == ["stowarzyszenia"]
     # (No axe here: axe-core is JavaScript. The markup is the one checked with JavaScript on.)
     screenshot(page, "01-filtered-no-js")
 
