@@ -177,6 +177,21 @@ class AlertableRegistry(Registry):
             listener.changed(key, item.pk, revision)
 
 
+@dataclass(frozen=True)
+class HomeBlock:
+    """A section an app adds to the home page (the calls closing soon, the next events...).
+
+    ``context(request)`` answers what ``template`` shows, read on every visit (no cache: it
+    must show what is true now); an empty answer hides the block. Keep it to one or two
+    queries: every visitor's first page runs it.
+    """
+
+    title: str  # translated lazily; the section's heading
+    template: str
+    context: Callable[[Any], dict | None]
+    order: int = 100
+
+
 searchables = Registry()
 alertables = AlertableRegistry()
 # Functions answering an app's periodic jobs (core.periodic.Job), given the scheduler's overrides.
@@ -188,6 +203,8 @@ api_collections = Registry()  # key: the prefix
 api_paths = Registry()  # key: the route
 # Import pipelines (core.imports.Importer subclasses), key: the importer's name; core serves their templates.
 importers = Registry()
+# Sections of the home page (HomeBlock), by key; shown in their ``order``.
+home_blocks = Registry()
 
 
 def model_key(model: type) -> str:

@@ -2,7 +2,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from . import search as search_backend
-from .registry import searchables
+from .registry import home_blocks, searchables
 
 SITE_SEARCH_LIMIT = 5
 
@@ -28,6 +28,16 @@ def home_figures() -> list[dict]:
         {"label": entry.label, "count": entry.visible().count(), "url": reverse(entry.url_name)}
         for entry in searchables.entries.values()
     ]
+
+
+def home_sections(request) -> list[dict]:
+    """The home page's sections the apps registered, in order, each with what it shows now."""
+    sections = []
+    for key, block in sorted(home_blocks.entries.items(), key=lambda item: (item[1].order, item[0])):
+        context = block.context(request)
+        if context:
+            sections.append({"key": key, "title": block.title, "template": block.template, "context": context})
+    return sections
 
 
 def territory_subtree_ids(territory) -> list[int]:

@@ -8,7 +8,9 @@ from . import selectors
 
 
 def home(request):
-    return render(request, "core/home.html", {"figures": selectors.home_figures()})
+    return render(
+        request, "core/home.html", {"figures": selectors.home_figures(), "sections": selectors.home_sections(request)}
+    )
 
 
 def search(request):

@@ -40,6 +40,18 @@ class FundingConfig(AppConfig):
         demo_loaders.register("funding", DemoLoader(name="funding", module="civicbridge.funding.demo", order=20))
         self.register_api()
         self.register_imports()
+        self.register_home()
+
+    def register_home(self):
+        from civicbridge.core.registry import HomeBlock, home_blocks
+
+        from . import selectors
+
+        home_blocks.register(
+            "calls-closing-soon",
+            HomeBlock(title=_("Calls closing soon"), template="funding/_home_closing_soon.html",
+                      context=selectors.home_closing_soon, order=10),
+        )
 
     def register_imports(self):
         from civicbridge.core.registry import importers

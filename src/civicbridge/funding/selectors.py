@@ -254,6 +254,16 @@ def closing_soon(*, now: datetime | None = None, days: int = CLOSING_SOON_DAYS) 
     )
 
 
+HOME_CLOSING_SOON = 5
+
+
+def home_closing_soon(request) -> dict | None:
+    """The home page's section: the few calls closing soonest (nothing when none does)."""
+    now = timezone.now()
+    calls = decorate(closing_soon(now=now)[:HOME_CLOSING_SOON], now)
+    return {"calls": calls} if calls else None
+
+
 def feed_calls(data, *, now: datetime | None = None) -> list[Call]:
     """The newest published calls that the query string's filters keep (for the Atom feed)."""
     filterset = filter_calls(data, queryset=calls_for_list(None).defer(None).defer("search_document"), now=now)
