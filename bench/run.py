@@ -345,15 +345,19 @@ def main() -> None:
     scales = []
     if cfg["query_scale"] and cfg["query_scale"] < min(cfg["scales"]):
         scales.append(run_scale(cfg["query_scale"], cfg, queries_only=True))
-    scales += [run_scale(scale, cfg) for scale in cfg["scales"]]
-    meta = {
-        **commit_measured(), "started": started.isoformat(timespec="seconds"),
-        "finished": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "machine_cores": os.cpu_count(), "server_workers": cfg["workers"],
-        "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in cfg.items()},
-    }
-    paths = write_report(scales, meta, results_dir=cfg["results_dir"], scenario=cfg["scenario"],
-                         date=started.date().isoformat())
+    paths = []
+    for scale in cfg["scales"]:
+        scales.append(run_scale(scale, cfg))
+        # Written after every scale: a long run cut short keeps the scales it finished.
+        meta = {
+            **commit_measured(), "started": started.isoformat(timespec="seconds"),
+            "finished": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "machine_cores": os.cpu_count(), "server_workers": cfg["workers"],
+            "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in cfg.items()},
+            "scales_finished": [entry["scale"] for entry in scales if not entry.get("queries_only")],
+        }
+        paths = write_report(scales, meta, results_dir=cfg["results_dir"], scenario=cfg["scenario"],
+                             date=started.date().isoformat())
     print("results: " + ", ".join(str(p) for p in paths), flush=True)
 
 
