@@ -25,10 +25,17 @@ INVALID_CHOICE = _("Select a valid choice. %(value)s is not one of the available
 QUALIFIED_CODE = re.compile(r"^(?P<country>[A-Za-z]{2})-(?P<code>[0-9A-Za-z]+)$")
 
 
+def _no_nul(value: str) -> str:
+    # PostgreSQL refuses NUL in any text it is asked to compare: no code or slug holds one.
+    if "\x00" in value:
+        raise ValidationError(INVALID_CHOICE, code="invalid_choice", params={"value": value.replace("\x00", "\ufffd")})
+    return value
+
+
 def resolve_territory(value: str, queryset=None) -> Territory:
     """The territory that ``value`` names (code, ISO code or id); ValidationError naming it if none."""
     queryset = Territory.objects.all() if queryset is None else queryset
-    value = str(value).strip()
+    value = _no_nul(str(value).strip())
     qualified = QUALIFIED_CODE.match(value)
     if qualified:
         candidates = queryset.filter(country=qualified["country"].upper(), code=qualified["code"])
@@ -96,7 +103,7 @@ class SlugOrIdField(forms.ModelChoiceField):
             return None
         if isinstance(value, self.queryset.model):
             return value
-        value = str(value).strip()
+        value = _no_nul(str(value).strip())
         condition = Q(slug=value)
         if value.isdigit() and len(value) < 10:
             condition |= Q(pk=int(value))
