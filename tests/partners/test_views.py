@@ -303,6 +303,51 @@ def test_the_form_reports_a_past_deadline_on_its_field(client, representative, o
     assert not PartnerRequest.objects.exists()
 
 
+def test_the_call_is_given_by_its_identifier_as_its_page_shows_it(client, representative, organization):
+    from tests.funding.factories import CallFactory
+
+    call = CallFactory(identifier="ERASMUS-2027-KA210")
+    client.force_login(representative)
+
+    response = client.post(NEW_URL, form_data(organization, call="erasmus-2027-ka210 "))
+
+    assert response.status_code == 302
+    assert PartnerRequest.objects.get().call == call
+    edit = client.get(reverse("partners:request_edit", args=[PartnerRequest.objects.get().pk]))
+    assert 'value="ERASMUS-2027-KA210"' in edit.content.decode()
+
+
+@pytest.mark.parametrize(("language", "message"), [
+    ("en", "No call for proposals has the identifier “NO-SUCH-CALL”."),
+    ("pl", "Żaden nabór wniosków nie ma identyfikatora „NO-SUCH-CALL”."),
+    ("tr", "“NO-SUCH-CALL” kodlu bir hibe çağrısı yok."),
+])
+def test_an_unknown_call_identifier_is_refused_on_its_field(client, representative, organization, language, message):
+    client.force_login(representative)
+
+    response = client.post(f"/{language}/partners/new/", form_data(organization, call="NO-SUCH-CALL"))
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not PartnerRequest.objects.exists()
+
+
+def test_the_form_draws_no_menu_of_calls_however_many_are_open(client, representative, django_assert_max_num_queries):
+    from tests.funding.factories import CallFactory
+
+    client.force_login(representative)
+    CallFactory()
+    with django_assert_max_num_queries(30) as few:
+        client.get(NEW_URL)
+    for _ in range(20):
+        CallFactory()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(NEW_URL)
+    html = response.content.decode()
+    assert '<input type="text" name="call"' in html
+    assert "TESTPROG-2027-CALL" not in html and "Support for local civil society" not in html
+
+
 def test_a_person_without_an_organization_is_told_how_to_post(client):
     client.force_login(UserFactory())
 

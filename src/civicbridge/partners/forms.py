@@ -1,6 +1,5 @@
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicbridge.core import forms as core_forms
@@ -19,20 +18,32 @@ from .models import PartnerRequest, Twinning
 from .services import REQUEST_FIELDS, TWINNING_FIELDS
 
 
-def selectable_calls(current: Call | None = None) -> list[tuple]:
-    """Published calls still open or forthcoming (a partner search is attached to one of those)."""
-    now = timezone.now()
-    calls = (
-        Call.objects.filter(published_at__isnull=False)
-        .filter(Q(closes_at__isnull=True) | Q(closes_at__gte=now))
-        .exclude(status_from_source=Call.Status.CLOSED)
-        .only("pk", "identifier", "title")
-        .order_by("identifier")
-    )
-    choices = [(call.pk, f"{call.identifier} – {call.title}") for call in calls]
-    if current is not None and current.pk not in {pk for pk, _label in choices}:
-        choices.append((current.pk, f"{current.identifier} – {current.title}"))
-    return [("", _("no call: a project idea")), *choices]
+class CallIdentifierField(forms.ModelChoiceField):
+    """A call by its identifier, typed as its page shows it: a menu of every open call would
+    be thousands of options in a national deployment (the services judge whether it is open)."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Call):
+            return value
+        identifier = str(value).replace("\x00", "").strip()
+        call = self.queryset.filter(identifier__iexact=identifier).first() if identifier else None
+        if call is None:
+            raise forms.ValidationError(
+                _("No call for proposals has the identifier “%(value)s”."), code="invalid_choice",
+                params={"value": identifier},
+            )
+        return call
+
+    def prepare_value(self, value):
+        if isinstance(value, Call):
+            return value.identifier
+        if isinstance(value, int):
+            return self.queryset.filter(pk=value).values_list("identifier", flat=True).first() or ""
+        return super().prepare_value(value)
 
 
 def _organization_choices(organizations) -> list[tuple]:
@@ -51,9 +62,10 @@ class PartnerRequestForm(forms.ModelForm):
         label=_("What do you post?"), choices=PartnerRequest.Direction.choices, widget=forms.RadioSelect,
         initial=PartnerRequest.Direction.SEEKING,
     )
-    call = forms.ModelChoiceField(
-        label=_("Call for proposals"), queryset=Call.objects.all(), required=False,
-        help_text=_("An open or forthcoming call; leave empty for a project idea without a call yet."),
+    call = CallIdentifierField(
+        label=_("Call for proposals"), queryset=Call.objects.published().only("pk", "identifier"), required=False,
+        help_text=_("The identifier of an open or forthcoming call, as its page shows it; leave empty for a "
+                    "project idea without a call yet."),
     )
     partner_kinds = forms.MultipleChoiceField(
         label=_("Kinds of partner"), choices=Organization.Kind.choices, required=False,
@@ -107,8 +119,6 @@ class PartnerRequestForm(forms.ModelForm):
             self.fields["organization"].choices = _organization_choices(organizations or [])
             if organizations and len(organizations) == 1:
                 self.initial.setdefault("organization", organizations[0].pk)
-        current_call = self.instance.call if self.instance.pk and self.instance.call_id else None
-        self.fields["call"].widget.choices = selectable_calls(current_call)
 
     def _post_clean(self):
         # The service validates (deadline, call, codes) and reports per field.
