@@ -61,7 +61,7 @@ def test_the_page_parameter_keeps_working_for_existing_clients(municipality):
     body = APIClient().get("/api/v1/organizations/", {"page": 3, "page_size": 20}).json()
 
     assert body["count"] == 45 and len(body["results"]) == 5 and body["next"] is None
-    assert "count_is_exact" not in body
+    assert body["count_is_exact"] is True
 
 
 def test_an_api_list_page_runs_a_bounded_number_of_queries_however_deep(
@@ -75,9 +75,10 @@ def test_an_api_list_page_runs_a_bounded_number_of_queries_however_deep(
             assert client.get("/api/v1/organizations/", {"page": page, "page_size": 100}).status_code == 200
 
 
-def test_the_schema_documents_exact_counts_and_no_count_flag():
+def test_the_schema_documents_exact_counts_and_when_a_search_estimates():
     schema = APIClient().get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
 
     page = schema["components"]["schemas"]["PaginatedOrganizationList"]
-    assert "count_is_exact" not in page["properties"]
+    assert page["properties"]["count_is_exact"]["type"] == "boolean"
+    assert "count_is_exact" in page["required"]
     assert "exact" in page["properties"]["count"]["description"]

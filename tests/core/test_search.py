@@ -283,7 +283,7 @@ def test_the_api_search_lists_its_newest_matches_first_with_the_exact_count(clie
     names = [item["name"] for item in body["results"]]
     assert names == [c.name for c in reversed(five_sports_clubs_among_others)]
     assert body["count"] == 5
-    assert "count_is_exact" not in body
+    assert body["count_is_exact"] is True
 
 
 def test_hundreds_of_matches_are_counted_and_paged_to_the_last(client, settings, municipality):

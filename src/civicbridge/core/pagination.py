@@ -1,13 +1,72 @@
-"""Paging for the pages: Django's own paginator over a real queryset, counted exactly."""
+"""Paging for the pages: Django's own paginator over a real queryset, counted exactly, or
+"about N" for a search that matches too many to count (``core.search.count_matches``)."""
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 
+from .search import MatchCount
 
-def page_of(object_list, number, *, per_page: int | None = None) -> Page:
-    """The page ``number`` (a query-string value) of ``object_list``, counted exactly.
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (a tally the database keeps, or a search's estimate)
+    instead of counting.
+
+    ``count_is_estimate`` says which: the pages then say "about N" and no last page number.
+    """
+
+    def __init__(self, object_list, per_page, *, count: int | None = None, estimate: bool = False, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_is_estimate = estimate
+        if count is not None:
+            self.count = count  # takes the place of the cached property's own count
+
+
+class EstimatedPage(Page):
+    """A page of a list whose length is estimated: whether a next page exists is read from
+    the list itself (one row more than the page), not from the estimate."""
+
+    def __init__(self, object_list, number, paginator, *, has_more: bool):
+        super().__init__(object_list, number, paginator)
+        self._has_more = has_more
+
+    def has_next(self):
+        return self._has_more
+
+    def next_page_number(self):
+        return self.number + 1
+
+
+def _page_number(number) -> int:
+    try:
+        return max(int(number), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+def page_of(object_list, number, *, per_page: int | None = None, count: int | MatchCount | None = None) -> Page:
+    """The page ``number`` (a query-string value) of ``object_list``, counted by ``count`` when
+    given (a tally kept by the database, or a search's ``MatchCount``), else by the database.
 
     An out-of-range or malformed number gives the nearest page (Django's ``get_page``): a
     bookmarked link to page 40 of a list that has shrunk still shows its last page.
     """
-    return Paginator(object_list, per_page or settings.CIVICBRIDGE_PAGE_SIZE).get_page(number)
+    per_page = per_page or settings.CIVICBRIDGE_PAGE_SIZE
+    if isinstance(count, MatchCount):
+        if not count.exact:
+            page = estimated_page(object_list, _page_number(number), per_page, count.value)
+            if page is not None:
+                return page
+            count = None  # past the end of the matches: count them to find the last page
+        else:
+            count = count.value
+    return CountedPaginator(object_list, per_page, count=count).get_page(number)
+
+
+def estimated_page(object_list, number: int, per_page: int, estimate: int) -> Page | None:
+    """Page ``number`` of a list of about ``estimate`` items; None past its last item."""
+    start = (number - 1) * per_page
+    rows = list(object_list[start : start + per_page + 1])
+    if not rows and number > 1:
+        return None
+    paginator = CountedPaginator(object_list, per_page, count=max(estimate, start + len(rows)), estimate=True)
+    return EstimatedPage(rows[:per_page], number, paginator, has_more=len(rows) > per_page)

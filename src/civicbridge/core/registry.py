@@ -33,6 +33,12 @@ class Searchable:
     label: str  # plural, translated lazily, shown in site-wide search results
     url_name: str  # list page that accepts ?q=
     public: Callable[[], Any] | None = None  # what visitors may see (e.g. published calls only)
+    # How many visitors may see, exactly, where counting ``public()`` reads too many rows (a
+    # tally the database keeps); else ``public().count()``.
+    count: Callable[[], int] | None = None
+    # The order the list page shows a search in, so that the site-wide search shows the same
+    # first matches (and the database can stop at them); the model's own order when empty.
+    search_ordering: tuple[str, ...] = ()
     # What the document copies from related objects, and what building it in batches loads.
     copies: tuple[Copied, ...] = ()
     select_related: tuple[str, ...] = ()
@@ -40,6 +46,9 @@ class Searchable:
 
     def visible(self):
         return self.public() if self.public else self.model.objects.all()
+
+    def visible_count(self) -> int:
+        return self.count() if self.count else self.visible().count()
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,15 @@ column; the database indexes that column:
   Stored, not an expression index, so that a plan which walks another index (the
   name order) tests each row's vector without re-parsing its document.
 
-``search`` returns a real QuerySet: the lists count it exactly and page it like any other.
+``search`` returns a real QuerySet that the lists page like any other. ``count_matches``
+counts it for a page: exactly up to ``EXACT_MATCHES``, beyond that (a common word matching
+tens of thousands of entries, whose exact count would read them all) "about N", from the
+planner's statistics of the words.
 """
 
+import json
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 import simplemma
@@ -34,6 +39,8 @@ WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_TERMS = 12
 # "1" or "ab" as a prefix matches nearly every document: short words match whole only.
 MIN_PREFIX_LENGTH = 3
+# Matches counted one by one at most; more are estimated ("about N").
+EXACT_MATCHES = 2_000
 
 
 def _fold(word: str) -> str:
@@ -224,3 +231,25 @@ class CreateSearchIndex(Operation):
 
     def deconstruct(self):
         return (self.__class__.__qualname__, [], {"model_name": self.model_name})
+
+
+@dataclass(frozen=True)
+class MatchCount:
+    value: int
+    exact: bool
+
+
+def count_matches(queryset: QuerySet) -> MatchCount:
+    """How many objects a search matched: exact when the database expects at most
+    ``EXACT_MATCHES``, else "about N", PostgreSQL's estimate from the words' statistics.
+
+    Counting reads every match (and the text index yields its matches all at once, so even a
+    bounded count reads them all); the estimate is read from the query plan. SQLite counts.
+    """
+    if connection.vendor != "postgresql":
+        return MatchCount(queryset.count(), exact=True)
+    plan = json.loads(queryset.order_by().explain(format="json"))
+    estimate = int(plan[0]["Plan"]["Plan Rows"])
+    if estimate <= EXACT_MATCHES:
+        return MatchCount(queryset.count(), exact=True)
+    return MatchCount(estimate, exact=False)

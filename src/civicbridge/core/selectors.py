@@ -14,6 +14,8 @@ def site_search(query: str) -> list[dict]:
     groups = []
     for entry in searchables:
         matches = search_backend.search(entry.visible(), query)
+        if entry.search_ordering:
+            matches = matches.order_by(*entry.search_ordering)
         results = list(matches[:SITE_SEARCH_LIMIT])
         if results:
             groups.append(
@@ -25,7 +27,7 @@ def site_search(query: str) -> list[dict]:
 def home_figures() -> list[dict]:
     """How many of each searchable thing the platform holds, counted now: a new entry counts at once."""
     return [
-        {"label": entry.label, "count": entry.visible().count(), "url": reverse(entry.url_name)}
+        {"label": entry.label, "count": entry.visible_count(), "url": reverse(entry.url_name)}
         for entry in searchables.entries.values()
     ]
 

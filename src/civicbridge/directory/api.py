@@ -76,6 +76,10 @@ class OrganizationViewSet(RepeatAwareCreateMixin, _ServiceWriteMixin, viewsets.M
         # One entry: also a registrant's own entry that waits for approval (404 for others).
         return selectors.organizations_visible_to(self.request.user).order_by("name", "id")
 
+    def known_count(self):
+        filterset = getattr(self, "filterset", None)
+        return selectors.page_count(filterset) if self.action == "list" and filterset is not None else None
+
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

@@ -19,7 +19,7 @@ class DirectoryConfig(AppConfig):
             searchables,
         )
 
-        from . import exports, services
+        from . import exports, selectors, services
         from .models import Organization
 
         searchables.register(
@@ -30,6 +30,8 @@ class DirectoryConfig(AppConfig):
                 label=_("Organizations"),
                 url_name="directory:organization_list",
                 public=Organization.objects.listed,
+                count=selectors.listed_count,
+                search_ordering=("-id",),  # OrganizationFilter.searches_newest_first
                 copies=(Copied("core.territory", "territory", ("name_en", "name_pl", "name_tr")),),
                 select_related=("territory",),
             ),

@@ -187,6 +187,34 @@ class Organization(TimeStampedModel):
         return self.kind in (self.Kind.NGO, self.Kind.INFORMAL_GROUP)
 
 
+class OrganizationTally(models.Model):
+    """How many organizations there are per territory, kind, registration and verification.
+
+    The database keeps it, by triggers on the organization table (migration 0006): every
+    write counts, from the services, the admin, the imports, a bulk update or plain SQL, so
+    the registry's counts are exact without counting 200,000 rows per page. Read it through
+    ``selectors.listed_count``; never write to it.
+    """
+
+    territory = models.ForeignKey(
+        "core.Territory", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    kind = models.CharField(max_length=20)
+    registration = models.CharField(max_length=10)
+    is_verified = models.BooleanField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["territory", "kind", "registration", "is_verified"], name="organization_tally_key"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.territory_id}/{self.kind}/{self.registration}/{self.is_verified}: {self.n}"
+
+
 class Plenipotentiary(TimeStampedModel):
     """The person a public body names as responsible for cooperation with NGOs."""
 

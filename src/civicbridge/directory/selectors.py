@@ -1,12 +1,14 @@
 from collections import OrderedDict
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Sum
 
 from civicbridge.accounts.models import Membership
+from civicbridge.core import search as search_backend
 from civicbridge.core.models import Territory
+from civicbridge.core.selectors import territory_subtree_ids
 
 from .filters import OrganizationFilter
-from .models import Organization, Plenipotentiary, listed_q, visible_q
+from .models import Organization, OrganizationTally, Plenipotentiary, listed_q, visible_q
 
 
 def organizations_for_rows() -> QuerySet[Organization]:
@@ -31,6 +33,46 @@ def filter_organizations(data, *, queryset: QuerySet | None = None) -> Organizat
     """The registry's filters on ``data``; ``.qs`` is a real queryset, counted and paged as it is
     (a search newest first, else by name), and nothing when a filter value is bad."""
     return OrganizationFilter(data, queryset=queryset if queryset is not None else organizations_for_list())
+
+
+# Filters the tally can answer: it groups organizations by these columns alone.
+TALLIED_FILTERS = frozenset({"kind", "territory", "verified", "ordering"})
+
+
+def listed_count(*, kinds=(), territory: Territory | None = None, verified: bool | None = None) -> int:
+    """How many listed organizations there are, of ``kinds`` (all when empty), in ``territory``
+    and below it, verified or not: exact, from the tally the database keeps (a few hundred
+    rows at most, where counting the registry itself reads 200,000)."""
+    tally = OrganizationTally.objects.filter(listed_q())
+    if kinds:
+        tally = tally.filter(kind__in=kinds)
+    if territory is not None:
+        tally = tally.filter(territory_id__in=territory_subtree_ids(territory))
+    if verified is not None:
+        tally = tally.filter(is_verified=verified)
+    return tally.aggregate(total=Sum("n", default=0))["total"]
+
+
+def registry_count(filterset: OrganizationFilter) -> int | None:
+    """The exact number of organizations ``filterset`` lists over the listed registry, from the
+    tally when its filters allow; None when the list must be counted (a search, a thematic area)."""
+    if not filterset.is_bound or not filterset.is_valid():
+        return None
+    chosen = {name for name, value in filterset.form.cleaned_data.items() if value not in (None, "", [], ())}
+    if not chosen <= TALLIED_FILTERS:
+        return None
+    data = filterset.form.cleaned_data
+    verified = {"true": True, "false": False}.get(data.get("verified") or "")
+    return listed_count(kinds=data.get("kind") or (), territory=data.get("territory"), verified=verified)
+
+
+def page_count(filterset: OrganizationFilter) -> int | search_backend.MatchCount | None:
+    """The count the list page shows: from the tally; for a search, exact up to a few thousand
+    matches, else "about N" (``core.search.count_matches``)."""
+    count = registry_count(filterset)
+    if count is None and filterset.is_valid() and search_backend.is_search(filterset.form.cleaned_data):
+        return search_backend.count_matches(filterset.qs)
+    return count
 
 
 def organization_detail(*, slug: str, viewer=None) -> Organization:

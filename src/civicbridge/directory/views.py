@@ -29,7 +29,7 @@ follows_organization_renames = follows_renames(
 @vary_on_headers("HX-Request", "HX-Target")  # the same address answers the page or its results
 def organization_list(request):
     filterset = selectors.filter_organizations(request.GET)
-    page = page_of(filterset.qs, request.GET.get("page"))
+    page = page_of(filterset.qs, request.GET.get("page"), count=selectors.page_count(filterset))
     template = "directory/organization_list.html"
     if request.htmx and request.htmx.target == "results":
         template += "#results"

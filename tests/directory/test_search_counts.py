@@ -1,0 +1,76 @@
+"""A search with very many matches says "about N" and still pages to its last match."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from civicbridge.core import search as search_backend
+from civicbridge.directory.models import Organization
+from tests.directory.factories import OrganizationFactory
+
+MATCHES = 7
+
+
+@pytest.fixture
+def matches(municipality):
+    OrganizationFactory.create_batch(MATCHES, territory=municipality, name="Koło Gospodyń Wiejskich")
+    OrganizationFactory(territory=municipality, name="Klub Sportowy Orzeł")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE directory_organization")
+    return Organization.objects.filter(name__startswith="Koło")
+
+
+@pytest.fixture
+def few_counted_exactly(monkeypatch):
+    # As a common word among 200,000 entries: more matches than are counted one by one.
+    monkeypatch.setattr(search_backend, "EXACT_MATCHES", 2)
+
+
+@pytest.mark.django_db
+def test_a_search_with_few_matches_is_counted_exactly(matches, client):
+    page = client.get(reverse("directory:organization_list"), {"q": "gospodyń"})
+    assert page.context["page"].paginator.count == MATCHES
+    assert f"{MATCHES} organizations" in page.content.decode()
+    answer = client.get("/api/v1/organizations/", {"search": "gospodyń"}).json()
+    assert (answer["count"], answer["count_is_exact"]) == (MATCHES, True)
+
+
+@pytest.mark.django_db
+def test_a_search_with_many_matches_says_about_and_pages_to_the_last_match(
+    matches, client, few_counted_exactly, settings
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite counts every search exactly")
+    settings.CIVICBRIDGE_PAGE_SIZE = 3
+    seen, number = [], 1
+    while number:
+        page = client.get(reverse("directory:organization_list"), {"q": "gospodyń", "page": number})
+        shown = page.context["page"]
+        assert shown.paginator.count_is_estimate
+        assert "about " in page.content.decode()
+        seen += [organization.pk for organization in shown.object_list]
+        number = shown.next_page_number() if shown.has_next() else None
+    assert sorted(seen) == sorted(matches.values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+def test_the_api_follows_next_through_an_estimated_search_to_its_last_match(matches, client, few_counted_exactly):
+    url = "/api/v1/organizations/?search=gospody%C5%84&page_size=2"
+    seen, pages = [], 0
+    while url:
+        answer = client.get(url).json()
+        pages += 1
+        assert answer["count_is_exact"] is (connection.vendor != "postgresql")
+        seen += [item["id"] for item in answer["results"]]
+        url = answer["next"]
+    assert sorted(seen) == sorted(matches.values_list("pk", flat=True))
+    assert pages == 4
+
+
+@pytest.mark.django_db
+def test_a_page_past_the_last_match_gives_the_last_page_or_a_404_in_the_api(matches, client, few_counted_exactly):
+    page = client.get(reverse("directory:organization_list"), {"q": "gospodyń", "page": 40})
+    assert page.status_code == 200
+    assert list(page.context["page"].object_list)  # the last page, counted exactly to find it
+    assert client.get("/api/v1/organizations/", {"search": "gospodyń", "page": 40}).status_code == 404
