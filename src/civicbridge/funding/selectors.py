@@ -1,22 +1,19 @@
 """Every read of calls and funders that the pages, feeds, calendars and the API share."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
-    Case,
     Count,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
     prefetch_related_objects,
 )
 from django.utils import timezone
@@ -73,27 +70,73 @@ def calls_for_list(user=None) -> QuerySet[Call]:
     return _listed_calls(user).prefetch_related("thematic_areas", "deadlines")
 
 
-def in_deadline_order(queryset: QuerySet[Call], now: datetime) -> QuerySet[Call]:
-    """Calls in the default order: deadline ahead (soonest first), then no deadline (newest
-    first), then closed (latest deadline first), with the source's "closed" counted as closed.
+class CallsInDeadlineOrder(Sequence):
+    """The calls of ``queryset`` in the default order: deadline ahead (soonest first), then no
+    deadline (newest first), then closed (latest deadline first), the source's "closed"
+    counted as closed.
 
-    A real queryset: the lists count it exactly, page it by offset and the API's ``next``
-    reaches its last call.
+    One ORDER BY of the three would compute the order of every call at each page (26 ms at
+    20,000 calls); read as three parts, each in an order the deadline index gives, a page
+    reads only its own rows. A sliceable sequence with ``len``, as Django's and the API's
+    paginators take: the lists count it exactly, page it by offset, and the API's ``next``
+    reaches its last call. Each part is a real queryset of ``queryset`` (filters and
+    annotations kept); the parts' sizes are counted when first needed, in any order of use.
     """
-    closed_early = Q(status_from_source=Call.Status.CLOSED)
-    part = Case(
-        When(closed_early, then=Value(2)),
-        When(closes_at__gte=now, then=Value(0)),
-        When(closes_at__isnull=True, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
-    return queryset.alias(deadline_part=part).order_by(
-        "deadline_part",
-        Case(When(deadline_part=0, then=F("closes_at"))).asc(nulls_last=True),
-        Case(When(deadline_part=2, then=F("closes_at"))).desc(nulls_last=True),
-        Case(When(deadline_part=0, then=F("id")), default=-F("id")).asc(),
-    )
+
+    def __init__(self, queryset: QuerySet[Call], now: datetime):
+        closed_early = Q(status_from_source=Call.Status.CLOSED)
+        calls = queryset.order_by()
+        self._all = calls
+        self._parts = [
+            calls.filter(~closed_early, closes_at__gte=now).order_by("closes_at", "id"),
+            calls.filter(~closed_early, closes_at__isnull=True).order_by("-id"),
+            calls.filter(closed_early | Q(closes_at__lt=now)).order_by(F("closes_at").desc(nulls_last=True), "-id"),
+        ]
+        self._sizes: list[int | None] = [None, None, None]
+        self._total: int | None = None
+
+    def count(self) -> int:
+        if self._total is None:
+            self._total = self._all.count()
+        return self._total
+
+    __len__ = count
+
+    def _size(self, index: int) -> int:
+        if self._sizes[index] is None:
+            if index == 2:  # the rest: closed calls are most of them, and need no counting
+                self._sizes[2] = self.count() - self._size(0) - self._size(1)
+            else:
+                self._sizes[index] = self._parts[index].count()
+        return self._sizes[index]
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            rows = self[index : index + 1] if index >= 0 else self[len(self) + index : len(self) + index + 1]
+            if not rows:
+                raise IndexError(index)
+            return rows[0]
+        start, stop, step = index.indices(len(self))
+        if step != 1:
+            raise ValueError("calls in deadline order are read in steps of one")
+        rows, offset, wanted = [], start, max(stop - start, 0)
+        for part in range(3):
+            if not wanted:
+                break
+            size = self._size(part)
+            if offset >= size:
+                offset -= size
+                continue
+            taken = list(self._parts[part][offset : offset + min(wanted, size - offset)])
+            rows += taken
+            wanted -= len(taken)
+            offset = 0
+        return rows
+
+
+def in_deadline_order(queryset: QuerySet[Call], now: datetime) -> CallsInDeadlineOrder:
+    """``queryset``'s calls in the default order (``CallsInDeadlineOrder``)."""
+    return CallsInDeadlineOrder(queryset, now)
 
 
 def filter_calls(data, *, user=None, queryset: QuerySet | None = None, now: datetime | None = None) -> CallFilter:
@@ -101,7 +144,7 @@ def filter_calls(data, *, user=None, queryset: QuerySet | None = None, now: date
     return CallFilter(data, queryset=queryset if queryset is not None else calls_for_list(user), now=now)
 
 
-def filtered_calls(filterset: CallFilter) -> QuerySet[Call]:
+def filtered_calls(filterset: CallFilter) -> QuerySet[Call] | CallsInDeadlineOrder:
     """The filter's calls, in the default order (``in_deadline_order``) unless the visitor chose one."""
     queryset = filterset.qs
     if filterset.form.is_valid() and filterset.form.cleaned_data.get("ordering"):
@@ -289,22 +332,17 @@ def calendar_calls(data, *, now: datetime | None = None) -> list[Call]:
     return list(filterset.qs.order_by(F("closes_at").asc(nulls_last=True), "id")[:CALENDAR_CALLS])
 
 
-def funders_with_programmes(*, now: datetime | None = None) -> QuerySet[Funder]:
+def funders_with_programmes(*, now: datetime | None = None) -> list[Funder]:
+    """Every funder with its programmes, each with ``open_calls``: its published calls open now
+    (counted per programme from the open calls alone, which the deadline index finds)."""
     now = now or timezone.now()
-    open_now = (
-        Q(programmes__calls__published_at__isnull=False)
-        & (Q(programmes__calls__opens_at__isnull=True) | Q(programmes__calls__opens_at__lte=now))
-        & (Q(programmes__calls__closes_at__isnull=True) | Q(programmes__calls__closes_at__gte=now))
-        & Q(programmes__calls__status_from_source__in=["", Call.Status.OPEN])
+    open_calls = dict(
+        Call.objects.published().open(now).filter(status_from_source__in=["", Call.Status.OPEN])
+        .order_by().values_list("programme_id").annotate(n=Count("id"))
     )
-    programmes = Programme.objects.annotate(
-        open_calls=Count(
-            "calls", filter=Q(calls__published_at__isnull=False)
-            & (Q(calls__opens_at__isnull=True) | Q(calls__opens_at__lte=now))
-            & (Q(calls__closes_at__isnull=True) | Q(calls__closes_at__gte=now))
-            & Q(calls__status_from_source__in=["", Call.Status.OPEN])
-        )
-    ).order_by("name")
-    return Funder.objects.annotate(open_calls=Count("programmes__calls", filter=open_now)).prefetch_related(
-        Prefetch("programmes", queryset=programmes)
-    )
+    funders = list(Funder.objects.prefetch_related(Prefetch("programmes", queryset=Programme.objects.order_by("name"))))
+    for funder in funders:
+        for programme in funder.programmes.all():
+            programme.open_calls = open_calls.get(programme.pk, 0)
+        funder.open_calls = sum(programme.open_calls for programme in funder.programmes.all())
+    return funders
