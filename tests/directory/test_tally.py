@@ -145,7 +145,7 @@ def test_concurrent_registrations_are_all_counted(municipality):
                         name=f"Równoległa {number}-{step}", slug=f"rownolegla-{number}-{step}", kind="ngo",
                         territory=municipality,
                     )
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+        except Exception as error:
             errors.append(error)
         finally:
             connections.close_all()
