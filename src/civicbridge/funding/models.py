@@ -155,6 +155,14 @@ class Call(TimeStampedModel):
         verbose_name = _("call for proposals")
         verbose_name_plural = _("calls for proposals")
         ordering = ["closes_at", "id"]
+        indexes = [
+            # The deadline order's parts (selectors.CallsInDeadlineOrder), each read in index
+            # order: deadlines ahead soonest first; closed calls latest deadline first.
+            models.Index(fields=["closes_at", "id"], name="call_deadline_ahead_order"),
+            models.Index(
+                models.F("closes_at").desc(nulls_last=True), models.F("id").desc(), name="call_closed_order"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(min_grant__isnull=True) | models.Q(max_grant__isnull=True)
