@@ -159,9 +159,7 @@ class Call(TimeStampedModel):
             # The deadline order's parts (selectors.CallsInDeadlineOrder), each read in index
             # order: deadlines ahead soonest first; closed calls latest deadline first.
             models.Index(fields=["closes_at", "id"], name="call_deadline_ahead_order"),
-            models.Index(
-                models.F("closes_at").desc(nulls_last=True), models.F("id").desc(), name="call_closed_order"
-            ),
+            models.Index(models.F("closes_at").desc(), models.F("id").desc(), name="call_closed_order"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -87,12 +87,15 @@ class CallsInDeadlineOrder(Sequence):
         closed_early = Q(status_from_source=Call.Status.CLOSED)
         calls = queryset.order_by()
         self._all = calls
+        closed = closed_early | Q(closes_at__lt=now)
         self._parts = [
             calls.filter(~closed_early, closes_at__gte=now).order_by("closes_at", "id"),
             calls.filter(~closed_early, closes_at__isnull=True).order_by("-id"),
-            calls.filter(closed_early | Q(closes_at__lt=now)).order_by(F("closes_at").desc(nulls_last=True), "-id"),
+            calls.filter(closed, closes_at__isnull=False).order_by("-closes_at", "-id"),
+            # Closed early before any deadline was known: last.
+            calls.filter(closed_early, closes_at__isnull=True).order_by("-id"),
         ]
-        self._sizes: list[int | None] = [None, None, None]
+        self._sizes: list[int | None] = [None] * len(self._parts)
         self._total: int | None = None
 
     def count(self) -> int:
@@ -104,8 +107,8 @@ class CallsInDeadlineOrder(Sequence):
 
     def _size(self, index: int) -> int:
         if self._sizes[index] is None:
-            if index == 2:  # the rest: closed calls are most of them, and need no counting
-                self._sizes[2] = self.count() - self._size(0) - self._size(1)
+            if index == 2:  # closed calls are most of them: the rest, less those closed undated
+                self._sizes[2] = self.count() - self._size(0) - self._size(1) - self._size(3)
             else:
                 self._sizes[index] = self._parts[index].count()
         return self._sizes[index]
@@ -120,7 +123,7 @@ class CallsInDeadlineOrder(Sequence):
         if step != 1:
             raise ValueError("calls in deadline order are read in steps of one")
         rows, offset, wanted = [], start, max(stop - start, 0)
-        for part in range(3):
+        for part in range(len(self._parts)):
             if not wanted:
                 break
             size = self._size(part)
