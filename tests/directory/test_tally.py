@@ -8,9 +8,9 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from civicbridge.core.models import Territory
+from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.directory import selectors, services
-from civicbridge.directory.models import Organization, OrganizationTally
+from civicbridge.directory.models import Organization, OrganizationAreaTally, OrganizationTally
 from tests.directory.factories import OrganizationFactory, PublicBodyFactory
 
 KEY = ("territory_id", "kind", "registration", "is_verified")
@@ -30,27 +30,57 @@ def true_state() -> dict:
     }
 
 
+def area_tally_state() -> dict:
+    return {
+        (row.thematic_area_id, *(getattr(row, name) for name in KEY)): row.n
+        for row in OrganizationAreaTally.objects.exclude(n=0)
+    }
+
+
+def true_area_state() -> dict:
+    links = Organization.thematic_areas.through.objects.order_by()
+    return {
+        (row["thematicarea_id"], *(row[f"organization__{name}"] for name in KEY)): row["n"]
+        for row in links.values("thematicarea_id", *(f"organization__{name}" for name in KEY)).annotate(n=Count("id"))
+    }
+
+
 def assert_tally_exact():
     assert tally_state() == true_state()
+    assert area_tally_state() == true_area_state()
 
 
 @pytest.fixture
-def registry(municipality, other_county):
+def areas():
+    return list(ThematicArea.objects.order_by("id")[:3])
+
+
+@pytest.fixture
+def registry(municipality, other_county, areas):
     other = other_county.children.order_by("code").first()
-    OrganizationFactory.create_batch(3, territory=municipality)
-    OrganizationFactory(territory=other, kind=Organization.Kind.SCHOOL, is_verified=True)
-    OrganizationFactory(territory=other, registration=Organization.Registration.REJECTED)
-    PublicBodyFactory(territory=municipality, registration=Organization.Registration.PENDING)
+    for organization in OrganizationFactory.create_batch(3, territory=municipality):
+        organization.thematic_areas.set(areas[:2])
+    OrganizationFactory(territory=other, kind=Organization.Kind.SCHOOL, is_verified=True).thematic_areas.set(areas)
+    OrganizationFactory(territory=other, registration=Organization.Registration.REJECTED).thematic_areas.set(areas[:1])
+    PublicBodyFactory(territory=municipality, registration=Organization.Registration.PENDING).thematic_areas.set(areas)
     PublicBodyFactory(territory=other)
     return Organization.objects.all()
 
 
 @pytest.mark.django_db
-def test_the_tally_follows_every_kind_of_write(registry, coordinator, municipality, county, other_county):
+def test_the_tally_follows_every_kind_of_write(registry, coordinator, municipality, county, other_county, areas):
     assert_tally_exact()
-    services.create_organization(
+    created = services.create_organization(
         by=coordinator, data={"name": "Fundacja Nowa", "kind": "ngo", "territory": municipality},
+        thematic_areas=areas[1:],
     )
+    assert_tally_exact()
+    services.update_organization(organization=created, by=coordinator, data={}, thematic_areas=areas[:1])
+    assert_tally_exact()
+    created.thematic_areas.add(areas[2])
+    created.thematic_areas.remove(areas[0])
+    assert_tally_exact()
+    created.thematic_areas.clear()
     assert_tally_exact()
     first = registry.order_by("id").first()
     services.update_organization(organization=first, by=coordinator, data={"kind": Organization.Kind.UNIVERSITY})
@@ -74,26 +104,46 @@ def test_the_tally_follows_every_kind_of_write(registry, coordinator, municipali
     assert_tally_exact()
     Organization.objects.filter(slug__in=["masowa-0", "masowa-1"]).delete()
     assert_tally_exact()
+    Organization.thematic_areas.through.objects.bulk_create([
+        Organization.thematic_areas.through(organization=organization, thematicarea=area)
+        for organization in Organization.objects.filter(slug__startswith="masowa-") for area in areas
+    ])
+    assert_tally_exact()
+    Organization.objects.filter(slug="masowa-2").update(kind=Organization.Kind.SCHOOL, territory=municipality)
+    assert_tally_exact()
     with connection.cursor() as cursor:
         cursor.execute("UPDATE directory_organization SET kind = 'business' WHERE slug = 'masowa-2'")
+        cursor.execute(
+            "DELETE FROM directory_organization_thematic_areas WHERE organization_id IN "
+            "(SELECT id FROM directory_organization WHERE slug = 'masowa-3')"
+        )
         cursor.execute("DELETE FROM directory_organization WHERE slug = 'masowa-3'")
+    assert_tally_exact()
+    Organization.objects.filter(slug__startswith="masowa-").delete()
     assert_tally_exact()
 
 
 @pytest.mark.django_db
 def test_an_update_that_changes_no_counted_column_writes_no_tally_row(registry):
     before = {row.pk: row.n for row in OrganizationTally.objects.all()}
+    by_area = {row.pk: row.n for row in OrganizationAreaTally.objects.all()}
     Organization.objects.update(description="Nowy opis dla wszystkich.")
     assert {row.pk: row.n for row in OrganizationTally.objects.all()} == before
+    assert {row.pk: row.n for row in OrganizationAreaTally.objects.all()} == by_area
 
 
 @pytest.mark.django_db
 def test_the_triggers_survive_every_migration():
     # A later migration that rebuilds the table (SQLite does, to alter a column) would drop
-    # them silently: a new organization must still be counted.
-    territory = Territory.objects.filter(level=Territory.Level.MUNICIPALITY).first()
-    Organization.objects.create(name="Policzona", slug="policzona", kind="ngo", territory=territory)
+    # them silently: a new organization and its area must still be counted, and a move.
+    territory, elsewhere = Territory.objects.filter(level=Territory.Level.MUNICIPALITY)[:2]
+    area = ThematicArea.objects.first()
+    counted = Organization.objects.create(name="Policzona", slug="policzona", kind="ngo", territory=territory)
+    counted.thematic_areas.add(area)
     assert OrganizationTally.objects.get(territory=territory, kind="ngo").n == 1
+    assert OrganizationAreaTally.objects.get(thematic_area=area, territory=territory, kind="ngo").n == 1
+    Organization.objects.filter(pk=counted.pk).update(territory=elsewhere)
+    assert OrganizationAreaTally.objects.get(thematic_area=area, territory=elsewhere, kind="ngo").n == 1
 
 
 @pytest.mark.django_db
@@ -101,15 +151,18 @@ def test_the_triggers_survive_every_migration():
     {}, {"kind": ["ngo"]}, {"kind": ["ngo", "school", "public_body"]}, {"territory": "PL-16"},
     {"territory": "1607"}, {"verified": "true"}, {"verified": "false"},
     {"kind": ["public_body"], "territory": "1601", "verified": "false"}, {"ordering": "-name"},
+    {"thematic_area": "AREA0"}, {"thematic_area": "AREA2", "kind": ["school"]},
+    {"thematic_area": "AREA1", "territory": "1607", "verified": "false"},
 ])
-def test_listed_counts_equal_counting_the_list(registry, query):
+def test_listed_counts_equal_counting_the_list(registry, areas, query):
+    query = {name: areas[int(value[-1])].pk if str(value).startswith("AREA") else value for name, value in query.items()}
     filterset = selectors.filter_organizations(query)
     assert selectors.registry_count(filterset) == filterset.qs.count()
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("query", [{"q": "testowe"}, {"thematic_area": "1"}, {"kind": ["no-such-kind"]}])
-def test_a_search_an_untallied_filter_or_a_bad_value_is_counted_by_the_database(registry, query):
+@pytest.mark.parametrize("query", [{"q": "testowe"}, {"thematic_area": "999999"}, {"kind": ["no-such-kind"]}])
+def test_a_search_or_a_bad_value_is_counted_by_the_database(registry, query):
     assert selectors.registry_count(selectors.filter_organizations(query)) is None
 
 

@@ -215,6 +215,35 @@ class OrganizationTally(models.Model):
         return f"{self.territory_id}/{self.kind}/{self.registration}/{self.is_verified}: {self.n}"
 
 
+class OrganizationAreaTally(models.Model):
+    """The same tally per thematic area: how many organizations of each territory, kind,
+    registration and verification work in each area. Kept by triggers on the organizations'
+    thematic areas and on the organization table (an entry that moves territory moves its
+    areas' counts): see ``directory.tally``."""
+
+    thematic_area = models.ForeignKey(
+        "core.ThematicArea", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    territory = models.ForeignKey(
+        "core.Territory", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    kind = models.CharField(max_length=20)
+    registration = models.CharField(max_length=10)
+    is_verified = models.BooleanField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["thematic_area", "territory", "kind", "registration", "is_verified"],
+                name="organization_area_tally_key",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.thematic_area_id}/{self.territory_id}/{self.kind}/{self.registration}/{self.is_verified}: {self.n}"
+
+
 class Plenipotentiary(TimeStampedModel):
     """The person a public body names as responsible for cooperation with NGOs."""
 

@@ -4,11 +4,18 @@ from django.db.models import Prefetch, QuerySet, Sum
 
 from civicbridge.accounts.models import Membership
 from civicbridge.core import search as search_backend
-from civicbridge.core.models import Territory
+from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.core.selectors import territory_subtree_ids
 
 from .filters import OrganizationFilter
-from .models import Organization, OrganizationTally, Plenipotentiary, listed_q, visible_q
+from .models import (
+    Organization,
+    OrganizationAreaTally,
+    OrganizationTally,
+    Plenipotentiary,
+    listed_q,
+    visible_q,
+)
 
 
 def organizations_for_rows() -> QuerySet[Organization]:
@@ -36,14 +43,19 @@ def filter_organizations(data, *, queryset: QuerySet | None = None) -> Organizat
 
 
 # Filters the tally can answer: it groups organizations by these columns alone.
-TALLIED_FILTERS = frozenset({"kind", "territory", "verified", "ordering"})
+TALLIED_FILTERS = frozenset({"kind", "territory", "verified", "thematic_area", "ordering"})
 
 
-def listed_count(*, kinds=(), territory: Territory | None = None, verified: bool | None = None) -> int:
+def listed_count(
+    *, kinds=(), territory: Territory | None = None, verified: bool | None = None, area: ThematicArea | None = None,
+) -> int:
     """How many listed organizations there are, of ``kinds`` (all when empty), in ``territory``
-    and below it, verified or not: exact, from the tally the database keeps (a few hundred
-    rows at most, where counting the registry itself reads 200,000)."""
-    tally = OrganizationTally.objects.filter(listed_q())
+    and below it, verified or not, working in ``area``: exact, from the tallies the database
+    keeps (thousands of rows at most, where counting the registry itself reads 200,000)."""
+    if area is not None:
+        tally = OrganizationAreaTally.objects.filter(listed_q(), thematic_area=area)
+    else:
+        tally = OrganizationTally.objects.filter(listed_q())
     if kinds:
         tally = tally.filter(kind__in=kinds)
     if territory is not None:
@@ -55,7 +67,7 @@ def listed_count(*, kinds=(), territory: Territory | None = None, verified: bool
 
 def registry_count(filterset: OrganizationFilter) -> int | None:
     """The exact number of organizations ``filterset`` lists over the listed registry, from the
-    tally when its filters allow; None when the list must be counted (a search, a thematic area)."""
+    tallies when its filters allow; None when the list must be counted (a search)."""
     if not filterset.is_bound or not filterset.is_valid():
         return None
     chosen = {name for name, value in filterset.form.cleaned_data.items() if value not in (None, "", [], ())}
@@ -63,7 +75,10 @@ def registry_count(filterset: OrganizationFilter) -> int | None:
         return None
     data = filterset.form.cleaned_data
     verified = {"true": True, "false": False}.get(data.get("verified") or "")
-    return listed_count(kinds=data.get("kind") or (), territory=data.get("territory"), verified=verified)
+    return listed_count(
+        kinds=data.get("kind") or (), territory=data.get("territory"), verified=verified,
+        area=data.get("thematic_area"),
+    )
 
 
 def page_count(filterset: OrganizationFilter) -> int | search_backend.MatchCount | None:
