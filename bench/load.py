@@ -10,8 +10,9 @@ search terms, the filter values and the accounts; this process reads no database
 Phases, in the plan's order: "setup" logs every account in through the login form; then
 each phase runs for its duration either closed-loop (a fixed number of clients, each
 sending its next request when the last one answered: the latency at 2 clients) or
-open-loop at an arrival rate (many users, each paced, so that requests keep arriving
-whatever the answers' speed; the achieved rate is recorded beside the target). One line
+open-loop at an arrival rate (many users, each starting its tasks at random moments, a
+Poisson process, so that requests keep arriving whatever the answers' speed, as independent
+visitors arrive, and never in lockstep; the achieved rate is recorded beside the target). One line
 per request goes to the samples file: phase, endpoint, milliseconds, status, error, the
 server's query count, the page-cache header and whether it was signed in.
 """
@@ -28,7 +29,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import gevent
 import gevent.pool
-from locust import FastHttpUser, constant, constant_pacing, events, task
+from locust import FastHttpUser, constant, events, task
 from locust.contrib.fasthttp import FastHttpSession
 from locust.env import Environment
 
@@ -237,6 +238,26 @@ def _error_text(exception, status) -> str | None:
 events.request.add_listener(_record)
 
 
+def poisson_pacing(mean_seconds: float):
+    """Locust's ``constant_pacing`` with exponential intervals: each user starts a task at the
+    moments of a Poisson process of rate 1/``mean_seconds``, whatever the tasks' durations.
+
+    Users paced at a constant interval and started together start their tasks together for
+    the whole phase: the server then sees a burst of every user at once each interval, not
+    the steady arrivals of independent visitors the target rate stands for.
+    """
+
+    def wait_time(user) -> float:
+        now = time.time()
+        due = getattr(user, "_next_start", None)
+        if due is None:
+            due = now  # the first interval is drawn from now: users spread from the start
+        user._next_start = due + user.rng.expovariate(1 / mean_seconds)
+        return max(0.0, user._next_start - now)
+
+    return wait_time
+
+
 class BenchUser(FastHttpUser):
     """One visitor after another: each task draws who acts (anonymous or an account) and what."""
 
@@ -257,6 +278,9 @@ class BenchUser(FastHttpUser):
         self.tour = self.rng.sample(names, len(names)) if PLAN.get("tour") and STATE["phase"] == "latency" else []
         self.touring = bool(self.tour)
         STATE["touring"] += self.touring
+        if STATE.get("pace"):
+            # Open loop: the first task too at a random moment, not with every other user's.
+            gevent.sleep(self.rng.uniform(0, STATE["pace"]))
 
     # -- requests -----------------------------------------------------------------------
     def send(self, session, method, url, endpoint, *, kind="read", signed_in=False, data=None,
@@ -503,14 +527,17 @@ def run(plan: dict, samples_path: str) -> None:
         STATE.update(phase=phase["name"], capture=phase.get("capture", False), tasks=0, touring=0)
         before = len(SAMPLES)
         if phase.get("rate"):
-            # Open loop: enough users, each paced to one task per `pace` seconds, that a slow
-            # answer delays only its own user while the others keep arriving on time.
+            # Open loop: enough users, each starting a task every `pace` seconds on average
+            # (poisson_pacing), that a slow answer delays only its own user while the others
+            # keep arriving on time.
             pace = 1.0
             users = max(2, math.ceil(phase["rate"] * pace / requests_per_task))
-            BenchUser.wait_time = constant_pacing(pace)
+            BenchUser.wait_time = poisson_pacing(pace)
+            STATE["pace"] = pace
         else:
             users = phase["users"]
             BenchUser.wait_time = constant(0)
+            STATE["pace"] = None
         started = time.time()
         runner.start(users, spawn_rate=min(users * 4, 100))
         gevent.sleep(phase["duration"])
