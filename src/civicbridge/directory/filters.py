@@ -4,13 +4,17 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from civicbridge.core import search as search_backend
-from civicbridge.core.filters import StrictFilterSet, TerritoryField, resolve_territory
+from civicbridge.core.filters import (
+    MenuChoiceIterator,
+    StrictFilterSet,
+    TerritoryField,
+    resolve_territory,
+)
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.core.selectors import territory_subtree_ids
 
@@ -74,7 +78,7 @@ def open_territory_menu(form, name: str, *, municipalities: bool = False) -> Non
     )
 
 
-class _MenuIterator(ModelChoiceIterator):
+class _MenuIterator(MenuChoiceIterator):
     """The options drawn: the field's ``menu`` (or what a callable ``menu`` answers) where it
     has one, else every value it accepts. Read when the menu is drawn, never for the API."""
 
