@@ -16,9 +16,9 @@ pytestmark = pytest.mark.django_db
 
 CALLS = "/api/v1/calls/"
 FUNDERS = "/api/v1/funders/"
-# count, the open calls' count (the deadline order's first part), page, and the areas,
-# territories and deadlines prefetches (nothing cached), with room for one.
-LIST_MAX_QUERIES = 7
+# count (of each part of the deadline order, in one query), page, and the areas, territories
+# and deadlines prefetches (nothing cached), with room for one.
+LIST_MAX_QUERIES = 6
 
 
 @pytest.fixture

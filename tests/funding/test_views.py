@@ -14,10 +14,10 @@ from tests.funding.factories import CallFactory, FunderFactory, ProgrammeFactory
 pytestmark = pytest.mark.django_db
 
 LIST_URL = "/en/calls/"
-# Anonymous list: count, the open calls' count (the first part of the deadline order), page,
-# its thematic areas, and the filter's menus of funders, programmes, territories (counted,
-# then read) and thematic areas (nothing is cached).
-LIST_QUERIES = 9
+# Anonymous list: count (of each part of the deadline order, in one query), page, its
+# thematic areas, and the filter's menus of funders, programmes, territories (counted, then
+# read) and thematic areas (nothing is cached).
+LIST_QUERIES = 8
 # Detail: the call, its areas, deadlines, attachments and territories.
 DETAIL_QUERIES = 5
 

@@ -80,7 +80,7 @@ class CallsInDeadlineOrder(Sequence):
     reads only its own rows. A sliceable sequence with ``len``, as Django's and the API's
     paginators take: the lists count it exactly, page it by offset, and the API's ``next``
     reaches its last call. Each part is a real queryset of ``queryset`` (filters and
-    annotations kept); the parts' sizes are counted when first needed, in any order of use.
+    annotations kept); the parts' sizes are counted together, in one query, when first needed.
     """
 
     def __init__(self, queryset: QuerySet[Call], now: datetime):
@@ -88,30 +88,31 @@ class CallsInDeadlineOrder(Sequence):
         calls = queryset.order_by()
         self._all = calls
         closed = closed_early | Q(closes_at__lt=now)
-        self._parts = [
-            calls.filter(~closed_early, closes_at__gte=now).order_by("closes_at", "id"),
-            calls.filter(~closed_early, closes_at__isnull=True).order_by("-id"),
-            calls.filter(closed, closes_at__isnull=False).order_by("-closes_at", "-id"),
-            # Closed early before any deadline was known: last.
-            calls.filter(closed_early, closes_at__isnull=True).order_by("-id"),
+        self._conditions = [
+            ~closed_early & Q(closes_at__gte=now),
+            ~closed_early & Q(closes_at__isnull=True),
+            closed & Q(closes_at__isnull=False),
+            closed_early & Q(closes_at__isnull=True),  # closed early before any deadline was known: last
         ]
-        self._sizes: list[int | None] = [None] * len(self._parts)
-        self._total: int | None = None
+        orders = [("closes_at", "id"), ("-id",), ("-closes_at", "-id"), ("-id",)]
+        self._parts = [
+            calls.filter(condition).order_by(*order) for condition, order in zip(self._conditions, orders, strict=True)
+        ]
+        self._sizes: list[int] | None = None
+
+    def _count_parts(self) -> list[int]:
+        # One pass over the calls counts all four parts (a search reads its matches once).
+        if self._sizes is None:
+            counted = self._all.aggregate(**{
+                f"part_{index}": Count("pk", filter=condition) for index, condition in enumerate(self._conditions)
+            })
+            self._sizes = [counted[f"part_{index}"] for index in range(len(self._conditions))]
+        return self._sizes
 
     def count(self) -> int:
-        if self._total is None:
-            self._total = self._all.count()
-        return self._total
+        return sum(self._count_parts())
 
     __len__ = count
-
-    def _size(self, index: int) -> int:
-        if self._sizes[index] is None:
-            if index == 2:  # closed calls are most of them: the rest, less those closed undated
-                self._sizes[2] = self.count() - self._size(0) - self._size(1) - self._size(3)
-            else:
-                self._sizes[index] = self._parts[index].count()
-        return self._sizes[index]
 
     def __getitem__(self, index):
         if isinstance(index, int):
@@ -126,7 +127,7 @@ class CallsInDeadlineOrder(Sequence):
         for part in range(len(self._parts)):
             if not wanted:
                 break
-            size = self._size(part)
+            size = self._count_parts()[part]
             if offset >= size:
                 offset -= size
                 continue
