@@ -211,3 +211,16 @@ def test_concurrent_registrations_are_all_counted(municipality):
     assert errors == []
     assert OrganizationTally.objects.get(territory=municipality, kind="ngo", registration="approved").n == 20
     assert_tally_exact()
+
+
+@pytest.mark.django_db
+def test_emptying_the_tally_before_the_registry_leaves_no_negative_count(registry, municipality, areas):
+    # Django's flush on SQLite deletes table by table, in any order: a tally emptied first
+    # must not be left with the departed organizations counted below zero.
+    OrganizationTally.objects.all().delete()
+    OrganizationAreaTally.objects.all().delete()
+    Organization.objects.all().delete()
+    assert not OrganizationTally.objects.filter(n__lt=0).exists()
+    assert not OrganizationAreaTally.objects.filter(n__lt=0).exists()
+    OrganizationFactory(territory=municipality).thematic_areas.set(areas[:1])
+    assert_tally_exact()

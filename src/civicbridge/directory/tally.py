@@ -12,30 +12,33 @@ SOURCE = "directory_organization"
 
 _COLUMNS = ", ".join(KEY)
 
+def _pg_apply(table: str, columns: str, changes: str) -> str:
+    """Add ``changes`` (a query of the key ``columns`` and ``change``) to ``table``: increments
+    in key order, so that two statements never wait for each other's rows; a decrement
+    changes an existing row only (when the tally was emptied first, it stays empty)."""
+    match = " AND ".join(f"t.{column} = c.{column}" for column in columns.split(", "))
+    return f"""
+        INSERT INTO {table} ({columns}, n)
+        SELECT {columns}, change FROM ({changes}) AS c WHERE change > 0 ORDER BY {columns}
+        ON CONFLICT ({columns}) DO UPDATE SET n = {table}.n + EXCLUDED.n;
+        UPDATE {table} AS t SET n = t.n + c.change FROM ({changes}) AS c WHERE c.change < 0 AND {match};
+    """
+
+
 POSTGRESQL_INSTALL = [
     f"""
     CREATE FUNCTION directory_tally_apply() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       IF TG_OP = 'TRUNCATE' THEN
         DELETE FROM {TABLE};
-        RETURN NULL;
-      END IF;
-      -- Rows in key order, so that two statements never wait for each other's tally rows.
-      IF TG_OP = 'INSERT' THEN
-        INSERT INTO {TABLE} ({_COLUMNS}, n)
-        SELECT {_COLUMNS}, count(*) FROM new_rows GROUP BY {_COLUMNS} ORDER BY {_COLUMNS}
-        ON CONFLICT ({_COLUMNS}) DO UPDATE SET n = {TABLE}.n + EXCLUDED.n;
+      ELSIF TG_OP = 'INSERT' THEN
+        {_pg_apply(TABLE, _COLUMNS, f"SELECT {_COLUMNS}, count(*) AS change FROM new_rows GROUP BY {_COLUMNS}")}
       ELSIF TG_OP = 'DELETE' THEN
-        INSERT INTO {TABLE} ({_COLUMNS}, n)
-        SELECT {_COLUMNS}, -count(*) FROM old_rows GROUP BY {_COLUMNS} ORDER BY {_COLUMNS}
-        ON CONFLICT ({_COLUMNS}) DO UPDATE SET n = {TABLE}.n + EXCLUDED.n;
+        {_pg_apply(TABLE, _COLUMNS, f"SELECT {_COLUMNS}, -count(*) AS change FROM old_rows GROUP BY {_COLUMNS}")}
       ELSE
-        INSERT INTO {TABLE} ({_COLUMNS}, n)
-        SELECT {_COLUMNS}, sum(change) FROM (
-          SELECT {_COLUMNS}, -1 AS change FROM old_rows
-          UNION ALL SELECT {_COLUMNS}, 1 FROM new_rows
-        ) AS changes GROUP BY {_COLUMNS} HAVING sum(change) <> 0 ORDER BY {_COLUMNS}
-        ON CONFLICT ({_COLUMNS}) DO UPDATE SET n = {TABLE}.n + EXCLUDED.n;
+        {_pg_apply(TABLE, _COLUMNS, f"""SELECT {_COLUMNS}, sum(change) AS change FROM (
+          SELECT {_COLUMNS}, -1 AS change FROM old_rows UNION ALL SELECT {_COLUMNS}, 1 FROM new_rows
+        ) AS changes GROUP BY {_COLUMNS} HAVING sum(change) <> 0""")}
       END IF;
       RETURN NULL;
     END $$
@@ -57,6 +60,11 @@ POSTGRESQL_REMOVE = [
 
 def _sqlite_add(row: str, change: int) -> str:
     values = ", ".join(f"{row}.{column}" for column in KEY)
+    if change < 0:
+        # A decrement never creates a row: when the tally was emptied first (Django's flush
+        # deletes table by table), removing the organizations must leave it empty.
+        match = " AND ".join(f"{column} = {row}.{column}" for column in KEY)
+        return f"UPDATE {TABLE} SET n = n + {change} WHERE {match};"
     return (
         f"INSERT INTO {TABLE} ({_COLUMNS}, n) VALUES ({values}, {change}) "
         f"ON CONFLICT ({_COLUMNS}) DO UPDATE SET n = n + {change};"
@@ -106,12 +114,8 @@ _AREA_COLUMNS = "thematic_area_id, " + _COLUMNS
 _ORG = ", ".join(f"o.{column}" for column in KEY)
 
 
-def _pg_area_upsert(select: str) -> str:
-    return (
-        f"INSERT INTO {AREA_TABLE} ({_AREA_COLUMNS}, n) {select} "
-        f"ON CONFLICT ({_AREA_COLUMNS}) DO UPDATE SET n = {AREA_TABLE}.n + EXCLUDED.n;"
-    )
-
+_AREA_KEY = f"l.thematicarea_id AS thematic_area_id, {_ORG}"
+_AREA_GROUP = "GROUP BY 1, 2, 3, 4, 5"
 
 POSTGRESQL_AREA_INSTALL = [
     f"""
@@ -120,9 +124,9 @@ POSTGRESQL_AREA_INSTALL = [
       IF TG_OP = 'TRUNCATE' THEN
         DELETE FROM {AREA_TABLE};
       ELSIF TG_OP = 'INSERT' THEN
-        {_pg_area_upsert(f"SELECT l.thematicarea_id, {_ORG}, count(*) FROM new_rows l JOIN {SOURCE} o ON o.id = l.organization_id GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5")}
+        {_pg_apply(AREA_TABLE, _AREA_COLUMNS, f"SELECT {_AREA_KEY}, count(*) AS change FROM new_rows l JOIN {SOURCE} o ON o.id = l.organization_id {_AREA_GROUP}")}
       ELSE
-        {_pg_area_upsert(f"SELECT l.thematicarea_id, {_ORG}, -count(*) FROM old_rows l JOIN {SOURCE} o ON o.id = l.organization_id GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5")}
+        {_pg_apply(AREA_TABLE, _AREA_COLUMNS, f"SELECT {_AREA_KEY}, -count(*) AS change FROM old_rows l JOIN {SOURCE} o ON o.id = l.organization_id {_AREA_GROUP}")}
       END IF;
       RETURN NULL;
     END $$
@@ -134,10 +138,10 @@ POSTGRESQL_AREA_INSTALL = [
         DELETE FROM {AREA_TABLE};
         RETURN NULL;
       END IF;
-      {_pg_area_upsert(f'''SELECT l.thematicarea_id, {", ".join(f"c.{column}" for column in KEY)}, sum(c.change)
-        FROM (SELECT id, {_COLUMNS}, -1 AS change FROM old_rows UNION ALL SELECT id, {_COLUMNS}, 1 FROM new_rows) c
-        JOIN {LINKS} l ON l.organization_id = c.id
-        GROUP BY 1, 2, 3, 4, 5 HAVING sum(c.change) <> 0 ORDER BY 1, 2, 3, 4, 5''')}
+      {_pg_apply(AREA_TABLE, _AREA_COLUMNS, f"""SELECT l.thematicarea_id AS thematic_area_id, {", ".join(f"o.{column}" for column in KEY)}, sum(o.change) AS change
+        FROM (SELECT id, {_COLUMNS}, -1 AS change FROM old_rows UNION ALL SELECT id, {_COLUMNS}, 1 FROM new_rows) o
+        JOIN {LINKS} l ON l.organization_id = o.id
+        {_AREA_GROUP} HAVING sum(o.change) <> 0""")}
       RETURN NULL;
     END $$
     """,
@@ -167,11 +171,25 @@ def _sqlite_area_add(select: str) -> str:
     )
 
 
+def _sqlite_area_subtract(area: str, key: dict) -> str:
+    # As _sqlite_add: a decrement never creates a row.
+    match = " AND ".join([f"thematic_area_id = {area}", *(f"{column} = {value}" for column, value in key.items())])
+    return f"UPDATE {AREA_TABLE} SET n = n - 1 WHERE {match};"
+
+
 def _sqlite_area_link(row: str, change: int) -> str:
+    if change < 0:
+        key = {column: f"(SELECT o.{column} FROM {SOURCE} o WHERE o.id = {row}.organization_id)" for column in KEY}
+        return _sqlite_area_subtract(f"{row}.thematicarea_id", key)
     return _sqlite_area_add(f"SELECT {row}.thematicarea_id, {_ORG}, {change} FROM {SOURCE} o WHERE o.id = {row}.organization_id")
 
 
 def _sqlite_area_move(row: str, change: int) -> str:
+    if change < 0:
+        key = {column: f"{row}.{column}" for column in KEY}
+        area = f"thematic_area_id IN (SELECT l.thematicarea_id FROM {LINKS} l WHERE l.organization_id = {row}.id)"
+        match = " AND ".join([area, *(f"{column} = {value}" for column, value in key.items())])
+        return f"UPDATE {AREA_TABLE} SET n = n - 1 WHERE {match};"
     columns = ", ".join(f"{row}.{column}" for column in KEY)
     return _sqlite_area_add(f"SELECT l.thematicarea_id, {columns}, {change} FROM {LINKS} l WHERE l.organization_id = {row}.id")
 
