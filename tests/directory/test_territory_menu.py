@@ -92,3 +92,21 @@ def test_past_the_limit_the_twinning_form_lists_counties_and_the_chosen_town_s_n
 
     assert options(fresh, county, other_county, municipality) == [True, True, False]
     assert options(chosen, municipality, sibling) == [True, True]
+
+
+def test_an_entry_whose_territory_number_reads_as_a_code_still_finds_it_chosen(monkeypatch, municipality):
+    # Past the limit, the form's menu opens along the entry's territory, which the form names
+    # by its id: read as a code, number 16 would be the two regions coded "16" (and none
+    # chosen), or another unit, and the entry could not be saved without choosing again.
+    monkeypatch.setattr(filters, "MENU_DETAIL_LIMIT", 5)
+    from civicbridge.core.models import Territory
+
+    assert Territory.objects.filter(code="16").count() == 2  # Opolskie (PL) and Bursa (TR)
+    numbered_16 = Territory.objects.filter(pk=16).first()
+    if numbered_16 is None:
+        pytest.skip("no territory numbered 16 in this database")
+    entry = OrganizationFactory(territory=numbered_16)
+
+    html = str(OrganizationForm(instance=entry)["territory"])
+
+    assert '<option value="16" selected>' in html

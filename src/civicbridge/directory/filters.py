@@ -59,15 +59,19 @@ def chosen_territories(form, name: str) -> list[Territory]:
         value = form.data.getlist(form.add_prefix(name))
     else:
         value = form[name].value()
+    if isinstance(value, QuerySet):  # a multiple choice, cleaned
+        value = list(value)
     values = value if isinstance(value, (list, tuple)) else [value]
+    # Read as the field reads it: a code (or an id) where the field takes codes (core.filters),
+    # else an id only; an entry's territory number 16 is not the code "16" of two regions.
+    takes_codes = isinstance(form.fields[name], TerritoryField)
     chosen = []
     for value in values:
         if isinstance(value, Territory):
             chosen.append(value)
         elif value not in (None, ""):
-            # As sent: an id, or a code where the field takes codes (core.filters).
-            with contextlib.suppress(ValidationError):
-                chosen.append(resolve_territory(value))
+            with contextlib.suppress(ValidationError, ValueError, TypeError, Territory.DoesNotExist):
+                chosen.append(resolve_territory(value) if takes_codes else Territory.objects.get(pk=int(value)))
     return chosen
 
 
