@@ -32,6 +32,11 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        indexes = [
+            # The few coordinators among hundreds of thousands of people: told of every
+            # registration that waits for approval, found without reading every account.
+            models.Index(fields=["id"], condition=models.Q(is_coordinator=True), name="user_coordinators"),
+        ]
 
     def __str__(self):
         # Pages, feeds and e-mails show people by name; the user name is a log-in, not a name.
