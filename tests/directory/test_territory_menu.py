@@ -8,6 +8,7 @@ territory, whatever its menu lists.
 import pytest
 
 from civicbridge.core.filters import territory_key
+from civicbridge.core.models import Territory
 from civicbridge.directory import filters
 from civicbridge.directory.filters import OrganizationFilter
 from civicbridge.directory.forms import OrganizationForm
@@ -94,19 +95,17 @@ def test_past_the_limit_the_twinning_form_lists_counties_and_the_chosen_town_s_n
     assert options(chosen, municipality, sibling) == [True, True]
 
 
-def test_an_entry_whose_territory_number_reads_as_a_code_still_finds_it_chosen(monkeypatch, municipality):
+def test_an_entry_whose_territory_number_reads_as_a_code_still_finds_it_chosen(
+    monkeypatch, municipality, other_county
+):
     # Past the limit, the form's menu opens along the entry's territory, which the form names
-    # by its id: read as a code, number 16 would be the two regions coded "16" (and none
-    # chosen), or another unit, and the entry could not be saved without choosing again.
+    # by its id. Read as a code, the number would name another unit (number 16 is the code of
+    # two regions) and the entry could not be saved without choosing its territory again.
     monkeypatch.setattr(filters, "MENU_DETAIL_LIMIT", 5)
-    from civicbridge.core.models import Territory
-
-    assert Territory.objects.filter(code="16").count() == 2  # Opolskie (PL) and Bursa (TR)
-    numbered_16 = Territory.objects.filter(pk=16).first()
-    if numbered_16 is None:
-        pytest.skip("no territory numbered 16 in this database")
-    entry = OrganizationFactory(territory=numbered_16)
+    elsewhere = other_county.children.order_by("code").first()
+    Territory.objects.filter(pk=elsewhere.pk).update(code=str(municipality.pk))  # the collision
+    entry = OrganizationFactory(territory=municipality)
 
     html = str(OrganizationForm(instance=entry)["territory"])
 
-    assert '<option value="16" selected>' in html
+    assert f'<option value="{municipality.pk}" selected>' in html
