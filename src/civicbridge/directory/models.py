@@ -187,14 +187,8 @@ class Organization(TimeStampedModel):
         return self.kind in (self.Kind.NGO, self.Kind.INFORMAL_GROUP)
 
 
-class OrganizationTally(models.Model):
-    """How many organizations there are per territory, kind, registration and verification.
-
-    The database keeps it, by triggers on the organization table (migration 0006): every
-    write counts, from the services, the admin, the imports, a bulk update or plain SQL, so
-    the registry's counts are exact without counting 200,000 rows per page. Read it through
-    ``selectors.listed_count``; never write to it.
-    """
+class _TallyRow(models.Model):
+    """A count of organizations of one territory, kind, registration and verification."""
 
     territory = models.ForeignKey(
         "core.Territory", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
@@ -205,17 +199,30 @@ class OrganizationTally(models.Model):
     n = models.BigIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.territory_id}/{self.kind}/{self.registration}/{self.is_verified}: {self.n}"
+
+
+class OrganizationTally(_TallyRow):
+    """How many organizations there are per territory, kind, registration and verification.
+
+    The database keeps it, by triggers on the organization table (migration 0006): every
+    write counts, from the services, the admin, the imports, a bulk update or plain SQL, so
+    the registry's counts are exact without counting 200,000 rows per page. Read it through
+    ``selectors.listed_count``; never write to it.
+    """
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["territory", "kind", "registration", "is_verified"], name="organization_tally_key"
             ),
         ]
 
-    def __str__(self):
-        return f"{self.territory_id}/{self.kind}/{self.registration}/{self.is_verified}: {self.n}"
 
-
-class OrganizationAreaTally(models.Model):
+class OrganizationAreaTally(_TallyRow):
     """The same tally per thematic area: how many organizations of each territory, kind,
     registration and verification work in each area. Kept by triggers on the organizations'
     thematic areas and on the organization table (an entry that moves territory moves its
@@ -224,13 +231,6 @@ class OrganizationAreaTally(models.Model):
     thematic_area = models.ForeignKey(
         "core.ThematicArea", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
-    territory = models.ForeignKey(
-        "core.Territory", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-    kind = models.CharField(max_length=20)
-    registration = models.CharField(max_length=10)
-    is_verified = models.BooleanField()
-    n = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -241,7 +241,7 @@ class OrganizationAreaTally(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.thematic_area_id}/{self.territory_id}/{self.kind}/{self.registration}/{self.is_verified}: {self.n}"
+        return f"{self.thematic_area_id}/{super().__str__()}"
 
 
 class Plenipotentiary(TimeStampedModel):

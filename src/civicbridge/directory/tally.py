@@ -86,20 +86,27 @@ def _run(schema_editor, statements) -> None:
         schema_editor.execute(statement, params=None)
 
 
-def install_tally_triggers(apps, schema_editor) -> None:
+def _install(schema_editor, *, postgresql, sqlite, recount) -> None:
     vendor = schema_editor.connection.vendor
     if vendor not in ("postgresql", "sqlite"):
         raise NotImplementedError(f"the organization tally has no triggers for {vendor}")
-    _run(schema_editor, POSTGRESQL_INSTALL if vendor == "postgresql" else SQLITE_INSTALL)
-    # The rows already there, counted once.
-    _run(schema_editor, [
+    _run(schema_editor, postgresql if vendor == "postgresql" else sqlite)
+    _run(schema_editor, recount)  # the rows already there, counted once
+
+
+def _remove(schema_editor, *, postgresql, sqlite) -> None:
+    _run(schema_editor, postgresql if schema_editor.connection.vendor == "postgresql" else sqlite)
+
+
+def install_tally_triggers(apps, schema_editor) -> None:
+    _install(schema_editor, postgresql=POSTGRESQL_INSTALL, sqlite=SQLITE_INSTALL, recount=[
         f"DELETE FROM {TABLE}",
         f"INSERT INTO {TABLE} ({_COLUMNS}, n) SELECT {_COLUMNS}, count(*) FROM {SOURCE} GROUP BY {_COLUMNS}",
     ])
 
 
 def remove_tally_triggers(apps, schema_editor) -> None:
-    _run(schema_editor, POSTGRESQL_REMOVE if schema_editor.connection.vendor == "postgresql" else SQLITE_REMOVE)
+    _remove(schema_editor, postgresql=POSTGRESQL_REMOVE, sqlite=SQLITE_REMOVE)
 
 
 # --- per thematic area ------------------------------------------------------------------------
@@ -173,23 +180,21 @@ def _sqlite_area_add(select: str) -> str:
 
 def _sqlite_area_subtract(area: str, key: dict) -> str:
     # As _sqlite_add: a decrement never creates a row.
-    match = " AND ".join([f"thematic_area_id = {area}", *(f"{column} = {value}" for column, value in key.items())])
+    match = " AND ".join([area, *(f"{column} = {value}" for column, value in key.items())])
     return f"UPDATE {AREA_TABLE} SET n = n - 1 WHERE {match};"
 
 
 def _sqlite_area_link(row: str, change: int) -> str:
     if change < 0:
         key = {column: f"(SELECT o.{column} FROM {SOURCE} o WHERE o.id = {row}.organization_id)" for column in KEY}
-        return _sqlite_area_subtract(f"{row}.thematicarea_id", key)
+        return _sqlite_area_subtract(f"thematic_area_id = {row}.thematicarea_id", key)
     return _sqlite_area_add(f"SELECT {row}.thematicarea_id, {_ORG}, {change} FROM {SOURCE} o WHERE o.id = {row}.organization_id")
 
 
 def _sqlite_area_move(row: str, change: int) -> str:
     if change < 0:
-        key = {column: f"{row}.{column}" for column in KEY}
         area = f"thematic_area_id IN (SELECT l.thematicarea_id FROM {LINKS} l WHERE l.organization_id = {row}.id)"
-        match = " AND ".join([area, *(f"{column} = {value}" for column, value in key.items())])
-        return f"UPDATE {AREA_TABLE} SET n = n - 1 WHERE {match};"
+        return _sqlite_area_subtract(area, {column: f"{row}.{column}" for column in KEY})
     columns = ", ".join(f"{row}.{column}" for column in KEY)
     return _sqlite_area_add(f"SELECT l.thematicarea_id, {columns}, {change} FROM {LINKS} l WHERE l.organization_id = {row}.id")
 
@@ -206,11 +211,7 @@ SQLITE_AREA_REMOVE = [
 
 
 def install_area_tally_triggers(apps, schema_editor) -> None:
-    vendor = schema_editor.connection.vendor
-    if vendor not in ("postgresql", "sqlite"):
-        raise NotImplementedError(f"the organization tally has no triggers for {vendor}")
-    _run(schema_editor, POSTGRESQL_AREA_INSTALL if vendor == "postgresql" else SQLITE_AREA_INSTALL)
-    _run(schema_editor, [
+    _install(schema_editor, postgresql=POSTGRESQL_AREA_INSTALL, sqlite=SQLITE_AREA_INSTALL, recount=[
         f"DELETE FROM {AREA_TABLE}",
         f"INSERT INTO {AREA_TABLE} ({_AREA_COLUMNS}, n) SELECT l.thematicarea_id, {_ORG}, count(*) "
         f"FROM {LINKS} l JOIN {SOURCE} o ON o.id = l.organization_id GROUP BY 1, 2, 3, 4, 5",
@@ -218,5 +219,4 @@ def install_area_tally_triggers(apps, schema_editor) -> None:
 
 
 def remove_area_tally_triggers(apps, schema_editor) -> None:
-    vendor = schema_editor.connection.vendor
-    _run(schema_editor, POSTGRESQL_AREA_REMOVE if vendor == "postgresql" else SQLITE_AREA_REMOVE)
+    _remove(schema_editor, postgresql=POSTGRESQL_AREA_REMOVE, sqlite=SQLITE_AREA_REMOVE)
