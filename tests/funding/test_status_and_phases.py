@@ -94,13 +94,18 @@ def test_default_order_is_by_deadline_ahead_then_permanent_then_closed_latest_fi
     closed_long_ago = CallFactory(opens_at=now - timedelta(days=90), deadlines=[now - timedelta(days=60)])
     closed_recently = CallFactory(opens_at=now - timedelta(days=90), deadlines=[now - timedelta(days=1)])
     closed_early = CallFactory(deadlines=[now + timedelta(days=3)], status_from_source=Call.Status.CLOSED)
+    closed_earlier = CallFactory(deadlines=[now + timedelta(days=30)], status_from_source=Call.Status.CLOSED)
     closed_undated = CallFactory(
         opens_at=None, deadline_model=Call.DeadlineModel.PERMANENT, deadlines=[], status_from_source=Call.Status.CLOSED
     )
 
     ordered = selectors.in_deadline_order(Call.objects.all(), now)
 
-    expected = [sooner, later, forthcoming, permanent, closed_early, closed_recently, closed_long_ago, closed_undated]
+    expected = [
+        sooner, later, forthcoming, permanent,
+        closed_earlier, closed_early,  # closed early by the source, before deadlines still ahead: latest first
+        closed_recently, closed_long_ago, closed_undated,
+    ]
     assert list(ordered) == expected
     assert ordered.count() == len(expected)
     # Any page, wherever it starts and ends among the parts, is the same slice of that order.
