@@ -17,7 +17,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from civicbridge.core import counters
-from civicbridge.core.notifications import forget_recipient, queue_mail
+from civicbridge.core.notifications import Mail, forget_recipient, queue_mails
 from civicbridge.core.rules import is_coordinator
 
 from .models import Membership, RightsChange
@@ -39,6 +39,11 @@ def send_templated_mail(*, user, template: str, context: dict, key: str | None =
     and the text itself, so the same message is not sent twice to the same person.
     Answers whether the mail was new.
     """
+    return queue_mails([templated_mail(user=user, template=template, context=context, key=key)]) == 1
+
+
+def templated_mail(*, user, template: str, context: dict, key: str | None = None) -> Mail:
+    """The e-mail ``send_templated_mail`` queues, for queueing many in one statement."""
     language = user.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
         subject = " ".join(render_to_string(f"accounts/email/{template}_subject.txt", context).split())
@@ -46,7 +51,7 @@ def send_templated_mail(*, user, template: str, context: dict, key: str | None =
     if key is None:
         digest = hashlib.sha256(f"{subject}\n{body}".encode()).hexdigest()[:32]
         key = f"accounts:{template}:{user.pk}:{digest}"
-    return queue_mail(key=key, to=user.email, subject=subject, body=body, language=language)
+    return Mail(key=key, to=user.email, subject=subject, body=body, language=language)
 
 
 def _confirmation_fingerprint(user) -> str:
@@ -274,12 +279,15 @@ def invite_representative(*, organization, email: str, by) -> Membership:
 
 def _notify_coordinators(membership: Membership) -> None:
     # Queued in the caller's transaction: a rolled-back request tells nobody.
+    # One statement for all of them: each round trip of a registration is paid again under load.
     link = _absolute(reverse("accounts:memberships_pending"))
-    for coordinator in User.objects.filter(is_coordinator=True, is_active=True):
-        send_templated_mail(
+    queue_mails(
+        templated_mail(
             user=coordinator, template="membership_pending", context={"membership": membership, "link": link},
             key=f"accounts:membership_pending:{membership.pk}:{coordinator.pk}",
         )
+        for coordinator in User.objects.filter(is_coordinator=True, is_active=True)
+    )
 
 
 @transaction.atomic

@@ -87,7 +87,8 @@ def once[T: models.Model](*, user, kind: str, content: Mapping, model: type[T], 
     tells the view (a page redirects to it, the API answers 200 instead of 201).
     """
     key = submission_key(user=user, kind=kind, content=content)
-    with transaction.atomic():
+    # Inside the caller's transaction where there is one (no savepoint: an error fails it anyway).
+    with transaction.atomic(savepoint=False):
         # An expired key must not stop a new submission: it goes first, in this transaction.
         SubmissionKey.objects.filter(key=key, created_at__lt=timezone.now() - window()).delete()
         try:

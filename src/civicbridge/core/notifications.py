@@ -104,7 +104,8 @@ def queue_mails(mails: Iterable[Mail | Mapping]) -> int:
         return 0
     new = 0
     items = list(rows.values())
-    with transaction.atomic():
+    # No savepoint of its own: an INSERT that fails fails the caller's transaction anyway.
+    with transaction.atomic(savepoint=False):
         for start in range(0, len(items), INSERT_CHUNK):
             new += _insert(items[start:start + INSERT_CHUNK])
         if new:

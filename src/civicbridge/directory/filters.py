@@ -3,7 +3,8 @@ import contextlib
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -40,12 +41,13 @@ def territory_menu(*, chosen=(), municipalities: bool = False) -> QuerySet[Terri
     detail = Q(level__in=[Level.COUNTY, Level.MUNICIPALITY] if municipalities else [Level.COUNTY])
     chosen = [unit for unit in chosen if unit is not None]
     shown = Q(level__in=[Level.COUNTRY, Level.REGION]) | Q(pk__in=[unit.pk for unit in chosen])
-    if Territory.objects.filter(detail).count() <= MENU_DETAIL_LIMIT:
-        shown |= detail
-    else:
-        line = {int(part) for unit in chosen for part in unit.path.strip("/").split("/") if part}
-        shown |= detail & Q(parent_id__in=line)
-    return Territory.objects.filter(shown).order_by("path").only(
+    line = {int(part) for unit in chosen for part in unit.path.strip("/").split("/") if part}
+    # Whether the detail is few enough is asked in the menu's own query (one round trip).
+    detail_size = Subquery(
+        Territory.objects.filter(detail).order_by().values(kind_of=Value(1)).annotate(n=Count("*")).values("n")
+    )
+    shown |= detail & (Q(detail_size__lte=MENU_DETAIL_LIMIT) | Q(parent_id__in=line))
+    return Territory.objects.alias(detail_size=Coalesce(detail_size, 0)).filter(shown).order_by("path").only(
         "pk", "path", "level", "country", "code", "name_en", "name_pl", "name_tr"
     )
 

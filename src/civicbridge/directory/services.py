@@ -78,10 +78,11 @@ def _registry_number_taken(organization: Organization) -> bool:
 SLUG_ATTEMPTS = 5
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def _save(organization: Organization, thematic_areas) -> Organization:
     # One transaction: no reader sees the new updated_at with the old thematic areas.
     organization.search_document = organization_search_document(organization)
+    new = organization._state.adding
     for attempt in range(SLUG_ATTEMPTS):
         try:
             with transaction.atomic():
@@ -95,7 +96,9 @@ def _save(organization: Organization, thematic_areas) -> Organization:
             if attempt == SLUG_ATTEMPTS - 1:
                 raise
             organization.slug = unique_slug(organization.name, exclude_pk=organization.pk)
-    if thematic_areas is not None:
+    if new and thematic_areas:
+        organization.thematic_areas.add(*thematic_areas)  # nothing to compare with: no read first
+    elif thematic_areas is not None and not new:
         organization.thematic_areas.set(thematic_areas)
     return organization
 

@@ -100,13 +100,15 @@ class CallsInDeadlineOrder(Sequence):
         ]
         latest_first = ("-closes_at", "-id")
         orders = [("closes_at", "id"), ("-id",), latest_first, latest_first, ("-id",)]
-        self._parts = [
-            calls.filter(condition).order_by(*order) for condition, order in zip(self._conditions, orders, strict=True)
-        ]
+        self._orders = orders
         self._sizes: list[int] | None = None
 
+    def _part(self, index: int) -> QuerySet[Call]:
+        # Built when a page reaches it: most pages are read from one part.
+        return self._all.filter(self._conditions[index]).order_by(*self._orders[index])
+
     def _count_parts(self) -> list[int]:
-        # One pass over the calls counts all four parts (a search reads its matches once). The
+        # One pass over the calls counts all the parts (a search reads its matches once). The
         # column counted is never null and is in the index "call_status_window", so the count
         # reads that index alone (COUNT(*) takes no filter in Django).
         if self._sizes is None:
@@ -131,14 +133,14 @@ class CallsInDeadlineOrder(Sequence):
         if step != 1:
             raise ValueError("calls in deadline order are read in steps of one")
         rows, offset, wanted = [], start, max(stop - start, 0)
-        for part in range(len(self._parts)):
+        for part in range(len(self._conditions)):
             if not wanted:
                 break
             size = self._count_parts()[part]
             if offset >= size:
                 offset -= size
                 continue
-            taken = list(self._parts[part][offset : offset + min(wanted, size - offset)])
+            taken = list(self._part(part)[offset : offset + min(wanted, size - offset)])
             rows += taken
             wanted -= len(taken)
             offset = 0
