@@ -74,12 +74,25 @@ def territory_key(territory: Territory) -> str:
 class TerritoryField(forms.ModelChoiceField):
     """A territory by its code (TERYT, ISO 3166) or its id."""
 
+    def __deepcopy__(self, memo):
+        copied = super().__deepcopy__(memo)
+        copied._resolved = {}  # each form's field resolves its own values
+        return copied
+
+    def _resolve(self, value) -> Territory:
+        # A value is read when the form is cleaned and again when its menu is drawn: once.
+        resolved = self.__dict__.setdefault("_resolved", {})
+        key = str(value)
+        if key not in resolved:
+            resolved[key] = resolve_territory(value, self.queryset)
+        return resolved[key]
+
     def to_python(self, value):
         if value in self.empty_values:
             return None
         if isinstance(value, Territory):
             return value
-        return resolve_territory(value, self.queryset)
+        return self._resolve(value)
 
     def prepare_value(self, value):
         if isinstance(value, Territory):
@@ -87,7 +100,7 @@ class TerritoryField(forms.ModelChoiceField):
         if isinstance(value, (str, int)) and str(value).strip() and not isinstance(value, bool):
             # A value as sent (an id, a code written another way): the menu names it by its key.
             try:
-                return territory_key(resolve_territory(value, self.queryset))
+                return territory_key(self._resolve(value))
             except ValidationError:
                 return value
         return super().prepare_value(value)

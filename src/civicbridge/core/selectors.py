@@ -52,4 +52,7 @@ def territory_subtree_ids(territory) -> list[int]:
     """
     from .models import Territory
 
-    return list(Territory.objects.within(territory).order_by().values_list("pk", flat=True))
+    # Read once per territory object: a filtered list counts and reads with the same ids.
+    if getattr(territory, "_subtree_ids", None) is None:
+        territory._subtree_ids = list(Territory.objects.within(territory).order_by().values_list("pk", flat=True))
+    return territory._subtree_ids
