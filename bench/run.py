@@ -74,6 +74,8 @@ def start_server(port: int, workers: int, *, caches: bool, capture_dir: Path | N
         "API_ANON_RATE": "1000000/minute", "API_USER_RATE": "1000000/minute",
         "CIVICBRIDGE_LOGIN_RATE": "1000000/minute",
         "CIVICBRIDGE_BENCH_CAPTURE_DIR": str(capture_dir or ""),
+        # The server runs this checkout's code, whatever checkout the environment was installed from.
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO / "src"), os.environ.get("PYTHONPATH")])),
     }
     if os.environ.get("REDIS_URL"):
         env.setdefault("CACHE_URL", os.environ["REDIS_URL"])
@@ -331,8 +333,20 @@ def run_scale(scale: float, cfg: dict, *, queries_only: bool = False) -> dict:
             "as_deployed": deployed}
 
 
+def measured_code_is_this_checkout() -> None:
+    """Refuse to measure code from elsewhere: an editable install made from another checkout
+    would have the results name this commit while the server runs the other one's code."""
+    import civicbridge
+
+    source = Path(civicbridge.__file__).resolve()
+    if not source.is_relative_to(REPO / "src"):
+        raise SystemExit(f"bench: civicbridge is imported from {source.parent}, not from {REPO / 'src'}: "
+                         "run `make install` in this checkout (or set PYTHONPATH=src)")
+
+
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicbridge.settings")
+    measured_code_is_this_checkout()
     django.setup()
     from django.core.management import call_command
 
