@@ -68,5 +68,8 @@ def estimated_page(object_list, number: int, per_page: int, estimate: int) -> Pa
     rows = list(object_list[start : start + per_page + 1])
     if not rows and number > 1:
         return None
+    if len(rows) <= per_page:
+        # The last page: its rows and the pages before it are the exact number.
+        return Page(rows, number, CountedPaginator(object_list, per_page, count=start + len(rows)))
     paginator = CountedPaginator(object_list, per_page, count=max(estimate, start + len(rows)), estimate=True)
     return EstimatedPage(rows[:per_page], number, paginator, has_more=len(rows) > per_page)
