@@ -93,7 +93,7 @@ def page_count(filterset: OrganizationFilter) -> int | search_backend.MatchCount
 def organization_detail(*, slug: str, viewer=None) -> Organization:
     """One entry as ``viewer`` may see it: DoesNotExist for an entry not listed, unless theirs."""
     return (
-        Organization.objects.visible_to(viewer).select_related("territory__parent__parent", "verified_by")
+        Organization.objects.visible_to(viewer).select_related("territory__parent")
         .prefetch_related(
             "thematic_areas",
             Prefetch("plenipotentiaries", queryset=Plenipotentiary.objects.filter(is_active=True)),

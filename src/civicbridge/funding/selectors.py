@@ -286,7 +286,7 @@ def decorate(calls, now: datetime) -> list[Call]:
 def call_detail(*, identifier: str, user=None) -> Call:
     return (
         visible_calls(user)
-        .select_related("programme__funder", "created_by")
+        .select_related("programme__funder")
         .prefetch_related("thematic_areas", "deadlines", "attachments", "eligible_territories")
         .get(identifier=identifier)
     )
