@@ -81,8 +81,12 @@ def build_plan(*, base_url: str, seed: int, phases: list[dict], max_accounts: in
         User.objects.filter(username__startswith="bench-officer-").order_by("pk")
         .values_list("username", flat=True)[: max(1, max_accounts // 3)]
     )
+    # Published calls only: an edit is checked by an anonymous reader, and a draft left by a
+    # phase that ended between its entry and its publication answers 404 to that reader.
     officer_calls = {}
-    for username, identifier in Call.objects.filter(created_by__username__in=officers).values_list(
+    for username, identifier in Call.objects.filter(
+        created_by__username__in=officers, published_at__isnull=False
+    ).values_list(
         "created_by__username", "identifier"
     ):
         officer_calls.setdefault(username, []).append(identifier)

@@ -416,6 +416,21 @@ def test_the_officer_edits_the_call_and_the_deadline_moves(client, officer):
     assert call.deadlines_revision == 1
 
 
+def test_the_edit_page_keeps_a_published_calls_identifier(client, officer):
+    # Its address is in feeds, calendars and alert e-mails: the page refuses the change.
+    programme = ProgrammeFactory(funder=FunderFactory(time_zone="Europe/Warsaw"))
+    call = CallFactory(identifier="OPOLSKIE-2027-OKO-KULTURA", programme=programme, created_by=officer)
+    client.force_login(officer)
+
+    response = client.post(f"/en/calls/{call.identifier}/edit/", _form_data(programme, identifier="RENAMED-2027"))
+
+    assert response.status_code == 200
+    assert "The identifier of a published call cannot change." in response.content.decode()
+    call.refresh_from_db()
+    assert call.identifier == "OPOLSKIE-2027-OKO-KULTURA"
+    assert client.get(f"/en/calls/{call.identifier}/").status_code == 200
+
+
 def test_publishing_needs_a_post_and_the_right_to_manage(client, officer, other_officer):
     call = CallFactory(published_at=None, created_by=officer)
     url = f"/en/calls/{call.identifier}/publish/"
