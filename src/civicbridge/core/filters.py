@@ -74,6 +74,10 @@ def territory_key(territory: Territory) -> str:
 class TerritoryField(forms.ModelChoiceField):
     """A territory by its code (TERYT, ISO 3166) or its id."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._resolved: dict[str, Territory] = {}
+
     def __deepcopy__(self, memo):
         copied = super().__deepcopy__(memo)
         copied._resolved = {}  # each form's field resolves its own values
@@ -81,11 +85,10 @@ class TerritoryField(forms.ModelChoiceField):
 
     def _resolve(self, value) -> Territory:
         # A value is read when the form is cleaned and again when its menu is drawn: once.
-        resolved = self.__dict__.setdefault("_resolved", {})
         key = str(value)
-        if key not in resolved:
-            resolved[key] = resolve_territory(value, self.queryset)
-        return resolved[key]
+        if key not in self._resolved:
+            self._resolved[key] = resolve_territory(value, self.queryset)
+        return self._resolved[key]
 
     def to_python(self, value):
         if value in self.empty_values:

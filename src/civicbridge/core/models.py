@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_str
+from django.utils.functional import cached_property
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -95,6 +96,12 @@ class Territory(TranslatedNameMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("directory:organization_list") + f"?territory={self.pk}"
+
+    @cached_property
+    def subtree_ids(self) -> list[int]:
+        """Ids of this unit and every unit below it (``core.selectors.territory_subtree_ids``),
+        read once per object: a filtered list counts and reads with the same ids."""
+        return list(Territory.objects.within(self).order_by().values_list("pk", flat=True))
 
     @property
     def depth(self) -> int:

@@ -172,8 +172,9 @@ def is_search(data) -> bool:
     return bool((data.get("q") or "").strip() or (data.get("search") or "").strip())
 
 
-class CreateSearchIndex(Operation):
-    """Migration operation: index a model's ``search_document`` column for full-text search."""
+class _SearchTableOperation(Operation):
+    """A migration operation that runs SQL of its own on a searchable model's table:
+    ``forward_sql``/``backward_sql`` give the statements for a database vendor."""
 
     reversible = True
     reduces_to_sql = True
@@ -196,6 +197,13 @@ class CreateSearchIndex(Operation):
         table = self._table(app_label, from_state)
         for statement in self.backward_sql(schema_editor.connection.vendor, table):
             schema_editor.execute(statement)
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, [], {"model_name": self.model_name})
+
+
+class CreateSearchIndex(_SearchTableOperation):
+    """Migration operation: index a model's ``search_document`` column for full-text search."""
 
     @staticmethod
     def forward_sql(vendor: str, table: str) -> list[str]:
@@ -234,11 +242,8 @@ class CreateSearchIndex(Operation):
     def describe(self):
         return f"Create the full-text search index of {self.model_name}"
 
-    def deconstruct(self):
-        return (self.__class__.__qualname__, [], {"model_name": self.model_name})
 
-
-class SearchStatistics(CreateSearchIndex):
+class SearchStatistics(_SearchTableOperation):
     """Migration operation: keep statistics of many words for a model's text index.
 
     PostgreSQL estimates how many entries a word matches from the most common words it

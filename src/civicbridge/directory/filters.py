@@ -44,7 +44,7 @@ def territory_menu(*, chosen=(), municipalities: bool = False) -> QuerySet[Terri
     line = {int(part) for unit in chosen for part in unit.path.strip("/").split("/") if part}
     # Whether the detail is few enough is asked in the menu's own query (one round trip).
     detail_size = Subquery(
-        Territory.objects.filter(detail).order_by().values(kind_of=Value(1)).annotate(n=Count("*")).values("n")
+        Territory.objects.filter(detail).order_by().values(everything=Value(1)).annotate(n=Count("*")).values("n")
     )
     shown |= detail & (Q(detail_size__lte=MENU_DETAIL_LIMIT) | Q(parent_id__in=line))
     return Territory.objects.alias(detail_size=Coalesce(detail_size, 0)).filter(shown).order_by("path").only(

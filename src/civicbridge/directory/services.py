@@ -96,10 +96,11 @@ def _save(organization: Organization, thematic_areas) -> Organization:
             if attempt == SLUG_ATTEMPTS - 1:
                 raise
             organization.slug = unique_slug(organization.name, exclude_pk=organization.pk)
-    if new and thematic_areas:
-        organization.thematic_areas.add(*thematic_areas)  # nothing to compare with: no read first
-    elif thematic_areas is not None and not new:
-        organization.thematic_areas.set(thematic_areas)
+    if thematic_areas is not None:
+        if not new:
+            organization.thematic_areas.set(thematic_areas)
+        elif thematic_areas:
+            organization.thematic_areas.add(*thematic_areas)  # a new entry has none to compare with
     return organization
 
 

@@ -91,21 +91,20 @@ class CallsInDeadlineOrder(Sequence):
         ahead, no_deadline = Q(closes_at__gte=now), Q(closes_at__isnull=True)
         calls = queryset.order_by()
         self._all = calls
-        self._conditions = [
-            ~closed_early & ahead,
-            ~closed_early & no_deadline,
-            closed_early & ahead,
-            Q(closes_at__lt=now),
-            closed_early & no_deadline,  # closed early before any deadline was known: last
-        ]
         latest_first = ("-closes_at", "-id")
-        orders = [("closes_at", "id"), ("-id",), latest_first, latest_first, ("-id",)]
-        self._orders = orders
+        self._parts = [  # which calls, in which order
+            (~closed_early & ahead, ("closes_at", "id")),
+            (~closed_early & no_deadline, ("-id",)),
+            (closed_early & ahead, latest_first),
+            (Q(closes_at__lt=now), latest_first),
+            (closed_early & no_deadline, ("-id",)),  # closed early before any deadline was known: last
+        ]
         self._sizes: list[int] | None = None
 
     def _part(self, index: int) -> QuerySet[Call]:
         # Built when a page reaches it: most pages are read from one part.
-        return self._all.filter(self._conditions[index]).order_by(*self._orders[index])
+        condition, order = self._parts[index]
+        return self._all.filter(condition).order_by(*order)
 
     def _count_parts(self) -> list[int]:
         # One pass over the calls counts all the parts (a search reads its matches once). The
@@ -113,9 +112,10 @@ class CallsInDeadlineOrder(Sequence):
         # reads that index alone (COUNT(*) takes no filter in Django).
         if self._sizes is None:
             counted = self._all.aggregate(**{
-                f"part_{index}": Count("status_from_source", filter=condition) for index, condition in enumerate(self._conditions)
+                f"part_{index}": Count("status_from_source", filter=condition)
+                for index, (condition, _order) in enumerate(self._parts)
             })
-            self._sizes = [counted[f"part_{index}"] for index in range(len(self._conditions))]
+            self._sizes = [counted[f"part_{index}"] for index in range(len(self._parts))]
         return self._sizes
 
     def count(self) -> int:
@@ -133,7 +133,7 @@ class CallsInDeadlineOrder(Sequence):
         if step != 1:
             raise ValueError("calls in deadline order are read in steps of one")
         rows, offset, wanted = [], start, max(stop - start, 0)
-        for part in range(len(self._conditions)):
+        for part in range(len(self._parts)):
             if not wanted:
                 break
             size = self._count_parts()[part]
