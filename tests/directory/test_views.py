@@ -335,7 +335,7 @@ def test_an_unknown_slug_gives_404(client, db):
 
 def test_the_description_is_rendered_as_sanitized_markdown(client, municipality):
     organization = OrganizationFactory(
-        territory=municipality, description="## Cele\n\n<script>alert('x')</script>**ważne**"
+        territory=municipality, description="## Cele\n\n<script>alert('x')</script>\n\n**ważne**"
     )
 
     page = client.get(organization.get_absolute_url()).content.decode()

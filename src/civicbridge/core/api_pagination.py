@@ -20,8 +20,18 @@ from .search import MatchCount
 
 
 class FilterBackend(DjangoFilterBackend):
-    """django-filter's backend, keeping the filter set on the view: a view whose count the
-    database keeps (``known_count``) reads the chosen filters from it."""
+    """django-filter's backend, for lists only, keeping the filter set on the view: a view whose
+    count the database keeps (``known_count``) reads the chosen filters from it.
+
+    An item's address names it: a list's filters do not apply to it (DRF would build the
+    list's filter set for every item read or written, and answer 404 for an item the query
+    string's filters leave out). The OpenAPI document offers them on lists only, likewise.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        if getattr(view, "detail", False):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
 
     def get_filterset(self, request, queryset, view):
         filterset = super().get_filterset(request, queryset, view)

@@ -4,9 +4,7 @@ Pages (the ``markdown`` filter) and feeds (``funding.feeds``) use it, so whateve
 shows, a feed reader shows too, and both are well-formed XML as well as HTML.
 """
 
-import threading
-
-import markdown as markdown_lib
+import mistune
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 
@@ -18,29 +16,20 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
 
-# Building a converter (its extensions, patterns and processors) costs four times converting
-# a paragraph with it; a converter is not thread-safe, so each thread keeps its own and resets
-# it between texts (Markdown.reset: no footnote, abbreviation or reference carries over).
-_local = threading.local()
-
-
-def _converter() -> markdown_lib.Markdown:
-    converter = getattr(_local, "converter", None)
-    if converter is None:
-        converter = _local.converter = markdown_lib.Markdown(extensions=["extra", "sane_lists"], output_format="html")
-    return converter
+# Mistune, not Python-Markdown: a feed renders fifty summaries per request and a list or a
+# detail page several, and Python-Markdown spends about 70 µs setting up and resetting its
+# processors for each text, however short; Mistune renders the same texts in a ninth of the
+# time. Raw HTML passes to nh3, which keeps what ALLOWED_TAGS allows, as before. A parser
+# keeps nothing between calls (each call has its own state): one serves every thread.
+_markdown = mistune.create_markdown(
+    escape=False, plugins=["table", "strikethrough", "footnotes", "def_list", "abbr"],
+)
 
 
 def render_markdown(text: str) -> SafeString:
-    # Control characters go before Markdown sees the text: STX and ETX delimit Markdown's
-    # own placeholders for stashed HTML ("\x02wzxhzdk:0\x03"), so text holding them could
-    # address the stash and leave a placeholder, or another block's HTML, in the output.
-    source = clean_text(text or "", multiline=True)
-    converter = _converter()
-    try:
-        html = converter.convert(source)
-    finally:
-        converter.reset()
+    # Control characters go before the parser sees the text: they have no place in prose, and
+    # a parser may use them as its own placeholders.
+    html = _markdown(clean_text(text or "", multiline=True))
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

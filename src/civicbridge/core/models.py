@@ -84,6 +84,8 @@ class Territory(TranslatedNameMixin, models.Model):
         verbose_name = _("territory")
         verbose_name_plural = _("territories")
         ordering = ["path"]
+        # Every territory menu reads the units of a few levels in tree order (directory.filters).
+        indexes = [models.Index(fields=["level", "path"], name="territory_level_path")]
         constraints = [
             models.UniqueConstraint(
                 fields=["country", "level", "code"], condition=~models.Q(code=""),
