@@ -201,3 +201,24 @@ def test_a_deadline_filter_far_outside_the_calendar_is_a_400_not_a_server_error(
     response = client.get("/api/v1/calls/", {"deadline_from": "0001-01-01"})
 
     assert response.status_code == 400 and "deadline_from" in response.json()
+
+
+def test_filter_menus_draw_the_markup_django_draws():
+    """The filter renderer's select.html writes each option in place: the same HTML as Django's own
+    templates, option by option, with groups, a chosen value and an option's own attributes."""
+    from django import forms
+    from django.forms.renderers import Jinja2
+
+    from civicbridge.core.filters import FILTER_FORM_RENDERER
+
+    class Menus(forms.Form):
+        plain = forms.ChoiceField(
+            choices=[("", "---"), ("a", "A & <b>"), ("b", "B")], widget=forms.Select(attrs={"data-hx-get": "/x/"})
+        )
+        grouped = forms.MultipleChoiceField(choices=[("North", [("n1", "N1"), ("n2", "N2")]), ("s", "South")])
+
+    data = {"plain": "a", "grouped": ["n2", "s"]}
+    ours = [str(field) for field in Menus(data=data, renderer=FILTER_FORM_RENDERER)]
+    djangos = [str(field) for field in Menus(data=data, renderer=Jinja2())]
+    assert ours == djangos
+    assert 'data-hx-get="/x/"' in ours[0] and "selected" in ours[0] and "A &amp; &lt;b&gt;" in ours[0] and "<optgroup" in ours[1]

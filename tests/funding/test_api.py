@@ -119,6 +119,16 @@ def test_one_call_by_its_identifier_and_drafts_hidden(api):
     assert identifiers(api.get(CALLS)) == ["PUBLIC-1"]
 
 
+def test_a_calls_address_answers_whatever_list_filters_its_query_string_holds(api, django_assert_max_num_queries):
+    CallFactory(identifier="OPEN-1")  # open: a list of closed calls leaves it out
+
+    assert identifiers(api.get(CALLS, {"status": "closed"})) == []
+    with django_assert_max_num_queries(5):
+        item = api.get(f"{CALLS}OPEN-1/", {"status": "closed", "amount_min": "lots"})
+    assert item.status_code == 200 and item.json()["identifier"] == "OPEN-1"
+    assert api.get(f"{CALLS}DRAFT-9/", {"status": "open"}).status_code == 404
+
+
 def test_funders_come_with_their_programmes_and_can_be_searched(api):
     funder = FunderFactory(name="Bursa Eskişehir Bilecik Kalkınma Ajansı", kind="development_agency")
     ProgrammeFactory(funder=funder, name="Mali Destek Programı", code="MDP")
