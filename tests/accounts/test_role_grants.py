@@ -364,6 +364,31 @@ def test_the_user_admin_offers_no_django_permissions_or_groups(admin_client, cit
     assert admin_client.get("/en/admin/auth/group/").status_code == 404
 
 
+def test_a_django_permission_written_by_other_means_grants_nothing(client, citizen, body):
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    from civicbridge.funding.models import Call
+
+    def permission(model, codename):
+        # A transactional test elsewhere may have flushed the tables migrations fill.
+        content_type = ContentType.objects.get_for_model(model)
+        return Permission.objects.get_or_create(content_type=content_type, codename=codename, defaults={"name": codename})[0]
+
+    citizen.user_permissions.add(permission(Call, "add_call"))
+    group = Group.objects.create(name="editors")
+    group.permissions.add(permission(Organization, "change_organization"))
+    citizen.groups.add(group)
+    citizen = fresh(citizen)
+
+    assert not citizen.has_perm("funding.add_call")
+    assert not citizen.has_perm("directory.change_organization", body)
+    assert citizen.get_all_permissions() == set()
+    client.force_login(citizen)
+    assert client.get("/en/calls/new/").status_code == 403
+    assert client.get(f"{body.get_absolute_url()}edit/").status_code == 403
+
+
 def test_nobody_but_a_coordinator_uses_the_flag_service(citizen):
     other = UserFactory()
 

@@ -119,7 +119,19 @@ def record_success(username: str, address: str) -> None:
 
 
 class GuardedModelBackend(ModelBackend):
-    """Django's user name and password check, behind the log-in guard."""
+    """Django's user name and password check, behind the log-in guard.
+
+    It grants no right: rights come from memberships and the coordinator, staff and superuser
+    flags (the rules of each app), never from Django's permission tables, which nothing on the
+    platform fills and the administration site does not offer. A row written there by other
+    means grants nothing, and no page reads those tables when it asks a right.
+    """
+
+    def get_user_permissions(self, user_obj, obj=None):
+        return set()
+
+    def get_group_permissions(self, user_obj, obj=None):
+        return set()
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:
