@@ -9,6 +9,7 @@ every repetition; the verdict is the one with page and fragment caches off.
 """
 
 import json
+import re
 import statistics
 from collections import Counter
 from pathlib import Path
@@ -48,6 +49,11 @@ def _group(pairs) -> dict:
     return grouped
 
 
+def _language_free(shape: str) -> str:
+    """A request's shape with its language prefix as a placeholder: the language runs no query."""
+    return re.sub(r"/(en|pl|tr)/", "/{language}/", shape, count=1)
+
+
 def endpoint_table(samples: list[dict], seconds: float) -> dict:
     table = {}
     for name in sorted({s["endpoint"] for s in samples}):
@@ -62,11 +68,13 @@ def endpoint_table(samples: list[dict], seconds: float) -> dict:
             "budget_p95_ms": P95_BUDGET_MS[category],
             "queries": Counter(counted).most_common(1)[0][0] if counted else None,
             "queries_range": [min(counted), max(counted)] if counted else None,
-            # The most a request ran, per session: compared across scales (it must not grow with rows).
-            "max_queries_by_session": {
-                label: max(counts)
-                for label, counts in _group(
-                    ("signed in" if s["signed_in"] else "anonymous", s["queries"])
+            # The most a request ran, per session and request shape: compared across scales (it
+            # must not grow with rows). Per shape, because the samples differ between scales: a
+            # thematic-area filter read by one scale's sample and not another's is not growth.
+            "max_queries_by_shape": {
+                key: max(counts)
+                for key, counts in _group(
+                    (f"{'signed in' if s['signed_in'] else 'anonymous'} {_language_free(s.get('shape', ''))}", s["queries"])
                     for s in mine if s["queries"] is not None and not s["error"]
                 ).items()
             },
@@ -131,9 +139,9 @@ def verdict(scales: list[dict]) -> dict:
         for run in scale["repetitions"]:
             latency = run["phases"].get("latency", {})
             for name, entry in latency.get("endpoints", {}).items():
-                for label, count in entry["max_queries_by_session"].items():
+                for shape, count in entry["max_queries_by_shape"].items():
                     if entry["category"] != "write":
-                        by_scale = query_counts.setdefault(f"{name} ({label})", {})
+                        by_scale = query_counts.setdefault(f"{name} ({shape})", {})
                         by_scale[scale["scale"]] = max(by_scale.get(scale["scale"], 0), count)
             if scale["queries_only"]:
                 continue
@@ -165,8 +173,8 @@ def verdict(scales: list[dict]) -> dict:
         for name, entry in run["phases"].get("latency", {}).get("endpoints", {}).items()
         if entry["queries"] == 0
     })
-    # Queries per page must not grow with rows: the most any request of an endpoint ran at a
-    # larger scale may not exceed the most at the smallest one.
+    # Queries per page must not grow with rows: the most any request of an endpoint and shape
+    # ran at a larger scale may not exceed the most at the smallest scale that sent that shape.
     varying = {}
     for name, by_scale in query_counts.items():
         ordered = [by_scale[k] for k in sorted(by_scale)]

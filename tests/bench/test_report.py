@@ -1,0 +1,41 @@
+"""The bench's verdict on queries per request: they may not grow with the data, request shape by shape."""
+
+from bench.report import endpoint_table, verdict
+
+
+def _sample(path: str, queries: int, *, signed_in: bool = False) -> dict:
+    return {"endpoint": "org_search", "shape": f"GET {path}", "ms": 10.0, "error": None, "queries": queries,
+            "signed_in": signed_in, "kind": "read", "cache": None}
+
+
+def _scale(scale: float, samples: list[dict]) -> dict:
+    run = {"label": f"{scale}-1", "phases": {"latency": {"endpoints": endpoint_table(samples, 60)}}}
+    return {"scale": scale, "queries_only": True, "repetitions": [run]}
+
+
+def _growth(result: dict) -> list[str]:
+    return [failure for failure in result["failures"] if "grow with scale" in failure]
+
+
+def test_more_queries_for_the_same_request_shape_at_a_larger_scale_fail():
+    small = _scale(0.1, [_sample("/en/organizations/?q", 5)])
+    large = _scale(1.0, [_sample("/pl/organizations/?q", 6)])  # another language, the same shape
+
+    assert _growth(verdict([small, large])) == [
+        "queries per request grow with scale (most per request): org_search (anonymous GET /{language}/organizations/?q) "
+        "{'0.1': 5, '1.0': 6}"
+    ]
+
+
+def test_a_shape_only_one_scale_sent_is_not_growth():
+    small = _scale(0.1, [_sample("/en/organizations/?q", 5)])
+    large = _scale(1.0, [_sample("/en/organizations/?q", 5), _sample("/en/organizations/?q,thematic_area", 6)])
+
+    assert _growth(verdict([small, large])) == []
+
+
+def test_signed_in_requests_are_compared_with_signed_in_ones():
+    small = _scale(0.1, [_sample("/en/organizations/?q", 5), _sample("/en/organizations/?q", 7, signed_in=True)])
+    large = _scale(1.0, [_sample("/en/organizations/?q", 7, signed_in=True), _sample("/en/organizations/?q", 6)])
+
+    assert len(_growth(verdict([small, large]))) == 1
