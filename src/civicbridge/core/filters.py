@@ -46,16 +46,19 @@ def resolve_territory(value: str, queryset=None) -> Territory:
         candidates = queryset.filter(country=qualified["country"].upper(), code=qualified["code"])
     elif len(value) == 2 and value.isalpha():
         candidates = queryset.filter(level=Territory.Level.COUNTRY, country=value.upper())
+    elif value.isdigit() and len(value) < 10:
+        # A code first, else an id (a number may be either): both read in one query.
+        candidates = queryset.filter(Q(code=value) | Q(pk=int(value)))
     else:
         candidates = queryset.filter(code=value) if value else queryset.none()
-    matches = list(candidates[:2])
+    matches = list(candidates[:3])
+    if value.isdigit():
+        matches = [unit for unit in matches if unit.code == value] or [unit for unit in matches if unit.pk == int(value)]
     if len(matches) > 1:
         raise ValidationError(
             _("“%(value)s” is the code of units in several countries: write it with the country, e.g. %(example)s."),
             code="ambiguous", params={"value": value, "example": f"{matches[0].country}-{value}"},
         )
-    if not matches and value.isdigit() and len(value) < 10:
-        matches = list(queryset.filter(pk=int(value)))
     if not matches:
         raise ValidationError(
             _("No administrative unit has the code or number “%(value)s”."),
