@@ -222,3 +222,17 @@ def test_filter_menus_draw_the_markup_django_draws():
     djangos = [str(field) for field in Menus(data=data, renderer=Jinja2())]
     assert ours == djangos
     assert 'data-hx-get="/x/"' in ours[0] and "selected" in ours[0] and "A &amp; &lt;b&gt;" in ours[0] and "<optgroup" in ours[1]
+
+
+def test_a_number_that_is_one_units_code_and_anothers_id_names_the_unit_with_that_code(municipality, county):
+    from civicbridge.core.filters import resolve_territory
+
+    number = str(municipality.pk)
+    coded = Territory.objects.create(
+        name_en="Coded", name_pl="Coded", name_tr="Coded", level=Territory.Level.MUNICIPALITY,
+        country="PL", code=number, parent=county,
+    )
+
+    assert resolve_territory(number) == coded
+    coded.delete()
+    assert resolve_territory(number) == municipality
