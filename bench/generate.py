@@ -143,6 +143,35 @@ def ensure_organizations(target: int, territories: list, rng: random.Random) -> 
             through.objects.bulk_create(links, ignore_conflicts=True)
 
 
+PL_PEOPLE = (["Anna", "Katarzyna", "Maria", "Piotr", "Tomasz", "Krzysztof", "Agnieszka", "Marek"],
+             ["Nowak", "Kowalska", "Wiśniewski", "Wójcik", "Kamińska", "Lewandowski", "Zielińska", "Szymański"])
+TR_PEOPLE = (["Ayşe", "Fatma", "Mehmet", "Mustafa", "Emine", "Ahmet", "Zeynep", "Hüseyin"],
+             ["Yılmaz", "Kaya", "Demir", "Şahin", "Çelik", "Yıldız", "Aydın", "Öztürk"])
+
+
+def ensure_plenipotentiaries(rng: random.Random) -> int:
+    """One current plenipotentiary for every public body that has none (as every local
+    government names one); the number of them."""
+    from civicbridge.directory.models import Organization, Plenipotentiary
+
+    bodies = (
+        Organization.objects.public_bodies().exclude(plenipotentiaries__is_active=True)
+        .values_list("pk", "slug", "territory__country").order_by("pk")
+    )
+    for batch in _chunks(bodies.iterator(chunk_size=BATCH), BATCH):
+        people = []
+        for pk, slug, country in batch:
+            first, last = TR_PEOPLE if country == "TR" else PL_PEOPLE
+            people.append(Plenipotentiary(
+                public_body_id=pk, full_name=f"{rng.choice(first)} {rng.choice(last)}",
+                position="Sivil toplumla ilişkiler sorumlusu" if country == "TR"
+                else "Pełnomocnik ds. współpracy z organizacjami pozarządowymi",
+                email=f"pelnomocnik@{slug}.example.invalid", phone=f"+48 77 {rng.randint(1_000_000, 9_999_999)}",
+            ))
+        Plenipotentiary.objects.bulk_create(people)
+    return Plenipotentiary.objects.filter(is_active=True).count()
+
+
 def ensure_users(target: int, rng: random.Random) -> None:
     from civicbridge.accounts.models import Membership, User
     from civicbridge.directory.models import Organization
@@ -262,6 +291,8 @@ def ensure_scale(scale: float, *, seed: int = 2026, stdout=print) -> dict:
     stdout(f"territories ready ({time.perf_counter() - started:.0f} s)")
     ensure_organizations(targets["organizations"], territories, rng)
     stdout(f"organizations ready ({time.perf_counter() - started:.0f} s)")
+    targets["plenipotentiaries"] = ensure_plenipotentiaries(rng)
+    stdout(f"plenipotentiaries ready ({time.perf_counter() - started:.0f} s)")
     ensure_users(targets["users"], rng)
     stdout(f"users ready ({time.perf_counter() - started:.0f} s)")
     from bench.generate_calls import ensure_calls

@@ -132,7 +132,10 @@ class Traffic:
         if endpoint == "org_detail":
             return f"/{self.lang()}/organizations/{self.orgs.draw(r)[1]}/"
         if endpoint == "plenipotentiaries":
-            query = {"county": r.choice(d["counties"])} if r.random() < 0.7 else {}
+            if r.random() < 0.6:
+                query = {"county": r.choice(d["counties"])}
+            else:
+                query = {"page": page_number(r, d.get("plenipotentiary_pages", 1))}
             return f"/{self.lang()}/plenipotentiaries/?{urlencode(query)}"
         if endpoint == "api_org_list":
             query = {"page": page_number(r, d["org_pages"])} if r.random() < 0.5 else self.org_filters()

@@ -59,7 +59,7 @@ def search_terms(names: list[str], rng: random.Random, *, limit: int = 1200) -> 
 def build_plan(*, base_url: str, seed: int, phases: list[dict], max_accounts: int = 60) -> dict:
     from civicbridge.accounts.models import Membership, User
     from civicbridge.core.models import Territory, ThematicArea
-    from civicbridge.directory.models import Organization
+    from civicbridge.directory.models import Organization, Plenipotentiary
     from civicbridge.funding.models import Call, Funder
     from civicbridge.partners.models import PartnerRequest
 
@@ -102,6 +102,7 @@ def build_plan(*, base_url: str, seed: int, phases: list[dict], max_accounts: in
         "partner_pages": max(1, math.ceil(len(partner_requests) / PAGE_SIZE)),
         "unverified": list(Organization.objects.filter(is_verified=False).order_by("?").values_list("slug", flat=True)[:5000]),
         "counties": counties,
+        "plenipotentiary_pages": max(1, math.ceil(Plenipotentiary.objects.filter(is_active=True).count() / PAGE_SIZE)),
         "municipalities": list(Territory.objects.filter(level="municipality").values_list("pk", flat=True)[:2000]),
         "kinds": ["ngo", "informal_group", "school", "business", "public_body"],
         "areas": list(ThematicArea.objects.values_list("pk", flat=True)),

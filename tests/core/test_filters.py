@@ -100,8 +100,11 @@ def test_the_plenipotentiaries_api_filters_by_county_code_or_id(client, municipa
     for value in ("1607", municipality.parent.pk):
         body = client.get("/api/v1/plenipotentiaries/", {"county": value}).json()
         assert [item["id"] for item in body["results"]] == [in_nysa.pk]
-    response = client.get("/api/v1/plenipotentiaries/", {"county": "1607053"})  # a municipality, no county
-    assert response.status_code == 400 and "1607053" in response.json()["county"][0]
+    # Any unit, with the units below it: a municipality, a region; an unknown code is a 400.
+    assert [item["id"] for item in client.get("/api/v1/plenipotentiaries/", {"county": "1607053"}).json()["results"]] == [in_nysa.pk]
+    assert client.get("/api/v1/plenipotentiaries/", {"county": "PL-16"}).json()["count"] == 2
+    response = client.get("/api/v1/plenipotentiaries/", {"county": "1699"})
+    assert response.status_code == 400 and "1699" in response.json()["county"][0]
 
 
 def test_the_plenipotentiaries_page_filters_by_county_code(client, municipality, other_county):

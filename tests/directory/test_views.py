@@ -736,13 +736,40 @@ def test_the_plenipotentiary_list_filters_by_county(client, plenipotentiaries, c
     assert _groups(response) == [("1607", ["Starostwo Powiatowe w Nysie", "Urząd Miejski w Nysie"])]
 
 
-def test_a_county_filter_naming_a_unit_that_is_not_a_county_is_said_and_lists_nobody(
-    client, plenipotentiaries, region
-):
+def test_a_region_lists_the_bodies_of_its_units_under_their_counties(client, plenipotentiaries, region):
     response = client.get(PLENIPOTENTIARY_LIST_URL, {"county": region.pk})
 
-    assert _groups(response) == []
-    assert f"No administrative unit has the code or number “{region.pk}”" in response.content.decode()
+    assert _groups(response) == [
+        (None, ["Urząd Marszałkowski"]),
+        ("1601", ["Starostwo Powiatowe w Brzegu"]),
+        ("1607", ["Starostwo Powiatowe w Nysie", "Urząd Miejski w Nysie"]),
+    ]
+
+
+def test_an_unknown_unit_is_said_and_lists_nobody(client, plenipotentiaries):
+    response = client.get(PLENIPOTENTIARY_LIST_URL, {"county": "9999999"})
+
+    assert response.status_code == 200 and _groups(response) == []
+    assert "No administrative unit has the code or number “9999999”" in response.content.decode()
+    assert "No plenipotentiary is listed yet." not in response.content.decode()
+
+
+def test_the_plenipotentiaries_are_paged_in_the_order_of_their_groups_and_the_pages_keep_the_filter(
+    client, settings, county, regional_body
+):
+    settings.CIVICBRIDGE_PAGE_SIZE = 2
+    PlenipotentiaryFactory(public_body=regional_body)
+    for municipality in county.children.order_by("code")[:3]:
+        PlenipotentiaryFactory(public_body=PublicBodyFactory(territory=municipality))
+
+    first = client.get(PLENIPOTENTIARY_LIST_URL)
+    second = client.get(PLENIPOTENTIARY_LIST_URL, {"page": 2})
+    filtered = client.get(PLENIPOTENTIARY_LIST_URL, {"county": "1607"})
+
+    assert [code for code, _ in _groups(first)] == [None, "1607"]
+    assert [code for code, _ in _groups(second)] == ["1607"]
+    assert sum(len(people) for _, people in _groups(first) + _groups(second)) == 4
+    assert 'href="?county=1607&amp;page=2"' in filtered.content.decode()
 
 
 def test_a_non_numeric_county_filter_gives_the_page_with_the_error_not_a_server_error(client, plenipotentiaries):

@@ -1,18 +1,14 @@
-import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
-from django.db.models import Q
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
 from civicbridge.core.api_duplicates import RepeatAwareCreateMixin
-from civicbridge.core.filters import SlugOrIdFilter, StrictFilterSet, TerritoryFilter
 from civicbridge.core.models import Territory, ThematicArea
 
 from . import selectors, services
-from .filters import OrganizationApiFilter
+from .filters import OrganizationApiFilter, PlenipotentiaryFilter
 from .models import Organization, Plenipotentiary
 
 
@@ -128,29 +124,6 @@ class PlenipotentiarySerializer(serializers.ModelSerializer):
                 for field in PRIVATE_WHEN_FORMER:
                     data[field] = ""
         return data
-
-
-class PlenipotentiaryFilter(StrictFilterSet):
-    search = django_filters.CharFilter(method="filter_search")
-    public_body = SlugOrIdFilter(
-        queryset=Organization.objects.public_bodies(),
-        help_text="The public body, by its address name (slug) or id.",
-    )
-    county = TerritoryFilter(
-        queryset=Territory.objects.filter(level=Territory.Level.COUNTY), method="filter_county",
-        help_text="Bodies in this county and its municipalities: its TERYT code (1607) or id.",
-    )
-
-    class Meta:
-        model = Plenipotentiary
-        fields = ["public_body", "county", "is_active"]
-
-    def filter_search(self, queryset, name, value):
-        return queryset.filter(Q(full_name__icontains=value) | Q(public_body__name__icontains=value))
-
-    @extend_schema_field(OpenApiTypes.STR)
-    def filter_county(self, queryset, name, county):
-        return queryset.filter(public_body__territory__path__startswith=county.path)
 
 
 @extend_schema_view(

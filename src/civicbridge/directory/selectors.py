@@ -1,13 +1,15 @@
 from collections import OrderedDict
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.core.paginator import Page
+from django.db.models import Case, Prefetch, QuerySet, Sum, When
 
 from civicbridge.accounts.models import Membership
 from civicbridge.core import search as search_backend
 from civicbridge.core.models import Territory, ThematicArea
+from civicbridge.core.pagination import page_of
 from civicbridge.core.selectors import territory_subtree_ids
 
-from .filters import OrganizationFilter
+from .filters import OrganizationFilter, PlenipotentiaryFilter
 from .models import (
     Organization,
     OrganizationAreaTally,
@@ -124,22 +126,42 @@ def county_of(territory: Territory | None) -> Territory | None:
     return territory if territory is not None and territory.level == Territory.Level.COUNTY else None
 
 
-def plenipotentiaries_by_county(*, county: Territory | None = None):
-    """Current plenipotentiaries grouped under their county; bodies above county level come first."""
-    queryset = Plenipotentiary.objects.filter(listed_q("public_body__"), is_active=True).select_related(
-        "public_body__territory__parent"
-    ).order_by("public_body__territory__path", "public_body__name", "full_name")
-    if county is not None:
-        queryset = queryset.filter(public_body__territory__path__startswith=county.path)
+def filter_plenipotentiaries(data) -> PlenipotentiaryFilter:
+    """The current plenipotentiaries of listed bodies that ``data``'s filters keep: regional and
+    national bodies first, then the rest in tree order (a county's bodies together)."""
+    above_counties = [Territory.Level.COUNTRY, Territory.Level.REGION]
+    queryset = (
+        # Only public bodies have plenipotentiaries: said, so that the bodies' own index serves.
+        Plenipotentiary.objects.filter(
+            listed_q("public_body__"), public_body__kind__in=Organization.PUBLIC_KINDS, is_active=True
+        )
+        .alias(in_a_county=Case(When(public_body__territory__level__in=above_counties, then=0), default=1))
+        .order_by("in_a_county", "public_body__territory__path", "public_body__name", "full_name", "pk")
+    )
+    return PlenipotentiaryFilter(data, queryset=queryset)
+
+
+def plenipotentiaries_page(filterset: PlenipotentiaryFilter, number) -> Page:
+    """Page ``number`` of the filter's plenipotentiaries, with their bodies and territories.
+
+    The order is found over the ids alone (narrow rows, the bodies' index), then the page's
+    rows are read by id: sorting whole rows of three tables for every page costs three times
+    as much.
+    """
+    page = page_of(filterset.qs.values_list("pk", flat=True), number)
+    ids = list(page.object_list)
+    rows = Plenipotentiary.objects.filter(pk__in=ids).select_related("public_body__territory__parent").order_by().in_bulk()
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    return page
+
+
+def by_county(plenipotentiaries) -> list[tuple[Territory | None, list[Plenipotentiary]]]:
+    """A page of plenipotentiaries (in the order above) grouped under their county; None heads
+    the bodies above county level."""
     groups: OrderedDict = OrderedDict()
-    for plenipotentiary in queryset:
-        group = county_of(plenipotentiary.public_body.territory)
-        groups.setdefault(group, []).append(plenipotentiary)
-    return sorted(groups.items(), key=lambda item: (item[0] is not None, item[0].path if item[0] else ""))
-
-
-def counties() -> QuerySet[Territory]:
-    return Territory.objects.filter(level=Territory.Level.COUNTY)
+    for plenipotentiary in plenipotentiaries:
+        groups.setdefault(county_of(plenipotentiary.public_body.territory), []).append(plenipotentiary)
+    return list(groups.items())
 
 
 def plenipotentiaries_for_api(viewer) -> QuerySet[Plenipotentiary]:

@@ -9,7 +9,6 @@ from django.views.decorators.vary import vary_on_headers
 
 from civicbridge.accounts import services as membership_services
 from civicbridge.core.duplicates import is_repeat
-from civicbridge.core.filters import resolve_territory, territory_key
 from civicbridge.core.forms import submit
 from civicbridge.core.imports import import_page
 from civicbridge.core.pagination import page_of
@@ -183,19 +182,9 @@ def organization_import(request):
 
 
 def plenipotentiary_list(request):
-    county, county_errors = None, []
-    if request.GET.get("county"):
-        # A county by its TERYT code (?county=1607) or its id; a bad one is said, not ignored.
-        try:
-            county = resolve_territory(request.GET["county"], selectors.counties())
-        except ValidationError as error:
-            county_errors = error.messages
-    context = {
-        "groups": [] if county_errors else selectors.plenipotentiaries_by_county(county=county),
-        "counties": [(territory_key(option), option) for option in selectors.counties()],
-        "county": county,
-        "county_errors": county_errors,
-    }
+    filterset = selectors.filter_plenipotentiaries(request.GET)
+    page = selectors.plenipotentiaries_page(filterset, request.GET.get("page"))
+    context = {"filter": filterset, "page": page, "groups": selectors.by_county(page.object_list)}
     return render(request, "directory/plenipotentiary_list.html", context)
 
 
