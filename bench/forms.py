@@ -5,6 +5,7 @@ form's fields (CSRF token, hidden keys, current values, chosen options), changes
 posts them. When a form gains a field the bench keeps submitting what the page offers.
 """
 
+import re
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
@@ -109,3 +110,17 @@ def find_form(html: str, page_url: str, *, action_contains: str = "") -> Form | 
     form = max(candidates, key=lambda f: len(f.fields))
     form.action = urljoin(page_url, form.action) if form.action else page_url
     return form
+
+
+def form_errors(response) -> str:
+    """The messages of a form sent back with errors, so that a refused write says why."""
+    text = response.text or ""
+    if response.status_code not in (200, 400) or ("errorlist" not in text and "error-summary" not in text):
+        return ""
+    # A field's errors, and those of the whole form (listed in the error summary only).
+    found = re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', text, re.S) + re.findall(
+        r'<div class="error-summary"[^>]*>.*?<ul>(.*?)</ul>', text, re.S
+    )
+    names = re.findall(r'name="([\w-]+)"[^>]*aria-invalid="true"', text)
+    said = " | ".join(" ".join(re.sub(r"<[^>]+>", " ", f).split()) for f in found)
+    return f": {', '.join(names)}: {said[:300]}"

@@ -22,7 +22,6 @@ import itertools
 import json
 import math
 import random
-import re
 import sys
 import time
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -33,7 +32,7 @@ from locust import FastHttpUser, constant, events, task
 from locust.contrib.fasthttp import FastHttpSession
 from locust.env import Environment
 
-from bench.forms import find_form
+from bench.forms import find_form, form_errors
 
 PLAN: dict = {}
 STATE = {"phase": "setup", "capture": False, "tasks": 0, "touring": 0}
@@ -213,16 +212,6 @@ def _record(request_type, name, response_time, response_length, response, contex
         "cache": headers.get("X-Page-Cache"), "signed_in": bool(context.get("signed_in")),
         "kind": context.get("kind", "read"), "request": context.get("request"), "t": round(time.time(), 3),
     })
-
-
-def form_errors(response) -> str:
-    """The messages of a form sent back with errors, so that a refused write says why."""
-    if response.status_code not in (200, 400) or "errorlist" not in (response.text or ""):
-        return ""
-    found = re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', response.text, re.S)
-    names = re.findall(r'name="([\w-]+)"[^>]*aria-invalid="true"', response.text)
-    text = " | ".join(re.sub(r"<[^>]+>", " ", f).strip() for f in found)
-    return f": {', '.join(names)}: {text[:300]}"
 
 
 def _int(value):

@@ -39,3 +39,14 @@ def test_signed_in_requests_are_compared_with_signed_in_ones():
     large = _scale(1.0, [_sample("/en/organizations/?q", 7, signed_in=True), _sample("/en/organizations/?q", 6)])
 
     assert len(_growth(verdict([small, large]))) == 1
+
+
+def test_a_refused_write_says_why_also_when_the_whole_form_is_refused():
+    from types import SimpleNamespace
+
+    from bench.forms import form_errors
+
+    page = ('<div class="error-summary" role="alert" tabindex="-1">\n  <h2>There is a problem</h2>\n  <ul>\n'
+            '    <li>You already have an alert for this search: “Calls”.</li>\n  </ul>\n</div>')
+    assert "You already have an alert for this search" in form_errors(SimpleNamespace(status_code=400, text=page))
+    assert form_errors(SimpleNamespace(status_code=500, text=page)) == ""
