@@ -228,7 +228,6 @@ class PlenipotentiaryFilter(StrictFilterSet):
     county = TerritoryFilter(
         label=_("Territory (with its sub-units)"), queryset=Territory.objects.all(), empty_label=_("all counties"),
         method="filter_county", widget=forms.Select(attrs={"data-autosubmit": True}),
-        help_text=_("By its code (e.g. the TERYT code 1607) or number."),
     )
 
     class Meta:
