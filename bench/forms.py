@@ -124,3 +124,21 @@ def form_errors(response) -> str:
     names = re.findall(r'name="([\w-]+)"[^>]*aria-invalid="true"', text)
     said = " | ".join(" ".join(re.sub(r"<[^>]+>", " ", f).split()) for f in found)
     return f": {', '.join(names)}: {said[:300]}"
+
+
+_RESULT_COUNT = re.compile(rb'class="result-count"[^>]*>(.*?)</', re.S)
+_API_COUNT = re.compile(rb'^\s*\{\s*"count"\s*:\s*(\d+)')
+_NUMBER = re.compile(rb"\d[\d\s.,\xc2\xa0\xe2\x80\xaf]*")
+
+
+def lists_nothing(body: bytes | None) -> bool:
+    """Whether a list page or API list answered with no results (its count says 0): such a
+    response runs no query for rows, so its queries are compared with other empty ones."""
+    if not body:
+        return False
+    api = _API_COUNT.match(body[:64])
+    if api:
+        return int(api.group(1)) == 0
+    heading = _RESULT_COUNT.search(body)
+    number = _NUMBER.search(heading.group(1)) if heading else None
+    return number is not None and int(re.sub(rb"\D", b"", number.group(0))) == 0

@@ -1,5 +1,6 @@
 """The bench's verdict on queries per request: they may not grow with the data, request shape by shape."""
 
+import pytest
 from bench.report import endpoint_table, verdict
 
 
@@ -50,3 +51,28 @@ def test_a_refused_write_says_why_also_when_the_whole_form_is_refused():
             '    <li>You already have an alert for this search: “Calls”.</li>\n  </ul>\n</div>')
     assert "You already have an alert for this search" in form_errors(SimpleNamespace(status_code=400, text=page))
     assert form_errors(SimpleNamespace(status_code=500, text=page)) == ""
+
+
+def test_a_search_that_found_nothing_is_compared_with_searches_that_found_nothing():
+    small = _scale(0.1, [{**_sample("/en/organizations/?q", 5), "empty": True}])
+    large = _scale(1.0, [_sample("/en/organizations/?q", 7), {**_sample("/en/organizations/?q", 5), "empty": True}])
+
+    assert _growth(verdict([small, large])) == []
+    large = _scale(1.0, [{**_sample("/en/organizations/?q", 6), "empty": True}])
+    assert len(_growth(verdict([small, large]))) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "pl", "tr"])
+def test_the_bench_reads_an_empty_result_from_the_pages_and_the_api(client, language, municipality):
+    from bench.forms import lists_nothing
+
+    from tests.directory.factories import OrganizationFactory
+
+    nothing = client.get(f"/{language}/organizations/", {"q": "nothingmatchesthis"}).content
+    assert lists_nothing(nothing)
+    assert lists_nothing(client.get("/api/v1/organizations/", {"search": "nothingmatchesthis"}).content)
+    OrganizationFactory(territory=municipality)
+    assert not lists_nothing(client.get(f"/{language}/organizations/").content)
+    assert not lists_nothing(client.get("/api/v1/organizations/").content)
+    assert not lists_nothing(b'<h2 class="result-count">about 1\xc2\xa0200 organizations</h2>')
