@@ -303,6 +303,8 @@ def commit_measured() -> dict:
     def git(*args):
         return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout.strip()
 
+    # Read before the first scale: the results the bench writes after each scale are its own
+    # output, not a change to the code it measures.
     return {"commit": git("rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain", "--untracked-files=no"))}
 
 
@@ -356,6 +358,7 @@ def main() -> None:
     cfg["workdir"].mkdir(parents=True, exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
     started = datetime.datetime.now(datetime.UTC)
+    measured = commit_measured()
     scales = []
     if cfg["query_scale"] and cfg["query_scale"] < min(cfg["scales"]):
         scales.append(run_scale(cfg["query_scale"], cfg, queries_only=True))
@@ -364,7 +367,7 @@ def main() -> None:
         scales.append(run_scale(scale, cfg))
         # Written after every scale: a long run cut short keeps the scales it finished.
         meta = {
-            **commit_measured(), "started": started.isoformat(timespec="seconds"),
+            **measured, "started": started.isoformat(timespec="seconds"),
             "finished": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "machine_cores": os.cpu_count(), "server_workers": cfg["workers"],
             "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in cfg.items()},
