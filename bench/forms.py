@@ -142,3 +142,14 @@ def lists_nothing(body: bytes | None) -> bool:
     heading = _RESULT_COUNT.search(body)
     number = _NUMBER.search(heading.group(1)) if heading else None
     return number is not None and int(re.sub(rb"\D", b"", number.group(0))) == 0
+
+
+_ESTIMATED_HEADING = re.compile(rb'class="result-count"[^>]*\sdata-estimated[\s>]')
+
+
+def count_is_estimated(body: bytes | None) -> bool:
+    """Whether a list said "about N" (a search too big to count): it then skips the count's
+    query, so its queries are compared with other estimated ones."""
+    if not body:
+        return False
+    return b'"count_is_exact":false' in body[:200] or _ESTIMATED_HEADING.search(body) is not None

@@ -32,7 +32,7 @@ from locust import FastHttpUser, constant, events, task
 from locust.contrib.fasthttp import FastHttpSession
 from locust.env import Environment
 
-from bench.forms import find_form, form_errors, lists_nothing
+from bench.forms import count_is_estimated, find_form, form_errors, lists_nothing
 
 PLAN: dict = {}
 STATE = {"phase": "setup", "capture": False, "tasks": 0, "touring": 0}
@@ -212,6 +212,7 @@ def _record(request_type, name, response_time, response_length, response, contex
         "cache": headers.get("X-Page-Cache"), "signed_in": bool(context.get("signed_in")),
         "kind": context.get("kind", "read"), "request": context.get("request"), "t": round(time.time(), 3),
         "empty": status == 200 and lists_nothing(getattr(response, "content", None)),
+        "estimated": status == 200 and count_is_estimated(getattr(response, "content", None)),
     })
 
 

@@ -71,12 +71,14 @@ def endpoint_table(samples: list[dict], seconds: float) -> dict:
             # The most a request ran, per session and request shape: compared across scales (it
             # must not grow with rows). Per shape, because the samples differ between scales: a
             # thematic-area filter read by one scale's sample and not another's is not growth;
-            # and apart when nothing matched, as a page without rows reads none.
+            # and apart when nothing matched (a page without rows reads none) or when the count
+            # was estimated (a search too big to count skips the count's query).
             "max_queries_by_shape": {
                 key: max(counts)
                 for key, counts in _group(
                     (f"{'signed in' if s['signed_in'] else 'anonymous'} {_language_free(s.get('shape', ''))}"
-                     + (" [no results]" if s.get("empty") else ""), s["queries"])
+                     + (" [no results]" if s.get("empty") else "") + (" [about N]" if s.get("estimated") else ""),
+                     s["queries"])
                     for s in mine if s["queries"] is not None and not s["error"]
                 ).items()
             },

@@ -76,3 +76,12 @@ def test_the_bench_reads_an_empty_result_from_the_pages_and_the_api(client, lang
     assert not lists_nothing(client.get(f"/{language}/organizations/").content)
     assert not lists_nothing(client.get("/api/v1/organizations/").content)
     assert not lists_nothing(b'<h2 class="result-count">about 1\xc2\xa0200 organizations</h2>')
+
+
+def test_the_bench_reads_an_estimated_count_from_the_api_and_the_page():
+    from bench.forms import count_is_estimated
+
+    assert count_is_estimated(b'{"count":1000,"count_is_exact":false,"next":null}')
+    assert not count_is_estimated(b'{"count":1000,"count_is_exact":true,"next":null}')
+    assert count_is_estimated(b'<h2 class="result-count" data-estimated tabindex="-1">about 1,200</h2>')
+    assert not count_is_estimated(b'<h2 class="result-count" tabindex="-1">1,200 organizations</h2>')

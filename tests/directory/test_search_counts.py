@@ -1,6 +1,7 @@
 """A search with very many matches says "about N" and still pages to its last match."""
 
 import pytest
+from bench.forms import count_is_estimated
 from django.db import connection
 from django.urls import reverse
 
@@ -51,12 +52,14 @@ def test_a_search_with_many_matches_says_about_and_pages_to_the_last_match(
         if shown.has_next():
             assert shown.paginator.count_is_estimate
             assert "about " in page.content.decode()
+            assert count_is_estimated(page.content)  # as the bench reads it
             number = shown.next_page_number()
         else:
             # The last page knows: the pages before it and its own rows.
             assert not getattr(shown.paginator, "count_is_estimate", False)
             assert shown.paginator.count == MATCHES
             assert f"{MATCHES} organizations" in page.content.decode()
+            assert not count_is_estimated(page.content)
             number = None
     assert sorted(seen) == sorted(matches.values_list("pk", flat=True))
 
