@@ -205,14 +205,14 @@ KNOWN_SEGMENTS = {"", "en", "pl", "tr", "api", "v1", "organizations", "calls", "
 def _record(request_type, name, response_time, response_length, response, context, exception, **kwargs):
     headers = getattr(response, "headers", None) or {}
     status = getattr(response, "status_code", 0) or 0
+    body = getattr(response, "content", None) if status == 200 else None
     SAMPLES.append({
         "shape": f"{request_type} {_shape(kwargs.get('url'))}",
         "phase": STATE["phase"], "endpoint": name, "ms": round(response_time, 3), "status": status,
         "error": _error_text(exception, status), "queries": _int(headers.get("X-Query-Count")),
         "cache": headers.get("X-Page-Cache"), "signed_in": bool(context.get("signed_in")),
         "kind": context.get("kind", "read"), "request": context.get("request"), "t": round(time.time(), 3),
-        "empty": status == 200 and lists_nothing(getattr(response, "content", None)),
-        "estimated": status == 200 and count_is_estimated(getattr(response, "content", None)),
+        "empty": lists_nothing(body), "estimated": count_is_estimated(body),
     })
 
 

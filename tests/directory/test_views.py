@@ -864,3 +864,11 @@ def test_the_export_and_next_page_links_keep_the_search(client, municipality):
     exported = b"".join(client.get(export).streaming_content).decode()
     assert exported.count("Stowarzyszenie Sportowe") == 30 and "Fundacja Inna" not in exported
     assert client.get(LIST_URL + following).context["page"].number == 2
+
+
+def test_the_public_bodies_index_holds_exactly_the_kinds_that_have_plenipotentiaries():
+    from civicbridge.directory.models import Organization
+
+    index = next(index for index in Organization._meta.indexes if index.name == "organization_public_bodies")
+    (lookup, kinds), = index.condition.children
+    assert lookup == "kind__in" and set(kinds) == set(Organization.PUBLIC_KINDS)
