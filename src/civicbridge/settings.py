@@ -13,6 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from civicbridge.core import deployment
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent.parent
 
@@ -226,13 +228,20 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "civicbridge.core.client.client_address"
 AXES_COOLOFF_TIME = 24
 
-# --- Languages, time --------------------------------------------------------------
-LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("pl", _("Polish")), ("tr", _("Turkish"))]
+# --- The authority, its languages and time -------------------------------------------
+# One authority per deployment (core.deployment): its profile gives the country, languages,
+# time zone, currency, registers and brand; each value can be overridden (docs/operators.md).
+try:
+    CIVICBRIDGE_DEPLOYMENT = deployment.from_environment(env)
+except deployment.DeploymentError as error:
+    raise ImproperlyConfigured(str(error)) from error
+_LANGUAGE_NAMES = {"en": _("English"), "pl": _("Polish"), "tr": _("Turkish")}
+LANGUAGE_CODE = CIVICBRIDGE_DEPLOYMENT.default_language
+LANGUAGES = [(code, _LANGUAGE_NAMES[code]) for code in CIVICBRIDGE_DEPLOYMENT.languages]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
-TIME_ZONE = env.str("CIVICBRIDGE_TIME_ZONE", default="Europe/Warsaw")
+TIME_ZONE = CIVICBRIDGE_DEPLOYMENT.time_zone
 
 # --- Static and uploaded files -----------------------------------------------------
 STATIC_URL = "/static/"
@@ -288,7 +297,6 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="civicbridge <no-reply@localhost>")
 CIVICBRIDGE_SITE_URL = env.str("CIVICBRIDGE_SITE_URL", default="http://127.0.0.1:8000")
-CIVICBRIDGE_SITE_NAME = env.str("CIVICBRIDGE_SITE_NAME", default="civicbridge")
 # The outbox (civicbridge.core.notifications): a temporary refusal is retried after the base
 # delay, doubling up to an hour, until the attempts run out; a worker holds what it sends for
 # the lease, after which another worker takes it over (the fault tests shrink both).

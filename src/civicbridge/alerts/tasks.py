@@ -43,6 +43,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import pgettext
 
+from civicbridge.core import deployment
 from civicbridge.core.notifications import Mail, queue_mails
 from civicbridge.core.registry import Alertable, alertables
 
@@ -119,7 +120,7 @@ class Renderer:
         self._blocks: dict[tuple[int, str], str] = {}
         self._links: dict[str, tuple[str, str, str]] = {}
         self._renderings: dict[tuple, tuple[str, str]] = {}
-        self.site_name = settings.CIVICBRIDGE_SITE_NAME
+        self.deployment = deployment.current()
 
     def item_block(self, item, language: str) -> str:
         key = (item.pk, language)
@@ -157,10 +158,12 @@ class Renderer:
             context = {
                 **context(language), "subscription_name": NAME_SLOT, "several_alerts": several,
                 "unsubscribe_url": UNSUBSCRIBE_SLOT, "subscriptions_url": self._language_links(language)[1],
-                "site_name": self.site_name,
+                "site_name": self.deployment.name_in(language),
             }
             folder = self.alertable.email_templates
             with translation.override(language):
+                # The clock the e-mail's moments are written on, named: a reader may be elsewhere.
+                context["time_zone"] = deployment.zone_label(timezone.get_current_timezone())
                 subject = " ".join(render_to_string(f"{folder}{template}_subject.txt", context).split())
                 body = render_to_string(f"{folder}{template}.txt", context)
             rendering = self._renderings[cache_key] = (subject, body)

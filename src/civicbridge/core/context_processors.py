@@ -1,10 +1,16 @@
 from django.conf import settings
 from django.utils.translation import get_language_info
 
+from . import deployment
+
 
 def platform(request):
+    current = deployment.current()
     return {
-        "site_name": settings.CIVICBRIDGE_SITE_NAME,
+        # The authority's name, also as ``site_name`` for the templates of e-mails and pages
+        # that predate the deployment (Django's own auth views set ``site_name`` to the host).
+        "deployment": current,
+        "site_name": current.name,
         "demo_mode": settings.DEMO_MODE,
         "language_links": language_links(request.get_full_path()),
     }

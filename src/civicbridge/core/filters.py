@@ -23,7 +23,7 @@ from django.forms.renderers import Jinja2
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from .models import Territory
+from .models import Territory, ThematicArea
 
 # Django's own message (translated in its catalogs), which names the value refused.
 INVALID_CHOICE = _("Select a valid choice. %(value)s is not one of the available choices.")
@@ -169,6 +169,12 @@ class CountryCodeField(forms.CharField):
 
 class CountryCodeFilter(django_filters.CharFilter):
     field_class = CountryCodeField
+
+
+def offered_thematic_areas(request=None):
+    """A filter's thematic areas: the lists this deployment offers (django-filter calls it per
+    filter set, so a changed deployment applies at once)."""
+    return ThematicArea.objects.offered()
 
 
 # Filter forms are drawn by the Jinja2 versions of Django's own widget templates: a list's

@@ -3,6 +3,7 @@ from collections.abc import Callable
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from .models import ThematicArea
 from .validators import TextValidator
 
 
@@ -50,3 +51,13 @@ def submit[T](form, write: Callable[[], T]) -> T | None:
     except ValidationError as error:
         apply_validation_error(form, error)
         return None
+
+
+def offer_thematic_areas(form, name: str = "thematic_areas") -> None:
+    """Let ``form``'s field ``name`` offer this deployment's lists of areas, and keep the areas
+    its object already has (saving the form must not drop what someone chose before)."""
+    instance = getattr(form, "instance", None)
+    kept = list(form.initial.get(name) or [])
+    if instance is not None and instance.pk:
+        kept += [area.pk for area in getattr(instance, name).all()]
+    form.fields[name].queryset = ThematicArea.objects.offered(keep=kept)

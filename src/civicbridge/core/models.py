@@ -7,6 +7,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from . import deployment
 from .duplicates import SubmissionKey  # noqa: F401  (a model of this app, kept with its mechanism)
 from .slugs import FormerSlug  # noqa: F401  (likewise)
 
@@ -110,6 +111,14 @@ class Territory(TranslatedNameMixin, models.Model):
         return self.path.count("/") - 1
 
 
+class ThematicAreaQuerySet(models.QuerySet):
+    def offered(self, *, keep=()) -> "ThematicAreaQuerySet":
+        """The areas people choose from in this deployment (its lists: the Polish act's areas
+        only in Poland), and ``keep``: the areas an entry already has, which a form keeps."""
+        kept = [area.pk if isinstance(area, ThematicArea) else area for area in keep]
+        return self.filter(models.Q(scheme__in=deployment.current().thematic_schemes) | models.Q(pk__in=kept))
+
+
 class ThematicArea(TranslatedNameMixin, models.Model):
     """One taxonomy of fields of activity: Polish public-benefit areas and EU programme themes."""
 
@@ -123,6 +132,8 @@ class ThematicArea(TranslatedNameMixin, models.Model):
     name_pl = models.CharField(_("name (Polish)"), max_length=300, blank=True)
     name_tr = models.CharField(_("name (Turkish)"), max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = ThematicAreaQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("thematic area")

@@ -9,15 +9,17 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from civicbridge.core import deployment
 from civicbridge.core import search as search_backend
 from civicbridge.core.filters import (
     MenuChoiceIterator,
     SlugOrIdFilter,
     StrictFilterSet,
     TerritoryField,
+    offered_thematic_areas,
     resolve_territory,
 )
-from civicbridge.core.models import Territory, ThematicArea
+from civicbridge.core.models import Territory
 from civicbridge.core.selectors import territory_subtree_ids
 
 from .models import Organization, Plenipotentiary
@@ -39,9 +41,12 @@ def territory_menu(*, chosen=(), municipalities: bool = False) -> QuerySet[Terri
     the field takes codes); the menu only spares people a list nobody can read.
     """
     Level = Territory.Level
-    detail = Q(level__in=[Level.COUNTY, Level.MUNICIPALITY] if municipalities else [Level.COUNTY])
+    # The deployment's own country only: a Polish site lists no Turkish district. A unit of
+    # another country that a value names is still listed (chosen), and every field accepts it.
+    own_country = Q(country=deployment.current().country)
+    detail = own_country & Q(level__in=[Level.COUNTY, Level.MUNICIPALITY] if municipalities else [Level.COUNTY])
     chosen = [unit for unit in chosen if unit is not None]
-    shown = Q(level__in=[Level.COUNTRY, Level.REGION]) | Q(pk__in=[unit.pk for unit in chosen])
+    shown = (own_country & Q(level__in=[Level.COUNTRY, Level.REGION])) | Q(pk__in=[unit.pk for unit in chosen])
     line = {int(part) for unit in chosen for part in unit.path.strip("/").split("/") if part}
     # Whether the detail is few enough is asked in the menu's own query (one round trip).
     detail_size = Subquery(
@@ -153,7 +158,7 @@ class OrganizationFilter(StrictFilterSet):
         method="filter_territory",
     )
     thematic_area = django_filters.ModelChoiceFilter(
-        label=_("Thematic area"), queryset=ThematicArea.objects.all(), field_name="thematic_areas",
+        label=_("Thematic area"), queryset=offered_thematic_areas, field_name="thematic_areas",
     )
     verified = django_filters.ChoiceFilter(
         label=_("Verification"), choices=[("true", _("verified")), ("false", _("not verified"))],

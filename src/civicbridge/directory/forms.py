@@ -3,6 +3,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from civicbridge.core import deployment
 from civicbridge.core import forms as core_forms
 from civicbridge.core.models import Territory, ThematicArea
 
@@ -29,6 +30,14 @@ class OrganizationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         open_territory_menu(self, "territory", municipalities=True)
+        core_forms.offer_thematic_areas(self)
+        self._offer_registries()
+
+    def _offer_registries(self) -> None:
+        # The registers of this deployment's country, and the one an entry already names.
+        offered = set(deployment.current().registries) | {self.instance.registry_type, ""}
+        field = self.fields["registry_type"]
+        field.choices = [(value, label) for value, label in field.choices if value in offered]
 
     def _post_clean(self):
         # The service validates (registry numbers, constraints) and reports per field.

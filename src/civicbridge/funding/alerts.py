@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicbridge.core.registry import Alertable, AlertFacts, Reminder, alertables
@@ -53,7 +54,10 @@ def published_calls():
 
 
 def email_context(call) -> dict:
-    return {"call": call, "deadlines": sorted(call.deadlines.all(), key=lambda deadline: deadline.deadline_at)}
+    from .selectors import shown_deadlines
+
+    # Each deadline on the deployment's clock, and on the funder's where it differs.
+    return {"call": call, "deadlines": shown_deadlines(call, timezone.now())}
 
 
 def deadline_reminders(start: datetime, end: datetime):

@@ -1,12 +1,12 @@
 """Atom feed of newly published calls; the list page's filters apply (same query string)."""
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from civicbridge.core import deployment
 from civicbridge.core.markdown import render_markdown
 from civicbridge.core.validators import clean_text
 
@@ -33,7 +33,7 @@ class NewCallsFeed(Feed):
         return request
 
     def title(self, request):
-        return _line(_("New calls for proposals – %(site)s") % {"site": settings.CIVICBRIDGE_SITE_NAME})
+        return _line(_("New calls for proposals – %(site)s") % {"site": deployment.current().name})
 
     def subtitle(self, request):
         return _("Calls for proposals as they are published, newest first.")

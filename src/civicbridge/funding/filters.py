@@ -23,11 +23,16 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from civicbridge.core import search as search_backend
-from civicbridge.core.filters import CountryCodeFilter, SlugOrIdFilter, StrictFilterSet
-from civicbridge.core.models import Territory, ThematicArea
+from civicbridge.core.filters import (
+    CountryCodeFilter,
+    SlugOrIdFilter,
+    StrictFilterSet,
+    offered_thematic_areas,
+)
+from civicbridge.core.models import Territory
 from civicbridge.directory.filters import TerritoryFilter, open_territory_menu
 
-from .models import Call, Funder, Programme
+from .models import Call, Funder, Programme, home_rank
 
 # Days whose midnight exists in every time zone and database (year 1 overflows in UTC+).
 DEADLINE_RANGE = [MinValueValidator(date(1000, 1, 1)), MaxValueValidator(date(9998, 12, 31))]
@@ -42,6 +47,16 @@ class ProgrammeChoiceField(forms.ModelChoiceField):
 
 class ProgrammeFilter(django_filters.ModelChoiceFilter):
     field_class = ProgrammeChoiceField
+
+
+def _funders_menu(request=None):
+    return Funder.objects.home_first().only("pk", "name", "slug")
+
+
+def _programmes_menu(request=None):
+    return Programme.objects.select_related("funder").alias(home=home_rank("funder__country")).order_by(
+        "home", "funder__name", "name"
+    )
 
 
 def applicant_kind_choices():
@@ -76,11 +91,11 @@ class CallFilter(StrictFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     search = django_filters.CharFilter(label=_("Search"), method="filter_search")
     funder = SlugOrIdFilter(
-        label=_("Funder"), queryset=Funder.objects.only("pk", "name", "slug"), field_name="programme__funder",
+        label=_("Funder"), queryset=_funders_menu, field_name="programme__funder",
         empty_label=_("any funder"), help_text=_("By its address name or number."),
     )
     programme = ProgrammeFilter(
-        label=_("Programme"), queryset=Programme.objects.select_related("funder").order_by("funder__name", "name"),
+        label=_("Programme"), queryset=_programmes_menu,
         empty_label=_("any programme"),
     )
     applicant_kind = django_filters.ChoiceFilter(
@@ -92,7 +107,7 @@ class CallFilter(StrictFilterSet):
         empty_label=_("anywhere"), method="filter_territory",
     )
     thematic_area = django_filters.ModelChoiceFilter(
-        label=_("Thematic area"), queryset=ThematicArea.objects.all(), field_name="thematic_areas",
+        label=_("Thematic area"), queryset=offered_thematic_areas, field_name="thematic_areas",
     )
     country = CountryCodeFilter(
         label=_("Applicants from (country code)"), method="filter_country",

@@ -15,6 +15,7 @@ from django.core.validators import MinValueValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from civicbridge.core.forms import offer_thematic_areas
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.directory.filters import TerritoryMultipleChoiceField, open_territory_menu
 
@@ -94,6 +95,7 @@ class CallForm(forms.ModelForm):
         self.fields["eligible_territories"].widget.attrs["size"] = 8
         if self.instance.pk:
             self._initial_from(self.instance)
+        offer_thematic_areas(self)
 
     def _initial_from(self, call: Call) -> None:
         zone = services.funder_zone(call.programme.funder)

@@ -7,10 +7,26 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civicbridge.core import deployment
 from civicbridge.core.models import Territory, ThematicArea, TimeStampedModel
 from civicbridge.core.phases import SUBMIT, Phase, Timeline
 
 TIME_ZONES = sorted((name, name) for name in available_timezones() if "/" in name)
+
+
+def home_rank(country_field: str = "country") -> models.Case:
+    """0 for a funder of the deployment's own country, 1 for an international one (EU, World
+    Bank), 2 for another country's (an embassy): the order people look for them in."""
+    home = deployment.current().country
+    return models.Case(
+        models.When(**{country_field: home}, then=0), models.When(**{country_field: ""}, then=1), default=2,
+        output_field=models.IntegerField(),
+    )
+
+
+class FunderQuerySet(models.QuerySet):
+    def home_first(self) -> "FunderQuerySet":
+        return self.alias(home=home_rank()).order_by("home", "name", "id")
 
 
 class Funder(TimeStampedModel):
@@ -40,6 +56,8 @@ class Funder(TimeStampedModel):
         "directory.Organization", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("entry in the registry"),
     )
+
+    objects = FunderQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("funder")

@@ -3,7 +3,6 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import (
     Count,
@@ -19,6 +18,8 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from civicbridge.core.deployment import zone_label
 
 from .filters import CallFilter
 from .models import Call, CallDeadline, Funder, Programme
@@ -184,12 +185,6 @@ class ShownDeadline:
     is_next: bool
 
 
-def zone_label(zone: ZoneInfo) -> str:
-    """'Brussels time' for Europe/Brussels, 'Istanbul time' for Europe/Istanbul."""
-    city = zone.key.rsplit("/", 1)[-1].replace("_", " ")
-    return _("%(city)s time") % {"city": city}
-
-
 def stage_label(call: Call, stage: int, count: int) -> str:
     if call.deadline_model == Call.DeadlineModel.TWO_STAGE:
         return _("First stage") if stage == 1 else _("Second stage")
@@ -274,12 +269,19 @@ def decorate(calls, now: datetime) -> list[Call]:
     and its thematic areas: everything its list row shows, in one query for the whole page."""
     calls = list(calls)
     prefetch_related_objects(calls, "thematic_areas")
+    site_zone = timezone.get_current_timezone()
+    site_zone_label = zone_label(site_zone)
     for call in calls:
         zone = funder_zone(call.programme.funder)
         call.current_status = call.status(now)
         call.current_status_label = Call.Status(call.current_status).label
-        call.upcoming_deadline = call.next_deadline_at.astimezone(zone) if call.next_deadline_at else None
-        call.zone_label = zone_label(zone)
+        # On the deployment's clock, named; the funder's own clock beside it where it differs.
+        moment = call.next_deadline_at
+        call.upcoming_deadline = moment.astimezone(site_zone) if moment else None
+        call.zone_label = site_zone_label
+        differs = moment is not None and zone.key != getattr(site_zone, "key", None)
+        call.upcoming_deadline_at_funder = moment.astimezone(zone) if differs else None
+        call.funder_zone_label = zone_label(zone)
     return calls
 
 
@@ -353,7 +355,9 @@ def funders_with_programmes(*, now: datetime | None = None) -> list[Funder]:
         Call.objects.published().open(now).filter(status_from_source__in=["", Call.Status.OPEN])
         .order_by().values_list("programme_id").annotate(n=Count("id"))
     )
-    funders = list(Funder.objects.prefetch_related(Prefetch("programmes", queryset=Programme.objects.order_by("name"))))
+    funders = list(
+        Funder.objects.home_first().prefetch_related(Prefetch("programmes", queryset=Programme.objects.order_by("name")))
+    )
     for funder in funders:
         for programme in funder.programmes.all():
             programme.open_calls = open_calls.get(programme.pk, 0)

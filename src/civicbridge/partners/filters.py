@@ -7,8 +7,7 @@ from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from civicbridge.core import search as search_backend
-from civicbridge.core.filters import CodeChoiceFilter, StrictFilterSet
-from civicbridge.core.models import ThematicArea
+from civicbridge.core.filters import CodeChoiceFilter, StrictFilterSet, offered_thematic_areas
 from civicbridge.directory.models import Organization
 from civicbridge.funding.models import Call
 
@@ -69,7 +68,7 @@ class PartnerRequestFilter(StrictFilterSet):
         help_text=_("Open requests whose deadline has passed stay listed under “answer deadline passed”."),
     )
     thematic_area = django_filters.ModelChoiceFilter(
-        label=_("Thematic area"), queryset=ThematicArea.objects.all(), field_name="thematic_areas",
+        label=_("Thematic area"), queryset=offered_thematic_areas, field_name="thematic_areas",
         empty_label=_("any area"),
     )
     country = CodeChoiceFilter(

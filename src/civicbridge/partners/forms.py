@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from civicbridge.core import deployment
 from civicbridge.core import forms as core_forms
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.directory import filters as territory_menus
@@ -108,6 +109,7 @@ class PartnerRequestForm(forms.ModelForm):
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
         open_territory_menu(self, "territories")
+        core_forms.offer_thematic_areas(self)
         if self.instance.pk:
             del self.fields["organization"]
             self.initial["partner_kinds"] = split_codes(self.instance.partner_kinds, upper=False)
@@ -178,11 +180,12 @@ class TwinningForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["territory"].menu = self._town_menu
+        core_forms.offer_thematic_areas(self)
 
     def _town_menu(self):
         """Every town where few enough to choose from; past the menu limit, the counties and
         the municipalities beside the chosen town (thousands of municipalities: 300+ ms a form)."""
-        towns = self.fields["territory"].queryset
+        towns = self.fields["territory"].queryset.filter(country=deployment.current().country)
         if towns.count() <= territory_menus.MENU_DETAIL_LIMIT:
             return towns
         chosen = territory_menus.chosen_territories(self, "territory")

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from civicbridge.core import deployment
+
 from .serve import gunicorn_argv
 
 
@@ -19,13 +21,24 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--profile", choices=["opole", "orhangazi"], default="opole")
+        parser.add_argument(
+            "--profile", choices=sorted(deployment.PRESETS), default=None,
+            help="The deployment to show (default: CIVICBRIDGE_PROFILE, else opole).",
+        )
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--no-serve", action="store_true", help="Prepare everything but do not start servers.")
 
     def handle(self, *args, profile, host, port, workers, no_serve, **options):
+        if profile and profile != deployment.current().profile:
+            # The profile decides settings (time zone, languages) before they load: the
+            # ``civicbridge demo --profile`` command sets it first (civicbridge.__main__).
+            raise CommandError(
+                f"This process runs the {deployment.current().profile!r} deployment: "
+                f"run 'civicbridge demo --profile {profile}' or set CIVICBRIDGE_PROFILE={profile}."
+            )
+        profile = deployment.current().profile
         self.stdout.write(f"Data directory: {settings.DATA_DIR}")
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
