@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 from smtplib import SMTPRecipientsRefused
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
@@ -107,6 +108,19 @@ def test_the_subscribe_box_asks_anonymous_visitors_to_log_in(rf):
 
     assert "/en/accounts/login/?next=%2Fen%2Falerts%2Fsubscribe%2Fcalls%2F%3Fq%3Dwater" in html
     assert "<form" not in html
+
+
+def test_log_in_to_subscribe_keeps_every_filter_once_encoded(client):
+    response = client.get("/en/calls/", {"q": "water", "territory": "1607", "amount_min": "500"})
+    html = response.content.decode()
+
+    link = html[html.index("/en/accounts/login/?next="):].split('"', 1)[0]
+    # Encoded once: the login page's next is the subscribe page with all three filters.
+    assert "%26amp%3B" not in link and "&amp;" not in link
+    target = parse_qs(urlsplit(link).query)["next"][0]
+    assert urlsplit(target).path == "/en/alerts/subscribe/calls/"
+    assert parse_qs(urlsplit(target).query) == {"q": ["water"], "territory": ["1607"], "amount_min": ["500"]}
+    assert client.get(link).status_code == 200
 
 
 def test_the_list_shows_only_ones_own_alerts(client, user, django_assert_max_num_queries):
