@@ -24,9 +24,10 @@ def _found_by(query: str, document_text: str) -> bool:
     document = _document_words(document_text)
     terms = query_terms(query)
     return all(
-        folded in document or any(form in document for form in forms)
-        or (index == len(terms) - 1 and any(word.startswith(folded) for word in document))
-        for index, (folded, forms) in enumerate(terms)
+        term.folded in document or any(form in document for form in term.forms)
+        or any(all(set(forms) & document for forms in phrase) for phrase in term.phrases)
+        or (index == len(terms) - 1 and any(word.startswith(term.folded) for word in document))
+        for index, term in enumerate(terms)
     )
 
 
@@ -307,3 +308,37 @@ def test_a_search_with_a_chosen_order_keeps_it(client, five_sports_clubs_among_o
 def test_a_search_and_a_filter_both_count_exactly(client, five_sports_clubs_among_others):
     assert "5 organizations" in client.get("/en/organizations/?q=klub").content.decode()
     assert "10 organizations" in client.get("/en/organizations/?kind=ngo").content.decode()
+
+
+# --- what people type: abbreviations and registry numbers ---------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("query", "name"), [
+    ("OSP", "Ochotnicza Straż Pożarna w Nysie"),
+    ("kgw nysa", "Koło Gospodyń Wiejskich w Nysie"),
+    ("UKS", "Uczniowski Klub Sportowy Orlik"),
+    ("osp", "OSP Głuchołazy"),
+])
+def test_an_abbreviation_finds_the_names_it_stands_for(query, name):
+    wanted = OrganizationFactory(name=name)
+    OrganizationFactory(name="Stowarzyszenie Przyjaciół Nysy")
+
+    assert list(search(Organization.objects.all(), query)) == [wanted]
+    assert _found_by(query, name)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["0000123456", "123456", "fundacja 123456"])
+def test_a_krs_number_is_found_with_or_without_its_leading_zeros(query):
+    wanted = OrganizationFactory(name="Fundacja Pomocy", registry_type="krs", registry_number="0000123456")
+    OrganizationFactory(name="Fundacja Inna", registry_type="krs", registry_number="0000654321")
+
+    assert list(search(Organization.objects.all(), query)) == [wanted]
+
+
+@pytest.mark.django_db
+def test_a_word_that_is_no_abbreviation_does_not_widen_the_search():
+    OrganizationFactory(name="Ochotnicza Straż Pożarna w Nysie")
+
+    assert not search(Organization.objects.all(), "osa").exists()

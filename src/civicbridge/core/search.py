@@ -91,18 +91,53 @@ def build_document(*parts: str | None) -> str:
     return " ".join(seen)
 
 
-def query_terms(query: str) -> list[tuple[str, tuple[str, ...]]]:
-    """Each query word as (its folded form, its folded lemmas), at most MAX_QUERY_TERMS.
+# Abbreviations people search the registry by, and the names they stand for: "OSP" finds
+# "Ochotnicza Straż Pożarna w Nysie" as well as an entry that writes "OSP Nysa".
+ABBREVIATIONS = {
+    "kgw": "koło gospodyń wiejskich",
+    "osp": "ochotnicza straż pożarna",
+    "uks": "uczniowski klub sportowy",
+    "lks": "ludowy klub sportowy",
+    "mks": "miejski klub sportowy",
+    "gks": "gminny klub sportowy",
+    "zhp": "związek harcerstwa polskiego",
+    "pttk": "polskie towarzystwo turystyczno krajoznawcze",
+}
+# A KRS number is ten digits, written with its leading zeros or without them.
+KRS_DIGITS = 10
 
-    A word matches a document word equal to one of these; the last word of the query also
-    matches a document word its folded form begins.
+
+@dataclass(frozen=True)
+class Term:
+    """One query word: its folded form, the folded forms it also matches as a word, and the
+    phrases it stands for (each a list of words' forms, all of which must match)."""
+
+    folded: str
+    forms: tuple[str, ...]
+    phrases: tuple[tuple[tuple[str, ...], ...], ...] = ()
+
+    # The (folded, forms) pair callers unpack.
+    def __iter__(self):
+        return iter((self.folded, self.forms))
+
+
+def query_terms(query: str) -> list[Term]:
+    """Each query word as a ``Term``, at most MAX_QUERY_TERMS.
+
+    A word matches a document word equal to one of its forms, or every word of one of its
+    phrases; the last word of the query also matches a document word its folded form begins.
     """
     terms = []
     for word in words(query)[:MAX_QUERY_TERMS]:
         folded = _fold(word)
         if not folded.isalnum():
             continue
-        terms.append((folded, word_forms(word)))
+        forms = word_forms(word)
+        if folded.isdigit() and len(folded) < KRS_DIGITS:
+            forms = (*forms, folded.zfill(KRS_DIGITS))
+        phrase = ABBREVIATIONS.get(folded)
+        phrases = (tuple(word_forms(part) for part in words(phrase)),) if phrase else ()
+        terms.append(Term(folded, forms, phrases))
     return terms
 
 
@@ -116,18 +151,25 @@ def _tsquery_prefix(word: str) -> str:
 
 def _fts5_expression(terms) -> str:
     groups = []
-    for index, (folded, forms) in enumerate(terms):
-        typed = _fts5_prefix(folded) if _is_being_typed(index, terms) else f'"{folded}"'
-        alternatives = [typed] + [f'"{form}"' for form in forms if form != folded]
+    for index, term in enumerate(terms):
+        typed = _fts5_prefix(term.folded) if _is_being_typed(index, terms) else f'"{term.folded}"'
+        alternatives = [typed] + [f'"{form}"' for form in term.forms if form != term.folded]
+        alternatives += [
+            "(" + " AND ".join("(" + " OR ".join(f'"{form}"' for form in forms) + ")" for forms in phrase) + ")"
+            for phrase in term.phrases
+        ]
         groups.append("(" + " OR ".join(alternatives) + ")")
     return " AND ".join(groups)
 
 
 def _tsquery_expression(terms) -> str:
     groups = []
-    for index, (folded, forms) in enumerate(terms):
-        typed = _tsquery_prefix(folded) if _is_being_typed(index, terms) else folded
-        alternatives = [typed] + [form for form in forms if form != folded]
+    for index, term in enumerate(terms):
+        typed = _tsquery_prefix(term.folded) if _is_being_typed(index, terms) else term.folded
+        alternatives = [typed] + [form for form in term.forms if form != term.folded]
+        alternatives += [
+            "(" + " & ".join("(" + " | ".join(forms) + ")" for forms in phrase) + ")" for phrase in term.phrases
+        ]
         groups.append("(" + " | ".join(alternatives) + ")")
     return " & ".join(groups)
 
