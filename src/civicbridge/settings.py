@@ -235,9 +235,11 @@ try:
     CIVICBRIDGE_DEPLOYMENT = deployment.from_environment(env)
 except deployment.DeploymentError as error:
     raise ImproperlyConfigured(str(error)) from error
-_LANGUAGE_NAMES = {"en": _("English"), "pl": _("Polish"), "tr": _("Turkish")}
+# Every language the platform speaks (stored choices, e.g. a person's e-mail language, do not
+# change with a deployment); LANGUAGES are those this deployment offers, its default first.
+CIVICBRIDGE_ALL_LANGUAGES = [("en", _("English")), ("pl", _("Polish")), ("tr", _("Turkish"))]
 LANGUAGE_CODE = CIVICBRIDGE_DEPLOYMENT.default_language
-LANGUAGES = [(code, _LANGUAGE_NAMES[code]) for code in CIVICBRIDGE_DEPLOYMENT.languages]
+LANGUAGES = [(code, name) for code in CIVICBRIDGE_DEPLOYMENT.languages for known, name in CIVICBRIDGE_ALL_LANGUAGES if code == known]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True

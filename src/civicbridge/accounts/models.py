@@ -19,7 +19,7 @@ class User(AbstractUser):
 
     email = models.EmailField(_("e-mail address"), unique=True)
     preferred_language = models.CharField(
-        _("preferred language"), max_length=5, choices=settings.LANGUAGES, default="en"
+        _("preferred language"), max_length=5, choices=settings.CIVICBRIDGE_ALL_LANGUAGES, default="en"
     )
     is_coordinator = models.BooleanField(
         _("coordinator"), default=False,
