@@ -183,7 +183,7 @@ def test_erased_address_can_sign_up_again(client, person, django_capture_on_comm
         client.post(
             "/en/accounts/sign-up/",
             {"username": "jadwiga2", "email": "jadwiga@example.org", "preferred_language": "pl",
-             "password1": PASSWORD, "password2": PASSWORD},
+             "password1": PASSWORD, "password2": PASSWORD, "accept_privacy": "on"},
         )
 
     assert User.objects.filter(username="jadwiga2", email="jadwiga@example.org").exists()

@@ -99,7 +99,8 @@ def registration(territory, **overrides):
 def test_signing_up_and_confirming_gives_no_role(body, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         person = services.sign_up(
-            username="nowy", email="nowy@example.org", password="a-long-test-password-42", preferred_language="pl"
+            username="nowy", email="nowy@example.org", password="a-long-test-password-42", preferred_language="pl",
+            accepted_privacy=True,
         )
     person.is_active = True
     person.save(update_fields=["is_active"])

@@ -26,6 +26,7 @@ def sign_up_data(**overrides):
         "preferred_language": "en",
         "password1": PASSWORD,
         "password2": PASSWORD,
+        "accept_privacy": "on",
     }
     data.update(overrides)
     return data

@@ -27,7 +27,7 @@ OTHER_PASSWORD = "quite-another-password-93"
 
 def post_sign_up(client, address="203.0.113.7", path=SIGN_UP_URL, **overrides):
     data = {"username": "newcomer", "email": "newcomer@example.org", "preferred_language": "en",
-            "password1": PASSWORD, "password2": PASSWORD, **overrides}
+            "password1": PASSWORD, "password2": PASSWORD, "accept_privacy": "on", **overrides}
     response = client.post(path, data, REMOTE_ADDR=address)
     deliver_due()
     return response
@@ -62,7 +62,7 @@ def test_safe_user_names_are_accepted(client, username):
 def test_the_service_refuses_an_unsafe_user_name_too():
     with pytest.raises(services.ValidationError) as error:
         services.sign_up(username="www.evil.example", email="x@example.org", password=PASSWORD,
-                         preferred_language="en")
+                         preferred_language="en", accepted_privacy=True)
 
     assert "username" in error.value.message_dict
 
@@ -94,7 +94,7 @@ def test_the_confirmation_mail_greets_without_the_user_name(client):
 
 def test_the_confirmation_mail_is_queued_in_the_request_and_sent_by_the_worker(client):
     client.post(SIGN_UP_URL, {"username": "newcomer", "email": "newcomer@example.org", "preferred_language": "en",
-                              "password1": PASSWORD, "password2": PASSWORD})
+                              "password1": PASSWORD, "password2": PASSWORD, "accept_privacy": "on"})
 
     assert mail.outbox == []
     assert OutgoingMail.objects.get().to == "newcomer@example.org"
@@ -252,7 +252,7 @@ def test_the_sign_up_limit_counts_the_client_behind_the_documented_proxy(client,
     def through_proxy(client_address, n):
         return client.post(SIGN_UP_URL, {
             "username": f"person-{n}", "email": f"person{n}@example.org", "preferred_language": "en",
-            "password1": PASSWORD, "password2": PASSWORD,
+            "password1": PASSWORD, "password2": PASSWORD, "accept_privacy": "on",
         }, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=client_address)
 
     assert through_proxy("203.0.113.7", 1).status_code == 200

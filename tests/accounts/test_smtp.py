@@ -80,7 +80,7 @@ def sign_up(client, capture):
         response = client.post(
             "/en/accounts/sign-up/",
             {"username": "smtp-newcomer", "email": "smtp-newcomer@example.org", "preferred_language": "pl",
-             "password1": PASSWORD, "password2": PASSWORD},
+             "password1": PASSWORD, "password2": PASSWORD, "accept_privacy": "on"},
         )
     assert response.status_code == 200
     deliver_due()  # the worker's part: the request only queued the mail
@@ -139,7 +139,7 @@ def test_nothing_reaches_the_smtp_server_when_sign_up_is_refused(
         client.post(
             "/en/accounts/sign-up/",
             {"username": "smtp-newcomer", "email": "not-an-address", "preferred_language": "en",
-             "password1": PASSWORD, "password2": PASSWORD},
+             "password1": PASSWORD, "password2": PASSWORD, "accept_privacy": "on"},
         )
 
     assert inbox.envelopes == []

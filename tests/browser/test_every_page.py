@@ -93,6 +93,10 @@ def _twinning(site):
 PAGES: dict[str, tuple[Visit, ...]] = {
     "core:home": (Visit(), Visit("ngo")),
     "core:search": (Visit(query="?q=stowarzyszenie"),),
+    "core:privacy": (Visit(), Visit("coordinator")),
+    "core:accessibility": (Visit(),),
+    "core:contact": (Visit(),),
+    "core:edit_site_page": (Visit("coordinator", lambda site: {"kind": "privacy"}),),
     "accounts:sign_up": (Visit(),),
     "accounts:resend_confirmation": (Visit(),),
     # A valid link confirms and redirects to the log-in page; what the pattern itself shows is

@@ -70,6 +70,7 @@ def test_sign_up_confirm_and_log_in(page, mailoutbox, screenshot):
     page.locator("#id_password1").fill(NEW_PASSWORD)
     page.locator("#id_password2").fill(NEW_PASSWORD)
     page.get_by_label("Language of e-mails").select_option("en")
+    page.get_by_label("I have read the privacy notice and accept it").check()
     page.get_by_role("button", name="Create the account").click()
 
     expect(page.locator("h1")).to_have_text("Confirm your e-mail")

@@ -2,6 +2,8 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
@@ -11,6 +13,10 @@ from .validators import validate_new_username
 class SignUpForm(UserCreationForm):
     email = forms.EmailField(label=_("E-mail address"), help_text=_("We send a link to confirm it."))
     preferred_language = forms.ChoiceField(label=_("Language of e-mails"), choices=settings.LANGUAGES)
+    accept_privacy = forms.BooleanField(
+        label=_("I have read the privacy notice and accept it"),
+        error_messages={"required": _("Read the privacy notice and accept it to sign up.")},
+    )
 
     class Meta:
         model = User
@@ -18,6 +24,9 @@ class SignUpForm(UserCreationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["accept_privacy"].help_text = format_html(
+            '<a href="{}">{}</a>', reverse("core:privacy"), _("Read the privacy notice")
+        )
         self.fields["username"].validators.append(validate_new_username)
         self.fields["username"].help_text = _(
             "For logging in; others see your name, not this. 3 to 30 characters: letters a–z, digits, “_” and “-”."

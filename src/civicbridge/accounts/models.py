@@ -28,6 +28,10 @@ class User(AbstractUser):
     # Set when the person opened the link of the sign-up e-mail; an inactive account
     # without it is an unconfirmed sign-up, which expires (accounts.tasks).
     email_confirmed_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
+    # The consent to the privacy notice given at sign-up: when, and to which version of it
+    # (core.SitePage; 0 for the platform's own text, shown before the authority published one).
+    privacy_accepted_at = models.DateTimeField(_("privacy notice accepted"), null=True, blank=True)
+    privacy_notice_version = models.PositiveIntegerField(_("version of the privacy notice accepted"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")

@@ -17,8 +17,10 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from civicbridge.core import counters
+from civicbridge.core.models import SitePage
 from civicbridge.core.notifications import Mail, forget_recipient, queue_mails
 from civicbridge.core.rules import is_coordinator
+from civicbridge.core.selectors import site_page
 
 from .models import Membership, RightsChange
 from .validators import validate_new_username
@@ -93,7 +95,7 @@ def unconfirmed_sign_ups(queryset=None):
 
 
 @transaction.atomic
-def sign_up(*, username: str, email: str, password: str, preferred_language: str) -> "User":
+def sign_up(*, username: str, email: str, password: str, preferred_language: str, accepted_privacy: bool) -> "User":
     """Create an inactive account and queue the confirmation link; the account works once confirmed.
 
     Anyone may call it (the view limits how often per client address). Refuses a user name
@@ -106,6 +108,8 @@ def sign_up(*, username: str, email: str, password: str, preferred_language: str
     the worker: an unreachable mail server never fails a sign-up.
     """
     email = email.strip().lower()
+    if not accepted_privacy:
+        raise ValidationError({"accept_privacy": [_("Read the privacy notice and accept it to sign up.")]})
     try:
         validate_new_username(username)
     except ValidationError as error:
@@ -122,6 +126,9 @@ def sign_up(*, username: str, email: str, password: str, preferred_language: str
         return user
     user.username = username
     user.preferred_language = preferred_language
+    notice = site_page(SitePage.Kind.PRIVACY)
+    user.privacy_accepted_at = timezone.now()
+    user.privacy_notice_version = notice.version if notice else 0
     user.set_password(password)
     user.full_clean(exclude=["password"], validate_unique=False)
     try:

@@ -67,6 +67,7 @@ def sign_up(request):
             username=form.cleaned_data["username"], email=form.cleaned_data["email"],
             password=form.cleaned_data["password1"],
             preferred_language=form.cleaned_data["preferred_language"],
+            accepted_privacy=form.cleaned_data["accept_privacy"],
         ))
         if not form.errors:
             return render(request, "accounts/sign_up_done.html", {"email": form.cleaned_data["email"]})

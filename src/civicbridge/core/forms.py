@@ -2,6 +2,7 @@ from collections.abc import Callable
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from .models import ThematicArea
 from .validators import TextValidator
@@ -61,3 +62,22 @@ def offer_thematic_areas(form, name: str = "thematic_areas") -> None:
     if instance is not None and instance.pk:
         kept += [area.pk for area in getattr(instance, name).all()]
     form.fields[name].queryset = ThematicArea.objects.offered(keep=kept)
+
+
+class SitePageForm(Form):
+    """A site page in the three languages: the title and the text of each."""
+
+    title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
+    body_en = forms.CharField(label=_("Text (English)"), widget=forms.Textarea(attrs={"rows": 12}), required=False,
+                              help_text=_("Markdown is allowed."))
+    title_pl = forms.CharField(label=_("Title (Polish)"), max_length=200, required=False)
+    body_pl = forms.CharField(label=_("Text (Polish)"), widget=forms.Textarea(attrs={"rows": 12}), required=False,
+                              help_text=_("Markdown is allowed."))
+    title_tr = forms.CharField(label=_("Title (Turkish)"), max_length=200, required=False)
+    body_tr = forms.CharField(label=_("Text (Turkish)"), widget=forms.Textarea(attrs={"rows": 12}), required=False,
+                              help_text=_("Markdown is allowed."))
+
+    def texts(self) -> tuple[dict[str, str], dict[str, str]]:
+        languages = ("en", "pl", "tr")
+        data = self.cleaned_data
+        return {code: data[f"title_{code}"] for code in languages}, {code: data[f"body_{code}"] for code in languages}

@@ -288,3 +288,53 @@ class PendingImport(models.Model):
 
     def __str__(self):
         return f"{self.importer}: {self.file_name}"
+
+
+class SitePage(models.Model):
+    """One version of a page the authority publishes about itself: its privacy notice, its
+    accessibility statement, how to contact it. Versions are only added, never changed: a
+    consent names the version of the privacy notice it was given to, and an earlier text
+    stays on record."""
+
+    class Kind(models.TextChoices):
+        PRIVACY = "privacy", _("privacy notice")
+        ACCESSIBILITY = "accessibility", _("accessibility statement")
+        CONTACT = "contact", _("contact")
+
+    kind = models.CharField(_("page"), max_length=20, choices=Kind.choices)
+    version = models.PositiveIntegerField(_("version"))
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    title_pl = models.CharField(_("title (Polish)"), max_length=200, blank=True)
+    title_tr = models.CharField(_("title (Turkish)"), max_length=200, blank=True)
+    body_en = models.TextField(_("text (English)"), blank=True, help_text=_("Markdown is allowed."))
+    body_pl = models.TextField(_("text (Polish)"), blank=True, help_text=_("Markdown is allowed."))
+    body_tr = models.TextField(_("text (Turkish)"), blank=True, help_text=_("Markdown is allowed."))
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("published by"),
+    )
+
+    class Meta:
+        verbose_name = _("site page")
+        verbose_name_plural = _("site pages")
+        constraints = [
+            # Two coordinators saving at once cannot both publish "version 3".
+            models.UniqueConstraint(fields=["kind", "version"], name="site_page_one_version_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.version})"
+
+    def _in_language(self, field: str) -> str:
+        # The visitor's language, else the deployment's default, else any language written.
+        languages = [(get_language() or "")[:2], deployment.current().default_language, "en", "pl", "tr"]
+        return next((getattr(self, f"{field}_{code}") for code in languages if getattr(self, f"{field}_{code}", "")), "")
+
+    @property
+    def title(self) -> str:
+        return self._in_language("title")
+
+    @property
+    def body(self) -> str:
+        return self._in_language("body")

@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from . import search as search_backend
+from .models import SitePage
 from .registry import home_blocks, searchables
 
 SITE_SEARCH_LIMIT = 5
@@ -51,3 +52,8 @@ def territory_subtree_ids(territory) -> list[int]:
     to meet a county's rows early (55 ms instead of 2 at 200,000 organizations).
     """
     return territory.subtree_ids
+
+
+def site_page(kind: str) -> SitePage | None:
+    """The page's current version, or None while the authority has not written it."""
+    return SitePage.objects.filter(kind=kind).order_by("-version").first()

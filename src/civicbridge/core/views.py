@@ -1,16 +1,61 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import selectors
+from . import selectors, services
+from .forms import SitePageForm, submit
+from .models import SitePage
+from .rules import is_coordinator
 
 
 def home(request):
     return render(
         request, "core/home.html", {"figures": selectors.home_figures(), "sections": selectors.home_sections(request)}
     )
+
+
+def _page_kind(kind: str) -> str:
+    if kind not in SitePage.Kind.values:
+        raise Http404
+    return kind
+
+
+def site_page(request, kind):
+    """The authority's privacy notice, accessibility statement or contact page: the version
+    a coordinator published, or the platform's own text until one is."""
+    kind = _page_kind(kind)
+    context = {
+        "kind": kind, "kind_label": SitePage.Kind(kind).label, "page": selectors.site_page(kind),
+        "can_edit": is_coordinator(request.user),
+        "mail_retention_days": settings.CIVICBRIDGE_MAIL_RETENTION_DAYS,
+    }
+    return render(request, "core/pages/page.html", context)
+
+
+@login_required
+def edit_site_page(request, kind):
+    kind = _page_kind(kind)
+    if not is_coordinator(request.user):
+        raise PermissionDenied
+    current = selectors.site_page(kind)
+    initial = {}
+    if current:
+        initial = {f"{part}_{code}": getattr(current, f"{part}_{code}") for part in ("title", "body") for code in ("en", "pl", "tr")}
+    form = SitePageForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        titles, bodies = form.texts()
+        saved = submit(form, lambda: services.publish_site_page(kind=kind, by=request.user, titles=titles, bodies=bodies))
+        if saved is not None:
+            messages.success(request, _("The page is published."))
+            return redirect(f"core:{kind}")
+    return render(request, "core/pages/edit.html", {"form": form, "kind": kind, "kind_label": SitePage.Kind(kind).label, "page": current})
 
 
 def search(request):
