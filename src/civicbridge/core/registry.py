@@ -60,12 +60,20 @@ class Exportable:
 @dataclass(frozen=True)
 class DemoLoader:
     name: str
-    module: str  # dotted path of a module with load(profile=..., stdout=...)
+    # Dotted path of a module with load(profile=..., stdout=...) and, optionally,
+    # loaded_profiles() -> set[str] (which profiles' demo data the database already holds).
+    module: str
     order: int = 100
 
     def load(self, **kwargs) -> None:
         # Imported on use: the demo generators pull in Faker and data that pages never need.
         import_module(self.module).load(**kwargs)
+
+    def loaded_profiles(self) -> set[str]:
+        """The demo profiles whose data the module finds in the database (its optional
+        ``loaded_profiles()``); empty when it cannot tell."""
+        finder = getattr(import_module(self.module), "loaded_profiles", None)
+        return set(finder()) if finder else set()
 
 
 @dataclass(frozen=True)

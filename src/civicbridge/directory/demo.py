@@ -1,11 +1,16 @@
 """Demo data for the registry of organizations.
 
+Each profile is one deployment with its own country's registry only (DESIGN: "One authority
+per deployment"): ``opole`` holds the Opole voivodeship (TERYT 16), ``orhangazi`` the districts
+of Bursa province. The texts are in the profile's language.
+
 What is real and what is not:
 
-- real: the administrative units (reference data), the public bodies named after them
-  (the Marshal's Office, county offices, the 71 gminas, Orhangazi Kaymakamlığı and Belediyesi)
-  and three Turkish funders, described only with facts from the domain notes
-  (domain-facts.md §3.2–3.5, each with its public source);
+- real: the administrative units (reference data) and the public bodies named after them
+  (opole: the Marshal's Office, the county offices, the 71 gminas; orhangazi: Bursa's
+  governorship, metropolitan municipality and civil-society office, each district's
+  kaymakamlık and belediye), and the funders, described only with facts from the domain
+  notes (domain-facts.md §3.1–3.5, each with its public source);
 - fictitious: every plenipotentiary (names, e-mails, phones), every generated organization
   with its registry number, address and coordinates, and the four demo accounts. E-mails use
   the reserved ``.invalid`` top-level domain so nothing can ever be delivered.
@@ -32,21 +37,40 @@ from .models import Organization, Plenipotentiary
 from .services import organization_search_document
 
 SEED = 20240101
-GENERATED_ORGANIZATIONS = 2100
-POLISH_SHARE = 0.75
 BATCH_SIZE = 500
 VERIFIED_SHARE = 0.6
 DEMO_EMAIL_DOMAIN = "demo.civicbridge.invalid"
 DEMO_USERNAMES = ("coordinator", "officer", "ngo", "citizen")
-PROFILE_LANGUAGES = {"opole": "pl", "orhangazi": "tr"}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What one demo deployment holds."""
+
+    language: str
+    country: str  # ISO 3166-1 alpha-2: every organization of the demo is in this country
+    home_body: str  # the officer account's body; its row marks the database as this profile's
+    generated: int  # how many organizations are generated beside the public bodies
+
+
+PROFILES = {
+    "opole": Profile(
+        language="pl", country="PL", home_body="Urząd Marszałkowski Województwa Opolskiego", generated=2000,
+    ),
+    "orhangazi": Profile(language="tr", country="TR", home_body="Orhangazi Kaymakamlığı", generated=1200),
+}
 # Far above the KRS numbers issued so far (about 0001xxxxxx), so a demo number cannot be
 # mistaken for a real entry; KRS has no check digit, any 10 digits are well-formed.
 FAKE_KRS_START = 990_000_000
-PLENIPOTENTIARY_POSITION = "Pełnomocnik ds. współpracy z organizacjami pozarządowymi"
-FICTITIOUS_PERSONS_NOTE = (
-    "*Dane pełnomocnika w wersji demonstracyjnej są fikcyjne (demo: the plenipotentiary is a "
-    "fictitious person).*"
-)
+# The glossary's terms (the Turkish one is marked "proposed" there).
+PLENIPOTENTIARY_POSITION = {
+    "pl": "Pełnomocnik ds. współpracy z organizacjami pozarządowymi",
+    "tr": "Sivil toplumla ilişkiler sorumlusu",
+}
+FICTITIOUS_PERSONS_NOTE = {
+    "pl": "*Dane pełnomocnika w wersji demonstracyjnej są fikcyjne.*",
+    "tr": "*Tanıtım sürümündeki sorumlunun adı ve iletişim bilgileri kurgusaldır.*",
+}
 
 Kind = Organization.Kind
 LegalForm = Organization.LegalForm
@@ -261,6 +285,14 @@ TR_ASSOCIATIONS = [
      "Öğrencilere yönelik bilim şenlikleri ve robotik atölyeleri düzenliyoruz."),
     ("{place} Sağlıklı Yaşam ve Yaşlı Bakım Derneği", ("eu-health", "eu-social-inclusion"),
      "Yaşlılara evde bakım desteği ve sağlık taramaları sağlıyoruz."),
+    ("{place} Gençlik Derneği", ("eu-youth", "eu-civil-society-citizenship", "eu-culture"),
+     "Gençlerin sosyal, kültürel ve sportif etkinliklere katılımını destekliyoruz."),
+    ("{place} Halk Dansları ve Folklor Derneği", ("eu-culture", "eu-youth"),
+     "Yöresel halk oyunlarını yaşatıyor, çocuklara ve gençlere folklor eğitimi veriyoruz."),
+    ("{place} Eğitim Gönüllüleri Derneği", ("eu-education-training", "eu-social-inclusion"),
+     "İhtiyaç sahibi çocuklara ders desteği ve kitap yardımı yapıyoruz."),
+    ("{place} Doğa Sporları ve İzcilik Derneği", ("eu-sport", "eu-youth", "eu-environment-climate"),
+     "Gençlere kampçılık, doğa yürüyüşü ve ilk yardım eğitimleri düzenliyoruz."),
 ]
 TR_FOUNDATIONS = [
     ("{place} Eğitim Vakfı", ("eu-education-training", "eu-youth"),
@@ -290,12 +322,19 @@ TR_TRADES = (
 TR_GROUPS = (
     "Gönüllü Gençler Grubu", "Doğa Yürüyüşü Grubu", "Kitap Okuma Grubu", "Mahalle Dayanışma Grubu",
 )
+# Faker's Turkish surnames include one that reads as a political statement on a public body's site.
+TR_SURNAMES_AVOIDED = frozenset({"Öcalan"})
 TR_COOPERATIVES = ("Kadın Girişimi Üretim ve İşletme Kooperatifi", "Tarımsal Kalkınma Kooperatifi")
 TR_STREETS = (
     "Atatürk Caddesi", "Cumhuriyet Caddesi", "İstiklal Caddesi", "Gazi Caddesi", "Fatih Sokak",
     "Okul Sokak", "Çarşı Caddesi", "Zafer Sokak", "Mimar Sinan Caddesi", "Yeni Sokak",
 )
 TR_NEIGHBOURHOODS = ("Merkez", "Cumhuriyet", "Yeni", "Fatih", "Hürriyet", "Zafer", "Yıldız", "Gazi")
+# Neighbourhood names that read as "... Mahallesi" (a generated association's name).
+TR_NAMED_NEIGHBOURHOODS = (
+    "Merkez", "Cumhuriyet", "Fatih", "Hürriyet", "Zafer", "Gazi", "Atatürk", "İstiklal", "Yunus Emre",
+    "Mimar Sinan",
+)
 
 
 @dataclass(frozen=True)
@@ -341,6 +380,12 @@ class Demo:
     numbering: Counter = field(default_factory=Counter)  # "school kind|place" -> last number
     users: dict = field(default_factory=dict)
     bodies: dict = field(default_factory=dict)
+    # The public bodies that name a plenipotentiary, in the order they are listed.
+    plenipotentiary_bodies: list = field(default_factory=list)
+
+    @property
+    def language(self) -> str:
+        return PROFILES[self.profile].language
 
     def unique_slug(self, name: str) -> str:
         # unidecode keeps "ł" and "ı" as letters (plain slugify drops them).
@@ -366,9 +411,13 @@ def _seeded_faker(locale: str) -> Faker:
 
 
 def load(*, profile: str, stdout) -> None:
-    """Create the demo registry; does nothing when the demo accounts already exist."""
-    if profile not in PROFILE_LANGUAGES:
-        choices = ", ".join(sorted(PROFILE_LANGUAGES))
+    """Create the profile's demo registry; does nothing when the demo accounts already exist.
+
+    ``loaddemo`` refuses beforehand to load a profile into another profile's demo
+    (:func:`loaded_profiles`).
+    """
+    if profile not in PROFILES:
+        choices = ", ".join(sorted(PROFILES))
         raise ValueError(f"Unknown demo profile {profile!r}; choose one of: {choices}.")
     if get_user_model().objects.filter(username="coordinator").exists():
         stdout.write("Registry demo data is already loaded; nothing to do.")
@@ -377,7 +426,10 @@ def load(*, profile: str, stdout) -> None:
     demo = Demo(profile=profile, stdout=stdout)
     demo.slugs.update(Organization.objects.values_list("slug", flat=True))
     demo.users = _create_users(demo)
-    _create_public_bodies(demo)
+    if profile == "opole":
+        _create_polish_public_bodies(demo)
+    else:
+        _create_turkish_public_bodies(demo)
     _create_funders(demo)
     _create_plenipotentiaries(demo)
     generated = _create_generated_organizations(demo)
@@ -386,6 +438,16 @@ def load(*, profile: str, stdout) -> None:
         f"Registry: {Organization.objects.count()} organizations, "
         f"{Plenipotentiary.objects.count()} plenipotentiaries (fictitious persons)."
     )
+
+
+def loaded_profiles() -> set[str]:
+    """The demo profiles whose registry this database holds: those whose home body is there."""
+    return {
+        key for key, profile in PROFILES.items()
+        if Organization.objects.filter(
+            name=profile.home_body, kind=Kind.PUBLIC_BODY, territory__country=profile.country
+        ).exists()
+    }
 
 
 def _ensure_reference_data() -> None:
@@ -401,7 +463,7 @@ def _ensure_reference_data() -> None:
 
 
 def _create_users(demo: Demo) -> dict:
-    language = PROFILE_LANGUAGES[demo.profile]
+    language = demo.language
     users = {}
     for username in DEMO_USERNAMES:
         users[username] = get_user_model().objects.create_user(
@@ -424,7 +486,7 @@ DEMO_GRANT_REASON = {
 
 
 def _create_memberships(demo: Demo, generated: list[Organization]) -> None:
-    home_body = demo.bodies["marshal" if demo.profile == "opole" else "kaymakamlik"]
+    home_body = demo.bodies[PROFILES[demo.profile].home_body]
     coordinator = demo.users["coordinator"]
     home_ngo = _home_ngo(demo, generated)
     # Through the service, as a coordinator would: the rights log shows who granted the demo's roles.
@@ -459,36 +521,34 @@ def _body(demo: Demo, *, name, kind, legal_form, territory, description="", area
     organization.save()
     if areas:
         organization.thematic_areas.set(ThematicArea.objects.filter(code__in=areas))
+    demo.bodies[name] = organization
     return organization
 
 
-def _create_public_bodies(demo: Demo) -> None:
+def _create_polish_public_bodies(demo: Demo) -> None:
+    """The Marshal's Office, every county office and every gmina of the Opole voivodeship.
+
+    The Marshal's Office, every county office and about half the gminas name a plenipotentiary.
+    """
     region = Territory.objects.get(country="PL", level=Territory.Level.REGION, code="16")
-    demo.bodies["marshal"] = _body(
-        demo, name="Urząd Marszałkowski Województwa Opolskiego", kind=Kind.PUBLIC_BODY,
+    marshal = _body(
+        demo, name=PROFILES["opole"].home_body, kind=Kind.PUBLIC_BODY,
         legal_form=LegalForm.LOCAL_GOVERNMENT, territory=region,
         description="Urząd obsługujący Zarząd Województwa Opolskiego.",
     )
+    county_offices, gminas = [], []
     for county in region.children.order_by("code"):
-        demo.bodies[county.code] = _county_office(demo, county)
+        county_offices.append(_county_office(demo, county))
         for municipality in county.children.order_by("code"):
             kind_pl = MUNICIPALITY_KIND_PL.get(municipality.kind, "gmina")
-            demo.bodies[municipality.code] = _body(
+            gminas.append(_body(
                 demo, name=f"Gmina {municipality.name_pl}", kind=Kind.MUNICIPALITY,
                 legal_form=LegalForm.LOCAL_GOVERNMENT, territory=municipality,
                 description=f"Jednostka samorządu terytorialnego ({kind_pl}), {county.name_pl}.",
-            )
-    orhangazi = _bursa_district("Orhangazi")
-    demo.bodies["kaymakamlik"] = _body(
-        demo, name="Orhangazi Kaymakamlığı", kind=Kind.PUBLIC_BODY,
-        legal_form=LegalForm.STATE_ADMINISTRATION, territory=orhangazi,
-        description=KAYMAKAMLIK_DESCRIPTION, areas=("eu-civil-society-citizenship",),
-    )
-    demo.bodies["belediye"] = _body(
-        demo, name="Orhangazi Belediyesi", kind=Kind.MUNICIPALITY,
-        legal_form=LegalForm.LOCAL_GOVERNMENT, territory=orhangazi,
-        description="Orhangazi ilçesinin belediyesi (Bursa ili).",
-    )
+            ))
+    demo.plenipotentiary_bodies = [
+        marshal, *county_offices, *(gmina for gmina in gminas if demo.rng.random() < 0.5),
+    ]
     demo.say(f"  {len(demo.bodies)} public bodies.")
 
 
@@ -505,9 +565,57 @@ def _county_office(demo: Demo, county: Territory) -> Organization:
     )
 
 
-def _bursa_district(name: str) -> Territory:
-    return Territory.objects.get(country="TR", level=Territory.Level.COUNTY, name_en=name)
+def _create_turkish_public_bodies(demo: Demo) -> None:
+    """Bursa's governorship, metropolitan municipality and civil-society office, and each
+    district's kaymakamlık and belediye.
 
+    The governorship, the metropolitan municipality, every kaymakamlık and about half the
+    district municipalities name a person for relations with civil society.
+    """
+    province = Territory.objects.get(country="TR", level=Territory.Level.REGION, code="16")
+    governorship = _body(
+        demo, name="Bursa Valiliği", kind=Kind.PUBLIC_BODY, legal_form=LegalForm.STATE_ADMINISTRATION,
+        territory=province, description="Bursa ilinin valiliği.",
+    )
+    metropolitan = _body(
+        demo, name="Bursa Büyükşehir Belediyesi", kind=Kind.MUNICIPALITY,
+        legal_form=LegalForm.LOCAL_GOVERNMENT, territory=province,
+        description="Bursa ilinin büyükşehir belediyesi.",
+    )
+    _body(
+        demo, name="Bursa İl Sivil Toplumla İlişkiler Müdürlüğü", kind=Kind.PUBLIC_BODY,
+        legal_form=LegalForm.STATE_ADMINISTRATION, territory=province,
+        description=CIVIL_SOCIETY_OFFICE_DESCRIPTION, areas=("eu-civil-society-citizenship",),
+    )
+    governorships, municipalities = [], []
+    districts = Territory.objects.filter(parent=province, level=Territory.Level.COUNTY).order_by("name_en")
+    for district in districts:
+        name = district.name_tr or district.name_en
+        home = name == "Orhangazi"
+        governorships.append(_body(
+            demo, name=f"{name} Kaymakamlığı", kind=Kind.PUBLIC_BODY,
+            legal_form=LegalForm.STATE_ADMINISTRATION, territory=district,
+            description=KAYMAKAMLIK_DESCRIPTION if home else f"Bursa iline bağlı {name} ilçesinin kaymakamlığı.",
+            areas=("eu-civil-society-citizenship",) if home else (),
+        ))
+        municipalities.append(_body(
+            demo, name=f"{name} Belediyesi", kind=Kind.MUNICIPALITY, legal_form=LegalForm.LOCAL_GOVERNMENT,
+            territory=district, description=f"Bursa iline bağlı {name} ilçesinin belediyesi.",
+        ))
+    demo.plenipotentiary_bodies = [
+        governorship, metropolitan, *governorships,
+        *(municipality for municipality in municipalities if demo.rng.random() < 0.5),
+    ]
+    demo.say(f"  {len(demo.bodies)} public bodies.")
+
+
+# From domain-facts.md §3.1 (the office, the kütük number, DERBİS and its declaration period).
+CIVIL_SOCIETY_OFFICE_DESCRIPTION = """\
+İçişleri Bakanlığına bağlı il müdürlüğü (eski adıyla İl Dernekler Müdürlüğü). Derneklerin \
+kuruluş bildirimlerini alır ve **kütük numarasını** verir. Dernekler yıllık beyannamelerini, \
+genel kurul sonuçlarını ve yönetim kurulu değişikliklerini **DERBİS** üzerinden bildirir; \
+yıllık beyanname 1 Ocak–30 Nisan arasında verilir.
+"""
 
 KAYMAKAMLIK_DESCRIPTION = """\
 Orhangazi Kaymakamlığı bünyesindeki **AB projeleri ve dış ilişkiler koordinasyon merkezi**, \
@@ -520,106 +628,113 @@ hibe çağrılarını duyurur;
 - ilçenin proje portföyünü ve faaliyet kayıtlarını tutar.
 
 Merkezde iki koordinatör görev yapar (merkez koordinatörü).
-
-*English:* the district governorship's EU projects and foreign relations coordination centre \
-announces calls (EU, World Bank, embassies, the National Agency, development agencies, \
-ministries), \
-helps to find partners, including EU cities, offers technical support and project-writing \
-training, and keeps the district's project portfolio and activity log. It has two centre \
-coordinators.
 """
 
-# Facts only from domain-facts.md §3.2–3.5 (each sourced there); no figures beyond those.
-FUNDERS = [
-    {
-        "name": "Bursa Eskişehir Bilecik Kalkınma Ajansı (BEBKA)",
-        "legal_form": LegalForm.PUBLIC_INSTITUTION,
-        "territory": ("TR", Territory.Level.REGION, "16"),
-        "areas": ("eu-entrepreneurship-smes",),
-        "description": (
-            "TR41 bölgesinin (Bursa, Eskişehir, Bilecik) kalkınma ajansı. Kâr amacı gütmeyen "
-            "kuruluşlar için **proje teklif çağrıları** ile mali destek programları (MDP) yürütür; "
-            "teknik destek, fizibilite desteği ve doğrudan faaliyet desteği (DFD) de sağlar. "
-            "Başvurular kalkınma ajanslarının yönetim sistemi **KAYS** üzerinden yapılır.\n\n"
-            "Değerlendirme aşamaları: ön inceleme (idari kontrol ve uygunluk), bağımsız "
-            "değerlendiricilerin teknik ve mali değerlendirmesi, değerlendirme komitesi, Yönetim "
-            "Kurulu onayı. 2010–2020 döneminde 24 program ve 390 proje; güncel bölge planı "
-            "2024–2028 dönemini kapsar."
-        ),
-    },
-    {
-        "name": "Türkiye Ulusal Ajansı",
-        "legal_form": LegalForm.PUBLIC_INSTITUTION,
-        "territory": ("TR", Territory.Level.COUNTRY, ""),
-        "areas": ("eu-education-training", "eu-youth"),
-        "description": (
-            "Erasmus+ ve Avrupa Dayanışma Programı'nın Türkiye'deki ulusal ajansı. Ekim 2019'dan "
-            "bu yana başvurularda PIC yerine **OID** (kurum kimlik numarası) kullanılır; OID, "
-            "EU Login ile alınır ve tüm başvurular için geçerlidir.\n\n"
-            "Başvurular yalnızca çevrimiçi formlarla yapılır: **koordinatör kuruluş**, tüm "
-            "ortaklar adına kendi ülkesinin ulusal ajansına başvurur. Son başvuru saati Brüksel "
-            "saatiyle 12:00'dir."
-        ),
-    },
-    {
-        "name": "T.C. Gençlik ve Spor Bakanlığı",
-        "legal_form": LegalForm.STATE_ADMINISTRATION,
-        "territory": ("TR", Territory.Level.COUNTRY, ""),
-        "areas": ("eu-youth", "eu-sport"),
-        "description": (
-            "Bakanlık 2012'den bu yana **Gençlik Projeleri Destek Programı**nı (GPDP) yürütür. "
-            "Destek tutarları, temalar ve başvuru kuralları her yıl değişir: örneğin 2020 "
-            "çağrısında destek 25 000–350 000 TL arasındaydı, başvurular çevrimiçi alındı ve "
-            "sekiz tema belirlendi (gönüllülük, kişisel gelişim, fiziksel aktivite ve spor, kitap "
-            "kafe, kültür ve sanat, yenilikçi fikirler, çevre, hayvanları koruma)."
-        ),
-    },
-]
+# Each funder is in the registry of its own country's demo only. The Turkish ones: facts only from
+# domain-facts.md §3.2–3.5 (each sourced there), no figures beyond those; NIW: its programmes, as
+# the calls' demo (funding/demo.py) lists them.
+FUNDERS = {
+    "opole": [
+        {
+            "name": "Narodowy Instytut Wolności – Centrum Rozwoju Społeczeństwa Obywatelskiego",
+            "legal_form": LegalForm.PUBLIC_INSTITUTION,
+            "territory": ("PL", Territory.Level.COUNTRY, ""),
+            "areas": ("pb-ngo-support", "pb-volunteering", "eu-civil-society-citizenship"),
+            "description": (
+                "Rządowa agencja wspierająca rozwój społeczeństwa obywatelskiego i organizacji "
+                "pozarządowych. Prowadzi m.in. Rządowy Program Fundusz Inicjatyw Obywatelskich "
+                "NOWEFIO, Program Rozwoju Organizacji Obywatelskich (PROO) i Korpus Solidarności."
+            ),
+        },
+    ],
+    "orhangazi": [
+        {
+            "name": "Bursa Eskişehir Bilecik Kalkınma Ajansı (BEBKA)",
+            "legal_form": LegalForm.PUBLIC_INSTITUTION,
+            "territory": ("TR", Territory.Level.REGION, "16"),
+            "areas": ("eu-entrepreneurship-smes",),
+            "description": (
+                "TR41 bölgesinin (Bursa, Eskişehir, Bilecik) kalkınma ajansı. Kâr amacı gütmeyen "
+                "kuruluşlar için **proje teklif çağrıları** ile mali destek programları (MDP) yürütür; "
+                "teknik destek, fizibilite desteği ve doğrudan faaliyet desteği (DFD) de sağlar. "
+                "Başvurular kalkınma ajanslarının yönetim sistemi **KAYS** üzerinden yapılır.\n\n"
+                "Değerlendirme aşamaları: ön inceleme (idari kontrol ve uygunluk), bağımsız "
+                "değerlendiricilerin teknik ve mali değerlendirmesi, değerlendirme komitesi, Yönetim "
+                "Kurulu onayı. 2010–2020 döneminde 24 program ve 390 proje; güncel bölge planı "
+                "2024–2028 dönemini kapsar."
+            ),
+        },
+        {
+            "name": "Türkiye Ulusal Ajansı",
+            "legal_form": LegalForm.PUBLIC_INSTITUTION,
+            "territory": ("TR", Territory.Level.COUNTRY, ""),
+            "areas": ("eu-education-training", "eu-youth"),
+            "description": (
+                "Erasmus+ ve Avrupa Dayanışma Programı'nın Türkiye'deki ulusal ajansı. Ekim 2019'dan "
+                "bu yana başvurularda PIC yerine **OID** (kurum kimlik numarası) kullanılır; OID, "
+                "EU Login ile alınır ve tüm başvurular için geçerlidir.\n\n"
+                "Başvurular yalnızca çevrimiçi formlarla yapılır: **koordinatör kuruluş**, tüm "
+                "ortaklar adına kendi ülkesinin ulusal ajansına başvurur. Son başvuru saati Brüksel "
+                "saatiyle 12:00'dir."
+            ),
+        },
+        {
+            "name": "T.C. Gençlik ve Spor Bakanlığı",
+            "legal_form": LegalForm.STATE_ADMINISTRATION,
+            "territory": ("TR", Territory.Level.COUNTRY, ""),
+            "areas": ("eu-youth", "eu-sport"),
+            "description": (
+                "Bakanlık 2012'den bu yana **Gençlik Projeleri Destek Programı**nı (GPDP) yürütür. "
+                "Destek tutarları, temalar ve başvuru kuralları her yıl değişir: örneğin 2020 "
+                "çağrısında destek 25 000–350 000 TL arasındaydı, başvurular çevrimiçi alındı ve "
+                "sekiz tema belirlendi (gönüllülük, kişisel gelişim, fiziksel aktivite ve spor, kitap "
+                "kafe, kültür ve sanat, yenilikçi fikirler, çevre, hayvanları koruma)."
+            ),
+        },
+    ],
+}
 
 
 def _create_funders(demo: Demo) -> None:
-    for funder in FUNDERS:
+    funders = FUNDERS[demo.profile]
+    for funder in funders:
         country, level, code = funder["territory"]
         territory = Territory.objects.filter(country=country, level=level, code=code).first()
         _body(
             demo, name=funder["name"], kind=Kind.FUNDER, legal_form=funder["legal_form"],
             territory=territory, description=funder["description"], areas=funder["areas"],
         )
-    demo.say(f"  {len(FUNDERS)} funders.")
+    demo.say(f"  {len(funders)} funders.")
 
 
 # --- Plenipotentiaries ---------------------------------------------------------------------------
 
 
 def _create_plenipotentiaries(demo: Demo) -> None:
-    """The Marshal's Office, every county office and about half the gminas name one."""
-    bodies = [demo.bodies["marshal"]]
-    bodies += [body for code, body in demo.bodies.items() if len(code) == 4]
-    bodies += [
-        body for code, body in sorted(demo.bodies.items())
-        if len(code) == 7 and demo.rng.random() < 0.5
-    ]
+    """A fictitious person for each public body that names one (``demo.plenipotentiary_bodies``)."""
+    bodies = demo.plenipotentiary_bodies
     rows = [_plenipotentiary(demo, body) for body in bodies]
     Plenipotentiary.objects.bulk_create(rows)
     for body in bodies:
-        body.description = f"{body.description}\n\n{FICTITIOUS_PERSONS_NOTE}"
+        body.description = f"{body.description}\n\n{FICTITIOUS_PERSONS_NOTE[demo.language]}"
     Organization.objects.bulk_update(bodies, ["description"])
     demo.say(f"  {len(rows)} plenipotentiaries; their names and contacts are fictitious.")
 
 
 def _plenipotentiary(demo: Demo, body: Organization) -> Plenipotentiary:
-    fake = demo.fake_pl
+    polish = demo.language == "pl"
+    fake = demo.fake_pl if polish else demo.fake_tr
     if demo.rng.random() < 0.6:
-        first, last = fake.first_name_female(), fake.last_name_female()
+        first, last = fake.first_name_female(), fake.last_name_female() if polish else _tr_surname(demo)
     else:
-        first, last = fake.first_name_male(), fake.last_name_male()
+        first, last = fake.first_name_male(), fake.last_name_male() if polish else _tr_surname(demo)
     local_part = f"{slugify(unidecode(first))[:1]}.{slugify(unidecode(last))}"
     return Plenipotentiary(
         public_body=body,
         full_name=f"{first} {last}",
-        position=PLENIPOTENTIARY_POSITION,
+        position=PLENIPOTENTIARY_POSITION[demo.language],
         email=f"{local_part}@{_domain_label(body.slug)}.example.invalid",
-        phone=_pl_phone(demo),
+        phone=_pl_phone(demo) if polish else _tr_phone(demo),
         appointed_on=date(2015, 1, 1) + timedelta(days=demo.rng.randrange(3650)),
     )
 
@@ -635,11 +750,12 @@ def _domain_label(slug: str) -> str:
 
 
 def _create_generated_organizations(demo: Demo) -> list[Organization]:
-    polish_places, turkish_places = _polish_places(), _turkish_places()
     areas = {area.code: area.pk for area in ThematicArea.objects.all()}
-    polish = round(GENERATED_ORGANIZATIONS * POLISH_SHARE)
-    specs = _specs(demo, polish_places, polish, PL_CATEGORIES)
-    specs += _specs(demo, turkish_places, GENERATED_ORGANIZATIONS - polish, TR_CATEGORIES)
+    count = PROFILES[demo.profile].generated
+    if demo.profile == "opole":
+        specs = _specs(demo, _polish_places(), count, PL_CATEGORIES)
+    else:
+        specs = _specs(demo, _turkish_places(), count, TR_CATEGORIES)
     organizations = [
         _organization(demo, place, spec, number) for number, (place, spec) in enumerate(specs, 1)
     ]
@@ -1036,6 +1152,12 @@ PL_CATEGORIES = [
 # --- Turkish name builders ------------------------------------------------------------------------
 
 
+def _tr_surname(demo: Demo) -> str:
+    while (surname := demo.fake_tr.last_name()) in TR_SURNAMES_AVOIDED:
+        pass
+    return surname
+
+
 def _tr_scope(demo: Demo, place: Place) -> str:
     # Many associations in the central districts carry the province's name.
     return "Bursa" if demo.rng.random() < 0.2 else place.name
@@ -1089,7 +1211,7 @@ def _tr_foundation(demo: Demo, place: Place) -> Spec:
     pattern, areas, sentence = demo.rng.choice(TR_FOUNDATIONS)
     return Spec(
         # Foundations have their own register (not the associations' kütük), so no number here.
-        name=pattern.format(place=_tr_scope(demo, place), surname=demo.fake_tr.last_name()),
+        name=pattern.format(place=_tr_scope(demo, place), surname=_tr_surname(demo)),
         kind=Kind.NGO, legal_form=LegalForm.FOUNDATION, areas=_areas(demo, areas),
         founding_year=_founded(demo, 1975), sentences=[sentence],
     )
@@ -1118,7 +1240,7 @@ def _tr_business(demo: Demo, place: Place) -> Spec:
     suffix = demo.rng.choice(("Ltd. Şti.", "San. ve Tic. Ltd. Şti.", "A.Ş."))
     year = _founded(demo, 1980)
     return Spec(
-        name=f"{demo.fake_tr.last_name()} {trade} {suffix}", kind=Kind.BUSINESS,
+        name=f"{_tr_surname(demo)} {trade} {suffix}", kind=Kind.BUSINESS,
         legal_form=LegalForm.COMPANY,
         areas=_areas(demo, ("eu-entrepreneurship-smes", "eu-employment-skills", "eu-digital")),
         founding_year=year,
@@ -1126,6 +1248,22 @@ def _tr_business(demo: Demo, place: Place) -> Spec:
             f"{year} yılında kurulan firmamız {trade_lower} alanında faaliyet göstermektedir.",
             *_maybe(demo, "Sosyal sorumluluk projelerinde yerel derneklerle işbirliği yapıyoruz."),
         ],
+    )
+
+
+def _tr_neighbourhood_association(demo: Demo, place: Place) -> Spec:
+    neighbourhood = demo.rng.choice(TR_NAMED_NEIGHBOURHOODS)
+    return Spec(
+        name=f"{place.name} {neighbourhood} Mahallesi Güzelleştirme ve Dayanışma Derneği", kind=Kind.NGO,
+        legal_form=LegalForm.ASSOCIATION,
+        areas=_areas(demo, ("eu-civil-society-citizenship", "eu-social-inclusion", "eu-environment-climate")),
+        founding_year=_founded(demo, 1985),
+        sentences=[
+            "Mahallemizin parklarının bakımı, komşuluk ilişkileri ve ihtiyaç sahibi ailelere yardım "
+            "için çalışıyoruz.",
+            *_maybe(demo, "Her yıl **mahalle şenliği** düzenliyoruz."),
+        ],
+        registry="tr_association",
     )
 
 
@@ -1150,7 +1288,7 @@ def _tr_cooperative(demo: Demo, place: Place) -> Spec:
 
 
 TR_CATEGORIES = [
-    (_tr_sports_club, 20), (_tr_solidarity_association, 15), (_tr_association, 25),
-    (_tr_foundation, 8),
-    (_tr_school, 12), (_tr_business, 12), (_tr_informal_group, 3), (_tr_cooperative, 5),
+    (_tr_sports_club, 18), (_tr_solidarity_association, 14), (_tr_association, 25),
+    (_tr_neighbourhood_association, 8), (_tr_foundation, 8),
+    (_tr_school, 10), (_tr_business, 8), (_tr_informal_group, 3), (_tr_cooperative, 3),
 ]

@@ -1,5 +1,11 @@
 """Demo data for calls for proposals: real funders and programmes, example calls.
 
+Each profile shows its own country's funders and calls and the EU's (DESIGN: "One authority
+per deployment"): ``opole`` the Polish ones, ``orhangazi`` the Turkish ones and the World Bank.
+An EU call whose eligible countries leave out the profile's country is not shown there. Titles,
+summaries and descriptions are in the profile's language; identifiers, the portal's types of
+action and the call documents' languages stay as the funder publishes them.
+
 What is real and what is not:
 
 - real: the funders (European Commission, Türkiye Ulusal Ajansı, T.C. Gençlik ve Spor
@@ -29,41 +35,54 @@ from .models import Call, CallDeadline, Funder, Programme
 from .services import aware_in_zone, call_search_document
 
 BRUSSELS = "Europe/Brussels"
-EXAMPLE_EN = (
-    "*Example entry for the demonstration: the identifier, dates and amounts are illustrative, "
-    "not those of an official call. Check the funder's own documents.*"
-)
-EXAMPLE_PL = (
-    "*Przykładowy wpis w wersji demonstracyjnej: identyfikator, terminy i kwoty są poglądowe, "
-    "to nie jest oficjalne ogłoszenie (example entry).*"
-)
-EXAMPLE_TR = (
-    "*Tanıtım amaçlı örnek kayıt: referans numarası, tarihler ve tutarlar temsilidir, resmî "
-    "çağrı değildir; kurumun kendi belgelerine bakınız (example entry).*"
-)
+BOTH = ("opole", "orhangazi")
+PROFILE_COUNTRY = {"opole": "PL", "orhangazi": "TR"}
+PROFILE_LANGUAGE = {"opole": "pl", "orhangazi": "tr"}
+# Ends every call's summary, in the profile's language.
+EXAMPLE_NOTE = {
+    "pl": (
+        "*Przykładowy wpis w wersji demonstracyjnej: identyfikator, terminy i kwoty są poglądowe, "
+        "to nie jest oficjalne ogłoszenie. Sprawdź dokumenty instytucji finansującej.*"
+    ),
+    "tr": (
+        "*Tanıtım amaçlı örnek kayıt: çağrı kodu, tarihler ve tutarlar temsilidir, resmî çağrı "
+        "değildir; kurumun kendi belgelerine bakınız.*"
+    ),
+}
 EU_MEMBER_STATES = (
     "AT,BE,BG,HR,CY,CZ,DK,EE,FI,FR,DE,GR,HU,IE,IT,LV,LT,LU,MT,NL,PL,PT,RO,SK,SI,ES,SE"
 )
 FT_PORTAL = "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities/calls-for-proposals"
 
+# A name, description or programme name is one text, or one per profile language ({"pl": ..., "tr": ...})
+# when the funder is shown in both. "profiles": the demos that show the funder and its calls.
 FUNDERS = [
     {
-        "key": "ec", "name": "European Commission", "slug": "european-commission", "kind": Funder.Kind.EU,
+        "key": "ec", "profiles": BOTH, "slug": "european-commission", "kind": Funder.Kind.EU,
+        "name": {"pl": "Komisja Europejska", "tr": "Avrupa Komisyonu"},
         "country": "", "time_zone": BRUSSELS, "website": "https://commission.europa.eu",
-        "description": (
-            "The EU's executive. Its calls for proposals are published on the **EU Funding & Tenders "
-            "portal**; deadlines are given in Brussels time."
-        ),
+        "description": {
+            "pl": (
+                "Organ wykonawczy Unii Europejskiej. Nabory wniosków ogłasza na **portalu Funding & "
+                "Tenders**; terminy składania podaje w czasie brukselskim."
+            ),
+            "tr": (
+                "Avrupa Birliği'nin yürütme organı. Hibe çağrılarını **Funding & Tenders portalında** "
+                "yayımlar; son başvuru saatleri Brüksel saatine göredir."
+            ),
+        },
         "programmes": [
             ("ERASMUS", "Erasmus+", "2021-2027", "https://erasmus-plus.ec.europa.eu"),
-            ("ESF", "European Social Fund Plus (ESF+)", "2021-2027", "https://ec.europa.eu/european-social-fund-plus"),
-            ("CERV", "Citizens, Equality, Rights and Values (CERV)", "2021-2027", ""),
-            ("HORIZON", "Horizon Europe", "2021-2027", ""),
-            ("LIFE", "LIFE Programme for the Environment and Climate Action", "2021-2027", ""),
+            ("ESF", {"pl": "Europejski Fundusz Społeczny Plus (EFS+)", "tr": "Avrupa Sosyal Fonu Artı (ESF+)"},
+             "2021-2027", "https://ec.europa.eu/european-social-fund-plus"),
+            ("CERV", "Obywatele, Równość, Prawa i Wartości (CERV)", "2021-2027", ""),
+            ("HORIZON", {"pl": "Horyzont Europa", "tr": "Ufuk Avrupa"}, "2021-2027", ""),
+            ("LIFE", {"pl": "Program działań na rzecz środowiska i klimatu (LIFE)",
+                      "tr": "Çevre ve İklim Eylemi Programı (LIFE)"}, "2021-2027", ""),
         ],
     },
     {
-        "key": "ua", "name": "Türkiye Ulusal Ajansı", "slug": "turkiye-ulusal-ajansi", "kind": Funder.Kind.NATIONAL_AGENCY,
+        "key": "ua", "profiles": ("orhangazi",), "name": "Türkiye Ulusal Ajansı", "slug": "turkiye-ulusal-ajansi", "kind": Funder.Kind.NATIONAL_AGENCY,
         "country": "TR", "time_zone": "Europe/Istanbul", "website": "https://www.ua.gov.tr",
         "organization": "Türkiye Ulusal Ajansı",
         "description": (
@@ -77,7 +96,7 @@ FUNDERS = [
         ],
     },
     {
-        "key": "gsb", "name": "T.C. Gençlik ve Spor Bakanlığı", "slug": "tc-genclik-ve-spor-bakanligi",
+        "key": "gsb", "profiles": ("orhangazi",), "name": "T.C. Gençlik ve Spor Bakanlığı", "slug": "tc-genclik-ve-spor-bakanligi",
         "kind": Funder.Kind.MINISTRY, "country": "TR", "time_zone": "Europe/Istanbul",
         "website": "https://gsb.gov.tr", "organization": "T.C. Gençlik ve Spor Bakanlığı",
         "description": (
@@ -87,7 +106,7 @@ FUNDERS = [
         "programmes": [("GPDP", "Gençlik Projeleri Destek Programı", "", "")],
     },
     {
-        "key": "bebka", "name": "Bursa Eskişehir Bilecik Kalkınma Ajansı (BEBKA)", "slug": "bebka",
+        "key": "bebka", "profiles": ("orhangazi",), "name": "Bursa Eskişehir Bilecik Kalkınma Ajansı (BEBKA)", "slug": "bebka",
         "kind": Funder.Kind.DEVELOPMENT_AGENCY, "country": "TR", "time_zone": "Europe/Istanbul",
         "website": "https://www.bebka.org.tr", "organization": "Bursa Eskişehir Bilecik Kalkınma Ajansı (BEBKA)",
         "description": (
@@ -102,13 +121,15 @@ FUNDERS = [
         ],
     },
     {
-        "key": "wb", "name": "World Bank", "slug": "world-bank", "kind": Funder.Kind.INTERNATIONAL,
+        # Among the funders whose calls the Orhangazi coordination centre announces (DESIGN).
+        "key": "wb", "profiles": ("orhangazi",), "name": "Dünya Bankası", "slug": "world-bank",
+        "kind": Funder.Kind.INTERNATIONAL,
         "country": "", "time_zone": "America/New_York", "website": "https://www.worldbank.org",
-        "description": "International financial institution; some of its trust funds give grants.",
-        "programmes": [("JSDF", "Japan Social Development Fund (JSDF)", "", "")],
+        "description": "Uluslararası finans kuruluşu; bazı güven fonları hibe verir.",
+        "programmes": [("JSDF", "Japonya Sosyal Kalkınma Fonu (JSDF)", "", "")],
     },
     {
-        "key": "niw", "name": "Narodowy Instytut Wolności – Centrum Rozwoju Społeczeństwa Obywatelskiego",
+        "key": "niw", "profiles": ("opole",), "name": "Narodowy Instytut Wolności – Centrum Rozwoju Społeczeństwa Obywatelskiego",
         "slug": "narodowy-instytut-wolnosci", "kind": Funder.Kind.NATIONAL_AGENCY, "country": "PL",
         "time_zone": "Europe/Warsaw", "website": "https://niw.gov.pl",
         "description": "Rządowa agencja wspierająca rozwój społeczeństwa obywatelskiego i organizacji pozarządowych.",
@@ -119,7 +140,7 @@ FUNDERS = [
         ],
     },
     {
-        "key": "opole", "name": "Województwo Opolskie (Zarząd Województwa Opolskiego)", "slug": "wojewodztwo-opolskie",
+        "key": "opole", "profiles": ("opole",), "name": "Województwo Opolskie (Zarząd Województwa Opolskiego)", "slug": "wojewodztwo-opolskie",
         "kind": Funder.Kind.LOCAL_GOVERNMENT, "country": "PL", "time_zone": "Europe/Warsaw",
         "website": "https://www.opolskie.pl", "organization": "Urząd Marszałkowski Województwa Opolskiego",
         "description": (
@@ -134,18 +155,21 @@ FUNDERS = [
     },
 ]
 
+FUNDERS_BY_KEY = {funder["key"]: funder for funder in FUNDERS}
+
 
 @dataclass
 class CallSpec:
     funder: str
     programme: str  # the programme's code
     identifier: str  # "{year}" and "{yy}": the year of its first deadline (or of its opening)
-    title: str
-    summary: str
+    title: str | dict  # one text, or one per profile language
+    summary: str | dict  # the same; the example note is added in the profile's language
     opens: int | None  # days from the day of loading; None: open since before anyone remembers
     deadlines: list = field(default_factory=list)  # (days, "HH:MM"[, zone]) on the funder's clock
     model: str = Call.DeadlineModel.SINGLE_STAGE
-    type_of_action: str = ""
+    # The funder's own label (an F&T portal value stays as published); a dict where it is ours.
+    type_of_action: str | dict = ""
     currency: str = "EUR"
     total_budget: str | None = None
     min_grant: str | None = None
@@ -159,144 +183,221 @@ class CallSpec:
     documents_url: str = ""
     draft: bool = False
     by: str = "coordinator"
-    profile: str | None = None  # only in this demo profile (a draft of that office)
 
 
-def _en(text: str) -> str:
-    return f"{text}\n\n{EXAMPLE_EN}"
-
-
-def _pl(text: str) -> str:
-    return f"{text}\n\n{EXAMPLE_PL}"
-
-
-def _tr(text: str) -> str:
-    return f"{text}\n\n{EXAMPLE_TR}"
-
-
+PROJECT_GRANTS = {"pl": "Dotacje na projekty", "tr": "Proje hibeleri"}
 NA_DEADLINE = "12:00"  # National Agency deadlines: 12:00 Brussels time (domain-facts §3.4)
 
 CALLS = [
     # --- European Commission: Erasmus+ --------------------------------------------------------------
     CallSpec(
-        "ec", "ERASMUS", "ERASMUS-EDU-{year}-PI-ALL-INNO", "Alliances for Innovation",
-        _en("Partnerships for Innovation between higher education, vocational education and training and "
-            "the world of work, to strengthen Europe's capacity to innovate."),
+        "ec", "ERASMUS", "ERASMUS-EDU-{year}-PI-ALL-INNO",
+        {"pl": "Sojusze na rzecz innowacji", "tr": "İnovasyon İttifakları"},
+        {
+            "pl": "Partnerstwa na rzecz innowacji łączące szkolnictwo wyższe, kształcenie i szkolenie zawodowe "
+                  "oraz świat pracy, które wzmacniają zdolność Europy do innowacji.",
+            "tr": "Yükseköğretim, mesleki eğitim ve öğretim ile iş dünyası arasında, Avrupa'nın yenilik "
+                  "kapasitesini güçlendiren inovasyon ortaklıkları.",
+        },
         opens=-10, deadlines=[(102, "17:00")], type_of_action="ERASMUS Lump Sum Grants",
         total_budget="20000000", max_grant="1000000", co_financing="80", kinds="university,school,business,ngo",
         areas=("eu-education-training", "eu-research-innovation"), documents_url=FT_PORTAL,
     ),
     CallSpec(
-        "ec", "ERASMUS", "ERASMUS-YOUTH-{year}-CB", "Capacity building in the field of youth",
-        _en("Cooperation and exchanges in the field of youth between programme countries and third countries "
-            "not associated to the programme."),
+        "ec", "ERASMUS", "ERASMUS-YOUTH-{year}-CB",
+        {"pl": "Budowanie potencjału w dziedzinie młodzieży", "tr": "Gençlik alanında kapasite geliştirme"},
+        {
+            "pl": "Współpraca i wymiany w dziedzinie młodzieży między państwami programu a państwami trzecimi "
+                  "niestowarzyszonymi z programem.",
+            "tr": "Program ülkeleri ile programla ilişkili olmayan üçüncü ülkeler arasında gençlik alanında "
+                  "işbirliği ve değişimler.",
+        },
         opens=18, deadlines=[(88, "17:00")], type_of_action="ERASMUS Lump Sum Grants",
         min_grant="100000", max_grant="300000", co_financing="80", kinds="ngo,informal_group,public_body",
         areas=("eu-youth",), documents_url=FT_PORTAL,
     ),
     CallSpec(
-        "ec", "ERASMUS", "ERASMUS-SPORT-{year}-SCP", "Cooperation partnerships in the field of sport",
-        _en("Transnational projects in grassroots sport: health-enhancing physical activity, integrity of "
-            "sport, education in and through sport, social inclusion and equal opportunities."),
+        "ec", "ERASMUS", "ERASMUS-SPORT-{year}-SCP",
+        {"pl": "Partnerstwa współpracy w dziedzinie sportu", "tr": "Spor alanında işbirliği ortaklıkları"},
+        {
+            "pl": "Międzynarodowe projekty w sporcie powszechnym: aktywność fizyczna dla zdrowia, uczciwość w "
+                  "sporcie, edukacja w sporcie i przez sport, włączenie społeczne i równe szanse.",
+            "tr": "Kitle sporunda ulusötesi projeler: sağlığı geliştiren fiziksel aktivite, sporda dürüstlük, "
+                  "sporda ve spor yoluyla eğitim, sosyal içerme ve fırsat eşitliği.",
+        },
         opens=31, deadlines=[(108, "17:00")], type_of_action="ERASMUS Lump Sum Grants",
         min_grant="120000", max_grant="400000", kinds="ngo,public_body,municipality,school",
         areas=("eu-sport",), documents_url=FT_PORTAL,
     ),
     CallSpec(
-        "ec", "ERASMUS", "ERASMUS-JMO-{year}-HEI-TCH-RSCH", "Jean Monnet Actions in the field of higher education",
-        _en("Teaching and research on European Union studies: modules, chairs and centres of excellence."),
+        "ec", "ERASMUS", "ERASMUS-JMO-{year}-HEI-TCH-RSCH",
+        {
+            "pl": "Działania „Jean Monnet” w dziedzinie szkolnictwa wyższego",
+            "tr": "Yükseköğretim alanında Jean Monnet faaliyetleri",
+        },
+        {
+            "pl": "Nauczanie i badania w dziedzinie studiów nad Unią Europejską: moduły, katedry i centra "
+                  "doskonałości.",
+            "tr": "Avrupa Birliği çalışmaları alanında öğretim ve araştırma: modüller, kürsüler ve mükemmeliyet "
+                  "merkezleri.",
+        },
         opens=-230, deadlines=[(-47, "17:00")], type_of_action="ERASMUS Lump Sum Grants",
         max_grant="50000", kinds="university", areas=("eu-education-training",), documents_url=FT_PORTAL,
     ),
     # --- European Commission: ESF+ -----------------------------------------------------------------
     CallSpec(
-        "ec", "ESF", "ESF-{year}-SOC-INNO", "Social innovation for the inclusion of vulnerable groups",
-        _en("Testing and scaling up social innovations in employment and social inclusion (the ESF+ "
-            "strand for employment and social innovation)."),
-        opens=-40, deadlines=[(11, "17:00")], type_of_action="Project grants", total_budget="8000000",
+        "ec", "ESF", "ESF-{year}-SOC-INNO",
+        {
+            "pl": "Innowacje społeczne na rzecz włączenia grup w trudnej sytuacji",
+            "tr": "Dezavantajlı grupların sosyal içermesi için sosyal inovasyon",
+        },
+        {
+            "pl": "Testowanie i upowszechnianie innowacji społecznych w dziedzinie zatrudnienia i włączenia "
+                  "społecznego (komponent EFS+ dotyczący zatrudnienia i innowacji społecznych).",
+            "tr": "İstihdam ve sosyal içerme alanında sosyal yeniliklerin denenmesi ve yaygınlaştırılması "
+                  "(ESF+'ın istihdam ve sosyal inovasyon bileşeni).",
+        },
+        opens=-40, deadlines=[(11, "17:00")], type_of_action=PROJECT_GRANTS, total_budget="8000000",
         min_grant="500000", max_grant="1500000", co_financing="80", kinds="ngo,public_body,municipality",
         areas=("eu-social-inclusion", "eu-employment-skills"), documents_url=FT_PORTAL,
     ),
     CallSpec(
-        "ec", "ESF", "ESF-{year}-EMPL-SKILLS", "Skills for the green and digital transitions",
-        _en("Projects that help workers and jobseekers gain the skills the green and digital transitions need."),
-        opens=-150, deadlines=[(-38, "17:00")], type_of_action="Project grants", max_grant="750000",
+        "ec", "ESF", "ESF-{year}-EMPL-SKILLS",
+        {
+            "pl": "Umiejętności na potrzeby transformacji ekologicznej i cyfrowej",
+            "tr": "Yeşil ve dijital dönüşüm için beceriler",
+        },
+        {
+            "pl": "Projekty, które pomagają pracownikom i osobom poszukującym pracy zdobyć umiejętności "
+                  "potrzebne w transformacji ekologicznej i cyfrowej.",
+            "tr": "Çalışanların ve iş arayanların yeşil ve dijital dönüşümün gerektirdiği becerileri "
+                  "kazanmasına yardımcı olan projeler.",
+        },
+        opens=-150, deadlines=[(-38, "17:00")], type_of_action=PROJECT_GRANTS, max_grant="750000",
         kinds="ngo,public_body,business", areas=("eu-employment-skills", "eu-digital"), documents_url=FT_PORTAL,
     ),
-    # --- European Commission: CERV ------------------------------------------------------------------
+    # --- European Commission: CERV (EU Member States only, so the Polish demo alone) ---------------------
     CallSpec(
-        "ec", "CERV", "CERV-{year}-CITIZENS-TOWN-TT", "Town-twinning",
-        _en("Meetings of citizens of twinned towns, to discuss the European project, share experience and "
-            "build friendship across borders. Two cut-off dates."),
+        "ec", "CERV", "CERV-{year}-CITIZENS-TOWN-TT", {"pl": "Partnerstwo miast"},
+        {
+            "pl": "Spotkania mieszkańców miast partnerskich, by rozmawiać o projekcie europejskim, wymieniać "
+                  "się doświadczeniami i budować przyjaźń ponad granicami. Dwa terminy składania wniosków.",
+        },
         opens=-3, deadlines=[(96, "17:00"), (300, "17:00")], model=Call.DeadlineModel.MULTIPLE_CUT_OFF,
         type_of_action="CERV Lump Sum Grants", max_grant="60000", kinds="municipality,ngo,public_body",
         countries=EU_MEMBER_STATES, areas=("eu-civil-society-citizenship",), documents_url=FT_PORTAL,
     ),
     CallSpec(
-        "ec", "CERV", "CERV-{year}-CITIZENS-TOWN-NT", "Networks of towns",
-        _en("Long-term cooperation between towns and municipalities on a common theme, with citizens "
-            "taking part in the EU's democratic life."),
+        "ec", "CERV", "CERV-{year}-CITIZENS-TOWN-NT", {"pl": "Sieci miast"},
+        {
+            "pl": "Długofalowa współpraca miast i gmin we wspólnym temacie, z udziałem mieszkańców w "
+                  "demokratycznym życiu Unii.",
+        },
         opens=-3, deadlines=[(96, "17:00")], type_of_action="CERV Lump Sum Grants", max_grant="200000",
         kinds="municipality,ngo,public_body", countries=EU_MEMBER_STATES,
         areas=("eu-civil-society-citizenship",), documents_url=FT_PORTAL,
     ),
     CallSpec(
-        "ec", "CERV", "CERV-{year}-CHAR-LITI", "Awareness of the EU Charter of Fundamental Rights and strategic litigation",
-        _en("Capacity building and awareness raising on the Charter of Fundamental Rights, and support for "
-            "strategic litigation."),
+        "ec", "CERV", "CERV-{year}-CHAR-LITI",
+        {"pl": "Wiedza o Karcie praw podstawowych UE i postępowania strategiczne"},
+        {
+            "pl": "Budowanie potencjału i podnoszenie świadomości na temat Karty praw podstawowych oraz wsparcie "
+                  "postępowań strategicznych.",
+        },
         opens=-160, deadlines=[(-62, "17:00")], type_of_action="CERV Project Grants", min_grant="75000",
         kinds="ngo,university", countries=EU_MEMBER_STATES, areas=("eu-equality",), documents_url=FT_PORTAL,
     ),
     CallSpec(
-        "ec", "CERV", "CERV-{year}-EQUAL", "Equality and the fight against racism, xenophobia and discrimination",
-        _en("Projects that promote equality and prevent and fight intolerance, racism, xenophobia and "
-            "discrimination."),
+        "ec", "CERV", "CERV-{year}-EQUAL",
+        {"pl": "Równość oraz przeciwdziałanie rasizmowi, ksenofobii i dyskryminacji"},
+        {
+            "pl": "Projekty, które promują równość oraz zapobiegają nietolerancji, rasizmowi, ksenofobii i "
+                  "dyskryminacji i je zwalczają.",
+        },
         opens=58, deadlines=[(150, "17:00")], type_of_action="CERV Project Grants", min_grant="75000",
         kinds="ngo,public_body,municipality", countries=EU_MEMBER_STATES, areas=("eu-equality",),
         documents_url=FT_PORTAL,
     ),
     # --- European Commission: Horizon Europe ------------------------------------------------------------
     CallSpec(
-        "ec", "HORIZON", "HORIZON-CL2-{year}-TRANSFORMATIONS-01-04", "Civil society and the social economy in times of transition",
-        _en("Cluster 2 (Culture, Creativity and Inclusive Society): research on social and economic "
-            "transformations with civil society organisations as partners."),
+        "ec", "HORIZON", "HORIZON-CL2-{year}-TRANSFORMATIONS-01-04",
+        {
+            "pl": "Społeczeństwo obywatelskie i ekonomia społeczna w czasach przemian",
+            "tr": "Dönüşüm döneminde sivil toplum ve sosyal ekonomi",
+        },
+        {
+            "pl": "Klaster 2 (Kultura, kreatywność i społeczeństwo integracyjne): badania nad przemianami "
+                  "społecznymi i gospodarczymi z organizacjami społeczeństwa obywatelskiego jako partnerami.",
+            "tr": "Küme 2 (Kültür, Yaratıcılık ve Kapsayıcı Toplum): sivil toplum kuruluşlarının ortak olduğu, "
+                  "toplumsal ve ekonomik dönüşümler üzerine araştırmalar.",
+        },
         opens=-14, deadlines=[(119, "17:00")], type_of_action="HORIZON Research and Innovation Actions",
         total_budget="9000000", max_grant="3000000", co_financing="100",
         areas=("eu-research-innovation", "eu-civil-society-citizenship"), documents_url=FT_PORTAL,
     ),
     CallSpec(
-        "ec", "HORIZON", "HORIZON-CL6-{year}-COMMUNITIES-01-03-two-stage", "Resilient rural communities led by local actors",
-        _en("Cluster 6: innovation by rural communities, local authorities and civil society. Two stages: a "
-            "short proposal first, the full proposal from those invited."),
+        "ec", "HORIZON", "HORIZON-CL6-{year}-COMMUNITIES-01-03-two-stage",
+        {
+            "pl": "Odporne społeczności wiejskie rozwijane przez lokalne podmioty",
+            "tr": "Yerel aktörlerin öncülüğünde dayanıklı kırsal topluluklar",
+        },
+        {
+            "pl": "Klaster 6: innowacje tworzone przez społeczności wiejskie, samorządy i społeczeństwo "
+                  "obywatelskie. Dwa etapy: najpierw krótki wniosek, potem pełny wniosek od zaproszonych.",
+            "tr": "Küme 6: kırsal toplulukların, yerel yönetimlerin ve sivil toplumun geliştirdiği yenilikler. "
+                  "İki aşamalı: önce kısa başvuru, ardından davet edilenlerden tam başvuru.",
+        },
         opens=-30, deadlines=[(8, "17:00"), (250, "17:00")], model=Call.DeadlineModel.TWO_STAGE,
         type_of_action="HORIZON Innovation Actions", total_budget="12000000", max_grant="6000000",
         co_financing="70", areas=("eu-rural-development", "eu-environment-climate"), documents_url=FT_PORTAL,
     ),
     CallSpec(
-        "ec", "HORIZON", "HORIZON-CL2-{year}-DEMOCRACY-01-05", "Participatory democracy at local level",
-        _en("Research on citizens' participation in local decision-making and the role of civil society."),
+        "ec", "HORIZON", "HORIZON-CL2-{year}-DEMOCRACY-01-05",
+        {"pl": "Demokracja partycypacyjna na poziomie lokalnym", "tr": "Yerel düzeyde katılımcı demokrasi"},
+        {
+            "pl": "Badania nad udziałem obywateli w podejmowaniu decyzji lokalnych i rolą społeczeństwa "
+                  "obywatelskiego.",
+            "tr": "Vatandaşların yerel karar alma süreçlerine katılımı ve sivil toplumun rolü üzerine "
+                  "araştırmalar.",
+        },
         opens=-200, deadlines=[(-35, "17:00")], type_of_action="HORIZON Research and Innovation Actions",
         max_grant="3000000", areas=("eu-research-innovation", "eu-civil-society-citizenship"), documents_url=FT_PORTAL,
     ),
     # --- European Commission: LIFE ---------------------------------------------------------------------
     CallSpec(
-        "ec", "LIFE", "LIFE-{year}-SAP-ENV-GOV", "Standard action projects: environmental governance",
-        _en("Projects that improve environmental governance, including awareness, compliance and access "
-            "to justice, often led by NGOs and public authorities."),
+        "ec", "LIFE", "LIFE-{year}-SAP-ENV-GOV",
+        {
+            "pl": "Projekty działań standardowych: zarządzanie środowiskiem",
+            "tr": "Standart eylem projeleri: çevre yönetişimi",
+        },
+        {
+            "pl": "Projekty, które poprawiają zarządzanie środowiskiem, w tym świadomość, przestrzeganie "
+                  "przepisów i dostęp do wymiaru sprawiedliwości, często prowadzone przez organizacje "
+                  "pozarządowe i władze publiczne.",
+            "tr": "Farkındalık, mevzuata uyum ve yargıya erişim dahil çevre yönetişimini iyileştiren, çoğunlukla "
+                  "sivil toplum kuruluşları ve kamu kurumlarınca yürütülen projeler.",
+        },
         opens=140, deadlines=[(290, "17:00")], type_of_action="LIFE Action Grants", max_grant="2000000",
         co_financing="60", kinds="ngo,public_body,municipality", areas=("eu-environment-climate",),
         documents_url=FT_PORTAL,
     ),
     CallSpec(
-        "ec", "LIFE", "LIFE-{year}-SAP-NAT-NATURE", "Standard action projects: nature and biodiversity",
-        _en("Projects that protect and restore nature and biodiversity."),
+        "ec", "LIFE", "LIFE-{year}-SAP-NAT-NATURE",
+        {
+            "pl": "Projekty działań standardowych: przyroda i różnorodność biologiczna",
+            "tr": "Standart eylem projeleri: doğa ve biyolojik çeşitlilik",
+        },
+        {
+            "pl": "Projekty, które chronią i odtwarzają przyrodę i różnorodność biologiczną.",
+            "tr": "Doğayı ve biyolojik çeşitliliği koruyan ve onaran projeler.",
+        },
         opens=-190, deadlines=[(-70, "17:00")], type_of_action="LIFE Action Grants", co_financing="60",
         areas=("eu-environment-climate",), documents_url=FT_PORTAL,
     ),
     # --- Türkiye Ulusal Ajansı ----------------------------------------------------------------------
     CallSpec(
         "ua", "ERASMUS", "KA220-YOU-{year}-R1-TR", "Gençlik alanında işbirliği ortaklıkları (KA220-YOU)",
-        _tr("Farklı ülkelerden kuruluşların gençlik alanında ortak projeler yürütmesi. Başvuruyu koordinatör "
+        ("Farklı ülkelerden kuruluşların gençlik alanında ortak projeler yürütmesi. Başvuruyu koordinatör "
             "kuruluş, tüm ortaklar adına Türkiye Ulusal Ajansı'na yapar; son başvuru Brüksel saatiyle 12:00."),
         opens=-3, deadlines=[(104, NA_DEADLINE, BRUSSELS)], type_of_action="Erasmus+ KA2",
         min_grant="120000", max_grant="400000", kinds="ngo,public_body,municipality,school",
@@ -305,21 +406,21 @@ CALLS = [
     ),
     CallSpec(
         "ua", "ERASMUS", "KA122-SCH-{year}-R1-TR", "Okul eğitiminde kısa dönemli hareketlilik projeleri (KA122-SCH)",
-        _tr("Okul öğrencileri ve personeli için yurt dışı hareketlilik faaliyetleri."),
+        ("Okul öğrencileri ve personeli için yurt dışı hareketlilik faaliyetleri."),
         opens=-3, deadlines=[(83, NA_DEADLINE, BRUSSELS)], type_of_action="Erasmus+ KA1",
         kinds="school", countries="TR", territories=(("TR", "country", ""),),
         areas=("eu-education-training",), languages="tr", documents_url="https://www.ua.gov.tr",
     ),
     CallSpec(
         "ua", "ERASMUS", "KA210-ADU-{year}-R2-TR", "Yetişkin eğitiminde küçük ölçekli ortaklıklar (KA210-ADU)",
-        _tr("Yeni ve küçük kuruluşlar için yetişkin eğitimi alanında küçük ölçekli ortaklıklar."),
+        ("Yeni ve küçük kuruluşlar için yetişkin eğitimi alanında küçük ölçekli ortaklıklar."),
         opens=-120, deadlines=[(-51, NA_DEADLINE, BRUSSELS)], type_of_action="Erasmus+ KA2",
         max_grant="60000", kinds="ngo,public_body,school", countries="TR", territories=(("TR", "country", ""),),
         areas=("eu-education-training",), languages="tr", documents_url="https://www.ua.gov.tr",
     ),
     CallSpec(
         "ua", "ESC", "ESC30-SOL-{year}-R1-TR", "Dayanışma projeleri (ESC30)",
-        _tr("Gençlerin kendi yerel topluluklarında gerçekleştirdiği dayanışma projeleri."),
+        ("Gençlerin kendi yerel topluluklarında gerçekleştirdiği dayanışma projeleri."),
         opens=10, deadlines=[(74, NA_DEADLINE, BRUSSELS)], type_of_action="Avrupa Dayanışma Programı",
         kinds="informal_group,ngo", countries="TR", territories=(("TR", "country", ""),),
         areas=("eu-youth",), languages="tr", documents_url="https://www.ua.gov.tr",
@@ -327,7 +428,7 @@ CALLS = [
     # --- Gençlik ve Spor Bakanlığı ---------------------------------------------------------------------
     CallSpec(
         "gsb", "GPDP", "GSB-GPDP-{year}", "{year} Yılı Gençlik Projeleri Destek Programı",
-        _tr("Gençlik alanında çalışan kuruluşların projelerine destek. Temalar ve destek tutarları her yıl "
+        ("Gençlik alanında çalışan kuruluşların projelerine destek. Temalar ve destek tutarları her yıl "
             "yeniden belirlenir (2020 çağrısında 25 000–350 000 TL, sekiz tema). Başvurular çevrimiçi "
             "yapılır, son gün saat 23:59'a kadar."),
         opens=131, deadlines=[(145, "23:59")], type_of_action="Proje desteği", currency="TRY",
@@ -336,7 +437,7 @@ CALLS = [
     ),
     CallSpec(
         "gsb", "GPDP", "GSB-GPDP-{year}", "{year} Yılı Gençlik Projeleri Destek Programı",
-        _tr("Gençlik alanında çalışan kuruluşların projelerine destek; başvurular çevrimiçi alındı."),
+        ("Gençlik alanında çalışan kuruluşların projelerine destek; başvurular çevrimiçi alındı."),
         opens=-234, deadlines=[(-220, "23:59")], type_of_action="Proje desteği", currency="TRY",
         kinds="ngo,university,municipality", countries="TR", territories=(("TR", "country", ""),),
         areas=("eu-youth", "eu-sport"), languages="tr", documents_url="https://gsb.gov.tr",
@@ -344,17 +445,17 @@ CALLS = [
     # --- BEBKA -----------------------------------------------------------------------------------------
     CallSpec(
         "bebka", "MDP", "TR41-{yy}-SKMDP", "{year} Yılı Sosyal Kalkınma Mali Destek Programı",
-        _tr("Kâr amacı gütmeyen kuruluşlar için proje teklif çağrısı. Başvurular KAYS üzerinden yapılır; ön "
+        ("Kâr amacı gütmeyen kuruluşlar için proje teklif çağrısı. Başvurular KAYS üzerinden yapılır; ön "
             "inceleme, bağımsız değerlendirme, değerlendirme komitesi ve Yönetim Kurulu onayı ile "
             "sonuçlanır. Başvuru rehberi: EK-A başvuru formu, EK-B bütçe, EK-C mantıksal çerçeve."),
         opens=-20, deadlines=[(45, "17:00")], type_of_action="Mali destek", currency="TRY",
         min_grant="250000", max_grant="2500000", co_financing="75", kinds="ngo,municipality,public_body,university",
-        countries="TR", territories=(("TR", "region", "16"),), areas=("eu-social-inclusion", "pb-local-communities"),
+        countries="TR", territories=(("TR", "region", "16"),), areas=("eu-social-inclusion", "eu-civil-society-citizenship"),
         languages="tr", documents_url="https://www.bebka.org.tr",
     ),
     CallSpec(
         "bebka", "DFD", "TR41-{yy}-DFD", "{year} Yılı Doğrudan Faaliyet Desteği",
-        _tr("Bölgenin kalkınmasına katkı sağlayacak analiz, strateji ve planlama faaliyetleri. Başvurular "
+        ("Bölgenin kalkınmasına katkı sağlayacak analiz, strateji ve planlama faaliyetleri. Başvurular "
             "dönem boyunca geldikçe değerlendirilir."),
         opens=-203, deadlines=[(9, "17:00")], type_of_action="Doğrudan faaliyet desteği", currency="TRY",
         max_grant="1000000", co_financing="75", kinds="ngo,municipality,public_body,university",
@@ -363,23 +464,22 @@ CALLS = [
     ),
     # --- World Bank --------------------------------------------------------------------------------------
     CallSpec(
-        "wb", "JSDF", "WB-JSDF-{year}-01", "Community-driven development grants",
-        _en("Grants for projects that reach the poorest and most vulnerable groups through community-driven "
-            "approaches."),
-        opens=-300, deadlines=[(-90, "17:00")], type_of_action="Grant", currency="USD",
+        "wb", "JSDF", "WB-JSDF-{year}-01", "Toplum odaklı kalkınma hibeleri",
+        ("En yoksul ve en kırılgan gruplara toplum odaklı yaklaşımlarla ulaşan projeler için hibeler."),
+        opens=-300, deadlines=[(-90, "17:00")], type_of_action="Hibe", currency="USD",
         kinds="ngo,public_body", areas=("eu-social-inclusion",), documents_url="https://www.worldbank.org",
     ),
     # --- Narodowy Instytut Wolności -------------------------------------------------------------------------
     CallSpec(
         "niw", "NOWEFIO", "NOWEFIO-{year}", "Fundusz Inicjatyw Obywatelskich NOWEFIO – edycja {year}",
-        _pl("Dotacje na projekty organizacji pozarządowych, które angażują obywateli w życie publiczne."),
+        ("Dotacje na projekty organizacji pozarządowych, które angażują obywateli w życie publiczne."),
         opens=52, deadlines=[(80, "16:00")], type_of_action="Dotacja", currency="PLN", max_grant="160000",
         kinds="ngo", countries="PL", territories=(("PL", "country", ""),),
         areas=("pb-ngo-support", "eu-civil-society-citizenship"), languages="pl", documents_url="https://niw.gov.pl",
     ),
     CallSpec(
         "niw", "KS", "KORPUS-SOLIDARNOSCI-{year}", "Korpus Solidarności – wsparcie wolontariatu długoterminowego ({year})",
-        _pl("Wsparcie organizacji, które prowadzą programy wolontariatu długoterminowego."),
+        ("Wsparcie organizacji, które prowadzą programy wolontariatu długoterminowego."),
         opens=-180, deadlines=[(-150, "16:00")], type_of_action="Dotacja", currency="PLN",
         kinds="ngo", countries="PL", territories=(("PL", "country", ""),), areas=("pb-volunteering",),
         languages="pl", documents_url="https://niw.gov.pl",
@@ -387,7 +487,7 @@ CALLS = [
     # --- Województwo Opolskie --------------------------------------------------------------------------------
     CallSpec(
         "opole", "OKO", "OPOLSKIE-{year}-OKO-KULTURA", "Otwarty konkurs ofert: kultura, sztuka i dziedzictwo narodowe {year}",
-        _pl("Wspieranie realizacji zadań publicznych w dziedzinie kultury (art. 11 ust. 1 pkt 1). Oferty "
+        ("Wspieranie realizacji zadań publicznych w dziedzinie kultury (art. 11 ust. 1 pkt 1). Oferty "
             "przyjmowane są co najmniej 21 dni od ogłoszenia."),
         opens=-7, deadlines=[(20, "15:30")], type_of_action="Wspieranie zadania publicznego", currency="PLN",
         total_budget="300000", min_grant="5000", max_grant="30000", co_financing="90", kinds="ngo",
@@ -396,21 +496,21 @@ CALLS = [
     ),
     CallSpec(
         "opole", "OKO", "OPOLSKIE-{year}-OKO-SENIORZY", "Otwarty konkurs ofert: działalność na rzecz osób w wieku emerytalnym {year}",
-        _pl("Powierzenie lub wsparcie zadań na rzecz seniorów: aktywizacja, integracja i zdrowie."),
+        ("Powierzenie lub wsparcie zadań na rzecz seniorów: aktywizacja, integracja i zdrowie."),
         opens=-17, deadlines=[(5, "15:30")], type_of_action="Wspieranie zadania publicznego", currency="PLN",
         total_budget="150000", max_grant="20000", kinds="ngo", countries="PL", territories=(("PL", "region", "16"),),
         areas=("pb-seniors",), languages="pl", documents_url="https://www.opolskie.pl", by="officer",
     ),
     CallSpec(
         "opole", "OKO", "OPOLSKIE-{year}-OKO-SPORT", "Otwarty konkurs ofert: wspieranie i upowszechnianie kultury fizycznej {year}",
-        _pl("Zadania z zakresu kultury fizycznej i sportu."),
+        ("Zadania z zakresu kultury fizycznej i sportu."),
         opens=-50, deadlines=[(-25, "15:30")], type_of_action="Wspieranie zadania publicznego", currency="PLN",
         max_grant="25000", kinds="ngo", countries="PL", territories=(("PL", "region", "16"),),
         areas=("pb-physical-culture",), languages="pl", documents_url="https://www.opolskie.pl", by="officer",
     ),
     CallSpec(
         "opole", "MG", "OPOLSKIE-MALE-GRANTY", "Małe granty (art. 19a): zadania do 10 000 zł i do 90 dni",
-        _pl("Oferty składane w każdym czasie, bez konkursu: zadanie o znaczeniu lokalnym lub regionalnym, "
+        ("Oferty składane w każdym czasie, bez konkursu: zadanie o znaczeniu lokalnym lub regionalnym, "
             "dotacja do 10 000 zł, realizacja do 90 dni. Oferta jest publikowana na 7 dni, w tym czasie każdy "
             "może zgłosić uwagi."),
         opens=None, model=Call.DeadlineModel.PERMANENT, type_of_action="Tryb pozakonkursowy", currency="PLN",
@@ -419,37 +519,44 @@ CALLS = [
     ),
     CallSpec(
         "opole", "OKO", "OPOLSKIE-{year}-OKO-TURYSTYKA", "Otwarty konkurs ofert: turystyka i krajoznawstwo {year} (projekt)",
-        _pl("Projekt ogłoszenia, jeszcze nieopublikowany: widzą go tylko urzędnicy, którzy go przygotowują."),
+        ("Projekt ogłoszenia, jeszcze nieopublikowany: widzą go tylko urzędnicy, którzy go przygotowują."),
         opens=14, deadlines=[(40, "15:30")], type_of_action="Wspieranie zadania publicznego", currency="PLN",
         max_grant="15000", kinds="ngo", countries="PL", territories=(("PL", "region", "16"),),
-        areas=("pb-tourism",), languages="pl", by="officer", draft=True, profile="opole",
+        areas=("pb-tourism",), languages="pl", by="officer", draft=True,
     ),
     CallSpec(
         "bebka", "TD", "TR41-{yy}-TD", "{year} Yılı Teknik Destek Programı (taslak)",
-        _tr("Henüz yayımlanmamış taslak: yalnızca hazırlayan merkez çalışanları görür. Kurumlara eğitim, "
+        ("Henüz yayımlanmamış taslak: yalnızca hazırlayan merkez çalışanları görür. Kurumlara eğitim, "
             "danışmanlık ve program hazırlama konularında teknik destek."),
         opens=30, deadlines=[(120, "17:00")], type_of_action="Teknik destek", currency="TRY",
         kinds="ngo,municipality,public_body", countries="TR", territories=(("TR", "region", "16"),),
-        areas=("eu-civil-society-citizenship",), languages="tr", by="officer", draft=True, profile="orhangazi",
+        areas=("eu-civil-society-citizenship",), languages="tr", by="officer", draft=True,
     ),
 ]
 
 
 def load(*, profile: str, stdout) -> None:
-    """Create the funders, programmes and example calls; nothing if they are already there."""
+    """Create the profile's funders, programmes and example calls; nothing if they are already there.
+
+    ``loaddemo`` refuses beforehand to load a profile into another profile's demo
+    (:func:`loaded_profiles`).
+    """
     if Funder.objects.filter(slug="european-commission").exists():
         stdout.write("Calls demo data is already loaded; nothing to do.")
         return
-    programmes = _create_funders()
+    language = PROFILE_LANGUAGE[profile]
+    programmes = _create_funders(profile)
     users = {u.username: u for u in get_user_model().objects.filter(username__in=("coordinator", "officer"))}
     today = timezone.localdate()
     now = timezone.now()
     territories = _territories()
     areas = {area.code: area for area in ThematicArea.objects.all()}
     for spec in CALLS:
-        if spec.profile not in (None, profile):
-            continue
-        _create_call(spec, programmes=programmes, users=users, today=today, now=now, territories=territories, areas=areas)
+        if _shown_in(spec, profile):
+            _create_call(
+                spec, language=language, programmes=programmes, users=users, today=today, now=now,
+                territories=territories, areas=areas,
+            )
     statuses = [call.status(now) for call in Call.objects.published().prefetch_related("deadlines")]
     stdout.write(
         f"  {Funder.objects.count()} funders, {Programme.objects.count()} programmes, {Call.objects.count()} calls "
@@ -459,20 +566,48 @@ def load(*, profile: str, stdout) -> None:
     )
 
 
-def _create_funders() -> dict:
+def loaded_profiles() -> set[str]:
+    """The demo profiles whose funders this database holds (a funder shown in one profile only)."""
+    slugs = set(Funder.objects.values_list("slug", flat=True))
+    return {
+        funder["profiles"][0] for funder in FUNDERS if len(funder["profiles"]) == 1 and funder["slug"] in slugs
+    }
+
+
+def _shown_in(spec: CallSpec, profile: str) -> bool:
+    """A call is shown where its funder is, unless its eligible countries leave the profile's out."""
+    if profile not in FUNDERS_BY_KEY[spec.funder]["profiles"]:
+        return False
+    return not spec.countries or PROFILE_COUNTRY[profile] in spec.countries.split(",")
+
+
+def _in(text: str | dict, language: str) -> str:
+    return text if isinstance(text, str) else text[language]
+
+
+def _create_funders(profile: str) -> dict:
     from civicbridge.directory.models import Organization
 
+    language = PROFILE_LANGUAGE[profile]
+    # A programme whose every demo call is left out of the profile is left out too (CERV in Türkiye).
+    with_calls = {(call.funder, call.programme) for call in CALLS}
+    shown = {(call.funder, call.programme) for call in CALLS if _shown_in(call, profile)}
     programmes = {}
     for spec in FUNDERS:
-        organization = Organization.objects.filter(name=spec.get("organization", spec["name"])).first()
+        if profile not in spec["profiles"]:
+            continue
+        name = _in(spec["name"], language)
+        organization = Organization.objects.filter(name=spec.get("organization", name)).first()
         funder = Funder.objects.create(
-            name=spec["name"], slug=spec["slug"], kind=spec["kind"], country=spec["country"],
-            time_zone=spec["time_zone"], website=spec["website"], description=spec["description"],
+            name=name, slug=spec["slug"], kind=spec["kind"], country=spec["country"],
+            time_zone=spec["time_zone"], website=spec["website"], description=_in(spec["description"], language),
             organization=organization,
         )
-        for code, name, period, website in spec["programmes"]:
+        for code, programme_name, period, website in spec["programmes"]:
+            if (spec["key"], code) in with_calls - shown:
+                continue
             programmes[(spec["key"], code)] = Programme.objects.create(
-                funder=funder, code=code, name=name, period=period, website=website,
+                funder=funder, code=code, name=_in(programme_name, language), period=period, website=website,
             )
     return programmes
 
@@ -489,7 +624,7 @@ def _moment(today, days: int, clock: str, zone: ZoneInfo) -> datetime:
     return aware_in_zone(datetime.combine(today + timedelta(days=days), time(hours, minutes)), zone)
 
 
-def _create_call(spec: CallSpec, *, programmes, users, today, now, territories, areas) -> Call:
+def _create_call(spec: CallSpec, *, language, programmes, users, today, now, territories, areas) -> Call:
     programme = programmes[(spec.funder, spec.programme)]
     zone = ZoneInfo(programme.funder.time_zone)
     deadlines = sorted(_moment(today, d[0], d[1], ZoneInfo(d[2]) if len(d) > 2 else zone) for d in spec.deadlines)
@@ -501,10 +636,10 @@ def _create_call(spec: CallSpec, *, programmes, users, today, now, territories, 
         published_at = min(opens_at or now, now) - timedelta(days=3)
     call = Call(
         identifier=spec.identifier.format(year=year, yy=f"{year % 100:02d}"),
-        title=spec.title.format(year=year),
-        summary=spec.summary,
+        title=_in(spec.title, language).format(year=year),
+        summary=f"{_in(spec.summary, language)}\n\n{EXAMPLE_NOTE[language]}",
         programme=programme,
-        type_of_action=spec.type_of_action,
+        type_of_action=_in(spec.type_of_action, language),
         deadline_model=spec.model,
         opens_at=opens_at,
         closes_at=deadlines[-1] if deadlines else None,
