@@ -3,7 +3,12 @@
 import pytest
 
 from civicbridge.core.registry import HomeBlock, home_blocks
+from datetime import timedelta
+
+from django.utils import timezone
+
 from tests.funding.factories import CallFactory, in_days
+from tests.partners.factories import PartnerRequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -16,9 +21,11 @@ def test_the_calls_closing_soonest_are_on_the_home_page_soonest_first(client):
     CallFactory(title="Closed call", deadlines=[in_days(-1)])
 
     html = client.get("/en/").content.decode()
+    section = html[html.index('id="home-calls-closing-soon"'):html.index('id="home-calls-newest"')]
 
-    assert html.index(sooner.get_absolute_url()) < html.index(later.get_absolute_url())
-    assert "Far call" not in html and "Draft call" not in html and "Closed call" not in html
+    assert section.index(sooner.get_absolute_url()) < section.index(later.get_absolute_url())
+    assert "Far call" not in section and "Closed call" not in section
+    assert "Draft call" not in html
     assert 'href="/en/calls/closing-soon/"' in html
 
 
@@ -55,3 +62,36 @@ def test_sections_come_in_their_order_with_their_headings(client, monkeypatch):
 
     assert html.index("First section") < html.index("Calls closing soon")
     assert "Hidden section" not in html
+
+
+def test_the_newest_calls_are_on_the_home_page_newest_first_without_drafts(client):
+    older = CallFactory(title="Older call", published_at=in_days(-5), deadlines=[in_days(30)])
+    newer = CallFactory(title="Newer call", published_at=in_days(-1), deadlines=[in_days(40)])
+    CallFactory(title="Draft call", published_at=None, deadlines=[in_days(30)])
+
+    html = client.get("/en/").content.decode()
+    section = html[html.index('id="home-calls-newest"'):]
+
+    assert section.index(newer.get_absolute_url()) < section.index(older.get_absolute_url())
+    assert "Draft call" not in html
+    assert 'href="/en/calls/?ordering=-published"' in section
+
+
+def test_open_partner_requests_are_on_the_home_page_and_closed_or_expired_ones_are_not(client):
+    PartnerRequestFactory(title="Seeking a school in Bursa")
+    PartnerRequestFactory(title="Closed request", status="closed")
+    PartnerRequestFactory(title="Expired request", deadline=timezone.localdate() - timedelta(days=1))
+
+    html = client.get("/en/").content.decode()
+
+    section = html[html.index('id="home-partner-requests-open"'):]
+    assert "Seeking a school in Bursa" in section
+    assert "Closed request" not in html and "Expired request" not in html
+
+
+def test_the_home_page_shows_the_authoritys_contact(client):
+    html = client.get("/en/").content.decode()
+    main = html[html.index("<main"):html.index("</main>")]
+
+    assert "ngo@demo.civicbridge.invalid" in main
+    assert 'href="/en/contact/"' in main

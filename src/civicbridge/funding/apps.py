@@ -52,6 +52,11 @@ class FundingConfig(AppConfig):
             HomeBlock(title=_("Calls closing soon"), template="funding/_home_closing_soon.html",
                       context=selectors.home_closing_soon, order=10),
         )
+        home_blocks.register(
+            "calls-newest",
+            HomeBlock(title=_("Newest calls for proposals"), template="funding/_home_newest_calls.html",
+                      context=selectors.home_newest_calls, order=20),
+        )
 
     def register_imports(self):
         from civicbridge.core.registry import importers

@@ -190,6 +190,11 @@ class Call(TimeStampedModel):
                 fields=["closes_at"], include=["status_from_source", "opens_at", "programme", "eligible_kinds"],
                 condition=models.Q(published_at__isnull=False), name="call_status_window",
             ),
+            # The newest announcements first: the home page, the feed, "newest announcements".
+            models.Index(
+                models.F("published_at").desc(), models.F("id").desc(),
+                condition=models.Q(published_at__isnull=False), name="call_newest_first",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

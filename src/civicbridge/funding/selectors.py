@@ -313,12 +313,22 @@ def closing_soon(*, now: datetime | None = None, days: int = CLOSING_SOON_DAYS) 
 
 
 HOME_CLOSING_SOON = 5
+HOME_NEWEST_CALLS = 5
 
 
 def home_closing_soon(request) -> dict | None:
     """The home page's section: the few calls closing soonest (nothing when none does)."""
     now = timezone.now()
     calls = decorate(closing_soon(now=now)[:HOME_CLOSING_SOON], now)
+    return {"calls": calls} if calls else None
+
+
+def home_newest_calls(request) -> dict | None:
+    """The home page's section: the calls published last (read from the newest-first index)."""
+    now = timezone.now()
+    calls = decorate(
+        calls_for_rows(None, now=now).order_by("-published_at", "-id")[:HOME_NEWEST_CALLS], now
+    )
     return {"calls": calls} if calls else None
 
 

@@ -39,6 +39,18 @@ class PartnersConfig(AppConfig):
         )
         demo_loaders.register("partners", DemoLoader(name="partners", module="civicbridge.partners.demo", order=30))
         self.register_api()
+        self.register_home()
+
+    def register_home(self):
+        from civicbridge.core.registry import HomeBlock, home_blocks
+
+        from . import selectors
+
+        home_blocks.register(
+            "partner-requests-open",
+            HomeBlock(title=_("Partners sought"), template="partners/_home_open_requests.html",
+                      context=selectors.home_open_requests, order=30),
+        )
 
     def register_api(self):
         from civicbridge.core.registry import ApiCollection, api_collections

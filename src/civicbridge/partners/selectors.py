@@ -1,6 +1,7 @@
 """The reads that the partner-search pages and the API share, with their joins and prefetches."""
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from unidecode import unidecode
 
 from civicbridge.accounts.models import Membership
@@ -126,3 +127,16 @@ def organization_for_matching(*, slug: str) -> Organization:
         .prefetch_related("thematic_areas")
         .get(slug=slug)
     )
+
+
+HOME_OPEN_REQUESTS = 5
+
+
+def home_open_requests(request) -> dict | None:
+    """The home page's section: the newest partner requests still taking answers."""
+    today = timezone.localdate()
+    requests = list(
+        public_requests().filter(Q(deadline__isnull=True) | Q(deadline__gte=today))
+        .select_related("organization__territory").order_by("-created_at", "-id")[:HOME_OPEN_REQUESTS]
+    )
+    return {"requests": requests} if requests else None
