@@ -1,12 +1,11 @@
 """The home page shows the sections apps register (core.registry.home_blocks), current on every visit."""
 
-import pytest
-
-from civicbridge.core.registry import HomeBlock, home_blocks
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
+from civicbridge.core.registry import HomeBlock, home_blocks
 from tests.funding.factories import CallFactory, in_days
 from tests.partners.factories import PartnerRequestFactory
 
