@@ -245,7 +245,7 @@ def test_the_alert_email_of_the_turkish_site_reads_2359_and_names_the_zone(turki
 
     (message,) = [m for m in delivered() if m.to == [subscriber.user.email]]
     deadlines = message.body[message.body.index(call.title):]
-    assert "23:59 (" in deadlines and "Istanbul" in deadlines
+    assert "23:59 (İstanbul saati)" in deadlines  # the city in the reader's language
     assert "20:59" not in deadlines and "21:59" not in deadlines
 
 

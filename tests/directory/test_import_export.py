@@ -548,7 +548,7 @@ def test_the_page_lists_each_row_error(client, coordinator, mixed_rows):
 
     body = response.content.decode()
     assert "nothing was written" in body
-    assert "<td>7</td><td>founding_year</td>" in body
+    assert '<td data-label="Row">7</td><td data-label="Column">founding_year</td>' in body
     assert not Organization.objects.exists()
 
 

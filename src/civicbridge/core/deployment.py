@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
 
 LANGUAGES = ("en", "pl", "tr")
@@ -168,12 +168,32 @@ def check(deployment: Deployment) -> None:
         raise DeploymentError("The authority needs a name: set CIVICBRIDGE_AUTHORITY_NAME.")
 
 
+# The cities whose clocks deployments and funders keep, named in the page's language (a
+# Polish page says "Bruksela", a Turkish one "Brüksel"); others keep their English name.
+CITY_NAMES = {
+    "Amsterdam": pgettext_lazy("city", "Amsterdam"), "Athens": pgettext_lazy("city", "Athens"),
+    "Berlin": pgettext_lazy("city", "Berlin"), "Bratislava": pgettext_lazy("city", "Bratislava"),
+    "Brussels": pgettext_lazy("city", "Brussels"), "Bucharest": pgettext_lazy("city", "Bucharest"),
+    "Budapest": pgettext_lazy("city", "Budapest"), "Copenhagen": pgettext_lazy("city", "Copenhagen"),
+    "Dublin": pgettext_lazy("city", "Dublin"), "Helsinki": pgettext_lazy("city", "Helsinki"),
+    "Istanbul": pgettext_lazy("city", "Istanbul"), "Lisbon": pgettext_lazy("city", "Lisbon"),
+    "London": pgettext_lazy("city", "London"), "Luxembourg": pgettext_lazy("city", "Luxembourg"),
+    "Madrid": pgettext_lazy("city", "Madrid"), "Paris": pgettext_lazy("city", "Paris"),
+    "Prague": pgettext_lazy("city", "Prague"), "Riga": pgettext_lazy("city", "Riga"),
+    "Rome": pgettext_lazy("city", "Rome"), "Sofia": pgettext_lazy("city", "Sofia"),
+    "Stockholm": pgettext_lazy("city", "Stockholm"), "Tallinn": pgettext_lazy("city", "Tallinn"),
+    "Vienna": pgettext_lazy("city", "Vienna"), "Vilnius": pgettext_lazy("city", "Vilnius"),
+    "Warsaw": pgettext_lazy("city", "Warsaw"), "Zagreb": pgettext_lazy("city", "Zagreb"),
+    "Ljubljana": pgettext_lazy("city", "Ljubljana"), "Kyiv": pgettext_lazy("city", "Kyiv"),
+}
+
+
 def zone_label(zone: ZoneInfo) -> str:
     """'Brussels time' for Europe/Brussels, 'Istanbul time' for Europe/Istanbul: how a moment
     names its clock wherever it is shown."""
     key = getattr(zone, "key", None) or str(zone)
     city = key.rsplit("/", 1)[-1].replace("_", " ")
-    return _("%(city)s time") % {"city": city}
+    return _("%(city)s time") % {"city": CITY_NAMES.get(city, city)}
 
 
 def current() -> Deployment:
