@@ -9,6 +9,7 @@ from civicbridge.core import views as core_views
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    path("brand.css", core_views.brand_css, name="brand_css"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("civicbridge.api.urls")),
 ]

@@ -167,6 +167,7 @@ MOVED = "an address the alerts had under the calls: redirects permanently to the
 SKIPPED: dict[str, Skip] = {
     "healthz": Skip("health check for load balancers: JSON", "not-html"),
     "readyz": Skip("readiness check for load balancers: JSON", "not-html"),
+    "brand_css": Skip("the deployment's accent colour: a stylesheet", "not-html"),
     "set_language": Skip("the language switch: sets the language and redirects", "redirect"),
     "accounts:logout": Skip(POST_ONLY, "405", Visit("citizen")),
     "accounts:export_data": Skip("the personal data download: JSON", "not-html", Visit("citizen")),

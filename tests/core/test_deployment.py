@@ -1,6 +1,7 @@
 """One authority per deployment: its profile, its overrides, and what follows from it on pages,
 in forms, in filters and in e-mails."""
 
+import dataclasses
 import os
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
@@ -280,3 +281,29 @@ def test_a_deadline_today_on_a_clock_ahead_keeps_its_own_date(polish_site, db):
 
     assert (row.upcoming_deadline.day, row.upcoming_deadline.hour) == (3, 23)
     assert (row.upcoming_deadline_at_funder.day, row.upcoming_deadline_at_funder.hour) == (4, 0)
+
+
+# --- the brand ----------------------------------------------------------------------------------
+
+
+def test_every_page_takes_the_authoritys_accent_and_its_stylesheet_serves_it(client, settings, db):
+    settings.CIVICBRIDGE_DEPLOYMENT = dataclasses.replace(OPOLE, accent="#12355b", logo="core/favicon.svg")
+    body = client.get(reverse("core:home")).content.decode()
+
+    assert '<meta name="theme-color" content="#12355b">' in body
+    assert 'class="brand-logo"' in body and 'alt=""' in body  # the name beside it says who it is
+    href = body.split('rel="stylesheet" href="')[2].split('"')[0]
+    css = client.get(href)
+    assert css["Content-Type"].startswith("text/css")
+    assert css.content.decode().strip() == ":root { --brand: #12355b; }"
+
+
+@pytest.mark.parametrize(("accent", "says"), [("red", "#rrggbb"), ("#ffdd00", "contrast of 1.3:1")])
+def test_an_accent_that_is_no_colour_or_too_light_for_white_text_is_refused(monkeypatch, accent, says):
+    with pytest.raises(deployment.DeploymentError, match=says):
+        built(monkeypatch, CIVICBRIDGE_ACCENT=accent)
+
+
+def test_the_profiles_accents_read_well_under_white_text():
+    for preset in deployment.PRESETS.values():
+        assert deployment.contrast_with_white(preset.accent) >= 4.5

@@ -10,6 +10,7 @@ settings.py builds the deployment from the environment: this module reads no set
 it is imported.
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -166,6 +167,28 @@ def check(deployment: Deployment) -> None:
         raise DeploymentError(f"CIVICBRIDGE_TIME_ZONE {deployment.time_zone!r} is not a time zone.") from error
     if not deployment.names:
         raise DeploymentError("The authority needs a name: set CIVICBRIDGE_AUTHORITY_NAME.")
+    if not HEX_COLOUR.fullmatch(deployment.accent):
+        raise DeploymentError(f"CIVICBRIDGE_ACCENT must be a colour written #rrggbb, not {deployment.accent!r}.")
+    if contrast_with_white(deployment.accent) < MIN_CONTRAST:
+        raise DeploymentError(
+            f"CIVICBRIDGE_ACCENT {deployment.accent} has a contrast of {contrast_with_white(deployment.accent):.1f}:1 "
+            f"with white; the header's white text needs at least {MIN_CONTRAST}:1 (WCAG 2.1 AA). Choose a darker colour."
+        )
+
+
+HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+MIN_CONTRAST = 4.5
+
+
+def contrast_with_white(colour: str) -> float:
+    """WCAG 2.1's contrast ratio of ``colour`` (#rrggbb) against white."""
+    def linear(channel: int) -> float:
+        value = channel / 255
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (int(colour[index:index + 2], 16) for index in (1, 3, 5))
+    luminance = 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+    return 1.05 / (luminance + 0.05)
 
 
 # The cities whose clocks deployments and funders keep, named in the page's language (a

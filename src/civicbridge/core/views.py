@@ -3,13 +3,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import selectors, services
+from . import deployment, selectors, services
 from .forms import SitePageForm, submit
 from .models import SitePage
 from .rules import is_coordinator
@@ -19,6 +19,17 @@ def home(request):
     return render(
         request, "core/home.html", {"figures": selectors.home_figures(), "sections": selectors.home_sections(request)}
     )
+
+
+@require_GET
+def brand_css(request):
+    """The deployment's accent as the stylesheet's brand colour: settings, not a static file,
+    so that one build serves every authority. Its address carries the colour (base.html), so
+    a browser may keep it for long."""
+    accent = deployment.current().accent
+    response = HttpResponse(f":root {{ --brand: {accent}; }}\n", content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=604800"
+    return response
 
 
 def _page_kind(kind: str) -> str:
