@@ -235,3 +235,36 @@ def test_an_unknown_state_in_the_log_filter_is_a_message_not_an_error(client, co
 
     assert response.status_code == 200
     assert b"error-summary" in response.content
+
+
+def test_the_delivery_log_names_each_occasion_in_words(client, coordinator, settings):
+    from datetime import datetime as moment
+
+    from civicbridge.alerts.selectors import occasion_label
+
+    settings.TIME_ZONE = "Europe/Warsaw"
+    assert occasion_label("published") == "newly published"
+    assert occasion_label("digest-2026-12-01") == "digest of Dec. 1, 2026"
+    assert occasion_label("reminder-202612091100") == "reminder of the deadline Dec. 9, 2026, noon"
+    assert occasion_label("deadlines-3") == "change number 3"
+    assert occasion_label("something-new") == "something-new"  # never hidden, only not explained
+    assert moment  # the module is importable alongside
+
+    SubscriptionFactory(user=UserFactory())
+    alerts.call_published(CallFactory())
+    delivered()
+    client.force_login(coordinator)
+    body = client.get("/en/alerts/deliveries/").content.decode()
+    assert "newly published" in body and ">published<" not in body
+
+
+def test_the_account_page_leads_to_ones_alerts_and_a_coordinator_to_the_delivery_log(client, user, coordinator):
+    SubscriptionFactory(user=user)
+    client.force_login(user)
+
+    body = client.get("/en/accounts/profile/").content.decode()
+
+    assert "Alerts you keep: 1." in body and 'href="/en/alerts/"' in body
+    assert 'href="/en/alerts/deliveries/"' not in body
+    client.force_login(coordinator)
+    assert 'href="/en/alerts/deliveries/"' in client.get("/en/accounts/profile/").content.decode()

@@ -660,3 +660,16 @@ def test_organization_kinds_are_shown_by_name(client, organization):
     response = client.get(detail_url(PartnerRequest.objects.get()))
 
     assert "university" in response.content.decode()
+
+
+def test_the_account_page_lists_the_partner_requests_of_ones_organizations(client, representative, organization):
+    from tests.partners.factories import PartnerRequestFactory
+
+    own = PartnerRequestFactory(organization=organization, title="Our own request")
+    PartnerRequestFactory(title="Someone else's request")
+    client.force_login(representative)
+
+    body = client.get("/en/accounts/profile/").content.decode()
+
+    assert own.get_absolute_url() in body and "Someone else" not in body
+    assert f'href="/en/partners/for/{organization.slug}/"' in body

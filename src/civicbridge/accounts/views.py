@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicbridge.core import counters
+from civicbridge.core import selectors as core_selectors
 from civicbridge.core.client import client_scope
 from civicbridge.core.forms import submit
 from civicbridge.core.rules import is_coordinator
@@ -105,7 +106,8 @@ def profile(request):
         return redirect("accounts:profile")
     return render(
         request, "accounts/profile.html",
-        {"form": form, "memberships": selectors.memberships_of(request.user)},
+        {"form": form, "memberships": selectors.memberships_of(request.user),
+         "sections": core_selectors.profile_sections(request)},
     )
 
 

@@ -15,6 +15,17 @@ class AlertsConfig(AppConfig):
         alertables.listen(tasks.Listener())
         periodic_job_sources.register("alerts", periodic.configured_alert_jobs)
         self.register_api()
+        self.register_profile()
+
+    def register_profile(self):
+        from civicbridge.core.registry import HomeBlock, profile_blocks
+
+        from . import selectors
+
+        profile_blocks.register(
+            "alerts", HomeBlock(title=_("Your alerts"), template="alerts/_profile_alerts.html",
+                                context=selectors.profile_alerts, order=10),
+        )
 
     def register_api(self):
         from civicbridge.core.registry import ApiCollection, api_collections

@@ -1,5 +1,6 @@
 """Reads of the alert pages and API: one's own subscriptions, the delivery log."""
 
+import datetime
 from collections import defaultdict
 
 from django.db.models import Q, QuerySet
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicbridge.core.models import OutgoingMail
 from civicbridge.core.registry import alertables
+from civicbridge.core.rules import is_coordinator
 
 from .models import Delivery, Subscription
 
@@ -101,3 +103,31 @@ def delivery_reason(delivery: Delivery) -> str:
     if state == "":
         return _("No e-mail of this delivery is in the outbox (recorded before it, or removed from it).")
     return ""
+
+
+def occasion_label(occasion: str) -> str:
+    """The occasion a person was told on, in words: "new", "digest of 1 December 2026",
+    "reminder of the deadline 9 December 2026 12:00", "change 3"."""
+    if occasion == "published":
+        return str(_("newly published"))
+    kind, _dash, rest = occasion.partition("-")
+    try:
+        if kind == "digest":
+            day = datetime.date.fromisoformat(rest)
+            return _("digest of %(day)s") % {"day": formats.date_format(day, "DATE_FORMAT")}
+        if kind == "reminder":
+            moment = datetime.datetime.strptime(rest, "%Y%m%d%H%M").replace(tzinfo=datetime.UTC)
+            when = formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+            return _("reminder of the deadline %(when)s") % {"when": when}
+        if rest.isdigit():
+            return _("change number %(revision)s") % {"revision": rest}
+    except ValueError:
+        pass
+    return occasion
+
+
+def profile_alerts(request) -> dict:
+    """The account page's section: how many alerts the person keeps, and for coordinators the
+    delivery log (one query)."""
+    return {"count": Subscription.objects.filter(user=request.user).count(),
+            "coordinator": is_coordinator(request.user)}

@@ -26,6 +26,7 @@ from .selectors import (
     deliveries_for_log,
     delivery_reason,
     delivery_state,
+    occasion_label,
     own_subscriptions,
     with_items,
 )
@@ -156,5 +157,5 @@ def delivery_log(request):
         content = alertables.get(delivery.alertable) if delivery.alertable in alertables else None
         identifier = getattr(item, content.identifier_field) if item is not None and content else delivery.item_id
         rows.append((delivery, item, content, identifier, STATE_LABELS.get(state, _("no e-mail record")), state,
-                     delivery_reason(delivery)))
+                     delivery_reason(delivery), occasion_label(delivery.occasion)))
     return render(request, "alerts/delivery_log.html", {"form": form, "page": page, "rows": rows})

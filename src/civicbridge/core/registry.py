@@ -222,6 +222,9 @@ api_paths = Registry()  # key: the route
 importers = Registry()
 # Sections of the home page (HomeBlock), by key; shown in their ``order``.
 home_blocks = Registry()
+# Sections of a person's own account page (HomeBlock, given the request of the signed-in
+# person): what they have in each app (their alerts, their organizations' partner requests).
+profile_blocks = Registry()
 
 
 def model_key(model: type) -> str:

@@ -3,7 +3,7 @@ from django.utils.http import urlencode
 
 from . import search as search_backend
 from .models import SitePage
-from .registry import home_blocks, searchables
+from .registry import home_blocks, profile_blocks, searchables
 
 SITE_SEARCH_LIMIT = 5
 
@@ -35,8 +35,17 @@ def home_figures() -> list[dict]:
 
 def home_sections(request) -> list[dict]:
     """The home page's sections the apps registered, in order, each with what it shows now."""
+    return _sections(home_blocks, request)
+
+
+def profile_sections(request) -> list[dict]:
+    """The sections of the signed-in person's account page the apps registered."""
+    return _sections(profile_blocks, request)
+
+
+def _sections(registry, request) -> list[dict]:
     sections = []
-    for key, block in sorted(home_blocks.entries.items(), key=lambda item: (item[1].order, item[0])):
+    for key, block in sorted(registry.entries.items(), key=lambda item: (item[1].order, item[0])):
         context = block.context(request)
         if context:
             sections.append({"key": key, "title": block.title, "template": block.template, "context": context})

@@ -42,7 +42,7 @@ class PartnersConfig(AppConfig):
         self.register_home()
 
     def register_home(self):
-        from civicbridge.core.registry import HomeBlock, home_blocks
+        from civicbridge.core.registry import HomeBlock, home_blocks, profile_blocks
 
         from . import selectors
 
@@ -50,6 +50,11 @@ class PartnersConfig(AppConfig):
             "partner-requests-open",
             HomeBlock(title=_("Partners sought"), template="partners/_home_open_requests.html",
                       context=selectors.home_open_requests, order=30),
+        )
+        profile_blocks.register(
+            "partner-requests",
+            HomeBlock(title=_("Your organizations' partner requests"), template="partners/_profile_requests.html",
+                      context=selectors.profile_requests, order=20),
         )
 
     def register_api(self):

@@ -140,3 +140,20 @@ def home_open_requests(request) -> dict | None:
         .select_related("organization__territory").order_by("-created_at", "-id")[:HOME_OPEN_REQUESTS]
     )
     return {"requests": requests} if requests else None
+
+
+PROFILE_REQUESTS = 10
+
+
+def profile_requests(request) -> dict | None:
+    """The account page's section: the partner requests of the organizations the person
+    represents, newest first (nothing for someone who represents none)."""
+    organizations = represented_organizations(request.user)
+    if not organizations:
+        return None
+    requests = list(
+        PartnerRequest.objects.filter(organization__in=organizations).select_related("organization")
+        .only("pk", "title", "status", "deadline", "organization__name", "organization__slug")
+        .order_by("-created_at", "-id")[:PROFILE_REQUESTS]
+    )
+    return {"requests": requests, "organizations": organizations}
