@@ -307,3 +307,35 @@ def test_an_accent_that_is_no_colour_or_too_light_for_white_text_is_refused(monk
 def test_the_profiles_accents_read_well_under_white_text():
     for preset in deployment.PRESETS.values():
         assert deployment.contrast_with_white(preset.accent) >= 4.5
+
+
+# --- the authority's language first ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("profile", "language"), [(OPOLE, "pl"), (ORHANGAZI, "tr")])
+def test_the_bare_address_opens_in_the_deployments_language_whatever_the_browser_prefers(
+    client, settings, profile, language, db
+):
+    settings.CIVICBRIDGE_DEPLOYMENT = profile
+    settings.LANGUAGE_CODE = profile.default_language
+    settings.LANGUAGES = [(code, code) for code in profile.languages]
+
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert response.status_code == 302 and response["Location"] == f"/{language}/"
+    # A language the visitor chose before (the cookie) wins; an address with a language is kept.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert client.get("/")["Location"] == "/en/"
+    assert client.get("/tr/", HTTP_ACCEPT_LANGUAGE="pl").status_code == 200
+
+
+def test_the_api_still_answers_in_the_clients_language(client, settings, db):
+    settings.CIVICBRIDGE_DEPLOYMENT = ORHANGAZI
+    settings.LANGUAGE_CODE = "tr"
+    settings.LANGUAGES = [("tr", "tr"), ("en", "en"), ("pl", "pl")]
+
+    response = client.get("/api/v1/organizations/", {"territory": "no-such-unit"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert "no-such-unit" in response.content.decode()
+    assert "No administrative unit" in response.content.decode()

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connections
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 
 class ServerTimingMiddleware:
@@ -121,3 +123,20 @@ class _wrap_all:
     def __exit__(self, *exc):
         for context in reversed(self.contexts):
             context.__exit__(*exc)
+
+
+class DeploymentLocaleMiddleware(LocaleMiddleware):
+    """The authority's language first: a page address without a language (the bare domain,
+    an old link) opens in the deployment's default language, or in the one the visitor chose
+    before (the language cookie), not in whatever the browser prefers; the language switcher
+    offers the others. The API keeps answering in the client's Accept-Language."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        path = request.path_info
+        if path.startswith("/api/") or translation.get_language_from_path(path):
+            return
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
