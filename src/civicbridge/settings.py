@@ -241,6 +241,7 @@ CIVICBRIDGE_ALL_LANGUAGES = [("en", _("English")), ("pl", _("Polish")), ("tr", _
 LANGUAGE_CODE = CIVICBRIDGE_DEPLOYMENT.default_language
 LANGUAGES = [(code, name) for code in CIVICBRIDGE_DEPLOYMENT.languages for known, name in CIVICBRIDGE_ALL_LANGUAGES if code == known]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["civicbridge.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = CIVICBRIDGE_DEPLOYMENT.time_zone

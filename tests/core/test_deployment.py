@@ -339,3 +339,17 @@ def test_the_api_still_answers_in_the_clients_language(client, settings, db):
     assert response.status_code == 400
     assert "no-such-unit" in response.content.decode()
     assert "No administrative unit" in response.content.decode()
+
+
+@pytest.mark.parametrize(("language", "date", "moment"), [
+    ("en", "7 January 2027", "7 January 2027, 09:05"),
+    ("pl", "7 stycznia 2027", "7 stycznia 2027, 09:05"),
+    ("tr", "7 Ocak 2027", "7 Ocak 2027, 09:05"),
+])
+def test_one_date_format_per_language(language, date, moment):
+    from django.utils import formats, translation
+
+    when = datetime(2027, 1, 7, 9, 5)
+    with translation.override(language):
+        assert formats.date_format(when.date(), "DATE_FORMAT") == date
+        assert formats.date_format(when, "DATETIME_FORMAT") == moment
