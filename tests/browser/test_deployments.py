@@ -1,0 +1,89 @@
+"""Each deployment as its people see it, on a desktop and on a phone: the authority's name and
+language first, its own territories in the menus, deadlines on its clock, its privacy notice
+before signing up."""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from civicbridge.core import deployment
+from tests.browser.conftest import check_accessibility
+from tests.funding.factories import CallFactory, FunderFactory, ProgrammeFactory
+
+PROFILES = {
+    "orhangazi": {
+        "language": "tr", "name": "Orhangazi Kaymakamlığı", "calls": "Hibe çağrıları", "zone": "İstanbul saati",
+        "home_unit": "Bursa", "foreign_unit": "Opolskie", "privacy": "Aydınlatma metni", "menu": "Menü",
+        "consent": "Aydınlatma metnini okudum ve kabul ediyorum",
+    },
+    "opole": {
+        "language": "pl", "name": "Urząd Marszałkowski Województwa Opolskiego", "calls": "Nabory wniosków",
+        "zone": "czas: Warszawa", "home_unit": "opolskie", "foreign_unit": "Bursa", "privacy": "Klauzula informacyjna",
+        "menu": "Menu", "consent": "Przeczytałem(-am) klauzulę informacyjną i ją akceptuję",
+    },
+}
+
+
+@pytest.fixture(params=sorted(PROFILES))
+def profile(request, settings):
+    site = deployment.PRESETS[request.param]
+    settings.CIVICBRIDGE_DEPLOYMENT = site
+    settings.TIME_ZONE = site.time_zone
+    settings.LANGUAGE_CODE = site.default_language
+    names = dict(settings.CIVICBRIDGE_ALL_LANGUAGES)
+    settings.LANGUAGES = [(code, names[code]) for code in site.languages]
+    return site, PROFILES[request.param]
+
+
+def _call_closing_at_2359_on_the_sites_clock(site):
+    zone = ZoneInfo(site.time_zone)
+    funder = FunderFactory(name="Home funder", time_zone=site.time_zone, country=site.country, kind="national_agency")
+    deadline = (timezone.now() + timedelta(days=20)).astimezone(zone).replace(hour=23, minute=59, second=0, microsecond=0)
+    return CallFactory(title="Local civic grants 2027", programme=ProgrammeFactory(funder=funder), deadlines=[deadline])
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_visitor_meets_the_authority_in_its_language_on_its_clock(new_page, profile, width, screenshot):
+    site, expected = profile
+    call = _call_closing_at_2359_on_the_sites_clock(site)
+    page = new_page()  # the browser asks for English
+    page.set_viewport_size({"width": width, "height": 900})
+
+    page.goto("/")
+
+    assert page.url.endswith(f"/{expected['language']}/")
+    expect(page.locator(".brand")).to_have_text(expected["name"])
+    assert expected["name"] in page.title()
+    check_accessibility(page)
+    screenshot(page, f"home-{width}")
+
+    page.goto(f"/{expected['language']}/calls/")
+    expect(page.locator("h1")).to_have_text(expected["calls"])
+    row = page.locator("li", has=page.get_by_role("link", name=call.title))
+    expect(row).to_contain_text(f"23:59 ({expected['zone']})")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    options = page.locator("select[name=territory] option").all_inner_texts()
+    assert any(expected["home_unit"] in option for option in options)
+    assert not any(expected["foreign_unit"] in option for option in options)
+    check_accessibility(page)
+    screenshot(page, f"calls-{width}")
+
+
+def test_signing_up_asks_for_the_consent_to_the_authoritys_privacy_notice(new_page, profile, screenshot):
+    site, expected = profile
+    page = new_page()
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(f"/{expected['language']}/accounts/sign-up/")
+
+    consent = page.get_by_label(expected["consent"])
+    expect(consent).to_be_visible()
+    check_accessibility(page)
+    page.locator("footer").get_by_role("link", name=expected["privacy"]).click()
+
+    expect(page.locator("h1")).to_contain_text(expected["privacy"].split()[0])
+    expect(page.locator("main")).to_contain_text(site.name_in(expected["language"]))
+    check_accessibility(page)
+    screenshot(page, "privacy")
