@@ -106,7 +106,8 @@ def test_a_line_break_in_a_call_title_is_refused_on_the_new_call_page(client, of
     response = client.post("/en/calls/new/", {
         "identifier": "OPOLSKIE-2027-OKO-KULTURA", "title": "Kultura\n2027", "programme": programme.pk,
         "summary": "Otwarty konkurs ofert.", "deadline_model": "single_stage",
-        "deadline_1_date": "2027-01-15", "deadline_1_time": "15:30", "currency": "PLN",
+        "deadlines-TOTAL_FORMS": "1", "deadlines-INITIAL_FORMS": "0",
+        "deadlines-0-date": "2027-01-15", "deadlines-0-time": "15:30", "currency": "PLN",
     })
 
     assert response.status_code == 200

@@ -11,6 +11,7 @@ from civicbridge.funding import selectors, services
 from civicbridge.funding.filters import CallFilter
 from civicbridge.funding.forms import CallForm
 from civicbridge.funding.models import Call
+from tests.funding.call_form_data import deadline_rows
 from tests.funding.factories import CallFactory, FunderFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
@@ -178,10 +179,10 @@ def test_remaining_time_names_the_two_largest_units(delta, text):
 # --- time zones and daylight saving ---------------------------------------------------------------------
 
 
-def _form(programme, **fields):
+def _form(programme, deadline=None, **fields):
     data = {
         "identifier": "OPOLSKIE-2026-OKO-TEST", "title": "Test", "programme": programme.pk,
-        "deadline_model": Call.DeadlineModel.SINGLE_STAGE, "currency": "PLN",
+        "deadline_model": Call.DeadlineModel.SINGLE_STAGE, "currency": "PLN", **deadline_rows(deadline or ("", "")),
     }
     data.update(fields)
     return CallForm(data)
@@ -193,7 +194,7 @@ def warsaw_programme():
 
 
 def test_a_deadline_on_the_day_winter_time_starts_is_read_on_the_funders_clock(warsaw_programme):
-    form = _form(warsaw_programme, deadline_1_date="2026-10-25", deadline_1_time="12:00")
+    form = _form(warsaw_programme, deadline=("2026-10-25", "12:00"))
 
     assert form.is_valid(), form.errors
     assert form.cleaned_data["deadlines"] == [datetime(2026, 10, 25, 11, 0, tzinfo=UTC)]
@@ -212,14 +213,14 @@ def test_a_deadline_after_the_clock_change_shows_as_12_00_local_and_11_00_utc(wa
 
 
 def test_a_time_the_clocks_skip_is_refused_with_a_message(warsaw_programme):
-    form = _form(warsaw_programme, deadline_1_date="2027-03-28", deadline_1_time="02:30")
+    form = _form(warsaw_programme, deadline=("2027-03-28", "02:30"))
 
     assert not form.is_valid()
-    assert "does not exist" in str(form.errors["deadline_1_time"])
+    assert "does not exist" in str(form.deadline_rows.forms[0].errors["time"])
 
 
 def test_a_time_that_happens_twice_is_taken_at_its_first_occurrence(warsaw_programme):
-    form = _form(warsaw_programme, deadline_1_date="2026-10-25", deadline_1_time="02:30")
+    form = _form(warsaw_programme, deadline=("2026-10-25", "02:30"))
 
     assert form.is_valid(), form.errors
     # 02:30 still on summer time (UTC+2), not an hour later on winter time.
@@ -263,7 +264,7 @@ def test_a_brussels_deadline_in_summer_is_18_00_in_istanbul():
 def test_the_form_reads_an_istanbul_funders_deadline_on_istanbul_time():
     programme = ProgrammeFactory(funder=FunderFactory(time_zone="Europe/Istanbul"))
 
-    form = _form(programme, deadline_1_date="2027-03-05", deadline_1_time="17:00")
+    form = _form(programme, deadline=("2027-03-05", "17:00"))
 
     assert form.is_valid(), form.errors
     assert form.cleaned_data["deadlines"] == [datetime(2027, 3, 5, 14, 0, tzinfo=UTC)]
@@ -274,4 +275,4 @@ def test_the_edit_form_shows_deadlines_on_the_funders_clock(warsaw_programme):
 
     form = CallForm(instance=call)
 
-    assert str(form.initial["deadline_1_time"]) == "12:00:00"
+    assert str(form.deadline_rows.forms[0].initial["time"]) == "12:00:00"

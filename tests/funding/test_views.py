@@ -9,6 +9,7 @@ from django.contrib.messages import get_messages
 
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.funding.models import Call
+from tests.funding.call_form_data import deadline_rows
 from tests.funding.factories import CallFactory, FunderFactory, ProgrammeFactory, in_days
 
 pytestmark = pytest.mark.django_db
@@ -321,8 +322,8 @@ def _form_data(programme, **overrides):
     data = {
         "identifier": "OPOLSKIE-2027-OKO-KULTURA", "title": "Kultura 2027", "programme": programme.pk,
         "summary": "Otwarty konkurs ofert.", "deadline_model": "single_stage",
-        "opens_on": "2026-11-20", "opens_time": "08:00", "deadline_1_date": "2027-01-15", "deadline_1_time": "15:30",
-        "currency": "PLN", "max_grant": "20000", "eligible_kinds": ["ngo"], "eligible_countries": "pl",
+        "opens_on": "2026-11-20", "opens_time": "08:00", **deadline_rows(("2027-01-15", "15:30")),
+        "currency": "PLN", "max_grant": "20000", "eligible_kinds": ["ngo"], "eligible_countries": ["PL"],
     }
     data.update(overrides)
     return data
@@ -359,12 +360,12 @@ def test_bad_input_is_reported_on_its_field_and_nothing_is_saved(client, officer
     client.force_login(officer)
 
     response = client.post(
-        "/en/calls/new/", _form_data(programme, identifier="TR41/26/MDP", deadline_1_time="", max_grant="-5")
+        "/en/calls/new/", _form_data(programme, identifier="TR41/26/MDP", max_grant="-5", **{"deadlines-0-time": ""})
     )
 
     assert response.status_code == 200
     form = response.context["form"]
-    assert "deadline_1_time" in form.errors
+    assert "time" in form.deadline_rows.forms[0].errors
     assert "max_grant" in form.errors
     assert "error-summary" in response.content.decode()
     assert not Call.objects.exists()
@@ -389,7 +390,9 @@ def test_the_form_explains_the_deadline_models_rule(client, officer):
         "/en/calls/new/", _form_data(programme, deadline_model="two_stage"),
     )
 
-    assert "exactly two deadlines" in str(response.context["form"].errors)
+    assert "exactly two deadlines" in str(response.context["form"].deadline_rows.non_form_errors())
+    assert "exactly two deadlines" in response.content.decode()
+    assert not Call.objects.exists()
 
 
 def test_an_officer_of_another_body_may_not_edit_a_published_call(client, officer, other_officer):
@@ -406,9 +409,11 @@ def test_the_officer_edits_the_call_and_the_deadline_moves(client, officer):
     call = CallFactory(identifier="OPOLSKIE-2027-OKO-KULTURA", programme=programme, created_by=officer)
     client.force_login(officer)
     form = client.get(f"/en/calls/{call.identifier}/edit/").context["form"]
-    assert form.initial["deadline_1_date"] == call.closes_at.astimezone(ZoneInfo("Europe/Warsaw")).date()
+    assert form.deadline_rows.forms[0].initial["date"] == call.closes_at.astimezone(ZoneInfo("Europe/Warsaw")).date()
 
-    response = client.post(f"/en/calls/{call.identifier}/edit/", _form_data(programme, deadline_1_date="2027-02-01"))
+    response = client.post(
+        f"/en/calls/{call.identifier}/edit/", _form_data(programme, **deadline_rows(("2027-02-01", "15:30"), initial=1))
+    )
 
     assert response.status_code == 302
     call.refresh_from_db()

@@ -413,3 +413,40 @@ def create_programme(*, by, funder: Funder, data: dict) -> Programme:
     programme.full_clean()
     programme.save()
     return programme
+
+
+@transaction.atomic
+def update_funder(*, funder: Funder, by, data: dict) -> Funder:
+    """Change a funder (coordinators only).
+
+    Its slug stays as it is when it is renamed: ``?funder=<slug>`` links (in saved alerts,
+    feeds, calendars and bookmarks) keep choosing it. Refused input changes nothing.
+    """
+    if not by.has_perm("funding.change_funder", funder):
+        raise PermissionDenied
+    changed = copy.copy(funder)
+    for field in FUNDER_FIELDS:
+        if field in data:
+            setattr(changed, field, data[field])
+    changed.country = (changed.country or "").strip().upper()
+    changed.full_clean()
+    changed.save()
+    # The calls' search documents carry the funder's name: a renamed funder is found by its new one.
+    indexing.copied_text_changed(changed, indexing.changed_fields(funder, changed, FUNDER_FIELDS))
+    return changed
+
+
+@transaction.atomic
+def update_programme(*, programme: Programme, by, data: dict) -> Programme:
+    """Change a programme (coordinators only); it stays with its funder."""
+    if not by.has_perm("funding.change_programme", programme):
+        raise PermissionDenied
+    changed = copy.copy(programme)
+    for field in PROGRAMME_FIELDS:
+        if field in data:
+            setattr(changed, field, data[field])
+    changed.code = (changed.code or "").strip().upper()
+    changed.full_clean()
+    changed.save()
+    indexing.copied_text_changed(changed, indexing.changed_fields(programme, changed, PROGRAMME_FIELDS))
+    return changed

@@ -20,4 +20,8 @@ urlpatterns = [
     path("calls/<identifier:identifier>/publish/", views.call_publish, name="call_publish"),
     path("calls/<identifier:identifier>/deadlines.ics", views.call_deadlines_ics, name="call_deadlines_ics"),
     path("funders/", views.funder_list, name="funder_list"),
+    path("funders/new/", views.funder_create, name="funder_create"),
+    path("funders/<slug:slug>/edit/", views.funder_edit, name="funder_edit"),
+    path("funders/<slug:slug>/programmes/new/", views.programme_create, name="programme_create"),
+    path("funders/<slug:slug>/programmes/<int:pk>/edit/", views.programme_edit, name="programme_edit"),
 ]

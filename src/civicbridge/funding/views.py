@@ -8,14 +8,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from civicbridge.core.countries import country_name
 from civicbridge.core.forms import submit
 from civicbridge.core.imports import import_page
 from civicbridge.core.pagination import page_of
 
 from . import calendars, imports, selectors, services
 from .feeds import NewCallsFeed
-from .forms import CallForm, CallImportForm
-from .models import Call
+from .forms import CallForm, CallImportForm, FunderForm, ProgrammeForm
+from .models import Call, Funder, Programme
 
 
 def _results_template(request, template: str) -> str:
@@ -92,7 +93,7 @@ def call_detail(request, identifier):
         "zone_label": selectors.zone_label(zone),
         "opens_at": call.opens_at.astimezone(zone) if call.opens_at else None,
         "kinds": [kinds.get(kind, kind) for kind in call.kinds],
-        "countries": [c for c in call.eligible_countries.split(",") if c],
+        "countries": [country_name(c) for c in call.eligible_countries.split(",") if c],
         "languages": [c for c in call.languages.split(",") if c],
         "can_change": request.user.has_perm("funding.change_call", call),
         "can_publish": call.published_at is None and request.user.has_perm("funding.publish_call", call),
@@ -198,4 +199,76 @@ def call_deadlines_ics(request, identifier):
 
 
 def funder_list(request):
-    return render(request, "funding/funder_list.html", {"funders": selectors.funders_with_programmes()})
+    context = {
+        "funders": selectors.funders_with_programmes(),
+        "can_manage": request.user.has_perm("funding.change_funder"),
+    }
+    return render(request, "funding/funder_list.html", context)
+
+
+def _require(request, permission: str, obj=None) -> None:
+    if not request.user.has_perm(permission, obj):
+        raise PermissionDenied
+
+
+def _funder(slug: str) -> Funder:
+    try:
+        return Funder.objects.get(slug=slug)
+    except Funder.DoesNotExist as error:
+        raise Http404 from error
+
+
+@login_required
+def funder_create(request):
+    _require(request, "funding.add_funder")
+    form = FunderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        submit(form, lambda: services.create_funder(by=request.user, data=form.funder_data()))
+        if not form.errors:
+            messages.success(request, _("The funder is added. Add its programmes now."))
+            return redirect("funding:funder_list")
+    return render(request, "funding/funder_form.html", {"form": form, "funder": None})
+
+
+@login_required
+def funder_edit(request, slug):
+    funder = _funder(slug)
+    _require(request, "funding.change_funder", funder)
+    form = FunderForm(request.POST or None, instance=funder)
+    if request.method == "POST" and form.is_valid():
+        submit(form, lambda: services.update_funder(funder=funder, by=request.user, data=form.funder_data()))
+        if not form.errors:
+            messages.success(request, _("Your changes are saved."))
+            return redirect("funding:funder_list")
+    return render(request, "funding/funder_form.html", {"form": form, "funder": funder})
+
+
+@login_required
+def programme_create(request, slug):
+    funder = _funder(slug)
+    _require(request, "funding.add_programme")
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        submit(form, lambda: services.create_programme(by=request.user, funder=funder, data=form.programme_data()))
+        if not form.errors:
+            messages.success(request, _("The programme is added."))
+            return redirect("funding:funder_list")
+    return render(request, "funding/programme_form.html", {"form": form, "funder": funder, "programme": None})
+
+
+@login_required
+def programme_edit(request, slug, pk):
+    funder = _funder(slug)
+    try:
+        programme = funder.programmes.get(pk=pk)
+    except Programme.DoesNotExist as error:
+        raise Http404 from error
+    _require(request, "funding.change_programme", programme)
+    form = ProgrammeForm(request.POST or None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        submit(form, lambda: services.update_programme(programme=programme, by=request.user, data=form.programme_data()))
+        if not form.errors:
+            messages.success(request, _("Your changes are saved."))
+            return redirect("funding:funder_list")
+    context = {"form": form, "funder": funder, "programme": programme}
+    return render(request, "funding/programme_form.html", context)

@@ -1,0 +1,159 @@
+"""Countries by name in the page's language, and groups that choose several at once.
+
+Names are kept here in the three languages (like territories) instead of as messages to
+translate: they are data, not interface text. The list is the countries the EU programmes'
+partner searches and calls look among (Erasmus+, CERV, the European Solidarity Corps,
+Interreg): the EU member states, the EEA/EFTA countries, the associated and candidate
+countries and the neighbourhood. Kosovo is "XK", the code the European Commission uses.
+
+A form's countries are stored as comma-separated ISO 3166-1 alpha-2 codes ("PL,TR"); people
+choose them by name (``CountryMultipleChoiceField``), a whole group with one tick box.
+"""
+
+from django import forms
+from django.forms.boundfield import BoundField
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from unidecode import unidecode
+
+# code: (English, Polish, Turkish)
+COUNTRIES: dict[str, tuple[str, str, str]] = {
+    "AL": ("Albania", "Albania", "Arnavutluk"),
+    "AM": ("Armenia", "Armenia", "Ermenistan"),
+    "AT": ("Austria", "Austria", "Avusturya"),
+    "AZ": ("Azerbaijan", "Azerbejdżan", "Azerbaycan"),
+    "BA": ("Bosnia and Herzegovina", "Bośnia i Hercegowina", "Bosna-Hersek"),
+    "BE": ("Belgium", "Belgia", "Belçika"),
+    "BG": ("Bulgaria", "Bułgaria", "Bulgaristan"),
+    "CH": ("Switzerland", "Szwajcaria", "İsviçre"),
+    "CY": ("Cyprus", "Cypr", "Kıbrıs"),
+    "CZ": ("Czechia", "Czechy", "Çekya"),
+    "DE": ("Germany", "Niemcy", "Almanya"),
+    "DK": ("Denmark", "Dania", "Danimarka"),
+    "EE": ("Estonia", "Estonia", "Estonya"),
+    "ES": ("Spain", "Hiszpania", "İspanya"),
+    "FI": ("Finland", "Finlandia", "Finlandiya"),
+    "FR": ("France", "Francja", "Fransa"),
+    "GB": ("United Kingdom", "Wielka Brytania", "Birleşik Krallık"),
+    "GE": ("Georgia", "Gruzja", "Gürcistan"),
+    "GR": ("Greece", "Grecja", "Yunanistan"),
+    "HR": ("Croatia", "Chorwacja", "Hırvatistan"),
+    "HU": ("Hungary", "Węgry", "Macaristan"),
+    "IE": ("Ireland", "Irlandia", "İrlanda"),
+    "IS": ("Iceland", "Islandia", "İzlanda"),
+    "IT": ("Italy", "Włochy", "İtalya"),
+    "LI": ("Liechtenstein", "Liechtenstein", "Lihtenştayn"),
+    "LT": ("Lithuania", "Litwa", "Litvanya"),
+    "LU": ("Luxembourg", "Luksemburg", "Lüksemburg"),
+    "LV": ("Latvia", "Łotwa", "Letonya"),
+    "MD": ("Moldova", "Mołdawia", "Moldova"),
+    "ME": ("Montenegro", "Czarnogóra", "Karadağ"),
+    "MK": ("North Macedonia", "Macedonia Północna", "Kuzey Makedonya"),
+    "MT": ("Malta", "Malta", "Malta"),
+    "NL": ("Netherlands", "Holandia", "Hollanda"),
+    "NO": ("Norway", "Norwegia", "Norveç"),
+    "PL": ("Poland", "Polska", "Polonya"),
+    "PT": ("Portugal", "Portugalia", "Portekiz"),
+    "RO": ("Romania", "Rumunia", "Romanya"),
+    "RS": ("Serbia", "Serbia", "Sırbistan"),
+    "SE": ("Sweden", "Szwecja", "İsveç"),
+    "SI": ("Slovenia", "Słowenia", "Slovenya"),
+    "SK": ("Slovakia", "Słowacja", "Slovakya"),
+    "TR": ("Türkiye", "Turcja", "Türkiye"),
+    "UA": ("Ukraine", "Ukraina", "Ukrayna"),
+    "XK": ("Kosovo", "Kosowo", "Kosova"),
+}
+LANGUAGE_INDEX = {"en": 0, "pl": 1, "tr": 2}
+
+# The 27 member states of the European Union (since 1 February 2020).
+EU_MEMBER_STATES: tuple[str, ...] = (
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT",
+    "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+)
+# Groups offered in the forms: key -> (label, codes). Only groups whose membership is a
+# documented fact; the Erasmus+ programme countries are not listed in the project's sources.
+COUNTRY_GROUPS: dict[str, tuple] = {
+    "eu": (_("All EU member states"), EU_MEMBER_STATES),
+}
+
+
+def country_name(code: str, language: str | None = None) -> str:
+    """The country's name in ``language`` (default: the active one); the code if unknown."""
+    names = COUNTRIES.get(code)
+    if names is None:
+        return code
+    return names[LANGUAGE_INDEX.get((language or get_language() or "en")[:2], 0)]
+
+
+def sort_key(name: str) -> str:
+    # Folded so that "İsveç" sorts under I and "Łotwa" under L, not after Z.
+    return unidecode(name).lower()
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """(code, name) in the active language, sorted by name."""
+    return sorted(((code, country_name(code)) for code in COUNTRIES), key=lambda item: sort_key(item[1]))
+
+
+class CountryCheckboxes(forms.CheckboxSelectMultiple):
+    """Tick boxes of countries by name, after one tick box per group.
+
+    A group's tick box is sent as ``<name>_group``: without JavaScript the server adds the
+    group's countries (``value_from_datadict``); with it, the page's script ticks them at once.
+    """
+
+    template_name = "core/widgets/country_checkboxes.html"
+
+    def value_from_datadict(self, data, files, name):
+        codes = list(super().value_from_datadict(data, files, name) or [])
+        getlist = getattr(data, "getlist", None)
+        chosen_groups = getlist(f"{name}_group") if getlist else data.get(f"{name}_group") or []
+        for key in chosen_groups:
+            codes.extend(COUNTRY_GROUPS.get(key, ("", ()))[1])
+        return list(dict.fromkeys(code for code in codes if code))
+
+    def value_omitted_from_data(self, data, files, name):
+        return False
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        chosen = set(value or [])
+        base_id = (attrs or {}).get("id") or self.attrs.get("id") or f"id_{name}"
+        context["widget"]["groups"] = [
+            {
+                "key": key, "label": label, "codes": ",".join(codes), "id": f"{base_id}_group_{key}",
+                "name": f"{name}_group", "checked": bool(codes) and chosen.issuperset(codes),
+            }
+            for key, (label, codes) in COUNTRY_GROUPS.items()
+        ]
+        return context
+
+    def create_option(self, *args, **kwargs):
+        option = super().create_option(*args, **kwargs)
+        option["attrs"]["data-country"] = ""
+        return option
+
+
+class _CountriesBoundField(BoundField):
+    @property
+    def widget_type(self):
+        # Laid out like any group of tick boxes: a fieldset with a legend (includes/field.html).
+        return "checkboxselectmultiple"
+
+
+class CountryMultipleChoiceField(forms.MultipleChoiceField):
+    """Countries chosen by name; cleaned to a list of codes. Codes outside the list that an
+    object already holds stay offered (under their code) so that saving a form keeps them."""
+
+    widget = CountryCheckboxes
+    bound_field_class = _CountriesBoundField
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", country_choices)
+        super().__init__(**kwargs)
+
+    def keep(self, codes) -> None:
+        known = {code for code, _name in self.choices}
+        extra = [(code, code) for code in codes if code and code not in known]
+        if extra:
+            self.choices = [*self.choices, *extra]
