@@ -32,6 +32,12 @@ PL_CORES = [
 PL_TAILS = ["Ziemi", "Gminy", "Regionu", "Doliny", "Wsi", "Miasta", "Powiatu"]
 TR_PREFIXES = ["Gençlik ve Spor Kulübü", "Kültür ve Dayanışma", "Eğitim", "Çevre Koruma", "Kadın Girişimciler", "Engelliler", "Sağlık", "Tarım Kalkınma"]
 TR_TAILS = ["Derneği", "Vakfı", "Kooperatifi", "Platformu"]
+# Partners abroad: about one organization in a hundred, in twinned cities and elsewhere.
+ABROAD_SHARE = 0.01
+ABROAD_PLACES = [("DE", "Wittenberg"), ("DE", "Hanau"), ("IT", "Bologna"), ("FR", "Grenoble"), ("CZ", "Ostrava"),
+                 ("LT", "Kaunas"), ("NL", "Utrecht"), ("ES", "Valencia"), ("AT", "Graz"), ("UA", "Ivano-Frankivsk")]
+ABROAD_NAMES = ["Verein für Jugendarbeit", "Associazione Giovani Europei", "Association Culture et Solidarité",
+                "Spolek Přátel Regionu", "Jaunimo centras", "Stichting Samen Sterk", "Asociación Cultural del Barrio"]
 DESCRIPTIONS = [
     "Działamy na rzecz mieszkańców: prowadzimy warsztaty, zajęcia dla dzieci i młodzieży oraz spotkania seniorów.",
     "Organizujemy wydarzenia kulturalne i sportowe, wspieramy wolontariat i współpracę z samorządem.",
@@ -117,6 +123,9 @@ def ensure_organizations(target: int, territories: list, rng: random.Random) -> 
     for batch in _chunks(range(start + 1, start + 1 + target - existing), BATCH):
         organizations = []
         for number in batch:
+            if rng.random() < ABROAD_SHARE:
+                organizations.append(_organization_abroad(rng, number, areas))
+                continue
             territory = rng.choice(territories)
             name, register = _organization_name(rng, territory, number)
             kind, legal_form, _ = rng.choice(kinds)
@@ -126,7 +135,7 @@ def ensure_organizations(target: int, territories: list, rng: random.Random) -> 
                 registry_type=register if has_number else "",
                 registry_number=(f"{9_000_000_000 + number:010d}" if register == "krs" else f"16-{number // 1000 % 1000:03d}-{number % 1000:03d}")
                 if has_number else "",
-                territory=territory, description=rng.choice(DESCRIPTIONS),
+                territory=territory, country=territory.country, description=rng.choice(DESCRIPTIONS),
                 founding_year=rng.randint(1950, 2025), is_verified=rng.random() < 0.6,
                 email=f"biuro@org-{number}.example.invalid",
             )
@@ -141,6 +150,26 @@ def ensure_organizations(target: int, territories: list, rng: random.Random) -> 
                 for o in created for area in rng.sample(areas, rng.randint(1, 3))
             ]
             through.objects.bulk_create(links, ignore_conflicts=True)
+
+
+def _organization_abroad(rng: random.Random, number: int, areas: list):
+    from civicbridge.directory.models import Organization
+    from civicbridge.directory.services import organization_search_document
+
+    country, city = rng.choice(ABROAD_PLACES)
+    organization = Organization(
+        name=f"{rng.choice(ABROAD_NAMES)} {city} {number}", slug=f"org-{number}", kind="ngo",
+        legal_form="association", registry_type="foreign" if rng.random() < 0.5 else "",
+        country=country, city=city, description=rng.choice(DESCRIPTIONS),
+        founding_year=rng.randint(1950, 2025), is_verified=rng.random() < 0.6,
+        email=f"office@org-{number}.example.invalid",
+    )
+    if organization.registry_type:
+        organization.registry_number = f"VR {number}"
+    if rng.random() < 0.5:
+        organization.pic = f"{900_000_000 + number:09d}"
+    organization.search_document = organization_search_document(organization)
+    return organization
 
 
 PL_PEOPLE = (["Anna", "Katarzyna", "Maria", "Piotr", "Tomasz", "Krzysztof", "Agnieszka", "Marek"],

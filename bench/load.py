@@ -107,6 +107,7 @@ class Traffic:
         for name, values, chance in (
             ("territory", d["counties"], 0.6), ("kind", d["kinds"], 0.4),
             ("verified", ["true", "false"], 0.3), ("thematic_area", d["areas"], 0.35),
+            ("country", d.get("countries_abroad", []), 0.05),
         ):
             if values and r.random() < chance:
                 filters[name] = r.choice(values)

@@ -12,7 +12,7 @@ import random
 import re
 from datetime import date, timedelta
 
-from bench.generate import PASSWORD
+from bench.generate import ABROAD_PLACES, PASSWORD
 
 PAGE_SIZE = 25
 WORD = re.compile(r"[^\W\d_]{4,}", re.UNICODE)
@@ -105,6 +105,7 @@ def build_plan(*, base_url: str, seed: int, phases: list[dict], max_accounts: in
         "plenipotentiary_pages": max(1, math.ceil(Plenipotentiary.objects.filter(is_active=True).count() / PAGE_SIZE)),
         "municipalities": list(Territory.objects.filter(level="municipality").values_list("pk", flat=True)[:2000]),
         "kinds": ["ngo", "informal_group", "school", "business", "public_body"],
+        "countries_abroad": sorted({country for country, _ in ABROAD_PLACES}),
         "areas": list(ThematicArea.objects.values_list("pk", flat=True)),
         "funders": list(Funder.objects.values_list("pk", flat=True)),
         "search_terms": search_terms(sample_names + territory_names, rng),

@@ -226,6 +226,7 @@ AXES_RESET_ON_SUCCESS = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "civicbridge.core.client.client_address"
+AXES_USERNAME_CALLABLE = "civicbridge.accounts.guard.recorded_username"
 AXES_COOLOFF_TIME = 24
 
 # --- The authority, its languages and time -------------------------------------------

@@ -183,3 +183,22 @@ def test_token_write_needs_no_csrf_token(user, municipality):
     )
 
     assert response.status_code == 201
+
+
+def test_a_user_name_longer_than_any_account_can_have_is_a_wrong_log_in_not_a_server_error(api, db):
+    from axes.models import AccessFailureLog
+
+    response = obtain_token(api, "x" * 300 + "@example.org", "whatever")
+
+    assert response.status_code == 400
+    assert response.json().get("non_field_errors")
+    # The record coordinators read keeps the attempt, cut to what its column holds.
+    (failure,) = AccessFailureLog.objects.all()
+    assert failure.username == "x" * 255
+
+
+def test_a_user_name_with_a_nul_character_is_refused_by_its_field(api, db):
+    response = obtain_token(api, "name\x00with a NUL", "whatever")
+
+    assert response.status_code == 400
+    assert response.json().get("username")

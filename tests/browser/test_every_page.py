@@ -86,6 +86,14 @@ def _request(site):
     return {"pk": site.partner_request.pk}
 
 
+def _funder(site):
+    return {"slug": site.call.programme.funder.slug}
+
+
+def _programme(site):
+    return {"slug": site.call.programme.funder.slug, "pk": site.call.programme.pk}
+
+
 def _twinning(site):
     return {"pk": site.twinning.pk}
 
@@ -137,7 +145,11 @@ PAGES: dict[str, tuple[Visit, ...]] = {
     "funding:call_import": (Visit("officer"),),
     "funding:call_detail": (Visit(kwargs=_call), Visit("officer", kwargs=_call)),
     "funding:call_edit": (Visit("officer", kwargs=_call),),
-    "funding:funder_list": (Visit(),),
+    "funding:funder_list": (Visit(), Visit("coordinator")),
+    "funding:funder_create": (Visit("coordinator"),),
+    "funding:funder_edit": (Visit("coordinator", kwargs=_funder),),
+    "funding:programme_create": (Visit("coordinator", kwargs=_funder),),
+    "funding:programme_edit": (Visit("coordinator", kwargs=_programme),),
     "partners:request_list": (Visit(),),
     "partners:request_create": (Visit("ngo"),),
     "partners:request_detail": (Visit(kwargs=_request), Visit("ngo", kwargs=_request)),
@@ -204,6 +216,7 @@ SKIPPED: dict[str, Skip] = {
     "funding:call_publish": Skip(POST_ONLY, "405", Visit("officer", _call)),
     "partners:request_close": Skip(POST_ONLY, "405", Visit("ngo", _request)),
     "partners:interest_create": Skip(POST_ONLY, "405", Visit("citizen", _request)),
+    "partners:invitation_create": Skip(POST_ONLY, "405", Visit("ngo", _request)),
     "partners:interest_decide": Skip(POST_ONLY, "405", Visit("ngo", lambda s: {"pk": s.interest.pk})),
     "partners:twinning_delete": Skip(POST_ONLY, "405", Visit("coordinator", _twinning)),
     "admin:logout": Skip(POST_ONLY, "405", Visit("operator")),

@@ -106,7 +106,7 @@ def test_an_unknown_page_is_404(client, coordinator):
 
 
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="two writers at once need PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_coordinators_publishing_at_once_get_distinct_versions_or_a_message(coordinator):
     from tests.accounts.factories import UserFactory
 

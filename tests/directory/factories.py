@@ -21,6 +21,8 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     kind = Organization.Kind.NGO
     legal_form = Organization.LegalForm.ASSOCIATION
     territory = factory.LazyFunction(_a_municipality)
+    # As the services store it: a domestic entry's country is its territory's.
+    country = factory.LazyAttribute(lambda o: o.territory.country if o.territory else "")
     description = "Działamy na rzecz lokalnej społeczności."
 
     @factory.post_generation

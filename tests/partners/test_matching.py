@@ -51,11 +51,12 @@ def org(name, territory, areas=(), **fields):
 
 def test_organizations_are_ranked_by_the_transparent_score(poster, areas, municipality, other_county):
     elsewhere = other_county.children.first()
-    org("Two areas", elsewhere, [areas["eu-youth"], areas["eu-culture"]])  # 4
-    org("One area and kind", elsewhere, [areas["eu-youth"]], kind=Organization.Kind.SCHOOL)  # 2 + 2 = 4, then name
-    org("One area, here, verified", municipality, [areas["eu-youth"]], is_verified=True)  # 2 + 1 + 1 = 4
-    org("Kind only", elsewhere, kind=Organization.Kind.SCHOOL)  # 2
-    org("Nothing in common", municipality, [areas["pb-seniors"]])  # 1 (place only): not a candidate
+    # Every entry here was just updated: +1 activity each.
+    org("Two areas", elsewhere, [areas["eu-youth"], areas["eu-culture"]])  # 4 + 1 = 5
+    org("One area and kind", elsewhere, [areas["eu-youth"]], kind=Organization.Kind.SCHOOL)  # 2 + 2 + 1 = 5
+    org("One area, here, verified", municipality, [areas["eu-youth"]], is_verified=True)  # 2 + 1 + 1 + 1 = 5
+    org("Kind only", elsewhere, kind=Organization.Kind.SCHOOL)  # 2 + 1
+    org("Nothing in common", municipality, [areas["pb-seniors"]])  # place only: not a candidate
     partner_request = PartnerRequestFactory(
         organization=poster, partner_kinds="school", thematic_areas=[areas["eu-youth"], areas["eu-culture"]],
         territories=[municipality.parent],
@@ -63,8 +64,9 @@ def test_organizations_are_ranked_by_the_transparent_score(poster, areas, munici
 
     matches = matching.organizations_for_request(loaded(partner_request))
 
+    # Equal scores: the better thematic fit first, then (equal fit) the newest update.
     assert [(match.item.name, match.score) for match in matches] == [
-        ("One area and kind", 4), ("One area, here, verified", 4), ("Two areas", 4), ("Kind only", 2),
+        ("Two areas", 5), ("One area, here, verified", 5), ("One area and kind", 5), ("Kind only", 3),
     ]
 
 
@@ -79,12 +81,16 @@ def test_each_point_comes_with_its_reason(poster, areas, municipality):
         matches = matching.organizations_for_request(loaded(partner_request))
 
     (match,) = matches
-    assert match.score == 2 * 2 + 2 + 1 + 1
-    assert [reason.points for reason in match.reasons] == [4, 2, 1, 1]
+    assert match.score == 4 + 2 + 1 + 1 + 1
+    assert [reason.points for reason in match.reasons] == [4, 2, 1, 1, 1]
+    assert [str(reason.part) for reason in match.reasons] == [
+        "Thematic fit", "Kind of partner", "Place", "Activity", "Verification",
+    ]
     assert reasons_of(matches, "Młodzi Razem") == [
-        "Shared thematic areas (2): Culture and creative sectors; Youth",
+        "Works in 2 of the request's 2 thematic areas: Culture and creative sectors; Youth",
         "School: a kind of partner the request seeks",
         "Based in Nysa County, a territory the request names",
+        "Its entry was updated in the last 180 days",
         "Verified by the coordination office",
     ]
 
@@ -97,8 +103,8 @@ def test_a_country_named_in_the_request_counts_like_a_territory(poster, areas):
     with translation.override("en"):
         matches = matching.organizations_for_request(loaded(partner_request))
 
-    assert reasons_of(matches, "Orhangazi Gençlik Derneği")[-1] == "Based in Türkiye, a country the request names"
-    assert matches[0].score == 3
+    assert reasons_of(matches, "Orhangazi Gençlik Derneği")[1] == "Based in Türkiye, a country the request names"
+    assert matches[0].score == 4 + 1 + 1
 
 
 def test_reasons_are_in_the_visitors_language(poster, areas, municipality):

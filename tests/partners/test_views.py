@@ -29,9 +29,10 @@ LIST_QUERIES = 5
 # Anonymous detail: the request, its areas, its territories.
 DETAIL_QUERIES_ANONYMOUS = 4
 # The poster's detail: + session, user, memberships, own answers, permissions, the answers and
-# the three queries of matching.
-DETAIL_QUERIES_POSTER = 16
-TWINNING_LIST_QUERIES = 3
+# the three queries of matching, and the organizations already invited to answer.
+DETAIL_QUERIES_POSTER = 17
+# The order (narrow rows), the page's rows, their areas, and the filter's menu of areas.
+TWINNING_LIST_QUERIES = 4
 
 
 def detail_url(partner_request):
@@ -226,7 +227,7 @@ def test_the_poster_sees_the_answers_with_decision_buttons_and_the_organizations
     assert 'value="accept"' in page and 'value="decline"' in page
     assert "Organizations that fit" in page
     assert [match.item for match in response.context["matches"]] == [other_organization]
-    assert "Shared thematic areas (1): Youth" in page
+    assert "Works in 1 of the request&#x27;s 1 thematic areas: Youth" in page
     assert response.context["interest_form"] is None
 
 

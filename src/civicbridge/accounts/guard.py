@@ -176,3 +176,24 @@ class GuardedModelBackend(ModelBackend):
         from django.contrib.auth import get_user_model
 
         return get_user_model().USERNAME_FIELD
+
+
+# The length of django-axes' user name columns.
+USERNAME_COLUMN_LENGTH = 255
+
+
+def recorded_username(request, credentials=None) -> str | None:
+    """The user name django-axes records, cut to the length of its column.
+
+    Anyone may type a user name longer than any account's; PostgreSQL would refuse to store it
+    whole, and a wrong log-in would become a server error. Otherwise axes' own lookup:
+    the credentials, else the posted form.
+    """
+    from axes.conf import settings as axes_settings
+
+    field = axes_settings.AXES_USERNAME_FORM_FIELD
+    if credentials:
+        name = credentials.get(field)
+    else:
+        name = getattr(request, "data", request.POST).get(field)
+    return name[:USERNAME_COLUMN_LENGTH] if isinstance(name, str) else name

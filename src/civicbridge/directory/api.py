@@ -1,5 +1,6 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
@@ -13,7 +14,11 @@ from .models import Organization, Plenipotentiary
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
-    territory = serializers.PrimaryKeyRelatedField(queryset=Territory.objects.all())
+    territory = serializers.PrimaryKeyRelatedField(
+        queryset=Territory.objects.all(), required=False, allow_null=True,
+        help_text="The administrative unit; null for an organization abroad, which gives country and city.",
+    )
+    is_foreign = serializers.BooleanField(read_only=True)
     thematic_areas = serializers.PrimaryKeyRelatedField(
         queryset=ThematicArea.objects.all(), many=True, required=False
     )
@@ -23,7 +28,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
         model = Organization
         fields = [
             "id", "slug", "url", "name", "kind", "legal_form", "registry_type", "registry_number",
-            "territory", "address", "postal_code", "latitude", "longitude", "thematic_areas",
+            "territory", "country", "city", "pic", "is_foreign", "address", "postal_code", "latitude", "longitude", "thematic_areas",
             "description", "website", "email", "phone", "founding_year", "is_verified", "registration",
             "created_at", "updated_at",
         ]
@@ -36,6 +41,23 @@ class OrganizationSerializer(serializers.ModelSerializer):
             }
         }
         validators = []  # uniqueness is the service's (and the database's) job
+
+    def to_internal_value(self, data):
+        # A new entry is placed somewhere: its territory, or abroad its country (and city, which
+        # the service asks for). Said with the other missing fields, not after them.
+        errors, value = {}, None
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            errors = dict(error.detail)
+        placed = hasattr(data, "get") and (data.get("territory") or data.get("country"))
+        if self.instance is None and not placed:
+            errors.setdefault("territory", [
+                _("Choose the territory, or for an organization abroad its country and city.")
+            ])
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
 
 
 class _ServiceWriteMixin:

@@ -513,7 +513,7 @@ def _home_ngo(demo: Demo, generated: list[Organization]) -> Organization:
 def _body(demo: Demo, *, name, kind, legal_form, territory, description="", areas=()):
     organization = Organization(
         name=name, slug=demo.unique_slug(name), kind=kind, legal_form=legal_form,
-        territory=territory,
+        territory=territory, country=territory.country,
         latitude=territory.latitude, longitude=territory.longitude, description=description,
         is_verified=True, verified_at=timezone.now(), verified_by=demo.users["coordinator"],
     )
@@ -789,7 +789,7 @@ def _organization(demo: Demo, place: Place, spec: Spec, number: int) -> Organiza
     slug = demo.unique_slug(spec.name)
     organization = Organization(
         name=spec.name, slug=slug, kind=spec.kind, legal_form=spec.legal_form,
-        territory=place.territory, description=" ".join(spec.sentences),
+        territory=place.territory, country=place.territory.country, description=" ".join(spec.sentences),
         founding_year=spec.founding_year,
         address=_pl_address(demo, place) if polish else _tr_address(demo, place),
         postal_code=_postal_code(demo, place),

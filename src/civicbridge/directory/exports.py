@@ -14,8 +14,9 @@ COLUMNS = [
     ("legal_form", lambda o: o.legal_form),
     ("registry_type", lambda o: o.registry_type),
     ("registry_number", lambda o: o.registry_number),
-    ("territory_code", lambda o: o.territory.code),
-    ("territory", lambda o: o.territory.name_pl or o.territory.name_tr or o.territory.name_en),
+    # An entry abroad has no territory (directory.Organization): blank cells, not a failure.
+    ("territory_code", lambda o: o.territory.code if o.territory else ""),
+    ("territory", lambda o: (o.territory.name_pl or o.territory.name_tr or o.territory.name_en) if o.territory else ""),
     ("address", lambda o: o.address),
     ("postal_code", lambda o: o.postal_code),
     ("latitude", lambda o: o.latitude if o.latitude is not None else ""),

@@ -11,7 +11,9 @@ from drf_spectacular.utils import extend_schema_field
 
 from civicbridge.core import deployment
 from civicbridge.core import search as search_backend
+from civicbridge.core.countries import country_choices
 from civicbridge.core.filters import (
+    CodeChoiceFilter,
     MenuChoiceIterator,
     SlugOrIdFilter,
     StrictFilterSet,
@@ -142,6 +144,17 @@ class TerritoryFilter(django_filters.ModelChoiceFilter):
     field_class = TerritoryCodeChoiceField
 
 
+class CountryCodeChoiceField(CodeChoiceFilter.field_class):
+    """A country's ISO code in any case, drawn as chosen: the menu shows Germany for ``?country=de``."""
+
+    def bound_data(self, data, initial):
+        return data.strip().upper() if isinstance(data, str) else data
+
+
+class CountryFilter(CodeChoiceFilter):
+    field_class = CountryCodeChoiceField
+
+
 class OrganizationFilter(StrictFilterSet):
     """The registry's filters, shared by the list page, the exports and the API."""
 
@@ -156,6 +169,12 @@ class OrganizationFilter(StrictFilterSet):
         # Municipalities are accepted but not listed: thousands of options help nobody.
         queryset=Territory.objects.all(), empty_label=_("anywhere"),
         method="filter_territory",
+    )
+    country = CountryFilter(
+        # By its ISO code (``?country=DE``, any case), listed by name in the page's language: a
+        # plain column of the entry (every entry has one), no join.
+        label=_("Country"), choices=country_choices, empty_label=_("any country"),
+        help_text=_("Organizations abroad are listed under their country."),
     )
     thematic_area = django_filters.ModelChoiceFilter(
         label=_("Thematic area"), queryset=offered_thematic_areas, field_name="thematic_areas",
@@ -180,7 +199,7 @@ class OrganizationFilter(StrictFilterSet):
 
     class Meta:
         model = Organization
-        fields = ["q", "kind", "territory", "thematic_area", "verified"]
+        fields = ["q", "kind", "territory", "country", "thematic_area", "verified"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,15 +5,32 @@ from django.utils.translation import gettext_lazy as _
 
 from civicbridge.core import deployment
 from civicbridge.core import forms as core_forms
+from civicbridge.core.countries import country_choices
 from civicbridge.core.models import Territory, ThematicArea
 
 from .filters import TerritoryChoiceField, open_territory_menu
 from .models import Organization, Plenipotentiary
 from .services import ORGANIZATION_FIELDS, PLENIPOTENTIARY_FIELDS
 
+# The form's order: where the entry is (a territory here, or a country and a city abroad)
+# comes right after what it is.
+FORM_FIELDS = [
+    "name", "kind", "legal_form", "territory", "country", "city", "address", "postal_code",
+    "registry_type", "registry_number", "pic", "latitude", "longitude", "description", "website",
+    "email", "phone", "founding_year",
+]
+assert set(FORM_FIELDS) == set(ORGANIZATION_FIELDS)
+
 
 class OrganizationForm(forms.ModelForm):
-    territory = TerritoryChoiceField(label=_("Territory"), queryset=Territory.objects.all())
+    territory = TerritoryChoiceField(
+        label=_("Territory"), queryset=Territory.objects.all(), required=False,
+        help_text=_("For an organization of this country. An organization abroad gives its country and city instead."),
+    )
+    country = forms.ChoiceField(
+        label=_("Country"), required=False,
+        help_text=_("For an organization abroad. An organization of this country is placed by its territory."),
+    )
     thematic_areas = forms.ModelMultipleChoiceField(
         label=_("Thematic areas"), queryset=ThematicArea.objects.all(),
         widget=forms.CheckboxSelectMultiple, required=False,
@@ -21,7 +38,11 @@ class OrganizationForm(forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = [*ORGANIZATION_FIELDS, "thematic_areas"]
+        fields = [*FORM_FIELDS, "thematic_areas"]
+        labels = {"city": _("City (abroad)")}
+        help_texts = {
+            "registry_number": _("Abroad: the number in its own country's register, as it is written there."),
+        }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 8}),
             "founding_year": forms.NumberInput(attrs={"min": 1800}),
@@ -32,10 +53,17 @@ class OrganizationForm(forms.ModelForm):
         open_territory_menu(self, "territory", municipalities=True)
         core_forms.offer_thematic_areas(self)
         self._offer_registries()
+        # Countries by name in the page's language; this deployment's own is placed by territory.
+        own = deployment.current().country
+        self.fields["country"].choices = [("", _("this country (choose the territory)"))] + [
+            (code, name) for code, name in country_choices() if code != own
+        ]
+        if self.instance.pk and not self.instance.is_foreign:
+            self.initial["country"] = ""
 
     def _offer_registries(self) -> None:
         # The registers of this deployment's country, and the one an entry already names.
-        offered = set(deployment.current().registries) | {self.instance.registry_type, ""}
+        offered = set(deployment.current().registries) | {self.instance.registry_type, "", "foreign"}
         field = self.fields["registry_type"]
         field.choices = [(value, label) for value, label in field.choices if value in offered]
 

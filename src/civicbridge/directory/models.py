@@ -84,6 +84,7 @@ class Organization(TimeStampedModel):
         REGON = "regon", _("REGON (Polish statistical number)")
         TR_ASSOCIATION = "tr_association", _("Turkish associations register (kütük no)")
         OTHER = "other", _("other register")
+        FOREIGN = "foreign", _("register of its own country (abroad)")
 
     class Registration(models.TextChoices):
         APPROVED = "approved", _("approved")
@@ -100,8 +101,18 @@ class Organization(TimeStampedModel):
         _("register"), max_length=20, choices=RegistryType.choices, blank=True, default=RegistryType.NONE
     )
     registry_number = models.CharField(_("registry number"), max_length=40, blank=True)
+    # A domestic entry is placed in its administrative unit; an entry from abroad (no unit of
+    # its country is known) by its country and city instead. Every entry has a country: a
+    # domestic one's is its territory's (filled by the services).
     territory = models.ForeignKey(
-        "core.Territory", on_delete=models.PROTECT, related_name="organizations", verbose_name=_("territory")
+        "core.Territory", on_delete=models.PROTECT, related_name="organizations", verbose_name=_("territory"),
+        null=True, blank=True,
+    )
+    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166-1 code"))
+    city = models.CharField(_("city"), max_length=200, blank=True)
+    pic = models.CharField(
+        _("EU PIC"), max_length=9, blank=True,
+        help_text=_("Participant Identification Code of the EU Funding & Tenders Portal: 9 digits."),
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=12, blank=True)
@@ -147,13 +158,26 @@ class Organization(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["registry_type", "registry_number"],
-                condition=~models.Q(registry_number=""),
+                condition=~models.Q(registry_number="") & ~models.Q(registry_type="foreign"),
                 name="organization_registry_number_unique",
+                violation_error_message=_("An organization with this registry number is already registered."),
+            ),
+            # Each country's registers number their entries on their own: unique within a country.
+            models.UniqueConstraint(
+                fields=["country", "registry_number"],
+                condition=~models.Q(registry_number="") & models.Q(registry_type="foreign"),
+                name="organization_foreign_registry_number_unique",
                 violation_error_message=_("An organization with this registry number is already registered."),
             ),
             models.CheckConstraint(
                 condition=models.Q(registry_number="") | ~models.Q(registry_type=""),
                 name="organization_registry_number_has_type",
+            ),
+            # Placed somewhere: in a territory, or (abroad) in a country and a city.
+            models.CheckConstraint(
+                condition=models.Q(territory__isnull=False) | (~models.Q(country="") & ~models.Q(city="")),
+                name="organization_placed",
+                violation_error_message=_("Choose the territory, or for an organization abroad its country and city."),
             ),
         ]
         indexes = [
@@ -162,6 +186,7 @@ class Organization(TimeStampedModel):
             models.Index(fields=["name", "id"], include=["registration", "kind"], name="organization_name_order"),
             models.Index(fields=["kind", "name"]),
             models.Index(fields=["territory", "name"]),
+            models.Index(fields=["country", "name", "id"], name="organization_country_name"),
             models.Index(fields=["-created_at"]),
             # The plenipotentiaries' list joins their bodies for the listed test, the name and the
             # territory: a few thousand public bodies among 200,000 entries, read from this alone.
@@ -187,6 +212,20 @@ class Organization(TimeStampedModel):
         if self.registration == self.Registration.REJECTED:
             return False
         return not (self.registration == self.Registration.PENDING and self.is_public_body)
+
+    @property
+    def is_foreign(self) -> bool:
+        """Abroad: of another country than this deployment's (an entry without a territory is)."""
+        from civicbridge.core import deployment
+
+        return self.territory_id is None or bool(self.country and self.country != deployment.current().country)
+
+    @property
+    def country_name(self) -> str:
+        """Its country's name in the page's language."""
+        from civicbridge.core.countries import country_name
+
+        return country_name(self.country) if self.country else ""
 
     @property
     def is_ngo(self) -> bool:

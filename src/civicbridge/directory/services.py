@@ -1,13 +1,15 @@
 """Every write to the registry goes through here, with its permission check and validation."""
 
 import copy
+import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civicbridge.core import indexing, slugs
+from civicbridge.core import deployment, indexing, slugs
+from civicbridge.core.countries import COUNTRIES
 from civicbridge.core.duplicates import once
 from civicbridge.core.search import build_document
 
@@ -17,17 +19,24 @@ from .validators import normalize_registry_number, validate_registry_number
 ORGANIZATION_FIELDS = (
     "name", "kind", "legal_form", "registry_type", "registry_number", "territory", "address",
     "postal_code", "latitude", "longitude", "description", "website", "email", "phone", "founding_year",
+    "country", "city", "pic",
 )
+# Format only (domain notes: a PIC is 9 digits); no check digit is documented.
+PIC = re.compile(r"[0-9]{9}")
 
 
 def organization_search_document(organization: Organization) -> str:
     return build_document(
         organization.name,
         organization.registry_number,
+        organization.pic,
         organization.address,
+        organization.city,
         organization.territory.name_pl if organization.territory_id else "",
         organization.territory.name_tr if organization.territory_id else "",
         organization.territory.name_en if organization.territory_id else "",
+        # Abroad, its country in every language ("Niemcy" and "Almanya" find a German entry).
+        *(COUNTRIES.get(organization.country, ()) if organization.territory_id is None else ()),
         organization.description,
     )
 
@@ -37,11 +46,44 @@ def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
     return slugs.unique_slug(Organization, name, max_length=300, fallback="organization", exclude_pk=exclude_pk)
 
 
+def _place(organization: Organization) -> dict:
+    """Where the entry is: a domestic one in its territory (its country follows), one abroad in
+    a country and a city. Returns the errors per field."""
+    organization.country = (organization.country or "").strip().upper()
+    organization.city = (organization.city or "").strip()
+    organization.pic = re.sub(r"\s", "", organization.pic or "")
+    errors: dict[str, list] = {}
+    if organization.territory_id is not None:
+        territory_country = organization.territory.country
+        if organization.country and organization.country != territory_country:
+            errors["country"] = [_("The territory chosen is not in this country: choose one or the other.")]
+        organization.country = territory_country
+    elif not organization.country:
+        errors["territory"] = [_("Choose the territory, or for an organization abroad its country and city.")]
+    elif organization.country == deployment.current().country:
+        errors["territory"] = [_("Choose the territory of an organization of this country.")]
+    elif organization.country not in COUNTRIES:
+        errors["country"] = [_("Choose a country from the list.")]
+    elif not organization.city:
+        errors["city"] = [_("Give the city of an organization abroad.")]
+    if organization.territory_id is None and organization.country and organization.country != deployment.current().country:
+        # Its number is from its own country's register, which nobody here can check.
+        if organization.registry_number and organization.registry_type in ("", Organization.RegistryType.OTHER):
+            organization.registry_type = Organization.RegistryType.FOREIGN
+        elif organization.registry_type not in ("", Organization.RegistryType.FOREIGN):
+            errors["registry_type"] = [_("An organization abroad gives the number of its own country's register.")]
+    elif organization.registry_type == Organization.RegistryType.FOREIGN:
+        errors["registry_type"] = [_("Only an organization abroad is entered in its own country's register.")]
+    if organization.pic and not PIC.fullmatch(organization.pic):
+        errors["pic"] = [_("An EU PIC has 9 digits.")]
+    return errors
+
+
 def _validate(organization: Organization) -> None:
     organization.registry_number = normalize_registry_number(
         organization.registry_type, organization.registry_number
     )
-    errors = {}
+    errors = _place(organization)
     try:
         validate_registry_number(organization.registry_type, organization.registry_number)
     except ValidationError as error:
@@ -66,13 +108,12 @@ def duplicate_number_message() -> str:
 def _registry_number_taken(organization: Organization) -> bool:
     if not organization.registry_number:
         return False
-    return (
-        Organization.objects.filter(
-            registry_type=organization.registry_type, registry_number=organization.registry_number
-        )
-        .exclude(pk=organization.pk)
-        .exists()
+    same = Organization.objects.filter(
+        registry_type=organization.registry_type, registry_number=organization.registry_number
     )
+    if organization.registry_type == Organization.RegistryType.FOREIGN:
+        same = same.filter(country=organization.country)  # each country numbers its own
+    return same.exclude(pk=organization.pk).exists()
 
 
 SLUG_ATTEMPTS = 5

@@ -9,8 +9,26 @@ that changes none of the counted columns writes nothing. TRUNCATE empties the ta
 KEY = ("territory_id", "kind", "registration", "is_verified")
 TABLE = "directory_organizationtally"
 SOURCE = "directory_organization"
+# A foreign organization has no territory: it is counted under territory 0, which no unit
+# has, so that the unique key holds (NULLs never conflict) and no territory's count holds it.
+NO_TERRITORY = 0
 
 _COLUMNS = ", ".join(KEY)
+
+
+def _keyed(row: str = "") -> str:
+    """The key's columns of the organization row ``row`` (a table alias, or none), as the
+    tally stores them: territory_id with NO_TERRITORY for none."""
+    prefix = f"{row}." if row else ""
+    return ", ".join(
+        f"COALESCE({prefix}{column}, {NO_TERRITORY}) AS {column}" if column == "territory_id" else f"{prefix}{column}"
+        for column in KEY
+    )
+
+
+def _value(row: str, column: str) -> str:
+    return f"COALESCE({row}.{column}, {NO_TERRITORY})" if column == "territory_id" else f"{row}.{column}"
+
 
 def _pg_apply(table: str, columns: str, changes: str) -> str:
     """Add ``changes`` (a query of the key ``columns`` and ``change``) to ``table``: increments
@@ -32,12 +50,12 @@ POSTGRESQL_INSTALL = [
       IF TG_OP = 'TRUNCATE' THEN
         DELETE FROM {TABLE};
       ELSIF TG_OP = 'INSERT' THEN
-        {_pg_apply(TABLE, _COLUMNS, f"SELECT {_COLUMNS}, count(*) AS change FROM new_rows GROUP BY {_COLUMNS}")}
+        {_pg_apply(TABLE, _COLUMNS, f"SELECT {_keyed()}, count(*) AS change FROM new_rows GROUP BY 1, 2, 3, 4")}
       ELSIF TG_OP = 'DELETE' THEN
-        {_pg_apply(TABLE, _COLUMNS, f"SELECT {_COLUMNS}, -count(*) AS change FROM old_rows GROUP BY {_COLUMNS}")}
+        {_pg_apply(TABLE, _COLUMNS, f"SELECT {_keyed()}, -count(*) AS change FROM old_rows GROUP BY 1, 2, 3, 4")}
       ELSE
         {_pg_apply(TABLE, _COLUMNS, f"""SELECT {_COLUMNS}, sum(change) AS change FROM (
-          SELECT {_COLUMNS}, -1 AS change FROM old_rows UNION ALL SELECT {_COLUMNS}, 1 FROM new_rows
+          SELECT {_keyed()}, -1 AS change FROM old_rows UNION ALL SELECT {_keyed()}, 1 FROM new_rows
         ) AS changes GROUP BY {_COLUMNS} HAVING sum(change) <> 0""")}
       END IF;
       RETURN NULL;
@@ -59,11 +77,11 @@ POSTGRESQL_REMOVE = [
 
 
 def _sqlite_add(row: str, change: int) -> str:
-    values = ", ".join(f"{row}.{column}" for column in KEY)
+    values = ", ".join(_value(row, column) for column in KEY)
     if change < 0:
         # A decrement never creates a row: when the tally was emptied first (Django's flush
         # deletes table by table), removing the organizations must leave it empty.
-        match = " AND ".join(f"{column} = {row}.{column}" for column in KEY)
+        match = " AND ".join(f"{column} = {_value(row, column)}" for column in KEY)
         return f"UPDATE {TABLE} SET n = n + {change} WHERE {match};"
     return (
         f"INSERT INTO {TABLE} ({_COLUMNS}, n) VALUES ({values}, {change}) "
@@ -101,7 +119,7 @@ def _remove(schema_editor, *, postgresql, sqlite) -> None:
 def install_tally_triggers(apps, schema_editor) -> None:
     _install(schema_editor, postgresql=POSTGRESQL_INSTALL, sqlite=SQLITE_INSTALL, recount=[
         f"DELETE FROM {TABLE}",
-        f"INSERT INTO {TABLE} ({_COLUMNS}, n) SELECT {_COLUMNS}, count(*) FROM {SOURCE} GROUP BY {_COLUMNS}",
+        f"INSERT INTO {TABLE} ({_COLUMNS}, n) SELECT {_keyed()}, count(*) FROM {SOURCE} GROUP BY 1, 2, 3, 4",
     ])
 
 
@@ -118,7 +136,7 @@ def remove_tally_triggers(apps, schema_editor) -> None:
 AREA_TABLE = "directory_organizationareatally"
 LINKS = "directory_organization_thematic_areas"
 _AREA_COLUMNS = "thematic_area_id, " + _COLUMNS
-_ORG = ", ".join(f"o.{column}" for column in KEY)
+_ORG = _keyed("o")
 
 
 _AREA_KEY = f"l.thematicarea_id AS thematic_area_id, {_ORG}"
@@ -146,7 +164,7 @@ POSTGRESQL_AREA_INSTALL = [
         RETURN NULL;
       END IF;
       {_pg_apply(AREA_TABLE, _AREA_COLUMNS, f"""SELECT l.thematicarea_id AS thematic_area_id, {", ".join(f"o.{column}" for column in KEY)}, sum(o.change) AS change
-        FROM (SELECT id, {_COLUMNS}, -1 AS change FROM old_rows UNION ALL SELECT id, {_COLUMNS}, 1 FROM new_rows) o
+        FROM (SELECT id, {_keyed()}, -1 AS change FROM old_rows UNION ALL SELECT id, {_keyed()}, 1 FROM new_rows) o
         JOIN {LINKS} l ON l.organization_id = o.id
         {_AREA_GROUP} HAVING sum(o.change) <> 0""")}
       RETURN NULL;
@@ -186,7 +204,7 @@ def _sqlite_area_subtract(area: str, key: dict) -> str:
 
 def _sqlite_area_link(row: str, change: int) -> str:
     if change < 0:
-        key = {column: f"(SELECT o.{column} FROM {SOURCE} o WHERE o.id = {row}.organization_id)" for column in KEY}
+        key = {column: f"(SELECT {_value('o', column)} FROM {SOURCE} o WHERE o.id = {row}.organization_id)" for column in KEY}
         return _sqlite_area_subtract(f"thematic_area_id = {row}.thematicarea_id", key)
     return _sqlite_area_add(f"SELECT {row}.thematicarea_id, {_ORG}, {change} FROM {SOURCE} o WHERE o.id = {row}.organization_id")
 
@@ -194,8 +212,8 @@ def _sqlite_area_link(row: str, change: int) -> str:
 def _sqlite_area_move(row: str, change: int) -> str:
     if change < 0:
         area = f"thematic_area_id IN (SELECT l.thematicarea_id FROM {LINKS} l WHERE l.organization_id = {row}.id)"
-        return _sqlite_area_subtract(area, {column: f"{row}.{column}" for column in KEY})
-    columns = ", ".join(f"{row}.{column}" for column in KEY)
+        return _sqlite_area_subtract(area, {column: _value(row, column) for column in KEY})
+    columns = ", ".join(_value(row, column) for column in KEY)
     return _sqlite_area_add(f"SELECT l.thematicarea_id, {columns}, {change} FROM {LINKS} l WHERE l.organization_id = {row}.id")
 
 

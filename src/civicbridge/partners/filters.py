@@ -5,15 +5,17 @@ from django import forms
 from django.db.models import Q
 from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext_lazy as _
+from unidecode import unidecode
 
 from civicbridge.core import search as search_backend
 from civicbridge.core.filters import CodeChoiceFilter, StrictFilterSet, offered_thematic_areas
+from civicbridge.directory.filters import CountryFilter
 from civicbridge.directory.models import Organization
 from civicbridge.funding.models import Call
 
 from . import phases
-from .countries import country_choices
-from .models import PartnerRequest
+from .countries import COUNTRIES, country_choices
+from .models import PartnerRequest, Twinning
 
 ACCEPTING = "open"
 EXPIRED = "expired"
@@ -116,3 +118,45 @@ class PartnerRequestFilter(StrictFilterSet):
 
     def filter_partner_kind(self, queryset, name, value: str):
         return queryset.filter(delimited("partner_kinds", value))
+
+
+def countries_named(text: str) -> list[str]:
+    """The codes of the countries whose name in any language holds ``text`` ("niem" finds DE)."""
+    folded = unidecode(text).lower().strip()
+    if not folded:
+        return []
+    return [code for code, names in COUNTRIES.items() if any(folded in unidecode(name).lower() for name in names)]
+
+
+class TwinningFilter(StrictFilterSet):
+    """The twin cities' filters: a search over the cities, our towns and the countries' names
+    (in every language), the partner's country by its ISO code, an area of cooperation."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"), method="filter_search",
+        help_text=_("A partner city, one of our towns or a country, in any language."),
+    )
+    country = CountryFilter(
+        label=_("Partner country"), choices=country_choices, field_name="partner_country",
+        empty_label=_("any country"),
+    )
+    thematic_area = django_filters.ModelChoiceFilter(
+        label=_("Area of cooperation"), queryset=offered_thematic_areas, field_name="thematic_areas",
+        empty_label=_("any area"),
+    )
+
+    class Meta:
+        model = Twinning
+        fields = ["q", "country", "thematic_area"]
+
+    def filter_search(self, queryset, name, value: str):
+        condition = Q()
+        for word in value.split():
+            condition &= (
+                Q(partner_city__icontains=word)
+                | Q(territory__name_en__icontains=word)
+                | Q(territory__name_pl__icontains=word)
+                | Q(territory__name_tr__icontains=word)
+                | Q(partner_country__in=countries_named(word))
+            )
+        return queryset.filter(condition)

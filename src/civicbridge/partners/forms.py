@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicbridge.core import deployment
 from civicbridge.core import forms as core_forms
+from civicbridge.core.countries import CountryMultipleChoiceField
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.directory import filters as territory_menus
 from civicbridge.directory.filters import (
@@ -73,9 +74,9 @@ class PartnerRequestForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Organizations of these kinds are suggested first."),
     )
-    countries = forms.MultipleChoiceField(
-        label=_("Partner countries"), choices=country_choices, required=False,
-        widget=forms.CheckboxSelectMultiple, help_text=_("Leave empty if any country will do."),
+    countries = CountryMultipleChoiceField(
+        label=_("Partner countries"), required=False,
+        help_text=_("Leave empty if any country will do. A group's tick box ticks all its countries."),
     )
     territories = TerritoryMultipleChoiceField(
         label=_("Territories"), queryset=Territory.objects.all(), required=False,
@@ -114,6 +115,7 @@ class PartnerRequestForm(forms.ModelForm):
             del self.fields["organization"]
             self.initial["partner_kinds"] = split_codes(self.instance.partner_kinds, upper=False)
             self.initial["countries"] = split_codes(self.instance.countries)
+            self.fields["countries"].keep(self.initial["countries"])
         else:
             self.fields["organization"].queryset = Organization.objects.filter(
                 pk__in=[organization.pk for organization in organizations or []]

@@ -1,29 +1,56 @@
 """Matching: organizations that fit a partner request, and requests that fit an organization.
 
-The score is transparent: every point comes with the reason shown next to the match.
+The score is transparent: every point comes with the reason shown next to the match, under
+the part of the score it belongs to.
 
-==========================================================  ======
-shared thematic area (each; the areas are named)              +2
-the organization's kind is among the kinds of partner sought  +2
+Organizations for a request:
+
+==============================================================  =======
+thematic fit: the share of the request's areas it works in       0 to 4
+  (all of them 4, half of them 2; rounded down)
+its kind is among the kinds of partner sought                    +2
+experience with the funder: it posted or answered a partner
+  request for a call of the same funder, or is the funder's
+  own entry in the registry                                      +2
 in one of the request's territories (or a unit below it), or
-in one of its countries                                       +1
-verified by the coordination office (the other side)          +1
-==========================================================  ======
+  in one of its countries                                        +1
+activity: its entry updated in the last ACTIVE_DAYS days         +1
+activity: it answered a partner request in the last ACTIVE_DAYS  +1
+verified by the coordination office                              +1
+==============================================================  =======
 
-Past projects would count too, but the projects app (the portfolio of projects and their
-partners) does not exist yet; when it does, add "worked on a project in the same area" here,
-in SQL and in Python alike.
+Countries are a constraint, not points: a request that names countries lists only
+organizations of those countries (or of a territory it names), so a request limited to
+foreign countries never lists local organizations. Equal scores are ordered by thematic fit,
+then experience with the funder, then the most recently updated entry, then by name: an
+order that does not change between two visits and can be explained (``TIE_ORDER``).
 
 Bounded work at any registry size: the candidates are pre-filtered in SQL (they share a
-thematic area or are of a kind sought), the same score is computed there to keep only the
-best CANDIDATE_LIMIT, and those are scored in Python, where each point gets its reason.
-Three queries whatever the number of organizations.
+thematic area or are of a kind sought, in the countries named), the same score is computed
+there to keep only the best CANDIDATE_LIMIT, and those are scored in Python, where each point
+gets its reason. Three queries whatever the number of organizations.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from unidecode import unidecode
 
 from civicbridge.directory.models import Organization
 
@@ -31,18 +58,36 @@ from .countries import country_name, split_codes
 from .filters import accepting_answers, delimited
 from .models import ExpressionOfInterest, PartnerRequest
 
-SHARED_AREA_POINTS = 2
+AREA_POINTS = 4  # all of the request's areas; a share of them in proportion
+SHARED_AREA_POINTS = 2  # requests for an organization: each area they share
 KIND_POINTS = 2
+FUNDER_POINTS = 2
 PLACE_POINTS = 1
 VERIFIED_POINTS = 1
+ACTIVE_ENTRY_POINTS = 1
+RECENT_ANSWER_POINTS = 1
+ACTIVE_DAYS = 180
 TOP = 20
 CANDIDATE_LIMIT = 60
+
+# The parts of the score, named where the reasons are shown.
+THEMES = gettext_lazy("Thematic fit")
+KIND = gettext_lazy("Kind of partner")
+FUNDER = gettext_lazy("Experience with the funder")
+PLACE = gettext_lazy("Place")
+ACTIVITY = gettext_lazy("Activity")
+TRUST = gettext_lazy("Verification")
+TIE_ORDER = gettext_lazy(
+    "Equal scores are ordered by thematic fit, then experience with the funder, then the most"
+    " recently updated entry, then by name."
+)
 
 
 @dataclass(frozen=True)
 class Reason:
     points: int
     text: str
+    part: str = ""
 
 
 @dataclass
@@ -57,6 +102,9 @@ class Match:
     def score(self) -> int:
         return sum(reason.points for reason in self.reasons)
 
+    def points_for(self, part) -> int:
+        return sum(reason.points for reason in self.reasons if reason.part == str(part))
+
 
 def _points(condition: Q, points: int) -> Case:
     return Case(When(condition, then=Value(points)), default=Value(0), output_field=IntegerField())
@@ -66,6 +114,10 @@ def _ranked(matches: list[Match], name_of, limit: int) -> list[Match]:
     return sorted(matches, key=lambda match: (-match.score, name_of(match.item).lower()))[:limit]
 
 
+def _folded(text: str) -> str:
+    return unidecode(text).lower()
+
+
 def _area_reason(areas) -> Reason | None:
     if not areas:
         return None
@@ -73,16 +125,31 @@ def _area_reason(areas) -> Reason | None:
     return Reason(
         SHARED_AREA_POINTS * len(areas),
         _("Shared thematic areas (%(count)s): %(names)s") % {"count": len(areas), "names": names},
+        str(THEMES),
     )
+
+
+def _area_share_points(shared: int, wanted: int) -> int:
+    return AREA_POINTS * shared // wanted if wanted else 0
 
 
 # --- organizations for a request ------------------------------------------------------------------
 
 
+def _funder_of(partner_request: PartnerRequest):
+    call = partner_request.call
+    if call is None:
+        return None
+    # The detail page loads call__programme__funder; elsewhere one query more, for one request.
+    return call.programme.funder
+
+
 def organizations_for_request(partner_request: PartnerRequest, *, limit: int = TOP) -> list[Match]:
     """The organizations (never the poster) that fit a request best, each with its reasons.
 
-    ``partner_request`` should come with its thematic areas and territories prefetched.
+    ``partner_request`` should come with its thematic areas, territories and call's funder
+    prefetched (``selectors.request_detail``). A request that names countries lists only
+    organizations of those countries or of the territories it names.
     """
     area_ids = [area.pk for area in partner_request.thematic_areas.all()]
     kinds = split_codes(partner_request.partner_kinds, upper=False)
@@ -90,25 +157,51 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
     countries = split_codes(partner_request.countries)
     if not area_ids and not kinds:
         return []
+    funder = _funder_of(partner_request)
+    since = timezone.now() - datetime.timedelta(days=ACTIVE_DAYS)
 
-    in_place = Q(pk__in=[])
+    in_territory = Q(pk__in=[])
     for territory in territories:
-        in_place |= Q(territory__path__startswith=territory.path)
+        in_territory |= Q(territory__path__startswith=territory.path)
+    in_place = in_territory | Q(country__in=countries) if countries else in_territory
+    if funder is not None:
+        same_funder = Q(call__programme__funder_id=funder.pk)
+        posted_for_funder = Exists(
+            PartnerRequest.objects.filter(same_funder, organization_id=OuterRef("pk")).exclude(pk=partner_request.pk)
+        )
+        answered_for_funder = Exists(ExpressionOfInterest.objects.filter(
+            organization_id=OuterRef("pk"), request__call__programme__funder_id=funder.pk
+        ))
+        experienced = Q(posted_for_funder) | Q(answered_for_funder) | Q(pk=funder.organization_id or 0)
+    else:
+        posted_for_funder = answered_for_funder = Value(False, output_field=BooleanField())
+        experienced = Q(pk__in=[])
+    answered_recently = Exists(ExpressionOfInterest.objects.filter(organization_id=OuterRef("pk"), created_at__gte=since))
+
+    candidates_q = Q(thematic_areas__in=area_ids) | Q(kind__in=kinds)
+    queryset = Organization.objects.listed().exclude(pk=partner_request.organization_id).filter(candidates_q)
     if countries:
-        in_place |= Q(territory__country__in=countries)
+        # A constraint: nobody from elsewhere, however well they fit otherwise.
+        queryset = queryset.filter(in_place)
     scored = (
         # Only entries the public may see: a public body waiting for approval is nobody's partner yet.
-        Organization.objects.listed().exclude(pk=partner_request.organization_id)
-        .filter(Q(thematic_areas__in=area_ids) | Q(kind__in=kinds))
+        queryset
         .values("pk")
         .annotate(
             shared=Count("thematic_areas", filter=Q(thematic_areas__in=area_ids), distinct=True),
-            score=F("shared") * SHARED_AREA_POINTS
+            area_points=ExpressionWrapper(
+                F("shared") * AREA_POINTS / max(len(area_ids), 1), output_field=IntegerField()
+            ) if area_ids else Value(0, output_field=IntegerField()),
+            funder_points=_points(experienced, FUNDER_POINTS),
+            score=F("area_points")
             + _points(Q(kind__in=kinds), KIND_POINTS)
+            + F("funder_points")
             + _points(in_place, PLACE_POINTS)
+            + _points(Q(updated_at__gte=since), ACTIVE_ENTRY_POINTS)
+            + _points(Q(answered_recently), RECENT_ANSWER_POINTS)
             + _points(Q(is_verified=True), VERIFIED_POINTS),
         )
-        .order_by("-score", "pk")[:CANDIDATE_LIMIT]
+        .order_by("-score", "-area_points", "-funder_points", "-updated_at", "pk")[:CANDIDATE_LIMIT]
     )
     candidate_ids = [row["pk"] for row in scored]
     candidates = (
@@ -116,38 +209,86 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
         .select_related("territory")
         .prefetch_related("thematic_areas")
         .defer("search_document", "description")
+        .annotate(
+            posted_for_funder=posted_for_funder, answered_for_funder=answered_for_funder,
+            answered_recently=answered_recently,
+        )
     )
     wanted_areas = set(area_ids)
     wanted_kinds = set(kinds)
     matches = []
     for organization in candidates:
-        reasons = [
-            _area_reason([area for area in organization.thematic_areas.all() if area.pk in wanted_areas])
-        ]
+        reasons = [_area_share_reason(
+            [area for area in organization.thematic_areas.all() if area.pk in wanted_areas], len(area_ids)
+        )]
         if organization.kind in wanted_kinds:
             reasons.append(Reason(
                 KIND_POINTS,
                 _("%(kind)s: a kind of partner the request seeks") % {"kind": organization.get_kind_display().capitalize()},
+                str(KIND),
             ))
+        reasons.append(_funder_reason(organization, funder))
         reasons.append(_place_reason_for_organization(organization, territories, countries))
+        if organization.updated_at >= since:
+            reasons.append(Reason(
+                ACTIVE_ENTRY_POINTS,
+                _("Its entry was updated in the last %(days)s days") % {"days": ACTIVE_DAYS}, str(ACTIVITY),
+            ))
+        if organization.answered_recently:
+            reasons.append(Reason(
+                RECENT_ANSWER_POINTS,
+                _("It answered a partner request in the last %(days)s days") % {"days": ACTIVE_DAYS}, str(ACTIVITY),
+            ))
         if organization.is_verified:
-            reasons.append(Reason(VERIFIED_POINTS, _("Verified by the coordination office")))
+            reasons.append(Reason(VERIFIED_POINTS, _("Verified by the coordination office"), str(TRUST)))
         matches.append(Match(item=organization, reasons=[reason for reason in reasons if reason]))
-    return _ranked(matches, lambda organization: organization.name, limit)
+    # The order TIE_ORDER explains: stable, whatever order the database returned the rows in.
+    return sorted(matches, key=lambda match: (
+        -match.score, -match.points_for(THEMES), -match.points_for(FUNDER),
+        -match.item.updated_at.timestamp(), _folded(match.item.name), match.item.pk,
+    ))[:limit]
+
+
+def _area_share_reason(areas, wanted: int) -> Reason | None:
+    if not areas:
+        return None
+    names = "; ".join(sorted(area.name for area in areas))
+    return Reason(
+        _area_share_points(len(areas), wanted),
+        _("Works in %(count)s of the request's %(total)s thematic areas: %(names)s")
+        % {"count": len(areas), "total": wanted, "names": names},
+        str(THEMES),
+    )
+
+
+def _funder_reason(organization, funder) -> Reason | None:
+    if funder is None:
+        return None
+    if organization.pk == funder.organization_id:
+        text = _("It is the funder's own entry (%(funder)s)")
+    elif organization.posted_for_funder:
+        text = _("It posted a partner request for a call of the same funder (%(funder)s)")
+    elif organization.answered_for_funder:
+        text = _("It answered a partner request for a call of the same funder (%(funder)s)")
+    else:
+        return None
+    return Reason(FUNDER_POINTS, text % {"funder": funder.name}, str(FUNDER))
 
 
 def _place_reason_for_organization(organization, territories, countries) -> Reason | None:
     territory = organization.territory
     for wanted in territories:
-        if territory.path.startswith(wanted.path):
+        if territory is not None and territory.path.startswith(wanted.path):
             return Reason(
                 PLACE_POINTS,
                 _("Based in %(place)s, a territory the request names") % {"place": wanted.name},
+                str(PLACE),
             )
-    if territory.country in countries:
+    if organization.country in countries:
         return Reason(
             PLACE_POINTS,
-            _("Based in %(country)s, a country the request names") % {"country": country_name(territory.country)},
+            _("Based in %(country)s, a country the request names") % {"country": country_name(organization.country)},
+            str(PLACE),
         )
     return None
 
@@ -168,17 +309,19 @@ def requests_for_organization(organization: Organization, *, limit: int = TOP) -
     """
     area_ids = [area.pk for area in organization.thematic_areas.all()]
     territory = organization.territory
-    ancestors = _ancestor_paths(territory.path)
+    ancestors = _ancestor_paths(territory.path) if territory is not None else []
     kind_sought = delimited("partner_kinds", organization.kind)
     names_territory = Exists(
         PartnerRequest.territories.through.objects.filter(
             partnerrequest_id=OuterRef("pk"), territory__path__in=ancestors
         )
     )
-    in_place = Q(names_territory) | delimited("countries", territory.country)
+    in_place = Q(names_territory) | delimited("countries", organization.country)
     scored = (
         accepting_answers(PartnerRequest.objects.exclude(organization_id=organization.pk))
         .filter(Q(thematic_areas__in=area_ids) | kind_sought)
+        # A request that names countries is for organizations there only (as above).
+        .filter(Q(countries="") | in_place)
         .values("pk")
         .annotate(
             shared=Count("thematic_areas", filter=Q(thematic_areas__in=area_ids), distinct=True),
@@ -205,11 +348,13 @@ def requests_for_organization(organization: Organization, *, limit: int = TOP) -
         if organization.kind in split_codes(partner_request.partner_kinds, upper=False):
             reasons.append(Reason(
                 KIND_POINTS,
-                _("Seeks partners of your kind (%(kind)s)") % {"kind": organization.get_kind_display()},
+                _("Seeks partners of your kind (%(kind)s)") % {"kind": organization.get_kind_display()}, str(KIND),
             ))
-        reasons.append(_place_reason_for_request(partner_request, territory, ancestors))
+        reasons.append(_place_reason_for_request(partner_request, organization, ancestors))
         if partner_request.organization.is_verified:
-            reasons.append(Reason(VERIFIED_POINTS, _("Posted by an organization verified by the coordination office")))
+            reasons.append(Reason(
+                VERIFIED_POINTS, _("Posted by an organization verified by the coordination office"), str(TRUST)
+            ))
         matches.append(Match(
             item=partner_request, reasons=[reason for reason in reasons if reason],
             already_answered=partner_request.already_answered,
@@ -217,16 +362,17 @@ def requests_for_organization(organization: Organization, *, limit: int = TOP) -
     return _ranked(matches, lambda partner_request: partner_request.title, limit)
 
 
-def _place_reason_for_request(partner_request, territory, ancestors) -> Reason | None:
+def _place_reason_for_request(partner_request, organization, ancestors) -> Reason | None:
     for wanted in partner_request.territories.all():
         if wanted.path in ancestors:
             return Reason(
                 PLACE_POINTS,
-                _("Seeks partners in %(place)s, where your organization is") % {"place": wanted.name},
+                _("Seeks partners in %(place)s, where your organization is") % {"place": wanted.name}, str(PLACE),
             )
-    if territory.country in split_codes(partner_request.countries):
+    if organization.country in split_codes(partner_request.countries):
         return Reason(
             PLACE_POINTS,
-            _("Seeks partners in %(country)s, where your organization is") % {"country": country_name(territory.country)},
+            _("Seeks partners in %(country)s, where your organization is") % {"country": country_name(organization.country)},
+            str(PLACE),
         )
     return None

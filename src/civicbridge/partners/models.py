@@ -106,3 +106,33 @@ class Twinning(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("partners:twinning_detail", kwargs={"pk": self.pk})
+
+
+class Invitation(TimeStampedModel):
+    """The poster of a partner request invites an organization that fits to answer it.
+
+    Once per organization and request (the database's constraint); the organization's
+    representatives are told by e-mail through the notification service.
+    """
+
+    request = models.ForeignKey(PartnerRequest, on_delete=models.CASCADE, related_name="invitations")
+    organization = models.ForeignKey(
+        "directory.Organization", on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
+    )
+    message = models.TextField(_("message"), blank=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("invitation to answer")
+        verbose_name_plural = _("invitations to answer")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "organization"], name="invitation_once_per_organization"),
+        ]
+        # The rate limit counts a person's invitations of the last day.
+        indexes = [models.Index(fields=["invited_by", "created_at"], name="invitation_by_person_recent")]
+
+    def __str__(self):
+        return f"{self.request} → {self.organization}"
+
+    def get_absolute_url(self):
+        return self.request.get_absolute_url()

@@ -1,16 +1,19 @@
 """The reads that the partner-search pages and the API share, with their joins and prefetches."""
 
+from django.core.paginator import Page
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from unidecode import unidecode
 
 from civicbridge.accounts.models import Membership
+from civicbridge.core.pagination import page_of
 from civicbridge.core.rules import is_coordinator
 from civicbridge.directory.models import Organization
 
 from .countries import country_name
-from .filters import PartnerRequestFilter
-from .models import ExpressionOfInterest, PartnerRequest, Twinning
+from .filters import PartnerRequestFilter, TwinningFilter
+from .models import ExpressionOfInterest, Invitation, PartnerRequest, Twinning
 
 
 def requests_for_list() -> QuerySet[PartnerRequest]:
@@ -99,11 +102,13 @@ def requests_of(organization: Organization) -> QuerySet[PartnerRequest]:
     )
 
 
-def twinnings_by_town() -> list[tuple]:
-    """Every twinning, grouped under our town; towns and cities by name in the visitor's language."""
-    queryset = Twinning.objects.select_related("territory__parent").prefetch_related("thematic_areas")
+def twinnings_by_town(twinnings=None) -> list[tuple]:
+    """Twinnings (default: every one), grouped under our town; towns and cities by name in the
+    visitor's language."""
+    if twinnings is None:
+        twinnings = Twinning.objects.select_related("territory__parent").prefetch_related("thematic_areas")
     groups: dict = {}
-    for twinning in queryset:
+    for twinning in twinnings:
         twinning.country_label = country_name(twinning.partner_country)
         groups.setdefault(twinning.territory, []).append(twinning)
     # Folded, so that "İnegöl" sorts under I and "Łambinowice" under L, not after Z.
@@ -111,6 +116,33 @@ def twinnings_by_town() -> list[tuple]:
         ((town, sorted(twinnings, key=lambda twinning: _folded(twinning.partner_city))) for town, twinnings in groups.items()),
         key=lambda group: _folded(group[0].name),
     )
+
+
+def filter_twinnings(data) -> TwinningFilter:
+    return TwinningFilter(data, queryset=Twinning.objects.all())
+
+
+def twinnings_page(filterset: TwinningFilter, number) -> tuple[Page, list[tuple]]:
+    """Page ``number`` of the twinnings the filters keep, in the list's order (our town, then
+    the partner city, by name in the visitor's language, folded), and the page grouped by town.
+
+    The order is found over narrow rows (ids and names: a deployment has hundreds of twinnings,
+    not hundreds of thousands), then only the page's rows are read whole: three queries.
+    """
+    language = (get_language() or "en")[:2]
+    name_field = f"territory__name_{language}" if language in ("pl", "tr") else "territory__name_en"
+    rows = filterset.qs.values_list("pk", name_field, "territory__name_en", "partner_city")
+    ordered = [
+        pk for pk, *_ in sorted(rows, key=lambda row: (_folded(row[1] or row[2]), row[1] or row[2], _folded(row[3]), row[0]))
+    ]
+    page = page_of(ordered, number)
+    ids = list(page.object_list)
+    loaded = (
+        Twinning.objects.filter(pk__in=ids).select_related("territory__parent").prefetch_related("thematic_areas")
+        .in_bulk()
+    )
+    page.object_list = [loaded[pk] for pk in ids if pk in loaded]
+    return page, twinnings_by_town(page.object_list)
 
 
 def _folded(text: str) -> str:
@@ -157,3 +189,8 @@ def profile_requests(request) -> dict | None:
         .order_by("-created_at", "-id")[:PROFILE_REQUESTS]
     )
     return {"requests": requests, "organizations": organizations}
+
+
+def invited_organizations(partner_request: PartnerRequest) -> dict[int, object]:
+    """The organizations invited to answer ``partner_request``: id -> when (one query)."""
+    return dict(Invitation.objects.filter(request=partner_request).values_list("organization_id", "created_at"))

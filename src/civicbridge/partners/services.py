@@ -13,6 +13,7 @@ Contact goes through the platform: e-mails name organizations and their public c
 the registry, never a person's own address.
 """
 
+import datetime
 import hashlib
 import logging
 
@@ -32,7 +33,7 @@ from civicbridge.directory.rules import is_representative_of
 
 from . import phases
 from .countries import all_names, is_known, split_codes
-from .models import ExpressionOfInterest, PartnerRequest, Twinning
+from .models import ExpressionOfInterest, Invitation, PartnerRequest, Twinning
 
 logger = logging.getLogger(__name__)
 
@@ -272,6 +273,76 @@ def decide_interest(*, by, interest: ExpressionOfInterest, accept: bool) -> Expr
         link=locked.request.get_absolute_url, exclude_user_id=by.pk,
     )
     return locked
+
+
+# How many organizations one person may invite in a day, over all their requests: enough to
+# invite every match of a few requests, too few to turn the platform into a mailing tool.
+INVITATIONS_PER_DAY = 20
+
+
+class TooManyInvitations(Exception):
+    """The person has sent their day's invitations; the view answers 429."""
+
+
+def invitations_per_day() -> int:
+    return getattr(settings, "CIVICBRIDGE_PARTNER_INVITATIONS_PER_DAY", INVITATIONS_PER_DAY)
+
+
+def may_invite(user, partner_request: PartnerRequest) -> bool:
+    """Whether ``user`` may invite organizations to answer: a representative of the poster."""
+    return bool(user.is_authenticated and user.is_active and is_representative_of(user, partner_request.organization))
+
+
+@transaction.atomic
+def invite_organization(*, by, partner_request: PartnerRequest, organization: Organization, message: str = "") -> Invitation:
+    """The poster invites an organization to answer its request: a message through the
+    platform to the organization's representatives.
+
+    By a representative of the posting organization only (PermissionDenied otherwise, also
+    for coordinators: the invitation speaks in the poster's name); while the request accepts
+    answers; never the poster itself, an entry the public cannot see, one without
+    representatives, or one that has already answered. Once per organization and request:
+    the database's unique constraint stops a second one, even a concurrent one. At most
+    ``invitations_per_day()`` in 24 hours per person (TooManyInvitations).
+    """
+    if not may_invite(by, partner_request):
+        raise PermissionDenied
+    # Locked: invitations to one request are counted and written one at a time.
+    locked = PartnerRequest.objects.select_for_update().select_related("organization").get(pk=partner_request.pk)
+    if not phases.accepts_answers(locked):
+        raise ValidationError(answers_closed_message(locked))
+    if organization.pk == locked.organization_id:
+        raise ValidationError({"organization": [_("An organization cannot be invited to its own request.")]})
+    if not organization.is_listed:
+        raise ValidationError({"organization": [_("This organization is not listed in the registry.")]})
+    if ExpressionOfInterest.objects.filter(request=locked, organization=organization).exists():
+        raise ValidationError({"organization": [_("This organization has already answered your request.")]})
+    if not representatives(organization.pk).exists():
+        raise ValidationError({"organization": [
+            _("Nobody represents this organization on the platform yet: contact it through its own address.")
+        ]})
+    message = (message or "").strip()
+    if len(message) > MESSAGE_MAX_LENGTH:
+        raise ValidationError({"message": [_("Keep the message under %(count)s characters.") % {"count": MESSAGE_MAX_LENGTH}]})
+    since = timezone.now() - datetime.timedelta(days=1)
+    if Invitation.objects.filter(invited_by=by, created_at__gte=since).count() >= invitations_per_day():
+        raise TooManyInvitations(_("You have sent %(count)s invitations in the last 24 hours; try again tomorrow.")
+                                 % {"count": invitations_per_day()})
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                request=locked, organization=organization, message=message, invited_by=by
+            )
+    except IntegrityError as error:
+        raise ValidationError(
+            {"organization": [_("You have already invited this organization to answer this request.")]}
+        ) from error
+    _notify(
+        organization_id=organization.pk, template="invitation",
+        context={"partner_request": locked, "invitation": invitation, "organization": organization},
+        link=locked.get_absolute_url,
+    )
+    return invitation
 
 
 # --- e-mail -----------------------------------------------------------------------------------

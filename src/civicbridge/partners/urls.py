@@ -11,6 +11,7 @@ urlpatterns = [
     path("partners/<int:pk>/edit/", views.request_edit, name="request_edit"),
     path("partners/<int:pk>/close/", views.request_close, name="request_close"),
     path("partners/<int:pk>/interest/", views.interest_create, name="interest_create"),
+    path("partners/<int:pk>/invite/", views.invitation_create, name="invitation_create"),
     path("partners/answers/<int:pk>/decide/", views.interest_decide, name="interest_decide"),
     path("partners/for/<slug:slug>/", views.organization_requests, name="organization_requests"),
     path("twinning/", views.twinning_list, name="twinning_list"),

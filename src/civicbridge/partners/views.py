@@ -54,7 +54,7 @@ def _visible_request_or_404(user, pk) -> PartnerRequest:
     return partner_request
 
 
-def _render_detail(request, partner_request, *, interest_form=None):
+def _render_detail(request, partner_request, *, interest_form=None, status=200):
     user = request.user
     represented = selectors.represented_organizations(user)
     my_answers = selectors.answers_by(user, partner_request)
@@ -82,6 +82,9 @@ def _render_detail(request, partner_request, *, interest_form=None):
         "can_decide": poster_side and user.has_perm("partners.decide_interest", partner_request),
         "matches": matching.organizations_for_request(partner_request)
         if user.has_perm("partners.view_matches", partner_request) else None,
+        # Only the poster's representatives invite (a coordinator sees the matches, not the button).
+        "invited": selectors.invited_organizations(partner_request)
+        if poster_side and accepts and services.may_invite(user, partner_request) else None,
         "represents_any": bool(represented),
         "partner_kinds": [
             Organization.Kind(code).label for code in split_codes(partner_request.partner_kinds, upper=False)
@@ -90,7 +93,7 @@ def _render_detail(request, partner_request, *, interest_form=None):
         "countries": [country_name(code) for code in split_codes(partner_request.countries)],
         "call_url": _call_url(partner_request.call),
     }
-    return render(request, "partners/request_detail.html", context)
+    return render(request, "partners/request_detail.html", context, status=status)
 
 
 def _call_url(call) -> str:
@@ -200,6 +203,34 @@ def interest_create(request, pk):
 
 @require_POST
 @login_required
+def invitation_create(request, pk):
+    """The poster invites an organization from its matches to answer (once; a few a day)."""
+    partner_request = _visible_request_or_404(request.user, pk)
+    try:
+        organization = Organization.objects.listed().get(pk=int(request.POST.get("organization", "")))
+    except (Organization.DoesNotExist, ValueError) as error:
+        if not request.user.has_perm("partners.view_matches", partner_request):
+            raise PermissionDenied from error
+        messages.error(request, _("Choose an organization from the list of those that fit."))
+        return redirect(partner_request)
+    try:
+        services.invite_organization(
+            by=request.user, partner_request=partner_request, organization=organization,
+            message=request.POST.get("message", ""),
+        )
+    except services.TooManyInvitations as error:
+        # 429 for scripts; a person reads why on the request's page, drawn with the answer.
+        messages.error(request, str(error))
+        return _render_detail(request, partner_request, status=429)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(partner_request)
+    messages.success(request, _("The invitation is sent to %(organization)s.") % {"organization": organization.name})
+    return redirect(f"{partner_request.get_absolute_url()}#matches-heading")
+
+
+@require_POST
+@login_required
 def interest_decide(request, pk):
     interest = get_object_or_404(ExpressionOfInterest.objects.select_related("request"), pk=pk)
     decision = request.POST.get("decision")
@@ -239,8 +270,12 @@ def organization_requests(request, slug):
 
 
 def twinning_list(request):
+    filterset = selectors.filter_twinnings(request.GET)
+    page, groups = selectors.twinnings_page(filterset, request.GET.get("page"))
     context = {
-        "groups": selectors.twinnings_by_town(),
+        "filter": filterset,
+        "page": page,
+        "groups": groups,
         "can_manage": request.user.has_perm("partners.manage_twinning"),
     }
     return render(request, "partners/twinning_list.html", context)
