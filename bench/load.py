@@ -430,8 +430,9 @@ class BenchUser(FastHttpUser):
             form.put("title", f"Youth participation {marker}")
             form.put("summary", f"A call entered by the benchmark ({marker}).")
             form.put("deadline_model", "single_stage")
-            form.put("deadline_1_date", d["future_date"])
-            form.put("deadline_1_time", "17:00")
+            # The form's first deadline row (a formset: the page offers one empty row).
+            form.put("deadlines-0-date", d["future_date"])
+            form.put("deadlines-0-time", "17:00")
             form.put("currency", "EUR")
             form.put("max_grant", "60000")
         created = self.form_write(session, "/en/calls/new/", "call_create", change)

@@ -89,3 +89,14 @@ def test_a_representatives_own_pages_show_no_english_either(client, site, langua
         if english:
             found[url] = english
     assert not found
+
+
+def test_a_menu_with_nothing_chosen_yet_says_so_in_polish(client, site):
+    # Django 6.1's own Polish catalog lacks the empty choice's label; the platform's supplies it.
+    client.force_login(site["representative"])
+    with translation.override("pl"):
+        url = reverse("directory:organization_edit", kwargs={"slug": site["organization"].slug})
+
+    text = client.get(url).content.decode()
+
+    assert "- Wybierz opcję -" in text and "Select an option" not in text

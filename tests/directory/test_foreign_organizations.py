@@ -49,6 +49,15 @@ def test_an_organization_abroad_is_registered_with_its_country_city_number_and_p
     assert Membership.objects.filter(user=user, organization=organization, status="pending").exists()
 
 
+def test_the_coordinators_approval_list_places_an_organization_abroad_in_its_city_and_country(client, user, coordinator):
+    services.create_organization(by=user, data=_foreign())
+    client.force_login(coordinator)
+
+    page = client.get("/pl/accounts/memberships/pending/").content.decode()
+
+    assert "Verein Brücken Dresden" in page and "Dresden, Niemcy" in page
+
+
 def test_a_domestic_organization_takes_its_country_from_its_territory(user, municipality):
     organization = services.create_organization(
         by=user, data={"name": "Fundacja Nyska", "kind": "ngo", "territory": municipality}

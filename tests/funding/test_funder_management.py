@@ -161,3 +161,24 @@ def test_a_renamed_funder_keeps_its_address_name_and_old_links_still_filter(
     assert "NIW-2027-FIO" in page and "OTHER-2027" not in page
     # The calls are found by the funder's new name.
     assert "NIW-2027-FIO" in client.get("/en/calls/", {"q": "Centrum Rozwoju"}).content.decode()
+
+
+def test_the_time_zone_menu_offers_the_clocks_in_use_first_then_all_by_name_in_the_page_language(client, coordinator):
+    import re
+
+    from unidecode import unidecode
+
+    FunderFactory(name="European Commission", time_zone="Europe/Brussels")
+    client.force_login(coordinator)
+
+    page = client.get("/pl/funders/new/").content.decode()
+
+    menu = page[page.index('name="time_zone"'):]
+    menu = menu[:menu.index("</select>")]
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', menu, flags=re.S)
+    assert [label for label, _options in groups] == ["W użyciu", "Wszystkie strefy czasowe"]
+    in_use = re.findall(r'<option value="([^"]+)"', groups[0][1])
+    assert set(in_use) == {"Europe/Brussels", "Europe/Warsaw"}  # a funder's clock, and the deployment's
+    names = re.findall(r"<option [^>]*>([^<]+)</option>", groups[1][1])
+    assert len(names) > 300 and any(name.endswith(" – Europe/Warsaw") for name in names)
+    assert names == sorted(names, key=lambda name: unidecode(name).lower())

@@ -15,7 +15,8 @@ from django.core.validators import MinValueValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from civicbridge.core.countries import CountryMultipleChoiceField, country_choices
+from civicbridge.core import deployment
+from civicbridge.core.countries import CountryMultipleChoiceField, country_choices, sort_key
 from civicbridge.core.deployment import zone_label
 from civicbridge.core.forms import offer_thematic_areas
 from civicbridge.core.models import Territory, ThematicArea
@@ -253,6 +254,23 @@ class CallForm(forms.ModelForm):
         return data
 
 
+def time_zone_choices() -> list:
+    """The clocks a funder may keep, named as the pages name them ("Brussels time", in the page's
+    language) with the zone's name: first those in use (this deployment's and the funders'
+    already entered), then all, in the alphabetical order of their names in the page's language."""
+
+    def named(zone: str) -> tuple[str, str]:
+        return zone, f"{zone_label(zone)} – {zone}"
+
+    in_use = {deployment.current().time_zone, *Funder.objects.values_list("time_zone", flat=True).distinct()}
+    in_use &= {zone for zone, _label in TIME_ZONES}
+    by_name = sorted((named(zone) for zone, _label in TIME_ZONES), key=lambda choice: sort_key(choice[1]))
+    return [
+        (_("In use"), sorted((named(zone) for zone in in_use), key=lambda choice: sort_key(choice[1]))),
+        (_("All time zones"), by_name),
+    ]
+
+
 class FunderForm(forms.ModelForm):
     """A funder as coordinators keep it; the services validate and save it."""
 
@@ -276,8 +294,7 @@ class FunderForm(forms.ModelForm):
         if self.instance.country and self.instance.country not in dict(choices):
             choices.append((self.instance.country, self.instance.country))  # kept, not dropped on saving
         self.fields["country"].choices = choices
-        # Named as the pages name a clock ("Brussels time", in the page's language), with its zone's name.
-        self.fields["time_zone"].choices = [(name, f"{zone_label(name)} – {name}") for name, _label in TIME_ZONES]
+        self.fields["time_zone"].choices = time_zone_choices()
 
     def _post_clean(self):
         # The service validates the funder and reports per field.
