@@ -225,20 +225,11 @@ def express_interest(*, by, request: PartnerRequest, organization: Organization,
         raise ValidationError({"organization": [_("An organization cannot answer its own request.")]})
     if not phases.accepts_answers(locked):
         raise ValidationError(answers_closed_message(locked))
-    message = (message or "").strip()
-    if not message:
-        raise ValidationError({"message": [_("Write a few words about what your organization brings.")]})
-    if len(message) > MESSAGE_MAX_LENGTH:
-        raise ValidationError({"message": [_("Keep the message under %(count)s characters.") % {"count": MESSAGE_MAX_LENGTH}]})
-    try:
-        with transaction.atomic():
-            interest = ExpressionOfInterest.objects.create(
-                request=locked, organization=organization, message=message, created_by=by
-            )
-    except IntegrityError as error:
-        raise ValidationError(
-            {"organization": [_("This organization has already answered this request.")]}
-        ) from error
+    message = _clean_message(message, missing=_("Write a few words about what your organization brings."))
+    interest = _create_once(
+        ExpressionOfInterest, _("This organization has already answered this request."),
+        request=locked, organization=organization, message=message, created_by=by,
+    )
     _notify(
         organization_id=locked.organization_id, template="interest_received",
         context={"partner_request": locked, "interest": interest, "organization": organization},
@@ -321,22 +312,15 @@ def invite_organization(*, by, partner_request: PartnerRequest, organization: Or
         raise ValidationError({"organization": [
             _("Nobody represents this organization on the platform yet: contact it through its own address.")
         ]})
-    message = (message or "").strip()
-    if len(message) > MESSAGE_MAX_LENGTH:
-        raise ValidationError({"message": [_("Keep the message under %(count)s characters.") % {"count": MESSAGE_MAX_LENGTH}]})
+    message = _clean_message(message)
     since = timezone.now() - datetime.timedelta(days=1)
     if Invitation.objects.filter(invited_by=by, created_at__gte=since).count() >= invitations_per_day():
         raise TooManyInvitations(_("You have sent %(count)s invitations in the last 24 hours; try again tomorrow.")
                                  % {"count": invitations_per_day()})
-    try:
-        with transaction.atomic():
-            invitation = Invitation.objects.create(
-                request=locked, organization=organization, message=message, invited_by=by
-            )
-    except IntegrityError as error:
-        raise ValidationError(
-            {"organization": [_("You have already invited this organization to answer this request.")]}
-        ) from error
+    invitation = _create_once(
+        Invitation, _("You have already invited this organization to answer this request."),
+        request=locked, organization=organization, message=message, invited_by=by,
+    )
     _notify(
         organization_id=organization.pk, template="invitation",
         context={"partner_request": locked, "invitation": invitation, "organization": organization},
@@ -447,3 +431,23 @@ def delete_twinning(*, by, twinning: Twinning) -> None:
     if not by.has_perm("partners.manage_twinning", twinning):
         raise PermissionDenied
     twinning.delete()
+
+
+def _clean_message(message: str | None, *, missing: str = "") -> str:
+    """The message stripped; refused when too long, or empty where ``missing`` says what to write."""
+    message = (message or "").strip()
+    if not message and missing:
+        raise ValidationError({"message": [missing]})
+    if len(message) > MESSAGE_MAX_LENGTH:
+        raise ValidationError({"message": [_("Keep the message under %(count)s characters.") % {"count": MESSAGE_MAX_LENGTH}]})
+    return message
+
+
+def _create_once(model, duplicate: str, **fields):
+    """A row that exists once per request and organization: the database's unique key refuses a
+    second one (a concurrent one too), and the person reads ``duplicate``."""
+    try:
+        with transaction.atomic():
+            return model.objects.create(**fields)
+    except IntegrityError as error:
+        raise ValidationError({"organization": [duplicate]}) from error
