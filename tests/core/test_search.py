@@ -100,6 +100,21 @@ def test_a_document_skips_empty_parts():
     assert build_document(None, "", "Nysa") == build_document("Nysa")
 
 
+def test_a_number_written_in_groups_finds_the_number_stored_as_digits():
+    assert _found_by("123-456-32-18", "1234563218")
+    assert _found_by("123-45-63-218", "1234563218")
+    assert _found_by("fundacja 000 012 3456", "Fundacja 0000123456")
+
+
+def test_a_number_in_groups_still_finds_a_document_that_holds_the_groups():
+    assert _found_by("16-123-4567", "Dernek 16-123-4567")
+
+
+def test_a_date_or_a_period_in_a_query_stays_separate_words():
+    assert [term.folded for term in query_terms("Erasmus+ 2021-2027")] == ["erasmus", "2021", "2027"]
+    assert [term.folded for term in query_terms("2024-01-23")] == ["2024", "01", "23"]
+
+
 def test_a_query_keeps_at_most_the_maximum_number_of_terms():
     query = " ".join(f"word{n}" for n in range(MAX_QUERY_TERMS + 5))
 
@@ -329,8 +344,8 @@ def test_an_abbreviation_finds_the_names_it_stands_for(query, name):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("query", ["0000123456", "123456", "fundacja 123456"])
-def test_a_krs_number_is_found_with_or_without_its_leading_zeros(query):
+@pytest.mark.parametrize("query", ["0000123456", "123456", "fundacja 123456", "0000-123-456", "fundacja 0000 123 456"])
+def test_a_krs_number_is_found_with_or_without_its_leading_zeros_or_in_groups(query):
     wanted = OrganizationFactory(name="Fundacja Pomocy", registry_type="krs", registry_number="0000123456")
     OrganizationFactory(name="Fundacja Inna", registry_type="krs", registry_number="0000654321")
 

@@ -11,11 +11,13 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from civicbridge.accounts.models import Membership
+from civicbridge.directory import demo as directory_demo
 from civicbridge.directory.models import Organization, Plenipotentiary
 from civicbridge.funding import demo as funding_demo
 from civicbridge.funding.models import Call, Funder
 from civicbridge.partners import demo as partners_demo
 from civicbridge.partners.models import ExpressionOfInterest, PartnerRequest, Twinning
+from tests.directory.factories import nip, vkn
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +89,7 @@ def test_the_demo_roles_are_granted_by_the_coordinator_and_recorded():
 
 
 @pytest.mark.parametrize("profile", PROFILES)
-def test_generated_registry_numbers_and_slugs_are_unique(profile):
+def test_generated_registry_numbers_tax_numbers_and_slugs_are_unique(profile):
     _load(profile)
 
     numbered = Organization.objects.exclude(registry_number="")
@@ -96,6 +98,32 @@ def test_generated_registry_numbers_and_slugs_are_unique(profile):
     assert len(numbers) == len(set(numbers)) > 500
     assert len(slugs) == len(set(slugs))
     assert not Organization.objects.filter(search_document="").exists()
+    # A NIP in Poland, a VKN in Turkey: with their check digits, each once; none for a group
+    # without legal personality, nor for the real public bodies.
+    tax_numbers = list(Organization.objects.exclude(tax_number="").values_list("tax_number", flat=True))
+    assert len(tax_numbers) == len(set(tax_numbers)) > 500
+    check = {"PL": nip, "TR": vkn}[COUNTRY[profile]]
+    assert all(check(number[:9]) == number for number in tax_numbers)
+    assert not Organization.objects.exclude(tax_number="").filter(
+        kind__in=[Organization.Kind.INFORMAL_GROUP, *Organization.PUBLIC_KINDS]
+    ).exists()
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_a_profile_has_a_few_organizations_abroad_in_its_towns_twin_cities(profile):
+    _load(profile)
+
+    abroad = Organization.objects.filter(territory__isnull=True)
+    twin_cities = {(country, city) for (town_country, _), city, country, *_ in partners_demo.TWINNINGS
+                   if town_country == COUNTRY[profile]}
+    assert 3 <= abroad.count() <= 10
+    for organization in abroad:
+        assert any(organization.country == country and organization.city in city for country, city in twin_cities)
+        assert organization.description.endswith(directory_demo.ABROAD_NOTE[LANGUAGE[profile]])
+        assert organization.is_foreign and organization.thematic_areas.exists()
+    pics = [pic for pic in abroad.values_list("pic", flat=True) if pic]
+    assert 1 <= len(pics) < abroad.count()
+    assert all(len(pic) == 9 and pic.isdigit() for pic in pics)
 
 
 @pytest.mark.parametrize("profile", PROFILES)
@@ -103,9 +131,9 @@ def test_a_profile_holds_its_own_countrys_organizations_funders_and_calls_only(p
     _load(profile)
     country = COUNTRY[profile]
 
-    # Organizations, and so the territories they are in.
-    assert not Organization.objects.exclude(territory__country=country).exists()
-    assert not Organization.objects.filter(territory__isnull=True).exists()
+    # Organizations, and so the territories they are in; those abroad are the few partners in
+    # its towns' twin cities (test_a_profile_has_a_few_organizations_abroad_in_its_towns_twin_cities).
+    assert not Organization.objects.filter(territory__isnull=False).exclude(territory__country=country).exists()
     assert not Plenipotentiary.objects.exclude(public_body__territory__country=country).exists()
     # Funders: the country's own and international ones (the EU, which funds both).
     assert set(Funder.objects.values_list("country", flat=True)) == {country, ""}
@@ -209,4 +237,4 @@ def test_another_profiles_demo_is_refused_and_nothing_changes(loaded, asked):
     message = str(refusal.value)
     assert repr(loaded) in message and "CIVICBRIDGE_DATA_DIR" in message and "Nothing was changed" in message
     assert _counts() == counts
-    assert not Organization.objects.exclude(territory__country=COUNTRY[loaded]).exists()
+    assert not Organization.objects.filter(territory__isnull=False).exclude(territory__country=COUNTRY[loaded]).exists()

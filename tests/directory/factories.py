@@ -47,3 +47,25 @@ class PlenipotentiaryFactory(factory.django.DjangoModelFactory):
     full_name = factory.Sequence(lambda n: f"Anna Testowa {n}")
     position = "Pełnomocnik ds. współpracy z organizacjami pozarządowymi"
     email = factory.Sequence(lambda n: f"pelnomocnik{n}@example.org")
+
+
+# Tax numbers with their check digits, computed here, independently of the code under test
+# (and of python-stdnum): never a real organization's number looked up.
+NIP_WEIGHTS = (6, 5, 7, 2, 3, 4, 5, 6, 7)
+
+
+def nip(first_nine: str) -> str:
+    """A NIP: the nine digits and the check digit their weighted sum gives."""
+    check = sum(int(d) * w for d, w in zip(first_nine, NIP_WEIGHTS, strict=True)) % 11
+    assert check < 10, "no NIP begins with these nine digits"
+    return first_nine + str(check)
+
+
+def vkn(first_nine: str) -> str:
+    """A VKN with its check digit (the Turkish revenue administration's algorithm)."""
+    total = 0
+    for position, digit in enumerate(reversed(first_nine), start=1):
+        shifted = (int(digit) + position) % 10
+        if shifted:
+            total += (shifted * 2**position) % 9 or 9
+    return first_nine + str((10 - total) % 10)

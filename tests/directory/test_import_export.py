@@ -11,11 +11,11 @@ from openpyxl import Workbook, load_workbook
 
 from civicbridge.core.models import ThematicArea
 from civicbridge.core.search import search
-from civicbridge.directory import imports
+from civicbridge.directory import imports, services
 from civicbridge.directory.exports import HEADERS
 from civicbridge.directory.models import Organization
 from tests.accounts.factories import MembershipFactory
-from tests.directory.factories import OrganizationFactory, PublicBodyFactory
+from tests.directory.factories import OrganizationFactory, PublicBodyFactory, nip
 
 CSV_URL = "/en/organizations/export.csv"
 XLSX_URL = "/en/organizations/export.xlsx"
@@ -593,3 +593,138 @@ def test_a_public_body_officer_cannot_import(client, municipality):
     client.force_login(officer)
 
     assert client.get(IMPORT_URL).status_code == 403
+
+
+# --- organizations abroad and tax numbers ------------------------------------------------------------------------
+
+NIP = nip("000123456")
+DASHED_NIP = f"{NIP[:3]}-{NIP[3:6]}-{NIP[6:8]}-{NIP[8:]}"
+
+
+@pytest.fixture
+def abroad(coordinator):
+    return services.create_organization(by=coordinator, data={
+        "name": "Verein Brücken Dresden", "kind": "ngo", "country": "DE", "city": "Dresden",
+        "registry_number": "VR 1234", "pic": "999123456", "tax_number": "DE 203/456/78901",
+    })
+
+
+def _place_and_numbers(organization: Organization) -> tuple:
+    return (
+        organization.name, organization.territory_id, organization.country, organization.city, organization.pic,
+        organization.tax_number, organization.registry_type, organization.registry_number,
+    )
+
+
+def test_the_export_holds_the_country_city_pic_and_tax_number(client, abroad):
+    row = _csv_export(client)[0]
+
+    assert (row["territory_code"], row["territory"], row["country"], row["city"]) == ("", "", "DE", "Dresden")
+    assert (row["pic"], row["tax_number"], row["registry_type"]) == ("999123456", "DE 203/456/78901", "foreign")
+
+
+@pytest.mark.parametrize(("name", "url"), [("export.csv", CSV_URL), ("export.xlsx", XLSX_URL)])
+def test_an_export_with_organizations_abroad_imports_back_as_it_is(client, coordinator, abroad, municipality, name, url):
+    OrganizationFactory(territory=municipality, registry_type="krs", registry_number=_krs(555), tax_number=NIP)
+    # Without any number: recognised by its name, country and city.
+    services.create_organization(by=coordinator, data={
+        "name": "Associazione Ponti", "kind": "ngo", "country": "IT", "city": "Bologna", "pic": "912345678",
+    })
+    before = {o.pk: _place_and_numbers(o) for o in Organization.objects.all()}
+    response = client.get(url)
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+
+    report = imports.import_organizations(by=coordinator, name=name, content=content, dry_run=False)
+
+    assert report.errors == []
+    assert (report.created, report.updated) == (0, 3)
+    assert {o.pk: _place_and_numbers(o) for o in Organization.objects.all()} == before
+
+
+def test_an_organization_abroad_is_imported_with_its_country_and_city(coordinator):
+    report = _import(coordinator, [_row(
+        name="Stichting Brug", territory_code="", country="Holandia", city="Utrecht", pic="912345678",
+        tax_number=" NL 8000.12.345.B01 ",
+    )], dry_run=False)
+
+    assert report.errors == []
+    organization = Organization.objects.get()
+    assert (organization.territory, organization.country, organization.city) == (None, "NL", "Utrecht")
+    assert (organization.pic, organization.tax_number) == ("912345678", "NL 8000.12.345.B01")
+
+
+def test_importing_an_organization_abroad_twice_creates_it_once(coordinator):
+    rows = [_row(name="Associazione Ponti", territory_code="", country="it", city="Bologna")]
+    _import(coordinator, rows, dry_run=False)
+
+    report = _import(coordinator, rows, dry_run=False)
+
+    assert report.errors == []
+    assert (report.created, report.updated) == (0, 1)
+    assert Organization.objects.count() == 1
+
+
+def test_a_foreign_registry_number_is_recognised_within_its_country(coordinator):
+    rows = [
+        _row(name="Verein Eins", territory_code="", country="DE", city="Dresden", registry_number="VR 1"),
+        _row(name="Associazione Uno", territory_code="", country="IT", city="Roma", registry_number="VR 1"),
+    ]
+    first = _import(coordinator, rows, dry_run=False)
+
+    again = _import(coordinator, rows, dry_run=False)
+
+    assert (first.created, again.created, again.updated) == (2, 0, 2)
+    assert set(Organization.objects.values_list("country", "registry_type")) == {("DE", "foreign"), ("IT", "foreign")}
+
+
+@pytest.mark.parametrize(
+    ("values", "column"),
+    [
+        ({"country": "DE"}, "city"),
+        ({}, "territory"),
+        ({"country": "Atlantyda", "city": "Poseidonia"}, "country"),
+        ({"country": "PL", "city": "Nysa"}, "territory"),
+    ],
+    ids=["no-city", "nowhere", "unknown-country", "this-country-without-territory"],
+)
+def test_a_row_placed_nowhere_it_may_be_is_refused_on_its_column(coordinator, values, column):
+    report = _import(coordinator, [_row(territory_code="", **values)], dry_run=True)
+
+    assert _errors(report) == [(2, column)]
+    assert not Organization.objects.exists()
+
+
+def test_an_organization_without_a_registry_number_is_recognised_by_its_nip(coordinator, municipality):
+    existing = OrganizationFactory(name="Fundacja Stara", territory=municipality, tax_number=NIP)
+
+    report = _import(coordinator, [_row(name="Fundacja Nowa Nazwa", tax_number=DASHED_NIP)], dry_run=False)
+
+    assert (report.created, report.updated) == (0, 1)
+    existing.refresh_from_db()
+    assert (existing.name, existing.tax_number) == ("Fundacja Nowa Nazwa", NIP)
+
+
+def test_a_bad_nip_in_a_row_is_reported_and_nothing_is_written(coordinator):
+    report = _import(coordinator, [_row(), _row(name="Zły NIP", tax_number=NIP[:-1] + "9")], dry_run=False)
+
+    assert _errors(report) == [(3, "tax_number")]
+    assert "NIP" in report.errors[0].message
+    assert not Organization.objects.exists()
+
+
+def test_two_rows_with_the_same_nip_are_reported_on_the_tax_number_column(coordinator):
+    report = _import(coordinator, [_row(name="A", tax_number=NIP), _row(name="B", tax_number=f"PL {NIP}")], dry_run=True)
+
+    assert _errors(report) == [(3, "tax_number")]
+    assert report.errors[0].message == "Same tax number as row 2."
+
+
+def test_a_nip_taken_by_another_organization_is_reported_on_its_row(coordinator, municipality):
+    OrganizationFactory(territory=municipality, registry_type="krs", registry_number=_krs(1), tax_number=NIP)
+
+    report = _import(
+        coordinator, [_row(name="Inna", registry_type="krs", registry_number=_krs(2), tax_number=NIP)], dry_run=True,
+    )
+
+    assert _errors(report) == [(2, "tax_number")]
+    assert "already registered" in report.errors[0].message

@@ -224,6 +224,11 @@ class Importer:
     def duplicate_message(self, row: int) -> str:
         return _("Same key as row %(row)s.") % {"row": row}
 
+    def duplicate_error(self, parsed: ParsedRow, row: int) -> tuple[str, str]:
+        """(column, message) for a row whose natural key an earlier ``row`` of the file has;
+        an importer with several kinds of key names the one the row has."""
+        return self.key_column, self.duplicate_message(row)
+
     def forbidden_message(self) -> str:
         """Said of a row whose object the person may not change (its service refused)."""
         return _("You may not change this entry.")
@@ -342,9 +347,8 @@ def run_import(importer: Importer, *, by, name: str, content: bytes, dry_run: bo
                 continue
             if key:
                 if key.casefold() in seen:
-                    report.errors.append(
-                        RowError(number, column_name(importer.key_column), importer.duplicate_message(seen[key.casefold()]))
-                    )
+                    column, message = importer.duplicate_error(parsed, seen[key.casefold()])
+                    report.errors.append(RowError(number, column_name(column), message))
                     continue
                 seen[key.casefold()] = number
             _save(importer, parsed, key=key, by=by, context=context, result=result, report=report, name=column_name)

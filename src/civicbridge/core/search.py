@@ -105,6 +105,12 @@ ABBREVIATIONS = {
 }
 # A KRS number is ten digits, written with its leading zeros or without them.
 KRS_DIGITS = 10
+# A registry or tax number written in groups ("123-456-32-18", a NIP; "0000 123 456", a KRS):
+# the groups, separated by dashes or spaces, are also looked for as the one number the
+# registry stores. Only from a REGON's nine digits on: a date ("2024-01-23") or a period
+# ("2021-2027") stays words.
+GROUPED_NUMBER = re.compile(r"(?<![\w-])[0-9]+(?:[ -]+[0-9]+)+(?![\w-])")
+GROUPED_NUMBER_DIGITS = 9
 
 
 @dataclass(frozen=True)
@@ -128,17 +134,43 @@ def query_terms(query: str) -> list[Term]:
     phrases; the last word of the query also matches a document word its folded form begins.
     """
     terms = []
-    for word in words(query)[:MAX_QUERY_TERMS]:
-        folded = _fold(word)
+    for token in _tokens(query)[:MAX_QUERY_TERMS]:
+        groups = words(token)
+        if len(groups) > 1:
+            # A grouped number: the digits together, or (as any words) every group.
+            number = "".join(groups)
+            terms.append(Term(number, _number_forms(number), ((*map(_word_forms, groups),),)))
+            continue
+        folded = _fold(token)
         if not folded.isalnum():
             continue
-        forms = word_forms(word)
-        if folded.isdigit() and len(folded) < KRS_DIGITS:
-            forms = (*forms, folded.zfill(KRS_DIGITS))
         phrase = ABBREVIATIONS.get(folded)
         phrases = (tuple(word_forms(part) for part in words(phrase)),) if phrase else ()
-        terms.append(Term(folded, forms, phrases))
+        terms.append(Term(folded, _word_forms(token), phrases))
     return terms
+
+
+def _tokens(query: str) -> list[str]:
+    """The query's words, a grouped number of enough digits counting as one."""
+    tokens, end = [], 0
+    for match in GROUPED_NUMBER.finditer(query):
+        if sum(map(str.isdigit, match.group())) < GROUPED_NUMBER_DIGITS:
+            continue
+        tokens += words(query[end:match.start()])
+        tokens.append(match.group())
+        end = match.end()
+    return tokens + words(query[end:])
+
+
+def _word_forms(word: str) -> tuple[str, ...]:
+    forms = word_forms(word)
+    folded = _fold(word)
+    return _number_forms(folded, forms) if folded.isdigit() else forms
+
+
+def _number_forms(number: str, forms: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    forms = forms if forms is not None else (number,)
+    return (*forms, number.zfill(KRS_DIGITS)) if len(number) < KRS_DIGITS else forms
 
 
 def _fts5_prefix(word: str) -> str:

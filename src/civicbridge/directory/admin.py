@@ -1,9 +1,12 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from civicbridge.core.admin import CoordinatorAdminMixin, CopiedTextAdminMixin
 
 from . import services
 from .models import Organization, Plenipotentiary
+from .validators import normalize_tax_number, validate_tax_number
 
 
 class PlenipotentiaryInline(admin.TabularInline):
@@ -11,13 +14,35 @@ class PlenipotentiaryInline(admin.TabularInline):
     extra = 0
 
 
+class OrganizationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = "__all__"  # noqa: DJ007 (the admin shows every field)
+
+    def clean(self):
+        cleaned = super().clean()
+        # As the services do: the tax number by its country's rules, stored as digits (a NIP
+        # typed with dashes would otherwise escape the uniqueness of the one without).
+        territory = cleaned.get("territory")
+        country = territory.country if territory else (cleaned.get("country") or "").strip().upper()
+        number = normalize_tax_number(country, cleaned.get("tax_number", ""))
+        try:
+            validate_tax_number(country, number)
+        except ValidationError as error:
+            self.add_error("tax_number", error)
+        else:
+            cleaned["tax_number"] = number
+        return cleaned
+
+
 @admin.register(Organization)
 class OrganizationAdmin(CopiedTextAdminMixin, CoordinatorAdminMixin, admin.ModelAdmin):
+    form = OrganizationAdminForm
     list_display = ("name", "kind", "territory", "registry_type", "registry_number", "is_verified", "registration")
     # A registration is decided on its founder's request (the pending page); here a coordinator
     # may still correct it, e.g. keep an entry whose registrant was not confirmed.
     list_filter = ("registration", "kind", "is_verified", "territory__country")
-    search_fields = ("name", "registry_number")
+    search_fields = ("name", "registry_number", "tax_number")
     list_select_related = ("territory",)
     raw_id_fields = ("territory", "verified_by")
     filter_horizontal = ("thematic_areas",)

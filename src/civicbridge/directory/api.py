@@ -27,13 +27,18 @@ class OrganizationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organization
         fields = [
-            "id", "slug", "url", "name", "kind", "legal_form", "registry_type", "registry_number",
+            "id", "slug", "url", "name", "kind", "legal_form", "registry_type", "registry_number", "tax_number",
             "territory", "country", "city", "pic", "is_foreign", "address", "postal_code", "latitude", "longitude", "thematic_areas",
             "description", "website", "email", "phone", "founding_year", "is_verified", "registration",
             "created_at", "updated_at",
         ]
         read_only_fields = ["slug", "is_verified", "registration", "created_at", "updated_at"]
         extra_kwargs = {
+            "tax_number": {
+                "help_text": "Poland: the NIP; Turkey: the Vergi Kimlik Numarası (VKN); both 10 digits with a "
+                "check digit, stored without separators. An organization of another country: its own tax "
+                "number as it is written there. Unique within a country."
+            },
             "registration": {
                 "help_text": "approved, or pending until a coordinator approves the registrant as its "
                 "representative (a public body waiting or rejected is shown only to its registrant "

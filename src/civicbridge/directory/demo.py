@@ -12,7 +12,9 @@ What is real and what is not:
   kaymakamlık and belediye), and the funders, described only with facts from the domain
   notes (domain-facts.md §3.1–3.5, each with its public source);
 - fictitious: every plenipotentiary (names, e-mails, phones), every generated organization
-  with its registry number, address and coordinates, and the four demo accounts. E-mails use
+  with its registry number, tax number, address and coordinates, the organizations abroad in
+  the profile's towns' twin cities (the cities and twinnings are real, see partners.demo; the
+  organizations, their EU PICs and texts are not), and the four demo accounts. E-mails use
   the reserved ``.invalid`` top-level domain so nothing can ever be delivered.
 
 Generation is seeded, so every run produces the same registry.
@@ -28,6 +30,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.text import slugify
 from faker import Faker
+from stdnum.tr import vkn
 from unidecode import unidecode
 
 from civicbridge.accounts.services import grant_membership
@@ -62,6 +65,13 @@ PROFILES = {
 # Far above the KRS numbers issued so far (about 0001xxxxxx), so a demo number cannot be
 # mistaken for a real entry; KRS has no check digit, any 10 digits are well-formed.
 FAKE_KRS_START = 990_000_000
+# Tax numbers (NIP, VKN) of the generated organizations: computed with their check digit, from
+# a serial number after 000, so that they stand out as the demo's. A real NIP begins with the
+# three-digit code of the tax office that issued it; none has 000. Never a looked-up number.
+FAKE_TAX_NUMBER_PREFIX = "000"
+# The EU PICs of the demo's organizations abroad: 9 digits (no check digit is documented),
+# from the same kind of range.
+FAKE_PIC_PREFIX = "000"
 # The glossary's terms (the Turkish one is marked "proposed" there).
 PLENIPOTENTIARY_POSITION = {
     "pl": "Pełnomocnik ds. współpracy z organizacjami pozarządowymi",
@@ -377,6 +387,8 @@ class Demo:
     slugs: set = field(default_factory=set)
     names: set = field(default_factory=set)
     registry_numbers: set = field(default_factory=set)
+    tax_serial: int = 0  # the last serial a tax number was made from
+    pic_serial: int = 0  # and a PIC
     numbering: Counter = field(default_factory=Counter)  # "school kind|place" -> last number
     users: dict = field(default_factory=dict)
     bodies: dict = field(default_factory=dict)
@@ -433,6 +445,7 @@ def load(*, profile: str, stdout) -> None:
     _create_funders(demo)
     _create_plenipotentiaries(demo)
     generated = _create_generated_organizations(demo)
+    _create_organizations_abroad(demo)
     _create_memberships(demo, generated)
     demo.say(
         f"Registry: {Organization.objects.count()} organizations, "
@@ -766,6 +779,98 @@ def _create_generated_organizations(demo: Demo) -> list[Organization]:
     return organizations
 
 
+# --- Organizations abroad -----------------------------------------------------------------------
+# A few partners in the twin cities of the profile's towns (partners.demo.TWINNINGS): the cities
+# are real, the organizations are not (nor their PICs). Described in the profile's language,
+# named in their own.
+
+ABROAD_NOTE = {
+    "pl": "*Organizacja fikcyjna z miasta partnerskiego (dane demonstracyjne).*",
+    "tr": "*Kardeş şehirden kurgusal bir kuruluş (demo verisi).*",
+}
+
+
+@dataclass(frozen=True)
+class Abroad:
+    name: str
+    country: str
+    city: str
+    legal_form: str
+    areas: tuple[str, ...]
+    description: str
+    founding_year: int
+    with_pic: bool = False
+
+
+ABROAD = {
+    "opole": (
+        Abroad(
+            "Verein Brückenschlag Potsdam–Opole", "DE", "Potsdam", LegalForm.ASSOCIATION,
+            ("pb-european-integration", "pb-culture-heritage", "eu-youth"),
+            "Stowarzyszenie z Poczdamu, miasta partnerskiego Opola: wymiany młodzieży, koncerty i "
+            "wspólne warsztaty artystyczne. Szuka partnerów do projektów Erasmus+.", 2006, with_pic=True,
+        ),
+        Abroad(
+            "Förderkreis Feuerwehrjugend Goslar", "DE", "Goslar", LegalForm.ASSOCIATION,
+            ("pb-rescue-civil-protection", "pb-children-youth", "eu-youth"),
+            "Stowarzyszenie wspierające młodzieżowe drużyny pożarnicze w Goslarze, mieście "
+            "partnerskim Brzegu; zaprasza drużyny z Brzegu na wspólne obozy.", 1998,
+        ),
+        Abroad(
+            "Spolek přátel Berouna a Brzegu", "CZ", "Beroun", LegalForm.ASSOCIATION,
+            ("pb-european-integration", "pb-education-science", "eu-education-training"),
+            "Stowarzyszenie z Berouna: wymiany szkolne i wspólne projekty nauczycieli z Brzegu i "
+            "Goslaru.", 2003, with_pic=True,
+        ),
+        Abroad(
+            "Kuopion Nuorisokulttuuriyhdistys ry", "FI", "Kuopio", LegalForm.ASSOCIATION,
+            ("pb-culture-heritage", "pb-children-youth", "eu-culture", "eu-youth"),
+            "Stowarzyszenie kultury młodzieżowej z Kuopio, miasta partnerskiego Opola: festiwale, "
+            "warsztaty muzyczne, wolontariat europejski.", 2011, with_pic=True,
+        ),
+    ),
+    "orhangazi": (
+        Abroad(
+            "Asociația Punți Culturale Năvodari", "RO", "Năvodari", LegalForm.ASSOCIATION,
+            ("eu-culture", "eu-civil-society-citizenship", "eu-youth"),
+            "Gemlik'in kardeş şehri Năvodari'den bir dernek: festivaller, gençlik değişimleri ve "
+            "iki belediye arasındaki ziyaretlerin hazırlığı.", 2008, with_pic=True,
+        ),
+        Abroad(
+            "Shoqata Rinore Ura", "XK", "Gjilan", LegalForm.ASSOCIATION,
+            ("eu-youth", "eu-civil-society-citizenship", "eu-education-training"),
+            "Yıldırım'ın kardeş şehri Gjilan'dan bir gençlik derneği: gönüllülük, dil kursları ve "
+            "Erasmus+ gençlik projeleri.", 2012, with_pic=True,
+        ),
+        Abroad(
+            "Shoqata Mjedisore Ibri i Gjelbër", "XK", "Mitrovica", LegalForm.ASSOCIATION,
+            ("eu-environment-climate", "eu-youth"),
+            "İnegöl'ün kardeş şehri Mitrovica'dan bir çevre derneği: nehir temizliği, ağaçlandırma "
+            "ve okullarda çevre eğitimi.", 2015,
+        ),
+    ),
+}
+
+
+def _create_organizations_abroad(demo: Demo) -> None:
+    areas = {area.code: area for area in ThematicArea.objects.all()}
+    created = 0
+    for entry in ABROAD[demo.profile]:
+        if entry.with_pic:
+            demo.pic_serial += 1
+        organization = Organization(
+            name=entry.name, slug=demo.unique_slug(entry.name), kind=Kind.NGO, legal_form=entry.legal_form,
+            country=entry.country, city=entry.city, founding_year=entry.founding_year,
+            pic=f"{FAKE_PIC_PREFIX}{demo.pic_serial:06d}" if entry.with_pic else "",
+            description=f"{entry.description}\n\n{ABROAD_NOTE[demo.language]}",
+        )
+        organization.search_document = organization_search_document(organization)
+        organization.save()
+        organization.thematic_areas.set([areas[code] for code in entry.areas if code in areas])
+        created += 1
+    demo.say(f"  {created} organizations abroad, in twin cities (fictitious).")
+
+
 def _specs(demo: Demo, places: list[Place], count: int, categories) -> list[tuple[Place, Spec]]:
     builders = [builder for builder, _ in categories]
     weights = [weight for _, weight in categories]
@@ -800,6 +905,9 @@ def _organization(demo: Demo, place: Place, spec: Spec, number: int) -> Organiza
         verified_by=demo.users["coordinator"] if verified else None,
     )
     organization.registry_type, organization.registry_number = _registry_number(demo, spec, number)
+    # An informal group is no legal person and has no tax number; everyone else has one.
+    if spec.kind != Kind.INFORMAL_GROUP:
+        organization.tax_number = _tax_number(demo, place.territory.country)
     organization.latitude, organization.longitude = _jitter(demo, place)
     organization.search_document = organization_search_document(organization)
     return organization
@@ -826,6 +934,22 @@ def _registry_number(demo: Demo, spec: Spec, number: int) -> tuple[str, str]:
                 demo.registry_numbers.add(candidate)
                 return RegistryType.TR_ASSOCIATION, candidate
     return RegistryType.NONE, ""
+
+
+def _tax_number(demo: Demo, country: str) -> str:
+    """The next fictitious NIP (Poland) or VKN (Turkey), its check digit computed."""
+    while True:
+        demo.tax_serial += 1
+        digits = f"{FAKE_TAX_NUMBER_PREFIX}{demo.tax_serial:06d}"
+        if country == "TR":
+            return digits + vkn.calc_check_digit(digits)
+        # NIP: the weighted sum modulo 11 is the check digit; a serial whose sum gives 10 has none.
+        check = sum(weight * int(digit) for weight, digit in zip(NIP_WEIGHTS, digits, strict=True)) % 11
+        if check < 10:
+            return f"{digits}{check}"
+
+
+NIP_WEIGHTS = (6, 5, 7, 2, 3, 4, 5, 6, 7)
 
 
 def _jitter(demo: Demo, place: Place) -> tuple[Decimal | None, Decimal | None]:

@@ -14,9 +14,14 @@ COLUMNS = [
     ("legal_form", lambda o: o.legal_form),
     ("registry_type", lambda o: o.registry_type),
     ("registry_number", lambda o: o.registry_number),
-    # An entry abroad has no territory (directory.Organization): blank cells, not a failure.
+    ("tax_number", lambda o: o.tax_number),
+    ("pic", lambda o: o.pic),
+    # An entry abroad has no territory (directory.Organization): blank cells, not a failure;
+    # its country and city place it instead.
     ("territory_code", lambda o: o.territory.code if o.territory else ""),
     ("territory", lambda o: (o.territory.name_pl or o.territory.name_tr or o.territory.name_en) if o.territory else ""),
+    ("country", lambda o: o.country),
+    ("city", lambda o: o.city),
     ("address", lambda o: o.address),
     ("postal_code", lambda o: o.postal_code),
     ("latitude", lambda o: o.latitude if o.latitude is not None else ""),

@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from civicbridge.core import deployment
@@ -9,14 +10,14 @@ from civicbridge.core.countries import country_choices
 from civicbridge.core.models import Territory, ThematicArea
 
 from .filters import TerritoryChoiceField, open_territory_menu
-from .models import Organization, Plenipotentiary
+from .models import Organization, Plenipotentiary, tax_number_label
 from .services import ORGANIZATION_FIELDS, PLENIPOTENTIARY_FIELDS
 
 # The form's order: where the entry is (a territory here, or a country and a city abroad)
 # comes right after what it is.
 FORM_FIELDS = [
     "name", "kind", "legal_form", "territory", "country", "city", "address", "postal_code",
-    "registry_type", "registry_number", "pic", "latitude", "longitude", "description", "website",
+    "registry_type", "registry_number", "tax_number", "pic", "latitude", "longitude", "description", "website",
     "email", "phone", "founding_year",
 ]
 assert set(FORM_FIELDS) == set(ORGANIZATION_FIELDS)
@@ -42,6 +43,7 @@ class OrganizationForm(forms.ModelForm):
         labels = {"city": _("City (abroad)")}
         help_texts = {
             "registry_number": _("Abroad: the number in its own country's register, as it is written there."),
+            "tax_number": _("Abroad: its tax number in its own country, as it is written there."),
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 8}),
@@ -66,6 +68,8 @@ class OrganizationForm(forms.ModelForm):
         offered = set(deployment.current().registries) | {self.instance.registry_type, "", "foreign"}
         field = self.fields["registry_type"]
         field.choices = [(value, label) for value, label in field.choices if value in offered]
+        # Its tax number by the name this country gives it ("NIP" in Poland).
+        self.fields["tax_number"].label = capfirst(tax_number_label(deployment.current().country))
 
     def _post_clean(self):
         # The service validates (registry numbers, constraints) and reports per field.

@@ -2,9 +2,12 @@
 
 The columns are the export's (its file imports as it is) and the template's, whose headers are
 in the user's language. An organization is recognised by its register and registry number
-(KRS, the Turkish association registry number...) and updated; one without a registry number by
-its exact name in the same territory, among the organizations without a number. All rows valid,
-or nothing is written (see ``core.imports``).
+(KRS, the Turkish association registry number...; a foreign register's within its country) and
+updated; one without a registry number by its tax number within its country; one without
+either by its exact name in the same territory (abroad: country and city), among the
+organizations without a registry number. An organization abroad is placed by its country and
+city instead of a territory, by the same rule as the pages (``services``). All rows valid, or
+nothing is written (see ``core.imports``).
 """
 
 from django.conf import settings
@@ -13,11 +16,14 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from civicbridge.core import deployment
+from civicbridge.core.countries import COUNTRIES, country_choices
 from civicbridge.core.imports import Column, Importer, ImportFileError, ParsedRow, run_import
 from civicbridge.core.models import Territory, ThematicArea
 
 from . import services
-from .models import Organization
+from .models import Organization, tax_number_label
+from .validators import normalize_tax_number
 
 __all__ = ["ImportFileError", "OrganizationImporter", "import_organizations"]
 
@@ -36,6 +42,11 @@ def _area_codes():
 
 
 CODES_HELP = gettext_lazy("One of the codes on the Codes sheet, or its meaning as written there.")
+# A country by its code or its name in any of the site's languages.
+COUNTRY_CODES = {
+    **{name.casefold(): code for code, names in COUNTRIES.items() for name in names},
+    **{code.casefold(): code for code in COUNTRIES},
+}
 
 
 class _Lookups:
@@ -83,7 +94,10 @@ def _unquote(value: str) -> str:
     return value
 
 
-_PLAIN = ("legal_form", "registry_type", "registry_number", "address", "postal_code", "website", "email", "phone")
+_PLAIN = (
+    "legal_form", "registry_type", "registry_number", "tax_number", "pic", "city", "address", "postal_code",
+    "website", "email", "phone",
+)
 
 
 class OrganizationImporter(Importer):
@@ -101,6 +115,14 @@ class OrganizationImporter(Importer):
             gettext_lazy("An organization already registered with this register and number is updated, not added again."),
         ),
         Column(
+            "tax_number", _label("tax_number"),
+            gettext_lazy(
+                "The NIP in Poland, the tax number (VKN) in Turkey, with or without dashes; abroad, its tax "
+                "number as it is written there."
+            ),
+        ),
+        Column("pic", _label("pic"), Organization._meta.get_field("pic").help_text),
+        Column(
             "territory_code", gettext_lazy("territory code"),
             gettext_lazy("The official code of the administrative unit (TERYT in Poland); see the Codes sheet."),
             codes=_territory_codes,
@@ -109,6 +131,15 @@ class OrganizationImporter(Importer):
             "territory", _label("territory"),
             gettext_lazy("The administrative unit's exact name: needed only without a code, or when two units share it."),
         ),
+        Column(
+            "country", _label("country"),
+            gettext_lazy(
+                "For an organization abroad, instead of the territory: its country's code (e.g. DE) or name; "
+                "see the Codes sheet."
+            ),
+            codes=country_choices,
+        ),
+        Column("city", _label("city"), gettext_lazy("For an organization abroad: the city it is in.")),
         Column("address", _label("address")),
         Column("postal_code", _label("postal_code")),
         Column("latitude", _label("latitude"), gettext_lazy("Decimal degrees, e.g. 50.671.")),
@@ -145,11 +176,22 @@ class OrganizationImporter(Importer):
         for column in ("name", "kind", *_PLAIN, "description"):
             if column in present:
                 data[column] = values.get(column, "")
+        if "country" in present:
+            country = values.get("country", "")
+            if country and country.casefold() not in COUNTRY_CODES:
+                errors["country"] = _("Unknown value %(value)s: use a code from the Codes sheet.") % {"value": country}
+            else:
+                data["country"] = COUNTRY_CODES.get(country.casefold(), "")
         if "territory_code" in present or "territory" in present:
-            try:
-                data["territory"] = context.territory(values.get("territory_code", ""), values.get("territory", ""))
-            except ValidationError as error:
-                errors["territory_code" if values.get("territory_code") else "territory"] = error.messages[0]
+            code, name = values.get("territory_code", ""), values.get("territory", "")
+            if not code and not name and (data.get("country") or "country" in errors):
+                # Abroad: placed by its country and city (the services say what is missing).
+                data["territory"] = None
+            else:
+                try:
+                    data["territory"] = context.territory(code, name)
+                except ValidationError as error:
+                    errors["territory_code" if code else "territory"] = error.messages[0]
         for column in ("latitude", "longitude"):
             if column in present:
                 data[column] = values.get(column) or None
@@ -169,33 +211,78 @@ class OrganizationImporter(Importer):
             parsed.extra["thematic_areas"] = areas
         return parsed
 
+    @staticmethod
+    def _country(data: dict) -> str:
+        territory = data.get("territory")
+        return territory.country if territory else (data.get("country") or "")
+
+    @classmethod
+    def _abroad(cls, data: dict) -> bool:
+        country = cls._country(data)
+        return not data.get("territory") and bool(country) and country != deployment.current().country
+
     def natural_key(self, parsed: ParsedRow) -> str:
         data = parsed.data
-        number = services.normalize_registry_number(data.get("registry_type", ""), data.get("registry_number", ""))
+        registry_type = data.get("registry_type", "")
+        number = services.normalize_registry_number(registry_type, data.get("registry_number", ""))
+        country = self._country(data)
         if number:
             data["registry_number"] = number
-            parsed.extra["match"] = {"registry_type": data.get("registry_type", ""), "registry_number": number}
-            return f"{data.get('registry_type', '')}:{number}"
+            if self._abroad(data) and registry_type in ("", Organization.RegistryType.OTHER):
+                registry_type = Organization.RegistryType.FOREIGN  # as the services enter it
+            match = {"registry_type": registry_type, "registry_number": number}
+            parsed.extra["key_column"] = "registry_number"
+            if registry_type == Organization.RegistryType.FOREIGN:
+                # Each country's registers number their entries on their own.
+                parsed.extra["match"] = match | {"country": country}
+                return f"{registry_type}:{country}:{number}"
+            parsed.extra["match"] = match
+            return f"{registry_type}:{number}"
+        tax_number = normalize_tax_number(country, data.get("tax_number", ""))
+        if tax_number:
+            parsed.extra["match"] = {"country": country, "tax_number": tax_number}
+            parsed.extra["key_column"] = "tax_number"
+            return f"tax:{country}:{tax_number}"
+        # No number to go by: the same name in the same place, among those without one.
+        parsed.extra["key_column"] = "name"
         if data.get("name") and data.get("territory"):
-            # No number to go by: the same name in the same territory, among those without one.
             parsed.extra["match"] = {
                 "registry_number": "", "territory": data["territory"], "name__iexact": data["name"],
             }
             return f"{data['name'].casefold()}@{data['territory'].pk}"
+        if data.get("name") and self._abroad(data) and data.get("city"):
+            parsed.extra["match"] = {
+                "registry_number": "", "territory": None, "country": country, "city__iexact": data["city"],
+                "name__iexact": data["name"],
+            }
+            return f"{data['name'].casefold()}@{country}:{data['city'].casefold()}"
         return ""
+
+    def duplicate_error(self, parsed: ParsedRow, row: int) -> tuple[str, str]:
+        column = parsed.extra.get("key_column", self.key_column)
+        if column == "tax_number":
+            return column, _("Same tax number as row %(row)s.") % {"row": row}
+        if column == "name":
+            return column, _("Same name and place as row %(row)s.") % {"row": row}
+        return column, self.duplicate_message(row)
 
     def describe(self, parsed: ParsedRow, key: str) -> str:
         data = parsed.data
         number = data.get("registry_number", "")
         if number:
             return f"{data.get('name', '')} ({data.get('registry_type', '').upper()} {number})".replace("( ", "(")
+        if key.startswith("tax:"):
+            country = self._country(data)
+            tax_number = normalize_tax_number(country, data.get("tax_number", ""))
+            return f"{data.get('name', '')} ({tax_number_label(country)} {tax_number})"
         return data.get("name", "")
 
     def find(self, parsed: ParsedRow, context):
         return Organization.objects.filter(**parsed.extra["match"]).order_by("pk").first()
 
     def create(self, parsed: ParsedRow, *, by, context):
-        if "territory" not in parsed.data and "territory" not in parsed.errors:
+        # A new entry is placed: in its territory, or abroad by its country (and city).
+        if "territory" not in parsed.data and not parsed.data.get("country"):
             raise ValidationError({"territory_code": [_("Unknown territory; give its official code or exact name.")]})
         return services.create_organization(by=by, data=parsed.data, thematic_areas=parsed.extra["thematic_areas"] or ())
 

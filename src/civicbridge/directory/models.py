@@ -16,6 +16,14 @@ def listed_q(prefix: str = "") -> models.Q:
     )
 
 
+def tax_number_label(country: str):
+    """The name of the tax number of ``country``'s organizations, translated lazily."""
+    return TAX_NUMBER_LABELS.get(country, _("tax number"))
+
+
+TAX_NUMBER_LABELS = {"PL": _("NIP"), "TR": _("tax number (VKN)")}
+
+
 class OrganizationQuerySet(models.QuerySet):
     def public_bodies(self):
         return self.filter(kind__in=Organization.PUBLIC_KINDS)
@@ -101,6 +109,9 @@ class Organization(TimeStampedModel):
         _("register"), max_length=20, choices=RegistryType.choices, blank=True, default=RegistryType.NONE
     )
     registry_number = models.CharField(_("registry number"), max_length=40, blank=True)
+    # Beside its register entry an organization has a tax number: the NIP in Poland, the VKN in
+    # Turkey (digits only, checked); another country's as it is written there.
+    tax_number = models.CharField(_("tax number"), max_length=40, blank=True)
     # A domestic entry is placed in its administrative unit; an entry from abroad (no unit of
     # its country is known) by its country and city instead. Every entry has a country: a
     # domestic one's is its territory's (filled by the services).
@@ -169,6 +180,13 @@ class Organization(TimeStampedModel):
                 name="organization_foreign_registry_number_unique",
                 violation_error_message=_("An organization with this registry number is already registered."),
             ),
+            # Each country's tax office numbers its own taxpayers.
+            models.UniqueConstraint(
+                fields=["country", "tax_number"],
+                condition=~models.Q(tax_number=""),
+                name="organization_tax_number_unique",
+                violation_error_message=_("An organization with this tax number is already registered."),
+            ),
             models.CheckConstraint(
                 condition=models.Q(registry_number="") | ~models.Q(registry_type=""),
                 name="organization_registry_number_has_type",
@@ -219,6 +237,11 @@ class Organization(TimeStampedModel):
         from civicbridge.core import deployment
 
         return self.territory_id is None or bool(self.country and self.country != deployment.current().country)
+
+    @property
+    def tax_number_label(self) -> str:
+        """What its tax number is called: it follows its country (the NIP of a Polish entry)."""
+        return tax_number_label(self.country)
 
     @property
     def country_name(self) -> str:

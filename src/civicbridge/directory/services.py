@@ -14,12 +14,17 @@ from civicbridge.core.duplicates import once
 from civicbridge.core.search import build_document
 
 from .models import Organization, Plenipotentiary
-from .validators import normalize_registry_number, validate_registry_number
+from .validators import (
+    normalize_registry_number,
+    normalize_tax_number,
+    validate_registry_number,
+    validate_tax_number,
+)
 
 ORGANIZATION_FIELDS = (
     "name", "kind", "legal_form", "registry_type", "registry_number", "territory", "address",
     "postal_code", "latitude", "longitude", "description", "website", "email", "phone", "founding_year",
-    "country", "city", "pic",
+    "country", "city", "pic", "tax_number",
 )
 # Format only (domain notes: a PIC is 9 digits); no check digit is documented.
 PIC = re.compile(r"[0-9]{9}")
@@ -29,6 +34,7 @@ def organization_search_document(organization: Organization) -> str:
     return build_document(
         organization.name,
         organization.registry_number,
+        organization.tax_number,
         organization.pic,
         organization.address,
         organization.city,
@@ -88,6 +94,13 @@ def _validate(organization: Organization) -> None:
         validate_registry_number(organization.registry_type, organization.registry_number)
     except ValidationError as error:
         errors["registry_number"] = error.messages
+    # Checked by its country's rules (known once the entry is placed): a NIP, a VKN, or abroad
+    # whatever its own country's tax office writes.
+    organization.tax_number = normalize_tax_number(organization.country, organization.tax_number)
+    try:
+        validate_tax_number(organization.country, organization.tax_number)
+    except ValidationError as error:
+        errors["tax_number"] = error.messages
     if organization.registry_number and not organization.registry_type:
         errors.setdefault("registry_type", []).append(_("Choose the register this number belongs to."))
     if organization.founding_year and organization.founding_year > timezone.localdate().year:
@@ -97,12 +110,27 @@ def _validate(organization: Organization) -> None:
     if errors:
         raise ValidationError(errors)
     organization.full_clean(exclude=["slug", "search_document"], validate_constraints=False)
-    if _registry_number_taken(organization):
-        raise ValidationError({"registry_number": [duplicate_number_message()]})
+    taken = _numbers_taken(organization)
+    if taken:
+        raise ValidationError(taken)
 
 
 def duplicate_number_message() -> str:
     return _("An organization with this registry number is already registered.")
+
+
+def duplicate_tax_number_message() -> str:
+    return _("An organization with this tax number is already registered.")
+
+
+def _numbers_taken(organization: Organization) -> dict[str, list]:
+    """The errors per field of the numbers another entry already has."""
+    errors = {}
+    if _registry_number_taken(organization):
+        errors["registry_number"] = [duplicate_number_message()]
+    if _tax_number_taken(organization):
+        errors["tax_number"] = [duplicate_tax_number_message()]
+    return errors
 
 
 def _registry_number_taken(organization: Organization) -> bool:
@@ -114,6 +142,16 @@ def _registry_number_taken(organization: Organization) -> bool:
     if organization.registry_type == Organization.RegistryType.FOREIGN:
         same = same.filter(country=organization.country)  # each country numbers its own
     return same.exclude(pk=organization.pk).exists()
+
+
+def _tax_number_taken(organization: Organization) -> bool:
+    if not organization.tax_number:
+        return False
+    return (
+        Organization.objects.filter(country=organization.country, tax_number=organization.tax_number)
+        .exclude(pk=organization.pk)
+        .exists()
+    )
 
 
 SLUG_ATTEMPTS = 5
@@ -131,9 +169,10 @@ def _save(organization: Organization, thematic_areas) -> Organization:
             break
         except IntegrityError as error:
             # The constraints are the truth when two people register at the same moment:
-            # a taken registry number is the person's to fix, a taken slug is ours.
-            if _registry_number_taken(organization):
-                raise ValidationError({"registry_number": [duplicate_number_message()]}) from error
+            # a taken registry or tax number is the person's to fix, a taken slug is ours.
+            taken = _numbers_taken(organization)
+            if taken:
+                raise ValidationError(taken) from error
             if attempt == SLUG_ATTEMPTS - 1:
                 raise
             organization.slug = unique_slug(organization.name, exclude_pk=organization.pk)

@@ -12,8 +12,9 @@ What is real and what is not:
 
 Each profile loads its own country's rows (DESIGN: "One authority per deployment"), in its
 language: requests and answers of its own organizations, twinnings of its own towns. Partners
-abroad appear as the countries a request looks in and as the twin cities, not as organizations
-(the registry's demo holds none of another country).
+abroad appear as the countries a request looks in and as the twin cities; the registry's demo
+holds a few fictitious organizations in those twin cities (directory.demo.ABROAD), which post
+and answer nothing here.
 """
 
 import datetime
