@@ -2,7 +2,7 @@
 
 import pytest
 
-from civicbridge.core.countries import COUNTRY_GROUPS, EU_MEMBER_STATES
+from civicbridge.core.countries import COUNTRY_GROUPS, ERASMUS_PROGRAMME_COUNTRIES, EU_MEMBER_STATES
 from civicbridge.partners.models import PartnerRequest
 from tests.partners.factories import PartnerRequestFactory
 from tests.partners.test_views import NEW_URL, form_data
@@ -14,7 +14,23 @@ def test_the_eu_member_states_are_the_27():
     assert len(set(EU_MEMBER_STATES)) == 27
     assert {"PL", "DE", "HR", "IE"} <= set(EU_MEMBER_STATES)
     assert not {"GB", "TR", "NO", "CH"} & set(EU_MEMBER_STATES)
-    assert list(COUNTRY_GROUPS) == ["eu"]  # no group whose members the project's sources do not list
+
+
+def test_the_erasmus_programme_countries_are_the_eu_and_the_six_associated_countries():
+    assert set(ERASMUS_PROGRAMME_COUNTRIES) == {*EU_MEMBER_STATES, "IS", "LI", "NO", "MK", "RS", "TR"}
+    assert len(ERASMUS_PROGRAMME_COUNTRIES) == 33
+    assert list(COUNTRY_GROUPS) == ["eu", "erasmus"]
+
+
+def test_the_erasmus_group_stores_its_33_codes_in_the_page_language(client, representative, organization):
+    client.force_login(representative)
+    page = client.get("/pl" + NEW_URL.removeprefix("/en")).content.decode()
+    assert "Wszystkie kraje programu Erasmus+" in page
+
+    response = client.post(NEW_URL, form_data(organization, countries=[], countries_group=["erasmus"]))
+
+    assert response.status_code == 302
+    assert sorted(PartnerRequest.objects.get().countries.split(",")) == sorted(ERASMUS_PROGRAMME_COUNTRIES)
 
 
 def test_the_eu_group_stores_the_27_codes(client, representative, organization):
@@ -38,7 +54,7 @@ def test_a_group_and_single_countries_together_store_each_code_once(client, repr
 def test_an_unknown_group_adds_nothing(client, representative, organization):
     client.force_login(representative)
 
-    client.post(NEW_URL, form_data(organization, countries=["DE"], countries_group=["erasmus"]))
+    client.post(NEW_URL, form_data(organization, countries=["DE"], countries_group=["schengen"]))
 
     assert PartnerRequest.objects.get().countries == "DE"
 

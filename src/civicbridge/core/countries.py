@@ -70,10 +70,16 @@ EU_MEMBER_STATES: tuple[str, ...] = (
     "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT",
     "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
 )
-# Groups offered in the forms: key -> (label, codes). Only groups whose membership is a
-# documented fact; the Erasmus+ programme countries are not listed in the project's sources.
+# The countries that take part in Erasmus+ in full (2021-2027): the EU member states and the
+# third countries associated to the programme. UNVERIFIED: taken from the Erasmus+ Programme
+# Guide (Part A, "Eligible countries"), not from the project's domain facts; the association
+# agreements change (a country joins or leaves), so check the Guide of the year.
+ERASMUS_ASSOCIATED_COUNTRIES: tuple[str, ...] = ("IS", "LI", "NO", "MK", "RS", "TR")
+ERASMUS_PROGRAMME_COUNTRIES: tuple[str, ...] = (*EU_MEMBER_STATES, *ERASMUS_ASSOCIATED_COUNTRIES)
+# Groups offered in the forms: key -> (label, codes).
 COUNTRY_GROUPS: dict[str, tuple] = {
     "eu": (_("All EU member states"), EU_MEMBER_STATES),
+    "erasmus": (_("All Erasmus+ programme countries"), ERASMUS_PROGRAMME_COUNTRIES),
 }
 
 
