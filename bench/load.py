@@ -22,6 +22,7 @@ import itertools
 import json
 import math
 import random
+import re
 import sys
 import time
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -413,8 +414,15 @@ class BenchUser(FastHttpUser):
 
     def do_subscribe(self, session, account):
         d, r = self.d(), self.rng
-        # A term and an area: the same person saving the same alert twice is refused (400), rightly.
-        criteria = {"q": self.traffic.call_terms.draw(r), "thematic_area": r.choice(d["areas"])}
+        # A term and an area this person has no alert for yet: saving the same alert twice is
+        # refused (400), rightly, and would count as an error of the server.
+        saved = account.setdefault("alerts", set())
+        for _attempt in range(20):
+            criteria = {"q": self.traffic.call_terms.draw(r), "thematic_area": r.choice(d["areas"])}
+            key = (" ".join(re.findall(r"\w+", criteria["q"].casefold())), criteria["thematic_area"])
+            if key not in saved:
+                break
+        saved.add(key)
         url = f"/en/alerts/subscribe/calls/?{urlencode(criteria)}"
         if self._posted(self.form_write(session, url, "subscribe", lambda form: None, action_contains="subscribe")):
             self.send(session, "GET", "/en/alerts/", "subscriptions", signed_in=True)

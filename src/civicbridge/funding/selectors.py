@@ -23,6 +23,7 @@ from civicbridge.core.deployment import zone_label
 
 from .filters import CallFilter
 from .models import Call, CallDeadline, Funder, Programme
+from .rules import is_officer
 from .services import funder_zone
 
 CLOSING_SOON_DAYS = 14
@@ -43,6 +44,10 @@ def visible_calls(user) -> QuerySet[Call]:
         return calls.published()
     if user.is_superuser or getattr(user, "is_coordinator", False):
         return calls
+    if not is_officer(user):
+        # Most people signed in are no officer: their list is the public one, read from the
+        # published calls' indexes (the drafts' condition below makes every list scan all calls).
+        return calls.published()
     bodies = Membership.objects.approved().filter(user=user, organization__kind__in=Organization.PUBLIC_KINDS)
     colleague = Membership.objects.approved().filter(
         user_id=OuterRef("created_by_id"), organization_id__in=bodies.values("organization_id")
