@@ -192,6 +192,28 @@ def test_the_detail_page_shows_the_parts_of_the_score_in_words(client, poster, r
     assert "Equal scores are ordered by thematic fit" in page
 
 
+def test_a_request_whose_countries_nobody_fits_yet_says_so_instead_of_asking_for_criteria(
+    client, poster, municipality, representative_of_poster, youth
+):
+    org("Local perfect fit", municipality, [youth])
+    partner_request = PartnerRequestFactory(organization=poster, countries="ES", thematic_areas=[youth])
+    client.force_login(representative_of_poster)
+
+    page = client.get(f"/pl{partner_request.get_absolute_url()[3:]}").content.decode()
+
+    assert "Żadna organizacja z bazy z krajów wskazanych przez Ciebie jeszcze nie pasuje" in page
+    assert "Local perfect fit" not in page.split('id="matches-heading"')[1]
+
+
+def test_a_request_without_criteria_asks_for_them(client, poster, representative_of_poster):
+    partner_request = PartnerRequestFactory(organization=poster, thematic_areas=[], partner_kinds="")
+    client.force_login(representative_of_poster)
+
+    page = client.get(f"/en{partner_request.get_absolute_url()[3:]}").content.decode()
+
+    assert "name thematic areas or kinds of partner in the request" in page
+
+
 @pytest.fixture
 def representative_of_poster(poster):
     from tests.accounts.factories import MembershipFactory, UserFactory
