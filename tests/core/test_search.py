@@ -106,6 +106,16 @@ def test_a_number_written_in_groups_finds_the_number_stored_as_digits():
     assert _found_by("fundacja 000 012 3456", "Fundacja 0000123456")
 
 
+@pytest.mark.parametrize("query", ["PL1234563218", "PL 123-456-32-18", "pl 1234563218", "EL 1234563218"])
+def test_a_tax_number_with_its_eu_vat_prefix_finds_the_number_alone(query):
+    assert _found_by(query, "1234563218")
+
+
+def test_two_letters_before_a_number_stay_a_word_unless_they_are_a_vat_prefix():
+    assert [term.folded for term in query_terms("ul 1234563218")] == ["ul", "1234563218"]
+    assert [term.folded for term in query_terms("PL 2024")] == ["pl", "2024"]
+
+
 def test_a_number_in_groups_still_finds_a_document_that_holds_the_groups():
     assert _found_by("16-123-4567", "Dernek 16-123-4567")
 

@@ -263,7 +263,8 @@ def test_the_page_names_an_organizations_tax_number_by_its_country(client, orhan
 @pytest.mark.parametrize(
     "query",
     [NIP, f"{NIP[:3]}-{NIP[3:6]}-{NIP[6:8]}-{NIP[8:]}", f"{NIP[:3]}-{NIP[3:5]}-{NIP[5:7]}-{NIP[7:]}",
-     f"{NIP[:3]} {NIP[3:6]} {NIP[6:8]} {NIP[8:]}", f"fundacja {NIP[:3]}-{NIP[3:6]}-{NIP[6:8]}-{NIP[8:]}"],
+     f"{NIP[:3]} {NIP[3:6]} {NIP[6:8]} {NIP[8:]}", f"fundacja {NIP[:3]}-{NIP[3:6]}-{NIP[6:8]}-{NIP[8:]}",
+     f"PL{NIP}", f"PL {NIP[:3]}-{NIP[3:6]}-{NIP[6:8]}-{NIP[8:]}"],
 )
 def test_search_by_nip_finds_the_organization(user, municipality, query):
     wanted = services.create_organization(by=user, data=_data(municipality, tax_number=NIP))

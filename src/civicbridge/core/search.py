@@ -34,6 +34,8 @@ from simplemma.strategies import DefaultStrategy
 from simplemma.strategies.dictionaries.trie_dictionary_factory import TrieDictionaryFactory
 from unidecode import unidecode
 
+from civicbridge.core.countries import EU_MEMBER_STATES
+
 LANGUAGES = ("pl", "tr", "en")
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_TERMS = 12
@@ -111,6 +113,10 @@ KRS_DIGITS = 10
 # ("2021-2027") stays words.
 GROUPED_NUMBER = re.compile(r"(?<![\w-])[0-9]+(?:[ -]+[0-9]+)+(?![\w-])")
 GROUPED_NUMBER_DIGITS = 9
+# A tax number copied from an invoice carries its EU VAT prefix ("PL 123-456-32-18",
+# "PL1234563218"): the registry stores the number alone. Greece's VAT prefix is EL.
+VAT_NUMBER = re.compile(r"(?<![\w-])([A-Za-z]{2}) ?([0-9](?:[0-9 -]*[0-9])?)(?![\w-])")
+VAT_PREFIXES = frozenset(EU_MEMBER_STATES) - {"GR"} | {"EL"}
 
 
 @dataclass(frozen=True)
@@ -152,6 +158,7 @@ def query_terms(query: str) -> list[Term]:
 
 def _tokens(query: str) -> list[str]:
     """The query's words, a grouped number of enough digits counting as one."""
+    query = VAT_NUMBER.sub(_without_vat_prefix, query)
     tokens, end = [], 0
     for match in GROUPED_NUMBER.finditer(query):
         if sum(map(str.isdigit, match.group())) < GROUPED_NUMBER_DIGITS:
@@ -160,6 +167,13 @@ def _tokens(query: str) -> list[str]:
         tokens.append(match.group())
         end = match.end()
     return tokens + words(query[end:])
+
+
+def _without_vat_prefix(match: re.Match) -> str:
+    prefix, number = match.groups()
+    if prefix.upper() in VAT_PREFIXES and sum(map(str.isdigit, number)) >= GROUPED_NUMBER_DIGITS:
+        return number
+    return match.group()
 
 
 def _word_forms(word: str) -> tuple[str, ...]:
