@@ -269,11 +269,13 @@ def countdown(call: Call, now: datetime) -> Countdown:
     )
 
 
-def decorate(calls, now: datetime) -> list[Call]:
+def decorate(calls, now: datetime, *, with_areas: bool = True) -> list[Call]:
     """Each call with its status and next deadline at ``now`` (annotated: ``next_deadline_at``)
-    and its thematic areas: everything its list row shows, in one query for the whole page."""
+    and (unless a short list shows none) its thematic areas: everything its list row shows,
+    in one query for the whole page."""
     calls = list(calls)
-    prefetch_related_objects(calls, "thematic_areas")
+    if with_areas:
+        prefetch_related_objects(calls, "thematic_areas")
     site_zone = timezone.get_current_timezone()
     site_zone_label = zone_label(site_zone)
     for call in calls:
@@ -324,7 +326,7 @@ HOME_NEWEST_CALLS = 5
 def home_closing_soon(request) -> dict | None:
     """The home page's section: the few calls closing soonest (nothing when none does)."""
     now = timezone.now()
-    calls = decorate(closing_soon(now=now)[:HOME_CLOSING_SOON], now)
+    calls = decorate(closing_soon(now=now)[:HOME_CLOSING_SOON], now, with_areas=False)
     return {"calls": calls} if calls else None
 
 
@@ -332,7 +334,7 @@ def home_newest_calls(request) -> dict | None:
     """The home page's section: the calls published last (read from the newest-first index)."""
     now = timezone.now()
     calls = decorate(
-        calls_for_rows(None, now=now).order_by("-published_at", "-id")[:HOME_NEWEST_CALLS], now
+        calls_for_rows(None, now=now).order_by("-published_at", "-id")[:HOME_NEWEST_CALLS], now, with_areas=False
     )
     return {"calls": calls} if calls else None
 

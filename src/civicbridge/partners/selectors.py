@@ -169,7 +169,9 @@ def home_open_requests(request) -> dict | None:
     today = timezone.localdate()
     requests = list(
         public_requests().filter(Q(deadline__isnull=True) | Q(deadline__gte=today))
-        .select_related("organization__territory").order_by("-created_at", "-id")[:HOME_OPEN_REQUESTS]
+        # The home page shows no thematic areas: none read.
+        .select_related("organization__territory").prefetch_related(None)
+        .order_by("-created_at", "-id")[:HOME_OPEN_REQUESTS]
     )
     return {"requests": requests} if requests else None
 
