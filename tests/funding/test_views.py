@@ -87,6 +87,16 @@ def test_an_officer_sees_the_drafts_of_their_body_and_not_others(client, officer
     assert _identifiers(client.get(LIST_URL)) == ["OURS"]
 
 
+def test_an_officer_sees_the_published_calls_with_or_without_drafts_of_their_body(client, officer, colleague):
+    CallFactory(identifier="PUBLIC")
+    client.force_login(officer)
+    assert _identifiers(client.get(LIST_URL)) == ["PUBLIC"]
+
+    CallFactory(identifier="OURS", published_at=None, created_by=colleague)
+
+    assert sorted(_identifiers(client.get(LIST_URL))) == ["OURS", "PUBLIC"]
+
+
 def test_the_search_finds_words_of_the_title_and_the_identifier(client):
     CallFactory(identifier="CERV-2027-CITIZENS-TOWN-TT", title="Town-twinning")
     CallFactory(identifier="LIFE-2027-SAP-ENV", title="Environment and resource efficiency")

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 
 from django.db.models import (
     Count,
-    Exists,
     F,
     OuterRef,
     Prefetch,
@@ -49,10 +48,16 @@ def visible_calls(user) -> QuerySet[Call]:
         # published calls' indexes (the drafts' condition below makes every list scan all calls).
         return calls.published()
     bodies = Membership.objects.approved().filter(user=user, organization__kind__in=Organization.PUBLIC_KINDS)
-    colleague = Membership.objects.approved().filter(
-        user_id=OuterRef("created_by_id"), organization_id__in=bodies.values("organization_id")
+    colleagues = Membership.objects.approved().filter(organization_id__in=bodies.values("organization_id"))
+    # The drafts are few: read by id, they leave the published calls to their indexes (a
+    # condition on each call's author would scan every call at each page).
+    drafts = list(
+        Call.objects.filter(published_at__isnull=True, created_by_id__in=colleagues.values("user_id"))
+        .values_list("pk", flat=True)
     )
-    return calls.filter(Q(published_at__isnull=False) | Q(Exists(colleague)))
+    if not drafts:
+        return calls.published()
+    return calls.filter(Q(published_at__isnull=False) | Q(pk__in=drafts))
 
 
 def next_deadline_at(now: datetime) -> Subquery:
