@@ -293,6 +293,19 @@ class _SearchTableOperation(Operation):
 class CreateSearchIndex(_SearchTableOperation):
     """Migration operation: index a model's ``search_document`` column for full-text search."""
 
+    @classmethod
+    def restore_sqlite_triggers(cls, schema_editor, table: str) -> None:
+        """Make the index's triggers on ``table`` again after SQLite rebuilt the table (a
+        column added or altered drops them); nothing to do on PostgreSQL, which keeps them."""
+        if schema_editor.connection.vendor != "sqlite":
+            return
+        for statement in cls.backward_sql("sqlite", table):
+            if statement.startswith("DROP TRIGGER"):
+                schema_editor.execute(statement)
+        for statement in cls.forward_sql("sqlite", table):
+            if statement.startswith("CREATE TRIGGER"):
+                schema_editor.execute(statement)
+
     @staticmethod
     def forward_sql(vendor: str, table: str) -> list[str]:
         if vendor == "postgresql":

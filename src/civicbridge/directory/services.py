@@ -58,6 +58,7 @@ def _place(organization: Organization) -> dict:
     organization.country = (organization.country or "").strip().upper()
     organization.city = (organization.city or "").strip()
     organization.pic = re.sub(r"\s", "", organization.pic or "")
+    home = deployment.current().country
     errors: dict[str, list] = {}
     if organization.territory_id is not None:
         territory_country = organization.territory.country
@@ -66,13 +67,13 @@ def _place(organization: Organization) -> dict:
         organization.country = territory_country
     elif not organization.country:
         errors["territory"] = [_("Choose the territory, or for an organization abroad its country and city.")]
-    elif organization.country == deployment.current().country:
+    elif organization.country == home:
         errors["territory"] = [_("Choose the territory of an organization of this country.")]
     elif organization.country not in COUNTRIES:
         errors["country"] = [_("Choose a country from the list.")]
     elif not organization.city:
         errors["city"] = [_("Give the city of an organization abroad.")]
-    if organization.territory_id is None and organization.country and organization.country != deployment.current().country:
+    if organization.territory_id is None and organization.country and organization.country != home:
         # Its number is from its own country's register, which nobody here can check.
         if organization.registry_number and organization.registry_type in ("", Organization.RegistryType.OTHER):
             organization.registry_type = Organization.RegistryType.FOREIGN

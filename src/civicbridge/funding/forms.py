@@ -271,7 +271,18 @@ def time_zone_choices() -> list:
     ]
 
 
-class FunderForm(forms.ModelForm):
+class ReferenceDataForm(forms.ModelForm):
+    """A funder or a programme as coordinators keep it: the service validates and saves it,
+    and reports per field."""
+
+    def _post_clean(self):
+        pass
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
+
+
+class FunderForm(ReferenceDataForm):
     """A funder as coordinators keep it; the services validate and save it."""
 
     country = forms.ChoiceField(
@@ -296,24 +307,11 @@ class FunderForm(forms.ModelForm):
         self.fields["country"].choices = choices
         self.fields["time_zone"].choices = time_zone_choices()
 
-    def _post_clean(self):
-        # The service validates the funder and reports per field.
-        pass
 
-    def funder_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
-
-
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(ReferenceDataForm):
     class Meta:
         model = Programme
         fields = ["name", "code", "period", "website"]
-
-    def _post_clean(self):
-        pass
-
-    def programme_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
 
 
 class CallImportForm(forms.Form):

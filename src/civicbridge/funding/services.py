@@ -424,16 +424,9 @@ def update_funder(*, funder: Funder, by, data: dict) -> Funder:
     """
     if not by.has_perm("funding.change_funder", funder):
         raise PermissionDenied
-    changed = copy.copy(funder)
-    for field in FUNDER_FIELDS:
-        if field in data:
-            setattr(changed, field, data[field])
+    changed = _with_changes(funder, data, FUNDER_FIELDS)
     changed.country = (changed.country or "").strip().upper()
-    changed.full_clean()
-    changed.save()
-    # The calls' search documents carry the funder's name: a renamed funder is found by its new one.
-    indexing.copied_text_changed(changed, indexing.changed_fields(funder, changed, FUNDER_FIELDS))
-    return changed
+    return _save_reference(funder, changed, FUNDER_FIELDS)
 
 
 @transaction.atomic
@@ -441,12 +434,23 @@ def update_programme(*, programme: Programme, by, data: dict) -> Programme:
     """Change a programme (coordinators only); it stays with its funder."""
     if not by.has_perm("funding.change_programme", programme):
         raise PermissionDenied
-    changed = copy.copy(programme)
-    for field in PROGRAMME_FIELDS:
+    changed = _with_changes(programme, data, PROGRAMME_FIELDS)
+    changed.code = (changed.code or "").strip().upper()
+    return _save_reference(programme, changed, PROGRAMME_FIELDS)
+
+
+def _with_changes(instance, data: dict, fields: tuple[str, ...]):
+    """A copy of ``instance`` with ``data``'s values of ``fields``: refused input leaves the original as it was."""
+    changed = copy.copy(instance)
+    for field in fields:
         if field in data:
             setattr(changed, field, data[field])
-    changed.code = (changed.code or "").strip().upper()
+    return changed
+
+
+def _save_reference(original, changed, fields: tuple[str, ...]):
     changed.full_clean()
     changed.save()
-    indexing.copied_text_changed(changed, indexing.changed_fields(programme, changed, PROGRAMME_FIELDS))
+    # The calls' search documents carry funders' and programmes' names: a renamed one is found by its new name.
+    indexing.copied_text_changed(changed, indexing.changed_fields(original, changed, fields))
     return changed

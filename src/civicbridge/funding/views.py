@@ -218,16 +218,25 @@ def _funder(slug: str) -> Funder:
         raise Http404 from error
 
 
+def _reference_data_page(request, form, write, *, saved: str, template: str, context: dict):
+    """A funder's or a programme's form: once the service has saved it, back to the funders."""
+    if request.method == "POST" and form.is_valid():
+        submit(form, write)
+        if not form.errors:
+            messages.success(request, saved)
+            return redirect("funding:funder_list")
+    return render(request, template, {"form": form, **context})
+
+
 @login_required
 def funder_create(request):
     _require(request, "funding.add_funder")
     form = FunderForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        submit(form, lambda: services.create_funder(by=request.user, data=form.funder_data()))
-        if not form.errors:
-            messages.success(request, _("The funder is added. Add its programmes now."))
-            return redirect("funding:funder_list")
-    return render(request, "funding/funder_form.html", {"form": form, "funder": None})
+    return _reference_data_page(
+        request, form, lambda: services.create_funder(by=request.user, data=form.service_data()),
+        saved=_("The funder is added. Add its programmes now."), template="funding/funder_form.html",
+        context={"funder": None},
+    )
 
 
 @login_required
@@ -235,12 +244,10 @@ def funder_edit(request, slug):
     funder = _funder(slug)
     _require(request, "funding.change_funder", funder)
     form = FunderForm(request.POST or None, instance=funder)
-    if request.method == "POST" and form.is_valid():
-        submit(form, lambda: services.update_funder(funder=funder, by=request.user, data=form.funder_data()))
-        if not form.errors:
-            messages.success(request, _("Your changes are saved."))
-            return redirect("funding:funder_list")
-    return render(request, "funding/funder_form.html", {"form": form, "funder": funder})
+    return _reference_data_page(
+        request, form, lambda: services.update_funder(funder=funder, by=request.user, data=form.service_data()),
+        saved=_("Your changes are saved."), template="funding/funder_form.html", context={"funder": funder},
+    )
 
 
 @login_required
@@ -248,12 +255,12 @@ def programme_create(request, slug):
     funder = _funder(slug)
     _require(request, "funding.add_programme")
     form = ProgrammeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        submit(form, lambda: services.create_programme(by=request.user, funder=funder, data=form.programme_data()))
-        if not form.errors:
-            messages.success(request, _("The programme is added."))
-            return redirect("funding:funder_list")
-    return render(request, "funding/programme_form.html", {"form": form, "funder": funder, "programme": None})
+    return _reference_data_page(
+        request, form,
+        lambda: services.create_programme(by=request.user, funder=funder, data=form.service_data()),
+        saved=_("The programme is added."), template="funding/programme_form.html",
+        context={"funder": funder, "programme": None},
+    )
 
 
 @login_required
@@ -265,10 +272,9 @@ def programme_edit(request, slug, pk):
         raise Http404 from error
     _require(request, "funding.change_programme", programme)
     form = ProgrammeForm(request.POST or None, instance=programme)
-    if request.method == "POST" and form.is_valid():
-        submit(form, lambda: services.update_programme(programme=programme, by=request.user, data=form.programme_data()))
-        if not form.errors:
-            messages.success(request, _("Your changes are saved."))
-            return redirect("funding:funder_list")
-    context = {"form": form, "funder": funder, "programme": programme}
-    return render(request, "funding/programme_form.html", context)
+    return _reference_data_page(
+        request, form,
+        lambda: services.update_programme(programme=programme, by=request.user, data=form.service_data()),
+        saved=_("Your changes are saved."), template="funding/programme_form.html",
+        context={"funder": funder, "programme": programme},
+    )

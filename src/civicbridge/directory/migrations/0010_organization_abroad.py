@@ -25,14 +25,7 @@ def remove_triggers(apps, schema_editor):
 
 def install_triggers(apps, schema_editor):
     # The full-text index's triggers too (SQLite; as migration 0003): the rebuild dropped them.
-    if schema_editor.connection.vendor == "sqlite":
-        table = apps.get_model("directory", "Organization")._meta.db_table
-        for statement in CreateSearchIndex.backward_sql("sqlite", table):
-            if statement.startswith("DROP TRIGGER"):
-                schema_editor.execute(statement)
-        for statement in CreateSearchIndex.forward_sql("sqlite", table):
-            if statement.startswith("CREATE TRIGGER"):
-                schema_editor.execute(statement)
+    CreateSearchIndex.restore_sqlite_triggers(schema_editor, apps.get_model("directory", "Organization")._meta.db_table)
     install_tally_triggers(apps, schema_editor)
     install_area_tally_triggers(apps, schema_editor)
 
