@@ -1,9 +1,11 @@
 """Inviting an organization that fits to answer a partner request: the poster's representatives
 only, once per organization and request (a database constraint), a few a day, by e-mail."""
 
+import threading
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from civicbridge.core.models import ThematicArea
@@ -180,3 +182,30 @@ def test_past_the_days_limit_the_page_answers_429(
     assert response.status_code == 429
     assert "24 hours" in response.content.decode()
     assert Invitation.objects.count() == 1
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="two writers at once need PostgreSQL")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_representatives_inviting_the_same_organization_at_once_make_one_invitation(
+    partner_request, representative, organization, candidate, candidate_representative
+):
+    other = UserFactory()
+    MembershipFactory(user=other, organization=organization)
+    outcomes, barrier = [], threading.Barrier(2)
+
+    def invite(person):
+        barrier.wait()
+        try:
+            outcomes.append(services.invite_organization(by=person, partner_request=partner_request, organization=candidate))
+        except ValidationError as error:
+            outcomes.append(" ".join(error.messages))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=invite, args=(person,)) for person in (representative, other)]
+    [thread.start() for thread in threads]
+    [thread.join() for thread in threads]
+
+    assert Invitation.objects.filter(request=partner_request, organization=candidate).count() == 1
+    refused = [outcome for outcome in outcomes if isinstance(outcome, str)]
+    assert len(refused) == 1 and "already invited" in refused[0]
