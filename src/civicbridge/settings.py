@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "civicbridge.funding",
     "civicbridge.alerts",
     "civicbridge.partners",
+    "civicbridge.events",
+    "civicbridge.support",
     "civicbridge.api",
     "civicbridge.demo",
 ]
