@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "civicbridge.funding",
     "civicbridge.alerts",
     "civicbridge.partners",
+    "civicbridge.projects",
     "civicbridge.events",
     "civicbridge.support",
     "civicbridge.api",

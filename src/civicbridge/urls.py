@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("", include("civicbridge.alerts.urls")),
     path("", include("civicbridge.funding.urls")),
     path("", include("civicbridge.partners.urls")),
+    path("", include("civicbridge.projects.urls")),
     path("", include("civicbridge.events.urls")),
     path("", include("civicbridge.support.urls")),
     path("", include("civicbridge.core.urls")),
