@@ -1,0 +1,130 @@
+"""The reads that the support pages and the API share, with their joins, in a bounded number of queries."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from civicbridge.accounts.models import Membership
+from civicbridge.core.rules import is_coordinator
+from civicbridge.directory.models import Organization
+
+from .filters import OrganizationRequestFilter, QueueFilter
+from .models import HistoryEntry, Message, SupportRequest, TimeEntry
+
+
+def _minutes_spent():
+    minutes = (
+        TimeEntry.objects.filter(request=OuterRef("pk")).order_by().values("request")
+        .annotate(total=Sum("minutes")).values("total")
+    )
+    return Coalesce(Subquery(minutes, output_field=IntegerField()), Value(0))
+
+
+def requests_for_list() -> QuerySet[SupportRequest]:
+    """Requests with what a list row shows: the organization, the assignee, the minutes spent."""
+    return (
+        SupportRequest.objects.select_related("organization", "assigned_to")
+        .only(
+            "pk", "subject", "topic", "status", "created_at", "updated_at", "organization_id", "assigned_to_id",
+            "organization__name", "organization__slug",
+            "assigned_to__first_name", "assigned_to__last_name", "assigned_to__username",
+        )
+        .annotate(minutes_spent=_minutes_spent())
+        .order_by("-created_at", "-id")
+    )
+
+
+def represented_organization_ids_query(user) -> QuerySet:
+    return Membership.objects.approved().filter(user=user).values("organization_id")
+
+
+def represented_organizations(user) -> list[Organization]:
+    """The listed organizations a person represents (approved memberships), by name."""
+    if not (user.is_authenticated and user.is_active):
+        return []
+    return list(
+        Organization.objects.listed().filter(pk__in=represented_organization_ids_query(user))
+        .only("pk", "name", "slug", "kind", "registration").order_by("name", "pk")
+    )
+
+
+def visible_requests(user) -> QuerySet[SupportRequest]:
+    """Every request for coordinators; for others, their listed organizations' requests; else none."""
+    queryset = requests_for_list()
+    if is_coordinator(user):
+        return queryset
+    if not (user.is_authenticated and user.is_active):
+        return queryset.none()
+    listed = Organization.objects.listed().filter(pk__in=represented_organization_ids_query(user)).values("pk")
+    return queryset.filter(organization_id__in=listed)
+
+
+def filter_organization_requests(user, data) -> OrganizationRequestFilter:
+    """The requests of the organizations ``user`` represents (coordinators' own included)."""
+    queryset = requests_for_list()
+    if not (user.is_authenticated and user.is_active):
+        queryset = queryset.none()
+    else:
+        listed = Organization.objects.listed().filter(pk__in=represented_organization_ids_query(user)).values("pk")
+        queryset = queryset.filter(organization_id__in=listed)
+    return OrganizationRequestFilter(data, queryset=queryset)
+
+
+def filter_queue(data, *, request=None) -> QueueFilter:
+    return QueueFilter(data, queryset=requests_for_list(), request=request)
+
+
+def request_detail(*, pk: int) -> SupportRequest:
+    return (
+        SupportRequest.objects.select_related("organization__territory", "created_by", "assigned_to")
+        .defer("organization__search_document", "organization__description")
+        .annotate(minutes_spent=_minutes_spent())
+        .get(pk=pk)
+    )
+
+
+def thread(support_request: SupportRequest) -> list[Message]:
+    return list(support_request.messages.select_related("author").order_by("created_at", "pk"))
+
+
+def history(support_request: SupportRequest) -> list[HistoryEntry]:
+    return list(support_request.history.select_related("by", "assignee").order_by("at", "pk"))
+
+
+def time_entries(support_request: SupportRequest) -> list[TimeEntry]:
+    return list(support_request.time_entries.select_related("coordinator").order_by("created_at", "pk"))
+
+
+def coordinators() -> QuerySet:
+    """The people a request may be assigned to: active coordinators, by name."""
+    return get_user_model().objects.filter(is_active=True, is_coordinator=True).order_by(
+        "first_name", "last_name", "pk"
+    )
+
+
+def open_queue_count() -> int:
+    return SupportRequest.objects.open().count()
+
+
+PROFILE_REQUESTS = 10
+
+
+def profile_requests(request) -> dict | None:
+    """The account page's section: one's organizations' newest requests, and for coordinators
+    how many requests are open in the queue and how many are assigned to them."""
+    user = request.user
+    organizations = represented_organizations(user)
+    coordinator = is_coordinator(user)
+    if not organizations and not coordinator:
+        return None
+    context = {"organizations": organizations, "requests": [], "is_coordinator": coordinator}
+    if organizations:
+        context["requests"] = list(
+            SupportRequest.objects.filter(organization__in=organizations).select_related("organization")
+            .only("pk", "subject", "status", "created_at", "organization__name")
+            .order_by("-created_at", "-id")[:PROFILE_REQUESTS]
+        )
+    if coordinator:
+        context["open_count"] = open_queue_count()
+        context["mine_count"] = SupportRequest.objects.open().filter(assigned_to=user).count()
+    return context
