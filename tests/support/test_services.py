@@ -9,7 +9,6 @@ from civicbridge.support import services
 from civicbridge.support.models import HistoryEntry, Message, SupportRequest, TimeEntry
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.directory.factories import OrganizationFactory
-from tests.support.factories import SupportRequestFactory
 
 pytestmark = pytest.mark.django_db
 Status = SupportRequest.Status

@@ -199,7 +199,7 @@ def assign(*, by, support_request: SupportRequest, coordinator) -> SupportReques
     locked = _locked(support_request)
     new_id = coordinator.pk if coordinator is not None else None
     if locked.assigned_to_id == new_id:
-        raise ValidationError({"assignee": [_("The request is already assigned so.")]})
+        raise ValidationError({"assignee": [_("The request already has this assignment.")]})
     locked.assigned_to = coordinator
     locked.save(update_fields=["assigned_to", "updated_at"])
     entry = _record(locked, kind=HistoryEntry.Kind.ASSIGNED, by=by, assignee=coordinator)
