@@ -413,6 +413,8 @@ LOGGING = {
 # Covering indexes (Index.include) serve PostgreSQL; SQLite builds them without the extra columns.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 CIVICBRIDGE_PAGE_SIZE = 25
+# Guests (no account) may register for events at most this many times an hour per connection.
+CIVICBRIDGE_EVENT_GUEST_REGISTRATIONS_PER_HOUR = env.int("CIVICBRIDGE_EVENT_GUEST_REGISTRATIONS_PER_HOUR", default=20)
 # Search documents that copy a renamed name are rewritten this many at a time (core.indexing).
 CIVICBRIDGE_REINDEX_BATCH_SIZE = env.int("CIVICBRIDGE_REINDEX_BATCH_SIZE", default=500)
 # A repeated identical submission (same person, same content) within this time makes no new object.

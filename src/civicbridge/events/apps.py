@@ -6,3 +6,64 @@ class EventsConfig(AppConfig):
     name = "civicbridge.events"
     label = "events"
     verbose_name = _("Events and trainings")
+
+    def ready(self):
+        from civicbridge.core.registry import (
+            Copied,
+            DemoLoader,
+            Searchable,
+            alertables,
+            demo_loaders,
+            model_key,
+            periodic_job_sources,
+            searchables,
+        )
+
+        from . import alerts, services, tasks
+        from .models import Event
+
+        searchables.register(
+            model_key(Event),
+            Searchable(
+                model=Event,
+                document=services.event_search_document,
+                label=_("Events and trainings"),
+                url_name="events:event_list",
+                public=lambda: Event.objects.published(),
+                copies=(
+                    Copied("directory.organization", "organizers", ("name",)),
+                    Copied("core.territory", "territory", ("name_en", "name_pl", "name_tr")),
+                    Copied("core.thematicarea", "thematic_areas", ("name_en", "name_pl", "name_tr")),
+                ),
+                select_related=("territory",),
+                prefetch_related=("organizers", "thematic_areas"),
+            ),
+        )
+        alertables.register(services.ALERT_KEY, alerts.alertable())
+        periodic_job_sources.register("events", tasks.periodic_jobs)
+        demo_loaders.register("events", DemoLoader(name="events", module="civicbridge.events.demo", order=40))
+        self.register_api()
+        self.register_home()
+
+    def register_home(self):
+        from civicbridge.core.registry import HomeBlock, home_blocks, profile_blocks
+
+        from . import selectors
+
+        home_blocks.register(
+            "events-upcoming",
+            HomeBlock(title=_("Upcoming events"), template="events/_home_upcoming.html",
+                      context=selectors.home_upcoming, order=25),
+        )
+        profile_blocks.register(
+            "event-registrations",
+            HomeBlock(title=_("Your registrations for events"), template="events/_profile_registrations.html",
+                      context=selectors.profile_registrations, order=30),
+        )
+
+    def register_api(self):
+        from civicbridge.core.registry import ApiCollection, api_collections
+
+        from .api import EventViewSet
+
+        api_collections.register("events", ApiCollection("events", EventViewSet, "event"))

@@ -1,0 +1,232 @@
+"""Every read of events and registrations that the pages, the calendar, the ICS feed and the API share."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from civicbridge.core.rules import is_coordinator
+
+from . import phases
+from .filters import EventFilter
+from .models import Event, Registration
+
+CALENDAR_EVENTS = 1_000
+HOME_UPCOMING = 5
+
+
+def visible_events(user=None) -> QuerySet[Event]:
+    """Published events; unpublished ones too for coordinators and their own organizers."""
+    events = Event.objects.all()
+    if not (user and user.is_authenticated and user.is_active):
+        return events.published()
+    if user.is_superuser or is_coordinator(user):
+        return events
+    from civicbridge.accounts.models import Membership
+
+    own = Membership.objects.approved().filter(user=user).values("organization_id")
+    return events.filter(Q(published_at__isnull=False) | Q(organizers__in=own)).distinct()
+
+
+def events_for_rows(user=None) -> QuerySet[Event]:
+    """What a list row shows, read with the events: territory joined, organizers prefetched."""
+    return (
+        visible_events(user)
+        .select_related("territory")
+        .prefetch_related(Prefetch("organizers", queryset=_organizer_names()))
+        .defer("search_document", "description", "minutes")
+    )
+
+
+def _organizer_names():
+    from civicbridge.directory.models import Organization
+
+    return Organization.objects.only("pk", "name", "slug")
+
+
+def filter_events(data, *, user=None, now: datetime | None = None) -> EventFilter:
+    return EventFilter(data, queryset=events_for_rows(user), now=now)
+
+
+def filtered_events(filterset: EventFilter) -> QuerySet[Event]:
+    return filterset.qs
+
+
+def with_seats(events) -> list[Event]:
+    """Each event with ``seats_taken`` and ``waiting`` counted, in one query for the page."""
+    events = list(events)
+    counts = {
+        row["event_id"]: row
+        for row in Registration.objects.filter(event__in=[event.pk for event in events])
+        .values("event_id")
+        .annotate(
+            taken=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
+            waiting=Count("pk", filter=Q(status=Registration.Status.WAITING)),
+        )
+        .order_by()
+    }
+    for event in events:
+        row = counts.get(event.pk, {})
+        event.seats_taken = row.get("taken", 0)
+        event.waiting = row.get("waiting", 0)
+        event.seats_left = None if event.capacity is None else max(event.capacity - event.seats_taken, 0)
+    return events
+
+
+def event_detail(*, pk: int, user=None) -> Event:
+    event = (
+        visible_events(user)
+        .select_related("territory", "created_by")
+        .prefetch_related(Prefetch("organizers", queryset=_organizer_names()), "thematic_areas")
+        .get(pk=pk)
+    )
+    return with_seats([event])[0]
+
+
+def own_registration(event: Event, user) -> Registration | None:
+    """The signed-in person's standing registration for ``event`` (not a cancelled one)."""
+    if not (user and user.is_authenticated):
+        return None
+    return (
+        event.registrations.exclude(status=Registration.Status.CANCELLED)
+        .filter(Q(user=user) | Q(email__iexact=user.email))
+        .first()
+    )
+
+
+def waiting_position(registration: Registration) -> int | None:
+    """1 for the first person waiting; None for anyone not waiting."""
+    if registration.status != Registration.Status.WAITING:
+        return None
+    ahead = Registration.objects.filter(
+        event_id=registration.event_id, status=Registration.Status.WAITING,
+    ).filter(Q(created_at__lt=registration.created_at) | Q(created_at=registration.created_at, pk__lt=registration.pk))
+    return ahead.count() + 1
+
+
+def registrations_of(event: Event) -> dict[str, list[Registration]]:
+    """The organizer's list: seats, then the waiting list in its order, then cancellations."""
+    rows = list(event.registrations.select_related("user").order_by("created_at", "id"))
+    return {
+        "confirmed": sorted((r for r in rows if r.status == Registration.Status.CONFIRMED), key=lambda r: r.name.casefold()),
+        "waiting": [r for r in rows if r.status == Registration.Status.WAITING],
+        "cancelled": [r for r in rows if r.status == Registration.Status.CANCELLED],
+    }
+
+
+def registration_by_token(token) -> Registration:
+    return Registration.objects.select_related("event__territory").prefetch_related("changes").get(token=token)
+
+
+def my_registrations(user) -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(user=user)
+        .select_related("event__territory")
+        .order_by("-event__starts_at", "-id")
+    )
+
+
+def certificate_allowed(registration: Registration) -> bool:
+    return registration.event.is_training and registration.attended_at is not None
+
+
+# --- calendar ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Day:
+    day: date
+    in_month: bool
+    is_today: bool
+    events: list
+
+
+def month_of(value: str | None, today: date) -> date:
+    """The first day of the month ``YYYY-MM`` names; this month for anything else."""
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        return date(year, month, 1)
+    except (ValueError, TypeError):
+        return today.replace(day=1)
+
+
+def month_grid(month: date, events: list[Event], today: date) -> list[list[Day]]:
+    """Weeks (Monday first) covering ``month``, each day with the events on it (local time)."""
+    zone = timezone.get_default_timezone()
+    by_day: dict[date, list[Event]] = {}
+    for event in events:
+        first = timezone.localtime(event.starts_at, zone).date()
+        last = timezone.localtime(event.ends_at, zone).date()
+        day = first
+        while day <= last:
+            by_day.setdefault(day, []).append(event)
+            day += timedelta(days=1)
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
+    return [
+        [Day(day, day.month == month.month, day == today, by_day.get(day, [])) for day in week]
+        for week in weeks
+    ]
+
+
+def events_in_month(filterset: EventFilter, month: date) -> list[Event]:
+    """The filter's events that touch ``month`` (any "when": the month decides)."""
+    zone = timezone.get_default_timezone()
+    start = timezone.make_aware(datetime.combine(month, datetime.min.time()), zone)
+    following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    end = timezone.make_aware(datetime.combine(following, datetime.min.time()), zone)
+    queryset = filterset.qs.filter(starts_at__lt=end, ends_at__gte=start).order_by("starts_at", "id")
+    return list(queryset[:CALENDAR_EVENTS])
+
+
+def calendar_events(data, *, now: datetime | None = None) -> list[Event]:
+    """Published events not over yet (the query string's filters apply), for the ICS feed."""
+    filterset = EventFilter(data, queryset=events_for_rows(None), now=now)
+    if not filterset.form.is_valid():
+        return []
+    return list(filterset.qs.order_by("starts_at", "id")[:CALENDAR_EVENTS])
+
+
+# --- home and profile -----------------------------------------------------------------------------
+
+
+def home_upcoming(request) -> dict | None:
+    now = timezone.now()
+    events = list(
+        Event.objects.published().filter(cancelled_at__isnull=True, ends_at__gte=now)
+        .select_related("territory").only(
+            "pk", "title", "kind", "starts_at", "ends_at", "territory__name_en", "territory__name_pl",
+            "territory__name_tr", "published_at", "cancelled_at",
+        )
+        .order_by("starts_at", "id")[:HOME_UPCOMING]
+    )
+    return {"events": events} if events else None
+
+
+def profile_registrations(request) -> dict | None:
+    registrations = list(
+        my_registrations(request.user).filter(event__ends_at__gte=timezone.now() - timedelta(days=60))[:10]
+    )
+    return {"registrations": registrations} if registrations else None
+
+
+def phase_label(event: Event, now: datetime | None = None) -> str:
+    phase = phases.timeline(event).current(now)
+    return phase.label if phase else ""
+
+
+def organizing_options(user) -> list:
+    """The organizations a person may name as organizers: those they represent (listed ones),
+    and for coordinators the public bodies too (the office organizes for its authority)."""
+    from civicbridge.accounts.models import Membership
+    from civicbridge.directory.models import Organization, listed_q
+
+    if not (user and user.is_authenticated and user.is_active):
+        return []
+    own = Q(pk__in=Membership.objects.approved().filter(user=user).values("organization_id"))
+    if is_coordinator(user):
+        own |= Q(kind__in=Organization.PUBLIC_KINDS)
+    return list(Organization.objects.filter(listed_q(), own).only("pk", "name", "slug").order_by("name", "pk"))
