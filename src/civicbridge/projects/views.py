@@ -91,6 +91,9 @@ def export_iati(request):
         status__in=list(iati.ACTIVITY_STATUS)
     ).select_related("funder__organization")
     export = iati.build(projects.iterator(chunk_size=500), language=get_language() or "en")
+    if not export.included:
+        # An IATI file holds at least one activity: say why there is none instead.
+        return render(request, "projects/iati_empty.html", {"left_out": len(export.left_out)}, status=404)
     response = HttpResponse(export.xml, content_type="application/xml; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="projects-iati.xml"'
     response["X-IATI-Left-Out"] = str(len(export.left_out))
