@@ -88,7 +88,7 @@ def test_pagination_and_export_links_keep_the_filters(client, settings):
 
 
 def test_the_portfolio_reads_a_bounded_number_of_queries(client, coordinator, django_assert_max_num_queries):
-    for n in range(30):
+    for _ in range(30):
         project = ProjectFactory(status=S.RUNNING, funder=FunderFactory())
         ProjectPartner.objects.create(project=project, organization=OrganizationFactory())
     client.force_login(coordinator)
