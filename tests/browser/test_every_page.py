@@ -29,9 +29,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
+from civicbridge.events.models import Event
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.browser.conftest import ARTIFACTS_DIR, REPO_DIR, _new_page, check_accessibility
 from tests.directory.factories import OrganizationFactory, PlenipotentiaryFactory, PublicBodyFactory
+from tests.events.factories import EventFactory
 from tests.funding.factories import CallFactory
 from tests.partners.factories import (
     ExpressionOfInterestFactory,
@@ -98,6 +100,18 @@ def _twinning(site):
     return {"pk": site.twinning.pk}
 
 
+def _event(site):
+    return {"pk": site.event.pk}
+
+
+def _registration(site):
+    return {"token": site.registration.token}
+
+
+def _attendance(site):
+    return {"pk": site.event.pk, "registration_pk": site.registration.pk}
+
+
 PAGES: dict[str, tuple[Visit, ...]] = {
     "core:home": (Visit(), Visit("ngo")),
     "core:search": (Visit(query="?q=stowarzyszenie"),),
@@ -159,6 +173,16 @@ PAGES: dict[str, tuple[Visit, ...]] = {
     "partners:twinning_create": (Visit("coordinator"),),
     "partners:twinning_detail": (Visit(kwargs=_twinning),),
     "partners:twinning_edit": (Visit("coordinator", kwargs=_twinning),),
+    "events:event_list": (Visit(), Visit("ngo", query="?when=past&kind=training")),
+    "events:event_calendar": (Visit(), Visit(query="?month=2027-01")),
+    "events:event_create": (Visit("officer"),),
+    "events:event_detail": (Visit(kwargs=_event), Visit("officer", kwargs=_event), Visit("ngo", kwargs=_event)),
+    "events:event_edit": (Visit("officer", kwargs=_event),),
+    "events:event_cancel": (Visit("officer", kwargs=_event),),
+    "events:event_registrations": (Visit("officer", kwargs=_event),),
+    "events:event_checkin": (Visit("officer", kwargs=_event),),
+    "events:event_minutes": (Visit("officer", kwargs=_event),),
+    "events:registration_detail": (Visit(kwargs=_registration),),
 }
 
 # The admin site's own pages; each model's pages are generated (_admin_model_pages). All are
@@ -219,6 +243,13 @@ SKIPPED: dict[str, Skip] = {
     "partners:invitation_create": Skip(POST_ONLY, "405", Visit("ngo", _request)),
     "partners:interest_decide": Skip(POST_ONLY, "405", Visit("ngo", lambda s: {"pk": s.interest.pk})),
     "partners:twinning_delete": Skip(POST_ONLY, "405", Visit("coordinator", _twinning)),
+    "events:calendar_ics": Skip("an iCalendar file", "not-html"),
+    "events:event_ics": Skip("an iCalendar file", "not-html", Visit(kwargs=_event)),
+    "events:certificate": Skip("a PDF certificate", "not-html", Visit(kwargs=_registration)),
+    "events:event_publish": Skip(POST_ONLY, "405", Visit("officer", _event)),
+    "events:event_register": Skip(POST_ONLY, "405", Visit(kwargs=_event)),
+    "events:attendance_set": Skip(POST_ONLY, "405", Visit("officer", _attendance)),
+    "events:registration_cancel": Skip(POST_ONLY, "405", Visit(kwargs=_registration)),
     "admin:logout": Skip(POST_ONLY, "405", Visit("operator")),
     "admin:jsi18n": Skip("the admin's JavaScript catalog", "not-html", Visit("operator")),
     "admin:autocomplete": Skip(
@@ -352,6 +383,7 @@ def site(municipality, county):
     )
     twinning = TwinningFactory()
     subscription = Subscription.objects.create(user=citizen, name="Grants for Nysa", keywords="grant")
+    event, registration = _event_with_attendance(public_body, officer, ngo)
 
     # Rows for the admin's pages of the platform's own records.
     queue_mail(key="browser-pass", to=citizen.email, subject="Hello", body="Body", language="en")
@@ -382,12 +414,32 @@ def site(municipality, county):
         interest=interest,
         twinning=twinning,
         subscription=subscription,
+        event=event,
+        registration=registration,
         unsubscribe_token=unsubscribe_token(subscription.pk),
         password_reset={
             "uidb64": urlsafe_base64_encode(force_bytes(citizen.pk)),
             "token": default_token_generator.make_token(citizen),
         },
     )
+
+
+def _event_with_attendance(public_body, officer, ngo):
+    """A training under way with a seat taken and the person present (a certificate to show),
+    another person on its waiting list, and an upcoming meeting."""
+    from civicbridge.events import services as events
+
+    training = EventFactory(
+        organizers=[public_body], capacity=1, title="Szkolenie: oferta w otwartym konkursie ofert",
+        starts_at=timezone.now() + timedelta(days=2),
+    )
+    registration = events.register(event=training, by=ngo, organization_name="Stowarzyszenie Przyjaciół Ziemi Nyskiej")
+    events.register(event=training, name="Jan Nowak", email="jan@example.org")
+    Event.objects.filter(pk=training.pk).update(starts_at=timezone.now() - timedelta(hours=1))
+    training.refresh_from_db()
+    events.set_attendance(by=officer, registration=registration, attended=True)
+    EventFactory(organizers=[public_body], kind=Event.Kind.MEETING, title="Spotkanie konsultacyjne")
+    return training, registration
 
 
 def _third_party_rows(user):

@@ -385,10 +385,10 @@ def attendance_opens(event: Event) -> datetime:
 @transaction.atomic
 def set_attendance(*, by, registration: Registration, attended: bool) -> Registration:
     """The organizer ticks a confirmed participant present (or not), from the event's day on."""
-    event = registration.event
+    locked = Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
+    event = locked.event
     if not by.has_perm("events.manage_registrations", event):
         raise PermissionDenied
-    locked = Registration.objects.select_for_update().get(pk=registration.pk)
     if locked.status != Registration.Status.CONFIRMED:
         raise ValidationError(_("Only a person with a seat can be marked present."))
     if timezone.now() < attendance_opens(event):

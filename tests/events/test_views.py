@@ -1,0 +1,304 @@
+import datetime
+import io
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+from pypdf import PdfReader
+
+from civicbridge.events import services
+from civicbridge.events.models import Event, Registration
+from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.directory.factories import OrganizationFactory
+from tests.events.factories import EventFactory
+
+pytestmark = pytest.mark.django_db
+
+Status = Registration.Status
+
+
+def register_url(event):
+    return reverse("events:event_register", kwargs={"pk": event.pk})
+
+
+def started(event, hours_ago=1):
+    Event.objects.filter(pk=event.pk).update(starts_at=timezone.now() - datetime.timedelta(hours=hours_ago))
+    event.refresh_from_db()
+    return event
+
+
+# --- lists and pages --------------------------------------------------------------------------------
+
+
+def test_the_list_shows_upcoming_events_by_default_and_past_ones_on_request(client, organization):
+    EventFactory(organizers=[organization], title="Przyszłe szkolenie")
+    past = EventFactory(organizers=[organization], title="Dawne spotkanie")
+    Event.objects.filter(pk=past.pk).update(
+        starts_at=timezone.now() - datetime.timedelta(days=3), ends_at=timezone.now() - datetime.timedelta(days=3)
+    )
+
+    upcoming = client.get(reverse("events:event_list")).content.decode()
+    before = client.get(reverse("events:event_list"), {"when": "past"}).content.decode()
+
+    assert "Przyszłe szkolenie" in upcoming and "Dawne spotkanie" not in upcoming
+    assert "Dawne spotkanie" in before and "Przyszłe szkolenie" not in before
+
+
+def test_drafts_are_hidden_from_visitors_but_not_from_their_organizers(client, organization, representative):
+    draft = EventFactory(organizers=[organization], published_at=None, title="Szkic wydarzenia")
+
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert "Szkic wydarzenia" not in client.get(reverse("events:event_list")).content.decode()
+    client.force_login(representative)
+    assert client.get(draft.get_absolute_url()).status_code == 200
+
+
+def test_filters_take_territory_codes_and_refuse_unknown_values(client, organization, county, other_county):
+    EventFactory(organizers=[organization], title="W powiecie nyskim", territory=county)
+    EventFactory(organizers=[organization], title="W powiecie brzeskim", territory=other_county)
+
+    page = client.get(reverse("events:event_list"), {"territory": "1607"}).content.decode()
+    bad = client.get(reverse("events:event_list"), {"kind": "party"})
+
+    assert "W powiecie nyskim" in page and "W powiecie brzeskim" not in page
+    assert "party" in bad.content.decode()
+
+
+def test_the_list_reads_a_bounded_number_of_queries_whatever_its_length(client, organization, django_assert_max_num_queries):
+    for _ in range(30):
+        event = EventFactory(organizers=[organization])
+        services.register(event=event, name="Anna", email=f"anna{event.pk}@example.org")
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("events:event_list"))
+    assert response.status_code == 200
+
+
+def test_the_detail_page_reads_a_bounded_number_of_queries(client, event, django_assert_max_num_queries):
+    for number in range(5):
+        services.register(event=event, name="Anna", email=f"anna{number}@example.org")
+    with django_assert_max_num_queries(8):
+        assert client.get(event.get_absolute_url()).status_code == 200
+
+
+def test_pagination_keeps_the_filters(client, organization, county, settings):
+    settings.CIVICBRIDGE_PAGE_SIZE = 2
+    for _ in range(3):
+        EventFactory(organizers=[organization], territory=county)
+
+    page = client.get(reverse("events:event_list"), {"territory": "1607"}).content.decode()
+
+    assert "territory=1607&amp;page=2" in page or "page=2&amp;territory=1607" in page
+
+
+def test_the_calendar_shows_the_events_of_the_month_asked(client, organization):
+    starts = timezone.make_aware(datetime.datetime(2027, 3, 10, 10), timezone.get_default_timezone())
+    EventFactory(organizers=[organization], title="Marcowe forum", starts_at=starts,
+                 ends_at=starts + datetime.timedelta(hours=4))
+
+    march = client.get(reverse("events:event_calendar"), {"month": "2027-03"}).content.decode()
+    april = client.get(reverse("events:event_calendar"), {"month": "2027-04"}).content.decode()
+
+    assert "Marcowe forum" in march and "Marcowe forum" not in april
+    assert "month=2027-02" in march and "month=2027-04" in march
+
+
+def test_the_ics_feed_lists_upcoming_events_and_marks_cancelled_ones(client, organization):
+    EventFactory(organizers=[organization], title="Forum")
+    EventFactory(organizers=[organization], title="Odwołane", cancelled_at=timezone.now())
+
+    response = client.get(reverse("events:calendar_ics"))
+
+    calendar = Calendar.from_ical(response.content)
+    items = {str(item["summary"]): str(item["status"]) for item in calendar.walk("VEVENT")}
+    assert response["Content-Type"].startswith("text/calendar")
+    assert items == {"Forum": "CONFIRMED", "Odwołane": "CANCELLED"}
+
+
+# --- registering through the page ----------------------------------------------------------------------------
+
+
+def test_a_guest_registers_and_lands_on_their_registration(client, event):
+    response = client.post(register_url(event), {"name": "Ewa Nowak", "email": "ewa@example.org"}, follow=True)
+
+    registration = Registration.objects.get()
+    assert response.redirect_chain[-1][0] == registration.get_absolute_url()
+    assert "Ewa Nowak" in response.content.decode()
+
+
+def test_a_guest_with_a_bad_address_keeps_what_they_typed_and_nothing_is_saved(client, event):
+    response = client.post(register_url(event), {"name": "Ewa Nowak", "email": "ewa-at-example"})
+
+    assert response.status_code == 400
+    assert 'value="Ewa Nowak"' in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_registering_after_the_window_closed_is_refused_with_a_message(client, organization):
+    closed = EventFactory(organizers=[organization], registration_closes_at=timezone.now() - datetime.timedelta(minutes=1))
+
+    response = client.post(register_url(closed), {"name": "Ewa", "email": "ewa@example.org"})
+
+    assert response.status_code == 400
+    assert "closed" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_guests_are_limited_per_hour_per_connection(client, organization, settings):
+    settings.CIVICBRIDGE_EVENT_GUEST_REGISTRATIONS_PER_HOUR = 2
+    event = EventFactory(organizers=[organization])
+    for number in range(2):
+        client.post(register_url(event), {"name": "Ewa", "email": f"ewa{number}@example.org"})
+
+    response = client.post(register_url(event), {"name": "Ewa", "email": "ewa9@example.org"})
+
+    assert response.status_code == 429
+    assert event.registrations.count() == 2
+
+
+def test_a_guest_cancels_from_the_link_of_their_e_mail_and_the_next_in_line_gets_the_seat(client, last_seat):
+    first = services.register(event=last_seat, name="Ewa", email="ewa@example.org")
+    second = services.register(event=last_seat, name="Jan", email="jan@example.org")
+
+    client.post(reverse("events:registration_cancel", kwargs={"token": first.token}))
+
+    second.refresh_from_db()
+    assert second.status == Status.CONFIRMED
+
+
+def test_an_unknown_registration_link_is_a_404(client):
+    assert client.get("/en/events/registrations/00000000-0000-0000-0000-000000000000/").status_code == 404
+
+
+# --- organizers --------------------------------------------------------------------------------------------
+
+
+def test_the_registrations_list_is_for_the_organizers_only(client, event, user, representative):
+    services.register(event=event, name="Ewa", email="ewa@example.org")
+    url = reverse("events:event_registrations", kwargs={"pk": event.pk})
+
+    client.force_login(user)
+    assert client.get(url).status_code == 403
+    client.force_login(representative)
+    response = client.get(url)
+    assert response.status_code == 200 and "ewa@example.org" in response.content.decode()
+
+
+def test_an_organizer_ticks_a_participant_present_from_a_phone_with_htmx(client, event, representative):
+    registration = services.register(event=event, name="Ewa", email="ewa@example.org")
+    started(event)
+    client.force_login(representative)
+
+    response = client.post(
+        reverse("events:attendance_set", kwargs={"pk": event.pk, "registration_pk": registration.pk}),
+        {"attended": "1"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET=f"checkin-{registration.pk}",
+    )
+
+    registration.refresh_from_db()
+    assert registration.attended_at is not None
+    body = response.content.decode()
+    assert f'id="checkin-{registration.pk}"' in body and "<html" not in body
+
+
+def test_attendance_of_another_events_registration_is_a_404(client, event, organization, representative):
+    other = EventFactory(organizers=[organization])
+    registration = services.register(event=other, name="Ewa", email="ewa@example.org")
+    client.force_login(representative)
+
+    response = client.post(
+        reverse("events:attendance_set", kwargs={"pk": event.pk, "registration_pk": registration.pk}), {"attended": "1"},
+    )
+
+    assert response.status_code == 404
+
+
+def test_another_organizations_representative_cannot_edit_the_event(client, event, municipality):
+    stranger = UserFactory()
+    MembershipFactory(user=stranger, organization=OrganizationFactory(territory=municipality))
+    client.force_login(stranger)
+
+    assert client.get(reverse("events:event_edit", kwargs={"pk": event.pk})).status_code == 403
+    response = client.post(reverse("events:event_cancel", kwargs={"pk": event.pk}), {"reason": "nope"})
+    assert response.status_code == 403
+    event.refresh_from_db()
+    assert event.cancelled_at is None
+
+
+def test_a_representative_adds_an_event_through_the_form(client, representative, organization, county):
+    client.force_login(representative)
+    starts = (timezone.localtime() + datetime.timedelta(days=5)).replace(hour=10, minute=0)
+    response = client.post(reverse("events:event_create"), {
+        "kind": "training", "title": "Szkolenie z RODO", "description": "", "venue": "Urząd Gminy",
+        "starts_at": starts.strftime("%Y-%m-%dT%H:%M"), "ends_at": (starts + datetime.timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M"),
+        "hours": "4", "territory": county.pk, "organizers": [organization.pk], "capacity": "15", "publish": "on",
+    })
+
+    event = Event.objects.get()
+    assert response.status_code == 302 and response["Location"] == event.get_absolute_url()
+    assert event.published_at is not None and event.capacity == 15
+    assert timezone.localtime(event.starts_at).hour == 10
+
+
+# --- certificates ------------------------------------------------------------------------------------------
+
+
+def test_a_participant_present_at_a_training_downloads_a_certificate_with_the_hours(client, event, representative):
+    registration = services.register(event=event, name="Zofia Kowalska", email="zofia@example.org")
+    started(event)
+    services.set_attendance(by=representative, registration=registration, attended=True)
+
+    response = client.get(reverse("events:certificate", kwargs={"token": registration.token}))
+
+    assert response["Content-Type"] == "application/pdf"
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert "Zofia Kowalska" in text
+    assert event.title in text
+    assert "Hours of training: 3" in text
+
+
+def test_no_certificate_without_attendance(client, event):
+    registration = services.register(event=event, name="Zofia", email="zofia@example.org")
+
+    assert client.get(reverse("events:certificate", kwargs={"token": registration.token})).status_code == 404
+
+
+def test_a_certificate_speaks_the_language_of_the_registration(client, event, representative):
+    client.post(f"/pl/events/{event.pk}/register/", {"name": "Zofia Kowalska", "email": "zofia@example.org"})
+    registration = Registration.objects.get()
+    started(event)
+    services.set_attendance(by=representative, registration=registration, attended=True)
+
+    response = client.get(reverse("events:certificate", kwargs={"token": registration.token}))
+
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert "Zaświadczenie" in text
+
+
+# --- concurrency ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="two writers at once need PostgreSQL")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_people_taking_the_last_seat_at_once_one_gets_it_the_other_waits(organization):
+    event = EventFactory(organizers=[organization], capacity=1)
+    barrier, answers = threading.Barrier(2), []
+
+    def register(number):
+        client = Client()
+        barrier.wait()
+        try:
+            answers.append(client.post(register_url(event), {"name": f"Person {number}", "email": f"p{number}@example.org"}))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=register, args=(number,)) for number in (1, 2)]
+    [thread.start() for thread in threads]
+    [thread.join() for thread in threads]
+
+    assert [answer.status_code for answer in answers] == [302, 302]
+    statuses = sorted(event.registrations.values_list("status", flat=True))
+    assert statuses == [Status.CONFIRMED, Status.WAITING]
+    assert event.registrations.filter(seat__isnull=False).count() == 1
