@@ -7,7 +7,6 @@ spent is given to coordinators only (it is the office's own record).
 """
 
 from django.db.models import Prefetch
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
@@ -51,7 +50,7 @@ class SupportRequestSerializer(serializers.ModelSerializer):
             "time_spent_minutes", "created_at", "updated_at",
         ]
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_time_spent_minutes(self, support_request) -> int | None:
         request = self.context.get("request")
         if request is None or not is_coordinator(request.user):
