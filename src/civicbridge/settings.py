@@ -398,6 +398,10 @@ SPECTACULAR_SETTINGS = {
         "PartnerRequestStatusEnum": "civicbridge.partners.models.PartnerRequest.Status",
         "InterestStatusEnum": "civicbridge.partners.models.ExpressionOfInterest.Status",
         "TerritoryLevelEnum": "civicbridge.core.models.Territory.Level",
+        "SupportRequestStatusEnum": "civicbridge.support.models.SupportRequest.Status",
+        "SupportRequestTopicEnum": "civicbridge.support.models.SupportRequest.Topic",
+        "EventKindEnum": "civicbridge.events.models.Event.Kind",
+        "RegistrationStatusEnum": "civicbridge.events.models.Registration.Status",
     },
 }
 

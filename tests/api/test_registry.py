@@ -50,7 +50,7 @@ def test_the_api_package_names_no_domain_app():
 def test_every_contract_collection_is_registered():
     prefixes = {collection.prefix for collection in api_collections}
     assert {"territories", "thematic-areas", "organizations", "plenipotentiaries", "funders", "calls",
-            "partner-requests"} <= prefixes
+            "partner-requests", "events", "support-requests"} <= prefixes
     assert {entry.route for entry in api_paths} >= {"auth/token/", "me/"}
 
 

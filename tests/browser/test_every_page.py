@@ -40,6 +40,7 @@ from tests.partners.factories import (
     PartnerRequestFactory,
     TwinningFactory,
 )
+from tests.support.factories import MessageFactory, SupportRequestFactory, TimeEntryFactory
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 PAGES_DIR = ARTIFACTS_DIR / "pages"
@@ -106,6 +107,10 @@ def _event(site):
 
 def _registration(site):
     return {"token": site.registration.token}
+
+
+def _support(site):
+    return {"pk": site.support_request.pk}
 
 
 def _attendance(site):
@@ -183,6 +188,10 @@ PAGES: dict[str, tuple[Visit, ...]] = {
     "events:event_checkin": (Visit("officer", kwargs=_event),),
     "events:event_minutes": (Visit("officer", kwargs=_event),),
     "events:registration_detail": (Visit(kwargs=_registration),),
+    "support:request_list": (Visit("ngo"),),
+    "support:request_create": (Visit("ngo"),),
+    "support:queue": (Visit("coordinator"), Visit("coordinator", query="?status=any&assignee=none")),
+    "support:request_detail": (Visit("ngo", kwargs=_support), Visit("coordinator", kwargs=_support)),
 }
 
 # The admin site's own pages; each model's pages are generated (_admin_model_pages). All are
@@ -250,6 +259,10 @@ SKIPPED: dict[str, Skip] = {
     "events:event_register": Skip(POST_ONLY, "405", Visit(kwargs=_event)),
     "events:attendance_set": Skip(POST_ONLY, "405", Visit("officer", _attendance)),
     "events:registration_cancel": Skip(POST_ONLY, "405", Visit(kwargs=_registration)),
+    "support:message_create": Skip(POST_ONLY, "405", Visit("coordinator", _support)),
+    "support:status_change": Skip(POST_ONLY, "405", Visit("coordinator", _support)),
+    "support:assign": Skip(POST_ONLY, "405", Visit("coordinator", _support)),
+    "support:time_log": Skip(POST_ONLY, "405", Visit("coordinator", _support)),
     "admin:logout": Skip(POST_ONLY, "405", Visit("operator")),
     "admin:jsi18n": Skip("the admin's JavaScript catalog", "not-html", Visit("operator")),
     "admin:autocomplete": Skip(
@@ -384,6 +397,9 @@ def site(municipality, county):
     twinning = TwinningFactory()
     subscription = Subscription.objects.create(user=citizen, name="Grants for Nysa", keywords="grant")
     event, registration = _event_with_attendance(public_body, officer, ngo)
+    support_request = SupportRequestFactory(organization=ngo_organization, created_by=ngo)
+    MessageFactory(request=support_request, author=coordinator, body="Zadzwoń do nas we wtorek.")
+    TimeEntryFactory(request=support_request, coordinator=coordinator)
 
     # Rows for the admin's pages of the platform's own records.
     queue_mail(key="browser-pass", to=citizen.email, subject="Hello", body="Body", language="en")
@@ -416,6 +432,7 @@ def site(municipality, county):
         subscription=subscription,
         event=event,
         registration=registration,
+        support_request=support_request,
         unsubscribe_token=unsubscribe_token(subscription.pk),
         password_reset={
             "uidb64": urlsafe_base64_encode(force_bytes(citizen.pk)),

@@ -24,7 +24,6 @@ from django.utils import timezone
 from faker import Faker
 
 from civicbridge.accounts.models import Membership
-from civicbridge.core import deployment
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.directory.models import Organization
 
@@ -37,6 +36,7 @@ DEMO_NOTE = {
 }
 FAKER_LOCALE = {"pl": "pl_PL", "tr": "tr_TR"}
 PROFILE_LANGUAGE = {"opole": "pl", "orhangazi": "tr"}
+PROFILE_COUNTRY = {"opole": "PL", "orhangazi": "TR"}
 Kind = Event.Kind
 
 
@@ -135,7 +135,7 @@ def load(*, profile: str, stdout) -> None:
     language = PROFILE_LANGUAGE[profile]
     home_body = _organization_of("officer")
     home_ngo = _organization_of("ngo")
-    counties = _counties()
+    counties = _counties(PROFILE_COUNTRY[profile])
     if home_body is None or not counties:
         stdout.write("  skipped the events demo: no home body or no county in the registry.")
         return
@@ -162,13 +162,9 @@ def _organization_of(username: str) -> Organization | None:
     return membership.organization if membership else None
 
 
-def _counties() -> list[Territory]:
-    """The deployment's counties (Polish powiaty, Turkish ilçeler), the home one first."""
-    country = deployment.current().country
-    counties = list(
-        Territory.objects.filter(country=country, level=Territory.Level.COUNTY).order_by("path")
-    )
-    return counties
+def _counties(country: str) -> list[Territory]:
+    """The profile's counties (Polish powiaty, Turkish ilçeler), in the tree's order."""
+    return list(Territory.objects.filter(country=country, level=Territory.Level.COUNTY).order_by("path"))
 
 
 def _guests(faker, chooser, *, count: int) -> list[tuple[str, str, str]]:
