@@ -92,7 +92,7 @@ def test_the_portfolio_reads_a_bounded_number_of_queries(client, coordinator, dj
         project = ProjectFactory(status=S.RUNNING, funder=FunderFactory())
         ProjectPartner.objects.create(project=project, organization=OrganizationFactory())
     client.force_login(coordinator)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(8):
         response = client.get(PORTFOLIO, {"status": "running"})
     assert response.status_code == 200
 
@@ -103,7 +103,7 @@ def test_the_project_page_reads_a_bounded_number_of_queries(client, representati
         ProjectPartner.objects.create(project=project, organization=OrganizationFactory())
         project.milestones.create(title=f"M{n}", due_date=datetime.date(2026, 5, n + 1))
     client.force_login(representative)
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(12):
         response = client.get(project.get_absolute_url())
     assert response.status_code == 200
     assert response.content.decode().count("M0") == 1

@@ -10,7 +10,16 @@ from rest_framework import serializers, viewsets
 
 from . import selectors
 from .filters import ProjectApiFilter
-from .models import Project, ProjectPartner, StatusChange
+from .models import Project, ProjectPartner, Status, StatusChange
+
+# A status is a plain string in the schema, its codes in the description: the same choice set
+# serves three fields here and other apps name their own "status" enums (drf-spectacular would
+# need a settings entry, ENUM_NAME_OVERRIDES, to name it once).
+STATUS_HELP = "One of: " + ", ".join(Status.values) + "."
+
+
+def status_field(**kwargs):
+    return serializers.CharField(read_only=True, help_text=STATUS_HELP, **kwargs)
 
 
 class ProjectPartnerSerializer(serializers.ModelSerializer):
@@ -23,6 +32,9 @@ class ProjectPartnerSerializer(serializers.ModelSerializer):
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):
+    from_status = status_field(allow_blank=True)
+    to_status = status_field()
+
     class Meta:
         model = StatusChange
         fields = ["from_status", "to_status", "at", "note"]
@@ -35,6 +47,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     call_identifier = serializers.CharField(source="call.identifier", read_only=True, allow_null=True, default=None)
     territory_code = serializers.CharField(source="territory.code", read_only=True, allow_null=True, default=None)
     partners = ProjectPartnerSerializer(many=True, read_only=True)
+    status = status_field()
 
     class Meta:
         model = Project

@@ -33,11 +33,9 @@ class ProjectsConfig(AppConfig):
                 copies=(
                     Copied("directory.organization", "lead_organization", ("name",)),
                     Copied("directory.organization", "partners__organization", ("name",)),
-                    Copied("funding.funder", "funder", ("name",)),
-                    Copied("funding.programme", "programme", ("code", "name")),
                     Copied("funding.call", "call", ("identifier", "title")),
                 ),
-                select_related=("lead_organization", "funder", "programme", "call"),
+                select_related=("lead_organization", "call"),
                 prefetch_related=("partners__organization",),
             ),
         )

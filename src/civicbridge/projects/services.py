@@ -62,12 +62,11 @@ def document_max_bytes() -> int:
 
 
 def project_search_document(project: Project) -> str:
-    """What search finds a project by: its title, summary, results, organizations and funding."""
+    """What search finds a project by: its title, summary, results, organizations and call.
+
+    The funder is a filter of its own (by name in its menu): the document does not copy its
+    name, so that renaming a funder rewrites no project."""
     parts = [project.title, project.summary, project.results, project.lead_organization.name]
-    if project.funder_id:
-        parts.append(project.funder.name)
-    if project.programme_id:
-        parts += [project.programme.code, project.programme.name]
     if project.call_id:
         parts += [project.call.identifier, project.call.title]
     if project.pk:
