@@ -5,7 +5,7 @@ import factory
 from django.utils import timezone
 
 from civicbridge.events.models import Event
-from civicbridge.events.services import event_search_document
+from civicbridge.events.services import county_of, event_search_document
 
 
 class EventFactory(factory.django.DjangoModelFactory):
@@ -23,6 +23,7 @@ class EventFactory(factory.django.DjangoModelFactory):
     hours = Decimal("3")
     venue = "Starostwo, sala 12"
     territory = factory.LazyFunction(lambda: _county())
+    county = factory.LazyAttribute(lambda event: county_of(event.territory))
     capacity = 10
     published_at = factory.LazyFunction(timezone.now)
 

@@ -294,3 +294,53 @@ def test_a_reminder_speaks_the_language_the_person_registered_in(organization):
 
     mail = OutgoingMail.objects.get()
     assert mail.language == "pl"
+
+
+# --- the KPIs' figures ----------------------------------------------------------------------------------
+
+
+def figures():
+    from civicbridge.events.models import AttendeeCount
+
+    counts = {(row.year, row.scope, row.key): row.people for row in AttendeeCount.objects.filter(people__gt=0)}
+    attended = dict(Event.objects.values_list("pk", "attended_count"))
+    return counts, attended
+
+
+def test_attendance_figures_kept_by_the_service_equal_a_recount(organization, representative, municipality, county):
+    meeting = EventFactory(organizers=[organization], kind=Event.Kind.MEETING, territory=municipality)
+    training = EventFactory(organizers=[organization])
+    people = [guest(meeting, n) for n in range(3)] + [guest(training, n) for n in range(2)]
+    for event in (meeting, training):
+        started(event)
+    for registration in people:
+        services.set_attendance(by=representative, registration=registration, attended=True)
+    services.set_attendance(by=representative, registration=people[0], attended=False)
+
+    kept = figures()
+    services.rebuild_attendance_figures()
+
+    assert kept == figures()
+    counts, attended = kept
+    year = services.event_year(meeting)
+    assert attended == {meeting.pk: 2, training.pk: 2}
+    # Guest 0 still attended the training; guest 1 was at both: three people in all.
+    assert counts[(year, "all", "")] == 3
+    assert counts[(year, "county", str(county.pk))] == 3  # a municipality's event counts in its county
+    assert counts[(year, "kind", "meeting")] == 2 and counts[(year, "kind", "training")] == 2
+
+
+def test_once_attendance_is_taken_the_event_keeps_its_county_kind_and_year(event, representative, other_county):
+    registration = guest(event, 1)
+    started(event)
+    services.set_attendance(by=representative, registration=registration, attended=True)
+
+    with pytest.raises(ValidationError, match="Attendance is already taken"):
+        services.update_event(by=representative, event=event, data={"territory": other_county})
+    services.update_event(by=representative, event=event, data={"title": "Nowy tytuł"})
+
+
+def started(event):
+    Event.objects.filter(pk=event.pk).update(starts_at=timezone.now() - datetime.timedelta(hours=1))
+    event.refresh_from_db()
+    return event

@@ -28,7 +28,7 @@ from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.directory.models import Organization
 
 from .models import Event, Registration, RegistrationChange
-from .services import event_search_document
+from .services import event_search_document, rebuild_attendance_figures
 
 DEMO_NOTE = {
     "pl": "*Wydarzenie przykładowe (dane demonstracyjne).*",
@@ -154,6 +154,7 @@ def load(*, profile: str, stdout) -> None:
         registered += _register(event, spec, guests, chooser, language=language, now=now)
         made += 1
     _register_demo_person(language=language, now=now)
+    rebuild_attendance_figures()  # written in bulk here: count the attendance as the services would
     stdout.write(f"  {made} events (fictitious), {registered} registrations with attendance for past events.")
 
 
@@ -191,7 +192,7 @@ def _create_event(spec: Spec, index: int, *, organizer, territory, areas, langua
     event = Event.objects.create(
         kind=spec.kind, title=spec.title, description=f"{spec.description}\n\n{DEMO_NOTE[language]}",
         starts_at=starts_at, ends_at=ends_at, hours=spec.hours, venue=_venue(language, territory),
-        territory=territory, capacity=spec.capacity, published_at=starts_at - datetime.timedelta(days=30),
+        territory=territory, county=territory, capacity=spec.capacity, published_at=starts_at - datetime.timedelta(days=30),
         audience=_audience(language),
     )
     event.organizers.set([organizer])

@@ -47,6 +47,8 @@ class Event(TimeStampedModel):
         Territory, on_delete=models.PROTECT, related_name="+", verbose_name=_("territory"),
         help_text=_("The county (or municipality) where it takes place."),
     )
+    # The county of ``territory`` (itself when it is one), set by the services: the KPIs count per county.
+    county = models.ForeignKey(Territory, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False)
     organizers = models.ManyToManyField(
         "directory.Organization", related_name="organized_events", verbose_name=_("organizers"),
     )
@@ -63,6 +65,9 @@ class Event(TimeStampedModel):
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     minutes = models.TextField(_("minutes"), blank=True, help_text=_("Markdown is allowed."))
     minutes_added_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # People marked present, kept by the attendance service (the KPIs add them up without
+    # reading the registrations).
+    attended_count = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     search_document = models.TextField(blank=True, editable=False)
 
@@ -75,6 +80,7 @@ class Event(TimeStampedModel):
         indexes = [
             models.Index(fields=["starts_at", "id"], name="event_published_start", condition=Q(published_at__isnull=False)),
             models.Index(fields=["territory", "starts_at"], name="event_territory_start"),
+            models.Index(fields=["starts_at"], name="event_held", condition=Q(published_at__isnull=False, cancelled_at__isnull=True)),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gte=models.F("starts_at")), name="event_ends_after_start"),
@@ -168,3 +174,40 @@ class RegistrationChange(models.Model):
 
     def __str__(self):
         return f"{self.registration_id}: {self.status_from} → {self.status_to}"
+
+
+class Attendee(models.Model):
+    """A person (by e-mail address) present at least once in a year, within one scope: the
+    whole territory, a county, or a kind of event. The KPIs' unique participants are these
+    rows' counts (``AttendeeCount``); the attendance service keeps both."""
+
+    class Scope(models.TextChoices):
+        ALL = "all"
+        COUNTY = "county"
+        KIND = "kind"
+
+    year = models.PositiveSmallIntegerField()
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    key = models.CharField(max_length=40, blank=True)  # the county's id, or the kind; empty for all
+    email = models.CharField(max_length=254)  # lower-cased
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["year", "scope", "key", "email"], name="attendee_once_per_scope")]
+
+    def __str__(self):
+        return f"{self.year} {self.scope} {self.key}"
+
+
+class AttendeeCount(models.Model):
+    """How many ``Attendee`` rows a year's scope and key hold: unique participants, read at once."""
+
+    year = models.PositiveSmallIntegerField()
+    scope = models.CharField(max_length=10, choices=Attendee.Scope.choices)
+    key = models.CharField(max_length=40, blank=True)
+    people = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["year", "scope", "key"], name="attendee_count_key")]
+
+    def __str__(self):
+        return f"{self.year} {self.scope} {self.key}: {self.people}"

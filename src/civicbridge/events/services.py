@@ -23,19 +23,21 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, F, Max, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, ExtractYear, Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from civicbridge.core.models import Territory
 from civicbridge.core.notifications import queue_mail
 from civicbridge.core.registry import alertables
 from civicbridge.core.search import build_document
 from civicbridge.core.validators import clean_text
 
 from . import phases
-from .models import Event, Registration, RegistrationChange
+from .models import Attendee, AttendeeCount, Event, Registration, RegistrationChange
 
 EVENT_FIELDS = (
     "kind", "title", "description", "starts_at", "ends_at", "hours", "venue", "territory", "audience",
@@ -68,8 +70,29 @@ def _reindex(event: Event) -> None:
 # --- events ----------------------------------------------------------------------------------------
 
 
-def _validate_event(event: Event, *, organizers, previous: Event | None) -> None:
+def county_of(territory: Territory | None) -> Territory | None:
+    """The county ``territory`` lies in (itself when it is one); None above the counties."""
+    if territory is None:
+        return None
+    if territory.level == Territory.Level.COUNTY:
+        return territory
+    line = [int(part) for part in territory.path.strip("/").split("/") if part]
+    return Territory.objects.filter(pk__in=line, level=Territory.Level.COUNTY).first()
+
+
+def event_year(event: Event) -> int:
+    """The year an event counts in: its start's, on the deployment's clock."""
+    return timezone.localtime(event.starts_at, timezone.get_default_timezone()).year
+
+
+def _counted_as(event: Event) -> tuple:
+    return (event.county_id, event.kind, event_year(event))
+
+
+def _validate_event(event: Event, *, organizers, previous: tuple | None) -> None:
+    """``previous``: how the event counted before a change (``_counted_as``), with its attendance."""
     errors: dict[str, list[str]] = {}
+    event.county = county_of(event.territory) if event.territory_id else None
     event.title = clean_text(event.title or "", multiline=False).strip()
     event.venue = clean_text(event.venue or "", multiline=False).strip()
     event.description = clean_text(event.description or "", multiline=True)
@@ -87,8 +110,12 @@ def _validate_event(event: Event, *, organizers, previous: Event | None) -> None
             errors.setdefault("registration_closes_at", []).append(_("Registration must close by the end of the event."))
         if event.registration_opens_at and event.registration_closes_at < event.registration_opens_at:
             errors.setdefault("registration_closes_at", []).append(_("Registration cannot close before it opens."))
+    if previous is not None and event.attended_count and event.starts_at and previous != _counted_as(event):
+        errors.setdefault("starts_at", []).append(
+            _("Attendance is already taken: the kind, the county and the year of the event stay as they were.")
+        )
     if previous is not None and event.capacity is not None:
-        confirmed = previous.registrations.filter(status=Registration.Status.CONFIRMED).count()
+        confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
         if event.capacity < confirmed:
             errors.setdefault("capacity", []).append(
                 _("%(count)s people already have a seat: cancel registrations before lowering the seats below that.")
@@ -151,10 +178,11 @@ def update_event(*, by, event: Event, data: dict, organizers=None, thematic_area
         added = set(organizers) - set(locked.organizers.all())
         if not _may_organize_all(by, added):
             raise PermissionDenied
+    counted = _counted_as(locked)
     for name, value in data.items():
         if name in EVENT_FIELDS:
             setattr(locked, name, value)
-    _validate_event(locked, organizers=organizers, previous=locked)
+    _validate_event(locked, organizers=organizers, previous=counted)
     locked.save()
     if organizers is not None:
         locked.organizers.set(organizers)
@@ -398,11 +426,106 @@ def set_attendance(*, by, registration: Registration, attended: bool) -> Registr
     locked.attended_at = timezone.now() if attended else None
     locked.checked_in_by = by if attended else None
     locked.save(update_fields=["attended_at", "checked_in_by", "updated_at"])
+    Event.objects.filter(pk=event.pk).update(attended_count=F("attended_count") + (1 if attended else -1))
+    if attended:
+        _count_attendee_in(event, locked.email)
+    else:
+        _count_attendee_out(event, locked)
     RegistrationChange.objects.create(
         registration=locked, status_from=locked.status, status_to=locked.status,
         note="present" if attended else "not present", by=by, at=timezone.now(),
     )
     return locked
+
+
+# --- unique participants (the KPIs) -----------------------------------------------------------------------
+
+
+def _attendee_scopes(event: Event) -> list[tuple[str, str]]:
+    scopes = [(Attendee.Scope.ALL, ""), (Attendee.Scope.KIND, event.kind)]
+    if event.county_id:
+        scopes.append((Attendee.Scope.COUNTY, str(event.county_id)))
+    return scopes
+
+
+def _add_to_count(year: int, scope: str, key: str, change: int) -> None:
+    counts = AttendeeCount.objects.filter(year=year, scope=scope, key=key)
+    if counts.update(people=F("people") + change) or change < 0:
+        return
+    try:
+        with transaction.atomic():
+            AttendeeCount.objects.create(year=year, scope=scope, key=key, people=change)
+    except IntegrityError:  # made by another writer a moment ago
+        counts.update(people=F("people") + change)
+
+
+def _count_attendee_in(event: Event, email: str) -> None:
+    """The person counts once per year and scope, however many events they attend."""
+    year = event_year(event)
+    for scope, key in _attendee_scopes(event):
+        try:
+            with transaction.atomic():
+                Attendee.objects.create(year=year, scope=scope, key=key, email=email.lower())
+        except IntegrityError:
+            continue  # counted already
+        _add_to_count(year, scope, key, 1)
+
+
+def _count_attendee_out(event: Event, registration: Registration) -> None:
+    """Unmarked: the person stops counting in a scope where no other attendance of theirs remains."""
+    year = event_year(event)
+    zone = timezone.get_default_timezone()
+    others = (
+        Registration.objects.filter(attended_at__isnull=False, email__iexact=registration.email)
+        .exclude(pk=registration.pk)
+        .annotate(year=ExtractYear("event__starts_at", tzinfo=zone))
+        .filter(year=year)
+    )
+    for scope, key in _attendee_scopes(event):
+        remaining = others
+        if scope == Attendee.Scope.KIND:
+            remaining = others.filter(event__kind=key)
+        elif scope == Attendee.Scope.COUNTY:
+            remaining = others.filter(event__county_id=int(key))
+        if remaining.exists():
+            continue
+        deleted, _rows = Attendee.objects.filter(year=year, scope=scope, key=key, email=registration.email.lower()).delete()
+        if deleted:
+            _add_to_count(year, scope, key, -1)
+
+
+@transaction.atomic
+def rebuild_attendance_figures() -> None:
+    """Recount every event's attendance and the unique participants from the registrations.
+
+    The attendance service keeps them as it writes; this is for data written in bulk (the
+    demo, the benchmark's generator, an import of past events) and to check the kept figures.
+    """
+    present = Registration.objects.filter(attended_at__isnull=False)
+    attended = present.filter(event_id=OuterRef("pk")).order_by().values("event_id").annotate(n=Count("pk")).values("n")
+    Event.objects.update(attended_count=Coalesce(Subquery(attended), Value(0)))
+    Attendee.objects.all().delete()
+    AttendeeCount.objects.all().delete()
+    zone = timezone.get_default_timezone()
+    people = present.annotate(year=ExtractYear("event__starts_at", tzinfo=zone), address=Lower("email")).order_by()
+    rows = []
+    scopes = (
+        (Attendee.Scope.ALL, people.values_list("year", "address").distinct(), lambda row: ""),
+        (Attendee.Scope.KIND, people.values_list("year", "address", "event__kind").distinct(), lambda row: row[2]),
+        (Attendee.Scope.COUNTY, people.filter(event__county__isnull=False)
+         .values_list("year", "address", "event__county_id").distinct(), lambda row: str(row[2])),
+    )
+    for scope, query, key in scopes:
+        for row in query.iterator(chunk_size=10_000):
+            rows.append(Attendee(year=row[0], scope=scope, key=key(row), email=row[1]))
+            if len(rows) >= 10_000:
+                Attendee.objects.bulk_create(rows)
+                rows = []
+    Attendee.objects.bulk_create(rows)
+    AttendeeCount.objects.bulk_create(
+        AttendeeCount(year=row["year"], scope=row["scope"], key=row["key"], people=row["n"])
+        for row in Attendee.objects.values("year", "scope", "key").annotate(n=Count("pk")).order_by()
+    )
 
 
 # --- reminders ----------------------------------------------------------------------------------------
