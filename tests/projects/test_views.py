@@ -201,3 +201,70 @@ def test_documents_and_reports_are_for_the_projects_organizations(client, user, 
     client.force_login(user)
     assert client.get(project.get_absolute_url()).status_code == 200
     assert client.get(report.get_absolute_url()).status_code == 403
+
+
+def test_the_search_finds_a_project_by_its_words_and_its_lead(client):
+    lead = OrganizationFactory(name="Fundacja Zielona Dolina")
+    ProjectFactory(title="Ogrody społeczne", status=S.RUNNING, lead_organization=lead)
+    ProjectFactory(title="Inny projekt", status=S.RUNNING)
+    assert titles(client.get(PORTFOLIO, {"q": "ogrody"})) == ["Ogrody społeczne"]
+    assert titles(client.get(PORTFOLIO, {"q": "Zielona"})) == ["Ogrody społeczne"]
+
+
+def test_a_final_report_through_its_form_moves_the_project_to_final_report(client, representative, organization):
+    project = ProjectFactory(lead_organization=organization, status=S.RUNNING)
+    client.force_login(representative)
+    response = client.post(reverse("projects:report_create", args=[project.pk, "final"]), {
+        "period_start": "2026-03-01", "period_end": "2027-02-28", "activities": "Szkolenia.", "results": "120 osób.",
+        "indicators": "uczestnicy: 100 / 120", "problems": "", "spending_to_date": "99000",
+    })
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.status == S.FINAL_REPORT
+    assert project.status_changes.filter(from_status=S.RUNNING, to_status=S.FINAL_REPORT, by=representative).exists()
+
+
+def test_an_uploaded_document_is_downloaded_by_the_projects_people_only(client, representative, organization, user, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    project = ProjectFactory(lead_organization=organization, status=S.RUNNING)
+    client.force_login(representative)
+    response = client.post(reverse("projects:document_add", args=[project.pk]), {
+        "title": "Umowa o dofinansowanie", "file": SimpleUploadedFile("umowa.pdf", b"%PDF-1.7 umowa"),
+    })
+    assert response.status_code == 302
+    document = project.documents.get()
+    url = reverse("projects:document_download", args=[project.pk, document.pk])
+    assert b"".join(client.get(url).streaming_content) == b"%PDF-1.7 umowa"
+
+    client.force_login(user)
+    assert client.get(url).status_code == 403
+
+
+def test_a_refused_upload_keeps_the_title_typed(client, representative, organization):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    project = ProjectFactory(lead_organization=organization, status=S.RUNNING)
+    client.force_login(representative)
+    response = client.post(reverse("projects:document_add", args=[project.pk]), {
+        "title": "Mój skan", "file": SimpleUploadedFile("skan.exe", b"MZ..."),
+    })
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'value="Mój skan"' in html and "Upload a file of one of these kinds" in html
+    assert not project.documents.exists()
+
+
+def test_a_coordinator_adds_a_project_for_any_organization_and_gains_no_membership(client, coordinator, organization):
+    from civicbridge.accounts.models import Membership
+
+    client.force_login(coordinator)
+    assert 'name="organization"' in client.get(reverse("projects:project_create")).content.decode()
+    response = client.post(reverse("projects:project_create") + f"?organization={organization.slug}", {
+        "title": "Projekt koordynatora", "summary": "Opis.", "budget": "1000", "co_financing": "0", "currency": "EUR",
+        "start_date": "2026-05-01", "end_date": "2026-12-31",
+    })
+    assert response.status_code == 302
+    assert Project.objects.get().lead_organization == organization
+    assert not Membership.objects.filter(user=coordinator).exists()

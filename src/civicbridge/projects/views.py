@@ -10,6 +10,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from civicbridge.core.duplicates import is_repeat
 from civicbridge.core.forms import apply_validation_error, submit
+from civicbridge.core.rules import is_coordinator
 from civicbridge.directory.models import Organization
 
 from . import exports, iati, selectors, services, sheets
@@ -139,7 +140,9 @@ def project_create(request):
     if organization is None and len(choices) == 1:
         organization = choices[0]
     if organization is None:
-        return render(request, "projects/choose_organization.html", {"organizations": choices})
+        return render(request, "projects/choose_organization.html", {
+            "organizations": choices, "for_anyone": request.user.has_perm("projects.add_project", None) and is_coordinator(request.user),
+        })
     if not request.user.has_perm("projects.add_project", organization):
         raise PermissionDenied
     form = ProjectForm(request.POST or None)
