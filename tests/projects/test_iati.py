@@ -8,6 +8,7 @@ from django.urls import reverse
 from lxml import etree
 
 import civicbridge.projects
+from civicbridge.core import deployment
 from civicbridge.directory.models import Organization
 from civicbridge.projects import iati
 from civicbridge.projects.models import Project, ProjectPartner
@@ -57,6 +58,7 @@ def test_the_export_is_valid_iati_2_03(client, schema, county):
     assert first.find("activity-status").get("code") == "2"
     assert first.find("budget/value").text == "100000.00"
     assert first.find("budget/value").get("currency") == "PLN"
+    assert first.get("{http://www.w3.org/XML/1998/namespace}lang") == deployment.current().default_language
     roles = [(org.get("role"), org.get("ref")) for org in first.findall("participating-org")]
     assert roles == [("1", None), ("4", "PL-KRS-0000123456"), ("4", None), ("4", "PL-KRS-0000654321")]
     assert response["X-IATI-Left-Out"] == "0"

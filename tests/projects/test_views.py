@@ -268,3 +268,18 @@ def test_a_coordinator_adds_a_project_for_any_organization_and_gains_no_membersh
     assert response.status_code == 302
     assert Project.objects.get().lead_organization == organization
     assert not Membership.objects.filter(user=coordinator).exists()
+
+
+def test_the_account_page_lists_the_projects_of_ones_organizations(client, representative, organization):
+    ProjectFactory(title="Nasz pomysł", status=S.IDEA, lead_organization=organization)
+    ProjectFactory(title="Cudzy projekt", status=S.RUNNING)
+    client.force_login(representative)
+    html = client.get(reverse("accounts:profile")).content.decode()
+    assert "Your organizations&#x27; projects" in html or "Your organizations' projects" in html
+    assert "Nasz pomysł" in html and "Cudzy projekt" not in html
+
+
+def test_the_totals_name_the_currency(client):
+    ProjectFactory(status=S.RUNNING, currency="EUR", budget=1000, co_financing=0)
+    html = client.get(PORTFOLIO).content.decode()
+    assert "1,000.00 euro" in html

@@ -5,7 +5,7 @@ from django.db.models import Count, Prefetch, QuerySet, Sum
 from civicbridge.core.pagination import page_of
 
 from .filters import ProjectApiFilter, ProjectFilter, of_organization
-from .models import Project, ProjectPartner, Report, StatusChange
+from .models import CURRENCIES, Project, ProjectPartner, Report, StatusChange
 
 LIST_RELATED = ("lead_organization", "funder", "programme", "call", "territory")
 
@@ -47,7 +47,10 @@ def totals(queryset: QuerySet[Project]) -> list[dict]:
     )
     order = {status: index for index, status in enumerate(Project.Status.values)}
     labels = dict(Project.Status.choices)
-    result = [{**row, "label": labels[row["status"]]} for row in rows]
+    result = [
+        {**row, "label": labels[row["status"]], "currency_name": CURRENCIES.get(row["currency"], row["currency"])}
+        for row in rows
+    ]
     result.sort(key=lambda row: (order[row["status"]], row["currency"]))
     return result
 

@@ -3,11 +3,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from civicbridge.core import deployment
 from civicbridge.core.duplicates import is_repeat
 from civicbridge.core.forms import apply_validation_error, submit
 from civicbridge.core.rules import is_coordinator
@@ -91,7 +91,8 @@ def export_iati(request):
     projects = selectors.export_queryset(_export_filterset(request)).filter(
         status__in=list(iati.ACTIVITY_STATUS)
     ).select_related("funder__organization")
-    export = iati.build(projects.iterator(chunk_size=500), language=get_language() or "en")
+    # Narratives are written in the deployment's language: the file says so.
+    export = iati.build(projects.iterator(chunk_size=500), language=deployment.current().default_language)
     if not export.included:
         # An IATI file holds at least one activity: say why there is none instead.
         return render(request, "projects/iati_empty.html", {"left_out": len(export.left_out)}, status=404)
