@@ -283,3 +283,22 @@ def test_the_totals_name_the_currency(client):
     ProjectFactory(status=S.RUNNING, currency="EUR", budget=1000, co_financing=0)
     html = client.get(PORTFOLIO).content.decode()
     assert "1,000.00 euro" in html
+
+
+def test_the_partner_field_is_typed_not_a_menu_of_the_whole_registry(client, representative, organization):
+    for _ in range(5):
+        OrganizationFactory()
+    project = ProjectFactory(lead_organization=organization, status=S.RUNNING)
+    client.force_login(representative)
+    html = client.get(project.get_absolute_url()).content.decode()
+    assert re.search(r'<input type="text" name="organization"[^>]*id="id_organization"', html)
+    assert '<select name="organization"' not in html
+
+
+def test_a_partner_is_added_by_its_address_name(client, representative, organization):
+    partner = OrganizationFactory(territory=None, country="DE", city="Nieder-Olm")
+    project = ProjectFactory(lead_organization=organization, status=S.RUNNING)
+    client.force_login(representative)
+    response = client.post(reverse("projects:partner_add", args=[project.pk]), {"organization": partner.slug, "role": "associated"})
+    assert response.status_code == 302
+    assert list(project.partners.values_list("organization", "role")) == [(partner.pk, "associated")]

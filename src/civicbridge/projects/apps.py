@@ -40,7 +40,7 @@ class ProjectsConfig(AppConfig):
             ),
         )
         exportables.register(model_key(Project), Exportable(model=Project, columns=exports.COLUMNS))
-        demo_loaders.register("projects", DemoLoader(name="projects", module="civicbridge.projects.demo", order=40))
+        demo_loaders.register("projects", DemoLoader(name="projects", module="civicbridge.projects.demo", order=35))
         self.register_api()
         self.register_profile()
 

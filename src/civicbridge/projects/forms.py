@@ -75,8 +75,9 @@ class TransitionForm(core_forms.Form):
 
 
 class PartnerForm(core_forms.Form):
+    # Typed, not chosen from a menu: the registry holds hundreds of thousands of entries.
     organization = SlugOrIdField(
-        label=_("Organization"), queryset=Organization.objects.listed(),
+        label=_("Organization"), queryset=Organization.objects.listed(), widget=forms.TextInput,
         help_text=_("Its address name in the registry (the end of its page's address) or its number; an organization abroad is added to the registry first."),
     )
     role = forms.ChoiceField(label=_("Role"), choices=ProjectPartner.Role.choices)
