@@ -1,6 +1,6 @@
 """Every read of the project portfolio that pages, exports and the API share."""
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, QuerySet, Sum
 
 from civicbridge.core.pagination import page_of
 
@@ -60,7 +60,8 @@ def by_funder_and_status(queryset: QuerySet[Project]) -> QuerySet:
     return (
         queryset.order_by().values("funder_id", "funder__name", "status", "currency")
         .annotate(projects=Count("id"), budget=Sum("budget"))
-        .order_by("funder__name", "status", "currency")
+        # Projects without a funder last, on every database.
+        .order_by(F("funder__name").asc(nulls_last=True), "funder_id", "status", "currency")
     )
 
 
