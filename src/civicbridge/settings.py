@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "civicbridge.projects",
     "civicbridge.events",
     "civicbridge.support",
+    "civicbridge.kpis",
     "civicbridge.api",
     "civicbridge.demo",
 ]

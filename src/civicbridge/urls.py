@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("", include("civicbridge.projects.urls")),
     path("", include("civicbridge.events.urls")),
     path("", include("civicbridge.support.urls")),
+    path("", include("civicbridge.kpis.urls")),
     path("", include("civicbridge.core.urls")),
     prefix_default_language=True,
 )

@@ -30,6 +30,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
 from civicbridge.events.models import Event
+from civicbridge.kpis.models import Target
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.browser.conftest import ARTIFACTS_DIR, REPO_DIR, _new_page, check_accessibility
 from tests.directory.factories import OrganizationFactory, PlenipotentiaryFactory, PublicBodyFactory
@@ -188,6 +189,9 @@ PAGES: dict[str, tuple[Visit, ...]] = {
     "events:event_checkin": (Visit("officer", kwargs=_event),),
     "events:event_minutes": (Visit("officer", kwargs=_event),),
     "events:registration_detail": (Visit(kwargs=_registration),),
+    "kpis:dashboard": (Visit(), Visit("coordinator", query="?year=2025")),
+    "kpis:target_create": (Visit("coordinator"),),
+    "kpis:target_edit": (Visit("coordinator", kwargs=lambda site: {"pk": site.target.pk}),),
     "support:request_list": (Visit("ngo"),),
     "support:request_create": (Visit("ngo"),),
     "support:queue": (Visit("coordinator"), Visit("coordinator", query="?status=any&assignee=none")),
@@ -259,6 +263,7 @@ SKIPPED: dict[str, Skip] = {
     "events:event_register": Skip(POST_ONLY, "405", Visit(kwargs=_event)),
     "events:attendance_set": Skip(POST_ONLY, "405", Visit("officer", _attendance)),
     "events:registration_cancel": Skip(POST_ONLY, "405", Visit(kwargs=_registration)),
+    "kpis:target_delete": Skip(POST_ONLY, "405", Visit("coordinator", lambda s: {"pk": s.target.pk})),
     "support:message_create": Skip(POST_ONLY, "405", Visit("coordinator", _support)),
     "support:status_change": Skip(POST_ONLY, "405", Visit("coordinator", _support)),
     "support:assign": Skip(POST_ONLY, "405", Visit("coordinator", _support)),
@@ -397,6 +402,9 @@ def site(municipality, county):
     twinning = TwinningFactory()
     subscription = Subscription.objects.create(user=citizen, name="Grants for Nysa", keywords="grant")
     event, registration = _event_with_attendance(public_body, officer, ngo)
+    target = Target.objects.create(
+        year=timezone.localdate().year, name_en="Trainings", name_pl="Szkolenia", kinds="training", events=12, hours=96,
+    )
     support_request = SupportRequestFactory(organization=ngo_organization, created_by=ngo)
     MessageFactory(request=support_request, author=coordinator, body="Zadzwoń do nas we wtorek.")
     TimeEntryFactory(request=support_request, coordinator=coordinator)
@@ -433,6 +441,7 @@ def site(municipality, county):
         event=event,
         registration=registration,
         support_request=support_request,
+        target=target,
         unsubscribe_token=unsubscribe_token(subscription.pk),
         password_reset={
             "uidb64": urlsafe_base64_encode(force_bytes(citizen.pk)),
