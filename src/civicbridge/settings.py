@@ -402,6 +402,7 @@ SPECTACULAR_SETTINGS = {
         "SupportRequestStatusEnum": "civicbridge.support.models.SupportRequest.Status",
         "SupportRequestTopicEnum": "civicbridge.support.models.SupportRequest.Topic",
         "EventKindEnum": "civicbridge.events.models.Event.Kind",
+        "ProjectStatusEnum": "civicbridge.projects.models.Status",
         "RegistrationStatusEnum": "civicbridge.events.models.Registration.Status",
     },
 }

@@ -17,7 +17,8 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -29,8 +30,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
+from civicbridge.directory.models import Organization
 from civicbridge.events.models import Event
 from civicbridge.kpis.models import Target
+from civicbridge.projects.models import Project
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.browser.conftest import ARTIFACTS_DIR, REPO_DIR, _new_page, check_accessibility
 from tests.directory.factories import OrganizationFactory, PlenipotentiaryFactory, PublicBodyFactory
@@ -41,6 +44,7 @@ from tests.partners.factories import (
     PartnerRequestFactory,
     TwinningFactory,
 )
+from tests.projects.factories import ProjectFactory
 from tests.support.factories import MessageFactory, SupportRequestFactory, TimeEntryFactory
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -108,6 +112,10 @@ def _event(site):
 
 def _registration(site):
     return {"token": site.registration.token}
+
+
+def _project(site):
+    return {"pk": site.project.pk}
 
 
 def _support(site):
@@ -189,6 +197,14 @@ PAGES: dict[str, tuple[Visit, ...]] = {
     "events:event_checkin": (Visit("officer", kwargs=_event),),
     "events:event_minutes": (Visit("officer", kwargs=_event),),
     "events:registration_detail": (Visit(kwargs=_registration),),
+    "projects:portfolio": (Visit(), Visit("coordinator", query="?status=running")),
+    "projects:project_create": (Visit("ngo"),),
+    "projects:organization_portfolio": (Visit(kwargs=_org),),
+    "projects:project_detail": (Visit(kwargs=_project), Visit("ngo", kwargs=_project)),
+    "projects:project_edit": (Visit("ngo", kwargs=_project),),
+    "projects:document_add": (Visit("ngo", kwargs=_project),),
+    "projects:report_create": (Visit("ngo", kwargs=lambda site: {"pk": site.project.pk, "kind": "interim"}),),
+    "projects:report_detail": (Visit("ngo", kwargs=lambda site: {"pk": site.project.pk, "report": site.report.pk}),),
     "kpis:dashboard": (Visit(), Visit("coordinator", query="?year=2025")),
     "kpis:target_create": (Visit("coordinator"),),
     "kpis:target_edit": (Visit("coordinator", kwargs=lambda site: {"pk": site.target.pk}),),
@@ -263,6 +279,21 @@ SKIPPED: dict[str, Skip] = {
     "events:event_register": Skip(POST_ONLY, "405", Visit(kwargs=_event)),
     "events:attendance_set": Skip(POST_ONLY, "405", Visit("officer", _attendance)),
     "events:registration_cancel": Skip(POST_ONLY, "405", Visit(kwargs=_registration)),
+    "projects:export_csv": Skip("a CSV file", "not-html"),
+    "projects:export_xlsx": Skip("an XLSX file", "not-html"),
+    "projects:export_iati": Skip("an IATI XML file", "not-html"),
+    "projects:project_sheet": Skip("a PDF project sheet", "not-html", Visit(kwargs=_project)),
+    "projects:document_download": Skip(
+        "a document uploaded to a project", "not-html",
+        Visit("ngo", lambda s: {"pk": s.project.pk, "document": s.document.pk}),
+    ),
+    "projects:project_move": Skip(POST_ONLY, "405", Visit("ngo", _project)),
+    "projects:partner_add": Skip(POST_ONLY, "405", Visit("ngo", _project)),
+    "projects:partner_remove": Skip(POST_ONLY, "405", Visit("ngo", lambda s: {"pk": s.project.pk, "partner": s.partner.pk})),
+    "projects:milestone_add": Skip(POST_ONLY, "405", Visit("ngo", _project)),
+    "projects:milestone_done": Skip(
+        POST_ONLY, "405", Visit("ngo", lambda s: {"pk": s.project.pk, "milestone": s.milestone.pk}),
+    ),
     "kpis:target_delete": Skip(POST_ONLY, "405", Visit("coordinator", lambda s: {"pk": s.target.pk})),
     "support:message_create": Skip(POST_ONLY, "405", Visit("coordinator", _support)),
     "support:status_change": Skip(POST_ONLY, "405", Visit("coordinator", _support)),
@@ -402,6 +433,7 @@ def site(municipality, county):
     twinning = TwinningFactory()
     subscription = Subscription.objects.create(user=citizen, name="Grants for Nysa", keywords="grant")
     event, registration = _event_with_attendance(public_body, officer, ngo)
+    project, partner, milestone, document, report = _project_with_its_records(ngo_organization, public_body, ngo)
     target = Target.objects.create(
         year=timezone.localdate().year, name_en="Trainings", name_pl="Szkolenia", kinds="training", events=12, hours=96,
     )
@@ -442,6 +474,11 @@ def site(municipality, county):
         registration=registration,
         support_request=support_request,
         target=target,
+        project=project,
+        partner=partner,
+        milestone=milestone,
+        document=document,
+        report=report,
         unsubscribe_token=unsubscribe_token(subscription.pk),
         password_reset={
             "uidb64": urlsafe_base64_encode(force_bytes(citizen.pk)),
@@ -466,6 +503,27 @@ def _event_with_attendance(public_body, officer, ngo):
     events.set_attendance(by=officer, registration=registration, attended=True)
     EventFactory(organizers=[public_body], kind=Event.Kind.MEETING, title="Spotkanie konsultacyjne")
     return training, registration
+
+
+def _project_with_its_records(ngo_organization, public_body, ngo):
+    """A running project of the "ngo" account's organization (with a KRS number, so that IATI
+    can name it), with a partner, a milestone, a document and an interim report."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from civicbridge.projects import services as projects
+
+    Organization.objects.filter(pk=ngo_organization.pk).update(registry_type="krs", registry_number="0000123456")
+    ngo_organization.refresh_from_db()
+    project = ProjectFactory(lead_organization=ngo_organization, status=Project.Status.RUNNING, title="Młodzi dla Nysy")
+    partner = projects.add_partner(by=ngo, project=project, organization=public_body, role="partner")
+    milestone = projects.add_milestone(by=ngo, project=project, title="Pierwsze warsztaty", due_date=date(2026, 6, 1))
+    document = projects.add_document(by=ngo, project=project, title="Umowa",
+                                     upload=SimpleUploadedFile("umowa.pdf", b"%PDF-1.7 umowa"))
+    report = projects.submit_report(by=ngo, project=project, kind="interim", data={
+        "period_start": date(2026, 3, 1), "period_end": date(2026, 5, 31), "activities": "Warsztaty",
+        "results": "40 uczestników", "indicators": "2 z 6", "problems": "", "spending_to_date": Decimal("25000"),
+    })
+    return project, partner, milestone, document, report
 
 
 def _third_party_rows(user):

@@ -3,6 +3,7 @@
 import datetime
 from collections import defaultdict
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -58,13 +59,24 @@ def deliveries_for_log(*, alertable: str = "", identifier: str = "", state: str 
     if identifier:
         named = Q(pk__in=[])
         for key, entry in alertables.entries.items():
-            if not alertable or key == alertable:
+            if (not alertable or key == alertable) and _names_an_item(entry, identifier):
                 ids = entry.model.objects.filter(**{entry.identifier_field: identifier}).values("pk")
                 named |= Q(alertable=key, item_id__in=ids)
         deliveries = deliveries.filter(named)
     if state in STATE_FILTERS:
         deliveries = deliveries.filter(STATE_FILTERS[state])
     return deliveries
+
+
+def _names_an_item(entry, identifier: str) -> bool:
+    """Whether ``identifier`` has the form of the content's identifiers (an event's number is no call's code)."""
+    meta = entry.model._meta
+    field = meta.pk if entry.identifier_field == "pk" else meta.get_field(entry.identifier_field)
+    try:
+        field.to_python(identifier)
+    except ValidationError:
+        return False
+    return True
 
 
 def with_items(deliveries) -> list[tuple[Delivery, object]]:

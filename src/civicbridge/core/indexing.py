@@ -131,7 +131,7 @@ def reindex_copies(searchable: str, model: str, pk: int, after: int = 0) -> dict
     if last is not None and read >= _batch_size(None):
         transaction.on_commit(lambda: reindex_copies.enqueue(searchable=searchable, model=model, pk=pk, after=last))
     logger.info("reindexed %s copying %s #%s after %s: %s read, %s changed", searchable, model, pk, after, read, changed)
-    return {"read": read, "changed": changed, "last": last}
+    return {"searchable": searchable, "read": read, "changed": changed, "last": last}
 
 
 def reindex(
