@@ -57,7 +57,15 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = EventFilter
 
     def get_queryset(self):
-        return selectors.events_for_rows(self.request.user)
+        return selectors.events_for_rows(self.request.user).defer(None).defer("search_document", "minutes")
+
+    def filter_queryset(self, queryset):
+        filtered = super().filter_queryset(queryset)
+        filterset = getattr(self, "filterset", None)  # kept by core.api_pagination.FilterBackend
+        if self.action == "list" and filterset is not None:
+            # "Upcoming" (the default) read in two parts, as the page reads it.
+            return selectors.filtered_events(filterset)
+        return filtered
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)

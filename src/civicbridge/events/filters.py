@@ -60,9 +60,11 @@ class EventFilter(StrictFilterSet):
 
     def filter_when(self, queryset, name, value):
         if value == UPCOMING:
+            # The pages read it in two parts (selectors.UpcomingEvents); the API pages it as it is.
             return queryset.filter(ends_at__gte=self.now).order_by("starts_at", "id")
         if value == PAST:
-            return queryset.filter(ends_at__lt=self.now).order_by("-starts_at", "-id")
+            # An event ends after it starts: saying so lets the start index give the range.
+            return queryset.filter(ends_at__lt=self.now, starts_at__lt=self.now).order_by("-starts_at", "-id")
         return queryset.order_by("-starts_at", "-id")
 
     @extend_schema_field(OpenApiTypes.STR)

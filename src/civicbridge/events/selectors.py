@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 from civicbridge.core.rules import is_coordinator
 
 from . import phases
-from .filters import EventFilter
+from .filters import UPCOMING, EventFilter
 from .models import Event, Registration
 
 CALENDAR_EVENTS = 1_000
@@ -52,7 +53,60 @@ def filter_events(data, *, user=None, now: datetime | None = None) -> EventFilte
     return EventFilter(data, queryset=events_for_rows(user), now=now)
 
 
-def filtered_events(filterset: EventFilter) -> QuerySet[Event]:
+class UpcomingEvents(Sequence):
+    """The filter's events not over yet, in start order: those under way, then those ahead.
+
+    One ORDER BY over "not over yet" walks the start index from the oldest event and skips
+    every past one (170,000 at national scale: 130 ms a page), because the database cannot
+    know that events end soon after they start. Read in two parts, each has an index: the
+    events under way are few, found by the end index and sorted here; those ahead are a range
+    of the start index. A sliceable sequence with ``len``, as Django's paginator takes.
+    """
+
+    def __init__(self, queryset: QuerySet[Event], now: datetime):
+        queryset = queryset.order_by()
+        self._ahead = queryset.filter(starts_at__gte=now).order_by("starts_at", "id")
+        self._under_way_query = queryset.filter(starts_at__lt=now, ends_at__gte=now)
+        self._under_way: list[int] | None = None
+        self._ahead_count: int | None = None
+
+    def _under_way_ids(self) -> list[int]:
+        if self._under_way is None:
+            rows = sorted(self._under_way_query.values_list("starts_at", "id"))
+            self._under_way = [pk for _start, pk in rows]
+        return self._under_way
+
+    def __len__(self) -> int:
+        if self._ahead_count is None:
+            self._ahead_count = self._ahead.count()
+        return len(self._under_way_ids()) + self._ahead_count
+
+    count = __len__
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            rows = self[index : index + 1]
+            if not rows:
+                raise IndexError(index)
+            return rows[0]
+        start, stop, _step = index.indices(len(self))
+        under_way = self._under_way_ids()
+        wanted = under_way[start:stop]
+        rows = []
+        if wanted:
+            by_id = {event.pk: event for event in self._under_way_query.filter(pk__in=wanted)}
+            rows = [by_id[pk] for pk in wanted if pk in by_id]
+        ahead_start = max(start - len(under_way), 0)
+        ahead_stop = stop - len(under_way)
+        if ahead_stop > ahead_start:
+            rows += list(self._ahead[ahead_start:ahead_stop])
+        return rows
+
+
+def filtered_events(filterset: EventFilter):
+    """The filter's events; "upcoming" (the default) read in two parts (``UpcomingEvents``)."""
+    if filterset.is_valid() and filterset.form.cleaned_data.get("when") == UPCOMING:
+        return UpcomingEvents(filterset.qs, filterset.now)
     return filterset.qs
 
 

@@ -15,8 +15,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Case, Count, F, Q, Sum, When
+from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from civicbridge.core.models import Territory
@@ -89,19 +89,11 @@ def held_events(year: int):
     )
 
 
-def _figures(queryset):
-    return queryset.annotate(
-        n=Count("pk"), total_hours=Sum("hours"),
-        training=Sum("hours", filter=Q(kind__in=TRAINING_KINDS)), present=Sum("attended_count"),
-    )
-
-
-def _row(label: str, key, values: dict) -> Figures:
-    return Figures(
-        label=label, key=str(key) if key is not None else "", events=values.get("n") or 0,
-        hours=values.get("total_hours") or Decimal(0), training_hours=values.get("training") or Decimal(0),
-        participants=values.get("present") or 0,
-    )
+def _add(row: Figures, values: dict) -> None:
+    row.events += values["n"]
+    row.hours += values["total_hours"] or Decimal(0)
+    row.training_hours += values["training"] or Decimal(0)
+    row.participants += values["present"] or 0
 
 
 def _with_shares(rows: list[Figures], measure: str = "participants") -> list[Figures]:
@@ -118,42 +110,54 @@ def unique_participants(year: int) -> dict[tuple[str, str], int]:
     }
 
 
-def events_dashboard(year: int) -> dict:
-    held = held_events(year)
-    unique = unique_participants(year)
-    total = _row("", "", held.aggregate(
+def _counted(queryset):
+    return queryset.annotate(
         n=Count("pk"), total_hours=Sum("hours"),
         training=Sum("hours", filter=Q(kind__in=TRAINING_KINDS)), present=Sum("attended_count"),
-    ))
-    total.unique = unique.get((Attendee.Scope.ALL, ""), 0)
+    )
 
-    county_rows = list(_figures(held.values("county").order_by("county")))
-    names = {t.pk: t.name for t in Territory.objects.filter(pk__in=[r["county"] for r in county_rows if r["county"]])}
+
+def year_groups(year: int) -> list[dict]:
+    """The year's held events grouped by county and kind (a few thousand rows at most, from
+    the part of an index that holds every column counted: ``event_held``)."""
+    return list(_counted(held_events(year).values("county", "kind").order_by()))
+
+
+def month_groups(year: int) -> list[dict]:
+    zone = timezone.get_default_timezone()
+    return list(_counted(held_events(year).annotate(month=ExtractMonth("starts_at", tzinfo=zone)).values("month").order_by()))
+
+
+def events_dashboard(year: int) -> dict:
+    groups = year_groups(year)
+    unique = unique_participants(year)
+    total = Figures(unique=unique.get((Attendee.Scope.ALL, ""), 0))
+    counties: dict = {}
+    kinds: dict = {}
+    for values in groups:
+        _add(total, values)
+        _add(counties.setdefault(values["county"], Figures(key=str(values["county"] or ""))), values)
+        _add(kinds.setdefault(values["kind"], Figures(key=values["kind"])), values)
+    months = {month: Figures(key=str(month), month=datetime.date(year, month, 1)) for month in range(1, 13)}
+    for values in month_groups(year):
+        _add(months[values["month"]], values)
+    names = {t.pk: t.name for t in Territory.objects.filter(pk__in=[pk for pk in counties if pk]).only(
+        "pk", "name_en", "name_pl", "name_tr")}
     by_county = []
-    for values in county_rows:
-        row = _row(names.get(values["county"], ""), values["county"], values)
+    for pk, row in counties.items():
+        row.label = names.get(pk, "")
         row.unique = unique.get((Attendee.Scope.COUNTY, row.key), 0)
         by_county.append(row)
     by_county.sort(key=lambda row: (row.label == "", row.label.casefold()))
-
     labels = dict(Event.Kind.choices)
     by_kind = []
-    for values in _figures(held.values("kind").order_by("kind")):
-        row = _row(str(labels.get(values["kind"], values["kind"])), values["kind"], values)
-        row.unique = unique.get((Attendee.Scope.KIND, row.key), 0)
+    for kind, row in sorted(kinds.items()):
+        row.label = str(labels.get(kind, kind))
+        row.unique = unique.get((Attendee.Scope.KIND, kind), 0)
         by_kind.append(row)
-
-    zone = timezone.get_default_timezone()
-    months = {
-        values["month"].month: values
-        for values in _figures(held.annotate(month=TruncMonth("starts_at", tzinfo=zone)).values("month").order_by("month"))
-    }
-    by_month = []
-    for month in range(1, 13):
-        row = _row(datetime.date(year, month, 1).strftime("%Y-%m"), month, months.get(month, {}))
-        row.month = datetime.date(year, month, 1)
-        by_month.append(row)
-    for index, row in enumerate(_with_shares(by_month, "events")):
+    by_month = _with_shares(list(months.values()), "events")
+    for index, row in enumerate(by_month):
+        row.label = row.month.strftime("%Y-%m")
         row.bar_x, row.bar_height = index * 10 + 0.5, round(row.share * 0.45, 1)
     return {
         "total": total,
@@ -161,20 +165,21 @@ def events_dashboard(year: int) -> dict:
         "by_kind": _with_shares(by_kind),
         "by_month": by_month,
         "counties_reached": sum(1 for row in by_county if row.key and row.events),
+        "groups": groups,
     }
 
 
-def target_progress(year: int, by_kind: list[Figures]) -> list[TargetProgress]:
-    kinds = {row.key: row for row in by_kind}
-    held = held_events(year)
+def target_progress(year: int, events: dict) -> list[TargetProgress]:
+    """Each target of ``year`` with the actual figures of the events of its kinds."""
     progress = []
     for target in Target.objects.filter(year=year):
-        rows = [kinds[kind] for kind in target.kind_list if kind in kinds]
+        kinds = set(target.kind_list)
+        rows = [values for values in events["groups"] if values["kind"] in kinds]
         actual = {
-            "events": sum(row.events for row in rows),
-            "hours": sum((row.hours for row in rows), Decimal(0)),
-            "participants": sum(row.participants for row in rows),
-            "counties": held.filter(kind__in=target.kind_list, county__isnull=False).values("county").distinct().count(),
+            "events": sum(values["n"] for values in rows),
+            "hours": sum((values["total_hours"] or Decimal(0) for values in rows), Decimal(0)),
+            "participants": sum(values["present"] or 0 for values in rows),
+            "counties": len({values["county"] for values in rows if values["county"]}),
         }
         item = TargetProgress(target=target, actual=actual)
         for figure in ("events", "hours", "participants", "counties"):
@@ -187,30 +192,27 @@ def target_progress(year: int, by_kind: list[Figures]) -> list[TargetProgress]:
 
 
 def organizations_by_county() -> list[dict]:
-    """Listed organizations and the verified ones, per county of the deployment's country (the
-    registry's tally, folded up from municipalities to their counties)."""
+    """Listed organizations and the verified ones, per county of the deployment's country: the
+    registry's tally (per territory) summed up to the counties in the database."""
     from civicbridge.core import deployment
 
-    country = deployment.current().country
-    counties = {t.pk: t for t in Territory.objects.filter(country=country, level=Territory.Level.COUNTY)}
-    below = {}
-    for pk, path in Territory.objects.filter(country=country, level=Territory.Level.MUNICIPALITY).values_list("pk", "path"):
-        line = [int(part) for part in path.strip("/").split("/") if part]
-        below[pk] = next((unit for unit in line if unit in counties), None)
-    rows: dict[int, dict] = {}
-    tally = (
-        OrganizationTally.objects.filter(listed_q()).values("territory_id", "is_verified").annotate(n=Sum("n")).order_by()
+    county = Case(
+        When(territory__level=Territory.Level.COUNTY, then=F("territory_id")),
+        When(territory__level=Territory.Level.MUNICIPALITY, then=F("territory__parent_id")),
     )
-    for values in tally:
-        territory = values["territory_id"]
-        county = territory if territory in counties else below.get(territory)
-        if county is None:
-            continue
-        row = rows.setdefault(county, {"label": counties[county].name, "registered": 0, "verified": 0})
-        row["registered"] += values["n"]
-        if values["is_verified"]:
-            row["verified"] += values["n"]
-    return sorted(rows.values(), key=lambda row: row["label"].casefold())
+    tally = (
+        OrganizationTally.objects.filter(listed_q(), territory__country=deployment.current().country)
+        .annotate(county=county).filter(county__isnull=False)
+        .values("county").order_by()
+        .annotate(registered=Sum("n"), verified=Sum("n", filter=Q(is_verified=True)))
+    )
+    rows = {values["county"]: values for values in tally}
+    names = Territory.objects.filter(pk__in=list(rows)).only("pk", "name_en", "name_pl", "name_tr")
+    return sorted(
+        ({"label": territory.name, "registered": rows[territory.pk]["registered"] or 0,
+          "verified": rows[territory.pk]["verified"] or 0} for territory in names),
+        key=lambda row: row["label"].casefold(),
+    )
 
 
 def projects_dashboard(year: int, user) -> dict:
@@ -252,7 +254,7 @@ def dashboard(year: int, user) -> dict:
     return {
         "year": year,
         "events": events,
-        "targets": target_progress(year, events["by_kind"]),
+        "targets": target_progress(year, events),
         "organizations": organizations_by_county(),
         "projects": projects_dashboard(year, user),
         "support": support_dashboard(year),
