@@ -2,7 +2,7 @@
 
 At scale 1: 200,000 organizations, 2,500 territories, 500,000 users (more than the
 largest Polish NGO database and the largest civic participation platform), 200,000 events
-with 2,000,000 registrations. Rows are
+with 2,000,000 registrations, 20,000 projects. Rows are
 added up to the target counts, so scale 0.1 then 1 then 3 grows one database.
 Synthetic territories carry no official code: codes come only from public sources.
 
@@ -18,7 +18,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
 TARGETS = {"organizations": 200_000, "territories": 2_500, "users": 500_000, "calls": 20_000, "partner_requests": 5_000,
-           "events": 200_000, "registrations": 2_000_000}
+           "events": 200_000, "registrations": 2_000_000, "projects": 20_000}
 BATCH = 5_000
 REPRESENTED_SHARE = 0.25  # organizations with a representative among the users
 
@@ -333,10 +333,12 @@ def ensure_scale(scale: float, *, seed: int = 2026, stdout=print) -> dict:
     ensure_partner_requests(targets["partner_requests"], rng)
     stdout(f"partner requests ready ({time.perf_counter() - started:.0f} s)")
     ensure_bench_roles(rng)
-    from bench.generate_events import ensure_events
+    from bench.generate_events import ensure_events, ensure_projects
 
     ensure_events(targets["events"], targets["registrations"], rng)
     stdout(f"events ready ({time.perf_counter() - started:.0f} s)")
+    ensure_projects(targets["projects"], rng)
+    stdout(f"projects ready ({time.perf_counter() - started:.0f} s)")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # As autovacuum leaves a database some minutes after an import: statistics taken,

@@ -118,10 +118,53 @@ def _copy(rows) -> None:
     columns = ["event_id", "name", "email", "organization_name", "language", "status", "seat", "attended_at",
                "reminder_sent_at", "token", "created_at", "updated_at"]
     table = Registration._meta.db_table
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([
-                    row.event_id, row.name, row.email, "", row.language, row.status, row.seat, row.attended_at,
-                    row.reminder_sent_at, row.token, row.created_at, row.updated_at,
-                ])
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([
+                row.event_id, row.name, row.email, "", row.language, row.status, row.seat, row.attended_at,
+                row.reminder_sent_at, row.token, row.created_at, row.updated_at,
+            ])
+
+
+PROJECT_TITLES = ["Aktywni seniorzy", "Młodzież w działaniu", "Gençlik köprüsü", "Green towns", "Kultura bez barier",
+                  "Dijital beceriler", "Wolontariat w gminie", "Kadın kooperatifleri"]
+
+
+def ensure_projects(target: int, rng: random.Random) -> None:
+    """Projects of the registry's organizations at every status, with their funders, over five years."""
+    from datetime import date
+
+    from civicbridge.core.search import build_document
+    from civicbridge.directory.models import Organization
+    from civicbridge.funding.models import Funder
+    from civicbridge.projects.models import Project, Status
+
+    existing = Project.objects.count()
+    if existing >= target:
+        return
+    leads = list(Organization.objects.filter(kind="ngo").values_list("pk", flat=True)[:50_000])
+    funders = list(Funder.objects.values_list("pk", flat=True)) or [None]
+    counties = list(_county_ids())
+    statuses = [Status.RUNNING] * 4 + [Status.CLOSED] * 3 + [Status.APPROVED, Status.FINAL_REPORT, Status.SUBMITTED,
+                                                             Status.IN_PREPARATION, Status.IDEA, Status.REJECTED]
+    this_year = timezone.localdate().year
+    for batch in _chunks(range(existing, target), BATCH):
+        projects = []
+        for number in batch:
+            start = date(rng.randint(this_year - 4, this_year), rng.randint(1, 12), 1)
+            title = f"{rng.choice(PROJECT_TITLES)} {number}"
+            budget = Decimal(rng.randrange(20, 2000) * 1000)
+            projects.append(Project(
+                title=title, lead_organization_id=rng.choice(leads), funder_id=rng.choice(funders), budget=budget,
+                co_financing=(budget / 10).quantize(Decimal("1")), currency=rng.choice(["PLN", "EUR", "TRY"]),
+                start_date=start, end_date=date(start.year + rng.randint(1, 2), start.month, 1),
+                territory_id=rng.choice(counties), status=rng.choice(statuses), summary="Projekt do testu wydajności.",
+                search_document=build_document(title, "Projekt do testu wydajności."),
+            ))
+        Project.objects.bulk_create(projects)
+
+
+def _county_ids():
+    from civicbridge.core.models import Territory
+
+    return Territory.objects.filter(level="county").values_list("pk", flat=True)

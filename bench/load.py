@@ -25,6 +25,7 @@ import random
 import re
 import sys
 import time
+from datetime import date
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import gevent
@@ -50,12 +51,13 @@ ANONYMOUS_TASKS = {
     "api_territories": 1, "calls_list": 6, "calls_search": 5, "call_detail": 8, "api_calls_list": 2,
     "api_call_detail": 1, "partner_list": 3, "partner_search": 1, "partner_detail": 3, "api_partner_list": 1,
     "site_search": 2, "calls_feed": 1, "funders": 1, "twinning_list": 1,
+    "event_list": 3, "event_detail": 3, "api_events": 1, "kpis": 1, "portfolio": 2,
 }
 SIGNED_IN_TASKS = {
     # representatives: their own pages, public pages as themselves, their writes
     "rep:own_org_edit_form": 3, "rep:profile": 2, "rep:subscriptions": 2, "rep:org_detail": 4,
     "rep:org_search": 4, "rep:calls_list": 3, "rep:call_detail": 3, "rep:partner_list": 1,
-    "rep:org_edit": 3, "rep:org_create": 1, "rep:partner_create": 2, "rep:subscribe": 2,
+    "rep:org_edit": 3, "rep:org_create": 1, "rep:partner_create": 2, "rep:subscribe": 2, "rep:event_register": 2,
     # officers and coordinators
     "officer:profile": 1, "officer:calls_list": 2, "officer:call_publish": 1, "officer:call_edit": 1,
     "coordinator:org_list_filtered": 1, "coordinator:org_verify": 1, "coordinator:org_detail": 1,
@@ -97,6 +99,7 @@ class Traffic:
         self.calls = ZIPFS["calls"]
         self.partners = ZIPFS["partners"]
         self.terms = ZIPFS["terms"]
+        self.events = ZIPFS["events"]
         self.call_terms = ZIPFS["call_terms"]
 
     def lang(self) -> str:
@@ -184,6 +187,34 @@ class Traffic:
             return f"/{self.lang()}/funders/"
         if endpoint == "twinning_list":
             return f"/{self.lang()}/twinning/"
+        if endpoint == "event_list":
+            query = {}
+            for name, values, chance in (
+                ("territory", d["counties"], 0.3), ("kind", d.get("event_kinds", []), 0.3), ("when", ["past"], 0.2),
+            ):
+                if values and r.random() < chance:
+                    query[name] = r.choice(values)
+            if not query or r.random() < 0.3:
+                query["page"] = page_number(r, d.get("event_pages", 1))
+            return f"/{self.lang()}/events/?{urlencode(query)}"
+        if endpoint == "event_detail":
+            return f"/{self.lang()}/events/{self.events.draw(r)}/"
+        if endpoint == "api_events":
+            return f"/api/v1/events/?{urlencode({'page': page_number(r, d.get('event_pages', 1))})}"
+        if endpoint == "kpis":
+            years = d.get("event_years") or [date.today().year]
+            return f"/{self.lang()}/kpis/?{urlencode({'year': r.choice(years[-3:])})}"
+        if endpoint == "portfolio":
+            query = {}
+            for name, values, chance in (
+                ("status", d.get("project_statuses", []), 0.4), ("territory", d["counties"], 0.3),
+                ("year", d.get("event_years", []), 0.3),
+            ):
+                if values and r.random() < chance:
+                    query[name] = r.choice(values)
+            if not query:
+                query["page"] = page_number(r, d.get("project_pages", 1))
+            return f"/{self.lang()}/projects/?{urlencode(query)}"
         raise KeyError(endpoint)
 
 
@@ -201,7 +232,7 @@ def _shape(url: str | None) -> str:
 
 KNOWN_SEGMENTS = {"", "en", "pl", "tr", "api", "v1", "organizations", "calls", "partners", "plenipotentiaries",
                   "territories", "partner-requests", "accounts", "profile", "edit", "new", "subscriptions",
-                  "subscribe", "publish", "verify", "login"}
+                  "subscribe", "publish", "verify", "login", "events", "registrations", "register", "kpis", "projects"}
 
 
 def _record(request_type, name, response_time, response_length, response, context, exception, **kwargs):
@@ -427,6 +458,21 @@ class BenchUser(FastHttpUser):
         if self._posted(self.form_write(session, url, "subscribe", lambda form: None, action_contains="subscribe")):
             self.send(session, "GET", "/en/alerts/", "subscriptions", signed_in=True)
 
+    def do_event_register(self, session, account):
+        """A representative registers for an upcoming event: a seat, or the waiting list; their
+        registration's page then shows it."""
+        d, r = self.d(), self.rng
+        mine = account.setdefault("events", set())
+        candidates = d.get("open_events") or []
+        event = next((e for e in (r.choice(candidates) for _ in range(20)) if e not in mine), None) if candidates else None
+        if event is None:
+            return
+        mine.add(event)
+        response = self.form_write(session, f"/en/events/{event}/", "event_register", lambda form: None,
+                                   action_contains="register")
+        if self._posted(response):
+            self.send(session, "GET", self._location(response), "registration_detail", signed_in=True)
+
     def do_call_publish(self, session, account):
         """An officer enters a call and publishes it: afterwards anyone can open it."""
         d, marker = self.d(), self.mark()
@@ -516,6 +562,7 @@ def run(plan: dict, samples_path: str) -> None:
         "partners": Zipf(data["partner_requests"], plan["seed"] + 2),
         "terms": Zipf(data["search_terms"], plan["seed"] + 3),
         "call_terms": Zipf(data["call_search_terms"], plan["seed"] + 4),
+        "events": Zipf(data.get("events", []), plan["seed"] + 5),
     })
     BenchUser.host = plan["base_url"]
     environment = Environment(user_classes=[BenchUser], events=events, host=plan["base_url"])

@@ -93,6 +93,14 @@ def build_plan(*, base_url: str, seed: int, phases: list[dict], max_accounts: in
     coordinators = list(User.objects.filter(username__startswith="bench-coordinator-").order_by("pk")
                         .values_list("username", flat=True)[: max(1, max_accounts // 6)])
     counties = list(Territory.objects.filter(level="county").values_list("pk", flat=True))
+    from django.utils import timezone
+
+    from civicbridge.events.models import Event
+
+    now = timezone.now()
+    published_events = Event.objects.filter(published_at__isnull=False)
+    upcoming = published_events.filter(starts_at__gte=now, cancelled_at__isnull=True)
+    from civicbridge.projects.models import PUBLIC_STATUSES, Project
     data = {
         "organizations": organizations,
         "org_pages": max(1, math.ceil(len(organizations) / PAGE_SIZE)),
@@ -111,6 +119,14 @@ def build_plan(*, base_url: str, seed: int, phases: list[dict], max_accounts: in
         "search_terms": search_terms(sample_names + territory_names, rng),
         "call_search_terms": search_terms(call_titles, rng, limit=400),
         "future_date": (date.today() + timedelta(days=200)).isoformat(),
+        "events": list(published_events.order_by("pk").values_list("pk", flat=True)),
+        # Registration is open for every upcoming event the generator makes (full ones take a waiting list).
+        "open_events": list(upcoming.order_by("?").values_list("pk", flat=True)[:20_000]),
+        "event_pages": max(1, math.ceil(upcoming.count() / PAGE_SIZE)),
+        "event_years": sorted({moment.year for moment in published_events.dates("starts_at", "year")}),
+        "project_pages": max(1, math.ceil(Project.objects.filter(status__in=PUBLIC_STATUSES).count() / PAGE_SIZE)),
+        "project_statuses": list(PUBLIC_STATUSES),
+        "event_kinds": list(Event.Kind.values),
     }
     accounts = {
         "rep": [{"username": u, "password": PASSWORD, "org_slug": s} for u, s in representatives],

@@ -15,7 +15,8 @@
 # TEST_REDIS_PORT change the first port tried. PG_BINDIR picks a PostgreSQL version.
 set -euo pipefail
 
-PACKAGES=(postgresql redis-server chromium fonts-dejavu-core)
+# WeasyPrint (certificates, project sheets) draws with Pango.
+PACKAGES=(postgresql redis-server chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0)
 # The Nu HTML checker (vnu.jar, from npm) of the browser tests runs on Java: any runtime on
 # PATH will do; without one, Debian's default.
 if ! command -v java >/dev/null; then PACKAGES+=(default-jre-headless); fi

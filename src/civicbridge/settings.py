@@ -421,6 +421,8 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 CIVICBRIDGE_PAGE_SIZE = 25
 # Guests (no account) may register for events at most this many times an hour per connection.
 CIVICBRIDGE_EVENT_GUEST_REGISTRATIONS_PER_HOUR = env.int("CIVICBRIDGE_EVENT_GUEST_REGISTRATIONS_PER_HOUR", default=20)
+# The largest document an organization may upload to one of its projects.
+CIVICBRIDGE_PROJECT_DOCUMENT_MAX_BYTES = env.int("CIVICBRIDGE_PROJECT_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # Search documents that copy a renamed name are rewritten this many at a time (core.indexing).
 CIVICBRIDGE_REINDEX_BATCH_SIZE = env.int("CIVICBRIDGE_REINDEX_BATCH_SIZE", default=500)
 # A repeated identical submission (same person, same content) within this time makes no new object.
