@@ -344,3 +344,18 @@ def started(event):
     Event.objects.filter(pk=event.pk).update(starts_at=timezone.now() - datetime.timedelta(hours=1))
     event.refresh_from_db()
     return event
+
+
+def test_an_event_belongs_to_a_project_of_one_of_its_organizers(representative, organization, county, municipality):
+    from tests.projects.factories import ProjectFactory
+
+    own = ProjectFactory(lead_organization=organization)
+    foreign = ProjectFactory(lead_organization=OrganizationFactory(territory=municipality))
+
+    event = services.create_event(by=representative, data=event_data(county, project=own), organizers=[organization])
+    with pytest.raises(ValidationError) as error:
+        services.create_event(by=representative, data=event_data(county, project=foreign), organizers=[organization])
+
+    assert event.project == own
+    assert "project" in error.value.message_dict
+    assert Event.objects.count() == 1

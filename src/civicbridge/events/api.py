@@ -28,7 +28,7 @@ class EventSerializer(serializers.ModelSerializer):
         fields = [
             "id", "url", "kind", "title", "description", "starts_at", "ends_at", "hours", "venue", "territory",
             "territory_code", "organizers", "audience", "capacity", "seats_taken", "waiting",
-            "registration_opens_at", "registration_closes_at", "accepts_registrations", "published_at",
+            "registration_opens_at", "registration_closes_at", "accepts_registrations", "project", "published_at",
             "cancelled_at",
         ]
         read_only_fields = fields

@@ -42,7 +42,7 @@ class EventForm(forms.ModelForm):
         model = Event
         fields = [
             "kind", "title", "description", "starts_at", "ends_at", "hours", "venue", "territory", "organizers",
-            "thematic_areas", "audience", "capacity", "registration_opens_at", "registration_closes_at",
+            "thematic_areas", "audience", "capacity", "registration_opens_at", "registration_closes_at", "project",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
@@ -59,6 +59,7 @@ class EventForm(forms.ModelForm):
         chosen = list(self.instance.organizers.all()) if self.instance.pk else []
         allowed = {organization.pk for organization in [*organizations, *chosen]}
         self.fields["organizers"].queryset = Organization.objects.filter(pk__in=allowed).order_by("name")
+        self.fields["project"].queryset = _projects_of(allowed, keep=self.instance.project_id)
         if not self.instance.pk and len(allowed) == 1:
             self.initial.setdefault("organizers", list(allowed))
         for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
@@ -72,6 +73,18 @@ class EventForm(forms.ModelForm):
 
     def service_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in EVENT_FIELDS if name in self.cleaned_data}
+
+
+def _projects_of(organization_ids, *, keep=None):
+    """The projects an event may belong to: led by, or partnered with, the organizations offered."""
+    from django.db.models import Q
+
+    from civicbridge.projects.models import Project
+
+    involved = Q(lead_organization_id__in=organization_ids) | Q(partners__organization_id__in=organization_ids)
+    if keep:
+        involved |= Q(pk=keep)
+    return Project.objects.filter(involved).distinct().only("pk", "title").order_by("title", "pk")
 
 
 class RegistrationForm(core_forms.Form):

@@ -53,6 +53,10 @@ class Event(TimeStampedModel):
         "directory.Organization", related_name="organized_events", verbose_name=_("organizers"),
     )
     thematic_areas = models.ManyToManyField(ThematicArea, blank=True, related_name="+", verbose_name=_("thematic areas"))
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.SET_NULL, null=True, blank=True, related_name="events",
+        verbose_name=_("project"), help_text=_("The project this event is part of, if any."),
+    )
     audience = models.CharField(_("audience"), max_length=300, blank=True, help_text=_("Who it is for."))
     capacity = models.PositiveIntegerField(
         _("seats"), null=True, blank=True, help_text=_("Leave empty for no limit; beyond it people join the waiting list."),

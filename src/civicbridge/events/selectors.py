@@ -134,7 +134,7 @@ def with_seats(events) -> list[Event]:
 def event_detail(*, pk: int, user=None) -> Event:
     event = (
         visible_events(user)
-        .select_related("territory", "created_by")
+        .select_related("territory", "created_by", "project")
         .prefetch_related(Prefetch("organizers", queryset=_organizer_names()), "thematic_areas")
         .get(pk=pk)
     )

@@ -41,7 +41,7 @@ from .models import Attendee, AttendeeCount, Event, Registration, RegistrationCh
 
 EVENT_FIELDS = (
     "kind", "title", "description", "starts_at", "ends_at", "hours", "venue", "territory", "audience",
-    "capacity", "registration_opens_at", "registration_closes_at",
+    "capacity", "registration_opens_at", "registration_closes_at", "project",
 )
 ALERT_KEY = "events"
 REMINDER_HOURS = 24
@@ -123,6 +123,11 @@ def _validate_event(event: Event, *, organizers, previous: tuple | None) -> None
             )
     if organizers is not None and not list(organizers):
         errors.setdefault("organizers", []).append(_("Name at least one organizer."))
+    if event.project_id and organizers is not None:
+        project = event.project
+        involved = {project.lead_organization_id, *project.partners.values_list("organization_id", flat=True)}
+        if not involved & {getattr(organization, "pk", organization) for organization in organizers}:
+            errors.setdefault("project", []).append(_("An organizer must lead the project or be one of its partners."))
     if errors:
         raise ValidationError(errors)
     try:
