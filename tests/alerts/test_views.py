@@ -265,3 +265,15 @@ def test_the_account_page_leads_to_ones_alerts_and_a_coordinator_to_the_delivery
     assert 'href="/en/alerts/deliveries/"' not in body
     client.force_login(coordinator)
     assert 'href="/en/alerts/deliveries/"' in client.get("/en/accounts/profile/").content.decode()
+
+
+def test_an_alert_saved_from_a_list_filtered_by_a_territory_code_keeps_the_territory(client, user, county):
+    """The lists' addresses name a territory by its code (?territory=1607): the alert must keep it."""
+    from civicbridge.alerts.models import Subscription
+
+    client.force_login(user)
+    page = client.get("/en/alerts/subscribe/events/?territory=1607")
+    client.post("/en/alerts/subscribe/events/", {"territory": "1607", "frequency": "daily"})
+
+    assert county.name in page.content.decode()
+    assert Subscription.objects.get(user=user).territory == county

@@ -302,3 +302,14 @@ def test_two_people_taking_the_last_seat_at_once_one_gets_it_the_other_waits(org
     statuses = sorted(event.registrations.values_list("status", flat=True))
     assert statuses == [Status.CONFIRMED, Status.WAITING]
     assert event.registrations.filter(seat__isnull=False).count() == 1
+
+
+def test_the_alert_link_carries_the_lists_territory_and_area_and_login_comes_back_to_it(client, organization, user):
+    from urllib.parse import unquote
+
+    page = client.get(reverse("events:event_list"), {"territory": "1607", "kind": "training"}).content.decode()
+    client.force_login(user)
+    signed_in = client.get(reverse("events:event_list"), {"territory": "1607", "kind": "training"}).content.decode()
+
+    assert "/en/alerts/subscribe/events/?territory=1607" in unquote(page)
+    assert 'href="/en/alerts/subscribe/events/?territory=1607"' in signed_in

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from civicbridge.core import forms as core_forms
+from civicbridge.core.filters import TerritoryField
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.core.registry import alertables
 from civicbridge.directory.models import Organization
@@ -20,7 +21,8 @@ class SubscribeForm(core_forms.Form):
     applicant_kind = forms.ChoiceField(
         label=_("Applicant kind"), choices=[("", ""), *Organization.Kind.choices], required=False,
     )
-    territory = forms.ModelChoiceField(label=_("Territory"), queryset=Territory.objects.all(), required=False)
+    # As the lists' filters take it: by its code (TERYT...) or its id.
+    territory = TerritoryField(label=_("Territory"), queryset=Territory.objects.all(), required=False)
     thematic_area = forms.ModelChoiceField(
         label=_("Thematic area"), queryset=ThematicArea.objects.all(), required=False
     )
