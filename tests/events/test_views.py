@@ -313,3 +313,20 @@ def test_the_alert_link_carries_the_lists_territory_and_area_and_login_comes_bac
 
     assert "/en/alerts/subscribe/events/?territory=1607" in unquote(page)
     assert 'href="/en/alerts/subscribe/events/?territory=1607"' in signed_in
+
+
+def test_upcoming_events_list_those_under_way_first_with_the_same_queries_as_without(
+    client, organization, django_assert_num_queries
+):
+    from django.test.utils import CaptureQueriesContext
+
+    ahead = [EventFactory(organizers=[organization], title=f"Ahead {n}") for n in range(3)]
+    with CaptureQueriesContext(connection) as without:
+        client.get(reverse("events:event_list"))
+    running = EventFactory(organizers=[organization], title="Under way now")
+    Event.objects.filter(pk=running.pk).update(starts_at=timezone.now() - datetime.timedelta(hours=1))
+
+    with django_assert_num_queries(len(without.captured_queries)):
+        page = client.get(reverse("events:event_list")).content.decode()
+
+    assert page.index("Under way now") < page.index(ahead[0].title)

@@ -1,12 +1,8 @@
 """Export of the registry; the columns are also what the import reads."""
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 
-from openpyxl import Workbook
-
-from civicbridge.core.validators import clean_text
+from civicbridge.core import exports
 
 COLUMNS = [
     ("name", lambda o: o.name),
@@ -37,42 +33,9 @@ COLUMNS = [
 HEADERS = [header for header, _ in COLUMNS]
 
 
-def _safe_cell(value):
-    if not isinstance(value, str):
-        return value
-    # Control characters first: openpyxl refuses them (XML cannot hold them), and removing
-    # one must not uncover a formula ("\x01=HYPERLINK(...)").
-    value = clean_text(value, multiline=True)
-    # Spreadsheet formula injection: a cell starting with = + - @ would run as a formula.
-    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def rows(organizations: Iterable) -> Iterator[list]:
-    for organization in organizations:
-        yield [_safe_cell(value(organization)) for _, value in COLUMNS]
-
-
 def csv_chunks(organizations: Iterable) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(HEADERS)
-    for row in rows(organizations):
-        writer.writerow(row)
-        if buffer.tell() > 64 * 1024:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    return exports.csv_chunks(organizations, COLUMNS)
 
 
 def xlsx_bytes(organizations: Iterable) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("organizations")
-    sheet.append(HEADERS)
-    for row in rows(organizations):
-        sheet.append([str(v) if not isinstance(v, (int, float, str)) else v for v in row])
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    return exports.xlsx_bytes(organizations, COLUMNS, sheet="organizations")

@@ -30,6 +30,9 @@ class EventsConfig(AppConfig):
                 label=_("Events and trainings"),
                 url_name="events:event_list",
                 public=lambda: Event.objects.published(),
+                # Newest first, as the registry: the database stops at the first matches instead of
+                # sorting every match of a common word by date.
+                search_ordering=("-id",),
                 copies=(
                     Copied("directory.organization", "organizers", ("name",)),
                     Copied("core.territory", "territory", ("name_en", "name_pl", "name_tr")),

@@ -85,7 +85,7 @@ class Event(TimeStampedModel):
             models.Index(fields=["starts_at", "id"], name="event_published_start", condition=Q(published_at__isnull=False)),
             models.Index(fields=["territory", "starts_at"], name="event_territory_start"),
             # The events under way (selectors.UpcomingEvents): their end is ahead, their start past.
-            models.Index(fields=["ends_at"], include=["starts_at", "id"], name="event_published_end",
+            models.Index(fields=["ends_at"], include=["starts_at", "id", "kind", "territory"], name="event_published_end",
                          condition=Q(published_at__isnull=False)),
             # The KPIs read a year of held events from the index alone.
             models.Index(fields=["starts_at"], include=["id", "county", "kind", "hours", "attended_count"], name="event_held",

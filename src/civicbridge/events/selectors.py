@@ -65,6 +65,7 @@ class UpcomingEvents(Sequence):
 
     def __init__(self, queryset: QuerySet[Event], now: datetime):
         queryset = queryset.order_by()
+        self._rows = queryset
         self._ahead = queryset.filter(starts_at__gte=now).order_by("starts_at", "id")
         self._under_way_query = queryset.filter(starts_at__lt=now, ends_at__gte=now)
         self._under_way: list[int] | None = None
@@ -91,16 +92,16 @@ class UpcomingEvents(Sequence):
             return rows[0]
         start, stop, _step = index.indices(len(self))
         under_way = self._under_way_ids()
-        wanted = under_way[start:stop]
-        rows = []
-        if wanted:
-            by_id = {event.pk: event for event in self._under_way_query.filter(pk__in=wanted)}
-            rows = [by_id[pk] for pk in wanted if pk in by_id]
-        ahead_start = max(start - len(under_way), 0)
-        ahead_stop = stop - len(under_way)
+        ids = under_way[start:stop]
+        ahead_start, ahead_stop = max(start - len(under_way), 0), stop - len(under_way)
         if ahead_stop > ahead_start:
-            rows += list(self._ahead[ahead_start:ahead_stop])
-        return rows
+            ids += list(self._ahead.values_list("id", flat=True)[ahead_start:ahead_stop])
+        if not ids:
+            return []
+        # The page's rows in one query whichever parts they come from: the same queries for
+        # every page, with events under way or not.
+        by_id = {event.pk: event for event in self._rows.filter(pk__in=ids)}
+        return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def filtered_events(filterset: EventFilter):
@@ -249,8 +250,9 @@ def calendar_events(data, *, now: datetime | None = None) -> list[Event]:
 
 def home_upcoming(request) -> dict | None:
     now = timezone.now()
+    # Those ahead only: "not over yet" in start order would walk every past event (UpcomingEvents).
     events = list(
-        Event.objects.published().filter(cancelled_at__isnull=True, ends_at__gte=now)
+        Event.objects.published().filter(cancelled_at__isnull=True, starts_at__gte=now)
         .select_related("territory").only(
             "pk", "title", "kind", "starts_at", "ends_at", "territory__name_en", "territory__name_pl",
             "territory__name_tr", "published_at", "cancelled_at",

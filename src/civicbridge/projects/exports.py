@@ -1,12 +1,8 @@
 """Export of the portfolio to CSV and XLSX: one row per project, formula-safe cells."""
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 
-from openpyxl import Workbook
-
-from civicbridge.directory.exports import _safe_cell
+from civicbridge.core import exports
 
 
 def _partners(project) -> str:
@@ -35,30 +31,9 @@ COLUMNS = [
 HEADERS = [header for header, _ in COLUMNS]
 
 
-def rows(projects: Iterable) -> Iterator[list]:
-    for project in projects:
-        yield [_safe_cell(value(project)) for _, value in COLUMNS]
-
-
 def csv_chunks(projects: Iterable) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(HEADERS)
-    for row in rows(projects):
-        writer.writerow(row)
-        if buffer.tell() > 64 * 1024:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    return exports.csv_chunks(projects, COLUMNS)
 
 
 def xlsx_bytes(projects: Iterable) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("projects")
-    sheet.append(HEADERS)
-    for row in rows(projects):
-        sheet.append([v if isinstance(v, (int, float, str)) else str(v) for v in row])
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    return exports.xlsx_bytes(projects, COLUMNS, sheet="projects")

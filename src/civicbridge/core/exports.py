@@ -1,0 +1,55 @@
+"""CSV and XLSX of a list, whatever its content: each app declares its columns (name, value of
+one item) and its pages stream them. Every cell is formula-safe."""
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator, Sequence
+
+from openpyxl import Workbook
+
+from .validators import clean_text
+
+Columns = Sequence[tuple[str, Callable]]
+CSV_CHUNK = 64 * 1024
+
+
+def safe_cell(value):
+    if not isinstance(value, str):
+        return value
+    # Control characters first: openpyxl refuses them (XML cannot hold them), and removing
+    # one must not uncover a formula ("\x01=HYPERLINK(...)").
+    value = clean_text(value, multiline=True)
+    # Spreadsheet formula injection: a cell starting with = + - @ would run as a formula.
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def table_rows(items: Iterable, columns: Columns) -> Iterator[list]:
+    for item in items:
+        yield [safe_cell(value(item)) for _, value in columns]
+
+
+def csv_chunks(items: Iterable, columns: Columns) -> Iterator[str]:
+    """The CSV text in chunks of about 64 kB, for a streaming response."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([header for header, _ in columns])
+    for row in table_rows(items, columns):
+        writer.writerow(row)
+        if buffer.tell() > CSV_CHUNK:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def xlsx_bytes(items: Iterable, columns: Columns, *, sheet: str) -> bytes:
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet(sheet)
+    worksheet.append([header for header, _ in columns])
+    for row in table_rows(items, columns):
+        worksheet.append([value if isinstance(value, (int, float, str)) else str(value) for value in row])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()

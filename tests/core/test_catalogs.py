@@ -1,0 +1,54 @@
+"""Every catalog of every app speaks Polish and Turkish: no message left untranslated or fuzzy,
+and the compiled catalog (what the site reads) holds what the .po file says."""
+
+import gettext
+import re
+from pathlib import Path
+
+import pytest
+
+import civicbridge
+
+CATALOGS = sorted(Path(civicbridge.__file__).parent.glob("**/locale/*/LC_MESSAGES/django.po"))
+ENTRY = re.compile(r'^(?:msgctxt "(.*)"\n)?msgid "(.+)"\nmsgstr "(.+)"$', re.M)
+
+
+def _name(path: Path) -> str:
+    return str(path.relative_to(Path(civicbridge.__file__).parent))
+
+
+def test_every_app_with_messages_has_both_catalogs():
+    apps = {path.parents[3] for path in CATALOGS}
+    assert {path.parents[1].name for path in CATALOGS} == {"pl", "tr"}
+    for app in apps:
+        assert {path.parents[1].name for path in CATALOGS if path.parents[3] == app} == {"pl", "tr"}, app
+    assert {app.name for app in apps} >= {"civicbridge", "funding", "partners", "projects", "events", "support", "kpis"}
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=_name)
+def test_every_message_has_a_translation(path):
+    blocks = path.read_text(encoding="utf-8").strip().split("\n\n")[1:]  # the first block is the header
+
+    untranslated = [
+        re.search(r'^msgid "(.*)"', block, re.M).group(1) or block
+        for block in blocks
+        if not block.lstrip().startswith("#~")
+        and (re.search(r'^msgstr(\[\d\])? ""$(?!\n")', block, re.M) or "#, fuzzy" in block)
+    ]
+
+    assert untranslated == []
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=_name)
+def test_the_compiled_catalog_holds_every_translated_message(path):
+    # File times mean nothing in a fresh clone: compare what the .mo file contains instead.
+    with path.with_suffix(".mo").open("rb") as compiled:
+        translations = gettext.GNUTranslations(compiled)
+
+    def read(context, msgid):
+        return translations.pgettext(context, msgid) if context else translations.gettext(msgid)
+
+    entries = ENTRY.findall(path.read_text(encoding="utf-8"))
+    stale = [msgid for context, msgid, text in entries if "\\" not in msgid + text and read(context, msgid) != text]
+
+    assert entries and stale == []
