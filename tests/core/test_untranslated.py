@@ -36,9 +36,13 @@ def _visible_text(body: str) -> str:
 
 @pytest.fixture
 def site(municipality, representative, organization):
+    from tests.events.factories import EventFactory
+
     call = CallFactory(deadlines=[in_days(10)])
     request = PartnerRequestFactory(organization=organization)
-    return {"organization": organization, "call": call, "request": request, "representative": representative}
+    event = EventFactory(organizers=[organization], capacity=1)
+    return {"organization": organization, "call": call, "request": request, "representative": representative,
+            "event": event}
 
 
 def _pages(site):
@@ -56,6 +60,10 @@ def _pages(site):
     yield "partners:twinning_list", {}
     yield "accounts:login", {}
     yield "accounts:sign_up", {}
+    yield "events:event_list", {}
+    yield "events:event_calendar", {}
+    yield "projects:portfolio", {}
+    yield "kpis:dashboard", {}
 
 
 @pytest.mark.parametrize("language", ["pl", "tr"])
@@ -66,7 +74,7 @@ def test_no_page_shows_an_english_sentence_the_catalog_translates(client, site, 
         urls = [reverse(name) + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
                 for name, query in _pages(site)]
         urls += [site["organization"].get_absolute_url(), site["call"].get_absolute_url(),
-                 site["request"].get_absolute_url()]
+                 site["request"].get_absolute_url(), site["event"].get_absolute_url()]
     for url in urls:
         text = _visible_text(client.get(url).content.decode())
         english = sorted(sentence for sentence in sentences if sentence in text)
@@ -81,7 +89,10 @@ def test_a_representatives_own_pages_show_no_english_either(client, site, langua
     sentences = _english_sentences(language)
     with translation.override(language):
         urls = [reverse("accounts:profile"), reverse("alerts:subscription_list"),
-                reverse("directory:organization_edit", kwargs={"slug": site["organization"].slug})]
+                reverse("directory:organization_edit", kwargs={"slug": site["organization"].slug}),
+                reverse("events:event_create"), reverse("support:request_create"), reverse("support:request_list"),
+                reverse("events:event_checkin", kwargs={"pk": site["event"].pk}),
+                reverse("events:event_registrations", kwargs={"pk": site["event"].pk})]
     found = {}
     for url in urls:
         text = _visible_text(client.get(url).content.decode())
