@@ -140,3 +140,16 @@ def test_the_demo_sets_the_opole_programmes_targets_only(profile, targets):
     if targets:
         meetings = Target.objects.get(kinds="meeting")
         assert (meetings.events, meetings.hours, meetings.participants, meetings.counties) == (18, 54, 270, 12)
+
+
+def test_the_chart_shows_the_counties_with_most_participants_and_the_table_all(
+    client, year_of_events, county, other_county, monkeypatch
+):
+    monkeypatch.setattr(selectors, "CHART_COUNTIES", 1)
+
+    figures = selectors.events_dashboard(YEAR)
+    html = client.get(reverse("kpis:dashboard"), {"year": YEAR}).content.decode()
+
+    assert [row.key for row in figures["chart_counties"]] == [str(county.pk)]  # 5 participants against 2
+    assert len(figures["by_county"]) == 2
+    assert "the county with the most" in html and other_county.name in html

@@ -27,6 +27,7 @@ from .models import Target
 
 TRAINING_KINDS = sorted(Event.TRAINING_KINDS)
 FIRST_YEAR = 2000
+CHART_COUNTIES = 15  # a chart of 380 bars (Poland's counties) helps nobody: the full table is beside it
 TIMELINE_BASE = 50  # the timeline's baseline; a full bar is 45 units tall
 
 
@@ -159,9 +160,12 @@ def events_dashboard(year: int) -> dict:
     for index, row in enumerate(by_month):
         row.label = row.month.strftime("%Y-%m")
         row.bar_x, row.bar_height = index * 10 + 0.5, round(row.share * 0.45, 1)
+    by_county = _with_shares(by_county)
+    chart = sorted((row for row in by_county if row.key), key=lambda row: (-row.participants, row.label))[:CHART_COUNTIES]
     return {
         "total": total,
-        "by_county": _with_shares(by_county),
+        "by_county": by_county,
+        "chart_counties": chart,
         "by_kind": _with_shares(by_kind),
         "by_month": by_month,
         "counties_reached": sum(1 for row in by_county if row.key and row.events),
