@@ -12,6 +12,7 @@ from civicbridge.core.duplicates import is_repeat
 from civicbridge.core.forms import submit
 from civicbridge.core.imports import import_page
 from civicbridge.core.pagination import page_of
+from civicbridge.core.partials import results_template
 from civicbridge.core.rules import is_coordinator
 from civicbridge.core.slugs import follows_renames
 
@@ -29,9 +30,7 @@ follows_organization_renames = follows_renames(
 def organization_list(request):
     filterset = selectors.filter_organizations(request.GET)
     page = page_of(filterset.qs, request.GET.get("page"), count=selectors.page_count(filterset))
-    template = "directory/organization_list.html"
-    if request.htmx and request.htmx.target == "results":
-        template += "#results"
+    template = results_template(request, "directory/organization_list.html")
     return render(request, template, {"filter": filterset, "page": page})
 
 

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from civicbridge.core.rules import is_coordinator
 
-from . import phases
 from .filters import UPCOMING, EventFilter
 from .models import Event, Registration
 
@@ -227,12 +226,19 @@ def month_grid(month: date, events: list[Event], today: date) -> list[list[Day]]
     ]
 
 
+def month_after(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def month_before(month: date) -> date:
+    return (month.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
 def events_in_month(filterset: EventFilter, month: date) -> list[Event]:
     """The filter's events that touch ``month`` (any "when": the month decides)."""
     zone = timezone.get_default_timezone()
     start = timezone.make_aware(datetime.combine(month, datetime.min.time()), zone)
-    following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-    end = timezone.make_aware(datetime.combine(following, datetime.min.time()), zone)
+    end = timezone.make_aware(datetime.combine(month_after(month), datetime.min.time()), zone)
     queryset = filterset.qs.filter(starts_at__lt=end, ends_at__gte=start).order_by("starts_at", "id")
     return list(queryset[:CALENDAR_EVENTS])
 
@@ -268,10 +274,6 @@ def profile_registrations(request) -> dict | None:
     )
     return {"registrations": registrations} if registrations else None
 
-
-def phase_label(event: Event, now: datetime | None = None) -> str:
-    phase = phases.timeline(event).current(now)
-    return phase.label if phase else ""
 
 
 def organizing_options(user) -> list:

@@ -305,35 +305,34 @@ def register(*, event: Event, by=None, name: str = "", email: str = "", organiza
         name = name or by.get_full_name() or by.get_username()
         email = email or by.email
     name, email, organization_name = _clean_guest(name, email, organization_name)
-    language = translation.get_language() or settings.LANGUAGE_CODE
+    person = {"user": by if signed_in else None, "name": name, "email": email,
+              "organization_name": organization_name, "language": translation.get_language() or settings.LANGUAGE_CODE}
     try:
         with transaction.atomic():
             locked = Event.objects.select_for_update().get(pk=event.pk)
             if not phases.accepts_registrations(locked, now):
                 raise ValidationError(registration_closed_message(locked, now))
-            if locked.registrations.exclude(status=Registration.Status.CANCELLED).filter(email__iexact=email).exists():
+            if _registered(locked, email):
                 raise ValidationError({"email": [_("This address is already registered for this event.")]})
-            registration = Registration(
-                event=locked, user=by if signed_in else None, name=name, email=email,
-                organization_name=organization_name, language=language,
-            )
-            _place(registration, _free_seat(locked))
-            _record(registration, status_from="", by=by)
-            _mail(registration, _confirmation_template(registration), {})
-            return registration
+            return _new_registration(locked, person, seat=_free_seat(locked), by=by)
     except IntegrityError as error:
         # Only a race past the lock gets here (e.g. a database without row locks): look again.
-        if Registration.objects.filter(event=event, email__iexact=email).exclude(status=Registration.Status.CANCELLED).exists():
+        if _registered(event, email):
             raise ValidationError({"email": [_("This address is already registered for this event.")]}) from error
         with transaction.atomic():
-            registration = Registration(
-                event=event, user=by if signed_in else None, name=name, email=email,
-                organization_name=organization_name, language=language,
-            )
-            _place(registration, None)
-            _record(registration, status_from="", by=by, note="seat taken at the same moment")
-            _mail(registration, _confirmation_template(registration), {})
-            return registration
+            return _new_registration(event, person, seat=None, by=by, note="seat taken at the same moment")
+
+
+def _registered(event: Event, email: str) -> bool:
+    return event.registrations.exclude(status=Registration.Status.CANCELLED).filter(email__iexact=email).exists()
+
+
+def _new_registration(event: Event, person: dict, *, seat: int | None, by, note: str = "") -> Registration:
+    registration = Registration(event=event, **person)
+    _place(registration, seat)
+    _record(registration, status_from="", by=by, note=note)
+    _mail(registration, _confirmation_template(registration), {})
+    return registration
 
 
 def _place(registration: Registration, seat: int | None) -> None:

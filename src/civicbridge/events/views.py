@@ -14,16 +14,11 @@ from civicbridge.core.client import client_scope
 from civicbridge.core.deployment import zone_label
 from civicbridge.core.forms import apply_validation_error, submit
 from civicbridge.core.pagination import page_of
+from civicbridge.core.partials import results_template
 
 from . import calendars, certificates, phases, selectors, services
 from .forms import CancelEventForm, EventForm, MinutesForm, RegistrationForm
 from .models import Event, Registration
-
-
-def _results_template(request, template: str) -> str:
-    if request.htmx and request.htmx.target == "results":
-        return f"{template}#results"
-    return template
 
 
 @vary_on_headers("HX-Request", "HX-Target")  # the same address answers the page or its results
@@ -36,7 +31,7 @@ def event_list(request):
         "events": selectors.with_seats(page.object_list),
         "can_add": request.user.has_perm("events.add_event", None),
     }
-    return render(request, _results_template(request, "events/event_list.html"), context)
+    return render(request, results_template(request, "events/event_list.html"), context)
 
 
 def event_calendar(request):
@@ -47,15 +42,13 @@ def event_calendar(request):
     data["when"] = "all"
     filterset = selectors.filter_events(data, user=request.user)
     events = selectors.events_in_month(filterset, month) if filterset.is_valid() else []
-    previous = (month.replace(day=1) - timezone.timedelta(days=1)).replace(day=1)
-    following = (month.replace(day=28) + timezone.timedelta(days=4)).replace(day=1)
     context = {
         "filter": filterset,
         "month": month,
         "weeks": selectors.month_grid(month, events, today),
         "events": events,
-        "previous": previous.strftime("%Y-%m"),
-        "following": following.strftime("%Y-%m"),
+        "previous": selectors.month_before(month).strftime("%Y-%m"),
+        "following": selectors.month_after(month).strftime("%Y-%m"),
     }
     return render(request, "events/event_calendar.html", context)
 

@@ -12,17 +12,12 @@ from civicbridge.core.countries import country_name
 from civicbridge.core.forms import submit
 from civicbridge.core.imports import import_page
 from civicbridge.core.pagination import page_of
+from civicbridge.core.partials import results_template
 
 from . import calendars, imports, selectors, services
 from .feeds import NewCallsFeed
 from .forms import CallForm, CallImportForm, FunderForm, ProgrammeForm
 from .models import Call, Funder, Programme
-
-
-def _results_template(request, template: str) -> str:
-    if request.htmx and request.htmx.target == "results":
-        return f"{template}#results"
-    return template
 
 
 def _query_without_page(request) -> str:
@@ -42,7 +37,7 @@ def call_list(request):
         "filter": filterset, "page": page, "calls": selectors.decorate(page.object_list, now),
         "query": _query_without_page(request),
     }
-    return render(request, _results_template(request, "funding/call_list.html"), context)
+    return render(request, results_template(request, "funding/call_list.html"), context)
 
 
 def closing_soon(request):

@@ -11,6 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 from civicbridge.core import search as search_backend
 from civicbridge.core.forms import apply_validation_error, submit
 from civicbridge.core.pagination import page_of
+from civicbridge.core.partials import results_template
 from civicbridge.core.rules import is_coordinator
 from civicbridge.core.slugs import follows_renames
 from civicbridge.directory.models import Organization
@@ -31,9 +32,7 @@ ORGANIZATION_PICKER_LIMIT = 10
 def request_list(request):
     filterset = selectors.filter_requests(request.GET)
     page = page_of(filterset.qs, request.GET.get("page"))
-    template = "partners/request_list.html"
-    if request.htmx and request.htmx.target == "results":
-        template += "#results"
+    template = results_template(request, "partners/request_list.html")
     context = {
         "filter": filterset,
         "page": page,

@@ -10,6 +10,7 @@ from django.views.decorators.vary import vary_on_headers
 from civicbridge.core import deployment
 from civicbridge.core.duplicates import is_repeat
 from civicbridge.core.forms import apply_validation_error, submit
+from civicbridge.core.partials import results_template
 from civicbridge.core.rules import is_coordinator
 from civicbridge.directory.models import Organization
 
@@ -33,9 +34,7 @@ def _represented(user):
 def _portfolio(request, *, organization=None):
     filterset = selectors.filter_projects(request.GET, viewer=request.user, organization=organization)
     page = selectors.portfolio_page(filterset, request.GET.get("page"))
-    template = "projects/portfolio.html"
-    if request.htmx and request.htmx.target == "results":
-        template += "#results"
+    template = results_template(request, "projects/portfolio.html")
     context = {
         "filter": filterset,
         "page": page,

@@ -9,18 +9,12 @@ from django.views.decorators.vary import vary_on_headers
 
 from civicbridge.core.forms import submit
 from civicbridge.core.pagination import page_of
+from civicbridge.core.partials import results_template
 from civicbridge.core.rules import is_coordinator
 
 from . import selectors, services
 from .forms import AssignForm, MessageForm, StatusForm, SupportRequestForm, TimeForm
 from .models import SupportRequest
-
-
-def _list_template(request, template: str) -> str:
-    # The same address answers the page or, for the filters' htmx swap, its results only.
-    if request.htmx and request.htmx.target == "results":
-        return template + "#results"
-    return template
 
 
 @login_required
@@ -34,7 +28,7 @@ def request_list(request):
         "organizations": selectors.represented_organizations(request.user),
         "is_coordinator": is_coordinator(request.user),
     }
-    return render(request, _list_template(request, "support/request_list.html"), context)
+    return render(request, results_template(request, "support/request_list.html"), context)
 
 
 @login_required
@@ -45,7 +39,7 @@ def queue(request):
         raise PermissionDenied
     filterset = selectors.filter_queue(request.GET, request=request)
     context = {"filter": filterset, "page": page_of(filterset.qs, request.GET.get("page"))}
-    return render(request, _list_template(request, "support/queue.html"), context)
+    return render(request, results_template(request, "support/queue.html"), context)
 
 
 @login_required
