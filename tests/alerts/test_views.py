@@ -277,3 +277,10 @@ def test_an_alert_saved_from_a_list_filtered_by_a_territory_code_keeps_the_terri
 
     assert county.name in page.content.decode()
     assert Subscription.objects.get(user=user).territory == county
+
+
+def test_only_content_with_deadlines_offers_deadline_reminders(client, user):
+    client.force_login(user)
+
+    assert "Remind me 7 days before deadlines" in client.get("/en/alerts/subscribe/calls/").content.decode()
+    assert "Remind me 7 days before deadlines" not in client.get("/en/alerts/subscribe/events/").content.decode()

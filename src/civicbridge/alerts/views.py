@@ -63,6 +63,8 @@ def subscribe(request, alertable):
         "criteria": criteria,
         "alertable": alertable,
         "content": content,
+        # Deadline reminders only for content that has deadlines (calls; not events).
+        "offers_reminders": content.reminders is not None,
         "list_url": reverse(content.list_url_name),
         "list_query": urlencode({name: value for name, value in criteria.items() if value}),
     }
