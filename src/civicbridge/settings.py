@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "civicbridge.projects",
     "civicbridge.events",
     "civicbridge.support",
+    "civicbridge.consultations",
+    "civicbridge.groups",
     "civicbridge.kpis",
     "civicbridge.api",
     "civicbridge.demo",

@@ -26,6 +26,8 @@ urlpatterns += i18n_patterns(
     path("", include("civicbridge.projects.urls")),
     path("", include("civicbridge.events.urls")),
     path("", include("civicbridge.support.urls")),
+    path("", include("civicbridge.consultations.urls")),
+    path("", include("civicbridge.groups.urls")),
     path("", include("civicbridge.kpis.urls")),
     path("", include("civicbridge.core.urls")),
     prefix_default_language=True,
