@@ -359,3 +359,99 @@ def test_an_event_belongs_to_a_project_of_one_of_its_organizers(representative, 
     assert event.project == own
     assert "project" in error.value.message_dict
     assert Event.objects.count() == 1
+
+
+def event_figures():
+    from civicbridge.events.models import EventFigure
+
+    return {
+        (row.year, row.month, row.county_key, row.kind): (row.events, row.hours, row.training_hours, row.participants)
+        for row in EventFigure.objects.all()
+        if row.events
+    }
+
+
+def test_the_dashboards_figures_kept_by_every_write_equal_a_recount(
+    organization, representative, coordinator, county, other_county, municipality,
+):
+    soon = timezone.now() + datetime.timedelta(minutes=30)  # today: attendance may be taken at once
+    data = {
+        "kind": Event.Kind.TRAINING, "title": "Szkolenie", "starts_at": soon, "ends_at": soon + datetime.timedelta(hours=3),
+        "hours": Decimal("3"), "venue": "Sala 1", "territory": municipality, "capacity": 5,
+    }
+    training = services.create_event(by=representative, data=data, organizers=[organization])
+    meeting = services.create_event(
+        by=representative, data={**data, "kind": Event.Kind.MEETING, "title": "Spotkanie", "hours": Decimal("2")},
+        organizers=[organization], publish=False,
+    )
+    later = services.create_event(
+        by=representative,
+        data={**data, "starts_at": soon + datetime.timedelta(days=40), "ends_at": soon + datetime.timedelta(days=40, hours=2)},
+        organizers=[organization],
+    )
+    called_off = services.create_event(by=representative, data=data, organizers=[organization])
+    assert not any(kind == "meeting" for (_year, _month, _county, kind) in event_figures())  # a draft counts nothing
+
+    services.publish_event(by=representative, event=meeting)
+    services.update_event(
+        by=representative, event=later,
+        data={"kind": Event.Kind.WORKSHOP, "territory": other_county, "hours": Decimal("5"), "starts_at": soon,
+              "ends_at": soon + datetime.timedelta(hours=5)},
+    )
+    services.cancel_event(by=representative, event=called_off, reason="Choroba prowadzącego")
+    present = [guest(training, n) for n in range(3)]
+    for registration in present:
+        services.set_attendance(by=representative, registration=registration, attended=True)
+    services.set_attendance(by=representative, registration=present[0], attended=False)
+
+    kept = event_figures()
+    services.rebuild_attendance_figures()
+
+    assert kept == event_figures()
+    year, month = services.event_year(training), timezone.localtime(soon).month
+    assert kept[(year, 0, county.pk, "training")] == (1, 3, 3, 2)  # the municipality's county; one unmarked
+    assert kept[(year, 0, county.pk, "meeting")] == (1, 2, 0, 0)
+    assert kept[(year, 0, other_county.pk, "workshop")] == (1, 5, 5, 0)  # moved: county, kind, hours and month
+    assert kept[(year, month, 0, "training")] == (1, 3, 3, 2)  # the cancelled one left
+    assert sum(events for events, *_rest in kept.values()) == 6  # three events, each in a county row and a month row
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_writers_moving_the_same_figures_at_once_lose_nothing(organization, representative, municipality):
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serializes writers: the race needs PostgreSQL")
+    soon = timezone.now() + datetime.timedelta(minutes=30)
+    data = {
+        "kind": Event.Kind.MEETING, "title": "Spotkanie", "starts_at": soon, "ends_at": soon + datetime.timedelta(hours=2),
+        "hours": Decimal("2"), "venue": "Sala 1", "territory": municipality,
+    }
+    drafts = [
+        services.create_event(by=representative, data=data, organizers=[organization], publish=False) for _ in range(8)
+    ]
+    barrier = threading.Barrier(len(drafts))
+    errors = []
+
+    def publish(event):
+        try:
+            barrier.wait()
+            services.publish_event(by=representative, event=event)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=publish, args=(event,)) for event in drafts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    kept = event_figures()
+    services.rebuild_attendance_figures()
+    assert kept == event_figures()
+    assert kept[(services.event_year(drafts[0]), 0, municipality.parent_id, "meeting")][0] == 8

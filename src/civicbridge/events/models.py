@@ -87,9 +87,6 @@ class Event(TimeStampedModel):
             # The events under way (selectors.UpcomingEvents): their end is ahead, their start past.
             models.Index(fields=["ends_at"], include=["starts_at", "id", "kind", "territory"], name="event_published_end",
                          condition=Q(published_at__isnull=False)),
-            # The KPIs read a year of held events from the index alone.
-            models.Index(fields=["starts_at"], include=["id", "county", "kind", "hours", "attended_count"], name="event_held",
-                         condition=Q(published_at__isnull=False, cancelled_at__isnull=True)),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gte=models.F("starts_at")), name="event_ends_after_start"),
@@ -220,3 +217,29 @@ class AttendeeCount(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.scope} {self.key}: {self.people}"
+
+
+class EventFigure(models.Model):
+    """The held events' figures summed up, so that the KPI dashboard reads a few thousand rows
+    instead of a year of events: per year by county and kind (``month`` 0), and per month by
+    kind (``county_key`` 0). An event counts once published and until cancelled, in the year
+    and month of its start on the deployment's clock. The event services keep these rows in the
+    transaction of each write that changes them; ``services.rebuild_attendance_figures``
+    recounts them for data written in bulk."""
+
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()  # 1-12, or 0 for the whole year by county
+    county_key = models.PositiveIntegerField()  # the county's id; 0 for none, and in a month's rows
+    kind = models.CharField(max_length=20)
+    events = models.IntegerField(default=0)
+    hours = models.DecimalField(max_digits=14, decimal_places=1, default=0)
+    training_hours = models.DecimalField(max_digits=14, decimal_places=1, default=0)
+    participants = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["year", "month", "county_key", "kind"], name="event_figure_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.year}-{self.month} {self.county_key} {self.kind}: {self.events}"

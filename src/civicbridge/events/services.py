@@ -23,8 +23,20 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
-from django.db.models import CharField, Count, F, Max, OuterRef, Subquery, Value
-from django.db.models.functions import Cast, Coalesce, ExtractYear, Lower
+from django.db.models import (
+    CharField,
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear, Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -37,7 +49,7 @@ from civicbridge.core.search import build_document
 from civicbridge.core.validators import clean_text
 
 from . import phases
-from .models import Attendee, AttendeeCount, Event, Registration, RegistrationChange
+from .models import Attendee, AttendeeCount, Event, EventFigure, Registration, RegistrationChange
 
 EVENT_FIELDS = (
     "kind", "title", "description", "starts_at", "ends_at", "hours", "venue", "territory", "audience",
@@ -158,6 +170,7 @@ def create_event(*, by, data: dict, organizers, thematic_areas=(), publish: bool
     if publish:
         event.published_at = timezone.now()
     event.save()
+    _shift_figures(after=event)
     event.organizers.set(organizers)
     event.thematic_areas.set(thematic_areas)
     _reindex(event)
@@ -184,11 +197,13 @@ def update_event(*, by, event: Event, data: dict, organizers=None, thematic_area
         if not _may_organize_all(by, added):
             raise PermissionDenied
     counted = _counted_as(locked)
+    figures_before = _figure_rows(locked)
     for name, value in data.items():
         if name in EVENT_FIELDS:
             setattr(locked, name, value)
     _validate_event(locked, organizers=organizers, previous=counted)
     locked.save()
+    _shift_figures(before=figures_before, after=locked)
     if organizers is not None:
         locked.organizers.set(organizers)
     if thematic_areas is not None:
@@ -206,6 +221,7 @@ def publish_event(*, by, event: Event) -> Event:
     if locked.published_at is None and locked.cancelled_at is None:
         locked.published_at = timezone.now()
         locked.save(update_fields=["published_at", "updated_at"])
+        _shift_figures(after=locked)
         transaction.on_commit(lambda: alertables.published(ALERT_KEY, locked))
     return locked
 
@@ -226,8 +242,10 @@ def cancel_event(*, by, event: Event, reason: str) -> Event:
         return locked
     if timezone.now() >= locked.starts_at:
         raise ValidationError(_("The event has started: it can no longer be cancelled."))
+    figures_before = _figure_rows(locked)
     locked.cancelled_at = timezone.now()
     locked.save(update_fields=["cancelled_at", "updated_at"])
+    _shift_figures(before=figures_before, after=locked)
     active = locked.registrations.exclude(status=Registration.Status.CANCELLED)
     for registration in active:
         _mail(registration, "event_cancelled", {"reason": reason})
@@ -431,6 +449,7 @@ def set_attendance(*, by, registration: Registration, attended: bool) -> Registr
     locked.checked_in_by = by if attended else None
     locked.save(update_fields=["attended_at", "checked_in_by", "updated_at"])
     Event.objects.filter(pk=event.pk).update(attended_count=F("attended_count") + (1 if attended else -1))
+    _apply_figures({key: {"participants": 1 if attended else -1} for key, _values in _figure_rows(event)})
     if attended:
         _count_attendee_in(event, locked.email)
     else:
@@ -440,6 +459,82 @@ def set_attendance(*, by, registration: Registration, attended: bool) -> Registr
         note="present" if attended else "not present", by=by, at=timezone.now(),
     )
     return locked
+
+
+# --- the held events' figures (the KPIs) -----------------------------------------------------------------
+
+FIGURES = ("events", "hours", "training_hours", "participants")
+
+
+def _figure_rows(event: Event) -> list[tuple[tuple, dict]]:
+    """The ``EventFigure`` rows an event counts in, each with what it adds: none unless it is
+    published and not cancelled."""
+    if event.published_at is None or event.cancelled_at is not None:
+        return []
+    start = timezone.localtime(event.starts_at, timezone.get_default_timezone())
+    hours = event.hours or 0
+    values = {
+        "events": 1, "hours": hours, "training_hours": hours if event.kind in Event.TRAINING_KINDS else 0,
+        "participants": event.attended_count,
+    }
+    return [
+        ((start.year, 0, event.county_id or 0, event.kind), values),
+        ((start.year, start.month, 0, event.kind), values),
+    ]
+
+
+def _shift_figures(*, before: list | None = None, after: Event) -> None:
+    """Move an event's contribution from the rows it counted in (``before``) to those it counts in now."""
+    changes: dict[tuple, dict] = {}
+    for rows, sign in ((before or [], -1), (_figure_rows(after), 1)):
+        for key, values in rows:
+            change = changes.setdefault(key, dict.fromkeys(FIGURES, 0))
+            for name, value in values.items():
+                change[name] += sign * value
+    _apply_figures(changes)
+
+
+def _apply_figures(changes: dict[tuple, dict]) -> None:
+    # In the order of the keys, so that two writers touching the same rows never wait on each other in a circle.
+    for key in sorted(changes):
+        change = {name: value for name, value in changes[key].items() if value}
+        if not change:
+            continue
+        year, month, county_key, kind = key
+        rows = EventFigure.objects.filter(year=year, month=month, county_key=county_key, kind=kind)
+        if rows.update(**{name: F(name) + value for name, value in change.items()}):
+            continue
+        try:
+            with transaction.atomic():
+                EventFigure.objects.create(year=year, month=month, county_key=county_key, kind=kind, **change)
+        except IntegrityError:  # made by another writer a moment ago
+            rows.update(**{name: F(name) + value for name, value in change.items()})
+
+
+def _rebuild_event_figures() -> None:
+    EventFigure.objects.all().delete()
+    zone = timezone.get_default_timezone()
+    held = Event.objects.filter(published_at__isnull=False, cancelled_at__isnull=True).annotate(
+        figure_year=ExtractYear("starts_at", tzinfo=zone),
+    )
+    whole = Value(0, output_field=IntegerField())
+    no_hours = Value(0, output_field=DecimalField(max_digits=14, decimal_places=1))
+    parts = (
+        held.annotate(figure_month=whole, figure_county=Coalesce("county_id", whole)),
+        held.annotate(figure_month=ExtractMonth("starts_at", tzinfo=zone), figure_county=whole),
+    )
+    for rows in parts:
+        grouped = rows.order_by().values("figure_year", "figure_month", "figure_county", "kind").annotate(
+            n=Count("pk"),
+            total_hours=Coalesce(Sum("hours"), no_hours),
+            training=Coalesce(Sum("hours", filter=Q(kind__in=sorted(Event.TRAINING_KINDS))), no_hours),
+            present=Coalesce(Sum("attended_count"), whole),
+        )
+        _insert_select(
+            EventFigure,
+            ("year", "month", "county_key", "kind", "events", "hours", "training_hours", "participants"),
+            grouped.values_list("figure_year", "figure_month", "figure_county", "kind", "n", "total_hours", "training", "present"),
+        )
 
 
 # --- unique participants (the KPIs) -----------------------------------------------------------------------
@@ -509,6 +604,7 @@ def rebuild_attendance_figures() -> None:
     present = Registration.objects.filter(attended_at__isnull=False)
     attended = present.filter(event_id=OuterRef("pk")).order_by().values("event_id").annotate(n=Count("pk")).values("n")
     Event.objects.update(attended_count=Coalesce(Subquery(attended), Value(0)))
+    _rebuild_event_figures()
     Attendee.objects.all().delete()
     AttendeeCount.objects.all().delete()
     zone = timezone.get_default_timezone()

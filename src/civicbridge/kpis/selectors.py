@@ -5,8 +5,8 @@ cancelled. Hours of training are those of trainings, workshops and seminars, the
 of debate. Participants are the people marked present (``Event.attended_count``); unique
 participants count a person (by e-mail address) once per year, in all, per county and per
 kind (``events.Attendee``, kept by the attendance service). Every figure is read from
-grouped queries over the year's events and small tallies: the page does not read the
-registrations themselves.
+tallies the event services keep in the transaction of each write (``events.EventFigure``,
+``events.AttendeeCount``): the page reads neither the year's events nor their registrations.
 """
 
 from __future__ import annotations
@@ -16,16 +16,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Case, Count, F, Q, Sum, When
-from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from civicbridge.core.models import Territory
 from civicbridge.directory.models import OrganizationTally, listed_q
-from civicbridge.events.models import Attendee, AttendeeCount, Event
+from civicbridge.events.models import Attendee, AttendeeCount, Event, EventFigure
 
 from .models import Target
 
-TRAINING_KINDS = sorted(Event.TRAINING_KINDS)
 FIRST_YEAR = 2000
 CHART_COUNTIES = 15  # a chart of 380 bars (Poland's counties) helps nobody: the full table is beside it
 TIMELINE_BASE = 50  # the timeline's baseline; a full bar is 45 units tall
@@ -83,13 +81,6 @@ def _year_range(year: int) -> tuple[datetime.datetime, datetime.datetime]:
     return start, timezone.make_aware(datetime.datetime(year + 1, 1, 1), zone)
 
 
-def held_events(year: int):
-    start, end = _year_range(year)
-    return Event.objects.filter(
-        published_at__isnull=False, cancelled_at__isnull=True, starts_at__gte=start, starts_at__lt=end,
-    )
-
-
 def _add(row: Figures, values: dict) -> None:
     row.events += values["n"]
     row.hours += values["total_hours"] or Decimal(0)
@@ -111,22 +102,24 @@ def unique_participants(year: int) -> dict[tuple[str, str], int]:
     }
 
 
-def _counted(queryset):
-    return queryset.annotate(
-        n=Count("pk"), total_hours=Sum("hours"),
-        training=Sum("hours", filter=Q(kind__in=TRAINING_KINDS)), present=Sum("attended_count"),
-    )
+def _summed(rows):
+    return rows.annotate(
+        n=Sum("events"), total_hours=Sum("hours"), training=Sum("training_hours"), present=Sum("participants"),
+    ).filter(n__gt=0)
 
 
 def year_groups(year: int) -> list[dict]:
-    """The year's held events grouped by county and kind (a few thousand rows at most, from
-    the part of an index that holds every column counted: ``event_held``)."""
-    return list(_counted(held_events(year).values("county", "kind").order_by()))
+    """The year's held events by county and kind (a few thousand rows at most: ``EventFigure``,
+    kept by the event services)."""
+    rows = EventFigure.objects.filter(year=year, month=0).values("county_key", "kind").order_by()
+    return [
+        {**values, "county": values.pop("county_key") or None}
+        for values in _summed(rows)
+    ]
 
 
 def month_groups(year: int) -> list[dict]:
-    zone = timezone.get_default_timezone()
-    return list(_counted(held_events(year).annotate(month=ExtractMonth("starts_at", tzinfo=zone)).values("month").order_by()))
+    return list(_summed(EventFigure.objects.filter(year=year, month__gt=0).values("month").order_by()))
 
 
 def events_dashboard(year: int) -> dict:
