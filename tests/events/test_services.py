@@ -439,7 +439,7 @@ def test_two_writers_moving_the_same_figures_at_once_lose_nothing(organization, 
         try:
             barrier.wait()
             services.publish_event(by=representative, event=event)
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:
             errors.append(error)
         finally:
             connection.close()
