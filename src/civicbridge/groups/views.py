@@ -43,6 +43,11 @@ def _group_or_404(pk) -> WorkingGroup:
         raise Http404 from error
 
 
+def _posted(request):
+    """The form's data and files when posted (even empty: a posted form is a bound form)."""
+    return (request.POST, request.FILES) if request.method == "POST" else (None, None)
+
+
 def _allowed(request, permission, obj):
     if not request.user.has_perm(permission, obj):
         raise PermissionDenied
@@ -84,7 +89,7 @@ def group_detail(request, pk):
 @login_required
 def group_create(request):
     _allowed(request, "groups.add_group", None)
-    form = GroupForm(request.POST or None)
+    form = GroupForm(_posted(request)[0])
     if request.method == "POST" and form.is_valid():
         group = submit(form, lambda: services.create_group(by=request.user, **form.cleaned_data))
         if not form.errors:
@@ -104,7 +109,7 @@ def group_create(request):
 def group_edit(request, pk):
     group = _group_or_404(pk)
     _allowed(request, "groups.change_group", group)
-    form = GroupForm(request.POST or None, initial={"name": group.name, "purpose": group.purpose})
+    form = GroupForm(_posted(request)[0], initial={"name": group.name, "purpose": group.purpose})
     if request.method == "POST" and form.is_valid():
         submit(
             form, lambda: services.update_group(by=request.user, group=group, **form.cleaned_data)
@@ -125,7 +130,7 @@ def group_members(request, pk):
     """The coordinator's page: appoint members (and the chair), remove them, the record of both."""
     group = _group_or_404(pk)
     _allowed(request, "groups.manage_members", group)
-    form = AppointForm(request.POST or None, memberships=selectors.appointable_people(group))
+    form = AppointForm(_posted(request)[0], memberships=selectors.appointable_people(group))
     if request.method == "POST" and form.is_valid():
         membership = form.cleaned_data["membership"]
         submit(
@@ -189,7 +194,7 @@ def member_chair(request, pk, member_pk):
 def meeting_create(request, pk):
     group = _group_or_404(pk)
     _allowed(request, "groups.add_meeting", group)
-    form = MeetingForm(request.POST or None)
+    form = MeetingForm(_posted(request)[0])
     if request.method == "POST" and form.is_valid():
         event = submit(
             form, lambda: services.add_meeting(by=request.user, group=group, data=form.cleaned_data)
@@ -209,7 +214,7 @@ def meeting_create(request, pk):
 def document_create(request, pk):
     group = _group_or_404(pk)
     _allowed(request, "groups.add_document", group)
-    form = DocumentForm(request.POST or None, request.FILES or None)
+    form = DocumentForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
         submit(
             form,
@@ -237,7 +242,7 @@ def document_version_create(request, pk, document_pk):
     group = _group_or_404(pk)
     _allowed(request, "groups.add_document", group)
     document = get_object_or_404(Document, pk=document_pk, group=group)
-    form = VersionForm(request.POST or None, request.FILES or None)
+    form = VersionForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
         submit(
             form,
@@ -328,7 +333,7 @@ def standard_detail(request, pk):
 def standard_create(request, pk):
     group = _group_or_404(pk)
     _allowed(request, "groups.add_standard", group)
-    form = StandardForm(request.POST or None, request.FILES or None)
+    form = StandardForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         standard = submit(
@@ -360,9 +365,7 @@ def standard_version_create(request, pk):
     standard = _standard_or_404(request, pk)
     _allowed(request, "groups.change_standard", standard)
     latest = standard.versions.order_by("-number").first()
-    form = StandardVersionForm(
-        request.POST or None, request.FILES or None, initial={"text": latest.text if latest else ""}
-    )
+    form = StandardVersionForm(*_posted(request), initial={"text": latest.text if latest else ""})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         submit(
@@ -401,7 +404,7 @@ def standard_move(request, pk, stage):
     _allowed(request, "groups.move_standard", standard)
     if stage not in Stage.values:
         raise Http404
-    form = MoveForm(request.POST or None, to_stage=stage)
+    form = MoveForm(_posted(request)[0], to_stage=stage)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         submit(
