@@ -17,7 +17,9 @@ def standards(group, chair, coordinator, public_body):
     published = services.create_standard(
         by=chair.user, group=group, title="Standard finansowania", text="Zasady"
     )
-    services.move_standard(by=coordinator, standard=published, to_stage=Stage.IN_CONSULTATION)
+    services.move_standard(
+        by=coordinator, standard=published, to_stage=Stage.IN_CONSULTATION, note="Konsultacje w BIP"
+    )
     services.move_standard(
         by=coordinator,
         standard=published,

@@ -27,7 +27,7 @@ def test_two_people_moving_a_standard_at_once_make_one_step(coordinator, officer
         try:
             outcomes.append(
                 services.move_standard(
-                    by=person, standard=standard, to_stage=Stage.IN_CONSULTATION
+                    by=person, standard=standard, to_stage=Stage.IN_CONSULTATION, note="BIP"
                 ).stage
             )
         except ValidationError as error:

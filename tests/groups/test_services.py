@@ -337,7 +337,9 @@ def test_a_step_the_workflow_lacks_is_refused_with_the_steps_it_has(standard, co
 
 
 def test_adoption_needs_a_resolution_and_a_public_body(standard, coordinator, ngo):
-    services.move_standard(by=coordinator, standard=standard, to_stage=Stage.IN_CONSULTATION)
+    services.move_standard(
+        by=coordinator, standard=standard, to_stage=Stage.IN_CONSULTATION, note="Konsultacje w BIP"
+    )
     with pytest.raises(ValidationError) as error:
         services.move_standard(by=coordinator, standard=standard, to_stage=Stage.ADOPTED)
     assert set(error.value.message_dict) == {
@@ -368,7 +370,9 @@ def test_the_database_refuses_an_adopted_standard_without_its_resolution(standar
 
 
 def test_training_delivered_needs_a_training_that_took_place(standard, coordinator, public_body):
-    services.move_standard(by=coordinator, standard=standard, to_stage=Stage.IN_CONSULTATION)
+    services.move_standard(
+        by=coordinator, standard=standard, to_stage=Stage.IN_CONSULTATION, note="Konsultacje w BIP"
+    )
     adopt(standard, coordinator, public_body)
     services.move_standard(by=coordinator, standard=standard, to_stage=Stage.PUBLISHED)
     ahead = EventFactory(organizers=[public_body], kind=Event.Kind.TRAINING)
@@ -398,14 +402,21 @@ def test_training_delivered_needs_a_training_that_took_place(standard, coordinat
 
 def test_only_the_chair_and_coordinators_move_a_standard(standard, member):
     with pytest.raises(PermissionDenied):
-        services.move_standard(by=member.user, standard=standard, to_stage=Stage.IN_CONSULTATION)
+        services.move_standard(
+            by=member.user,
+            standard=standard,
+            to_stage=Stage.IN_CONSULTATION,
+            note="Konsultacje w BIP",
+        )
 
 
 def test_versions_are_kept_and_stop_at_adoption(standard, chair, coordinator, public_body):
     services.add_standard_version(
         by=chair.user, standard=standard, text="Konsultacje trwają 21 dni.", note="Po uwagach"
     )
-    services.move_standard(by=coordinator, standard=standard, to_stage=Stage.IN_CONSULTATION)
+    services.move_standard(
+        by=coordinator, standard=standard, to_stage=Stage.IN_CONSULTATION, note="Konsultacje w BIP"
+    )
     adopt(standard, coordinator, public_body)
 
     with pytest.raises(ValidationError) as error:
@@ -435,3 +446,10 @@ def test_the_standard_is_found_by_its_text(standard):
 
 def test_an_organization_can_be_ngo_and_public_side_by_kind(municipality):
     assert services.sector_of(OrganizationFactory(territory=municipality)) == Sector.NGO
+
+
+def test_consultation_needs_the_consultation_or_where_it_is_held(standard, coordinator):
+    with pytest.raises(ValidationError) as error:
+        services.move_standard(by=coordinator, standard=standard, to_stage=Stage.IN_CONSULTATION)
+    assert "consultation" in error.value.message_dict
+    assert Standard.objects.get(pk=standard.pk).stage == Stage.DRAFT

@@ -24,7 +24,9 @@ def published(group, chair, coordinator, public_body):
         summary="Zasady partnerstwa",
         text="Partnerstwo **międzysektorowe**.",
     )
-    services.move_standard(by=coordinator, standard=standard, to_stage=Stage.IN_CONSULTATION)
+    services.move_standard(
+        by=coordinator, standard=standard, to_stage=Stage.IN_CONSULTATION, note="Konsultacje w BIP"
+    )
     services.move_standard(
         by=coordinator,
         standard=standard,
@@ -287,7 +289,12 @@ def test_the_library_reads_a_bounded_number_of_queries(
         standard = services.create_standard(
             by=chair.user, group=group, title=f"Standard {number}", text="x"
         )
-        services.move_standard(by=coordinator, standard=standard, to_stage=Stage.IN_CONSULTATION)
+        services.move_standard(
+            by=coordinator,
+            standard=standard,
+            to_stage=Stage.IN_CONSULTATION,
+            note="Konsultacje w BIP",
+        )
         services.move_standard(
             by=coordinator,
             standard=standard,

@@ -587,8 +587,8 @@ def move_standard(
 ) -> Standard:
     """Move a standard one step along the adoption workflow, recording who, when and the note.
 
-    What each step needs: "in consultation" the consultation it is in (once the consultations
-    app is there); "adopted" the resolution's number and date and the public body that adopted
+    What each step needs: "in consultation" the consultation it is in (or, for one held
+    off the platform, a note saying where); "adopted" the resolution's number and date and the public body that adopted
     it; "training delivered" at least one training (an event of a training kind) that has
     taken place. The row is locked: two people moving the same standard at once make one step,
     the other reads why theirs is refused.
@@ -604,7 +604,7 @@ def move_standard(
     now = timezone.now()
     fields = ["stage", "updated_at"]
     if to_stage == Stage.IN_CONSULTATION:
-        _link_consultation(locked, consultation, fields)
+        _link_consultation(locked, consultation, note, fields)
     elif to_stage == Stage.ADOPTED:
         _adopt(locked, resolution_number, resolution_date, adopting_body, fields)
     elif to_stage == Stage.PUBLISHED:
@@ -621,13 +621,22 @@ def move_standard(
     return locked
 
 
-def _link_consultation(standard: Standard, consultation, fields: list[str]) -> None:
-    if not hasattr(Standard, "consultation"):
-        return  # the consultations app is not there yet: the step is recorded with its note
-    if consultation is None:
-        raise ValidationError({"consultation": [_("Choose the consultation the standard is in.")]})
-    standard.consultation = consultation
-    fields.append("consultation")
+def _link_consultation(standard: Standard, consultation, note: str, fields: list[str]) -> None:
+    """The consultation on the platform the standard is in; one held elsewhere (before the
+    platform, on paper) is said in the note instead."""
+    if consultation is not None and hasattr(Standard, "consultation"):
+        standard.consultation = consultation
+        fields.append("consultation")
+    elif not note:
+        raise ValidationError(
+            {
+                "consultation": [
+                    _(
+                        "Choose the consultation the standard is in, or say in the note where it is held."
+                    )
+                ]
+            }
+        )
 
 
 def _adopt(standard: Standard, number: str, date, body, fields: list[str]) -> None:
