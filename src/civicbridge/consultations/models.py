@@ -279,7 +279,11 @@ class Remark(TimeStampedModel):
         return f"{self.consultation_id} #{self.pk}"
 
     def get_absolute_url(self):
-        return reverse("consultations:remark_detail", kwargs={"pk": self.consultation_id, "remark": self.pk})
+        if self.section_id:
+            url = reverse("consultations:section_detail", kwargs={"pk": self.consultation_id, "section": self.section_id})
+        else:
+            url = reverse("consultations:whole_act", kwargs={"pk": self.consultation_id})
+        return f"{url}#remark-{self.pk}"
 
     @property
     def is_hidden(self) -> bool:
