@@ -195,10 +195,10 @@ def _tsquery_prefix(word: str) -> str:
     return f"{word}:*" if len(word) >= MIN_PREFIX_LENGTH else word
 
 
-def _fts5_expression(terms) -> str:
+def _fts5_expression(terms, *, whole_words: bool = False) -> str:
     groups = []
     for index, term in enumerate(terms):
-        typed = _fts5_prefix(term.folded) if _is_being_typed(index, terms) else f'"{term.folded}"'
+        typed = _fts5_prefix(term.folded) if _is_being_typed(index, terms) and not whole_words else f'"{term.folded}"'
         alternatives = [typed] + [f'"{form}"' for form in term.forms if form != term.folded]
         alternatives += [
             "(" + " AND ".join("(" + " OR ".join(f'"{form}"' for form in forms) + ")" for forms in phrase) + ")"
@@ -208,10 +208,10 @@ def _fts5_expression(terms) -> str:
     return " AND ".join(groups)
 
 
-def _tsquery_expression(terms) -> str:
+def _tsquery_expression(terms, *, whole_words: bool = False) -> str:
     groups = []
     for index, term in enumerate(terms):
-        typed = _tsquery_prefix(term.folded) if _is_being_typed(index, terms) else term.folded
+        typed = _tsquery_prefix(term.folded) if _is_being_typed(index, terms) and not whole_words else term.folded
         alternatives = [typed] + [form for form in term.forms if form != term.folded]
         alternatives += [
             "(" + " & ".join("(" + " | ".join(forms) + ")" for forms in phrase) + ")" for phrase in term.phrases
@@ -231,8 +231,9 @@ def fts_table(model) -> str:
     return f"{model._meta.db_table}_fts"
 
 
-def search(queryset: QuerySet, query: str) -> QuerySet:
-    """Narrow ``queryset`` to the objects matching every word of ``query``.
+def search(queryset: QuerySet, query: str, *, whole_words: bool = False) -> QuerySet:
+    """Narrow ``queryset`` to the objects matching every word of ``query``; the last word may be
+    the start of one (search as you type) unless ``whole_words``.
 
     An empty or wordless query returns ``queryset`` unchanged.
     """
@@ -245,13 +246,13 @@ def search(queryset: QuerySet, query: str) -> QuerySet:
         return queryset.filter(
             RawSQL(
                 f"{table}.search_vector @@ to_tsquery('simple'::regconfig, %s)",
-                [_tsquery_expression(terms)],
+                [_tsquery_expression(terms, whole_words=whole_words)],
                 output_field=BooleanField(),
             )
         )
     fts = fts_table(model)
     return queryset.filter(
-        pk__in=RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [_fts5_expression(terms)])
+        pk__in=RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [_fts5_expression(terms, whole_words=whole_words)])
     )
 
 
@@ -399,3 +400,38 @@ def count_matches(queryset: QuerySet) -> MatchCount:
     if estimate <= EXACT_MATCHES and plan["Total Cost"] <= EXACT_COST:
         return MatchCount(queryset.count(), exact=True)
     return MatchCount(estimate, exact=False)
+
+
+# PostgreSQL has no statistics of a word's prefixes: it expects a prefix it cannot place to
+# match 2% of a table's rows, whether it matches thousands or none.
+FEW_MATCHES_SHARE = 0.03
+FEW_MATCHES_AT_LEAST = 2_000
+FEW_MATCHES_READ = 10_000
+
+
+def first_matches(queryset: QuerySet, query: str, ordering: tuple[str, ...], limit: int) -> list:
+    """The first ``limit`` of the objects of ``queryset`` matching ``query``, in ``ordering``.
+
+    An index in the ordering finds the first of many matches at once, but walks the whole
+    table past the rows that do not match when they are few (a word no event title holds:
+    55 ms at 200,000 events). When the planner expects few, their ids come from the text
+    index and only those rows are sorted; should they be more than expected, the ordering's
+    index reads them after all. The last word is looked up as a prefix, of which PostgreSQL
+    has no statistics: the whole word's, when larger, count instead.
+    """
+    matches = search(queryset, query)
+    ordered = matches.order_by(*ordering)
+    if connection.vendor != "postgresql":
+        return list(ordered[:limit])
+    expected = max(_planned_rows(matches.order_by()), _planned_rows(search(queryset, query, whole_words=True).order_by()))
+    table = _planned_rows(queryset.model._base_manager.all())
+    if expected > max(FEW_MATCHES_AT_LEAST, FEW_MATCHES_SHARE * table):
+        return list(ordered[:limit])
+    ids = list(matches.order_by().values_list("pk", flat=True)[: FEW_MATCHES_READ + 1])
+    if len(ids) > FEW_MATCHES_READ:
+        return list(ordered[:limit])
+    return list(ordered.filter(pk__in=ids)[:limit]) if ids else []
+
+
+def _planned_rows(queryset: QuerySet) -> int:
+    return int(json.loads(queryset.explain(format="json"))[0]["Plan"]["Plan Rows"])

@@ -14,10 +14,9 @@ def site_search(query: str) -> list[dict]:
         return []
     groups = []
     for entry in searchables:
-        matches = search_backend.search(entry.visible(), query)
-        if entry.search_ordering:
-            matches = matches.order_by(*entry.search_ordering)
-        results = list(matches[:SITE_SEARCH_LIMIT])
+        visible = entry.visible()
+        ordering = entry.search_ordering or visible.query.order_by or visible.model._meta.ordering or ("pk",)
+        results = search_backend.first_matches(visible, query, tuple(ordering), SITE_SEARCH_LIMIT)
         if results:
             groups.append(
                 {"label": entry.label, "results": results, "more_url": reverse(entry.url_name) + "?" + urlencode({"q": query})}

@@ -1,0 +1,53 @@
+"""The first few matches of a search in an order, read whichever way is cheaper, are the same
+first matches: few of them (read from the text index, then sorted), many of them (read in the
+order's index), or more than expected (the order's index after all)."""
+
+import pytest
+
+from civicbridge.core import search
+from civicbridge.directory.models import Organization
+from tests.directory.factories import OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+ORDER = ("-id",)
+
+
+@pytest.fixture
+def registry(municipality):
+    for number in range(12):
+        OrganizationFactory(name=f"Stowarzyszenie Sportowe {number}", territory=municipality, description="")
+    for number in range(3):
+        OrganizationFactory(name=f"Fundacja Kultury {number}", territory=municipality, description="")
+
+
+def expected(query, limit):
+    return list(search.search(Organization.objects.all(), query).order_by(*ORDER)[:limit])
+
+
+@pytest.mark.parametrize("query", ["stowarzyszenie", "fundacja kult", "kultury", "stow", "nieznane", "dernek"])
+@pytest.mark.parametrize(("at_least", "read"), [(2_000, 10_000), (0, 10_000), (2_000, 4)])
+def test_the_first_matches_are_the_same_whichever_way_they_are_read(registry, query, at_least, read, monkeypatch):
+    monkeypatch.setattr(search, "FEW_MATCHES_AT_LEAST", at_least)  # 0: "many matches": the order's index
+    monkeypatch.setattr(search, "FEW_MATCHES_SHARE", 0 if not at_least else search.FEW_MATCHES_SHARE)
+    monkeypatch.setattr(search, "FEW_MATCHES_READ", read)  # 4: more than expected
+
+    found = search.first_matches(Organization.objects.all(), query, ORDER, 5)
+
+    assert found == expected(query, 5)
+    if query.startswith("stow"):
+        assert len(found) == 5 and all(organization.name.startswith("Stowarzyszenie") for organization in found)
+    if query in ("nieznane", "dernek"):
+        assert found == []
+
+
+def test_the_site_search_lists_the_newest_matching_events_first(client, organization):
+    from tests.events.factories import EventFactory
+
+    events = [EventFactory(organizers=[organization], title=f"Warsztaty rękodzieła {n}") for n in range(7)]
+
+    page = client.get("/en/search/", {"q": "rękodzieła"})
+
+    html = page.content.decode()
+    shown = [event for event in events if event.title in html]
+    assert shown == events[-5:]  # newest first, five of them
