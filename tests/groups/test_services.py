@@ -453,3 +453,14 @@ def test_consultation_needs_the_consultation_or_where_it_is_held(standard, coord
         services.move_standard(by=coordinator, standard=standard, to_stage=Stage.IN_CONSULTATION)
     assert "consultation" in error.value.message_dict
     assert Standard.objects.get(pk=standard.pk).stage == Stage.DRAFT
+
+
+def test_a_standard_in_consultation_links_the_consultation(standard, coordinator):
+    from tests.consultations.factories import ConsultationFactory
+
+    consultation = ConsultationFactory(title="Konsultacje standardu")
+    services.move_standard(
+        by=coordinator, standard=standard, to_stage=Stage.IN_CONSULTATION, consultation=consultation
+    )
+    standard.refresh_from_db()
+    assert standard.consultation == consultation and standard.stage == Stage.IN_CONSULTATION

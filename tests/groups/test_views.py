@@ -385,3 +385,23 @@ def test_the_profile_lists_my_groups(client, group, member):
     client.force_login(member.user)
     page = client.get(reverse("accounts:profile")).content.decode()
     assert group.name in page
+
+
+def test_the_standard_page_links_its_consultation(client, coordinator, group, chair):
+    from tests.consultations.factories import ConsultationFactory
+
+    consultation = ConsultationFactory(
+        title="Konsultacje standardu konsultacji", published_at=timezone.now()
+    )
+    standard = services.create_standard(by=chair.user, group=group, title="Standard", text="x")
+    client.force_login(coordinator)
+    form = client.get(
+        reverse("groups:standard_move", args=[standard.pk, "in_consultation"])
+    ).content.decode()
+    assert "Konsultacje standardu konsultacji" in form
+    client.post(
+        reverse("groups:standard_move", args=[standard.pk, "in_consultation"]),
+        {"consultation": consultation.pk},
+    )
+    page = client.get(standard.get_absolute_url()).content.decode()
+    assert consultation.get_absolute_url() in page

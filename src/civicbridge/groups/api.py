@@ -74,6 +74,7 @@ class StandardSerializer(serializers.ModelSerializer):
             "group",
             "group_name",
             "stage",
+            "consultation",
             "resolution_number",
             "resolution_date",
             "adopting_body",

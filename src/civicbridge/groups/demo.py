@@ -505,9 +505,7 @@ def _standard(
 
 def _demo_consultation():
     """The consultation the consultations app's demo made for the standard, when it has one and
-    the standard can link it (the field is added once that app is there)."""
-    if not hasattr(Standard, "consultation"):
-        return None
+    the function is there."""
     try:
         from civicbridge.consultations import demo as consultations_demo
     except ImportError:

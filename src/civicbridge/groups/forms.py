@@ -180,9 +180,7 @@ class MoveForm(core_forms.Form):
             .only("pk", "title", "starts_at")
             .order_by("-starts_at")
         )
-        consultation_field = _consultation_field()
-        if consultation_field is not None:
-            self.fields["consultation"] = consultation_field
+        self.fields["consultation"] = _consultation_field()
         keep = self.STEP_FIELDS.get(to_stage, ("note",))
         for name in list(self.fields):
             if name not in keep:
@@ -190,11 +188,13 @@ class MoveForm(core_forms.Form):
 
 
 def _consultation_field():
-    from .models import Standard as Model
+    from civicbridge.consultations.models import Consultation
 
-    if not hasattr(Model, "consultation"):
-        return None
-    Consultation = Model._meta.get_field("consultation").related_model
     return forms.ModelChoiceField(
-        label=_("Consultation"), queryset=Consultation.objects.order_by("-pk"), required=False
+        label=_("Consultation"),
+        queryset=Consultation.objects.published().only("pk", "title").order_by("-pk"),
+        required=False,
+        help_text=_(
+            "The consultation on this platform; for one held elsewhere, say where in the note."
+        ),
     )

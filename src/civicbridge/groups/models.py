@@ -259,6 +259,14 @@ class Standard(TimeStampedModel):
     title = models.CharField(_("title"), max_length=300)
     summary = models.TextField(_("summary"), blank=True)
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.DRAFT)
+    consultation = models.ForeignKey(
+        "consultations.Consultation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="standards",
+        verbose_name=_("consultation"),
+    )
     resolution_number = models.CharField(_("resolution number"), max_length=100, blank=True)
     resolution_date = models.DateField(_("resolution date"), null=True, blank=True)
     adopting_body = models.ForeignKey(

@@ -188,6 +188,22 @@ def visible_standards(user) -> QuerySet[Standard]:
     return standards.filter(Q(stage__in=("published", "training_delivered")) | Q(group_id__in=mine))
 
 
+def standard_detail(*, pk: int, user) -> Standard:
+    return (
+        visible_standards(user)
+        .select_related("consultation")
+        .defer(
+            "consultation__description",
+            "consultation__description_html",
+            "consultation__search_document",
+            "consultation__report_summary",
+            "consultation__report_summary_html",
+            "consultation__adopted_text",
+        )
+        .get(pk=pk)
+    )
+
+
 def standard_page(standard: Standard) -> dict:
     versions = list(
         StandardVersion.objects.filter(standard=standard)

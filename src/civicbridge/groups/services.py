@@ -624,7 +624,7 @@ def move_standard(
 def _link_consultation(standard: Standard, consultation, note: str, fields: list[str]) -> None:
     """The consultation on the platform the standard is in; one held elsewhere (before the
     platform, on paper) is said in the note instead."""
-    if consultation is not None and hasattr(Standard, "consultation"):
+    if consultation is not None:
         standard.consultation = consultation
         fields.append("consultation")
     elif not note:

@@ -317,7 +317,10 @@ def _standard_or_404(request, pk) -> Standard:
 
 
 def standard_detail(request, pk):
-    standard = _standard_or_404(request, pk)
+    try:
+        standard = selectors.standard_detail(pk=pk, user=request.user)
+    except Standard.DoesNotExist as error:
+        raise Http404 from error
     user = request.user
     context = {
         "standard": standard,
