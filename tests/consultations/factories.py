@@ -3,7 +3,13 @@ import datetime
 import factory
 from django.utils import timezone
 
-from civicbridge.consultations.models import Consultation, Remark, RemarkVersion, Section, SectionVersion
+from civicbridge.consultations.models import (
+    Consultation,
+    Remark,
+    RemarkVersion,
+    Section,
+    SectionVersion,
+)
 from civicbridge.consultations.services import consultation_search_document
 from tests.directory.factories import PublicBodyFactory
 

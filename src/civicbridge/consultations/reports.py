@@ -124,21 +124,32 @@ def summary_data(summary: selectors.ReportSummary) -> dict:
 
 # --- comparison ------------------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+# A word with the white space after it: white space alone never anchors a match, so a
+# rewritten sentence reads as the old one struck through and the new one added.
+_TOKEN = re.compile(r"\S+\s*|\s+", re.UNICODE)
+# Below this likeness, word-by-word interleaving is harder to read than "all of it replaced".
+_MIN_RATIO = 0.35
 
 
 def word_diff(before: str, after: str) -> SafeString:
     """``after`` against ``before``, word by word: removed words in <del>, added in <ins>, escaped."""
     a, b = _TOKEN.findall(before or ""), _TOKEN.findall(after or "")
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if a and b and matcher.ratio() < _MIN_RATIO:
+        opcodes = [("replace", 0, len(a), 0, len(b))]
+    else:
+        opcodes = matcher.get_opcodes()
+    removed, added = _("removed:"), _("added:")
     out = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
             out.append(html.escape("".join(a[i1:i2])))
             continue
+        # Screen readers announce no <del>/<ins> by default: a hidden word says which it is.
         if tag in ("delete", "replace"):
-            out.append(f"<del>{html.escape(''.join(a[i1:i2]))}</del>")
+            out.append(f'<del><span class="visually-hidden">{html.escape(removed)} </span>{html.escape("".join(a[i1:i2]))}</del>')
         if tag in ("insert", "replace"):
-            out.append(f"<ins>{html.escape(''.join(b[j1:j2]))}</ins>")
+            out.append(f'<ins><span class="visually-hidden">{html.escape(added)} </span>{html.escape("".join(b[j1:j2]))}</ins>')
     return mark_safe("".join(out))
 
 
@@ -172,9 +183,6 @@ def compare(consultation: Consultation) -> list[ComparedSection]:
                 rows.append(_pair(old, new))
             continue
         olds, news = draft[i1:i2], adopted[j1:j2]
-        if tag == "replace" and len(olds) == len(news):
-            rows += [_pair(old, new) for old, new in zip(olds, news, strict=True)]
-            continue
         for old in olds:
             rows.append(ComparedSection(old.label, old.heading, old.text, None, word_diff(old.text, ""), "removed", old.pk))
         for new in news:

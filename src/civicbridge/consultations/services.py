@@ -575,9 +575,10 @@ def _apply_answer(remark: Remark, item: AnswerInput, *, by, now) -> None:
 @transaction.atomic
 def answer_remark(*, by, remark: Remark, answer: str, justification: str) -> Remark:
     """The body's answer to one remark, after the end and before the report is published."""
-    consultation = remark.consultation
-    if not by.has_perm("consultations.answer_remark", consultation):
+    if not by.has_perm("consultations.answer_remark", remark.consultation):
         raise PermissionDenied
+    # Read under lock: publishing the report (which fixes the answers) waits, or is seen.
+    consultation = Consultation.objects.select_for_update().get(pk=remark.consultation_id)
     if not phases.accepts_answers(consultation):
         raise ValidationError(answers_closed_message(consultation))
     locked = Remark.objects.select_for_update().get(pk=remark.pk)
@@ -594,6 +595,7 @@ def answer_remarks(*, by, consultation: Consultation, answers: dict[int, AnswerI
     A ValidationError names the remarks refused (``remark-<id>``)."""
     if not by.has_perm("consultations.answer_remark", consultation):
         raise PermissionDenied
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
     if not phases.accepts_answers(consultation):
         raise ValidationError(answers_closed_message(consultation))
     remarks = {r.pk: r for r in Remark.objects.select_for_update().filter(consultation=consultation, pk__in=list(answers))}

@@ -292,6 +292,11 @@ def report_pdf(request, pk):
         from . import tasks
 
         tasks.build_report_pdf.enqueue(consultation_id=consultation.pk)
+        consultation.refresh_from_db(fields=["report_pdf", "report_pdf_at", "report_changed_at"])
+        if reports.pdf_is_fresh(consultation):  # a worker in this process (or a quick one) drew it already
+            response = FileResponse(consultation.report_pdf.open("rb"), content_type="application/pdf")
+            response["Content-Disposition"] = f'inline; filename="{filename}"'
+            return response
         context = {"consultation": consultation, "stored": bool(consultation.report_pdf)}
         return render(request, "consultations/report_pdf_pending.html", context, status=202)
     response["Content-Disposition"] = f'inline; filename="{filename}"'
