@@ -59,31 +59,57 @@ class SectionFactory(factory.django.DjangoModelFactory):
     consultation = factory.SubFactory(ConsultationFactory, sections=0)
     position = factory.Sequence(lambda n: n + 1)
     label = factory.LazyAttribute(lambda s: f"§ {s.position}")
-    text = factory.LazyAttribute(lambda s: f"Treść paragrafu {s.position}: organizacje pozarządowe uczestniczą w konsultacjach.")
+    text = factory.LazyAttribute(
+        lambda s: (
+            f"Treść paragrafu {s.position}: organizacje pozarządowe uczestniczą w konsultacjach."
+        )
+    )
 
     @factory.post_generation
     def first_version(obj, create, extracted, **kwargs):
         if create:
-            SectionVersion.objects.create(section=obj, number=1, label=obj.label, heading=obj.heading, text=obj.text)
+            SectionVersion.objects.create(
+                section=obj, number=1, label=obj.label, heading=obj.heading, text=obj.text
+            )
 
 
-def remark_on(section, *, author, organization=None, proposed_wording="Nowe brzmienie.", justification="Uzasadnienie.",
-              **fields):
+def remark_on(
+    section,
+    *,
+    author,
+    organization=None,
+    proposed_wording="Nowe brzmienie.",
+    justification="Uzasadnienie.",
+    **fields,
+):
     """A remark as the service stores it (with its first version), written directly: for
     consultations whose phase no longer takes remarks through the service."""
     from civicbridge.core.markdown import render_markdown
 
     consultation = section.consultation if section else fields.pop("consultation")
     remark = Remark.objects.create(
-        consultation=consultation, section=section,
-        section_version=SectionVersion.objects.get(section=section, number=section.version) if section else None,
-        author=author, organization=organization, proposed_wording=proposed_wording, justification=justification,
-        justification_html=str(render_markdown(justification)), submitted_at=fields.pop("submitted_at", timezone.now()),
+        consultation=consultation,
+        section=section,
+        section_version=SectionVersion.objects.get(section=section, number=section.version)
+        if section
+        else None,
+        author=author,
+        organization=organization,
+        proposed_wording=proposed_wording,
+        justification=justification,
+        justification_html=str(render_markdown(justification)),
+        submitted_at=fields.pop("submitted_at", timezone.now()),
         **fields,
     )
-    RemarkVersion.objects.create(remark=remark, number=1, proposed_wording=proposed_wording, justification=justification,
-                                 justification_html=remark.justification_html, organization=organization,
-                                 created_at=remark.submitted_at)
+    RemarkVersion.objects.create(
+        remark=remark,
+        number=1,
+        proposed_wording=proposed_wording,
+        justification=justification,
+        justification_html=remark.justification_html,
+        organization=organization,
+        created_at=remark.submitted_at,
+    )
     return remark
 
 
@@ -91,7 +117,8 @@ def end(consultation, *, days_ago=1):
     """Move a consultation's end into the past (and its start before it)."""
     now = timezone.now()
     Consultation.objects.filter(pk=consultation.pk).update(
-        starts_at=now - datetime.timedelta(days=days_ago + 14), ends_at=now - datetime.timedelta(days=days_ago),
+        starts_at=now - datetime.timedelta(days=days_ago + 14),
+        ends_at=now - datetime.timedelta(days=days_ago),
     )
     consultation.refresh_from_db()
     return consultation

@@ -20,12 +20,26 @@ def characters(text: str) -> str:
     return "".join(text.split())
 
 
-MARKERS = ["§ 1.", "§ 2", "Art. 3.", "Artykuł 4", "Article 5", "Madde 6 –", "MADDE 7", "Rozdział I", "Chapter 2",
-           "Bölüm 3", "Dział II", "§3a."]
+MARKERS = [
+    "§ 1.",
+    "§ 2",
+    "Art. 3.",
+    "Artykuł 4",
+    "Article 5",
+    "Madde 6 –",
+    "MADDE 7",
+    "Rozdział I",
+    "Chapter 2",
+    "Bölüm 3",
+    "Dział II",
+    "§3a.",
+]
 LINES = st.one_of(
     st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=60),
     st.sampled_from(MARKERS),
-    st.builds(lambda marker, rest: f"{marker} {rest}", st.sampled_from(MARKERS), st.text(max_size=40)),
+    st.builds(
+        lambda marker, rest: f"{marker} {rest}", st.sampled_from(MARKERS), st.text(max_size=40)
+    ),
     st.just(""),
 )
 
@@ -34,7 +48,9 @@ LINES = st.one_of(
 @given(st.lists(LINES, max_size=40).map("\n".join))
 def test_splitting_never_loses_or_reorders_text(text):
     sections = split_text(text)
-    assert characters("".join(f"{s.label}{s.heading}{s.text}" for s in sections)) == characters(text)
+    assert characters("".join(f"{s.label}{s.heading}{s.text}" for s in sections)) == characters(
+        text
+    )
 
 
 @settings(max_examples=100, deadline=None)
@@ -47,7 +63,9 @@ def test_any_text_splits_without_error_and_without_loss(text):
 
 
 def test_paragraph_markers_become_section_numbers():
-    sections = split_text("Projekt\n\nRozdział 1\nPrzepisy ogólne\n§ 1. Uchwala się program.\n§ 2.\nWykonanie powierza się Zarządowi.")
+    sections = split_text(
+        "Projekt\n\nRozdział 1\nPrzepisy ogólne\n§ 1. Uchwala się program.\n§ 2.\nWykonanie powierza się Zarządowi."
+    )
     assert [(s.label, s.heading, s.text) for s in sections] == [
         ("", "", "Projekt"),
         ("Rozdział 1", "Przepisy ogólne", ""),
@@ -57,12 +75,17 @@ def test_paragraph_markers_become_section_numbers():
 
 
 def test_turkish_and_english_articles():
-    assert [s.label for s in split_text("MADDE 1 – Amaç\nMadde 2- Kapsam\nArticle 3 Scope")] == ["MADDE 1", "Madde 2", "Article 3"]
+    assert [s.label for s in split_text("MADDE 1 – Amaç\nMadde 2- Kapsam\nArticle 3 Scope")] == [
+        "MADDE 1",
+        "Madde 2",
+        "Article 3",
+    ]
 
 
 def test_without_markers_the_text_splits_by_paragraphs():
     assert [s.text for s in split_text("Pierwszy akapit\nciąg dalszy.\n\n\nDrugi akapit.")] == [
-        "Pierwszy akapit\nciąg dalszy.", "Drugi akapit.",
+        "Pierwszy akapit\nciąg dalszy.",
+        "Drugi akapit.",
     ]
 
 

@@ -29,8 +29,12 @@ def many_remarks(consultation, count, organization=None):
     people = [UserFactory() for _ in range(3)]
     sections = list(consultation.sections.all())
     for number in range(count):
-        remark_on(sections[number % len(sections)], author=people[number % 3], organization=organization,
-                  justification=f"Uwaga numer {number} z **pogrubieniem**.")
+        remark_on(
+            sections[number % len(sections)],
+            author=people[number % 3],
+            organization=organization,
+            justification=f"Uwaga numer {number} z **pogrubieniem**.",
+        )
 
 
 # --- public pages -------------------------------------------------------------------------------------------
@@ -46,14 +50,23 @@ def test_the_list_shows_open_consultations_first_and_filters(client, body, count
     assert page.index("Otwarte konsultacje") < page.index("Zakończone konsultacje")
     assert "Szkic urzędu" not in page
 
-    open_only = client.get(reverse("consultations:consultation_list"), {"status": "open"}).content.decode()
+    open_only = client.get(
+        reverse("consultations:consultation_list"), {"status": "open"}
+    ).content.decode()
     assert "Otwarte konsultacje" in open_only and "Zakończone konsultacje" not in open_only
-    by_code = client.get(reverse("consultations:consultation_list"), {"territory": "1607"}).content.decode()
+    by_code = client.get(
+        reverse("consultations:consultation_list"), {"territory": "1607"}
+    ).content.decode()
     assert "Otwarte konsultacje" in by_code
-    elsewhere = client.get(reverse("consultations:consultation_list"), {"territory": other_county.code}).content.decode()
+    elsewhere = client.get(
+        reverse("consultations:consultation_list"), {"territory": other_county.code}
+    ).content.decode()
     assert "Otwarte konsultacje" not in elsewhere
     unknown = client.get(reverse("consultations:consultation_list"), {"territory": "9999999"})
-    assert "9999999" in unknown.content.decode() and "Otwarte konsultacje" not in unknown.content.decode()
+    assert (
+        "9999999" in unknown.content.decode()
+        and "Otwarte konsultacje" not in unknown.content.decode()
+    )
 
 
 def test_the_list_runs_a_bounded_number_of_queries(client, body, django_assert_max_num_queries):
@@ -68,7 +81,9 @@ def test_the_list_runs_a_bounded_number_of_queries(client, body, django_assert_m
         assert client.get(reverse("consultations:consultation_list")).status_code == 200
 
 
-def test_the_detail_lists_sections_with_their_remark_counts(client, consultation, django_assert_max_num_queries):
+def test_the_detail_lists_sections_with_their_remark_counts(
+    client, consultation, django_assert_max_num_queries
+):
     many_remarks(consultation, 7)
     with django_assert_max_num_queries(10):
         page = client.get(consultation.get_absolute_url()).content.decode()
@@ -84,8 +99,9 @@ def test_a_draft_is_hidden_from_visitors_but_not_from_its_officers(client, body,
     assert client.get(draft.get_absolute_url()).status_code == 200
 
 
-def test_the_section_view_shows_its_text_remarks_and_a_labelled_form(client, consultation, citizen,
-                                                                     django_assert_max_num_queries):
+def test_the_section_view_shows_its_text_remarks_and_a_labelled_form(
+    client, consultation, citizen, django_assert_max_num_queries
+):
     section = consultation.sections.first()
     many_remarks(consultation, 30)
     client.force_login(citizen)
@@ -99,19 +115,32 @@ def test_the_section_view_shows_its_text_remarks_and_a_labelled_form(client, con
     assert f'action="{section.get_absolute_url()}"' in page
 
 
-def test_a_remark_on_a_section_is_submitted_from_its_page(client, consultation, representative, organization):
+def test_a_remark_on_a_section_is_submitted_from_its_page(
+    client, consultation, representative, organization
+):
     section = consultation.sections.first()
     client.force_login(representative)
-    response = client.post(section.get_absolute_url(), {
-        "organization": str(organization.pk), "proposed_wording": "§ 1. Lepsze brzmienie.", "justification": "Bo tak.",
-    })
+    response = client.post(
+        section.get_absolute_url(),
+        {
+            "organization": str(organization.pk),
+            "proposed_wording": "§ 1. Lepsze brzmienie.",
+            "justification": "Bo tak.",
+        },
+    )
     remark = Remark.objects.get()
     assert response.status_code == 302 and response["Location"].endswith(f"#remark-{remark.pk}")
-    assert (remark.section, remark.organization, remark.author) == (section, organization, representative)
+    assert (remark.section, remark.organization, remark.author) == (
+        section,
+        organization,
+        representative,
+    )
     assert organization.name in client.get(section.get_absolute_url()).content.decode()
 
 
-def test_a_remark_after_the_end_is_refused_on_the_page_in_the_visitors_language(client, consultation, citizen):
+def test_a_remark_after_the_end_is_refused_on_the_page_in_the_visitors_language(
+    client, consultation, citizen
+):
     from django.utils import translation
 
     client.force_login(citizen)
@@ -133,14 +162,26 @@ def test_the_page_says_why_no_form_after_the_end(client, consultation, citizen):
     assert 'id="remark-form-heading"' not in page
 
 
-def test_people_not_invited_cannot_post_and_visitors_are_sent_to_log_in(client, consultation, citizen):
+def test_people_not_invited_cannot_post_and_visitors_are_sent_to_log_in(
+    client, consultation, citizen
+):
     Consultation.objects.filter(pk=consultation.pk).update(invitation=Consultation.Invitation.NGOS)
     section = consultation.sections.first()
-    response = client.post(section.get_absolute_url(), {"organization": "citizen", "justification": "x"})
+    response = client.post(
+        section.get_absolute_url(), {"organization": "citizen", "justification": "x"}
+    )
     assert response.status_code == 302 and "login" in response["Location"]
     client.force_login(citizen)
-    assert client.post(section.get_absolute_url(), {"organization": "citizen", "justification": "x"}).status_code == 403
-    assert "organizations that you do not represent" in client.get(section.get_absolute_url()).content.decode()
+    assert (
+        client.post(
+            section.get_absolute_url(), {"organization": "citizen", "justification": "x"}
+        ).status_code
+        == 403
+    )
+    assert (
+        "organizations that you do not represent"
+        in client.get(section.get_absolute_url()).content.decode()
+    )
     assert not Remark.objects.exists()
 
 
@@ -148,17 +189,26 @@ def test_the_hourly_limit_answers_429(client, consultation, citizen, settings):
     settings.CIVICBRIDGE_CONSULTATION_REMARKS_PER_HOUR = 1
     client.force_login(citizen)
     whole = url("whole_act", consultation)
-    assert client.post(whole, {"organization": "citizen", "justification": "Pierwsza"}).status_code == 302
+    assert (
+        client.post(whole, {"organization": "citizen", "justification": "Pierwsza"}).status_code
+        == 302
+    )
     response = client.post(whole, {"organization": "citizen", "justification": "Druga"})
     assert response.status_code == 429 and "Try again later" in response.content.decode()
     assert Remark.objects.count() == 1
 
 
 def test_remarks_after_the_end_only_are_hidden_until_then(client, consultation, citizen, officer):
-    Consultation.objects.filter(pk=consultation.pk).update(remarks_visibility=Consultation.Visibility.AFTER_END)
+    Consultation.objects.filter(pk=consultation.pk).update(
+        remarks_visibility=Consultation.Visibility.AFTER_END
+    )
     consultation.refresh_from_db()
-    services.submit_remark(by=citizen, consultation=consultation, section=consultation.sections.first(),
-                           justification="Tajna do końca.")
+    services.submit_remark(
+        by=citizen,
+        consultation=consultation,
+        section=consultation.sections.first(),
+        justification="Tajna do końca.",
+    )
     section_url = consultation.sections.first().get_absolute_url()
     assert "Tajna do końca." not in client.get(section_url).content.decode()
     client.force_login(officer)
@@ -167,18 +217,27 @@ def test_remarks_after_the_end_only_are_hidden_until_then(client, consultation, 
     assert "Tajna do końca." in Client().get(section_url).content.decode()
 
 
-def test_editing_ones_remark_keeps_versions_and_others_get_403(client, consultation, citizen, officer):
-    remark = services.submit_remark(by=citizen, consultation=consultation, justification="Pierwsza wersja.")
+def test_editing_ones_remark_keeps_versions_and_others_get_403(
+    client, consultation, citizen, officer
+):
+    remark = services.submit_remark(
+        by=citizen, consultation=consultation, justification="Pierwsza wersja."
+    )
     edit = url("remark_edit", consultation, remark=remark.pk)
     client.force_login(officer)
     assert client.get(edit).status_code == 403
     client.force_login(citizen)
-    assert client.post(edit, {"organization": "citizen", "justification": "Druga wersja."}).status_code == 302
+    assert (
+        client.post(edit, {"organization": "citizen", "justification": "Druga wersja."}).status_code
+        == 302
+    )
     page = client.get(edit).content.decode()
     assert "Pierwsza wersja." in page and "Druga wersja." in page
     end(consultation)
     response = client.post(edit, {"organization": "citizen", "justification": "Trzecia."})
-    assert response.status_code == 400 and "no longer be made or changed" in response.content.decode()
+    assert (
+        response.status_code == 400 and "no longer be made or changed" in response.content.decode()
+    )
     assert RemarkVersion.objects.filter(remark=remark).count() == 2
 
 
@@ -195,8 +254,15 @@ def test_my_remarks_lists_mine_only(client, consultation, citizen, django_assert
 # --- officers ------------------------------------------------------------------------------------------------
 
 
-OFFICER_PAGES = ["consultation_edit", "sections_manage", "sections_import", "attachments_manage", "answers",
-                 "report_publish", "adopted_text"]
+OFFICER_PAGES = [
+    "consultation_edit",
+    "sections_manage",
+    "sections_import",
+    "attachments_manage",
+    "answers",
+    "report_publish",
+    "adopted_text",
+]
 
 
 @pytest.mark.parametrize("name", OFFICER_PAGES)
@@ -209,23 +275,41 @@ def test_officer_pages_refuse_others(client, consultation, representative, name)
 def test_an_officer_creates_imports_previews_and_publishes(client, officer, body, county):
     client.force_login(officer)
     starts = timezone.localtime() + timezone.timedelta(hours=2)
-    response = client.post(reverse("consultations:consultation_create"), {
-        "title": "Projekt strategii", "kind": "strategy", "issuing_body": body.pk, "territory": county.pk,
-        "invitation": "all", "remarks_visibility": "at_once", "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
-        "ends_at": (starts + timezone.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
-    })
+    response = client.post(
+        reverse("consultations:consultation_create"),
+        {
+            "title": "Projekt strategii",
+            "kind": "strategy",
+            "issuing_body": body.pk,
+            "territory": county.pk,
+            "invitation": "all",
+            "remarks_visibility": "at_once",
+            "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (starts + timezone.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
     assert response.status_code == 400 and "at least 7 days" in response.content.decode()
-    response = client.post(reverse("consultations:consultation_create"), {
-        "title": "Projekt strategii", "kind": "strategy", "issuing_body": body.pk, "territory": county.pk,
-        "invitation": "all", "remarks_visibility": "at_once", "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
-        "ends_at": (starts + timezone.timedelta(days=10)).strftime("%Y-%m-%dT%H:%M"),
-    })
+    response = client.post(
+        reverse("consultations:consultation_create"),
+        {
+            "title": "Projekt strategii",
+            "kind": "strategy",
+            "issuing_body": body.pk,
+            "territory": county.pk,
+            "invitation": "all",
+            "remarks_visibility": "at_once",
+            "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (starts + timezone.timedelta(days=10)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
     consultation = Consultation.objects.get()
     assert response.status_code == 302
 
     draft = "§ 1. Przyjmuje się strategię.\n§ 2. Wykonanie powierza się Zarządowi."
     preview = client.post(url("sections_import", consultation), {"text": draft, "confirm": "0"})
-    assert preview.status_code == 200 and "The text splits into 2 sections" in preview.content.decode()
+    assert (
+        preview.status_code == 200 and "The text splits into 2 sections" in preview.content.decode()
+    )
     assert not Section.objects.exists()
     client.post(url("sections_import", consultation), {"text": draft, "confirm": "1"})
     assert list(consultation.sections.values_list("label", flat=True)) == ["§ 1.", "§ 2."]
@@ -242,7 +326,10 @@ def test_a_docx_upload_is_previewed(client, consultation, officer):
     upload = io.BytesIO(make_docx(["Art. 1. Pierwszy.", "Art. 2. Drugi."]))
     upload.name = "projekt.docx"
     response = client.post(url("sections_import", consultation), {"file": upload, "confirm": "0"})
-    assert response.status_code == 200 and "The text splits into 2 sections" in response.content.decode()
+    assert (
+        response.status_code == 200
+        and "The text splits into 2 sections" in response.content.decode()
+    )
 
 
 def test_answers_one_by_one_with_htmx_and_in_a_list(client, consultation, citizen, officer):
@@ -250,40 +337,63 @@ def test_answers_one_by_one_with_htmx_and_in_a_list(client, consultation, citize
     second = services.submit_remark(by=citizen, consultation=consultation, justification="Druga.")
     end(consultation)
     client.force_login(officer)
-    one = client.post(url("remark_answer", consultation, remark=first.pk),
-                      {f"r{first.pk}-answer": "accepted", f"r{first.pk}-justification": "Uwzględniona."},
-                      HTTP_HX_REQUEST="true")
+    one = client.post(
+        url("remark_answer", consultation, remark=first.pk),
+        {f"r{first.pk}-answer": "accepted", f"r{first.pk}-justification": "Uwzględniona."},
+        HTTP_HX_REQUEST="true",
+    )
     assert one.status_code == 200 and "The answer is saved." in one.content.decode()
-    listing = client.post(url("answers", consultation), {
-        f"r{first.pk}-answer": "accepted", f"r{first.pk}-justification": "Uwzględniona.",
-        f"r{second.pk}-answer": "rejected", f"r{second.pk}-justification": "Sprzeczna z ustawą.",
-    })
+    listing = client.post(
+        url("answers", consultation),
+        {
+            f"r{first.pk}-answer": "accepted",
+            f"r{first.pk}-justification": "Uwzględniona.",
+            f"r{second.pk}-answer": "rejected",
+            f"r{second.pk}-justification": "Sprzeczna z ustawą.",
+        },
+    )
     assert listing.status_code == 302
-    assert dict(Remark.objects.values_list("pk", "answer")) == {first.pk: "accepted", second.pk: "rejected"}
+    assert dict(Remark.objects.values_list("pk", "answer")) == {
+        first.pk: "accepted",
+        second.pk: "rejected",
+    }
 
 
-def test_the_report_lists_every_remark_with_hidden_ones_marked(client, consultation, citizen, officer, organization,
-                                                               django_assert_max_num_queries):
+def test_the_report_lists_every_remark_with_hidden_ones_marked(
+    client, consultation, citizen, officer, organization, django_assert_max_num_queries
+):
     many_remarks(consultation, 120, organization=organization)
-    hidden = remark_on(consultation.sections.first(), author=citizen, justification="Tekst obraźliwy.")
+    hidden = remark_on(
+        consultation.sections.first(), author=citizen, justification="Tekst obraźliwy."
+    )
     end(consultation)
     services.hide_remark(by=officer, remark=hidden, reason="Naruszenie regulaminu")
-    Remark.objects.exclude(pk=hidden.pk).update(answer="accepted", answer_justification="Tak.",
-                                                 answer_justification_html="<p>Tak.</p>")
+    Remark.objects.exclude(pk=hidden.pk).update(
+        answer="accepted", answer_justification="Tak.", answer_justification_html="<p>Tak.</p>"
+    )
     services.publish_report(by=officer, consultation=consultation)
 
     client.get(url("report", consultation))
     with django_assert_max_num_queries(10):
         first_page = client.get(url("report", consultation)).content.decode()
     second_page = client.get(url("report", consultation), {"page": 2}).content.decode()
-    assert "121 remarks in all" in first_page and "121 remarks in all" in second_page  # the summary on each page
+    assert (
+        "121 remarks in all" in first_page and "121 remarks in all" in second_page
+    )  # the summary on each page
     both = first_page + second_page
     assert "Naruszenie regulaminu" in both and "Tekst obraźliwy." not in both
     assert both.count('class="remark') == 121
     assert organization.name in first_page
-    filtered = client.get(url("report", consultation), {"answer": "accepted", "section": consultation.sections.first().pk})
-    assert filtered.content.decode().count('class="remark') == 40  # 120 over three sections; the hidden one left out
-    everything = client.get(url("report", consultation), {"section": consultation.sections.first().pk})
+    filtered = client.get(
+        url("report", consultation),
+        {"answer": "accepted", "section": consultation.sections.first().pk},
+    )
+    assert (
+        filtered.content.decode().count('class="remark') == 40
+    )  # 120 over three sections; the hidden one left out
+    everything = client.get(
+        url("report", consultation), {"section": consultation.sections.first().pk}
+    )
     assert everything.content.decode().count('class="remark') == 41
 
 
@@ -292,19 +402,38 @@ def test_the_report_is_not_shown_before_the_end(client, consultation):
 
 
 def test_the_report_pdf_reads_back(client, consultation, citizen, officer, organization):
-    remark_on(consultation.sections.first(), author=citizen, organization=organization, justification="Uwaga o zakresie.")
-    hidden = remark_on(consultation.sections.first(), author=citizen, justification="Obraźliwa treść.")
+    remark_on(
+        consultation.sections.first(),
+        author=citizen,
+        organization=organization,
+        justification="Uwaga o zakresie.",
+    )
+    hidden = remark_on(
+        consultation.sections.first(), author=citizen, justification="Obraźliwa treść."
+    )
     end(consultation)
     services.hide_remark(by=officer, remark=hidden, reason="Obraźliwy język")
     response = client.get(url("report_pdf", consultation))
     assert response["Content-Type"] == "application/pdf"
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(b"".join(response.streaming_content)
-                                                                         if response.streaming else response.content)).pages)
-    assert "Report of the consultation" in text and organization.name in text and "Uwaga o zakresie." in text
+    text = "".join(
+        page.extract_text()
+        for page in PdfReader(
+            io.BytesIO(
+                b"".join(response.streaming_content) if response.streaming else response.content
+            )
+        ).pages
+    )
+    assert (
+        "Report of the consultation" in text
+        and organization.name in text
+        and "Uwaga o zakresie." in text
+    )
     assert "Obraźliwy język" in text and "Obraźliwa treść." not in text
 
 
-def test_a_large_report_pdf_is_drawn_by_a_task_and_then_served(client, consultation, citizen, officer, settings):
+def test_a_large_report_pdf_is_drawn_by_a_task_and_then_served(
+    client, consultation, citizen, officer, settings
+):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     from civicbridge.consultations import reports
 
@@ -325,7 +454,11 @@ def test_the_comparison_marks_words_removed_and_added(client, consultation, offi
     sections = list(consultation.sections.order_by("position"))
     end(consultation)
     adopted = "\n".join(
-        [f"{sections[0].label} {sections[0].text}", f"{sections[1].label} Nowe słowa w paragrafie.", "§ 9. Dodany."]
+        [
+            f"{sections[0].label} {sections[0].text}",
+            f"{sections[1].label} Nowe słowa w paragrafie.",
+            "§ 9. Dodany.",
+        ]
     )
     client.force_login(officer)
     client.post(url("adopted_text", consultation), {"text": adopted, "reference": "Uchwała"})
@@ -338,22 +471,38 @@ def test_the_comparison_marks_words_removed_and_added(client, consultation, offi
 
 
 def test_the_export_is_for_the_bodys_officers(client, consultation, citizen, officer, organization):
-    remark_on(consultation.sections.first(), author=citizen, organization=organization, justification="=HYPERLINK(1)")
+    remark_on(
+        consultation.sections.first(),
+        author=citizen,
+        organization=organization,
+        justification="=HYPERLINK(1)",
+    )
     client.force_login(citizen)
     assert client.get(url("export_remarks", consultation, format="csv")).status_code == 403
     client.force_login(officer)
     response = client.get(url("export_remarks", consultation, format="csv"))
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert rows[0][0] == "Number" and rows[1][4] == organization.name and rows[1][7] == "'=HYPERLINK(1)"
-    workbook = load_workbook(io.BytesIO(client.get(url("export_remarks", consultation, format="xlsx")).content))
+    assert (
+        rows[0][0] == "Number"
+        and rows[1][4] == organization.name
+        and rows[1][7] == "'=HYPERLINK(1)"
+    )
+    workbook = load_workbook(
+        io.BytesIO(client.get(url("export_remarks", consultation, format="xlsx")).content)
+    )
     assert workbook.active.max_row == 2
     assert client.get(url("export_remarks", consultation, format="pdf")).status_code == 404
 
 
 def test_hiding_from_the_page(client, consultation, citizen, officer, representative):
-    remark = services.submit_remark(by=citizen, consultation=consultation, justification="Spam spam.")
+    remark = services.submit_remark(
+        by=citizen, consultation=consultation, justification="Spam spam."
+    )
     client.force_login(representative)
-    assert client.post(url("remark_hide", consultation, remark=remark.pk), {"reason": "x"}).status_code == 403
+    assert (
+        client.post(url("remark_hide", consultation, remark=remark.pk), {"reason": "x"}).status_code
+        == 403
+    )
     client.force_login(officer)
     client.post(url("remark_hide", consultation, remark=remark.pk), {"reason": "Reklama"})
     page = Client().get(url("whole_act", consultation)).content.decode()
@@ -379,20 +528,27 @@ def test_minimum_durations_page(client, officer, body, citizen):
     client.force_login(citizen)
     assert client.get(reverse("consultations:minimum_durations")).status_code == 403
     client.force_login(officer)
-    client.post(reverse("consultations:minimum_durations"), {"body": body.pk, "kind": "cooperation_programme", "days": 7})
+    client.post(
+        reverse("consultations:minimum_durations"),
+        {"body": body.pk, "kind": "cooperation_programme", "days": 7},
+    )
     assert body.consultation_minimums.get().days == 7
 
 
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="two writers at once need PostgreSQL")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_edits_of_a_remark_at_once_keep_both_versions(consultation, citizen):
-    remark = services.submit_remark(by=citizen, consultation=consultation, justification="Wersja pierwsza.")
+    remark = services.submit_remark(
+        by=citizen, consultation=consultation, justification="Wersja pierwsza."
+    )
     barrier, errors = threading.Barrier(2), []
 
     def edit(text):
         try:
             barrier.wait()
-            services.edit_remark(by=citizen, remark=Remark.objects.get(pk=remark.pk), justification=text)
+            services.edit_remark(
+                by=citizen, remark=Remark.objects.get(pk=remark.pk), justification=text
+            )
         except Exception as error:
             errors.append(error)
         finally:
@@ -405,7 +561,11 @@ def test_two_edits_of_a_remark_at_once_keep_both_versions(consultation, citizen)
         thread.join()
 
     assert errors == []
-    versions = list(RemarkVersion.objects.filter(remark=remark).order_by("number").values_list("number", "justification"))
+    versions = list(
+        RemarkVersion.objects.filter(remark=remark)
+        .order_by("number")
+        .values_list("number", "justification")
+    )
     assert [number for number, _text in versions] == [1, 2, 3]
     assert {text for _number, text in versions[1:]} == {"Wersja A.", "Wersja B."}
     remark.refresh_from_db()

@@ -21,7 +21,15 @@ class ReadOnlyAdmin(CoordinatorAdminMixin, admin.ModelAdmin):
 
 @admin.register(Consultation)
 class ConsultationAdmin(ReadOnlyAdmin):
-    list_display = ("title", "kind", "issuing_body", "starts_at", "ends_at", "published_at", "reported_at")
+    list_display = (
+        "title",
+        "kind",
+        "issuing_body",
+        "starts_at",
+        "ends_at",
+        "published_at",
+        "reported_at",
+    )
     list_filter = ("kind",)
     search_fields = ("title",)
     list_select_related = ("issuing_body",)
@@ -46,9 +54,25 @@ class RemarkVersionInline(admin.TabularInline):
 
 @admin.register(Remark)
 class RemarkAdmin(ReadOnlyAdmin):
-    list_display = ("pk", "consultation", "section", "organization", "submitted_at", "answer", "hidden_at")
+    list_display = (
+        "pk",
+        "consultation",
+        "section",
+        "organization",
+        "submitted_at",
+        "answer",
+        "hidden_at",
+    )
     list_filter = ("answer",)
-    raw_id_fields = ("consultation", "section", "section_version", "author", "organization", "hidden_by", "answered_by")
+    raw_id_fields = (
+        "consultation",
+        "section",
+        "section_version",
+        "author",
+        "organization",
+        "hidden_by",
+        "answered_by",
+    )
     list_select_related = ("consultation", "section", "organization")
     inlines = [RemarkVersionInline]
 

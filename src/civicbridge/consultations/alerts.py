@@ -15,7 +15,9 @@ def consultation_facts(consultation) -> AlertFacts:
     from .services import consultation_search_document
 
     return AlertFacts(
-        territory_paths=frozenset([consultation.territory.path]) if consultation.territory_id else frozenset(),
+        territory_paths=frozenset([consultation.territory.path])
+        if consultation.territory_id
+        else frozenset(),
         area_ids=frozenset(consultation.thematic_areas.values_list("id", flat=True)),
         document_forms=frozenset(consultation_search_document(consultation).split()),
     )

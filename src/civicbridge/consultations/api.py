@@ -42,9 +42,25 @@ class ConsultationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Consultation
         fields = [
-            "id", "url", "title", "kind", "issuing_body", "legal_basis", "territory", "territory_code", "invitation",
-            "starts_at", "ends_at", "remarks_visibility", "phase", "accepts_remarks", "remark_count", "published_at",
-            "reported_at", "adopted_at", "adopted_reference",
+            "id",
+            "url",
+            "title",
+            "kind",
+            "issuing_body",
+            "legal_basis",
+            "territory",
+            "territory_code",
+            "invitation",
+            "starts_at",
+            "ends_at",
+            "remarks_visibility",
+            "phase",
+            "accepts_remarks",
+            "remark_count",
+            "published_at",
+            "reported_at",
+            "adopted_at",
+            "adopted_reference",
         ]
         read_only_fields = fields
 
@@ -64,7 +80,12 @@ class ConsultationDetailSerializer(ConsultationSerializer):
     sections = serializers.SerializerMethodField()
 
     class Meta(ConsultationSerializer.Meta):
-        fields = [*ConsultationSerializer.Meta.fields, "description_html", "thematic_areas", "sections"]
+        fields = [
+            *ConsultationSerializer.Meta.fields,
+            "description_html",
+            "thematic_areas",
+            "sections",
+        ]
         read_only_fields = fields
 
     def get_thematic_areas(self, consultation) -> list[dict]:
@@ -93,7 +114,9 @@ class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         queryset = selectors.consultations_for_rows(self.request.user)
         if self.action == "retrieve":
-            queryset = queryset.defer(None).defer("search_document").prefetch_related("thematic_areas")
+            queryset = (
+                queryset.defer(None).defer("search_document").prefetch_related("thematic_areas")
+            )
         return queryset
 
     def paginate_queryset(self, queryset):
@@ -102,7 +125,9 @@ class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         summary="The consultation's report: summary counts and a page of remarks with their answers",
-        parameters=[OpenApiParameter("page", OpenApiTypes.INT, description="Page of remarks (100 a page).")],
+        parameters=[
+            OpenApiParameter("page", OpenApiTypes.INT, description="Page of remarks (100 a page).")
+        ],
         responses={200: OpenApiTypes.OBJECT},
     )
     @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
@@ -115,20 +140,30 @@ class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
             raise Http404
         answers_shown = selectors.may_see_answers(consultation, request.user)
         summary = selectors.report_summary(consultation, answers_shown=answers_shown)
-        page = page_of(selectors.report_remarks(consultation), request.query_params.get("page"),
-                       per_page=selectors.REPORT_REMARKS_PER_PAGE)
+        page = page_of(
+            selectors.report_remarks(consultation),
+            request.query_params.get("page"),
+            per_page=selectors.REPORT_REMARKS_PER_PAGE,
+        )
 
         def link(number):
             return request.build_absolute_uri(f"{request.path}?page={number}")
 
-        return Response({
-            "consultation": ConsultationSerializer(consultation, context={"request": request}).data,
-            "published": consultation.reported_at is not None,
-            "summary": reports.summary_data(summary),
-            "remarks": {
-                "count": page.paginator.count,
-                "next": link(page.next_page_number()) if page.has_next() else None,
-                "previous": link(page.previous_page_number()) if page.has_previous() else None,
-                "results": [reports.remark_data(remark, answers_shown=answers_shown) for remark in page.object_list],
-            },
-        })
+        return Response(
+            {
+                "consultation": ConsultationSerializer(
+                    consultation, context={"request": request}
+                ).data,
+                "published": consultation.reported_at is not None,
+                "summary": reports.summary_data(summary),
+                "remarks": {
+                    "count": page.paginator.count,
+                    "next": link(page.next_page_number()) if page.has_next() else None,
+                    "previous": link(page.previous_page_number()) if page.has_previous() else None,
+                    "results": [
+                        reports.remark_data(remark, answers_shown=answers_shown)
+                        for remark in page.object_list
+                    ],
+                },
+            }
+        )

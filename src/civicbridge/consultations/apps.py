@@ -33,8 +33,12 @@ class ConsultationsConfig(AppConfig):
                 search_ordering=("-id",),
                 copies=(
                     Copied("directory.organization", "issuing_body", ("name",)),
-                    Copied("core.territory", "territory", ("name_en", "name_pl", "name_tr", "code")),
-                    Copied("core.thematicarea", "thematic_areas", ("name_en", "name_pl", "name_tr")),
+                    Copied(
+                        "core.territory", "territory", ("name_en", "name_pl", "name_tr", "code")
+                    ),
+                    Copied(
+                        "core.thematicarea", "thematic_areas", ("name_en", "name_pl", "name_tr")
+                    ),
                 ),
                 select_related=("territory", "issuing_body"),
                 prefetch_related=("thematic_areas",),
@@ -43,7 +47,8 @@ class ConsultationsConfig(AppConfig):
         alertables.register(services.ALERT_KEY, alerts.alertable())
         periodic_job_sources.register("consultations", tasks.periodic_jobs)
         demo_loaders.register(
-            "consultations", DemoLoader(name="consultations", module="civicbridge.consultations.demo", order=50),
+            "consultations",
+            DemoLoader(name="consultations", module="civicbridge.consultations.demo", order=50),
         )
         self.register_api()
         self.register_home()
@@ -55,13 +60,21 @@ class ConsultationsConfig(AppConfig):
 
         home_blocks.register(
             "consultations-open",
-            HomeBlock(title=_("Open consultations"), template="consultations/_home_open.html",
-                      context=selectors.home_open, order=22),
+            HomeBlock(
+                title=_("Open consultations"),
+                template="consultations/_home_open.html",
+                context=selectors.home_open,
+                order=22,
+            ),
         )
         profile_blocks.register(
             "consultation-remarks",
-            HomeBlock(title=_("Your remarks in consultations"), template="consultations/_profile_remarks.html",
-                      context=selectors.profile_remarks, order=32),
+            HomeBlock(
+                title=_("Your remarks in consultations"),
+                template="consultations/_profile_remarks.html",
+                context=selectors.profile_remarks,
+                order=32,
+            ),
         )
 
     def register_api(self):
@@ -69,4 +82,6 @@ class ConsultationsConfig(AppConfig):
 
         from .api import ConsultationViewSet
 
-        api_collections.register("consultations", ApiCollection("consultations", ConsultationViewSet, "consultation"))
+        api_collections.register(
+            "consultations", ApiCollection("consultations", ConsultationViewSet, "consultation")
+        )

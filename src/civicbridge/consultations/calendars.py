@@ -22,15 +22,27 @@ def consultation_calendar(consultation, *, absolute_url) -> bytes:
     item.add("dtstamp", consultation.updated_at)
     item.add("dtstart", consultation.starts_at)
     item.add("dtend", consultation.ends_at)
-    item.add("sequence", max(int((consultation.updated_at - consultation.created_at).total_seconds()), 0))
+    item.add(
+        "sequence", max(int((consultation.updated_at - consultation.created_at).total_seconds()), 0)
+    )
     summary = _("Consultation: %(title)s") % {"title": consultation.title}
     item.add("summary", clean_text(summary, multiline=False))
-    item.add("description", clean_text(f"{consultation.issuing_body.name}\n{consultation.get_kind_display()}", multiline=True))
+    item.add(
+        "description",
+        clean_text(
+            f"{consultation.issuing_body.name}\n{consultation.get_kind_display()}", multiline=True
+        ),
+    )
     item.add("url", absolute_url(consultation.get_absolute_url()))
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
-    alarm.add("description", clean_text(_("The consultation ends in a day: %(title)s") % {"title": consultation.title},
-                                        multiline=False))
+    alarm.add(
+        "description",
+        clean_text(
+            _("The consultation ends in a day: %(title)s") % {"title": consultation.title},
+            multiline=False,
+        ),
+    )
     alarm.add("trigger", timedelta(days=-1), parameters={"RELATED": "END"})
     item.add_component(alarm)
     calendar.add_component(item)

@@ -31,20 +31,32 @@ STATUS_CHOICES = [
 class ConsultationFilter(StrictFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=STATUS_CHOICES, empty_label=_("any"), method="filter_status",
+        label=_("Status"),
+        choices=STATUS_CHOICES,
+        empty_label=_("any"),
+        method="filter_status",
     )
     kind = django_filters.MultipleChoiceFilter(
-        label=_("Kind of act"), choices=ActKind.choices, widget=forms.CheckboxSelectMultiple, distinct=False,
+        label=_("Kind of act"),
+        choices=ActKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     territory = TerritoryFilter(
-        label=_("Territory (with its sub-units)"), queryset=Territory.objects.all(), empty_label=_("anywhere"),
+        label=_("Territory (with its sub-units)"),
+        queryset=Territory.objects.all(),
+        empty_label=_("anywhere"),
         method="filter_territory",
     )
     thematic_area = django_filters.ModelChoiceFilter(
-        label=_("Thematic area"), queryset=offered_thematic_areas, field_name="thematic_areas",
+        label=_("Thematic area"),
+        queryset=offered_thematic_areas,
+        field_name="thematic_areas",
     )
     body = SlugOrIdFilter(
-        label=_("Issuing body"), queryset=lambda request: issuing_bodies(), field_name="issuing_body",
+        label=_("Issuing body"),
+        queryset=lambda request: issuing_bodies(),
+        field_name="issuing_body",
         help_text=_("By its address name or number."),
     )
 
@@ -78,9 +90,11 @@ class ConsultationFilter(StrictFilterSet):
 
 def issuing_bodies():
     """The bodies with a published consultation: the menu offers those (a few, not the registry)."""
-    return Organization.objects.filter(
-        pk__in=Consultation.objects.published().values("issuing_body")
-    ).only("pk", "name", "slug").order_by("name")
+    return (
+        Organization.objects.filter(pk__in=Consultation.objects.published().values("issuing_body"))
+        .only("pk", "name", "slug")
+        .order_by("name")
+    )
 
 
 def open_first(queryset, now):
@@ -91,4 +105,6 @@ def open_first(queryset, now):
         default=Value(2),
         output_field=IntegerField(),
     )
-    return queryset.alias(rank=rank).order_by("rank", Case(When(ends_at__gte=now, then="ends_at")), "-ends_at", "-id")
+    return queryset.alias(rank=rank).order_by(
+        "rank", Case(When(ends_at__gte=now, then="ends_at")), "-ends_at", "-id"
+    )

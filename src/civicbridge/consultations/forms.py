@@ -22,17 +22,25 @@ def _moment_widget():
 class ConsultationForm(forms.ModelForm):
     """A consultation; ``bodies``: the public bodies the person may issue it for."""
 
-    issuing_body = forms.ModelChoiceField(label=_("Issuing body"), queryset=Organization.objects.none())
+    issuing_body = forms.ModelChoiceField(
+        label=_("Issuing body"), queryset=Organization.objects.none()
+    )
     territory = TerritoryChoiceField(
-        label=_("Territory"), queryset=Territory.objects.all(), help_text=_("Where the act applies."),
+        label=_("Territory"),
+        queryset=Territory.objects.all(),
+        help_text=_("Where the act applies."),
     )
     thematic_areas = forms.ModelMultipleChoiceField(
-        label=_("Thematic areas"), queryset=ThematicArea.objects.all(), required=False,
+        label=_("Thematic areas"),
+        queryset=ThematicArea.objects.all(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("People who subscribed to these areas hear of the consultation."),
     )
     invited_organizations = forms.ModelMultipleChoiceField(
-        label=_("Invited organizations"), queryset=Organization.objects.all(), required=False,
+        label=_("Invited organizations"),
+        queryset=Organization.objects.all(),
+        required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("Only when the listed organizations are invited."),
     )
@@ -40,8 +48,19 @@ class ConsultationForm(forms.ModelForm):
     class Meta:
         model = Consultation
         fields = [
-            "title", "kind", "issuing_body", "legal_basis", "description", "territory", "thematic_areas", "invitation",
-            "invited_organizations", "starts_at", "ends_at", "remarks_visibility", "contact",
+            "title",
+            "kind",
+            "issuing_body",
+            "legal_basis",
+            "description",
+            "territory",
+            "thematic_areas",
+            "invitation",
+            "invited_organizations",
+            "starts_at",
+            "ends_at",
+            "remarks_visibility",
+            "contact",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
@@ -59,7 +78,9 @@ class ConsultationForm(forms.ModelForm):
         allowed = {body.pk for body in bodies}
         if self.instance.pk:
             allowed.add(self.instance.issuing_body_id)
-        self.fields["issuing_body"].queryset = Organization.objects.filter(pk__in=allowed).order_by("name")
+        self.fields["issuing_body"].queryset = Organization.objects.filter(pk__in=allowed).order_by(
+            "name"
+        )
         if not self.instance.pk and len(allowed) == 1:
             self.initial.setdefault("issuing_body", next(iter(allowed)))
         # Organizations of the registry that may be invited: listed ones, by name; the chosen kept.
@@ -76,25 +97,43 @@ class ConsultationForm(forms.ModelForm):
         pass
 
     def service_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in CONSULTATION_FIELDS if name in self.cleaned_data}
+        return {
+            name: self.cleaned_data[name]
+            for name in CONSULTATION_FIELDS
+            if name in self.cleaned_data
+        }
 
 
 class SectionForm(core_forms.Form):
-    label = forms.CharField(label=_("Number"), max_length=60, required=False,
-                            help_text=_("As in the act: “§ 1”, “Art. 2”."))
+    label = forms.CharField(
+        label=_("Number"),
+        max_length=60,
+        required=False,
+        help_text=_("As in the act: “§ 1”, “Art. 2”."),
+    )
     heading = forms.CharField(label=_("Heading"), max_length=300, required=False)
-    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}), required=False, max_length=50_000)
+    text = forms.CharField(
+        label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}), required=False, max_length=50_000
+    )
 
 
 class ImportForm(core_forms.Form):
     text = forms.CharField(
-        label=_("Text of the draft"), widget=forms.Textarea(attrs={"rows": 14}), required=False, max_length=500_000,
-        help_text=_("Paste the draft: it is split at “§ 1”, “Art. 1”, “Chapter I” and the like, or else at blank lines."),
+        label=_("Text of the draft"),
+        widget=forms.Textarea(attrs={"rows": 14}),
+        required=False,
+        max_length=500_000,
+        help_text=_(
+            "Paste the draft: it is split at “§ 1”, “Art. 1”, “Chapter I” and the like, or else at blank lines."
+        ),
     )
     file = forms.FileField(label=_("Or a file"), required=False, help_text=_("DOCX, ODT or TXT."))
     replace = forms.BooleanField(
-        label=_("Replace the current sections"), required=False,
-        help_text=_("Sections with remarks are withdrawn, not deleted: their remarks keep the text they were made on."),
+        label=_("Replace the current sections"),
+        required=False,
+        help_text=_(
+            "Sections with remarks are withdrawn, not deleted: their remarks keep the text they were made on."
+        ),
     )
 
 
@@ -103,12 +142,18 @@ class RemarkForm(core_forms.Form):
 
     organization = forms.ChoiceField(label=_("You speak for"))
     proposed_wording = forms.CharField(
-        label=_("Proposed wording"), widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=20_000,
+        label=_("Proposed wording"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=20_000,
         help_text=_("The text you propose instead (leave empty for a comment only)."),
     )
     justification = forms.CharField(
-        label=_("Justification or comment"), widget=forms.Textarea(attrs={"rows": 5}), required=False,
-        max_length=20_000, help_text=_("Markdown is allowed."),
+        label=_("Justification or comment"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=20_000,
+        help_text=_("Markdown is allowed."),
     )
 
     def __init__(self, *args, options, **kwargs):
@@ -123,7 +168,10 @@ class RemarkForm(core_forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not (data.get("proposed_wording") or "").strip() and not (data.get("justification") or "").strip():
+        if (
+            not (data.get("proposed_wording") or "").strip()
+            and not (data.get("justification") or "").strip()
+        ):
             self.add_error("justification", _("Write a proposed wording, a comment, or both."))
         return data
 
@@ -133,44 +181,73 @@ class RemarkForm(core_forms.Form):
 
 
 class HideForm(core_forms.Form):
-    reason = forms.CharField(label=_("Why is it hidden?"), max_length=500,
-                             help_text=_("Shown in the report instead of the remark's text."))
+    reason = forms.CharField(
+        label=_("Why is it hidden?"),
+        max_length=500,
+        help_text=_("Shown in the report instead of the remark's text."),
+    )
 
 
 class AnswerForm(core_forms.Form):
-    answer = forms.ChoiceField(label=_("Answer"), choices=Remark.Answer.choices, widget=forms.RadioSelect)
+    answer = forms.ChoiceField(
+        label=_("Answer"), choices=Remark.Answer.choices, widget=forms.RadioSelect
+    )
     justification = forms.CharField(
-        label=_("Justification of the answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20_000,
+        label=_("Justification of the answer"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=20_000,
         help_text=_("Markdown is allowed. The author and everyone reading the report see it."),
     )
 
 
 class ReportForm(core_forms.Form):
     summary = forms.CharField(
-        label=_("Summary of the report"), widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=20_000,
-        help_text=_("Markdown is allowed. How the consultation went: meetings held, who took part."),
+        label=_("Summary of the report"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=20_000,
+        help_text=_(
+            "Markdown is allowed. How the consultation went: meetings held, who took part."
+        ),
     )
 
 
 class AdoptedTextForm(core_forms.Form):
-    text = forms.CharField(label=_("Adopted text"), widget=forms.Textarea(attrs={"rows": 16}), max_length=500_000)
-    adopted_at = forms.DateField(label=_("Adopted on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    reference = forms.CharField(label=_("Adopting act"), max_length=300, required=False,
-                                help_text=_("The number and date of the adopting resolution."))
+    text = forms.CharField(
+        label=_("Adopted text"), widget=forms.Textarea(attrs={"rows": 16}), max_length=500_000
+    )
+    adopted_at = forms.DateField(
+        label=_("Adopted on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reference = forms.CharField(
+        label=_("Adopting act"),
+        max_length=300,
+        required=False,
+        help_text=_("The number and date of the adopting resolution."),
+    )
 
 
 class AttachmentForm(core_forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
-    file = forms.FileField(label=_("File"), help_text=_("PDF, office documents (DOCX, XLSX, ODT, ODS) or images (PNG, JPEG)."))
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, office documents (DOCX, XLSX, ODT, ODS) or images (PNG, JPEG)."),
+    )
 
 
 class MinimumDurationForm(core_forms.Form):
     body = forms.ModelChoiceField(label=_("Body"), queryset=Organization.objects.none())
     kind = forms.ChoiceField(label=_("Kind of act"), choices=ActKind.choices)
     days = forms.IntegerField(label=_("Days at least"), min_value=1, max_value=365)
-    basis = forms.CharField(label=_("Basis"), max_length=300, required=False,
-                            help_text=_("The act that sets this minimum."))
+    basis = forms.CharField(
+        label=_("Basis"),
+        max_length=300,
+        required=False,
+        help_text=_("The act that sets this minimum."),
+    )
 
     def __init__(self, *args, bodies=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"].queryset = Organization.objects.filter(pk__in=[body.pk for body in bodies]).order_by("name")
+        self.fields["body"].queryset = Organization.objects.filter(
+            pk__in=[body.pk for body in bodies]
+        ).order_by("name")

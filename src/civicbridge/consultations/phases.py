@@ -27,13 +27,35 @@ def timeline(consultation) -> Timeline:
         return Timeline([Phase(DRAFT, str(_("draft, not published")))])
     phases = [
         Phase(BEFORE, str(_("not started yet")), None, consultation.starts_at),
-        Phase(OPEN, str(_("open for remarks")), consultation.starts_at, consultation.ends_at, frozenset({COMMENT})),
+        Phase(
+            OPEN,
+            str(_("open for remarks")),
+            consultation.starts_at,
+            consultation.ends_at,
+            frozenset({COMMENT}),
+        ),
     ]
     if consultation.reported_at is None:
-        phases.append(Phase(CLOSED, str(_("closed, remarks being answered")), consultation.ends_at, None, frozenset({ANSWER})))
+        phases.append(
+            Phase(
+                CLOSED,
+                str(_("closed, remarks being answered")),
+                consultation.ends_at,
+                None,
+                frozenset({ANSWER}),
+            )
+        )
     else:
         reported = max(consultation.reported_at, consultation.ends_at)
-        phases.append(Phase(CLOSED, str(_("closed, remarks being answered")), consultation.ends_at, reported, frozenset({ANSWER})))
+        phases.append(
+            Phase(
+                CLOSED,
+                str(_("closed, remarks being answered")),
+                consultation.ends_at,
+                reported,
+                frozenset({ANSWER}),
+            )
+        )
         phases.append(Phase(REPORTED, str(_("report published")), reported, None))
     return Timeline(phases)
 

@@ -66,7 +66,9 @@ def pdf_is_fresh(consultation: Consultation) -> bool:
 
 def store_report_pdf(consultation_id: int) -> bool:
     """Draw and store the report's PDF unless the stored one is still fresh; answer whether it drew."""
-    consultation = Consultation.objects.select_related("issuing_body", "territory").get(pk=consultation_id)
+    consultation = Consultation.objects.select_related("issuing_body", "territory").get(
+        pk=consultation_id
+    )
     if pdf_is_fresh(consultation):
         return False
     started = timezone.now()  # a change while drawing leaves the file stale, to be drawn again
@@ -74,7 +76,9 @@ def store_report_pdf(consultation_id: int) -> bool:
     old = consultation.report_pdf.name if consultation.report_pdf else ""
     consultation.report_pdf.save(pdf_filename(consultation), ContentFile(content), save=False)
     with transaction.atomic():
-        Consultation.objects.filter(pk=consultation.pk).update(report_pdf=consultation.report_pdf.name, report_pdf_at=started)
+        Consultation.objects.filter(pk=consultation.pk).update(
+            report_pdf=consultation.report_pdf.name, report_pdf_at=started
+        )
     if old and old != consultation.report_pdf.name:
         consultation.report_pdf.storage.delete(old)
     return True
@@ -84,16 +88,22 @@ def store_report_pdf(consultation_id: int) -> bool:
 
 
 def author_label(remark: Remark) -> str:
-    return remark.organization.name if remark.organization_id else pgettext("remark author", "citizen")
+    return (
+        remark.organization.name if remark.organization_id else pgettext("remark author", "citizen")
+    )
 
 
 def remark_data(remark: Remark, *, answers_shown: bool) -> dict:
     section = remark.section
     data = {
         "id": remark.pk,
-        "section": {"id": section.pk, "label": section.label, "heading": section.heading} if section else None,
+        "section": {"id": section.pk, "label": section.label, "heading": section.heading}
+        if section
+        else None,
         "section_version": remark.section_version.number if remark.section_version_id else None,
-        "organization": {"id": remark.organization_id, "name": remark.organization.name} if remark.organization_id else None,
+        "organization": {"id": remark.organization_id, "name": remark.organization.name}
+        if remark.organization_id
+        else None,
         "as_citizen": remark.organization_id is None,
         "submitted_at": remark.submitted_at,
         "hidden": remark.hidden_at is not None,
@@ -101,10 +111,20 @@ def remark_data(remark: Remark, *, answers_shown: bool) -> dict:
     if remark.hidden_at:
         data.update({"hidden_reason": remark.hidden_reason})
     else:
-        data.update({"proposed_wording": remark.proposed_wording, "justification_html": remark.justification_html,
-                     "section_text": remark.section_version.text if remark.section_version_id else None})
+        data.update(
+            {
+                "proposed_wording": remark.proposed_wording,
+                "justification_html": remark.justification_html,
+                "section_text": remark.section_version.text if remark.section_version_id else None,
+            }
+        )
     if answers_shown and not remark.hidden_at:
-        data.update({"answer": remark.answer or None, "answer_justification_html": remark.answer_justification_html or None})
+        data.update(
+            {
+                "answer": remark.answer or None,
+                "answer_justification_html": remark.answer_justification_html or None,
+            }
+        )
     return data
 
 
@@ -114,9 +134,15 @@ def summary_data(summary: selectors.ReportSummary) -> dict:
         "hidden": summary.hidden,
         "by_answer": {value or "not_answered": count for value, _label, count in summary.by_answer},
         "by_section": [
-            {"section": row["section"].pk, "label": row["section"].label, "heading": row["section"].heading,
-             "total": row["total"], "hidden": row["hidden"],
-             **{value: row[value] for value in Remark.Answer.values}, "not_answered": row[""]}
+            {
+                "section": row["section"].pk,
+                "label": row["section"].label,
+                "heading": row["section"].heading,
+                "total": row["total"],
+                "hidden": row["hidden"],
+                **{value: row[value] for value in Remark.Answer.values},
+                "not_answered": row[""],
+            }
             for row in summary.by_section
         ],
     }
@@ -147,9 +173,13 @@ def word_diff(before: str, after: str) -> SafeString:
             continue
         # Screen readers announce no <del>/<ins> by default: a hidden word says which it is.
         if tag in ("delete", "replace"):
-            out.append(f'<del><span class="visually-hidden">{html.escape(removed)} </span>{html.escape("".join(a[i1:i2]))}</del>')
+            out.append(
+                f'<del><span class="visually-hidden">{html.escape(removed)} </span>{html.escape("".join(a[i1:i2]))}</del>'
+            )
         if tag in ("insert", "replace"):
-            out.append(f'<ins><span class="visually-hidden">{html.escape(added)} </span>{html.escape("".join(b[j1:j2]))}</ins>')
+            out.append(
+                f'<ins><span class="visually-hidden">{html.escape(added)} </span>{html.escape("".join(b[j1:j2]))}</ins>'
+            )
     return mark_safe("".join(out))
 
 
@@ -171,7 +201,9 @@ def _key(label: str) -> str:
 def compare(consultation: Consultation) -> list[ComparedSection]:
     """The draft's sections against the adopted text's (split the same way), matched by their
     numbers in order; a section without a number is matched by its place."""
-    draft = list(selectors.current_sections(consultation).only("pk", "label", "heading", "text", "position"))
+    draft = list(
+        selectors.current_sections(consultation).only("pk", "label", "heading", "text", "position")
+    )
     adopted = split_text(consultation.adopted_text)
     draft_keys = [_key(s.label) or f"#{i}" for i, s in enumerate(draft)]
     adopted_keys = [_key(s.label) or f"#{i}" for i, s in enumerate(adopted)]
@@ -184,9 +216,23 @@ def compare(consultation: Consultation) -> list[ComparedSection]:
             continue
         olds, news = draft[i1:i2], adopted[j1:j2]
         for old in olds:
-            rows.append(ComparedSection(old.label, old.heading, old.text, None, word_diff(old.text, ""), "removed", old.pk))
+            rows.append(
+                ComparedSection(
+                    old.label,
+                    old.heading,
+                    old.text,
+                    None,
+                    word_diff(old.text, ""),
+                    "removed",
+                    old.pk,
+                )
+            )
         for new in news:
-            rows.append(ComparedSection(new.label, new.heading, None, new.text, word_diff("", new.text), "added"))
+            rows.append(
+                ComparedSection(
+                    new.label, new.heading, None, new.text, word_diff("", new.text), "added"
+                )
+            )
     return rows
 
 
@@ -194,8 +240,15 @@ def _pair(old, new) -> ComparedSection:
     before = f"{old.heading}\n{old.text}".strip()
     after = f"{new.heading}\n{new.text}".strip()
     status = "same" if before == after else "changed"
-    return ComparedSection(new.label or old.label, new.heading or old.heading, before, after, word_diff(before, after),
-                           status, old.pk)
+    return ComparedSection(
+        new.label or old.label,
+        new.heading or old.heading,
+        before,
+        after,
+        word_diff(before, after),
+        status,
+        old.pk,
+    )
 
 
 # --- export ----------------------------------------------------------------------------------------
@@ -210,9 +263,17 @@ def export_columns():
     return [
         (_("Number"), lambda r: r.pk),
         (_("Section"), lambda r: str(r.section) if r.section_id else _("whole act")),
-        (_("Section text remarked on"), lambda r: r.section_version.text if r.section_version_id else ""),
+        (
+            _("Section text remarked on"),
+            lambda r: r.section_version.text if r.section_version_id else "",
+        ),
         (_("Submitted"), lambda r: when(r.submitted_at)),
-        (_("Organization"), lambda r: r.organization.name if r.organization_id else pgettext("remark author", "citizen")),
+        (
+            _("Organization"),
+            lambda r: (
+                r.organization.name if r.organization_id else pgettext("remark author", "citizen")
+            ),
+        ),
         (_("Author"), lambda r: r.author.get_full_name() or r.author.username),
         (_("Proposed wording"), lambda r: r.proposed_wording),
         (_("Justification or comment"), lambda r: r.justification),
@@ -229,10 +290,32 @@ def export_remarks(consultation: Consultation):
     return (
         Remark.objects.filter(consultation=consultation)
         .select_related("organization", "section", "section_version", "author")
-        .only("pk", "section__label", "section__heading", "section__position", "section__consultation_id",
-              "section_version__text", "submitted_at", "organization__name", "author__first_name",
-              "author__last_name", "author__username", "proposed_wording", "justification", "version", "hidden_at",
-              "hidden_reason", "answer", "answer_justification", "answered_at", "consultation_id", "section_id",
-              "section_version_id", "organization_id", "author_id", "section__position")
+        .only(
+            "pk",
+            "section__label",
+            "section__heading",
+            "section__position",
+            "section__consultation_id",
+            "section_version__text",
+            "submitted_at",
+            "organization__name",
+            "author__first_name",
+            "author__last_name",
+            "author__username",
+            "proposed_wording",
+            "justification",
+            "version",
+            "hidden_at",
+            "hidden_reason",
+            "answer",
+            "answer_justification",
+            "answered_at",
+            "consultation_id",
+            "section_id",
+            "section_version_id",
+            "organization_id",
+            "author_id",
+            "section__position",
+        )
         .order_by("section__position", "submitted_at", "id")
     )

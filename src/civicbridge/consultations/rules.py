@@ -39,9 +39,12 @@ def may_issue_for(user, body) -> bool:
     from civicbridge.directory.models import Organization
 
     if body is None:
-        return _signed_in(user) and approved_memberships(user).filter(
-            organization__kind__in=Organization.PUBLIC_KINDS
-        ).exists()
+        return (
+            _signed_in(user)
+            and approved_memberships(user)
+            .filter(organization__kind__in=Organization.PUBLIC_KINDS)
+            .exists()
+        )
     return body.kind in Organization.PUBLIC_KINDS and is_representative_of(user, body)
 
 
@@ -59,7 +62,7 @@ def is_published(user, consultation) -> bool:
 
 @rules.predicate
 def is_invited(user, consultation) -> bool:
-    """"All": anyone signed in; "NGOs": representatives of a non-public organization; "list":
+    """ "All": anyone signed in; "NGOs": representatives of a non-public organization; "list":
     representatives of an organization listed."""
     if consultation is None or not _signed_in(user):
         return False

@@ -36,7 +36,8 @@ def managed_bodies(user) -> list[int]:
     if not _signed_in(user):
         return []
     return list(
-        approved_memberships(user).filter(organization__kind__in=Organization.PUBLIC_KINDS)
+        approved_memberships(user)
+        .filter(organization__kind__in=Organization.PUBLIC_KINDS)
         .values_list("organization_id", flat=True)
     )
 
@@ -58,8 +59,15 @@ def consultations_for_rows(user=None) -> QuerySet[Consultation]:
     return (
         visible_consultations(user)
         .select_related("issuing_body", "territory")
-        .defer("search_document", "description", "adopted_text", "report_summary", "report_summary_html",
-               "issuing_body__description", "issuing_body__search_document")
+        .defer(
+            "search_document",
+            "description",
+            "adopted_text",
+            "report_summary",
+            "report_summary_html",
+            "issuing_body__description",
+            "issuing_body__search_document",
+        )
     )
 
 
@@ -70,10 +78,18 @@ def filter_consultations(data, *, user=None, now=None) -> ConsultationFilter:
 def with_remark_counts(consultations) -> list[Consultation]:
     """Each consultation with ``remark_count`` (remarks not hidden), one query for the page."""
     consultations = list(consultations)
-    counts = dict(
-        Remark.objects.filter(consultation__in=[c.pk for c in consultations], hidden_at__isnull=True)
-        .values("consultation_id").annotate(n=Count("id")).values_list("consultation_id", "n")
-    ) if consultations else {}
+    counts = (
+        dict(
+            Remark.objects.filter(
+                consultation__in=[c.pk for c in consultations], hidden_at__isnull=True
+            )
+            .values("consultation_id")
+            .annotate(n=Count("id"))
+            .values_list("consultation_id", "n")
+        )
+        if consultations
+        else {}
+    )
     for consultation in consultations:
         consultation.remark_count = counts.get(consultation.pk, 0)
     return consultations
@@ -121,7 +137,8 @@ def speaking_options(consultation: Consultation, user) -> SpeakingOptions:
             ).values("organization_id")
         )
     organizations = list(
-        Organization.objects.filter(pk__in=memberships.values("organization_id")).only("pk", "name", "slug", "kind")
+        Organization.objects.filter(pk__in=memberships.values("organization_id"))
+        .only("pk", "name", "slug", "kind")
         .order_by("name")
     )
     options = SpeakingOptions(organizations, consultation.invitation == Invitation.ALL)
@@ -143,7 +160,9 @@ def may_see_remarks(consultation: Consultation, user) -> bool:
 
 def may_see_answers(consultation: Consultation, user) -> bool:
     """Answers are public with the report; the body's officers see them while drafting it."""
-    return consultation.reported_at is not None or user.has_perm("consultations.answer_remark", consultation)
+    return consultation.reported_at is not None or user.has_perm(
+        "consultations.answer_remark", consultation
+    )
 
 
 def current_sections(consultation: Consultation) -> QuerySet[Section]:
@@ -163,7 +182,10 @@ def remark_counts_by_section(consultation: Consultation) -> dict[int | None, int
     """Remarks not hidden per section (None: on the whole act)."""
     return dict(
         Remark.objects.filter(consultation=consultation, hidden_at__isnull=True)
-        .values("section_id").annotate(n=Count("id")).order_by().values_list("section_id", "n")
+        .values("section_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("section_id", "n")
     )
 
 
@@ -171,42 +193,82 @@ def remark_rows() -> QuerySet[Remark]:
     """What a remark's row shows, joined: its organization, its section, and the section's
     wording it was made on."""
     return Remark.objects.select_related("organization", "section", "section_version").defer(
-        "organization__description", "organization__search_document", "justification", "answer_justification",
+        "organization__description",
+        "organization__search_document",
+        "justification",
+        "answer_justification",
     )
 
 
 def section_remarks(section: Section) -> QuerySet[Remark]:
-    return remark_rows().filter(consultation_id=section.consultation_id, section=section).order_by("submitted_at", "id")
+    return (
+        remark_rows()
+        .filter(consultation_id=section.consultation_id, section=section)
+        .order_by("submitted_at", "id")
+    )
 
 
 def whole_act_remarks(consultation: Consultation) -> QuerySet[Remark]:
-    return remark_rows().filter(consultation=consultation, section__isnull=True).order_by("submitted_at", "id")
+    return (
+        remark_rows()
+        .filter(consultation=consultation, section__isnull=True)
+        .order_by("submitted_at", "id")
+    )
 
 
 def neighbours(section: Section) -> tuple[Section | None, Section | None]:
-    siblings = Section.objects.filter(consultation_id=section.consultation_id, withdrawn_at__isnull=True).only(
-        "pk", "consultation_id", "position", "label", "heading",
+    siblings = Section.objects.filter(
+        consultation_id=section.consultation_id, withdrawn_at__isnull=True
+    ).only(
+        "pk",
+        "consultation_id",
+        "position",
+        "label",
+        "heading",
     )
-    before = siblings.filter(Q(position__lt=section.position) | Q(position=section.position, pk__lt=section.pk))
-    after = siblings.filter(Q(position__gt=section.position) | Q(position=section.position, pk__gt=section.pk))
+    before = siblings.filter(
+        Q(position__lt=section.position) | Q(position=section.position, pk__lt=section.pk)
+    )
+    after = siblings.filter(
+        Q(position__gt=section.position) | Q(position=section.position, pk__gt=section.pk)
+    )
     return before.order_by("-position", "-id").first(), after.order_by("position", "id").first()
 
 
 def my_remarks(user) -> QuerySet[Remark]:
     return (
-        remark_rows().select_related("consultation", "consultation__issuing_body")
-        .defer("consultation__search_document", "consultation__description", "consultation__adopted_text",
-               "consultation__description_html", "consultation__report_summary", "consultation__report_summary_html",
-               "consultation__issuing_body__description", "consultation__issuing_body__search_document")
-        .filter(author=user).order_by("-submitted_at", "-id")
+        remark_rows()
+        .select_related("consultation", "consultation__issuing_body")
+        .defer(
+            "consultation__search_document",
+            "consultation__description",
+            "consultation__adopted_text",
+            "consultation__description_html",
+            "consultation__report_summary",
+            "consultation__report_summary_html",
+            "consultation__issuing_body__description",
+            "consultation__issuing_body__search_document",
+        )
+        .filter(author=user)
+        .order_by("-submitted_at", "-id")
     )
 
 
 def remark_versions(remark: Remark):
-    return remark.versions.select_related("organization").only(
-        "pk", "remark_id", "number", "proposed_wording", "justification_html", "created_at", "organization__name",
-        "organization__slug",
-    ).order_by("-number")
+    return (
+        remark.versions.select_related("organization")
+        .only(
+            "pk",
+            "remark_id",
+            "number",
+            "proposed_wording",
+            "justification_html",
+            "created_at",
+            "organization__name",
+            "organization__slug",
+        )
+        .order_by("-number")
+    )
 
 
 # --- report ------------------------------------------------------------------------------------------
@@ -225,7 +287,8 @@ def report_summary(consultation: Consultation, *, answers_shown: bool) -> Report
     """Counts by answer and by section, from one GROUP BY over the consultation's remarks."""
     rows = (
         Remark.objects.filter(consultation=consultation)
-        .values("section_id", "answer").annotate(n=Count("id"), hidden=Count("id", filter=Q(hidden_at__isnull=False)))
+        .values("section_id", "answer")
+        .annotate(n=Count("id"), hidden=Count("id", filter=Q(hidden_at__isnull=False)))
         .order_by()
     )
     answer_values = [value for value, _label in Remark.Answer.choices]
@@ -237,38 +300,60 @@ def report_summary(consultation: Consultation, *, answers_shown: bool) -> Report
         hidden += row["hidden"]
         total += row["n"]
         answer = row["answer"] if answers_shown else ""
-        entry = per_section.setdefault(row["section_id"], dict.fromkeys([*answer_values, "", "hidden", "total"], 0))
+        entry = per_section.setdefault(
+            row["section_id"], dict.fromkeys([*answer_values, "", "hidden", "total"], 0)
+        )
         entry[answer] += visible
         entry["hidden"] += row["hidden"]
         entry["total"] += row["n"]
         totals[answer] += visible
     labels = dict(Remark.Answer.choices)
-    by_answer = [(value, labels[value], totals[value]) for value in answer_values] if answers_shown else []
+    by_answer = (
+        [(value, labels[value], totals[value]) for value in answer_values] if answers_shown else []
+    )
     by_answer.append(("", None, totals[""]))
     sections = {
-        s.pk: s for s in Section.objects.filter(pk__in=[pk for pk in per_section if pk]).only(
-            "pk", "consultation_id", "position", "label", "heading", "withdrawn_at",
+        s.pk: s
+        for s in Section.objects.filter(pk__in=[pk for pk in per_section if pk]).only(
+            "pk",
+            "consultation_id",
+            "position",
+            "label",
+            "heading",
+            "withdrawn_at",
         )
     }
     by_section = [
         {"section": sections[pk], **entry}
         for pk, entry in sorted(
-            ((pk, entry) for pk, entry in per_section.items() if pk), key=lambda item: (sections[item[0]].position, item[0])
+            ((pk, entry) for pk, entry in per_section.items() if pk),
+            key=lambda item: (sections[item[0]].position, item[0]),
         )
     ]
-    return ReportSummary(total=total, hidden=hidden, by_answer=by_answer, by_section=by_section,
-                         whole_act=per_section.get(None) or {})
+    return ReportSummary(
+        total=total,
+        hidden=hidden,
+        by_answer=by_answer,
+        by_section=by_section,
+        whole_act=per_section.get(None) or {},
+    )
 
 
-def report_remarks(consultation: Consultation, *, answer: str | None = None, section: int | None = None):
+def report_remarks(
+    consultation: Consultation, *, answer: str | None = None, section: int | None = None
+):
     """Every remark of the consultation in the draft's order (on the whole act first, then by
     section), hidden ones included; the report pages through it."""
     remarks = remark_rows().filter(consultation=consultation)
     if answer is not None:
         remarks = remarks.filter(answer=answer, hidden_at__isnull=True)
     if section is not None:
-        remarks = remarks.filter(section_id=section) if section else remarks.filter(section__isnull=True)
-    return remarks.order_by(F("section__position").asc(nulls_first=True), "section_id", "submitted_at", "id")
+        remarks = (
+            remarks.filter(section_id=section) if section else remarks.filter(section__isnull=True)
+        )
+    return remarks.order_by(
+        F("section__position").asc(nulls_first=True), "section_id", "submitted_at", "id"
+    )
 
 
 # --- home and profile ---------------------------------------------------------------------------------
@@ -277,10 +362,20 @@ def report_remarks(consultation: Consultation, *, answer: str | None = None, sec
 def home_open(request) -> dict | None:
     now = timezone.now()
     consultations = list(
-        Consultation.objects.published().filter(starts_at__lte=now, ends_at__gte=now)
-        .select_related("issuing_body").only(
-            "pk", "title", "kind", "starts_at", "ends_at", "published_at", "issuing_body__name", "issuing_body__slug",
-        ).order_by("ends_at", "id")[:HOME_OPEN]
+        Consultation.objects.published()
+        .filter(starts_at__lte=now, ends_at__gte=now)
+        .select_related("issuing_body")
+        .only(
+            "pk",
+            "title",
+            "kind",
+            "starts_at",
+            "ends_at",
+            "published_at",
+            "issuing_body__name",
+            "issuing_body__slug",
+        )
+        .order_by("ends_at", "id")[:HOME_OPEN]
     )
     return {"consultations": consultations} if consultations else None
 

@@ -49,8 +49,17 @@ from .models import (
 from .splitting import ParsedSection, max_sections
 
 CONSULTATION_FIELDS = (
-    "title", "kind", "issuing_body", "legal_basis", "description", "territory", "invitation", "starts_at",
-    "ends_at", "remarks_visibility", "contact",
+    "title",
+    "kind",
+    "issuing_body",
+    "legal_basis",
+    "description",
+    "territory",
+    "invitation",
+    "starts_at",
+    "ends_at",
+    "remarks_visibility",
+    "contact",
 )
 ALERT_KEY = "consultations"
 REMINDER_HOURS = 48
@@ -66,7 +75,12 @@ class RemarkLimitReached(ValidationError):
 
 
 def consultation_search_document(consultation: Consultation) -> str:
-    parts = [consultation.title, consultation.description, consultation.legal_basis, consultation.get_kind_display()]
+    parts = [
+        consultation.title,
+        consultation.description,
+        consultation.legal_basis,
+        consultation.get_kind_display(),
+    ]
     if consultation.issuing_body_id:
         parts.append(consultation.issuing_body.name)
     if consultation.territory_id:
@@ -88,7 +102,9 @@ def _reindex(consultation: Consultation) -> None:
 
 def minimum_days(body, kind: str) -> int:
     """The least number of days a consultation of ``kind`` by ``body`` lasts."""
-    days = MinimumDuration.objects.filter(body=body, kind=kind).values_list("days", flat=True).first()
+    days = (
+        MinimumDuration.objects.filter(body=body, kind=kind).values_list("days", flat=True).first()
+    )
     if days:
         return days
     return getattr(settings, "CIVICBRIDGE_CONSULTATION_MIN_DAYS", DEFAULT_MIN_DAYS)
@@ -102,8 +118,13 @@ def set_minimum_duration(*, by, body, kind: str, days: int, basis: str = "") -> 
     if days is None or days < 1:
         raise ValidationError({"days": [_("A consultation lasts at least one day.")]})
     minimum, _created = MinimumDuration.objects.update_or_create(
-        body=body, kind=kind,
-        defaults={"days": days, "basis": clean_text(basis or "", multiline=False).strip(), "updated_by": by},
+        body=body,
+        kind=kind,
+        defaults={
+            "days": days,
+            "basis": clean_text(basis or "", multiline=False).strip(),
+            "updated_by": by,
+        },
     )
     return minimum
 
@@ -124,7 +145,10 @@ def _validate(consultation: Consultation, *, invited=None) -> None:
     consultation.description = clean_text(consultation.description or "", multiline=True)
     consultation.contact = clean_text(consultation.contact or "", multiline=False).strip()
     consultation.description_html = str(render_markdown(consultation.description))
-    if consultation.issuing_body_id and consultation.issuing_body.kind not in Organization.PUBLIC_KINDS:
+    if (
+        consultation.issuing_body_id
+        and consultation.issuing_body.kind not in Organization.PUBLIC_KINDS
+    ):
         errors.setdefault("issuing_body", []).append(_("Only a public body issues a consultation."))
     if consultation.starts_at and consultation.ends_at:
         if consultation.ends_at <= consultation.starts_at:
@@ -133,21 +157,42 @@ def _validate(consultation: Consultation, *, invited=None) -> None:
             days = minimum_days(consultation.issuing_body, consultation.kind)
             if consultation.ends_at - consultation.starts_at < timedelta(days=days):
                 errors.setdefault("ends_at", []).append(
-                    _("A consultation of this kind of act by this body lasts at least %(days)s days: "
-                      "end it on %(earliest)s or later.")
-                    % {"days": days, "earliest": _moment(consultation.starts_at + timedelta(days=days))}
+                    _(
+                        "A consultation of this kind of act by this body lasts at least %(days)s days: "
+                        "end it on %(earliest)s or later."
+                    )
+                    % {
+                        "days": days,
+                        "earliest": _moment(consultation.starts_at + timedelta(days=days)),
+                    }
                 )
-    if invited is not None and consultation.invitation == Consultation.Invitation.LIST and not list(invited):
-        errors.setdefault("invited_organizations", []).append(_("List at least one invited organization."))
+    if (
+        invited is not None
+        and consultation.invitation == Consultation.Invitation.LIST
+        and not list(invited)
+    ):
+        errors.setdefault("invited_organizations", []).append(
+            _("List at least one invited organization.")
+        )
     if errors:
         raise ValidationError(errors)
     try:
-        consultation.full_clean(exclude=["created_by", "search_document", "thematic_areas", "invited_organizations", "meetings"])
+        consultation.full_clean(
+            exclude=[
+                "created_by",
+                "search_document",
+                "thematic_areas",
+                "invited_organizations",
+                "meetings",
+            ]
+        )
     except ValidationError as error:
         raise ValidationError(error.message_dict) from error
 
 
-def _set_relations(consultation, *, thematic_areas=None, invited_organizations=None, meetings=None) -> None:
+def _set_relations(
+    consultation, *, thematic_areas=None, invited_organizations=None, meetings=None
+) -> None:
     if thematic_areas is not None:
         consultation.thematic_areas.set(thematic_areas)
     if invited_organizations is not None:
@@ -158,18 +203,32 @@ def _set_relations(consultation, *, thematic_areas=None, invited_organizations=N
 
 @transaction.atomic
 def create_consultation(
-    *, by, data: dict, thematic_areas=(), invited_organizations=(), meetings=(), sections=(),
+    *,
+    by,
+    data: dict,
+    thematic_areas=(),
+    invited_organizations=(),
+    meetings=(),
+    sections=(),
 ) -> Consultation:
     """A draft consultation of ``data["issuing_body"]`` (``by`` is one of its officers, or a
     coordinator); ``sections``: ParsedSections to start its draft with. Published later."""
     body = data.get("issuing_body")
     if not by.has_perm("consultations.add_consultation", body):
         raise PermissionDenied
-    consultation = Consultation(created_by=by, **{name: value for name, value in data.items() if name in CONSULTATION_FIELDS})
+    consultation = Consultation(
+        created_by=by,
+        **{name: value for name, value in data.items() if name in CONSULTATION_FIELDS},
+    )
     invited = list(invited_organizations)
     _validate(consultation, invited=invited)
     consultation.save()
-    _set_relations(consultation, thematic_areas=thematic_areas, invited_organizations=invited, meetings=meetings)
+    _set_relations(
+        consultation,
+        thematic_areas=thematic_areas,
+        invited_organizations=invited,
+        meetings=meetings,
+    )
     if sections:
         _append_sections(consultation, list(sections), by=by)
     _reindex(consultation)
@@ -178,13 +237,23 @@ def create_consultation(
 
 @transaction.atomic
 def update_consultation(
-    *, by, consultation: Consultation, data: dict, thematic_areas=None, invited_organizations=None, meetings=None,
+    *,
+    by,
+    consultation: Consultation,
+    data: dict,
+    thematic_areas=None,
+    invited_organizations=None,
+    meetings=None,
 ) -> Consultation:
     """Change a consultation (its body's officers, coordinators). Once it has started, its
     start stays; once it has ended, its dates and its invitation stay."""
     if not by.has_perm("consultations.change_consultation", consultation):
         raise PermissionDenied
-    locked = Consultation.objects.select_for_update().select_related("issuing_body").get(pk=consultation.pk)
+    locked = (
+        Consultation.objects.select_for_update()
+        .select_related("issuing_body")
+        .get(pk=consultation.pk)
+    )
     now = timezone.now()
     started = locked.published_at is not None and locked.starts_at <= now
     ended = locked.published_at is not None and locked.ends_at < now
@@ -205,10 +274,19 @@ def update_consultation(
     for name, value in data.items():
         if name in CONSULTATION_FIELDS:
             setattr(locked, name, value)
-    invited = list(invited_organizations) if invited_organizations is not None else list(locked.invited_organizations.all())
+    invited = (
+        list(invited_organizations)
+        if invited_organizations is not None
+        else list(locked.invited_organizations.all())
+    )
     _validate(locked, invited=invited)
     locked.save()
-    _set_relations(locked, thematic_areas=thematic_areas, invited_organizations=invited_organizations, meetings=meetings)
+    _set_relations(
+        locked,
+        thematic_areas=thematic_areas,
+        invited_organizations=invited_organizations,
+        meetings=meetings,
+    )
     _reindex(locked)
     return locked
 
@@ -219,13 +297,23 @@ def publish_consultation(*, by, consultation: Consultation) -> Consultation:
     Subscribers of its territory and thematic areas hear of it (the alerts, after commit)."""
     if not by.has_perm("consultations.change_consultation", consultation):
         raise PermissionDenied
-    locked = Consultation.objects.select_for_update().select_related("issuing_body").get(pk=consultation.pk)
+    locked = (
+        Consultation.objects.select_for_update()
+        .select_related("issuing_body")
+        .get(pk=consultation.pk)
+    )
     if locked.published_at:
         raise ValidationError(_("This consultation is already published."))
     if not locked.sections.filter(withdrawn_at__isnull=True).exists():
         raise ValidationError(_("Add the draft's sections before publishing."))
     if locked.ends_at <= timezone.now():
-        raise ValidationError({"ends_at": [_("The consultation's end has passed: set a later end before publishing.")]})
+        raise ValidationError(
+            {
+                "ends_at": [
+                    _("The consultation's end has passed: set a later end before publishing.")
+                ]
+            }
+        )
     _validate(locked)
     locked.published_at = timezone.now()
     locked.save(update_fields=["published_at", "updated_at"])
@@ -257,7 +345,9 @@ def _clean_section(label: str, heading: str, text: str) -> tuple[str, str, str]:
     return label, heading, text
 
 
-def _append_sections(consultation: Consultation, parsed: list[ParsedSection], *, by) -> list[Section]:
+def _append_sections(
+    consultation: Consultation, parsed: list[ParsedSection], *, by
+) -> list[Section]:
     current = consultation.sections.filter(withdrawn_at__isnull=True).count()
     if current + len(parsed) > max_sections():
         raise ValidationError(_("A draft has at most %(n)s sections.") % {"n": max_sections()})
@@ -265,20 +355,38 @@ def _append_sections(consultation: Consultation, parsed: list[ParsedSection], *,
     sections = []
     for offset, item in enumerate(parsed):
         label, heading, text = _clean_section(item.label, item.heading, item.text)
-        sections.append(Section(consultation=consultation, position=start + offset, label=label, heading=heading, text=text))
+        sections.append(
+            Section(
+                consultation=consultation,
+                position=start + offset,
+                label=label,
+                heading=heading,
+                text=text,
+            )
+        )
     Section.objects.bulk_create(sections)
-    if not all(section.pk for section in sections):  # backends that return no ids from a bulk insert
+    if not all(
+        section.pk for section in sections
+    ):  # backends that return no ids from a bulk insert
         sections = list(consultation.sections.filter(position__gte=start).order_by("position"))
     SectionVersion.objects.bulk_create(
-        SectionVersion(section=section, number=1, label=section.label, heading=section.heading, text=section.text,
-                       created_by=by)
+        SectionVersion(
+            section=section,
+            number=1,
+            label=section.label,
+            heading=section.heading,
+            text=section.text,
+            created_by=by,
+        )
         for section in sections
     )
     return sections
 
 
 @transaction.atomic
-def add_section(*, by, consultation: Consultation, label: str = "", heading: str = "", text: str = "") -> Section:
+def add_section(
+    *, by, consultation: Consultation, label: str = "", heading: str = "", text: str = ""
+) -> Section:
     if not by.has_perm("consultations.change_consultation", consultation):
         raise PermissionDenied
     Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
@@ -287,7 +395,9 @@ def add_section(*, by, consultation: Consultation, label: str = "", heading: str
 
 
 @transaction.atomic
-def import_sections(*, by, consultation: Consultation, sections: list[ParsedSection], replace: bool = False) -> list[Section]:
+def import_sections(
+    *, by, consultation: Consultation, sections: list[ParsedSection], replace: bool = False
+) -> list[Section]:
     """Add the split draft's sections after the existing ones, or in their place (``replace``:
     sections without remarks are deleted, those with remarks withdrawn, so that no remark
     loses the text it was made on)."""
@@ -299,7 +409,9 @@ def import_sections(*, by, consultation: Consultation, sections: list[ParsedSect
         raise ValidationError(_("The text holds no section."))
     if replace:
         existing = consultation.sections.filter(withdrawn_at__isnull=True)
-        with_remarks = existing.filter(remarks__isnull=False).distinct().values_list("pk", flat=True)
+        with_remarks = (
+            existing.filter(remarks__isnull=False).distinct().values_list("pk", flat=True)
+        )
         Section.objects.filter(pk__in=list(with_remarks)).update(withdrawn_at=timezone.now())
         existing.filter(remarks__isnull=True).delete()
     return _append_sections(consultation, list(sections), by=by)
@@ -322,7 +434,14 @@ def update_section(*, by, section: Section, label: str, heading: str, text: str)
     locked.version = F("version") + 1
     locked.save(update_fields=["label", "heading", "text", "version"])
     locked.refresh_from_db(fields=["version"])
-    SectionVersion.objects.create(section=locked, number=locked.version, label=label, heading=heading, text=text, created_by=by)
+    SectionVersion.objects.create(
+        section=locked,
+        number=locked.version,
+        label=label,
+        heading=heading,
+        text=text,
+        created_by=by,
+    )
     return locked
 
 
@@ -378,7 +497,9 @@ def add_attachment(*, by, consultation: Consultation, title: str, upload) -> Att
     check_document(upload)
     # The stored name carries a random folder: an attachment's address cannot be guessed before it is published.
     upload.name = f"{uuid.uuid4().hex}/{upload.name.rsplit('/', 1)[-1]}"
-    attachment = Attachment(consultation=consultation, title=title, file=upload, size=upload.size, uploaded_by=by)
+    attachment = Attachment(
+        consultation=consultation, title=title, file=upload, size=upload.size, uploaded_by=by
+    )
     attachment.full_clean(exclude=["consultation", "file", "uploaded_by"])
     attachment.save()
     return attachment
@@ -417,16 +538,28 @@ def _check_speaker(consultation: Consultation, user, organization) -> None:
     options = speaking_options(consultation, user)
     if organization is None:
         if not options.as_citizen:
-            raise ValidationError({"organization": [_("Choose the organization you speak for: this consultation invites organizations.")]})
+            raise ValidationError(
+                {
+                    "organization": [
+                        _(
+                            "Choose the organization you speak for: this consultation invites organizations."
+                        )
+                    ]
+                }
+            )
     elif organization.pk not in {org.pk for org in options.organizations}:
-        raise ValidationError({"organization": [_("You can speak only for an invited organization you represent.")]})
+        raise ValidationError(
+            {"organization": [_("You can speak only for an invited organization you represent.")]}
+        )
 
 
 def _clean_remark(proposed_wording: str, justification: str) -> tuple[str, str]:
     proposed_wording = clean_text(proposed_wording or "", multiline=True).strip()
     justification = clean_text(justification or "", multiline=True).strip()
     if not proposed_wording and not justification:
-        raise ValidationError({"justification": [_("Write a proposed wording, a comment, or both.")]})
+        raise ValidationError(
+            {"justification": [_("Write a proposed wording, a comment, or both.")]}
+        )
     limit = 20_000
     if len(proposed_wording) > limit:
         raise ValidationError({"proposed_wording": [_("At most %(n)s characters.") % {"n": limit}]})
@@ -437,8 +570,14 @@ def _clean_remark(proposed_wording: str, justification: str) -> tuple[str, str]:
 
 @transaction.atomic
 def submit_remark(
-    *, by, consultation: Consultation, section: Section | None = None, organization=None,
-    proposed_wording: str = "", justification: str = "", language: str = "",
+    *,
+    by,
+    consultation: Consultation,
+    section: Section | None = None,
+    organization=None,
+    proposed_wording: str = "",
+    justification: str = "",
+    language: str = "",
 ) -> Remark:
     """A remark on ``section`` (or on the whole act when None), by an invited person, for an
     invited organization they represent or as a citizen where everyone is invited; refused
@@ -449,7 +588,9 @@ def submit_remark(
         raise ValidationError(remarks_closed_message(consultation))
     if section is not None:
         if section.consultation_id != consultation.pk:
-            raise ValidationError({"section": [_("This section is not part of this consultation.")]})
+            raise ValidationError(
+                {"section": [_("This section is not part of this consultation.")]}
+            )
         if section.withdrawn_at:
             raise ValidationError({"section": [_("This section is withdrawn from the draft.")]})
     _check_speaker(consultation, by, organization)
@@ -457,7 +598,8 @@ def submit_remark(
     key = f"consultations:remarks:{by.pk}"
     if counters.increment(key, ttl=3600)[key].value > remarks_per_hour():
         raise RemarkLimitReached(
-            _("You have made %(n)s remarks in the last hour, the most allowed. Try again later.") % {"n": remarks_per_hour()}
+            _("You have made %(n)s remarks in the last hour, the most allowed. Try again later.")
+            % {"n": remarks_per_hour()}
         )
     now = timezone.now()
     html = str(render_markdown(justification))
@@ -465,19 +607,33 @@ def submit_remark(
     if section is not None:
         version = SectionVersion.objects.only("pk").get(section=section, number=section.version)
     remark = Remark.objects.create(
-        consultation=consultation, section=section, section_version=version, author=by, organization=organization,
-        proposed_wording=proposed_wording, justification=justification, justification_html=html,
-        submitted_at=now, language=language or translation.get_language() or "",
+        consultation=consultation,
+        section=section,
+        section_version=version,
+        author=by,
+        organization=organization,
+        proposed_wording=proposed_wording,
+        justification=justification,
+        justification_html=html,
+        submitted_at=now,
+        language=language or translation.get_language() or "",
     )
     RemarkVersion.objects.create(
-        remark=remark, number=1, proposed_wording=proposed_wording, justification=justification,
-        justification_html=html, organization=organization, created_at=now,
+        remark=remark,
+        number=1,
+        proposed_wording=proposed_wording,
+        justification=justification,
+        justification_html=html,
+        organization=organization,
+        created_at=now,
     )
     return remark
 
 
 @transaction.atomic
-def edit_remark(*, by, remark: Remark, proposed_wording: str = "", justification: str = "", organization=None) -> Remark:
+def edit_remark(
+    *, by, remark: Remark, proposed_wording: str = "", justification: str = "", organization=None
+) -> Remark:
     """Change one's own remark while the consultation is open; the earlier wording stays as a version."""
     if not by.has_perm("consultations.change_remark", remark):
         raise PermissionDenied
@@ -486,11 +642,15 @@ def edit_remark(*, by, remark: Remark, proposed_wording: str = "", justification
     if not phases.accepts_remarks(consultation):
         raise ValidationError(remarks_closed_message(consultation))
     if locked.hidden_at:
-        raise ValidationError(_("This remark was hidden by the moderator: it can no longer be changed."))
+        raise ValidationError(
+            _("This remark was hidden by the moderator: it can no longer be changed.")
+        )
     _check_speaker(consultation, by, organization)
     proposed_wording, justification = _clean_remark(proposed_wording, justification)
     if (proposed_wording, justification, organization and organization.pk) == (
-        locked.proposed_wording, locked.justification, locked.organization_id
+        locked.proposed_wording,
+        locked.justification,
+        locked.organization_id,
     ):
         return locked
     now = timezone.now()
@@ -498,11 +658,24 @@ def edit_remark(*, by, remark: Remark, proposed_wording: str = "", justification
     locked.justification_html = str(render_markdown(justification))
     locked.organization = organization
     locked.version += 1
-    locked.save(update_fields=["proposed_wording", "justification", "justification_html", "organization", "version",
-                               "updated_at"])
+    locked.save(
+        update_fields=[
+            "proposed_wording",
+            "justification",
+            "justification_html",
+            "organization",
+            "version",
+            "updated_at",
+        ]
+    )
     RemarkVersion.objects.create(
-        remark=locked, number=locked.version, proposed_wording=proposed_wording, justification=justification,
-        justification_html=locked.justification_html, organization=organization, created_at=now,
+        remark=locked,
+        number=locked.version,
+        proposed_wording=proposed_wording,
+        justification=justification,
+        justification_html=locked.justification_html,
+        organization=organization,
+        created_at=now,
     )
     return locked
 
@@ -519,7 +692,9 @@ def hide_remark(*, by, remark: Remark, reason: str) -> Remark:
         raise PermissionDenied
     reason = clean_text(reason or "", multiline=False).strip()
     if not reason:
-        raise ValidationError({"reason": [_("Say why the remark is hidden: the report shows the reason.")]})
+        raise ValidationError(
+            {"reason": [_("Say why the remark is hidden: the report shows the reason.")]}
+        )
     if len(reason) > 500:
         raise ValidationError({"reason": [_("At most %(n)s characters.") % {"n": 500}]})
     locked = Remark.objects.select_for_update().get(pk=remark.pk)
@@ -547,7 +722,9 @@ def answers_closed_message(consultation: Consultation) -> str:
     key = phases.phase_key(consultation)
     if key == phases.REPORTED:
         return _("The report is published: its answers stay as they are.")
-    return _("Remarks are answered after the consultation ends (on %(end)s).") % {"end": _moment(consultation.ends_at)}
+    return _("Remarks are answered after the consultation ends (on %(end)s).") % {
+        "end": _moment(consultation.ends_at)
+    }
 
 
 @dataclass(frozen=True)
@@ -562,7 +739,13 @@ def _apply_answer(remark: Remark, item: AnswerInput, *, by, now) -> None:
     if answer and answer not in Remark.Answer.values:
         raise ValidationError({"answer": [_("Choose accepted, partly accepted or not accepted.")]})
     if answer and not justification:
-        raise ValidationError({"answer_justification": [_("Justify the answer: the report shows it to the author and everyone.")]})
+        raise ValidationError(
+            {
+                "answer_justification": [
+                    _("Justify the answer: the report shows it to the author and everyone.")
+                ]
+            }
+        )
     if not answer and justification:
         raise ValidationError({"answer": [_("Choose the answer this justification is for.")]})
     remark.answer = answer
@@ -583,8 +766,16 @@ def answer_remark(*, by, remark: Remark, answer: str, justification: str) -> Rem
         raise ValidationError(answers_closed_message(consultation))
     locked = Remark.objects.select_for_update().get(pk=remark.pk)
     _apply_answer(locked, AnswerInput(answer, justification), by=by, now=timezone.now())
-    locked.save(update_fields=["answer", "answer_justification", "answer_justification_html", "answered_at",
-                               "answered_by", "updated_at"])
+    locked.save(
+        update_fields=[
+            "answer",
+            "answer_justification",
+            "answer_justification_html",
+            "answered_at",
+            "answered_by",
+            "updated_at",
+        ]
+    )
     _report_changed(consultation.pk)
     return locked
 
@@ -598,7 +789,12 @@ def answer_remarks(*, by, consultation: Consultation, answers: dict[int, AnswerI
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
     if not phases.accepts_answers(consultation):
         raise ValidationError(answers_closed_message(consultation))
-    remarks = {r.pk: r for r in Remark.objects.select_for_update().filter(consultation=consultation, pk__in=list(answers))}
+    remarks = {
+        r.pk: r
+        for r in Remark.objects.select_for_update().filter(
+            consultation=consultation, pk__in=list(answers)
+        )
+    }
     if len(remarks) != len(answers):
         raise ValidationError(_("Some of these remarks are not of this consultation."))
     now = timezone.now()
@@ -617,7 +813,14 @@ def answer_remarks(*, by, consultation: Consultation, answers: dict[int, AnswerI
     if errors:
         raise ValidationError(errors)
     Remark.objects.bulk_update(
-        changed, ["answer", "answer_justification", "answer_justification_html", "answered_at", "answered_by"],
+        changed,
+        [
+            "answer",
+            "answer_justification",
+            "answer_justification_html",
+            "answered_at",
+            "answered_by",
+        ],
     )
     if changed:
         _report_changed(consultation.pk)
@@ -636,23 +839,38 @@ def publish_report(*, by, consultation: Consultation, summary: str = "") -> Cons
     waiting = locked.remarks.filter(hidden_at__isnull=True, answer="").count()
     if waiting:
         raise ValidationError(
-            _("%(n)s remarks still have no answer: answer every remark before publishing the report.") % {"n": waiting}
+            _(
+                "%(n)s remarks still have no answer: answer every remark before publishing the report."
+            )
+            % {"n": waiting}
         )
     summary = clean_text(summary or "", multiline=True).strip()
     now = timezone.now()
     locked.report_summary, locked.report_summary_html = summary, str(render_markdown(summary))
     locked.reported_at = now
     locked.report_changed_at = now
-    locked.save(update_fields=["report_summary", "report_summary_html", "reported_at", "report_changed_at", "updated_at"])
+    locked.save(
+        update_fields=[
+            "report_summary",
+            "report_summary_html",
+            "reported_at",
+            "report_changed_at",
+            "updated_at",
+        ]
+    )
     from . import tasks
 
-    transaction.on_commit(lambda: tasks.tell_authors_their_answers.enqueue(consultation_id=locked.pk))
+    transaction.on_commit(
+        lambda: tasks.tell_authors_their_answers.enqueue(consultation_id=locked.pk)
+    )
     transaction.on_commit(lambda: tasks.build_report_pdf.enqueue(consultation_id=locked.pk))
     return locked
 
 
 @transaction.atomic
-def set_adopted_text(*, by, consultation: Consultation, text: str, adopted_at=None, reference: str = "") -> Consultation:
+def set_adopted_text(
+    *, by, consultation: Consultation, text: str, adopted_at=None, reference: str = ""
+) -> Consultation:
     """Record the text the body adopted after the consultation (compared with the draft, section by section)."""
     if not by.has_perm("consultations.change_consultation", consultation):
         raise PermissionDenied
@@ -663,8 +881,12 @@ def set_adopted_text(*, by, consultation: Consultation, text: str, adopted_at=No
     if not text:
         raise ValidationError({"text": [_("Paste the adopted text.")]})
     if adopted_at and adopted_at < timezone.localtime(consultation.ends_at).date():
-        raise ValidationError({"adopted_at": [_("The act is adopted after its consultation ends.")]})
-    Consultation.objects.filter(pk=consultation.pk).update(adopted_text=text, adopted_at=adopted_at, adopted_reference=reference)
+        raise ValidationError(
+            {"adopted_at": [_("The act is adopted after its consultation ends.")]}
+        )
+    Consultation.objects.filter(pk=consultation.pk).update(
+        adopted_text=text, adopted_at=adopted_at, adopted_reference=reference
+    )
     consultation.refresh_from_db()
     return consultation
 
@@ -678,8 +900,11 @@ def follow(*, by, consultation: Consultation, following: bool = True) -> bool:
     if not (by.is_authenticated and by.is_active) or consultation.published_at is None:
         raise PermissionDenied
     if following:
-        Follower.objects.get_or_create(consultation=consultation, user=by,
-                                       defaults={"language": translation.get_language() or ""})
+        Follower.objects.get_or_create(
+            consultation=consultation,
+            user=by,
+            defaults={"language": translation.get_language() or ""},
+        )
     else:
         Follower.objects.filter(consultation=consultation, user=by).delete()
     return following
@@ -700,8 +925,10 @@ def tell_authors_their_answers(consultation_id: int) -> int:
         return 0
     mails = []
     remarks = (
-        consultation.remarks.filter(hidden_at__isnull=True, answer_notified_at__isnull=True).exclude(answer="")
-        .select_related("author", "section").order_by("pk")
+        consultation.remarks.filter(hidden_at__isnull=True, answer_notified_at__isnull=True)
+        .exclude(answer="")
+        .select_related("author", "section")
+        .order_by("pk")
     )
     for remark in remarks.iterator(chunk_size=500):
         if not remark.author.email:
@@ -709,18 +936,26 @@ def tell_authors_their_answers(consultation_id: int) -> int:
         language = remark.language or _language_of(remark.author, "")
         with translation.override(language):
             context = {
-                "consultation": consultation, "remark": remark,
+                "consultation": consultation,
+                "remark": remark,
                 "url": _absolute(reverse("consultations:report", kwargs={"pk": consultation.pk})),
             }
             subject = render_to_string("consultations/email/answer_subject.txt", context).strip()
             body = render_to_string("consultations/email/answer.txt", context)
-        mails.append(Mail(key=f"consultations:answer:{remark.pk}", to=remark.author.email, subject=subject,
-                          body=body, language=language))
+        mails.append(
+            Mail(
+                key=f"consultations:answer:{remark.pk}",
+                to=remark.author.email,
+                subject=subject,
+                body=body,
+                language=language,
+            )
+        )
     with transaction.atomic():
         sent = queue_mails(mails)
-        consultation.remarks.filter(pk__in=[int(mail.key.rsplit(":", 1)[1]) for mail in mails]).update(
-            answer_notified_at=timezone.now()
-        )
+        consultation.remarks.filter(
+            pk__in=[int(mail.key.rsplit(":", 1)[1]) for mail in mails]
+        ).update(answer_notified_at=timezone.now())
     return sent
 
 
@@ -730,20 +965,29 @@ def send_reminders(now=None) -> int:
 
     now = now or timezone.now()
     due = Consultation.objects.published().filter(
-        reminder_sent_at__isnull=True, starts_at__lte=now, ends_at__gt=now,
+        reminder_sent_at__isnull=True,
+        starts_at__lte=now,
+        ends_at__gt=now,
         ends_at__lte=now + timedelta(hours=REMINDER_HOURS),
     )
     queued = 0
     for consultation in due:
         with transaction.atomic():
             # The claim: a second worker finds it taken and sends nothing.
-            if not Consultation.objects.filter(pk=consultation.pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now):
+            if not Consultation.objects.filter(
+                pk=consultation.pk, reminder_sent_at__isnull=True
+            ).update(reminder_sent_at=now):
                 continue
             people = User.objects.filter(
-                Q(followed_consultations__consultation=consultation) | Q(consultation_remarks__consultation=consultation),
+                Q(followed_consultations__consultation=consultation)
+                | Q(consultation_remarks__consultation=consultation),
                 is_active=True,
             ).distinct()
-            languages = dict(Follower.objects.filter(consultation=consultation).values_list("user_id", "language"))
+            languages = dict(
+                Follower.objects.filter(consultation=consultation).values_list(
+                    "user_id", "language"
+                )
+            )
             mails = []
             for person in people:
                 if not person.email:
@@ -751,12 +995,22 @@ def send_reminders(now=None) -> int:
                 language = _language_of(person, languages.get(person.pk, ""))
                 with translation.override(language):
                     context = {
-                        "consultation": consultation, "ends": _moment(consultation.ends_at),
+                        "consultation": consultation,
+                        "ends": _moment(consultation.ends_at),
                         "url": _absolute(consultation.get_absolute_url()),
                     }
-                    subject = render_to_string("consultations/email/reminder_subject.txt", context).strip()
+                    subject = render_to_string(
+                        "consultations/email/reminder_subject.txt", context
+                    ).strip()
                     body = render_to_string("consultations/email/reminder.txt", context)
-                mails.append(Mail(key=f"consultations:reminder:{consultation.pk}:{person.pk}", to=person.email,
-                                  subject=subject, body=body, language=language))
+                mails.append(
+                    Mail(
+                        key=f"consultations:reminder:{consultation.pk}:{person.pk}",
+                        to=person.email,
+                        subject=subject,
+                        body=body,
+                        language=language,
+                    )
+                )
             queued += queue_mails(mails)
     return queued

@@ -63,7 +63,7 @@ def _marker(line: str) -> tuple[str, str, bool] | None:
     for pattern, chapter in ((CHAPTER, True), (ARTICLE, False)):
         match = pattern.match(line)
         if match:
-            return match["marker"].strip(), line[match.end():].strip(), chapter
+            return match["marker"].strip(), line[match.end() :].strip(), chapter
     return None
 
 
@@ -72,7 +72,11 @@ def split_text(text: str) -> list[ParsedSection]:
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     if not any(_marker(line) for line in lines):
-        return [ParsedSection("", "", part.strip()) for part in PARAGRAPH_BREAK.split(text) if part.strip()]
+        return [
+            ParsedSection("", "", part.strip())
+            for part in PARAGRAPH_BREAK.split(text)
+            if part.strip()
+        ]
     sections: list[ParsedSection] = []
     label, heading, body, chapter = "", "", [], False
     started = False
@@ -94,7 +98,14 @@ def split_text(text: str) -> list[ParsedSection]:
             elif rest:
                 body.append(rest)
             continue
-        if chapter and started and not heading and not body and line.strip() and len(line.strip()) <= MAX_HEADING:
+        if (
+            chapter
+            and started
+            and not heading
+            and not body
+            and line.strip()
+            and len(line.strip()) <= MAX_HEADING
+        ):
             # "Rozdział 1" alone on its line: the next line is its title.
             heading = line.strip()
             continue
@@ -121,11 +132,15 @@ def _member(archive: zipfile.ZipFile, name: str) -> bytes:
     except KeyError as error:
         raise DraftFileError(_("The file is damaged or not a document of this kind.")) from error
     if info.file_size > limit:
-        raise DraftFileError(_("The document unpacks to more than %(size)s.") % {"size": filesizeformat(limit)})
+        raise DraftFileError(
+            _("The document unpacks to more than %(size)s.") % {"size": filesizeformat(limit)}
+        )
     with archive.open(info) as member:
         data = member.read(limit + 1)
     if len(data) > limit:
-        raise DraftFileError(_("The document unpacks to more than %(size)s.") % {"size": filesizeformat(limit)})
+        raise DraftFileError(
+            _("The document unpacks to more than %(size)s.") % {"size": filesizeformat(limit)}
+        )
     return data
 
 
@@ -188,8 +203,13 @@ def odt_text(content: bytes) -> str:
     archive = _archive(content)
     xml = _member(archive, "content.xml")
     parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False,
-        remove_comments=True, remove_pis=True,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
     )
     try:
         root = etree.fromstring(xml, parser=parser)
@@ -198,7 +218,10 @@ def odt_text(content: bytes) -> str:
     lines: list[str] = []
     for element in root.iter(f"{{{ODF_TEXT}}}h", f"{{{ODF_TEXT}}}p"):
         # A paragraph inside another (in a frame or a note) is read with its parent's text.
-        if element.getparent() is not None and element.getparent().tag in (f"{{{ODF_TEXT}}}p", f"{{{ODF_TEXT}}}h"):
+        if element.getparent() is not None and element.getparent().tag in (
+            f"{{{ODF_TEXT}}}p",
+            f"{{{ODF_TEXT}}}h",
+        ):
             continue
         lines += [_odf_text(element), ""]
     return clean_text("\n".join(lines), multiline=True)
@@ -207,7 +230,10 @@ def odt_text(content: bytes) -> str:
 def file_text(name: str, content: bytes) -> str:
     """The text of an uploaded draft (DOCX, ODT, or plain text)."""
     if len(content) > max_file_bytes():
-        raise DraftFileError(_("The file is too large (at most %(size)s).") % {"size": filesizeformat(max_file_bytes())})
+        raise DraftFileError(
+            _("The file is too large (at most %(size)s).")
+            % {"size": filesizeformat(max_file_bytes())}
+        )
     lower = (name or "").lower()
     if lower.endswith(".docx"):
         return docx_text(content)

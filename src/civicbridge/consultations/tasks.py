@@ -25,6 +25,10 @@ def build_report_pdf(consultation_id: int) -> bool:
 def periodic_jobs(**overrides):
     """The consultations' periodic job (core's schedule): reminders two days before the end, once each."""
     return [
-        Job("consultation-reminders", "civicbridge.consultations.tasks.send_consultation_reminders",
-            every=timedelta(minutes=15), description="reminders of consultations ending within two days"),
+        Job(
+            "consultation-reminders",
+            "civicbridge.consultations.tasks.send_consultation_reminders",
+            every=timedelta(minutes=15),
+            description="reminders of consultations ending within two days",
+        ),
     ]

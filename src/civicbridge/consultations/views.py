@@ -37,7 +37,9 @@ from .splitting import DraftFileError, file_text, split_text
 @vary_on_headers("HX-Request", "HX-Target")  # the same address answers the page or its results
 def consultation_list(request):
     filterset = selectors.filter_consultations(request.GET, user=request.user)
-    page = page_of(filterset.qs if filterset.is_valid() else filterset.queryset.none(), request.GET.get("page"))
+    page = page_of(
+        filterset.qs if filterset.is_valid() else filterset.queryset.none(), request.GET.get("page")
+    )
     context = {
         "filter": filterset,
         "page": page,
@@ -45,7 +47,9 @@ def consultation_list(request):
         "can_add": request.user.has_perm("consultations.add_consultation", None),
         "now": timezone.now(),
     }
-    return render(request, results_template(request, "consultations/consultation_list.html"), context)
+    return render(
+        request, results_template(request, "consultations/consultation_list.html"), context
+    )
 
 
 def _visible_or_404(request, pk) -> Consultation:
@@ -77,15 +81,22 @@ def consultation_detail(request, pk):
     consultation = _visible_or_404(request, pk)
     context = _common(request, consultation)
     sections = selectors.sections_with_counts(consultation, counted=context["remarks_shown"])
-    context.update({
-        "sections": sections,
-        "whole_act_count": selectors.remark_counts_by_section(consultation).get(None, 0) if context["remarks_shown"] else 0,
-        "meetings": list(consultation.meetings.filter(published_at__isnull=False).select_related("territory")
-                         .order_by("starts_at")),
-        "attachments": list(consultation.attachments.all()),
-        "following": request.user.is_authenticated
-        and consultation.followers.filter(user=request.user).exists(),
-    })
+    context.update(
+        {
+            "sections": sections,
+            "whole_act_count": selectors.remark_counts_by_section(consultation).get(None, 0)
+            if context["remarks_shown"]
+            else 0,
+            "meetings": list(
+                consultation.meetings.filter(published_at__isnull=False)
+                .select_related("territory")
+                .order_by("starts_at")
+            ),
+            "attachments": list(consultation.attachments.all()),
+            "following": request.user.is_authenticated
+            and consultation.followers.filter(user=request.user).exists(),
+        }
+    )
     return render(request, "consultations/consultation_detail.html", context)
 
 
@@ -100,7 +111,9 @@ def consultation_ics(request, pk):
 def attachment_download(request, pk, attachment):
     consultation = _visible_or_404(request, pk)
     item = get_object_or_404(Attachment, pk=attachment, consultation=consultation)
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.file.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        item.file.open("rb"), as_attachment=True, filename=item.file.name.rsplit("/", 1)[-1]
+    )
 
 
 def _remark_form(request, consultation, data=None, **kwargs):
@@ -115,8 +128,12 @@ def _submit_remark(request, consultation, section, form):
         return None, 400
     try:
         remark = services.submit_remark(
-            by=request.user, consultation=consultation, section=section, organization=form.speaker(),
-            proposed_wording=form.cleaned_data["proposed_wording"], justification=form.cleaned_data["justification"],
+            by=request.user,
+            consultation=consultation,
+            section=section,
+            organization=form.speaker(),
+            proposed_wording=form.cleaned_data["proposed_wording"],
+            justification=form.cleaned_data["justification"],
             language=translation.get_language() or "",
         )
     except services.RemarkLimitReached as error:
@@ -143,17 +160,28 @@ def section_detail(request, pk, section):
         form = _remark_form(request, consultation, request.POST)
         remark, status = _submit_remark(request, consultation, section, form)
         if remark is not None:
-            messages.success(request, _("Your remark is submitted. You can change it until the consultation ends."))
+            messages.success(
+                request,
+                _("Your remark is submitted. You can change it until the consultation ends."),
+            )
             return redirect(f"{section.get_absolute_url()}#remark-{remark.pk}")
     elif context["accepts"] and context["invited"] and not section.withdrawn_at:
         form = _remark_form(request, consultation)
-    remarks = selectors.section_remarks(section) if context["remarks_shown"] else Remark.objects.none()
+    remarks = (
+        selectors.section_remarks(section) if context["remarks_shown"] else Remark.objects.none()
+    )
     page = page_of(remarks, request.GET.get("page"), per_page=selectors.REMARKS_PER_PAGE)
     previous, following = selectors.neighbours(section)
-    context.update({
-        "section": section, "form": form, "page": page, "remarks": page.object_list,
-        "previous": previous, "following": following,
-    })
+    context.update(
+        {
+            "section": section,
+            "form": form,
+            "page": page,
+            "remarks": page.object_list,
+            "previous": previous,
+            "following": following,
+        }
+    )
     return render(request, "consultations/section_detail.html", context, status=status)
 
 
@@ -171,11 +199,20 @@ def whole_act_remark(request, pk):
         form = _remark_form(request, consultation, request.POST)
         remark, status = _submit_remark(request, consultation, None, form)
         if remark is not None:
-            messages.success(request, _("Your remark is submitted. You can change it until the consultation ends."))
-            return redirect(f"{reverse('consultations:whole_act', kwargs={'pk': consultation.pk})}#remark-{remark.pk}")
+            messages.success(
+                request,
+                _("Your remark is submitted. You can change it until the consultation ends."),
+            )
+            return redirect(
+                f"{reverse('consultations:whole_act', kwargs={'pk': consultation.pk})}#remark-{remark.pk}"
+            )
     elif context["accepts"] and context["invited"]:
         form = _remark_form(request, consultation)
-    remarks = selectors.whole_act_remarks(consultation) if context["remarks_shown"] else Remark.objects.none()
+    remarks = (
+        selectors.whole_act_remarks(consultation)
+        if context["remarks_shown"]
+        else Remark.objects.none()
+    )
     page = page_of(remarks, request.GET.get("page"), per_page=selectors.REMARKS_PER_PAGE)
     context.update({"form": form, "page": page, "remarks": page.object_list})
     return render(request, "consultations/whole_act.html", context, status=status)
@@ -183,9 +220,15 @@ def whole_act_remark(request, pk):
 
 def _own_remark(request, pk, remark) -> Remark:
     remark = get_object_or_404(
-        Remark.objects.select_related("consultation", "consultation__issuing_body", "section", "section_version",
-                                      "organization"),
-        pk=remark, consultation_id=pk,
+        Remark.objects.select_related(
+            "consultation",
+            "consultation__issuing_body",
+            "section",
+            "section_version",
+            "organization",
+        ),
+        pk=remark,
+        consultation_id=pk,
     )
     if not request.user.has_perm("consultations.change_remark", remark):
         raise PermissionDenied
@@ -200,15 +243,22 @@ def remark_edit(request, pk, remark):
     accepts = phases.accepts_remarks(consultation)
     initial = {
         "organization": str(remark.organization_id) if remark.organization_id else "citizen",
-        "proposed_wording": remark.proposed_wording, "justification": remark.justification,
+        "proposed_wording": remark.proposed_wording,
+        "justification": remark.justification,
     }
-    form = _remark_form(request, consultation, request.POST or None, initial=initial) if accepts or request.method == "POST" else None
+    form = (
+        _remark_form(request, consultation, request.POST or None, initial=initial)
+        if accepts or request.method == "POST"
+        else None
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
                 services.edit_remark(
-                    by=request.user, remark=remark, organization=form.speaker(),
+                    by=request.user,
+                    remark=remark,
+                    organization=form.speaker(),
                     proposed_wording=form.cleaned_data["proposed_wording"],
                     justification=form.cleaned_data["justification"],
                 )
@@ -219,7 +269,10 @@ def remark_edit(request, pk, remark):
                 return redirect("consultations:remark_edit", pk=consultation.pk, remark=remark.pk)
         status = 400
     context = {
-        "consultation": consultation, "remark": remark, "form": form, "accepts": accepts,
+        "consultation": consultation,
+        "remark": remark,
+        "form": form,
+        "accepts": accepts,
         "closed_reason": None if accepts else services.remarks_closed_message(consultation),
         "versions": list(selectors.remark_versions(remark)),
     }
@@ -229,8 +282,11 @@ def remark_edit(request, pk, remark):
 @login_required
 def my_remarks(request):
     page = page_of(selectors.my_remarks(request.user), request.GET.get("page"))
-    return render(request, "consultations/my_remarks.html", {"page": page, "remarks": page.object_list,
-                                                             "now": timezone.now()})
+    return render(
+        request,
+        "consultations/my_remarks.html",
+        {"page": page, "remarks": page.object_list, "now": timezone.now()},
+    )
 
 
 @login_required
@@ -239,8 +295,12 @@ def follow(request, pk):
     consultation = _visible_or_404(request, pk)
     following = request.POST.get("follow") != "0"
     services.follow(by=request.user, consultation=consultation, following=following)
-    messages.success(request, _("You follow this consultation: we will remind you before it ends.") if following
-                     else _("You no longer follow this consultation."))
+    messages.success(
+        request,
+        _("You follow this consultation: we will remind you before it ends.")
+        if following
+        else _("You no longer follow this consultation."),
+    )
     return redirect(consultation)
 
 
@@ -268,14 +328,21 @@ def report(request, pk):
     section = request.GET.get("section")
     section = int(section) if section and section.isdigit() else None
     remarks = selectors.report_remarks(
-        consultation, answer="" if answer == "none" else answer, section=section,
+        consultation,
+        answer="" if answer == "none" else answer,
+        section=section,
     )
     page = page_of(remarks, request.GET.get("page"), per_page=selectors.REPORT_REMARKS_PER_PAGE)
-    context.update({
-        "summary": selectors.report_summary(consultation, answers_shown=answers_shown),
-        "page": page, "remarks": page.object_list, "answer": answer, "section_filter": section,
-        "answer_choices": Remark.Answer.choices,
-    })
+    context.update(
+        {
+            "summary": selectors.report_summary(consultation, answers_shown=answers_shown),
+            "page": page,
+            "remarks": page.object_list,
+            "answer": answer,
+            "section_filter": section,
+            "answer_choices": Remark.Answer.choices,
+        }
+    )
     return render(request, "consultations/report.html", context)
 
 
@@ -286,15 +353,21 @@ def report_pdf(request, pk):
     if reports.pdf_is_fresh(consultation) and translation.get_language() == consultation_language():
         response = FileResponse(consultation.report_pdf.open("rb"), content_type="application/pdf")
     elif consultation.remarks.count() <= reports.INLINE_PDF_REMARKS:
-        response = HttpResponse(reports.report_pdf_bytes(consultation, language=translation.get_language()),
-                                content_type="application/pdf")
+        response = HttpResponse(
+            reports.report_pdf_bytes(consultation, language=translation.get_language()),
+            content_type="application/pdf",
+        )
     else:
         from . import tasks
 
         tasks.build_report_pdf.enqueue(consultation_id=consultation.pk)
         consultation.refresh_from_db(fields=["report_pdf", "report_pdf_at", "report_changed_at"])
-        if reports.pdf_is_fresh(consultation):  # a worker in this process (or a quick one) drew it already
-            response = FileResponse(consultation.report_pdf.open("rb"), content_type="application/pdf")
+        if reports.pdf_is_fresh(
+            consultation
+        ):  # a worker in this process (or a quick one) drew it already
+            response = FileResponse(
+                consultation.report_pdf.open("rb"), content_type="application/pdf"
+            )
             response["Content-Disposition"] = f'inline; filename="{filename}"'
             return response
         context = {"consultation": consultation, "stored": bool(consultation.report_pdf)}
@@ -314,12 +387,21 @@ def comparison(request, pk):
     if not consultation.adopted_text:
         raise Http404
     rows = reports.compare(consultation)
-    counts = {status: sum(1 for row in rows if row.status == status) for status in ("same", "changed", "added", "removed")}
-    return render(request, "consultations/comparison.html", {"consultation": consultation, "rows": rows, "counts": counts})
+    counts = {
+        status: sum(1 for row in rows if row.status == status)
+        for status in ("same", "changed", "added", "removed")
+    }
+    return render(
+        request,
+        "consultations/comparison.html",
+        {"consultation": consultation, "rows": rows, "counts": counts},
+    )
 
 
 def _managed(request, pk, permission="consultations.change_consultation") -> Consultation:
-    consultation = get_object_or_404(Consultation.objects.select_related("issuing_body", "territory"), pk=pk)
+    consultation = get_object_or_404(
+        Consultation.objects.select_related("issuing_body", "territory"), pk=pk
+    )
     if not request.user.has_perm(permission, consultation):
         raise PermissionDenied
     return consultation
@@ -340,8 +422,10 @@ def export_remarks(request, pk, format):
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
-    response = StreamingHttpResponse(exports.csv_chunks(remarks.iterator(chunk_size=1000), columns),
-                                     content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        exports.csv_chunks(remarks.iterator(chunk_size=1000), columns),
+        content_type="text/csv; charset=utf-8",
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
 
@@ -357,31 +441,58 @@ def consultation_create(request):
     form = ConsultationForm(request.POST or None, bodies=selectors.issuing_options(user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        saved = submit(form, lambda: services.create_consultation(
-            by=user, data=form.service_data(), thematic_areas=data["thematic_areas"],
-            invited_organizations=data["invited_organizations"],
-        ))
+        saved = submit(
+            form,
+            lambda: services.create_consultation(
+                by=user,
+                data=form.service_data(),
+                thematic_areas=data["thematic_areas"],
+                invited_organizations=data["invited_organizations"],
+            ),
+        )
         if not form.errors:
-            messages.success(request, _("The consultation is saved as a draft. Add the draft act's sections, then publish it."))
+            messages.success(
+                request,
+                _(
+                    "The consultation is saved as a draft. Add the draft act's sections, then publish it."
+                ),
+            )
             return redirect("consultations:sections_manage", pk=saved.pk)
-    return render(request, "consultations/consultation_form.html", {"form": form, "consultation": None}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "consultations/consultation_form.html",
+        {"form": form, "consultation": None},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
 def consultation_edit(request, pk):
     consultation = _managed(request, pk)
-    form = ConsultationForm(request.POST or None, instance=consultation, bodies=selectors.issuing_options(request.user))
+    form = ConsultationForm(
+        request.POST or None, instance=consultation, bodies=selectors.issuing_options(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        saved = submit(form, lambda: services.update_consultation(
-            by=request.user, consultation=consultation, data=form.service_data(),
-            thematic_areas=data["thematic_areas"], invited_organizations=data["invited_organizations"],
-        ))
+        saved = submit(
+            form,
+            lambda: services.update_consultation(
+                by=request.user,
+                consultation=consultation,
+                data=form.service_data(),
+                thematic_areas=data["thematic_areas"],
+                invited_organizations=data["invited_organizations"],
+            ),
+        )
         if not form.errors:
             messages.success(request, _("Your changes are saved."))
             return redirect(saved)
-    return render(request, "consultations/consultation_form.html", {"form": form, "consultation": consultation},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "consultations/consultation_form.html",
+        {"form": form, "consultation": consultation},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -403,33 +514,49 @@ def sections_manage(request, pk):
     form = SectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        submit(form, lambda: services.add_section(by=request.user, consultation=consultation, **data))
+        submit(
+            form, lambda: services.add_section(by=request.user, consultation=consultation, **data)
+        )
         if not form.errors:
             messages.success(request, _("The section is added."))
             return redirect("consultations:sections_manage", pk=consultation.pk)
     context = {
-        "consultation": consultation, "form": form,
+        "consultation": consultation,
+        "form": form,
         "sections": selectors.sections_with_counts(consultation),
         "withdrawn": list(consultation.sections.filter(withdrawn_at__isnull=False).defer("text")),
         "editable": not (consultation.published_at and consultation.ends_at < timezone.now()),
     }
-    return render(request, "consultations/sections_manage.html", context, status=400 if form.errors else 200)
+    return render(
+        request, "consultations/sections_manage.html", context, status=400 if form.errors else 200
+    )
 
 
 @login_required
 def section_edit(request, pk, section):
     consultation = _managed(request, pk)
     section = get_object_or_404(Section, pk=section, consultation=consultation)
-    form = SectionForm(request.POST or None, initial={"label": section.label, "heading": section.heading, "text": section.text})
+    form = SectionForm(
+        request.POST or None,
+        initial={"label": section.label, "heading": section.heading, "text": section.text},
+    )
     if request.method == "POST" and form.is_valid():
-        submit(form, lambda: services.update_section(by=request.user, section=section, **form.cleaned_data))
+        submit(
+            form,
+            lambda: services.update_section(by=request.user, section=section, **form.cleaned_data),
+        )
         if not form.errors:
-            messages.success(request, _("The section is changed; remarks made on its earlier wording keep it."))
+            messages.success(
+                request, _("The section is changed; remarks made on its earlier wording keep it.")
+            )
             return redirect("consultations:sections_manage", pk=consultation.pk)
     versions = section.versions.order_by("-number")
-    return render(request, "consultations/section_edit.html",
-                  {"consultation": consultation, "section": section, "form": form, "versions": versions},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "consultations/section_edit.html",
+        {"consultation": consultation, "section": section, "form": form, "versions": versions},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -452,10 +579,16 @@ def section_move(request, pk, section):
     consultation = _managed(request, pk)
     section = get_object_or_404(Section, pk=section, consultation=consultation)
     try:
-        services.move_section(by=request.user, section=section, offset=-1 if request.POST.get("direction") == "up" else 1)
+        services.move_section(
+            by=request.user,
+            section=section,
+            offset=-1 if request.POST.get("direction") == "up" else 1,
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect(f"{reverse('consultations:sections_manage', kwargs={'pk': consultation.pk})}#section-{section.pk}")
+    return redirect(
+        f"{reverse('consultations:sections_manage', kwargs={'pk': consultation.pk})}#section-{section.pk}"
+    )
 
 
 @login_required
@@ -478,9 +611,15 @@ def sections_import(request, pk):
             if not preview:
                 form.add_error("text", _("Paste the draft's text or choose a file."))
             elif request.POST.get("confirm") == "1" and not upload:
-                saved = submit(form, lambda: services.import_sections(
-                    by=request.user, consultation=consultation, sections=preview, replace=form.cleaned_data["replace"],
-                ))
+                saved = submit(
+                    form,
+                    lambda: services.import_sections(
+                        by=request.user,
+                        consultation=consultation,
+                        sections=preview,
+                        replace=form.cleaned_data["replace"],
+                    ),
+                )
                 if not form.errors:
                     messages.success(request, _("%(n)s sections are saved.") % {"n": len(saved)})
                     return redirect("consultations:sections_manage", pk=consultation.pk)
@@ -489,8 +628,12 @@ def sections_import(request, pk):
                 form = ImportForm(initial={"text": text, "replace": form.cleaned_data["replace"]})
         if form.errors:
             status = 400
-    return render(request, "consultations/sections_import.html",
-                  {"consultation": consultation, "form": form, "preview": preview}, status=status)
+    return render(
+        request,
+        "consultations/sections_import.html",
+        {"consultation": consultation, "form": form, "preview": preview},
+        status=status,
+    )
 
 
 def reports_max_read() -> int:
@@ -505,20 +648,31 @@ def attachments_manage(request, pk):
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if request.POST.get("remove"):
-            item = get_object_or_404(Attachment, pk=request.POST["remove"], consultation=consultation)
+            item = get_object_or_404(
+                Attachment, pk=request.POST["remove"], consultation=consultation
+            )
             services.remove_attachment(by=request.user, attachment=item)
             messages.success(request, _("The attachment is removed."))
             return redirect("consultations:attachments_manage", pk=consultation.pk)
         if form.is_valid():
-            submit(form, lambda: services.add_attachment(
-                by=request.user, consultation=consultation, title=form.cleaned_data["title"], upload=form.cleaned_data["file"],
-            ))
+            submit(
+                form,
+                lambda: services.add_attachment(
+                    by=request.user,
+                    consultation=consultation,
+                    title=form.cleaned_data["title"],
+                    upload=form.cleaned_data["file"],
+                ),
+            )
             if not form.errors:
                 messages.success(request, _("The attachment is added."))
                 return redirect("consultations:attachments_manage", pk=consultation.pk)
-    return render(request, "consultations/attachments_manage.html",
-                  {"consultation": consultation, "form": form, "attachments": consultation.attachments.all()},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "consultations/attachments_manage.html",
+        {"consultation": consultation, "form": form, "attachments": consultation.attachments.all()},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -532,12 +686,24 @@ def remark_hide(request, pk, remark):
             messages.success(request, _("The remark is shown again."))
             return redirect(_remark_place(remark))
         if form.is_valid():
-            submit(form, lambda: services.hide_remark(by=request.user, remark=remark, reason=form.cleaned_data["reason"]))
+            submit(
+                form,
+                lambda: services.hide_remark(
+                    by=request.user, remark=remark, reason=form.cleaned_data["reason"]
+                ),
+            )
             if not form.errors:
-                messages.success(request, _("The remark is hidden; the report lists it as hidden, with the reason."))
+                messages.success(
+                    request,
+                    _("The remark is hidden; the report lists it as hidden, with the reason."),
+                )
                 return redirect(_remark_place(remark))
-    return render(request, "consultations/remark_hide.html", {"consultation": consultation, "remark": remark, "form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "consultations/remark_hide.html",
+        {"consultation": consultation, "remark": remark, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 def _remark_place(remark) -> str:
@@ -551,31 +717,68 @@ def remark_answer(request, pk, remark):
     """Answer one remark (htmx swaps the row in the answers list; without it, a page)."""
     consultation = _managed(request, pk, "consultations.answer_remark")
     remark = get_object_or_404(selectors.remark_rows(), pk=remark, consultation=consultation)
-    form = AnswerForm(request.POST or None, prefix=f"r{remark.pk}",
-                      initial={"answer": remark.answer, "justification": remark.answer_justification})
+    form = AnswerForm(
+        request.POST or None,
+        prefix=f"r{remark.pk}",
+        initial={"answer": remark.answer, "justification": remark.answer_justification},
+    )
     accepts = phases.accepts_answers(consultation)
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            saved = submit(form, lambda: services.answer_remark(
-                by=request.user, remark=remark, answer=form.cleaned_data["answer"],
-                justification=form.cleaned_data["justification"],
-            ))
+            saved = submit(
+                form,
+                lambda: services.answer_remark(
+                    by=request.user,
+                    remark=remark,
+                    answer=form.cleaned_data["answer"],
+                    justification=form.cleaned_data["justification"],
+                ),
+            )
             if not form.errors:
                 remark = saved
                 if request.htmx:
-                    form = AnswerForm(prefix=f"r{remark.pk}", initial={"answer": remark.answer, "justification": remark.answer_justification})
-                    return render(request, "consultations/answers.html#answer-row",
-                                  {"consultation": consultation, "row": _AnswerRow(saved, form), "accepts": accepts, "saved": True})
+                    form = AnswerForm(
+                        prefix=f"r{remark.pk}",
+                        initial={
+                            "answer": remark.answer,
+                            "justification": remark.answer_justification,
+                        },
+                    )
+                    return render(
+                        request,
+                        "consultations/answers.html#answer-row",
+                        {
+                            "consultation": consultation,
+                            "row": _AnswerRow(saved, form),
+                            "accepts": accepts,
+                            "saved": True,
+                        },
+                    )
                 messages.success(request, _("The answer is saved."))
-                return redirect(f"{reverse('consultations:answers', kwargs={'pk': consultation.pk})}#remark-{remark.pk}")
+                return redirect(
+                    f"{reverse('consultations:answers', kwargs={'pk': consultation.pk})}#remark-{remark.pk}"
+                )
         status = 400
         if request.htmx:
-            return render(request, "consultations/answers.html#answer-row",
-                          {"consultation": consultation, "row": _AnswerRow(remark, form), "accepts": accepts}, status=status)
-    return render(request, "consultations/remark_answer.html",
-                  {"consultation": consultation, "remark": remark, "form": form, "accepts": accepts,
-                   "closed_reason": None if accepts else services.answers_closed_message(consultation)}, status=status)
+            return render(
+                request,
+                "consultations/answers.html#answer-row",
+                {"consultation": consultation, "row": _AnswerRow(remark, form), "accepts": accepts},
+                status=status,
+            )
+    return render(
+        request,
+        "consultations/remark_answer.html",
+        {
+            "consultation": consultation,
+            "remark": remark,
+            "form": form,
+            "accepts": accepts,
+            "closed_reason": None if accepts else services.answers_closed_message(consultation),
+        },
+        status=status,
+    )
 
 
 class _AnswerRow:
@@ -594,8 +797,14 @@ def answers(request, pk):
         remarks = remarks.filter(answer="")
     page = page_of(remarks, request.GET.get("page"), per_page=selectors.REMARKS_PER_PAGE)
     rows = [
-        _AnswerRow(remark, AnswerForm(request.POST if request.method == "POST" else None, prefix=f"r{remark.pk}",
-                                      initial={"answer": remark.answer, "justification": remark.answer_justification}))
+        _AnswerRow(
+            remark,
+            AnswerForm(
+                request.POST if request.method == "POST" else None,
+                prefix=f"r{remark.pk}",
+                initial={"answer": remark.answer, "justification": remark.answer_justification},
+            ),
+        )
         for remark in page.object_list
     ]
     errors = []
@@ -609,10 +818,14 @@ def answers(request, pk):
                 if not row.form.has_changed():
                     continue
                 if row.form.is_valid():
-                    given[row.remark.pk] = services.AnswerInput(row.form.cleaned_data["answer"], row.form.cleaned_data["justification"])
+                    given[row.remark.pk] = services.AnswerInput(
+                        row.form.cleaned_data["answer"], row.form.cleaned_data["justification"]
+                    )
             if all(row.form.is_valid() for row in rows if row.form.has_changed()):
                 try:
-                    changed = services.answer_remarks(by=request.user, consultation=consultation, answers=given)
+                    changed = services.answer_remarks(
+                        by=request.user, consultation=consultation, answers=given
+                    )
                 except ValidationError as error:
                     errors += error.messages
                 else:
@@ -622,11 +835,21 @@ def answers(request, pk):
                 errors.append(_("Some answers are not saved: see the remarks marked below."))
         status = 400
     unanswered = consultation.remarks.filter(hidden_at__isnull=True, answer="").count()
-    return render(request, "consultations/answers.html", {
-        "consultation": consultation, "rows": rows, "page": page, "accepts": accepts, "errors": errors,
-        "unanswered": unanswered, "show": show,
-        "closed_reason": None if accepts else services.answers_closed_message(consultation),
-    }, status=status)
+    return render(
+        request,
+        "consultations/answers.html",
+        {
+            "consultation": consultation,
+            "rows": rows,
+            "page": page,
+            "accepts": accepts,
+            "errors": errors,
+            "unanswered": unanswered,
+            "show": show,
+            "closed_reason": None if accepts else services.answers_closed_message(consultation),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -634,30 +857,59 @@ def report_publish(request, pk):
     consultation = _managed(request, pk, "consultations.answer_remark")
     form = ReportForm(request.POST or None, initial={"summary": consultation.report_summary})
     if request.method == "POST" and form.is_valid():
-        submit(form, lambda: services.publish_report(by=request.user, consultation=consultation,
-                                                     summary=form.cleaned_data["summary"]))
+        submit(
+            form,
+            lambda: services.publish_report(
+                by=request.user, consultation=consultation, summary=form.cleaned_data["summary"]
+            ),
+        )
         if not form.errors:
-            messages.success(request, _("The report is published and every author is told the answers to their remarks."))
+            messages.success(
+                request,
+                _("The report is published and every author is told the answers to their remarks."),
+            )
             return redirect("consultations:report", pk=consultation.pk)
     unanswered = consultation.remarks.filter(hidden_at__isnull=True, answer="").count()
-    return render(request, "consultations/report_publish.html",
-                  {"consultation": consultation, "form": form, "unanswered": unanswered,
-                   "accepts": phases.accepts_answers(consultation)}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "consultations/report_publish.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "unanswered": unanswered,
+            "accepts": phases.accepts_answers(consultation),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
 def adopted_text(request, pk):
     consultation = _managed(request, pk)
-    form = AdoptedTextForm(request.POST or None, initial={
-        "text": consultation.adopted_text, "adopted_at": consultation.adopted_at, "reference": consultation.adopted_reference,
-    })
+    form = AdoptedTextForm(
+        request.POST or None,
+        initial={
+            "text": consultation.adopted_text,
+            "adopted_at": consultation.adopted_at,
+            "reference": consultation.adopted_reference,
+        },
+    )
     if request.method == "POST" and form.is_valid():
-        submit(form, lambda: services.set_adopted_text(by=request.user, consultation=consultation, **form.cleaned_data))
+        submit(
+            form,
+            lambda: services.set_adopted_text(
+                by=request.user, consultation=consultation, **form.cleaned_data
+            ),
+        )
         if not form.errors:
             messages.success(request, _("The adopted text is saved."))
             return redirect("consultations:comparison", pk=consultation.pk)
-    return render(request, "consultations/adopted_text.html", {"consultation": consultation, "form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "consultations/adopted_text.html",
+        {"consultation": consultation, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -672,7 +924,14 @@ def minimum_durations(request):
         if not form.errors:
             messages.success(request, _("The minimum duration is saved."))
             return redirect("consultations:minimum_durations")
-    rows = MinimumDuration.objects.filter(body__in=[body.pk for body in bodies]).select_related("body").order_by("body__name", "kind")
-    return render(request, "consultations/minimum_durations.html",
-                  {"form": form, "rows": rows, "default_days": services.minimum_days(None, "")},
-                  status=400 if form.errors else 200)
+    rows = (
+        MinimumDuration.objects.filter(body__in=[body.pk for body in bodies])
+        .select_related("body")
+        .order_by("body__name", "kind")
+    )
+    return render(
+        request,
+        "consultations/minimum_durations.html",
+        {"form": form, "rows": rows, "default_days": services.minimum_days(None, "")},
+        status=400 if form.errors else 200,
+    )
