@@ -339,6 +339,10 @@ def ensure_scale(scale: float, *, seed: int = 2026, stdout=print) -> dict:
     stdout(f"events ready ({time.perf_counter() - started:.0f} s)")
     ensure_projects(targets["projects"], rng)
     stdout(f"projects ready ({time.perf_counter() - started:.0f} s)")
+    from bench.generate_consultations import ensure_consultations
+
+    ensure_consultations(scale, rng)
+    stdout(f"consultations ready ({time.perf_counter() - started:.0f} s)")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # As autovacuum leaves a database some minutes after an import: statistics taken,

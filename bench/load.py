@@ -52,12 +52,14 @@ ANONYMOUS_TASKS = {
     "api_call_detail": 1, "partner_list": 3, "partner_search": 1, "partner_detail": 3, "api_partner_list": 1,
     "site_search": 2, "calls_feed": 1, "funders": 1, "twinning_list": 1,
     "event_list": 3, "event_detail": 3, "api_events": 1, "kpis": 1, "portfolio": 2,
+    "consultation_list": 2, "consultation_detail": 2, "consultation_section": 4, "consultation_report": 2,
 }
 SIGNED_IN_TASKS = {
     # representatives: their own pages, public pages as themselves, their writes
     "rep:own_org_edit_form": 3, "rep:profile": 2, "rep:subscriptions": 2, "rep:org_detail": 4,
     "rep:org_search": 4, "rep:calls_list": 3, "rep:call_detail": 3, "rep:partner_list": 1,
     "rep:org_edit": 3, "rep:org_create": 1, "rep:partner_create": 2, "rep:subscribe": 2, "rep:event_register": 2,
+    "rep:consultation_section": 2, "rep:remark_submit": 2,
     # officers and coordinators
     "officer:profile": 1, "officer:calls_list": 2, "officer:call_publish": 1, "officer:call_edit": 1,
     "coordinator:org_list_filtered": 1, "coordinator:org_verify": 1, "coordinator:org_detail": 1,
@@ -101,6 +103,8 @@ class Traffic:
         self.terms = ZIPFS["terms"]
         self.events = ZIPFS["events"]
         self.call_terms = ZIPFS["call_terms"]
+        self.consultations = ZIPFS["consultations"]
+        self.sections = ZIPFS["sections"]
 
     def lang(self) -> str:
         return self.rng.choices(["en", "pl", "tr"], weights=[3, 5, 2])[0]
@@ -215,6 +219,19 @@ class Traffic:
             if not query:
                 query["page"] = page_number(r, d.get("project_pages", 1))
             return f"/{self.lang()}/projects/?{urlencode(query)}"
+        if endpoint == "consultation_list":
+            query = {"page": page_number(r, d.get("consultation_pages", 1))} if r.random() < 0.5 else {}
+            return f"/{self.lang()}/consultations/?{urlencode(query)}"
+        if endpoint == "consultation_detail":
+            return f"/{self.lang()}/consultations/{self.traffic.consultations.draw(r)}/"
+        if endpoint == "consultation_section":
+            # The large open consultation's sections, most of its readers: a few sections most read.
+            large = d["large_open_consultation"]
+            return f"/{self.lang()}/consultations/{large['id']}/sections/{self.traffic.sections.draw(r)}/"
+        if endpoint == "consultation_report":
+            large = d["large_reported_consultation"]
+            query = {"page": page_number(r, large["pages"])} if r.random() < 0.8 else {}
+            return f"/{self.lang()}/consultations/{large['id']}/report/?{urlencode(query)}"
         raise KeyError(endpoint)
 
 
@@ -232,7 +249,8 @@ def _shape(url: str | None) -> str:
 
 KNOWN_SEGMENTS = {"", "en", "pl", "tr", "api", "v1", "organizations", "calls", "partners", "plenipotentiaries",
                   "territories", "partner-requests", "accounts", "profile", "edit", "new", "subscriptions",
-                  "subscribe", "publish", "verify", "login", "events", "registrations", "register", "kpis", "projects"}
+                  "subscribe", "publish", "verify", "login", "events", "registrations", "register", "kpis", "projects",
+                  "consultations", "sections", "report"}
 
 
 def _record(request_type, name, response_time, response_length, response, context, exception, **kwargs):
@@ -473,6 +491,19 @@ class BenchUser(FastHttpUser):
         if self._posted(response):
             self.send(session, "GET", self._location(response), "registration_detail", signed_in=True)
 
+    def do_remark_submit(self, session, account):
+        """Someone remarks on a section of the large open consultation; the section's page then shows it."""
+        d, r, marker = self.d(), self.rng, self.mark()
+        large = d["large_open_consultation"]
+        url = f"/en/consultations/{large['id']}/sections/{self.traffic.sections.draw(r)}/"
+
+        def change(form):
+            form.put("proposed_wording", f"Proponujemy nowe brzmienie ({marker}).")
+            form.put("justification", f"Uzasadnienie z testu wydajności: {marker}.")
+        response = self.form_write(session, url, "remark_submit", change, action_contains="sections")
+        if self._posted(response):
+            self.get("consultation_section", self._location(response).split("#")[0], check=lambda page: marker in page.text)
+
     def do_call_publish(self, session, account):
         """An officer enters a call and publishes it: afterwards anyone can open it."""
         d, marker = self.d(), self.mark()
@@ -563,6 +594,8 @@ def run(plan: dict, samples_path: str) -> None:
         "terms": Zipf(data["search_terms"], plan["seed"] + 3),
         "call_terms": Zipf(data["call_search_terms"], plan["seed"] + 4),
         "events": Zipf(data.get("events", []), plan["seed"] + 5),
+        "consultations": Zipf(data.get("consultations", []), plan["seed"] + 6),
+        "sections": Zipf(data.get("large_open_consultation", {}).get("sections", []), plan["seed"] + 7),
     })
     BenchUser.host = plan["base_url"]
     environment = Environment(user_classes=[BenchUser], events=events, host=plan["base_url"])

@@ -127,6 +127,7 @@ def build_plan(*, base_url: str, seed: int, phases: list[dict], max_accounts: in
         "project_pages": max(1, math.ceil(Project.objects.filter(status__in=PUBLIC_STATUSES).count() / PAGE_SIZE)),
         "project_statuses": list(PUBLIC_STATUSES),
         "event_kinds": list(Event.Kind.values),
+        **_consultations(),
     }
     accounts = {
         "rep": [{"username": u, "password": PASSWORD, "org_slug": s} for u, s in representatives],
@@ -134,3 +135,29 @@ def build_plan(*, base_url: str, seed: int, phases: list[dict], max_accounts: in
         "coordinator": [{"username": u, "password": PASSWORD} for u in coordinators],
     }
     return {"base_url": base_url, "seed": seed, "phases": phases, "data": data, "accounts": accounts}
+
+
+def _consultations() -> dict:
+    """The consultations readers open, and the two large ones (bench.generate_consultations)."""
+    from bench.generate_consultations import TITLE_OPEN, TITLE_REPORTED
+    from civicbridge.consultations.models import Consultation, Remark
+    from civicbridge.consultations.selectors import REPORT_REMARKS_PER_PAGE
+
+    published = Consultation.objects.filter(published_at__isnull=False)
+    large_open = published.filter(title=TITLE_OPEN).first()
+    large_reported = published.filter(title=TITLE_REPORTED).first()
+    if large_open is None or large_reported is None:
+        return {}
+    remarks = Remark.objects.filter(consultation=large_reported).count()
+    return {
+        "consultations": list(published.order_by("pk").values_list("pk", flat=True)),
+        "consultation_pages": max(1, math.ceil(published.count() / PAGE_SIZE)),
+        "large_open_consultation": {
+            "id": large_open.pk,
+            "sections": list(large_open.sections.filter(withdrawn_at__isnull=True).values_list("pk", flat=True)),
+        },
+        "large_reported_consultation": {
+            "id": large_reported.pk, "pages": max(1, math.ceil(remarks / REPORT_REMARKS_PER_PAGE)),
+        },
+    }
+
