@@ -16,7 +16,10 @@ from . import selectors
 from .filters import GroupApiFilter, StandardApiFilter
 from .models import Member, Stage, StageChange, Standard, StandardVersion, WorkingGroup
 
+# Codes as plain strings, their values in the description: "kind" and "stage" name other apps'
+# choice sets too (drf-spectacular would otherwise need an ENUM_NAME_OVERRIDES entry in settings).
 STAGE_HELP = "One of: " + ", ".join(Stage.values) + "."
+KIND_HELP = "One of: " + ", ".join(Standard.Kind.values) + "."
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -59,6 +62,7 @@ class StandardSerializer(serializers.ModelSerializer):
     url = serializers.CharField(source="get_absolute_url", read_only=True)
     group_name = serializers.CharField(source="group.name", read_only=True)
     stage = serializers.CharField(read_only=True, help_text=STAGE_HELP)
+    kind = serializers.CharField(read_only=True, help_text=KIND_HELP)
     adopting_body_name = serializers.CharField(
         source="adopting_body.name", read_only=True, allow_null=True, default=None
     )
