@@ -271,7 +271,7 @@ def test_the_desktop_header_shows_the_navigation_without_a_menu_button(
     _sign_in(page.context, phone_site.ngo, site_url)
     page.goto(phone_site.pages["organizations"])
     expect(page.locator(".menu-button")).to_be_hidden()
-    for name in ("Organizations", "Calls for proposals", "API", "ngo", "Polski"):
+    for name in ("Organizations", "Calls for proposals", "Consultations", "ngo", "Polski"):
         expect(page.locator(".site-header").get_by_role("link", name=name)).to_be_visible()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
     expect(page.get_by_role("search").get_by_role("searchbox")).to_be_visible()
