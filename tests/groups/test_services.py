@@ -464,3 +464,14 @@ def test_a_standard_in_consultation_links_the_consultation(standard, coordinator
     )
     standard.refresh_from_db()
     assert standard.consultation == consultation and standard.stage == Stage.IN_CONSULTATION
+
+
+def test_the_chair_takes_a_draft_into_consultation_but_only_coordinators_record_adoption(
+    standard, chair, public_body
+):
+    services.move_standard(
+        by=chair.user, standard=standard, to_stage=Stage.IN_CONSULTATION, note="BIP"
+    )
+    with pytest.raises(PermissionDenied):
+        adopt(standard, chair.user, public_body)
+    assert Standard.objects.get(pk=standard.pk).stage == Stage.IN_CONSULTATION

@@ -405,3 +405,36 @@ def test_the_standard_page_links_its_consultation(client, coordinator, group, ch
     )
     page = client.get(standard.get_absolute_url()).content.decode()
     assert consultation.get_absolute_url() in page
+
+
+def test_a_standard_in_consultation_is_public_but_not_yet_in_the_library(client, group, chair):
+    standard = services.create_standard(
+        by=chair.user, group=group, title="Standard w konsultacjach", text="x"
+    )
+    services.move_standard(
+        by=chair.user, standard=standard, to_stage=Stage.IN_CONSULTATION, note="BIP"
+    )
+
+    assert client.get(standard.get_absolute_url()).status_code == 200
+    assert "Standard w konsultacjach" in client.get(group.get_absolute_url()).content.decode()
+    assert (
+        "Standard w konsultacjach"
+        not in client.get(reverse("groups:standard_library")).content.decode()
+    )
+
+
+def test_the_chair_is_offered_only_the_step_into_consultation(client, group, chair):
+    standard = services.create_standard(by=chair.user, group=group, title="Standard", text="x")
+    services.move_standard(
+        by=chair.user, standard=standard, to_stage=Stage.IN_CONSULTATION, note="BIP"
+    )
+    client.force_login(chair.user)
+    assert "/move/adopted/" not in client.get(standard.get_absolute_url()).content.decode()
+    assert (
+        client.get(reverse("groups:standard_move", args=[standard.pk, "adopted"])).status_code
+        == 403
+    )
+    assert (
+        client.post(reverse("groups:standard_move", args=[standard.pk, "adopted"]), {}).status_code
+        == 403
+    )

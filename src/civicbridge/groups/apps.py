@@ -35,7 +35,7 @@ class GroupsConfig(AppConfig):
                 document=services.standard_search_document,
                 label=_("Standards"),
                 url_name="groups:standard_library",
-                public=lambda: Standard.objects.public(),
+                public=lambda: Standard.objects.in_library(),
                 select_related=("group",),
             ),
         )

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from civicbridge.core import search as search_backend
 from civicbridge.core.filters import StrictFilterSet
 
-from .models import PUBLIC_STAGES, Stage, Standard, WorkingGroup
+from .models import LIBRARY_STAGES, Stage, Standard, WorkingGroup
 
 
 class GroupFilter(StrictFilterSet):
@@ -38,7 +38,7 @@ class StandardFilter(StrictFilterSet):
     )
     stage = django_filters.ChoiceFilter(
         label=_("Stage"),
-        choices=[(stage, Stage(stage).label) for stage in PUBLIC_STAGES],
+        choices=[(stage, Stage(stage).label) for stage in LIBRARY_STAGES],
         empty_label=_("any stage"),
     )
 

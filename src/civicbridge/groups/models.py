@@ -229,8 +229,11 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     Stage.PUBLISHED: (Stage.TRAINING_DELIVERED,),
     Stage.TRAINING_DELIVERED: (),
 }
-# In the public library from publication on; before, the group's members and coordinators see it.
-PUBLIC_STAGES = (Stage.PUBLISHED, Stage.TRAINING_DELIVERED)
+# A standard's page is public from its consultation on (the consultation and the resolution are
+# public acts); a draft is the group's work, seen by its members and coordinators. The library
+# lists the published ones.
+PUBLIC_STAGES = (Stage.IN_CONSULTATION, Stage.ADOPTED, Stage.PUBLISHED, Stage.TRAINING_DELIVERED)
+LIBRARY_STAGES = (Stage.PUBLISHED, Stage.TRAINING_DELIVERED)
 # A new version of the text only before adoption: the adopted text is the resolution's.
 EDITABLE_STAGES = (Stage.DRAFT, Stage.IN_CONSULTATION)
 
@@ -238,6 +241,9 @@ EDITABLE_STAGES = (Stage.DRAFT, Stage.IN_CONSULTATION)
 class StandardQuerySet(models.QuerySet):
     def public(self):
         return self.filter(stage__in=PUBLIC_STAGES)
+
+    def in_library(self):
+        return self.filter(stage__in=LIBRARY_STAGES)
 
 
 class Standard(TimeStampedModel):

@@ -9,9 +9,11 @@ The object of a permission:
 - ``groups.view_internal`` (the thread and the working documents), ``groups.post``: the group
   (its current members; coordinators read too, but only members post);
 - ``groups.change_standard`` (a new version), ``groups.move_standard`` (a workflow step): the
-  standard (its group's chair, and coordinators);
-- ``groups.view_standard``: the standard (everyone once published; before, the group's
-  members and coordinators).
+  standard (its group's chair, and coordinators); ``groups.record_adoption`` (the steps after
+  the consultation: adoption by resolution, publication, trainings): coordinators, who record
+  the authority's acts;
+- ``groups.view_standard``: the standard (everyone from its consultation on; a draft, the
+  group's members and coordinators).
 
 Nobody gains a role by registering: membership is an appointment by a coordinator.
 """
@@ -64,4 +66,5 @@ rules.add_perm("groups.view_internal", is_coordinator | is_member)
 rules.add_perm("groups.post", is_member)
 rules.add_perm("groups.change_standard", is_coordinator | chairs_its_group)
 rules.add_perm("groups.move_standard", is_coordinator | chairs_its_group)
+rules.add_perm("groups.record_adoption", is_coordinator)
 rules.add_perm("groups.view_standard", is_public_standard | is_coordinator | is_member_of_its_group)

@@ -10,6 +10,8 @@ from civicbridge.core.rules import is_coordinator
 
 from .filters import GroupFilter, StandardFilter
 from .models import (
+    LIBRARY_STAGES,
+    PUBLIC_STAGES,
     Document,
     DocumentVersion,
     Member,
@@ -60,7 +62,7 @@ def groups_for_list() -> QuerySet[WorkingGroup]:
             ),
             standards_count=Count(
                 "standards",
-                filter=Q(standards__stage__in=("published", "training_delivered")),
+                filter=Q(standards__stage__in=LIBRARY_STAGES),
                 distinct=True,
             ),
         )
@@ -174,7 +176,7 @@ def standards_for_list() -> QuerySet[Standard]:
 
 def library(data) -> StandardFilter:
     """The public library: published standards (and those whose training is delivered)."""
-    return StandardFilter(data, queryset=standards_for_list().public())
+    return StandardFilter(data, queryset=standards_for_list().in_library())
 
 
 def visible_standards(user) -> QuerySet[Standard]:
@@ -185,7 +187,7 @@ def visible_standards(user) -> QuerySet[Standard]:
     if not (user and user.is_authenticated and user.is_active):
         return standards.public()
     mine = Member.objects.current().filter(user=user).values("group_id")
-    return standards.filter(Q(stage__in=("published", "training_delivered")) | Q(group_id__in=mine))
+    return standards.filter(Q(stage__in=PUBLIC_STAGES) | Q(group_id__in=mine))
 
 
 def standard_detail(*, pk: int, user) -> Standard:

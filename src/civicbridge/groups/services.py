@@ -591,7 +591,8 @@ def move_standard(
     off the platform, a note saying where); "adopted" the resolution's number and date and the public body that adopted
     it; "training delivered" at least one training (an event of a training kind) that has
     taken place. The row is locked: two people moving the same standard at once make one step,
-    the other reads why theirs is refused.
+    the other reads why theirs is refused. The chair takes a draft into consultation; the steps
+    after it (the authority's acts) are recorded by coordinators.
     """
     locked = Standard.objects.select_for_update().select_related("group").get(pk=standard.pk)
     if not by.has_perm("groups.move_standard", locked):
@@ -600,6 +601,8 @@ def move_standard(
         raise ValidationError({"to_stage": [_("Unknown stage.")]})
     if to_stage not in TRANSITIONS[locked.stage]:
         raise _step_refused(locked.stage, to_stage)
+    if to_stage != Stage.IN_CONSULTATION and not by.has_perm("groups.record_adoption", locked):
+        raise PermissionDenied
     note = clean_text(note or "", multiline=True).strip()
     now = timezone.now()
     fields = ["stage", "updated_at"]

@@ -327,7 +327,11 @@ def standard_detail(request, pk):
         **selectors.standard_page(standard),
         "can_change": standard.is_editable and user.has_perm("groups.change_standard", standard),
         "can_move": user.has_perm("groups.move_standard", standard),
-        "next_stages": [Stage(stage) for stage in standard.next_stages],
+        "next_stages": [
+            Stage(stage)
+            for stage in standard.next_stages
+            if stage == Stage.IN_CONSULTATION or user.has_perm("groups.record_adoption", standard)
+        ],
     }
     return render(request, "groups/standard_detail.html", context)
 
@@ -407,6 +411,8 @@ def standard_move(request, pk, stage):
     _allowed(request, "groups.move_standard", standard)
     if stage not in Stage.values:
         raise Http404
+    if stage != Stage.IN_CONSULTATION:
+        _allowed(request, "groups.record_adoption", standard)
     form = MoveForm(_posted(request)[0], to_stage=stage)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
