@@ -81,6 +81,27 @@ def test_a_group_is_set_up_its_chair_adds_a_document_and_a_member_posts(
     expect(chair_page.locator("main")).to_contain_text("Projekt standardu – wersja robocza")
     assert Document.objects.get().versions.count() == 1
 
+    # The chair's other pages: a new meeting, a new standard, taking a draft into consultation.
+    chair_page.get_by_role("link", name="New meeting").click()
+    expect(chair_page.get_by_role("heading", name="New meeting")).to_be_visible()
+    check_accessibility(chair_page)
+    chair_page.goto(f"/en/groups/{group.pk}/standards/new/")
+    check_accessibility(chair_page)
+    chair_page.get_by_label("Title").fill("Standard konsultacji")
+    chair_page.get_by_label("Text", exact=True).fill(
+        "## § 1\nKonsultacje trwają co najmniej 14 dni."
+    )
+    chair_page.get_by_role("button", name="Save").click()
+    expect(chair_page.locator("main")).to_contain_text("The standard is saved as a draft")
+    check_accessibility(chair_page)
+    chair_page.get_by_role("link", name="Move to “in consultation”").click()
+    check_accessibility(chair_page)
+    chair_page.get_by_label("Note").fill("Konsultacje w Biuletynie Informacji Publicznej")
+    chair_page.get_by_role("button", name="Record the step").click()
+    expect(chair_page.locator("main")).to_contain_text(
+        "The standard is now at the stage “in consultation”"
+    )
+
     # A member posts in the thread, by keyboard.
     member_page = new_page()
     log_in_without_the_form(member_page, activist)
