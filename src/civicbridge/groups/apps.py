@@ -11,12 +11,13 @@ class GroupsConfig(AppConfig):
         from civicbridge.core.registry import (
             DemoLoader,
             Searchable,
+            alertables,
             demo_loaders,
             model_key,
             searchables,
         )
 
-        from . import services
+        from . import alerts, services
         from .models import Standard, WorkingGroup
 
         searchables.register(
@@ -39,6 +40,7 @@ class GroupsConfig(AppConfig):
                 select_related=("group",),
             ),
         )
+        alertables.register(services.ALERT_KEY, alerts.alertable())
         demo_loaders.register(
             "groups", DemoLoader(name="groups", module="civicbridge.groups.demo", order=55)
         )

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from civicbridge.core.markdown import render_markdown
 from civicbridge.core.notifications import Mail, queue_mails
+from civicbridge.core.registry import alertables
 from civicbridge.core.search import build_document
 from civicbridge.core.validators import clean_text
 
@@ -57,6 +58,7 @@ FILE_TYPES = {
     ".ods": (b"PK\x03\x04",),
 }
 DEFAULT_FILE_MAX_BYTES = 10 * 1024 * 1024
+ALERT_KEY = "standards"
 MAX_POST_CHARS = 10_000
 MAX_TEXT_CHARS = 200_000
 
@@ -613,6 +615,8 @@ def move_standard(
     elif to_stage == Stage.PUBLISHED:
         locked.published_at = now
         fields.append("published_at")
+        # Subscribers of standards hear of it through the alerts, after commit.
+        transaction.on_commit(lambda: alertables.published(ALERT_KEY, locked))
     elif to_stage == Stage.TRAINING_DELIVERED:
         _trainings_delivered(locked, trainings, now)
     StageChange.objects.create(
