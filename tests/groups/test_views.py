@@ -438,3 +438,20 @@ def test_the_chair_is_offered_only_the_step_into_consultation(client, group, cha
         client.post(reverse("groups:standard_move", args=[standard.pk, "adopted"]), {}).status_code
         == 403
     )
+
+
+def test_a_member_posting_too_often_is_stopped_with_a_clear_message(
+    client, group, member, settings
+):
+    settings.CIVICBRIDGE_GROUP_POSTS_PER_HOUR = 2
+    client.force_login(member.user)
+    for number in range(2):
+        assert (
+            client.post(
+                reverse("groups:post_create", args=[group.pk]), {"body": f"Uwaga {number}"}
+            ).status_code
+            == 302
+        )
+    refused = client.post(reverse("groups:post_create", args=[group.pk]), {"body": "Uwaga 3"})
+    assert refused.status_code == 429 and "Try again later" in refused.content.decode()
+    assert Post.objects.count() == 2

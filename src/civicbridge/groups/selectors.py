@@ -85,8 +85,6 @@ def group_page(group: WorkingGroup, *, user) -> dict:
     """What the group's page shows: members with sector and organization, the chair, meetings
     ahead and past, standards (public ones, or all for members and coordinators), and for
     members and coordinators the working documents and the thread."""
-    from civicbridge.events.models import Event
-
     members = list(_current_members().filter(group=group))
     internal = user.has_perm("groups.view_internal", group)
     now = timezone.now()
@@ -123,7 +121,6 @@ def group_page(group: WorkingGroup, *, user) -> dict:
         "internal": internal,
         "documents": [],
         "posts": [],
-        "Event": Event,
     }
     if internal:
         context["documents"] = list(

@@ -1,5 +1,6 @@
 """Pages of working groups and standards: parse, call a service or a selector, render."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from civicbridge.core import counters
 from civicbridge.core.forms import submit
 from civicbridge.core.pagination import page_of
 from civicbridge.core.partials import results_template
@@ -278,12 +280,26 @@ def document_download(request, pk, document_pk, number):
     return _attachment(version.file, version.filename)
 
 
+# A member posts at most so many messages an hour (a setting, else this): a runaway script or a
+# stuck key must not flood every member's mailbox.
+DEFAULT_POSTS_PER_HOUR = 30
+
+
+def _post_limit_reached(request) -> bool:
+    limit = getattr(settings, "CIVICBRIDGE_GROUP_POSTS_PER_HOUR", DEFAULT_POSTS_PER_HOUR)
+    key = f"groups:posts:{request.user.pk}"
+    return counters.increment(key, ttl=3600)[key].value > limit
+
+
 @login_required
 @require_POST
 def post_create(request, pk):
     group = _group_or_404(pk)
     _allowed(request, "groups.post", group)
     form = PostForm(request.POST)
+    if form.is_valid() and _post_limit_reached(request):
+        form.add_error(None, _("You have posted many messages in the last hour. Try again later."))
+        return _render_group(request, group, post_form=form, status=429)
     if form.is_valid():
         submit(
             form,
