@@ -134,7 +134,7 @@ def test_the_group_page_reads_a_bounded_number_of_queries(
             },
         )
     client.force_login(member.user)
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(16):
         response = client.get(group.get_absolute_url())
     assert response.status_code == 200 and response.content.decode().count("Posiedzenie ") == 5
 
@@ -455,3 +455,13 @@ def test_a_member_posting_too_often_is_stopped_with_a_clear_message(
     refused = client.post(reverse("groups:post_create", args=[group.pk]), {"body": "Uwaga 3"})
     assert refused.status_code == 429 and "Try again later" in refused.content.decode()
     assert Post.objects.count() == 2
+
+
+def test_the_members_page_reads_a_bounded_number_of_queries(
+    client, coordinator, group, chair, member, django_assert_max_num_queries
+):
+    services.remove_member(by=coordinator, member=member)
+    client.force_login(coordinator)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("groups:group_members", args=[group.pk]))
+    assert response.status_code == 200
