@@ -86,7 +86,8 @@ def remark_on(
     consultations whose phase no longer takes remarks through the service."""
     from civicbridge.core.markdown import render_markdown
 
-    consultation = section.consultation if section else fields.pop("consultation")
+    given = fields.pop("consultation", None)
+    consultation = section.consultation if section else given
     remark = Remark.objects.create(
         consultation=consultation,
         section=section,

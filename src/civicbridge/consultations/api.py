@@ -141,7 +141,7 @@ class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
         answers_shown = selectors.may_see_answers(consultation, request.user)
         summary = selectors.report_summary(consultation, answers_shown=answers_shown)
         page = page_of(
-            selectors.report_remarks(consultation),
+            selectors.report_page_remarks(consultation),
             request.query_params.get("page"),
             per_page=selectors.REPORT_REMARKS_PER_PAGE,
         )

@@ -7,6 +7,7 @@ page at a time with what their rows show joined, and Markdown is stored rendered
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, QuerySet
@@ -343,7 +344,15 @@ def report_remarks(
     consultation: Consultation, *, answer: str | None = None, section: int | None = None
 ):
     """Every remark of the consultation in the draft's order (on the whole act first, then by
-    section), hidden ones included; the report pages through it."""
+    section), hidden ones included; ``answer`` keeps those with that answer (not hidden),
+    ``section`` those of one section (0: the whole act). One ordered query: for the PDF."""
+    remarks = _report_filtered(consultation, answer=answer, section=section)
+    return remarks.order_by(
+        F("section__position").asc(nulls_first=True), "section_id", "submitted_at", "id"
+    )
+
+
+def _report_filtered(consultation, *, answer=None, section=None):
     remarks = remark_rows().filter(consultation=consultation)
     if answer is not None:
         remarks = remarks.filter(answer=answer, hidden_at__isnull=True)
@@ -351,9 +360,115 @@ def report_remarks(
         remarks = (
             remarks.filter(section_id=section) if section else remarks.filter(section__isnull=True)
         )
-    return remarks.order_by(
-        F("section__position").asc(nulls_first=True), "section_id", "submitted_at", "id"
-    )
+    return remarks
+
+
+class RemarksInDraftOrder(Sequence):
+    """Remarks in the draft's order (the whole act's first, then section by section, each
+    section's in the order they came), as a sliceable sequence with a length for the paginator.
+
+    One ORDER BY over the sections' positions sorts every remark of the consultation for each
+    page (20,000 of them: 250 ms for a page deep in the report). Here the remarks are counted
+    per section (one GROUP BY on the (consultation, section) index), the page's span of sections
+    is found from the counts, and its rows read in at most three queries: the sections the page
+    covers whole, and the first and last, which it may cover in part (an offset within one
+    section, on the index's (section, submitted, id) order).
+    """
+
+    def __init__(self, consultation: Consultation, queryset: QuerySet[Remark]):
+        self._consultation = consultation
+        self._rows = queryset.order_by()
+        self._counts: dict | None = None
+
+    def _plan(self) -> None:
+        if self._counts is not None:
+            return
+        counts = dict(
+            self._rows.values("section_id")
+            .annotate(n=Count("id"))
+            .order_by()
+            .values_list("section_id", "n")
+        )
+        positions = (
+            dict(
+                Section.objects.filter(pk__in=[key for key in counts if key]).values_list(
+                    "pk", "position"
+                )
+            )
+            if any(key for key in counts)
+            else {}
+        )
+        self._order = sorted(
+            counts, key=lambda key: (0, 0, 0) if key is None else (1, positions.get(key, 0), key)
+        )
+        self._rank = {key: rank for rank, key in enumerate(self._order)}
+        self._counts = counts
+
+    def __len__(self) -> int:
+        self._plan()
+        return sum(self._counts.values())
+
+    count = __len__
+
+    def _of_section(self, key):
+        return (
+            self._rows.filter(section__isnull=True)
+            if key is None
+            else self._rows.filter(section_id=key)
+        )
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            rows = self[index : index + 1]
+            if not rows:
+                raise IndexError(index)
+            return rows[0]
+        start, stop, _step = index.indices(len(self))
+        if start >= stop:
+            return []
+        whole, parts, seen = [], [], 0
+        for key in self._order:
+            size = self._counts[key]
+            if seen + size <= start:
+                seen += size
+                continue
+            if seen >= stop:
+                break
+            offset = max(start - seen, 0)
+            take = min(stop, seen + size) - seen - offset
+            if offset == 0 and take == size:
+                whole.append(key)
+            else:
+                parts.append((key, offset, take))
+            seen += size
+        rows = []
+        if whole:
+            condition = Q(section_id__in=[key for key in whole if key is not None])
+            if None in whole:
+                condition |= Q(section__isnull=True)
+            rows += list(self._rows.filter(condition))
+        for key, offset, take in parts:
+            rows += list(
+                self._of_section(key).order_by("submitted_at", "id")[offset : offset + take]
+            )
+        rows.sort(
+            key=lambda remark: (self._rank[remark.section_id], remark.submitted_at, remark.pk)
+        )
+        return rows
+
+
+def report_page_remarks(
+    consultation: Consultation,
+    *,
+    answer: str | None = None,
+    section: int | None = None,
+    visible_only: bool = False,
+) -> RemarksInDraftOrder:
+    """The report's (and the answers list's) remarks, for paging (``RemarksInDraftOrder``)."""
+    remarks = _report_filtered(consultation, answer=answer, section=section)
+    if visible_only:
+        remarks = remarks.filter(hidden_at__isnull=True)
+    return RemarksInDraftOrder(consultation, remarks)
 
 
 # --- home and profile ---------------------------------------------------------------------------------

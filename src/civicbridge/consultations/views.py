@@ -327,10 +327,8 @@ def report(request, pk):
         answer = None
     section = request.GET.get("section")
     section = int(section) if section and section.isdigit() else None
-    remarks = selectors.report_remarks(
-        consultation,
-        answer="" if answer == "none" else answer,
-        section=section,
+    remarks = selectors.report_page_remarks(
+        consultation, answer="" if answer == "none" else answer, section=section
     )
     page = page_of(remarks, request.GET.get("page"), per_page=selectors.REPORT_REMARKS_PER_PAGE)
     context.update(
@@ -792,9 +790,11 @@ def answers(request, pk):
     consultation = _managed(request, pk, "consultations.answer_remark")
     accepts = phases.accepts_answers(consultation)
     show = request.GET.get("show")
-    remarks = selectors.report_remarks(consultation).filter(hidden_at__isnull=True)
-    if show == "unanswered":
-        remarks = remarks.filter(answer="")
+    remarks = selectors.report_page_remarks(
+        consultation,
+        answer="" if show == "unanswered" else None,
+        visible_only=True,
+    )
     page = page_of(remarks, request.GET.get("page"), per_page=selectors.REMARKS_PER_PAGE)
     rows = [
         _AnswerRow(
