@@ -581,3 +581,44 @@ def test_an_organization_listed_as_invited_sees_the_form(client, consultation):
     client.force_login(person)
     page = client.get(consultation.sections.first().get_absolute_url()).content.decode()
     assert f'<option value="{invited.pk}"' in page and 'value="citizen"' not in page
+
+
+def test_the_home_page_lists_open_consultations_and_the_profile_ones_remarks(
+    client, consultation, citizen
+):
+    ended = end(
+        ConsultationFactory(issuing_body=consultation.issuing_body, title="Dawno zakończone")
+    )
+    home = client.get(reverse("core:home")).content.decode()
+    assert consultation.title in home and ended.title not in home
+    services.submit_remark(by=citizen, consultation=consultation, justification="Moja uwaga.")
+    client.force_login(citizen)
+    profile = client.get(reverse("accounts:profile")).content.decode()
+    assert "Your remarks in consultations" in profile and consultation.title in profile
+
+
+def test_the_site_search_finds_published_consultations_only(client, body):
+    ConsultationFactory(issuing_body=body, title="Strategia rozwoju ekonomii społecznej")
+    ConsultationFactory(issuing_body=body, title="Strategia szkicowa ekonomii", published_at=None)
+    page = client.get(reverse("core:search"), {"q": "ekonomii"}).content.decode()
+    assert "Strategia rozwoju ekonomii społecznej" in page and "Strategia szkicowa" not in page
+
+
+def test_meetings_are_events_of_the_issuing_body(client, consultation, officer, body, organization):
+    from tests.events.factories import EventFactory
+
+    own = EventFactory(organizers=[body], title="Spotkanie konsultacyjne w Nysie")
+    other = EventFactory(organizers=[organization], title="Cudze spotkanie")
+    with pytest.raises(services.ValidationError):
+        services.update_consultation(
+            by=officer, consultation=consultation, data={}, meetings=[other]
+        )
+    services.update_consultation(by=officer, consultation=consultation, data={}, meetings=[own])
+    assert list(consultation.meetings.all()) == [own]
+    assert (
+        "Spotkanie konsultacyjne w Nysie"
+        in client.get(consultation.get_absolute_url()).content.decode()
+    )
+    client.force_login(officer)
+    form = client.get(url("consultation_edit", consultation)).content.decode()
+    assert "Spotkanie konsultacyjne w Nysie" in form and "Cudze spotkanie" not in form

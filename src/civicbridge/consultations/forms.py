@@ -37,6 +37,15 @@ class ConsultationForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("People who subscribed to these areas hear of the consultation."),
     )
+    meetings = forms.ModelMultipleChoiceField(
+        label=_("Consultation meetings"),
+        queryset=Organization.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Events of the issuing body where the draft is discussed (add them in Events first)."
+        ),
+    )
     invited_organizations = forms.ModelMultipleChoiceField(
         label=_("Invited organizations"),
         queryset=Organization.objects.all(),
@@ -89,6 +98,7 @@ class ConsultationForm(forms.ModelForm):
         self.fields["invited_organizations"].queryset = (
             Organization.objects.filter(listed_q()).only("pk", "name").order_by("name")
         )
+        self.fields["meetings"].queryset = meeting_options(allowed, keep=self.instance)
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = [MOMENT_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
@@ -102,6 +112,27 @@ class ConsultationForm(forms.ModelForm):
             for name in CONSULTATION_FIELDS
             if name in self.cleaned_data
         }
+
+
+def meeting_options(body_ids, *, keep=None):
+    """Events the bodies organize, from a year ago on (and those the consultation already has)."""
+    import datetime
+
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from civicbridge.events.models import Event
+
+    since = timezone.now() - datetime.timedelta(days=365)
+    condition = Q(organizers__in=list(body_ids), starts_at__gte=since, cancelled_at__isnull=True)
+    if keep is not None and keep.pk:
+        condition |= Q(consultations=keep)
+    return (
+        Event.objects.filter(condition)
+        .distinct()
+        .only("pk", "title", "starts_at")
+        .order_by("starts_at", "pk")
+    )
 
 
 class SectionForm(core_forms.Form):

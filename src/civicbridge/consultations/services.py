@@ -136,7 +136,7 @@ def _moment(value) -> str:
     return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
-def _validate(consultation: Consultation, *, invited=None) -> None:
+def _validate(consultation: Consultation, *, invited=None, meetings=None) -> None:
     from civicbridge.directory.models import Organization
 
     errors: dict[str, list[str]] = {}
@@ -166,6 +166,12 @@ def _validate(consultation: Consultation, *, invited=None) -> None:
                         "earliest": _moment(consultation.starts_at + timedelta(days=days)),
                     }
                 )
+    if meetings and consultation.issuing_body_id:
+        body_id = consultation.issuing_body_id
+        if any(not event.organizers.filter(pk=body_id).exists() for event in meetings):
+            errors.setdefault("meetings", []).append(
+                _("A meeting of the consultation is an event its issuing body organizes.")
+            )
     if (
         invited is not None
         and consultation.invitation == Consultation.Invitation.LIST
@@ -221,7 +227,8 @@ def create_consultation(
         **{name: value for name, value in data.items() if name in CONSULTATION_FIELDS},
     )
     invited = list(invited_organizations)
-    _validate(consultation, invited=invited)
+    meetings = list(meetings)
+    _validate(consultation, invited=invited, meetings=meetings)
     consultation.save()
     _set_relations(
         consultation,
@@ -279,7 +286,8 @@ def update_consultation(
         if invited_organizations is not None
         else list(locked.invited_organizations.all())
     )
-    _validate(locked, invited=invited)
+    meetings = list(meetings) if meetings is not None else None
+    _validate(locked, invited=invited, meetings=meetings)
     locked.save()
     _set_relations(
         locked,

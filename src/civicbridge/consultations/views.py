@@ -446,6 +446,7 @@ def consultation_create(request):
                 data=form.service_data(),
                 thematic_areas=data["thematic_areas"],
                 invited_organizations=data["invited_organizations"],
+                meetings=data["meetings"],
             ),
         )
         if not form.errors:
@@ -480,6 +481,7 @@ def consultation_edit(request, pk):
                 data=form.service_data(),
                 thematic_areas=data["thematic_areas"],
                 invited_organizations=data["invited_organizations"],
+                meetings=data["meetings"],
             ),
         )
         if not form.errors:
