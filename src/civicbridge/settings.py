@@ -425,6 +425,16 @@ CIVICBRIDGE_PAGE_SIZE = 25
 CIVICBRIDGE_EVENT_GUEST_REGISTRATIONS_PER_HOUR = env.int("CIVICBRIDGE_EVENT_GUEST_REGISTRATIONS_PER_HOUR", default=20)
 # The largest document an organization may upload to one of its projects.
 CIVICBRIDGE_PROJECT_DOCUMENT_MAX_BYTES = env.int("CIVICBRIDGE_PROJECT_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Consultations (issue 13): the shortest consultation where a body set no minimum for the kind of act (the
+# act on public benefit activity sets none: each council's resolution decides), remarks per person and hour,
+# and the size of a draft (sections, bytes of an uploaded DOCX/ODT).
+CIVICBRIDGE_CONSULTATION_MIN_DAYS = env.int("CIVICBRIDGE_CONSULTATION_MIN_DAYS", default=7)
+CIVICBRIDGE_CONSULTATION_REMARKS_PER_HOUR = env.int("CIVICBRIDGE_CONSULTATION_REMARKS_PER_HOUR", default=30)
+CIVICBRIDGE_CONSULTATION_MAX_SECTIONS = env.int("CIVICBRIDGE_CONSULTATION_MAX_SECTIONS", default=2000)
+CIVICBRIDGE_CONSULTATION_DRAFT_MAX_BYTES = env.int("CIVICBRIDGE_CONSULTATION_DRAFT_MAX_BYTES", default=10 * 1024 * 1024)
+# Working groups: posts per member and hour in a group's thread, and the largest document.
+CIVICBRIDGE_GROUP_POSTS_PER_HOUR = env.int("CIVICBRIDGE_GROUP_POSTS_PER_HOUR", default=30)
+CIVICBRIDGE_GROUP_FILE_MAX_BYTES = env.int("CIVICBRIDGE_GROUP_FILE_MAX_BYTES", default=10 * 1024 * 1024)
 # Search documents that copy a renamed name are rewritten this many at a time (core.indexing).
 CIVICBRIDGE_REINDEX_BATCH_SIZE = env.int("CIVICBRIDGE_REINDEX_BATCH_SIZE", default=500)
 # A repeated identical submission (same person, same content) within this time makes no new object.
