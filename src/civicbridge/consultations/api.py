@@ -9,7 +9,12 @@ published (or for the body's officers). Before the end it is 404 for visitors, a
 
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -18,7 +23,21 @@ from civicbridge.core.pagination import page_of
 
 from . import phases, reports, selectors
 from .filters import ConsultationFilter
-from .models import Consultation, Section
+from .models import ActKind, Consultation, Section
+
+
+# Described, not an enum component: "kind" names other apps' choice sets too, and spectacular
+# names every enum by its field; a shared name needs an entry in the settings' ENUM_NAME_OVERRIDES
+# ("ConsultationKindEnum": "civicbridge.consultations.models.ActKind"), which would make it an enum.
+@extend_schema_field(
+    {
+        "type": "string",
+        "description": "The kind of act consulted: " + ", ".join(ActKind.values) + ".",
+    }
+)
+class ActKindField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=ActKind.choices, read_only=True, **kwargs)
 
 
 class SectionSerializer(serializers.ModelSerializer):
@@ -33,6 +52,7 @@ class SectionSerializer(serializers.ModelSerializer):
 
 class ConsultationSerializer(serializers.ModelSerializer):
     url = serializers.CharField(source="get_absolute_url", read_only=True)
+    kind = ActKindField()
     issuing_body = serializers.SerializerMethodField()
     territory_code = serializers.CharField(source="territory.code", read_only=True)
     phase = serializers.SerializerMethodField()
