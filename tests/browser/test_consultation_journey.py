@@ -117,3 +117,71 @@ def test_a_remark_by_keyboard_then_its_answer_in_the_report(
     page.goto(f"/en/consultations/{consultation.pk}/report/")
     expect(page.locator("main")).to_contain_text("Answer: partly accepted")
     check_accessibility(page)
+
+
+def test_every_consultation_page_passes_axe(page, new_page, consultation_with_people):
+    from civicbridge.consultations import services
+
+    consultation, officer, representative, ngo = consultation_with_people
+    section = consultation.sections.order_by("position").first()
+    remark = services.submit_remark(
+        by=representative,
+        consultation=consultation,
+        section=section,
+        organization=ngo,
+        proposed_wording="Nowe brzmienie.",
+        justification="Uzasadnienie.",
+    )
+    services.edit_remark(
+        by=representative, remark=remark, organization=ngo, justification="Druga wersja."
+    )
+    log_in_without_the_form(page, representative)
+    for address in (
+        f"/en/consultations/{consultation.pk}/whole-act/",
+        f"/en/consultations/{consultation.pk}/remarks/{remark.pk}/",
+        "/en/consultations/my-remarks/",
+        "/pl/consultations/",
+        f"/tr/consultations/{consultation.pk}/sections/{section.pk}/",
+    ):
+        page.goto(address)
+        expect(page.locator("h1")).to_be_visible()
+        check_accessibility(page)
+
+    officer_page = new_page()
+    log_in_without_the_form(officer_page, officer)
+    for address in (
+        "/en/consultations/new/",
+        "/en/consultations/minimum-durations/",
+        f"/en/consultations/{consultation.pk}/edit/",
+        f"/en/consultations/{consultation.pk}/sections/",
+        f"/en/consultations/{consultation.pk}/sections/{section.pk}/edit/",
+        f"/en/consultations/{consultation.pk}/attachments/",
+        f"/en/consultations/{consultation.pk}/remarks/{remark.pk}/hide/",
+    ):
+        officer_page.goto(address)
+        expect(officer_page.locator("h1")).to_be_visible()
+        check_accessibility(officer_page)
+    officer_page.goto(f"/en/consultations/{consultation.pk}/sections/import/")
+    officer_page.get_by_label("Text of the draft").fill("§ 1. Pierwszy.\n§ 2. Drugi.")
+    officer_page.get_by_role("button", name="Preview the split").click()
+    expect(officer_page.locator("main")).to_contain_text("The text splits into 2 sections")
+    check_accessibility(officer_page)
+
+    now = timezone.now()
+    Consultation.objects.filter(pk=consultation.pk).update(
+        starts_at=now - datetime.timedelta(days=15), ends_at=now - datetime.timedelta(minutes=1)
+    )
+    services.answer_remark(by=officer, remark=remark, answer="accepted", justification="Tak.")
+    officer_page.goto(f"/en/consultations/{consultation.pk}/adopted-text/")
+    officer_page.get_by_label("Adopted text").fill(f"{section.label} Nowe brzmienie.\n§ 9. Dodany.")
+    officer_page.get_by_role("button", name="Save and compare").click()
+    expect(officer_page.locator("main")).to_contain_text("Adopted text compared with the draft")
+    check_accessibility(officer_page)
+    for address in (
+        f"/en/consultations/{consultation.pk}/remarks/{remark.pk}/answer/",
+        f"/en/consultations/{consultation.pk}/report/",
+        f"/en/consultations/{consultation.pk}/",
+    ):
+        officer_page.goto(address)
+        expect(officer_page.locator("h1")).to_be_visible()
+        check_accessibility(officer_page)
