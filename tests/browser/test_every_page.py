@@ -126,6 +126,38 @@ def _attendance(site):
     return {"pk": site.event.pk, "registration_pk": site.registration.pk}
 
 
+def _group(site):
+    return {"pk": site.working_group.pk}
+
+
+def _group_member(site):
+    return {"pk": site.working_group.pk, "member_pk": site.group_member.pk}
+
+
+def _group_document(site):
+    return {"pk": site.working_group.pk, "document_pk": site.group_document.pk}
+
+
+def _group_document_version(site):
+    return {"pk": site.working_group.pk, "document_pk": site.group_document.pk, "number": 1}
+
+
+def _standard(site):
+    return {"pk": site.standard.pk}
+
+
+def _standard_version(site):
+    return {"pk": site.standard.pk, "number": 1}
+
+
+def _standard_step(site):
+    return {"pk": site.draft_standard.pk, "stage": "in_consultation"}
+
+
+def _adoption_step(site):
+    return {"pk": site.consulted_standard.pk, "stage": "adopted"}
+
+
 PAGES: dict[str, tuple[Visit, ...]] = {
     "core:home": (Visit(), Visit("ngo")),
     "core:search": (Visit(query="?q=stowarzyszenie"),),
@@ -212,6 +244,19 @@ PAGES: dict[str, tuple[Visit, ...]] = {
     "support:request_create": (Visit("ngo"),),
     "support:queue": (Visit("coordinator"), Visit("coordinator", query="?status=any&assignee=none")),
     "support:request_detail": (Visit("ngo", kwargs=_support), Visit("coordinator", kwargs=_support)),
+    "groups:group_list": (Visit(), Visit(query="?q=konsultacji")),
+    "groups:group_create": (Visit("coordinator"),),
+    "groups:group_detail": (Visit(kwargs=_group), Visit("ngo", kwargs=_group), Visit("officer", kwargs=_group)),
+    "groups:group_edit": (Visit("coordinator", kwargs=_group),),
+    "groups:group_members": (Visit("coordinator", kwargs=_group),),
+    "groups:meeting_create": (Visit("officer", kwargs=_group),),
+    "groups:document_create": (Visit("officer", kwargs=_group),),
+    "groups:document_version_create": (Visit("officer", kwargs=_group_document),),
+    "groups:standard_create": (Visit("officer", kwargs=_group),),
+    "groups:standard_library": (Visit(), Visit(query="?stage=published&q=partnerstwa")),
+    "groups:standard_detail": (Visit(kwargs=_standard), Visit("officer", kwargs=_standard)),
+    "groups:standard_version_create": (Visit("officer", kwargs=lambda site: {"pk": site.draft_standard.pk}),),
+    "groups:standard_move": (Visit("officer", kwargs=_standard_step), Visit("coordinator", kwargs=_adoption_step)),
 }
 
 # The admin site's own pages; each model's pages are generated (_admin_model_pages). All are
@@ -299,6 +344,11 @@ SKIPPED: dict[str, Skip] = {
     "support:status_change": Skip(POST_ONLY, "405", Visit("coordinator", _support)),
     "support:assign": Skip(POST_ONLY, "405", Visit("coordinator", _support)),
     "support:time_log": Skip(POST_ONLY, "405", Visit("coordinator", _support)),
+    "groups:member_remove": Skip(POST_ONLY, "405", Visit("coordinator", _group_member)),
+    "groups:member_chair": Skip(POST_ONLY, "405", Visit("coordinator", _group_member)),
+    "groups:post_create": Skip(POST_ONLY, "405", Visit("ngo", _group)),
+    "groups:document_download": Skip("a group's working document (a PDF)", "not-html", Visit("ngo", _group_document_version)),
+    "groups:standard_file": Skip("a standard's file (a PDF)", "not-html", Visit(kwargs=_standard_version)),
     "admin:logout": Skip(POST_ONLY, "405", Visit("operator")),
     "admin:jsi18n": Skip("the admin's JavaScript catalog", "not-html", Visit("operator")),
     "admin:autocomplete": Skip(
@@ -440,6 +490,9 @@ def site(municipality, county):
     support_request = SupportRequestFactory(organization=ngo_organization, created_by=ngo)
     MessageFactory(request=support_request, author=coordinator, body="Zadzwoń do nas we wtorek.")
     TimeEntryFactory(request=support_request, coordinator=coordinator)
+    working_group, group_member, group_document, standard, draft_standard, consulted_standard = _working_group(
+        coordinator, officer, ngo, public_body, ngo_organization
+    )
 
     # Rows for the admin's pages of the platform's own records.
     queue_mail(key="browser-pass", to=citizen.email, subject="Hello", body="Body", language="en")
@@ -479,12 +532,45 @@ def site(municipality, county):
         milestone=milestone,
         document=document,
         report=report,
+        working_group=working_group, group_member=group_member, group_document=group_document,
+        standard=standard, draft_standard=draft_standard, consulted_standard=consulted_standard,
         unsubscribe_token=unsubscribe_token(subscription.pk),
         password_reset={
             "uidb64": urlsafe_base64_encode(force_bytes(citizen.pk)),
             "token": default_token_generator.make_token(citizen),
         },
     )
+
+
+def _working_group(coordinator, officer, ngo, public_body, ngo_organization):
+    """A group chaired by the officer with the ngo as a member, a document, a post; a published
+    standard with a file, a draft and one in consultation."""
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from civicbridge.groups import services as groups
+    from civicbridge.groups.models import Stage
+
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    group = groups.create_group(by=coordinator, name="Zespół ds. standardu konsultacji",
+                                purpose="Projekt **standardu** konsultacji.")
+    groups.appoint_member(by=coordinator, group=group, user=officer, organization=public_body, as_chair=True)
+    member = groups.appoint_member(by=coordinator, group=group, user=ngo, organization=ngo_organization)
+    document = groups.add_document(by=officer, group=group, title="Projekt standardu",
+                                   upload=SimpleUploadedFile("projekt.pdf", pdf))
+    groups.add_post(by=ngo, group=group, body="Proponuję **30 dni** na informację zwrotną.")
+    standard = groups.create_standard(by=officer, group=group, title="Model partnerstwa", summary="Zasady partnerstwa",
+                                      text="## Umowa\nPartnerzy zawierają umowę.",
+                                      upload=SimpleUploadedFile("model.pdf", pdf))
+    groups.move_standard(by=coordinator, standard=standard, to_stage=Stage.IN_CONSULTATION, note="BIP")
+    groups.move_standard(by=coordinator, standard=standard, to_stage=Stage.ADOPTED, resolution_number="12/2025",
+                         resolution_date=datetime.date(2025, 3, 1), adopting_body=public_body)
+    groups.move_standard(by=coordinator, standard=standard, to_stage=Stage.PUBLISHED)
+    draft = groups.create_standard(by=officer, group=group, title="Standard konsultacji", text="Szkic")
+    consulted = groups.create_standard(by=officer, group=group, title="Standard centrum NGO", text="Usługi")
+    groups.move_standard(by=officer, standard=consulted, to_stage=Stage.IN_CONSULTATION, note="BIP")
+    return group, member, document, standard, draft, consulted
 
 
 def _event_with_attendance(public_body, officer, ngo):
