@@ -622,3 +622,34 @@ def test_meetings_are_events_of_the_issuing_body(client, consultation, officer, 
     client.force_login(officer)
     form = client.get(url("consultation_edit", consultation)).content.decode()
     assert "Spotkanie konsultacyjne w Nysie" in form and "Cudze spotkanie" not in form
+
+
+def test_the_answers_list_and_the_api_report_run_bounded_queries(
+    client, consultation, officer, django_assert_max_num_queries
+):
+    many_remarks(consultation, 80)
+    end(consultation)
+    client.force_login(officer)
+    client.get(url("answers", consultation))
+    with django_assert_max_num_queries(14):
+        page = client.get(url("answers", consultation)).content.decode()
+    assert page.count("Answer to remark") == 50
+    with django_assert_max_num_queries(14):
+        assert (
+            client.get(f"/api/v1/consultations/{consultation.pk}/report/?page=1").status_code == 200
+        )
+
+
+def test_publishing_the_report_stores_its_pdf(consultation, citizen, officer, settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    from django.test import TestCase
+
+    remark = remark_on(consultation.sections.first(), author=citizen)
+    end(consultation)
+    services.answer_remark(by=officer, remark=remark, answer="accepted", justification="Tak.")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.publish_report(by=officer, consultation=consultation)
+    consultation.refresh_from_db()
+    assert consultation.report_pdf.name.endswith(".pdf")
+    text = PdfReader(consultation.report_pdf.open("rb")).pages[0].extract_text()
+    assert "Report of the consultation" in text or "Raport z konsultacji" in text

@@ -197,7 +197,6 @@ def remark_rows() -> QuerySet[Remark]:
         "organization__description",
         "organization__search_document",
         "justification",
-        "answer_justification",
     )
 
 
