@@ -80,3 +80,16 @@ def test_the_report_answers_counts_and_remarks_hidden_without_text(
 def test_a_draft_is_404_in_the_api(body):
     draft = ConsultationFactory(issuing_body=body, published_at=None)
     assert APIClient().get(f"/api/v1/consultations/{draft.pk}/").status_code == 404
+
+
+def test_the_body_filter_takes_the_bodys_address_name_or_number(consultation, body):
+    other = ConsultationFactory(title="Inny organ")
+    client = APIClient()
+    assert [
+        item["id"]
+        for item in client.get("/api/v1/consultations/", {"body": body.slug}).json()["results"]
+    ] == [consultation.pk]
+    assert (
+        client.get("/api/v1/consultations/", {"body": other.issuing_body.pk}).json()["count"] == 1
+    )
+    assert client.get("/api/v1/consultations/", {"body": "nie-ma-takiego"}).status_code == 400
