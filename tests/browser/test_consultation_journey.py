@@ -53,7 +53,10 @@ def test_a_remark_by_keyboard_then_its_answer_in_the_report(
     # The form is a named region a screen reader lists; it is reached and filled by keyboard only.
     form = page.get_by_role("region", name=f"Your remark on {section}")
     expect(form).to_be_visible()
-    page.get_by_label("You speak for").focus()
+    page.get_by_role("link", name="Make a remark on this section").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("You speak for")).to_be_focused()
     expect(page.get_by_label("You speak for")).to_have_value(str(ngo.pk))
     page.keyboard.press("Tab")
     page.keyboard.type("§ 2. Organizacje zgłaszają uwagi w terminie 21 dni.")
