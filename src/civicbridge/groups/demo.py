@@ -47,6 +47,10 @@ from .models import (
 )
 
 PROFILE_LANGUAGE = {"opole": "pl", "orhangazi": "tr"}
+GRANT_REASON = {
+    "pl": "Konto demonstracyjne: członek przykładowego zespołu roboczego.",
+    "tr": "Tanıtım hesabı: örnek çalışma grubunun üyesi.",
+}
 PROFILE_COUNTRY = {"opole": "PL", "orhangazi": "TR"}
 DEMO_NOTE = {
     "pl": "*Przykładowy zespół roboczy (dane demonstracyjne): nazwa i skład są ilustracyjne.*",
@@ -344,11 +348,11 @@ def _load(profile: str, language: str, users: dict, stdout) -> dict:
             )
         for number in range(spec.public_members):
             body = bodies[(index * 2 + number) % len(bodies)] if bodies else home_body
-            members.append(_appoint_new_person(faker, next(people), coordinator, group, body))
+            members.append(_appoint_new_person(faker, next(people), coordinator, group, body, language))
         for number in range(spec.ngo_members):
             organization = ngos[(index * 3 + number) % len(ngos)] if ngos else home_ngo
             members.append(
-                _appoint_new_person(faker, next(people), coordinator, group, organization)
+                _appoint_new_person(faker, next(people), coordinator, group, organization, language)
             )
         chair = members[0]
         services.set_chair(by=coordinator, member=chair)
@@ -380,7 +384,7 @@ def _organization_of(user) -> Organization:
     )
 
 
-def _appoint_new_person(faker, number: int, coordinator, group, organization) -> Member:
+def _appoint_new_person(faker, number: int, coordinator, group, organization, language: str) -> Member:
     """A fictitious representative of ``organization`` (granted by the coordinator), appointed."""
     from civicbridge.accounts.services import grant_membership
 
@@ -392,7 +396,7 @@ def _appoint_new_person(faker, number: int, coordinator, group, organization) ->
         last_name=last,
         password=None,
     )
-    grant_membership(user=person, organization=organization, by=coordinator)
+    grant_membership(user=person, organization=organization, by=coordinator, reason=GRANT_REASON[language])
     return services.appoint_member(
         by=coordinator, group=group, user=person, organization=organization
     )
