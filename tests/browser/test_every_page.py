@@ -150,6 +150,26 @@ def _standard_version(site):
     return {"pk": site.standard.pk, "number": 1}
 
 
+def _consultation(site):
+    return {"pk": site.consultation.pk}
+
+
+def _section(site):
+    return {"pk": site.consultation.pk, "section": site.section.pk}
+
+
+def _remark(site):
+    return {"pk": site.consultation.pk, "remark": site.remark.pk}
+
+
+def _finished(site):
+    return {"pk": site.finished_consultation.pk}
+
+
+def _answered(site):
+    return {"pk": site.finished_consultation.pk, "remark": site.answered_remark.pk}
+
+
 def _standard_step(site):
     return {"pk": site.draft_standard.pk, "stage": "in_consultation"}
 
@@ -244,6 +264,26 @@ PAGES: dict[str, tuple[Visit, ...]] = {
     "support:request_create": (Visit("ngo"),),
     "support:queue": (Visit("coordinator"), Visit("coordinator", query="?status=any&assignee=none")),
     "support:request_detail": (Visit("ngo", kwargs=_support), Visit("coordinator", kwargs=_support)),
+    "consultations:consultation_list": (Visit(), Visit(query="?q=standardu&status=open")),
+    "consultations:consultation_create": (Visit("officer"),),
+    "consultations:my_remarks": (Visit("ngo"),),
+    "consultations:minimum_durations": (Visit("officer"),),
+    "consultations:consultation_detail": (Visit(kwargs=_consultation), Visit("officer", kwargs=_consultation)),
+    "consultations:consultation_edit": (Visit("officer", kwargs=_consultation),),
+    "consultations:sections_manage": (Visit("officer", kwargs=_consultation),),
+    "consultations:sections_import": (Visit("officer", kwargs=_consultation),),
+    "consultations:section_detail": (Visit(kwargs=_section), Visit("ngo", kwargs=_section)),
+    "consultations:section_edit": (Visit("officer", kwargs=_section),),
+    "consultations:whole_act": (Visit("ngo", kwargs=_consultation),),
+    "consultations:remark_edit": (Visit("ngo", kwargs=_remark),),
+    "consultations:remark_hide": (Visit("officer", kwargs=_remark),),
+    "consultations:attachments_manage": (Visit("officer", kwargs=_consultation),),
+    "consultations:report": (Visit(kwargs=_finished), Visit("officer", kwargs=_finished)),
+    "consultations:answers": (Visit("officer", kwargs=_finished),),
+    "consultations:remark_answer": (Visit("officer", kwargs=_answered),),
+    "consultations:report_publish": (Visit("officer", kwargs=_finished),),
+    "consultations:adopted_text": (Visit("officer", kwargs=_finished),),
+    "consultations:comparison": (Visit(kwargs=_finished),),
     "groups:group_list": (Visit(), Visit(query="?q=konsultacji")),
     "groups:group_create": (Visit("coordinator"),),
     "groups:group_detail": (Visit(kwargs=_group), Visit("ngo", kwargs=_group), Visit("officer", kwargs=_group)),
@@ -344,6 +384,20 @@ SKIPPED: dict[str, Skip] = {
     "support:status_change": Skip(POST_ONLY, "405", Visit("coordinator", _support)),
     "support:assign": Skip(POST_ONLY, "405", Visit("coordinator", _support)),
     "support:time_log": Skip(POST_ONLY, "405", Visit("coordinator", _support)),
+    "consultations:consultation_ics": Skip("a consultation in a calendar (iCalendar)", "not-html", Visit(kwargs=_consultation)),
+    "consultations:attachment_download": Skip(
+        "an attachment of a consultation (a PDF)", "not-html",
+        Visit(kwargs=lambda s: {"pk": s.consultation.pk, "attachment": s.attachment.pk}),
+    ),
+    "consultations:report_pdf": Skip("the consultation report as PDF", "not-html", Visit(kwargs=_finished)),
+    "consultations:export_remarks": Skip(
+        "the remarks as a spreadsheet (CSV, XLSX)", "not-html",
+        Visit("officer", lambda s: {"pk": s.finished_consultation.pk, "format": "csv"}),
+    ),
+    "consultations:consultation_publish": Skip(POST_ONLY, "405", Visit("officer", _consultation)),
+    "consultations:follow": Skip(POST_ONLY, "405", Visit("ngo", _consultation)),
+    "consultations:section_remove": Skip(POST_ONLY, "405", Visit("officer", _section)),
+    "consultations:section_move": Skip(POST_ONLY, "405", Visit("officer", _section)),
     "groups:member_remove": Skip(POST_ONLY, "405", Visit("coordinator", _group_member)),
     "groups:member_chair": Skip(POST_ONLY, "405", Visit("coordinator", _group_member)),
     "groups:post_create": Skip(POST_ONLY, "405", Visit("ngo", _group)),
@@ -490,6 +544,7 @@ def site(municipality, county):
     support_request = SupportRequestFactory(organization=ngo_organization, created_by=ngo)
     MessageFactory(request=support_request, author=coordinator, body="Zadzwoń do nas we wtorek.")
     TimeEntryFactory(request=support_request, coordinator=coordinator)
+    consultation, section, remark, attachment, finished, answered = _consultations(officer, ngo, public_body, ngo_organization)
     working_group, group_member, group_document, standard, draft_standard, consulted_standard = _working_group(
         coordinator, officer, ngo, public_body, ngo_organization
     )
@@ -532,6 +587,8 @@ def site(municipality, county):
         milestone=milestone,
         document=document,
         report=report,
+        consultation=consultation, section=section, remark=remark, attachment=attachment,
+        finished_consultation=finished, answered_remark=answered,
         working_group=working_group, group_member=group_member, group_document=group_document,
         standard=standard, draft_standard=draft_standard, consulted_standard=consulted_standard,
         unsubscribe_token=unsubscribe_token(subscription.pk),
@@ -540,6 +597,45 @@ def site(municipality, county):
             "token": default_token_generator.make_token(citizen),
         },
     )
+
+
+def _consultations(officer, ngo, public_body, ngo_organization):
+    """An open consultation of the officer's body with the ngo's remark and an attachment; a
+    finished one with its remark answered and the adopted text compared."""
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from civicbridge.consultations import services as consultations
+    from civicbridge.consultations.models import Consultation
+    from tests.consultations.factories import ConsultationFactory
+
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    consultation = ConsultationFactory(issuing_body=public_body, title="Projekt standardu konsultacji")
+    section = consultation.sections.order_by("position").first()
+    remark = consultations.submit_remark(
+        by=ngo, consultation=consultation, section=section, organization=ngo_organization,
+        proposed_wording="Termin 21 dni.", justification="Organizacje **nie zdążą** w 7 dni.",
+    )
+    attachment = consultations.add_attachment(
+        by=officer, consultation=consultation, title="Uzasadnienie projektu", upload=SimpleUploadedFile("uzasadnienie.pdf", pdf),
+    )
+    finished = ConsultationFactory(issuing_body=public_body, title="Projekt programu współpracy na 2027 rok")
+    answered = consultations.submit_remark(
+        by=ngo, consultation=finished, section=finished.sections.order_by("position").first(), organization=ngo_organization,
+        justification="Prosimy o dodanie priorytetu: senioralna aktywność.",
+    )
+    now = timezone.now()
+    Consultation.objects.filter(pk=finished.pk).update(
+        starts_at=now - datetime.timedelta(days=20), ends_at=now - datetime.timedelta(days=1),
+    )
+    finished.refresh_from_db()
+    consultations.answer_remark(by=officer, remark=answered, answer="partly", justification="Dodano jako cel szczegółowy.")
+    consultations.set_adopted_text(by=officer, consultation=finished, text="§ 1. Program obejmuje seniorów.\n§ 2. Nowy.")
+    consultations.set_minimum_duration(
+        by=officer, body=public_body, kind=Consultation.Kind.COOPERATION_PROGRAMME, days=14, basis="Uchwała (test)",
+    )
+    return consultation, section, remark, attachment, finished, answered
 
 
 def _working_group(coordinator, officer, ngo, public_body, ngo_organization):
