@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from civicbridge.core import counters
+from civicbridge.core import counters, uploads
 from civicbridge.core.markdown import render_markdown
 from civicbridge.core.notifications import Mail, queue_mails
 from civicbridge.core.registry import alertables
@@ -46,7 +46,7 @@ from .models import (
     Section,
     SectionVersion,
 )
-from .splitting import ParsedSection, max_sections
+from .splitting import ParsedSection, max_file_bytes, max_sections
 
 CONSULTATION_FIELDS = (
     "title",
@@ -495,14 +495,12 @@ def move_section(*, by, section: Section, offset: int) -> None:
 @transaction.atomic
 def add_attachment(*, by, consultation: Consultation, title: str, upload) -> Attachment:
     """Attach a checked file (PDF, office documents, images) to a consultation."""
-    from civicbridge.projects.services import check_document
-
     if not by.has_perm("consultations.change_consultation", consultation):
         raise PermissionDenied
     title = clean_text(title or "", multiline=False).strip()
     if not title:
         raise ValidationError({"title": [_("Give the attachment a title.")]})
-    check_document(upload)
+    uploads.check_document(upload, max_bytes=max_file_bytes())
     # The stored name carries a random folder: an attachment's address cannot be guessed before it is published.
     upload.name = f"{uuid.uuid4().hex}/{upload.name.rsplit('/', 1)[-1]}"
     attachment = Attachment(

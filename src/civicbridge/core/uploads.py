@@ -7,6 +7,9 @@ nesting that exhausts the interpreter's stack. Every reader here stops at its bo
 says which bound in the user's language; none reads further than the bound plus one row.
 
 The bounds are settings (``CIVICBRIDGE_IMPORT_*``, ``CIVICBRIDGE_JSON_MAX_DEPTH``).
+
+Documents people attach (to a project, a working group, a consultation) are checked here
+too, by size, by name and by their first bytes (``check_document``).
 """
 
 import csv
@@ -17,10 +20,43 @@ import zipfile
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+# --- documents ---------------------------------------------------------------------------------------------
+
+# The kinds of document people attach, each with the first bytes its content starts with.
+DOCUMENT_TYPES = {
+    ".pdf": (b"%PDF-",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".odt": (b"PK\x03\x04",),
+    ".ods": (b"PK\x03\x04",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+}
+OFFICE_DOCUMENT_TYPES = {extension: DOCUMENT_TYPES[extension] for extension in (".pdf", ".docx", ".xlsx", ".odt", ".ods")}
+
+
+def check_document(upload, *, max_bytes: int, kinds: dict = DOCUMENT_TYPES, field: str = "file") -> None:
+    """Refuse a file too large, or not of ``kinds`` by its name or by its first bytes (a
+    ValidationError on ``field`` that says which, in the user's language)."""
+    if upload.size > max_bytes:
+        raise ValidationError({field: [_("The file is too large (at most %(size)s).") % {"size": filesizeformat(max_bytes)}]})
+    name = upload.name.lower()
+    extension = next((ext for ext in kinds if name.endswith(ext)), None)
+    if extension is None:
+        listed = ", ".join(sorted(kinds))
+        raise ValidationError({field: [_("Upload a file of one of these kinds: %(kinds)s.") % {"kinds": listed}]})
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(magic) for magic in kinds[extension]):
+        raise ValidationError({field: [_("The file's content is not what its name says (%(kind)s).") % {"kind": extension}]})
 
 
 class ImportFileError(Exception):

@@ -22,11 +22,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from civicbridge.core import uploads
 from civicbridge.core.markdown import render_markdown
 from civicbridge.core.notifications import Mail, queue_mails
 from civicbridge.core.registry import alertables
@@ -50,13 +50,6 @@ from .models import (
 
 # What a group's documents and a standard's files may be, each recognised by its first bytes
 # as well as by its name.
-FILE_TYPES = {
-    ".pdf": (b"%PDF-",),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-    ".odt": (b"PK\x03\x04",),
-    ".ods": (b"PK\x03\x04",),
-}
 DEFAULT_FILE_MAX_BYTES = 10 * 1024 * 1024
 ALERT_KEY = "standards"
 MAX_POST_CHARS = 10_000
@@ -306,35 +299,8 @@ def _hours_between(starts_at, ends_at) -> Decimal | None:
 
 
 def check_file(upload, *, field: str = "file") -> None:
-    """Refuse a file too large or not of the kinds allowed (by its name and by its first bytes)."""
-    limit = file_max_bytes()
-    if upload.size > limit:
-        raise ValidationError(
-            {
-                field: [
-                    _("The file is too large (at most %(size)s).") % {"size": filesizeformat(limit)}
-                ]
-            }
-        )
-    name = upload.name.lower()
-    extension = next((ext for ext in FILE_TYPES if name.endswith(ext)), None)
-    if extension is None:
-        kinds = ", ".join(sorted(FILE_TYPES))
-        raise ValidationError(
-            {field: [_("Upload a file of one of these kinds: %(kinds)s.") % {"kinds": kinds}]}
-        )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic in FILE_TYPES[extension]):
-        raise ValidationError(
-            {
-                field: [
-                    _("The file's content is not what its name says (%(kind)s).")
-                    % {"kind": extension}
-                ]
-            }
-        )
+    """Refuse a file too large or not an office document or PDF (by its name and by its first bytes)."""
+    uploads.check_document(upload, max_bytes=file_max_bytes(), kinds=uploads.OFFICE_DOCUMENT_TYPES, field=field)
 
 
 def _stored_name(upload) -> None:

@@ -12,11 +12,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civicbridge.core import deployment
+from civicbridge.core import deployment, uploads
 from civicbridge.core.duplicates import once
 from civicbridge.core.search import build_document
 from civicbridge.directory.models import Organization
@@ -41,16 +40,6 @@ REPORT_FIELDS = (
 )
 # What a project's documents may be: the kinds people send (PDF, office documents, scans),
 # each recognised by its first bytes as well as by its name.
-DOCUMENT_TYPES = {
-    ".pdf": (b"%PDF-",),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-    ".odt": (b"PK\x03\x04",),
-    ".ods": (b"PK\x03\x04",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-}
 DEFAULT_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -259,19 +248,7 @@ def set_milestone_done(*, by, milestone: Milestone, done: bool) -> Milestone:
 
 def check_document(upload) -> None:
     """Refuse a file too large or not of the kinds allowed (by its name and by its first bytes)."""
-    limit = document_max_bytes()
-    if upload.size > limit:
-        raise ValidationError({"file": [_("The file is too large (at most %(size)s).") % {"size": filesizeformat(limit)}]})
-    name = upload.name.lower()
-    extension = next((ext for ext in DOCUMENT_TYPES if name.endswith(ext)), None)
-    kinds = ", ".join(sorted(DOCUMENT_TYPES))
-    if extension is None:
-        raise ValidationError({"file": [_("Upload a file of one of these kinds: %(kinds)s.") % {"kinds": kinds}]})
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic in DOCUMENT_TYPES[extension]):
-        raise ValidationError({"file": [_("The file's content is not what its name says (%(kind)s).") % {"kind": extension}]})
+    uploads.check_document(upload, max_bytes=document_max_bytes())
 
 
 @transaction.atomic
