@@ -223,11 +223,11 @@ class Traffic:
             query = {"page": page_number(r, d.get("consultation_pages", 1))} if r.random() < 0.5 else {}
             return f"/{self.lang()}/consultations/?{urlencode(query)}"
         if endpoint == "consultation_detail":
-            return f"/{self.lang()}/consultations/{self.traffic.consultations.draw(r)}/"
+            return f"/{self.lang()}/consultations/{self.consultations.draw(r)}/"
         if endpoint == "consultation_section":
             # The large open consultation's sections, most of its readers: a few sections most read.
             large = d["large_open_consultation"]
-            return f"/{self.lang()}/consultations/{large['id']}/sections/{self.traffic.sections.draw(r)}/"
+            return f"/{self.lang()}/consultations/{large['id']}/sections/{self.sections.draw(r)}/"
         if endpoint == "consultation_report":
             large = d["large_reported_consultation"]
             query = {"page": page_number(r, large["pages"])} if r.random() < 0.8 else {}
