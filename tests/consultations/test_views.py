@@ -653,3 +653,23 @@ def test_publishing_the_report_stores_its_pdf(consultation, citizen, officer, se
     assert consultation.report_pdf.name.endswith(".pdf")
     text = PdfReader(consultation.report_pdf.open("rb")).pages[0].extract_text()
     assert "Report of the consultation" in text or "Raport z konsultacji" in text
+
+
+def test_the_reports_table_by_section_counts_each_section_links_to_its_remarks_and_escapes_its_name(
+    client, consultation, citizen, officer
+):
+    first, second = consultation.sections.order_by("position")[:2]
+    Section.objects.filter(pk=first.pk).update(heading="<b>Cele</b> & zasady")
+    for _ in range(3):
+        remark_on(first, author=citizen)
+    remark_on(second, author=citizen)
+    end(consultation)
+
+    html = client.get(url("report", consultation), {"answer": "none", "page": "1"}).content.decode()
+
+    assert "&lt;b&gt;Cele&lt;/b&gt; &amp; zasady" in html and "<b>Cele</b>" not in html
+    # Each section's row links to the report of its remarks, keeping the other filters, on page 1.
+    assert f'<a href="?answer=none&amp;section={first.pk}">' in html
+    assert '<td data-label="Remarks">3</td>' in html and '<td data-label="Remarks">1</td>' in html
+    linked = client.get(url("report", consultation), {"answer": "none", "section": first.pk}).content.decode()
+    assert linked.count('class="remark') == 3

@@ -339,9 +339,20 @@ def report(request, pk):
             "answer": answer,
             "section_filter": section,
             "answer_choices": Remark.Answer.choices,
+            "section_link_prefix": _section_link_prefix(request),
         }
     )
     return render(request, "consultations/report.html", context)
+
+
+def _section_link_prefix(request) -> str:
+    """The report's address with its filters but another section (appended) and page 1: one
+    query string for the 500 rows of the summary instead of one ``querystring`` each."""
+    query = request.GET.copy()
+    for name in ("section", "page"):
+        query.pop(name, None)
+    rest = query.urlencode()
+    return f"?{rest}&section=" if rest else "?section="
 
 
 def report_pdf(request, pk):
