@@ -673,3 +673,22 @@ def test_the_reports_table_by_section_counts_each_section_links_to_its_remarks_a
     assert '<td data-label="Remarks">3</td>' in html and '<td data-label="Remarks">1</td>' in html
     linked = client.get(url("report", consultation), {"answer": "none", "section": first.pk}).content.decode()
     assert linked.count('class="remark') == 3
+
+
+def test_the_table_of_contents_links_each_section_with_its_count_of_remarks_in_the_visitors_language(
+    client, consultation, citizen
+):
+    first, second, third = consultation.sections.order_by("position")
+    Section.objects.filter(pk=second.pk).update(heading="Cele <i>i</i> zasady")
+    remark_on(first, author=citizen)
+    for _ in range(2):
+        remark_on(second, author=citizen)
+
+    english = client.get(url("consultation_detail", consultation)).content.decode()
+    polish = client.get(f"/pl/consultations/{consultation.pk}/").content.decode()
+
+    assert f'<a href="/en/consultations/{consultation.pk}/sections/{first.pk}/">' in english
+    assert "Cele &lt;i&gt;i&lt;/i&gt; zasady" in english
+    assert "<span>1 remark</span>" in english and "<span>2 remarks</span>" in english and "<span>0 remarks</span>" in english
+    assert f'<a href="/pl/consultations/{consultation.pk}/sections/{third.pk}/">' in polish
+    assert "<span>2 uwagi</span>" in polish and "<span>1 uwaga</span>" in polish
