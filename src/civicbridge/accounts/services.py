@@ -464,7 +464,12 @@ def export_personal_data(*, user) -> str:
             for m in user.memberships.select_related("organization")
         ],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    from civicbridge.core.registry import personal_data
+
+    # What each app keeps about the person: alerts, registrations, remarks, messages...
+    for key, export in sorted(personal_data.entries.items()):
+        data[key] = export(user)
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
 
 @transaction.atomic

@@ -8,6 +8,11 @@ class AlertsConfig(AppConfig):
     verbose_name = _("Alerts")
 
     def ready(self):
+        from civicbridge.core.registry import personal_data
+
+        from . import selectors as personal_selectors
+
+        personal_data.register("alerts", personal_selectors.personal_data)
         from civicbridge.core.registry import alertables, periodic_job_sources
 
         from . import periodic, tasks

@@ -143,3 +143,14 @@ def profile_alerts(request) -> dict:
     delivery log (one query)."""
     return {"count": Subscription.objects.filter(user=request.user).count(),
             "coordinator": is_coordinator(request.user)}
+
+
+def personal_data(user) -> list[dict]:
+    """The person's alerts, for their download of their personal data."""
+    from .models import Subscription
+
+    return [
+        {"name": s.name, "content": s.alertable, "words": s.keywords, "frequency": s.frequency,
+         "active": s.is_active, "created_at": s.created_at.isoformat()}
+        for s in Subscription.objects.filter(user=user).order_by("created_at", "pk")
+    ]

@@ -8,6 +8,11 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Consultations")
 
     def ready(self):
+        from civicbridge.core.registry import personal_data
+
+        from . import selectors as personal_selectors
+
+        personal_data.register("consultation_remarks", personal_selectors.personal_data)
         from civicbridge.core.registry import (
             Copied,
             DemoLoader,

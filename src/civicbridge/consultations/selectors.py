@@ -513,3 +513,24 @@ def issuing_options(user) -> list:
     else:
         bodies = Organization.objects.filter(pk__in=managed_bodies(user))
     return list(bodies.only("pk", "name", "slug", "kind").order_by("name", "pk"))
+
+
+def personal_data(user) -> list[dict]:
+    """The person's remarks, each with every wording it had and the answer to it, for their
+    download of their personal data."""
+    from .models import Remark
+
+    remarks = (
+        Remark.objects.filter(author=user).select_related("consultation", "section", "organization")
+        .prefetch_related("versions").order_by("submitted_at", "pk")
+    )
+    return [
+        {"consultation": r.consultation.title, "section": str(r.section) if r.section_id else None,
+         "on_behalf_of": r.organization.name if r.organization_id else None, "proposed_wording": r.proposed_wording,
+         "justification": r.justification, "submitted_at": r.submitted_at.isoformat(),
+         "versions": [{"number": v.number, "proposed_wording": v.proposed_wording, "justification": v.justification,
+                       "at": v.created_at.isoformat()} for v in r.versions.all()],
+         "answer": r.answer or None, "answer_justification": r.answer_justification or None,
+         "hidden_reason": r.hidden_reason or None}
+        for r in remarks
+    ]

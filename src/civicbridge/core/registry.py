@@ -225,6 +225,9 @@ home_blocks = Registry()
 # Sections of a person's own account page (HomeBlock, given the request of the signed-in
 # person): what they have in each app (their alerts, their organizations' partner requests).
 profile_blocks = Registry()
+# What each app keeps about a person, for their download of their personal data
+# (accounts.services.export_personal_data): key -> function(user) answering JSON-ready data.
+personal_data = Registry()
 
 
 def model_key(model: type) -> str:

@@ -8,6 +8,11 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events and trainings")
 
     def ready(self):
+        from civicbridge.core.registry import personal_data
+
+        from . import selectors as personal_selectors
+
+        personal_data.register("event_registrations", personal_selectors.personal_data)
         from civicbridge.core.registry import (
             Copied,
             DemoLoader,

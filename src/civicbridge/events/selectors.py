@@ -288,3 +288,19 @@ def organizing_options(user) -> list:
     if is_coordinator(user):
         own |= Q(kind__in=Organization.PUBLIC_KINDS)
     return list(Organization.objects.filter(listed_q(), own).only("pk", "name", "slug").order_by("name", "pk"))
+
+
+def personal_data(user) -> list[dict]:
+    """The person's registrations (made signed in, or as a guest with their address), for
+    their download of their personal data."""
+    from django.db.models import Q
+
+    from .models import Registration
+
+    mine = Registration.objects.filter(Q(user=user) | Q(email__iexact=user.email)).select_related("event")
+    return [
+        {"event": r.event.title, "starts_at": r.event.starts_at.isoformat(), "name": r.name, "email": r.email,
+         "organization": r.organization_name, "status": r.status, "registered_at": r.created_at.isoformat(),
+         "attended_at": r.attended_at.isoformat() if r.attended_at else None}
+        for r in mine.order_by("created_at", "pk")
+    ]

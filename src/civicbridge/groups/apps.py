@@ -8,6 +8,11 @@ class GroupsConfig(AppConfig):
     verbose_name = _("Working groups and standards")
 
     def ready(self):
+        from civicbridge.core.registry import personal_data
+
+        from . import selectors as personal_selectors
+
+        personal_data.register("working_groups", personal_selectors.personal_data)
         from civicbridge.core.registry import (
             DemoLoader,
             Searchable,

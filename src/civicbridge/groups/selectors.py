@@ -245,3 +245,20 @@ def appointable_people(group: WorkingGroup):
         .select_related("user", "organization")
         .order_by("organization__name", "user__last_name", "user__username")
     )
+
+
+def personal_data(user) -> dict:
+    """The person's seats in working groups and their posts, for their download of their personal data."""
+    from .models import Member, Post
+
+    return {
+        "memberships": [
+            {"group": m.group.name, "organization": m.organization.name, "sector": m.sector, "chair": m.is_chair,
+             "appointed_at": m.joined_at.isoformat(), "left_at": m.left_at.isoformat() if m.left_at else None}
+            for m in Member.objects.filter(user=user).select_related("group", "organization").order_by("joined_at", "pk")
+        ],
+        "posts": [
+            {"group": p.group.name, "body": p.body, "posted_at": p.created_at.isoformat()}
+            for p in Post.objects.filter(member__user=user).select_related("group").order_by("created_at", "pk")
+        ],
+    }

@@ -8,6 +8,11 @@ class SupportConfig(AppConfig):
     verbose_name = _("Support requests")
 
     def ready(self):
+        from civicbridge.core.registry import personal_data
+
+        from . import selectors as personal_selectors
+
+        personal_data.register("support_requests", personal_selectors.personal_data)
         from civicbridge.core.registry import (
             ApiCollection,
             DemoLoader,

@@ -128,3 +128,21 @@ def profile_requests(request) -> dict | None:
         context["open_count"] = open_queue_count()
         context["mine_count"] = SupportRequest.objects.open().filter(assigned_to=user).count()
     return context
+
+
+def personal_data(user) -> dict:
+    """The support requests the person made and the messages they wrote, for their download
+    of their personal data."""
+    from .models import Message, SupportRequest
+
+    return {
+        "requests": [
+            {"organization": r.organization.name, "topic": r.topic, "subject": r.subject, "description": r.description,
+             "status": r.status, "created_at": r.created_at.isoformat()}
+            for r in SupportRequest.objects.filter(created_by=user).select_related("organization").order_by("created_at", "pk")
+        ],
+        "messages": [
+            {"request": m.request.subject, "body": m.body, "written_at": m.created_at.isoformat()}
+            for m in Message.objects.filter(author=user).select_related("request").order_by("created_at", "pk")
+        ],
+    }
