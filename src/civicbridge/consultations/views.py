@@ -145,28 +145,34 @@ def _submit_remark(request, consultation, section, form):
     return remark, 201
 
 
+def _remark_form_or_answer(request, consultation, section, context, *, open_for_remarks: bool):
+    """A POST submits a remark on ``section`` (None: the whole act) and answers a redirect to
+    it; otherwise the empty form when the visitor may remark. Returns (form, status, answer)."""
+    if request.method != "POST":
+        form = _remark_form(request, consultation) if open_for_remarks and context["accepts"] and context["invited"] else None
+        return form, 200, None
+    if not request.user.is_authenticated:
+        return None, 200, redirect(f"{reverse('accounts:login')}?next={request.path}")
+    if not context["invited"]:
+        raise PermissionDenied
+    form = _remark_form(request, consultation, request.POST)
+    remark, status = _submit_remark(request, consultation, section, form)
+    if remark is None:
+        return form, status, None
+    messages.success(request, _("Your remark is submitted. You can change it until the consultation ends."))
+    return form, status, redirect(remark.get_absolute_url())
+
+
 def section_detail(request, pk, section):
     """A section's text with its remarks beside it, and the form to remark on it."""
     consultation = _visible_or_404(request, pk)
     section = get_object_or_404(Section, pk=section, consultation=consultation)
     context = _common(request, consultation)
-    form = None
-    status = 200
-    if request.method == "POST":
-        if not request.user.is_authenticated:
-            return redirect(f"{reverse('accounts:login')}?next={request.path}")
-        if not context["invited"]:
-            raise PermissionDenied
-        form = _remark_form(request, consultation, request.POST)
-        remark, status = _submit_remark(request, consultation, section, form)
-        if remark is not None:
-            messages.success(
-                request,
-                _("Your remark is submitted. You can change it until the consultation ends."),
-            )
-            return redirect(f"{section.get_absolute_url()}#remark-{remark.pk}")
-    elif context["accepts"] and context["invited"] and not section.withdrawn_at:
-        form = _remark_form(request, consultation)
+    form, status, answer = _remark_form_or_answer(
+        request, consultation, section, context, open_for_remarks=not section.withdrawn_at,
+    )
+    if answer is not None:
+        return answer
     remarks = (
         selectors.section_remarks(section) if context["remarks_shown"] else Remark.objects.none()
     )
@@ -189,25 +195,9 @@ def whole_act_remark(request, pk):
     """Remarks on the whole act, and the form to make one."""
     consultation = _visible_or_404(request, pk)
     context = _common(request, consultation)
-    form = None
-    status = 200
-    if request.method == "POST":
-        if not request.user.is_authenticated:
-            return redirect(f"{reverse('accounts:login')}?next={request.path}")
-        if not context["invited"]:
-            raise PermissionDenied
-        form = _remark_form(request, consultation, request.POST)
-        remark, status = _submit_remark(request, consultation, None, form)
-        if remark is not None:
-            messages.success(
-                request,
-                _("Your remark is submitted. You can change it until the consultation ends."),
-            )
-            return redirect(
-                f"{reverse('consultations:whole_act', kwargs={'pk': consultation.pk})}#remark-{remark.pk}"
-            )
-    elif context["accepts"] and context["invited"]:
-        form = _remark_form(request, consultation)
+    form, status, answer = _remark_form_or_answer(request, consultation, None, context, open_for_remarks=True)
+    if answer is not None:
+        return answer
     remarks = (
         selectors.whole_act_remarks(consultation)
         if context["remarks_shown"]
