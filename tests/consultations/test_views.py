@@ -692,3 +692,20 @@ def test_the_table_of_contents_links_each_section_with_its_count_of_remarks_in_t
     assert "<span>1 remark</span>" in english and "<span>2 remarks</span>" in english and "<span>0 remarks</span>" in english
     assert f'<a href="/pl/consultations/{consultation.pk}/sections/{third.pk}/">' in polish
     assert "<span>2 uwagi</span>" in polish and "<span>1 uwaga</span>" in polish
+
+
+def test_after_submitting_a_remark_the_page_that_lists_it_opens_at_it(client, consultation, citizen):
+    section = consultation.sections.order_by("position").first()
+    people = [UserFactory() for _ in range(3)]
+    for number in range(55):  # more than a page of remarks before it
+        remark_on(section, author=people[number % 3], justification=f"Uwaga {number}")
+    client.force_login(citizen)
+
+    response = client.post(section.get_absolute_url(), {"organization": "citizen", "justification": "Moja uwaga na końcu."})
+
+    mine = Remark.objects.get(author=citizen)
+    assert response.status_code == 302
+    assert response["Location"] == f"{section.get_absolute_url()}?page=2#remark-{mine.pk}"
+    assert "Moja uwaga na końcu." in client.get(response["Location"].split("#")[0]).content.decode()
+    first = client.post(url("whole_act", consultation), {"organization": "citizen", "justification": "O całości."})
+    assert first["Location"].endswith(f"/whole-act/#remark-{Remark.objects.get(section=None).pk}")

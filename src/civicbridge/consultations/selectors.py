@@ -208,6 +208,16 @@ def section_remarks(section: Section) -> QuerySet[Remark]:
     )
 
 
+def remark_address(remark: Remark) -> str:
+    """The page of its section (or of the whole act) that lists ``remark``, at the remark: a
+    section with hundreds of remarks lists a new one on its last page, not the first."""
+    remarks = Remark.objects.filter(consultation_id=remark.consultation_id, section_id=remark.section_id)
+    before = remarks.filter(Q(submitted_at__lt=remark.submitted_at) | Q(submitted_at=remark.submitted_at, id__lt=remark.pk)).count()
+    page = before // REMARKS_PER_PAGE + 1
+    url, anchor = remark.get_absolute_url().split("#")
+    return f"{url}?page={page}#{anchor}" if page > 1 else f"{url}#{anchor}"
+
+
 def whole_act_remarks(consultation: Consultation) -> QuerySet[Remark]:
     return (
         remark_rows()

@@ -160,7 +160,7 @@ def _remark_form_or_answer(request, consultation, section, context, *, open_for_
     if remark is None:
         return form, status, None
     messages.success(request, _("Your remark is submitted. You can change it until the consultation ends."))
-    return form, status, redirect(remark.get_absolute_url())
+    return form, status, redirect(selectors.remark_address(remark))
 
 
 def section_detail(request, pk, section):
