@@ -81,8 +81,7 @@ def test_targets_are_set_beside_the_actual_figures(year_of_events, coordinator):
         "participants": 10, "counties": 12,
     })
 
-    figures = selectors.events_dashboard(YEAR)
-    [progress] = selectors.target_progress(YEAR, figures)
+    [progress] = selectors.target_progress(YEAR)
 
     assert progress.rows == [
         ("events", 4, 2, 50), ("hours", Decimal("12.0"), Decimal("6"), 50), ("participants", 10, 5, 50),

@@ -108,33 +108,29 @@ def _summed(rows):
     ).filter(n__gt=0)
 
 
-def year_groups(year: int) -> list[dict]:
-    """The year's held events by county and kind (a few thousand rows at most: ``EventFigure``,
-    kept by the event services)."""
-    rows = EventFigure.objects.filter(year=year, month=0).values("county_key", "kind").order_by()
-    return [
-        {**values, "county": values.pop("county_key") or None}
-        for values in _summed(rows)
-    ]
+def county_groups(year: int) -> list[dict]:
+    """The year's held events by county (a row per county: ``EventFigure``, kept by the event services)."""
+    rows = EventFigure.objects.filter(year=year, month=0).values("county_key").order_by()
+    return [{**values, "county": values.pop("county_key") or None} for values in _summed(rows)]
 
 
-def month_groups(year: int) -> list[dict]:
-    return list(_summed(EventFigure.objects.filter(year=year, month__gt=0).values("month").order_by()))
+def kind_month_groups(year: int) -> list[dict]:
+    """The year's held events by month and kind (at most 12 x 9 rows): the totals, the kinds, the months."""
+    return list(_summed(EventFigure.objects.filter(year=year, month__gt=0).values("month", "kind").order_by()))
 
 
 def events_dashboard(year: int) -> dict:
-    groups = year_groups(year)
     unique = unique_participants(year)
     total = Figures(unique=unique.get((Attendee.Scope.ALL, ""), 0))
-    counties: dict = {}
     kinds: dict = {}
-    for values in groups:
-        _add(total, values)
-        _add(counties.setdefault(values["county"], Figures(key=str(values["county"] or ""))), values)
-        _add(kinds.setdefault(values["kind"], Figures(key=values["kind"])), values)
     months = {month: Figures(key=str(month), month=datetime.date(year, month, 1)) for month in range(1, 13)}
-    for values in month_groups(year):
+    for values in kind_month_groups(year):
+        _add(total, values)
+        _add(kinds.setdefault(values["kind"], Figures(key=values["kind"])), values)
         _add(months[values["month"]], values)
+    counties: dict = {}
+    for values in county_groups(year):
+        _add(counties.setdefault(values["county"], Figures(key=str(values["county"] or ""))), values)
     names = {t.pk: t.name for t in Territory.objects.filter(pk__in=[pk for pk in counties if pk]).only(
         "pk", "name_en", "name_pl", "name_tr")}
     by_county = []
@@ -162,21 +158,20 @@ def events_dashboard(year: int) -> dict:
         "by_kind": _with_shares(by_kind),
         "by_month": by_month,
         "counties_reached": sum(1 for row in by_county if row.key and row.events),
-        "groups": groups,
     }
 
 
-def target_progress(year: int, events: dict) -> list[TargetProgress]:
-    """Each target of ``year`` with the actual figures of the events of its kinds."""
+def target_progress(year: int) -> list[TargetProgress]:
+    """Each target of ``year`` with the actual figures of the events of its kinds (one query each)."""
     progress = []
     for target in Target.objects.filter(year=year):
-        kinds = set(target.kind_list)
-        rows = [values for values in events["groups"] if values["kind"] in kinds]
+        figures = EventFigure.objects.filter(year=year, month=0, kind__in=target.kind_list, events__gt=0).aggregate(
+            events=Sum("events"), hours=Sum("hours"), participants=Sum("participants"),
+            counties=Count("county_key", distinct=True, filter=Q(county_key__gt=0)),
+        )
         actual = {
-            "events": sum(values["n"] for values in rows),
-            "hours": sum((values["total_hours"] or Decimal(0) for values in rows), Decimal(0)),
-            "participants": sum(values["present"] or 0 for values in rows),
-            "counties": len({values["county"] for values in rows if values["county"]}),
+            "events": figures["events"] or 0, "hours": figures["hours"] or Decimal(0),
+            "participants": figures["participants"] or 0, "counties": figures["counties"] or 0,
         }
         item = TargetProgress(target=target, actual=actual)
         for figure in ("events", "hours", "participants", "counties"):
@@ -251,7 +246,7 @@ def dashboard(year: int, user) -> dict:
     return {
         "year": year,
         "events": events,
-        "targets": target_progress(year, events),
+        "targets": target_progress(year),
         "organizations": organizations_by_county(),
         "projects": projects_dashboard(year, user),
         "support": support_dashboard(year),
