@@ -51,3 +51,18 @@ def test_the_site_search_lists_the_newest_matching_events_first(client, organiza
     html = page.content.decode()
     shown = [event for event in events if event.title in html]
     assert shown == events[-5:]  # newest first, five of them
+
+
+def test_the_site_search_reads_every_tables_size_at_once_and_finds_the_same(client, registry, django_assert_max_num_queries):
+    from django.db import connection
+
+    from civicbridge.core.registry import searchables
+
+    if connection.vendor == "postgresql":
+        sizes = search.table_sizes([entry.model for entry in searchables])
+        assert set(sizes) <= {entry.model for entry in searchables}
+        assert all(rows >= 0 for rows in sizes.values())
+    found = search.first_matches(Organization.objects.all(), "stowarzyszenie", ORDER, 5, table_rows=0)
+
+    assert found == expected("stowarzyszenie", 5)
+    assert "Stowarzyszenie Sportowe 11" in client.get("/en/search/", {"q": "stowarzyszenie"}).content.decode()

@@ -1,3 +1,4 @@
+from django.db import connection
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -13,10 +14,13 @@ def site_search(query: str) -> list[dict]:
     if not search_backend.query_terms(query):
         return []
     groups = []
+    sizes = search_backend.table_sizes([entry.model for entry in searchables]) if connection.vendor == "postgresql" else {}
     for entry in searchables:
         visible = entry.visible()
         ordering = entry.search_ordering or visible.query.order_by or visible.model._meta.ordering or ("pk",)
-        results = search_backend.first_matches(visible, query, tuple(ordering), SITE_SEARCH_LIMIT)
+        results = search_backend.first_matches(
+            visible, query, tuple(ordering), SITE_SEARCH_LIMIT, table_rows=sizes.get(visible.model),
+        )
         if results:
             groups.append(
                 {"label": entry.label, "results": results, "more_url": reverse(entry.url_name) + "?" + urlencode({"q": query})}
