@@ -25,3 +25,11 @@ def machine_datetime(value):
     if not value:
         return ""
     return value.replace(microsecond=0).isoformat()
+
+
+@register.simple_tag(takes_context=True)
+def rows(context, template_name, items, **extra):
+    """The rows of a list, drawn by their Jinja2 template (``core/rows.py``)."""
+    from civicbridge.core.rows import render_rows
+
+    return render_rows(template_name, items, request=context.get("request"), **extra)
