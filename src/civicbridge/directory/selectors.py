@@ -1,7 +1,7 @@
 from collections import OrderedDict
 
 from django.core.paginator import Page
-from django.db.models import Case, Prefetch, QuerySet, Sum, When
+from django.db.models import Case, Prefetch, QuerySet, Sum, When, prefetch_related_objects
 
 from civicbridge.accounts.models import Membership
 from civicbridge.core import search as search_backend
@@ -94,11 +94,10 @@ def page_count(filterset: OrganizationFilter) -> int | search_backend.MatchCount
 
 def organization_detail(*, slug: str, viewer=None) -> Organization:
     """One entry as ``viewer`` may see it: DoesNotExist for an entry not listed, unless theirs."""
-    return (
+    organization = (
         Organization.objects.visible_to(viewer).select_related("territory__parent")
         .prefetch_related(
             "thematic_areas",
-            Prefetch("plenipotentiaries", queryset=Plenipotentiary.objects.filter(is_active=True)),
             Prefetch(
                 "memberships",
                 queryset=Membership.objects.approved().select_related("user"),
@@ -107,6 +106,12 @@ def organization_detail(*, slug: str, viewer=None) -> Organization:
         )
         .get(slug=slug)
     )
+    if organization.is_public_body:
+        # Only public bodies name plenipotentiaries: the other entries' pages ask for none.
+        prefetch_related_objects(
+            [organization], Prefetch("plenipotentiaries", queryset=Plenipotentiary.objects.filter(is_active=True))
+        )
+    return organization
 
 
 def membership_of(viewer, organization: Organization) -> Membership | None:
