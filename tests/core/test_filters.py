@@ -219,12 +219,18 @@ def test_filter_menus_draw_the_markup_django_draws():
             choices=[("", "---"), ("a", "A & <b>"), ("b", "B")], widget=forms.Select(attrs={"data-hx-get": "/x/"})
         )
         grouped = forms.MultipleChoiceField(choices=[("North", [("n1", "N1"), ("n2", "N2")]), ("s", "South")])
+        boxes = forms.MultipleChoiceField(
+            choices=[("East", [("e1", "E & <1>")]), ("w", "West")], widget=forms.CheckboxSelectMultiple(attrs={"class": "c"})
+        )
+        radios = forms.ChoiceField(choices=[("x", "X"), ("y", "Y")], widget=forms.RadioSelect)
+        unlabelled = forms.ChoiceField(choices=[("", "none"), ("z", "Z")], widget=forms.RadioSelect(attrs={"id": ""}))
 
-    data = {"plain": "a", "grouped": ["n2", "s"]}
+    data = {"plain": "a", "grouped": ["n2", "s"], "boxes": ["e1"], "radios": "y", "unlabelled": ""}
     ours = [str(field) for field in Menus(data=data, renderer=FILTER_FORM_RENDERER)]
     djangos = [str(field) for field in Menus(data=data, renderer=Jinja2())]
     assert ours == djangos
     assert 'data-hx-get="/x/"' in ours[0] and "selected" in ours[0] and "A &amp; &lt;b&gt;" in ours[0] and "<optgroup" in ours[1]
+    assert "E &amp; &lt;1&gt;" in ours[2] and "checked" in ours[2] and 'class="c"' in ours[2] and "checked" in ours[3]
 
 
 def test_a_number_that_is_one_units_code_and_anothers_id_names_the_unit_with_that_code(municipality, county):
