@@ -65,11 +65,18 @@ def test_every_message_of_a_jinja2_template_is_translated(path, language):
     # the catalogs the site reads.
     from django.utils.translation import trans_real
 
-    from civicbridge.core.management.commands.makemessages import jinja2_messages
+    from civicbridge.core.rows import engine
 
-    found = re.findall(r"gettext\('((?:[^'\\]|\\.)*)'\)", jinja2_messages(path.read_text(encoding="utf-8")))
     catalog = trans_real.translation(language)._catalog
-    missing = [message for message in found if catalog.get(message) in (None, "")]
+    found = [
+        (function, message[0] if isinstance(message, tuple) else message)  # named values follow as None
+        for _line, function, message in engine().env.extract_translations(path.read_text("utf-8"))
+    ]
+    # A plural message is kept under (singular, form) in Django's catalog.
+    missing = [
+        message for function, message in found
+        if catalog.get((message, 0) if function == "ngettext" else message) in (None, "")
+    ]
 
     assert missing == []
 

@@ -9,8 +9,9 @@ stays a Django template, which includes the rows with ``{% rows "app/x_rows.html
 A row template lives in its app's ``jinja2/`` folder. It reads what it is given and runs no
 query: its selector brings every related object it shows. It translates with ``_("…")``
 (named values as ``_("since %(year)s", year=…)``, the same message as Django's
-``blocktranslate``), which ``makemessages`` finds as it finds ``{{ _("…") }}`` in a Django
-template; it has no plural forms, which the page around it says instead.
+``blocktranslate``) and ``ngettext(singular, plural, n, name=n)`` (the counter under the name
+the catalog's message uses); the project's ``makemessages`` reads them with Jinja2
+(``core/management/commands/makemessages.py``).
 """
 
 from functools import cache
