@@ -66,3 +66,17 @@ def test_the_site_search_reads_every_tables_size_at_once_and_finds_the_same(clie
 
     assert found == expected("stowarzyszenie", 5)
     assert "Stowarzyszenie Sportowe 11" in client.get("/en/search/", {"q": "stowarzyszenie"}).content.decode()
+
+
+def test_the_planner_is_asked_once_about_a_last_word_typed_or_whole(registry):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL is asked for its estimate")
+    with CaptureQueriesContext(connection) as queries:
+        found = search.first_matches(Organization.objects.all(), "fundacja kult", ORDER, 5, table_rows=15)
+
+    explained = [query["sql"] for query in queries.captured_queries if query["sql"].startswith("EXPLAIN")]
+    assert len(explained) == 1 and "kult:* | kult" in str(queries.captured_queries)
+    assert found == expected("fundacja kult", 5) and len(found) == 3
