@@ -126,6 +126,9 @@ TEMPLATES = [
     },
 ]
 
+# Forms draw Django's widget templates in their Jinja2 versions (core.forms.FormRenderer).
+FORM_RENDERER = "civicbridge.core.forms.FormRenderer"
+
 # --- Database -----------------------------------------------------------------
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'civicbridge.sqlite3'}"),

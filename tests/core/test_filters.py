@@ -207,12 +207,13 @@ def test_a_deadline_filter_far_outside_the_calendar_is_a_400_not_a_server_error(
 
 
 def test_filter_menus_draw_the_markup_django_draws():
-    """The filter renderer's select.html writes each option in place: the same HTML as Django's own
-    templates, option by option, with groups, a chosen value and an option's own attributes."""
+    """The forms' renderer's select.html and multiple_input.html write each option in place: the
+    same HTML as Django's own templates, option by option, with groups, a chosen value and an
+    option's own attributes."""
     from django import forms
     from django.forms.renderers import Jinja2
 
-    from civicbridge.core.filters import FILTER_FORM_RENDERER
+    from civicbridge.core.forms import FormRenderer
 
     class Menus(forms.Form):
         plain = forms.ChoiceField(
@@ -226,7 +227,7 @@ def test_filter_menus_draw_the_markup_django_draws():
         unlabelled = forms.ChoiceField(choices=[("", "none"), ("z", "Z")], widget=forms.RadioSelect(attrs={"id": ""}))
 
     data = {"plain": "a", "grouped": ["n2", "s"], "boxes": ["e1"], "radios": "y", "unlabelled": ""}
-    ours = [str(field) for field in Menus(data=data, renderer=FILTER_FORM_RENDERER)]
+    ours = [str(field) for field in Menus(data=data, renderer=FormRenderer())]
     djangos = [str(field) for field in Menus(data=data, renderer=Jinja2())]
     assert ours == djangos
     assert 'data-hx-get="/x/"' in ours[0] and "selected" in ours[0] and "A &amp; &lt;b&gt;" in ours[0] and "<optgroup" in ours[1]

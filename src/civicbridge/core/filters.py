@@ -11,16 +11,12 @@
 """
 
 import re
-from pathlib import Path
 
-import django.forms
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
-from django.forms.renderers import Jinja2
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .models import Territory, ThematicArea
@@ -177,26 +173,6 @@ def offered_thematic_areas(request=None):
     return ThematicArea.objects.offered()
 
 
-# Filter forms are drawn by the Jinja2 versions of Django's own widget templates: a list's
-# filters hold menus of hundreds of options (territories, thematic areas), drawn on every page
-# and every htmx swap, and Jinja2 draws the same markup from the same templates Django ships
-# in a third of the time. Forms people fill in (and the admin's widgets, which have Django
-# templates only) keep the default renderer. One renderer: it builds its environment once.
-class FilterFormRenderer(Jinja2):
-    """Django's Jinja2 widget templates, after this app's own ``jinja2`` directory: its
-    ``select.html`` draws the same markup as Django's, with each option written in place."""
-
-    @cached_property
-    def engine(self):
-        return self.backend({
-            "APP_DIRS": False,
-            "DIRS": [Path(__file__).parent / "jinja2", Path(django.forms.__file__).parent / "jinja2"],
-            "NAME": "djangoforms",
-            "OPTIONS": {},
-        })
-
-
-FILTER_FORM_RENDERER = FilterFormRenderer()
 
 
 class MenuChoiceIterator(ModelChoiceIterator):
@@ -216,11 +192,6 @@ class MenuChoiceIterator(ModelChoiceIterator):
 
 class StrictFilterSet(django_filters.FilterSet):
     """A filter set whose bad values are refused (see the module's docstring)."""
-
-    def get_form_class(self):
-        form_class = super().get_form_class()
-        form_class.default_renderer = FILTER_FORM_RENDERER
-        return form_class
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
