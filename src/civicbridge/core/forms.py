@@ -91,8 +91,8 @@ class SitePageForm(Form):
 
 class FormRenderer(BaseRenderer):
     """The forms' renderer: Django's widget templates in their Jinja2 versions (this app's
-    ``jinja2`` directory first: options written in place), and, for a template that exists only
-    for Django's template language (the admin's widgets, ``core/widgets/country_checkboxes.html``),
+    ``jinja2`` directory first: options written in place, and the project's own widgets), and,
+    for a template that exists only for Django's template language (the admin's widgets),
     Django's own renderer. Jinja2 draws Django's widget markup in about a third of the time; a
     form of a few menus and checkbox lists (thematic areas, countries) was most of its page's time.
     """
