@@ -143,7 +143,7 @@ class CountryCheckboxes(forms.CheckboxSelectMultiple):
 class _CountriesBoundField(BoundField):
     @property
     def widget_type(self):
-        # Laid out like any group of tick boxes: a fieldset with a legend (includes/field.html).
+        # Laid out like any group of tick boxes: a fieldset with a legend (core/jinja2/core/field.html).
         return "checkboxselectmultiple"
 
 

@@ -97,13 +97,17 @@ class FormRenderer(BaseRenderer):
     form of a few menus and checkbox lists (thematic areas, countries) was most of its page's time.
     """
 
+    # A field with its label, hint and errors, wherever a template writes {{ field.as_field_group }}.
+    field_template_name = "core/field.html"
+
     @cached_property
     def jinja2(self):
         return Jinja2({
             "APP_DIRS": False,
             "DIRS": [Path(__file__).parent / "jinja2", Path(django.forms.__file__).parent / "jinja2"],
             "NAME": "djangoforms",
-            "OPTIONS": {},
+            # The row templates' environment: Django's translations as _() among the rest.
+            "OPTIONS": {"environment": "civicbridge.core.rows.environment"},
         })
 
     @cached_property
