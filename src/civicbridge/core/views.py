@@ -71,7 +71,9 @@ def edit_site_page(request, kind):
 
 def search(request):
     query = request.GET.get("q", "").strip()
-    return render(request, "core/search.html", {"query": query, "groups": selectors.site_search(query)})
+    # ``site_query``: the header's search box, which no other page's own ``query`` may fill.
+    context = {"query": query, "site_query": query, "groups": selectors.site_search(query)}
+    return render(request, "core/search.html", context)
 
 
 @require_GET

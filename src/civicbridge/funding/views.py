@@ -20,12 +20,6 @@ from .forms import CallForm, CallImportForm, FunderForm, ProgrammeForm
 from .models import Call, Funder, Programme
 
 
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 @vary_on_headers("HX-Request", "HX-Target")  # the same address answers the page or its results
 def call_list(request):
     now = timezone.now()
@@ -35,7 +29,6 @@ def call_list(request):
     page = page_of(selectors.filtered_calls(filterset), request.GET.get("page"))
     context = {
         "filter": filterset, "page": page, "calls": selectors.decorate(page.object_list, now),
-        "query": _query_without_page(request),
     }
     return render(request, results_template(request, "funding/call_list.html"), context)
 
