@@ -1,16 +1,14 @@
 from collections.abc import Callable
 from functools import cached_property
-from pathlib import Path
 
-import django.forms
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.renderers import BaseRenderer, DjangoTemplates
 from django.template import TemplateDoesNotExist
-from django.template.backends.jinja2 import Jinja2
 from django.utils.translation import gettext_lazy as _
 
 from .models import ThematicArea
+from .rows import engine as jinja2_engine
 from .validators import TextValidator
 
 
@@ -100,15 +98,9 @@ class FormRenderer(BaseRenderer):
     # A field with its label, hint and errors, wherever a template writes {{ field.as_field_group }}.
     field_template_name = "core/field.html"
 
-    @cached_property
+    @property
     def jinja2(self):
-        return Jinja2({
-            "APP_DIRS": False,
-            "DIRS": [Path(__file__).parent / "jinja2", Path(django.forms.__file__).parent / "jinja2"],
-            "NAME": "djangoforms",
-            # The row templates' environment: Django's translations as _() among the rest.
-            "OPTIONS": {"environment": "civicbridge.core.rows.environment"},
-        })
+        return jinja2_engine()  # the project's one Jinja2 engine, shared with the lists' rows
 
     @cached_property
     def django_templates(self):

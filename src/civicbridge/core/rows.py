@@ -15,13 +15,12 @@ the catalog's message uses); the project's ``makemessages`` reads them with Jinj
 """
 
 from functools import cache
+from pathlib import Path
 
-from django.contrib.humanize.templatetags.humanize import intcomma
+import django.forms
 from django.template.backends.jinja2 import Jinja2
-from django.template.defaultfilters import capfirst, date, floatformat, time, truncatechars
-from django.templatetags.static import static
-from django.urls import reverse
-from django.utils import formats
+from django.template.defaultfilters import capfirst, date, floatformat
+from django.template.utils import get_app_template_dirs
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
@@ -33,26 +32,21 @@ from civicbridge.core.templatetags.civicbridge import machine_datetime
 def environment(**options) -> Environment:
     env = Environment(**options, extensions=["jinja2.ext.i18n"])
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
-    env.globals.update(url=_url, static=static)
     env.filters.update(
-        capfirst=capfirst, date=date, time=time, intcomma=intcomma, localtime=localtime,
-        localize=formats.localize, truncatechars=truncatechars, floatformat=floatformat,
-        machine_datetime=machine_datetime,
+        capfirst=capfirst, date=date, floatformat=floatformat, localtime=localtime, machine_datetime=machine_datetime,
     )
     return env
 
 
-def _url(name: str, *args, **kwargs) -> str:
-    return reverse(name, args=args or None, kwargs=kwargs or None)
-
-
 @cache
 def engine() -> Jinja2:
-    """One engine for the process: it compiles each row template once."""
+    """The project's one Jinja2 engine, which compiles each template once: the apps' ``jinja2``
+    folders (row templates; ``core``'s widget templates first), then Django's own Jinja2 widget
+    templates, which the forms' renderer (``core.forms.FormRenderer``) draws with it too."""
     return Jinja2({
-        "NAME": "rows",
-        "DIRS": [],
-        "APP_DIRS": True,
+        "NAME": "jinja2",
+        "DIRS": [*get_app_template_dirs("jinja2"), Path(django.forms.__file__).parent / "jinja2"],
+        "APP_DIRS": False,
         "OPTIONS": {"environment": "civicbridge.core.rows.environment", "autoescape": True},
     })
 

@@ -246,16 +246,17 @@ def search(queryset: QuerySet, query: str, *, whole_words: bool = False) -> Quer
     model = queryset.model
     table = model._meta.db_table
     if connection.vendor == "postgresql":
-        return queryset.filter(
-            RawSQL(
-                f"{table}.search_vector @@ to_tsquery('simple'::regconfig, %s)",
-                [_tsquery_expression(terms, whole_words=whole_words)],
-                output_field=BooleanField(),
-            )
-        )
+        return queryset.filter(_text_match(table, _tsquery_expression(terms, whole_words=whole_words)))
     fts = fts_table(model)
     return queryset.filter(
         pk__in=RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [_fts5_expression(terms, whole_words=whole_words)])
+    )
+
+
+def _text_match(table: str, tsquery: str) -> RawSQL:
+    """PostgreSQL: the rows of ``table`` whose search vector matches ``tsquery``."""
+    return RawSQL(
+        f"{table}.search_vector @@ to_tsquery('simple'::regconfig, %s)", [tsquery], output_field=BooleanField()
     )
 
 
@@ -457,12 +458,7 @@ def _estimated_matches(queryset: QuerySet, terms) -> QuerySet:
     prefix or whole (it may know the whole word's frequency and not the prefix's, and estimates
     either of two at least as the larger). The rows' count does not depend on the columns read:
     the question names the key alone, which Django writes faster than every column."""
-    table = queryset.model._meta.db_table
-    either = RawSQL(
-        f"{table}.search_vector @@ to_tsquery('simple'::regconfig, %s)",
-        [_tsquery_expression(terms, either=True)],
-        output_field=BooleanField(),
-    )
+    either = _text_match(queryset.model._meta.db_table, _tsquery_expression(terms, either=True))
     return queryset.filter(either).order_by().values("pk")
 
 
