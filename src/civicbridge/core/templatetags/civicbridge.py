@@ -30,6 +30,12 @@ def machine_datetime(value):
 @register.simple_tag(takes_context=True)
 def rows(context, template_name, items, **extra):
     """The rows of a list, drawn by their Jinja2 template (``core/rows.py``)."""
-    from civicbridge.core.rows import render_rows
+    return jinja2(context, template_name, rows=items, **extra)
 
-    return render_rows(template_name, items, request=context.get("request"), **extra)
+
+@register.simple_tag(takes_context=True)
+def jinja2(context, template_name, **values):
+    """A Jinja2 template (``core/rows.py``) drawn inside a Django one, with ``values``."""
+    from civicbridge.core.rows import render
+
+    return render(template_name, request=context.get("request"), **values)
