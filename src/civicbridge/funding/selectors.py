@@ -12,13 +12,13 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    prefetch_related_objects,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from civicbridge.core.deployment import zone_label
+from civicbridge.core.selectors import with_area_names
 
 from .filters import CallFilter
 from .models import Call, CallDeadline, Funder, Programme
@@ -276,11 +276,9 @@ def countdown(call: Call, now: datetime) -> Countdown:
 
 def decorate(calls, now: datetime, *, with_areas: bool = True) -> list[Call]:
     """Each call with its status and next deadline at ``now`` (annotated: ``next_deadline_at``)
-    and (unless a short list shows none) its thematic areas: everything its list row shows,
-    in one query for the whole page."""
-    calls = list(calls)
-    if with_areas:
-        prefetch_related_objects(calls, "thematic_areas")
+    and (unless a short list shows none) its thematic areas' names: everything its list row
+    shows, in one query for the whole page."""
+    calls = with_area_names(calls) if with_areas else list(calls)
     site_zone = timezone.get_current_timezone()
     site_zone_label = zone_label(site_zone)
     for call in calls:

@@ -16,18 +16,18 @@ from .filters import PartnerRequestFilter, TwinningFilter
 from .models import ExpressionOfInterest, Invitation, PartnerRequest, Twinning
 
 
-def requests_for_list() -> QuerySet[PartnerRequest]:
+def requests_for_list(*, with_areas: bool = True) -> QuerySet[PartnerRequest]:
+    """``with_areas`` False: a page's rows, which read their areas' names alone (core.selectors.with_area_names)."""
     # The search column is for the database only; a list never shows it.
-    return (
-        PartnerRequest.objects.select_related("organization__territory", "call")
-        .prefetch_related("thematic_areas")
-        .defer("search_document", "organization__search_document", "organization__description")
+    requests = PartnerRequest.objects.select_related("organization__territory", "call").defer(
+        "search_document", "organization__search_document", "organization__description"
     )
+    return requests.prefetch_related("thematic_areas") if with_areas else requests
 
 
-def public_requests() -> QuerySet[PartnerRequest]:
+def public_requests(*, with_areas: bool = True) -> QuerySet[PartnerRequest]:
     """Requests anyone may see: every open one, also past its deadline (its link keeps working)."""
-    return requests_for_list().filter(status=PartnerRequest.Status.OPEN)
+    return requests_for_list(with_areas=with_areas).filter(status=PartnerRequest.Status.OPEN)
 
 
 def filter_requests(data, *, queryset: QuerySet | None = None) -> PartnerRequestFilter:

@@ -13,6 +13,7 @@ from civicbridge.core.forms import apply_validation_error, submit
 from civicbridge.core.pagination import page_of
 from civicbridge.core.partials import results_template
 from civicbridge.core.rules import is_coordinator
+from civicbridge.core.selectors import with_area_names
 from civicbridge.core.slugs import follows_renames
 from civicbridge.directory.models import Organization
 
@@ -30,12 +31,13 @@ ORGANIZATION_PICKER_LIMIT = 10
 
 @vary_on_headers("HX-Request", "HX-Target")  # the same address answers the page or its results
 def request_list(request):
-    filterset = selectors.filter_requests(request.GET)
+    filterset = selectors.filter_requests(request.GET, queryset=selectors.public_requests(with_areas=False))
     page = page_of(filterset.qs, request.GET.get("page"))
     template = results_template(request, "partners/request_list.html")
     context = {
         "filter": filterset,
         "page": page,
+        "rows": with_area_names(page.object_list),
         "my_organizations": selectors.represented_organizations(request.user),
         "can_post": request.user.has_perm("partners.post_request"),
     }

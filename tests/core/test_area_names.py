@@ -1,0 +1,48 @@
+"""The names of a list row's thematic areas, read for a page of rows (core.selectors.with_area_names)."""
+
+from django.utils import translation
+
+from civicbridge.core.models import ThematicArea
+from civicbridge.core.selectors import with_area_names
+from civicbridge.directory.models import Organization
+from tests.directory.factories import OrganizationFactory
+
+
+def test_each_row_gets_its_own_areas_names_in_the_areas_order_and_the_pages_language(municipality):
+    first, second, third = ThematicArea.objects.order_by("scheme", "position", "code")[:3]
+    untranslated = ThematicArea.objects.create(
+        code="test-untranslated", scheme=ThematicArea.Scheme.EU_THEME, name_en="Only in English", position=999
+    )
+    one = OrganizationFactory(territory=municipality)
+    one.thematic_areas.set([third, untranslated, first])
+    other = OrganizationFactory(territory=municipality)
+    other.thematic_areas.set([second])
+    bare = OrganizationFactory(territory=municipality)
+    rows = Organization.objects.filter(pk__in=[one.pk, other.pk, bare.pk]).order_by("pk")
+
+    with translation.override("pl"):
+        named = with_area_names(rows)
+    assert [row.pk for row in named] == [one.pk, other.pk, bare.pk]
+    expected = [area.name_pl or area.name_en for area in ThematicArea.objects.filter(pk__in=[first.pk, third.pk, untranslated.pk])]
+    assert named[0].area_names == expected
+    assert named[0].area_names[-1] == "Only in English"  # no Polish name: the English one, not a blank tag
+    assert named[1].area_names == [second.name_pl]
+    assert named[2].area_names == []
+
+    with translation.override("en"):
+        assert with_area_names(rows)[1].area_names == [second.name_en]
+
+
+def test_a_page_of_rows_reads_its_names_in_one_query(municipality, django_assert_num_queries):
+    area = ThematicArea.objects.first()
+    organizations = [OrganizationFactory(territory=municipality) for _ in range(5)]
+    for organization in organizations:
+        organization.thematic_areas.set([area])
+    with django_assert_num_queries(1):
+        named = with_area_names(organizations)
+    assert all(row.area_names == [area.name_en] for row in named)
+
+
+def test_no_rows_ask_nothing(db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert with_area_names(Organization.objects.none()) == []
