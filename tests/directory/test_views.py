@@ -329,6 +329,50 @@ def test_the_detail_page_seen_by_a_representative_runs_a_bounded_number_of_queri
     assert len(response.context["pending"]) == count
 
 
+def test_a_signed_in_visitor_s_own_membership_is_read_with_the_representatives(
+    client, organization, representative, user, django_assert_num_queries
+):
+    # session, user, the entry, its areas, and its memberships (the representatives and the
+    # visitor's own in one query): the rights and the claim form ask nothing more.
+    client.force_login(user)
+    with django_assert_num_queries(5):
+        response = client.get(organization.get_absolute_url())
+
+    assert response.context["own_membership"] is None
+    assert response.context["claim_form"] is not None
+    assert not response.context["can_change"]
+    assert [m.user for m in response.context["organization"].approved_memberships] == [representative]
+
+
+@pytest.mark.parametrize("status", [Membership.Status.PENDING, Membership.Status.REJECTED])
+def test_a_request_to_represent_not_approved_shows_as_the_visitor_s_own_and_gives_no_rights(
+    client, organization, representative, user, status
+):
+    mine = MembershipFactory(user=user, organization=organization, status=status)
+    client.force_login(user)
+
+    response = client.get(organization.get_absolute_url())
+
+    assert response.context["own_membership"] == mine
+    assert not response.context["can_change"]
+    assert response.context["claim_form"] is None
+    assert reverse("directory:organization_edit", args=[organization.slug]) not in response.content.decode()
+    # Only approved representatives are listed as such.
+    assert [m.user for m in response.context["organization"].approved_memberships] == [representative]
+
+
+def test_a_representative_s_rights_on_the_page_come_from_their_approved_membership(
+    client, organization, representative
+):
+    client.force_login(representative)
+
+    response = client.get(organization.get_absolute_url())
+
+    assert response.context["can_change"]
+    assert response.context["own_membership"].status == Membership.Status.APPROVED
+    assert response.context["invite_form"] is not None
+
+
 def test_an_unknown_slug_gives_404(client, db):
     assert client.get("/en/organizations/no-such-organization/").status_code == 404
 

@@ -14,6 +14,9 @@ def is_representative_of(user, organization) -> bool:
         return False
     from civicbridge.accounts.models import Membership
 
+    read_for, membership = getattr(organization, "viewer_membership", (None, None))
+    if read_for == user.pk:  # read with the entry, in this request (selectors.organization_detail)
+        return membership is not None and membership.status == Membership.Status.APPROVED
     return Membership.objects.approved().filter(user=user, organization=organization).exists()
 
 

@@ -1,7 +1,7 @@
 from collections import OrderedDict
 
 from django.core.paginator import Page
-from django.db.models import Case, Prefetch, QuerySet, Sum, When, prefetch_related_objects
+from django.db.models import Case, Prefetch, Q, QuerySet, Sum, When, prefetch_related_objects
 
 from civicbridge.accounts.models import Membership
 from civicbridge.core import search as search_backend
@@ -93,19 +93,27 @@ def page_count(filterset: OrganizationFilter) -> int | search_backend.MatchCount
 
 
 def organization_detail(*, slug: str, viewer=None) -> Organization:
-    """One entry as ``viewer`` may see it: DoesNotExist for an entry not listed, unless theirs."""
+    """One entry as ``viewer`` may see it: DoesNotExist for an entry not listed, unless theirs.
+
+    Its representatives (``approved_memberships``) and the viewer's own membership, whatever its
+    state (``viewer_membership``, see ``membership_of``), are read in one query."""
+    signed_in = viewer is not None and viewer.is_authenticated
+    shown = Q(status=Membership.Status.APPROVED) | Q(user_id=viewer.pk) if signed_in else Q(status=Membership.Status.APPROVED)
     organization = (
         Organization.objects.visible_to(viewer).select_related("territory__parent")
         .prefetch_related(
             "thematic_areas",
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.approved().select_related("user"),
-                to_attr="approved_memberships",
-            ),
+            Prefetch("memberships", queryset=Membership.objects.filter(shown).select_related("user"), to_attr="read_memberships"),
         )
         .get(slug=slug)
     )
+    organization.approved_memberships = [
+        membership for membership in organization.read_memberships if membership.status == Membership.Status.APPROVED
+    ]
+    if signed_in:
+        organization.viewer_membership = (
+            viewer.pk, next((m for m in organization.read_memberships if m.user_id == viewer.pk), None)
+        )
     if organization.is_public_body:
         # Only public bodies name plenipotentiaries: the other entries' pages ask for none.
         prefetch_related_objects(
@@ -118,6 +126,9 @@ def membership_of(viewer, organization: Organization) -> Membership | None:
     """The viewer's own membership of (or request to represent) ``organization``, if any."""
     if not (viewer and viewer.is_authenticated):
         return None
+    read_for, membership = getattr(organization, "viewer_membership", (None, None))
+    if read_for == viewer.pk:  # read with the entry (organization_detail)
+        return membership
     return Membership.objects.filter(user=viewer, organization=organization).first()
 
 
