@@ -246,3 +246,21 @@ def test_a_number_that_is_one_units_code_and_anothers_id_names_the_unit_with_tha
     assert resolve_territory(number) == coded
     coded.delete()
     assert resolve_territory(number) == municipality
+
+
+@pytest.mark.parametrize("language", ["en", "pl", "tr"])
+def test_a_thematic_area_menu_read_as_plain_values_names_each_area_as_the_area_itself_would(db, language):
+    from django.utils import translation
+
+    from civicbridge.core.filters import offered_thematic_areas
+    from civicbridge.core.models import ThematicArea
+    from civicbridge.directory.filters import OrganizationFilter
+
+    untranslated = ThematicArea.objects.filter(pk__in=offered_thematic_areas().values("pk")).first()
+    ThematicArea.objects.filter(pk=untranslated.pk).update(name_pl="", name_tr="")
+    with translation.override(language):
+        field = OrganizationFilter({}).form.fields["thematic_area"]
+        shown = [(value, label) for value, label in field.choices if value != ""]
+
+        assert shown == [(area.pk, str(area)) for area in offered_thematic_areas()]
+    assert (untranslated.pk, untranslated.name_en) in shown

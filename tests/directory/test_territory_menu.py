@@ -109,3 +109,21 @@ def test_an_entry_whose_territory_number_reads_as_a_code_still_finds_it_chosen(
     html = str(OrganizationForm(instance=entry)["territory"])
 
     assert f'<option value="{municipality.pk}" selected>' in html
+
+
+@pytest.mark.parametrize("language", ["en", "pl", "tr"])
+def test_a_filter_s_menu_read_as_plain_values_shows_what_the_units_themselves_would(
+    language, region, county, municipality
+):
+    # The menu's options are read as values (TerritoryCodeChoiceField.menu_options), not as
+    # territories: each option must still be the unit's key and indented name in the language.
+    from django.utils import translation
+
+    Territory.objects.filter(pk=county.pk).update(name_tr="")  # no Turkish name: the English one
+    with translation.override(language):
+        field = OrganizationFilter({"territory": territory_key(municipality)}).form.fields["territory"]
+        shown = [(value, label) for value, label in field.choices if value != ""]
+        units = list(filters.territory_menu(chosen=[municipality]))
+
+        assert shown == [(territory_key(unit), field.label_for(unit)) for unit in units]
+    assert len(units) >= 3

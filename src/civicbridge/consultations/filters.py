@@ -10,7 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from civicbridge.core import search as search_backend
-from civicbridge.core.filters import SlugOrIdFilter, StrictFilterSet, offered_thematic_areas
+from civicbridge.core.filters import SlugOrIdFilter, StrictFilterSet, ThematicAreaFilter
 from civicbridge.core.models import Territory
 from civicbridge.core.selectors import territory_subtree_ids
 from civicbridge.directory.filters import TerritoryFilter, open_territory_menu
@@ -48,9 +48,8 @@ class ConsultationFilter(StrictFilterSet):
         empty_label=_("anywhere"),
         method="filter_territory",
     )
-    thematic_area = django_filters.ModelChoiceFilter(
+    thematic_area = ThematicAreaFilter(
         label=_("Thematic area"),
-        queryset=offered_thematic_areas,
         field_name="thematic_areas",
     )
     body = SlugOrIdFilter(

@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from .models import Territory, ThematicArea
+from .models import Territory, ThematicArea, name_column
 
 # Django's own message (translated in its catalogs), which names the value refused.
 INVALID_CHOICE = _("Select a valid choice. %(value)s is not one of the available choices.")
@@ -181,13 +181,43 @@ class MenuChoiceIterator(ModelChoiceIterator):
     Django reads a menu through ``QuerySet.iterator()``: on PostgreSQL a server-side cursor,
     three round trips (declare, fetch, close) for a menu of a few hundred rows, on every list
     page and htmx swap. A menu is small and drawn whole: one query reads it.
+
+    A field with ``menu_options(queryset)`` draws its options from the plain values that
+    method reads (value and label pairs, as the labels of its instances would be): building a
+    model for each option cost more than the rest of drawing it (every list page draws its
+    territory and thematic-area menus).
     """
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset.all():
+        queryset = self.queryset.all()
+        menu_options = getattr(self.field, "menu_options", None)
+        if menu_options is not None:
+            yield from menu_options(queryset)
+            return
+        for obj in queryset:
             yield self.choice(obj)
+
+
+class ThematicAreaChoiceField(forms.ModelChoiceField):
+    """A thematic area by its id, listed by its name in the page's language."""
+
+    iterator = MenuChoiceIterator
+
+    def menu_options(self, queryset):
+        for pk, english, translated in queryset.values_list("pk", "name_en", name_column()):
+            yield pk, translated or english  # str(area), without the area
+
+
+class ThematicAreaFilter(django_filters.ModelChoiceFilter):
+    """A list's thematic-area filter, offered from this deployment's lists (``offered_thematic_areas``)."""
+
+    field_class = ThematicAreaChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", offered_thematic_areas)
+        super().__init__(*args, **kwargs)
 
 
 class StrictFilterSet(django_filters.FilterSet):

@@ -39,6 +39,13 @@ class TranslatedNameMixin:
         return getattr(self, f"name_{language}", "") or self.name_en
 
 
+def name_column() -> str:
+    """The column of ``TranslatedNameMixin.name`` in the active language, for reads of plain
+    values: where it is empty, ``name_en`` stands for it, as ``name`` does."""
+    language = (get_language() or "en")[:2]
+    return f"name_{language}" if language in {"pl", "tr"} else "name_en"
+
+
 class TerritoryQuerySet(models.QuerySet):
     def within(self, territory: "Territory") -> "TerritoryQuerySet":
         """The territory and every unit below it."""

@@ -3,10 +3,9 @@ from collections import defaultdict
 from django.db import connection
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import get_language
 
 from . import search as search_backend
-from .models import SitePage, ThematicArea
+from .models import SitePage, ThematicArea, name_column
 from .registry import home_blocks, profile_blocks, searchables
 
 SITE_SEARCH_LIMIT = 5
@@ -87,12 +86,10 @@ def with_area_names(rows, relation: str = "thematic_areas") -> list:
         return rows
     field = type(rows[0])._meta.get_field(relation)
     owner, area = field.m2m_field_name(), field.m2m_reverse_field_name()
-    language = (get_language() or "en")[:2]
-    local = f"name_{language}" if language in {"en", "pl", "tr"} else "name_en"
     links = (
         field.remote_field.through.objects.filter(**{f"{owner}_id__in": [row.pk for row in rows]})
         .order_by(*(f"{area}__{key}" for key in ThematicArea._meta.ordering))
-        .values_list(f"{owner}_id", f"{area}__name_en", f"{area}__{local}")
+        .values_list(f"{owner}_id", f"{area}__name_en", f"{area}__{name_column()}")
     )
     names = defaultdict(list)
     for owner_id, english, translated in links:

@@ -1,4 +1,5 @@
 import contextlib
+from typing import NamedTuple
 
 import django_filters
 from django import forms
@@ -18,10 +19,11 @@ from civicbridge.core.filters import (
     SlugOrIdFilter,
     StrictFilterSet,
     TerritoryField,
-    offered_thematic_areas,
+    ThematicAreaFilter,
     resolve_territory,
+    territory_key,
 )
-from civicbridge.core.models import Territory
+from civicbridge.core.models import Territory, name_column
 from civicbridge.core.selectors import territory_subtree_ids
 
 from .models import Organization, Plenipotentiary
@@ -135,9 +137,31 @@ class TerritoryMultipleChoiceField(_TerritoryLabels, forms.ModelMultipleChoiceFi
     """Several territories, as ``TerritoryChoiceField``."""
 
 
+class MenuUnit(NamedTuple):
+    """What a filter's territory menu shows of a unit, read as plain values (its label and key)."""
+
+    pk: int
+    path: str
+    level: str
+    country: str
+    code: str
+    name: str
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 1  # as Territory.depth
+
+
 class TerritoryCodeChoiceField(_TerritoryLabels, TerritoryField):
     """A filter's territory: by the code people use or the id (core.filters); its menu's
     options carry the codes, so that a filtered list's address says ``?territory=1607``."""
+
+    def menu_options(self, queryset):
+        # core.filters.MenuChoiceIterator: every list page draws this menu.
+        columns = ("pk", "path", "level", "country", "code", "name_en", name_column())
+        for pk, path, level, country, code, english, translated in queryset.values_list(*columns):
+            unit = MenuUnit(pk, path, level, country, code, translated or english)
+            yield territory_key(unit), self.label_for(unit)
 
 
 class TerritoryFilter(django_filters.ModelChoiceFilter):
@@ -176,8 +200,8 @@ class OrganizationFilter(StrictFilterSet):
         label=_("Country"), choices=country_choices, empty_label=_("any country"),
         help_text=_("Organizations abroad are listed under their country."),
     )
-    thematic_area = django_filters.ModelChoiceFilter(
-        label=_("Thematic area"), queryset=offered_thematic_areas, field_name="thematic_areas",
+    thematic_area = ThematicAreaFilter(
+        label=_("Thematic area"), field_name="thematic_areas",
     )
     verified = django_filters.ChoiceFilter(
         label=_("Verification"), choices=[("true", _("verified")), ("false", _("not verified"))],

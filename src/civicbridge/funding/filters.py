@@ -27,7 +27,7 @@ from civicbridge.core.filters import (
     CountryCodeFilter,
     SlugOrIdFilter,
     StrictFilterSet,
-    offered_thematic_areas,
+    ThematicAreaFilter,
 )
 from civicbridge.core.models import Territory
 from civicbridge.directory.filters import TerritoryFilter, open_territory_menu
@@ -106,8 +106,8 @@ class CallFilter(StrictFilterSet):
         label=_("Territory (calls open there)"), queryset=Territory.objects.all(),
         empty_label=_("anywhere"), method="filter_territory",
     )
-    thematic_area = django_filters.ModelChoiceFilter(
-        label=_("Thematic area"), queryset=offered_thematic_areas, field_name="thematic_areas",
+    thematic_area = ThematicAreaFilter(
+        label=_("Thematic area"), field_name="thematic_areas",
     )
     country = CountryCodeFilter(
         label=_("Applicants from (country code)"), method="filter_country",

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from unidecode import unidecode
 
 from civicbridge.core import search as search_backend
-from civicbridge.core.filters import CodeChoiceFilter, StrictFilterSet, offered_thematic_areas
+from civicbridge.core.filters import CodeChoiceFilter, StrictFilterSet, ThematicAreaFilter
 from civicbridge.directory.filters import CountryFilter
 from civicbridge.directory.models import Organization
 from civicbridge.funding.models import Call
@@ -69,8 +69,8 @@ class PartnerRequestFilter(StrictFilterSet):
         label=_("Answers"), choices=STATUS_CHOICES, empty_label=None, method="filter_status",
         help_text=_("Open requests whose deadline has passed stay listed under “answer deadline passed”."),
     )
-    thematic_area = django_filters.ModelChoiceFilter(
-        label=_("Thematic area"), queryset=offered_thematic_areas, field_name="thematic_areas",
+    thematic_area = ThematicAreaFilter(
+        label=_("Thematic area"), field_name="thematic_areas",
         empty_label=_("any area"),
     )
     country = CodeChoiceFilter(
@@ -140,8 +140,8 @@ class TwinningFilter(StrictFilterSet):
         label=_("Partner country"), choices=country_choices, field_name="partner_country",
         empty_label=_("any country"),
     )
-    thematic_area = django_filters.ModelChoiceFilter(
-        label=_("Area of cooperation"), queryset=offered_thematic_areas, field_name="thematic_areas",
+    thematic_area = ThematicAreaFilter(
+        label=_("Area of cooperation"), field_name="thematic_areas",
         empty_label=_("any area"),
     )
 
