@@ -29,7 +29,7 @@ follows_organization_renames = follows_renames(
 
 @vary_on_headers("HX-Request", "HX-Target")  # the same address answers the page or its results
 def organization_list(request):
-    filterset = selectors.filter_organizations(request.GET, queryset=selectors.organizations_for_rows())
+    filterset = selectors.filter_organizations(request.GET, queryset=selectors.organizations_for_page())
     page = page_of(filterset.qs, request.GET.get("page"), count=selectors.page_count(filterset))
     template = results_template(request, "directory/organization_list.html")
     return render(request, template, {"filter": filterset, "page": page, "rows": with_area_names(page.object_list)})
