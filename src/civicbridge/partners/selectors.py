@@ -25,6 +25,20 @@ def requests_for_list(*, with_areas: bool = True) -> QuerySet[PartnerRequest]:
     return requests.prefetch_related("thematic_areas") if with_areas else requests
 
 
+# What a row of the list page shows (partners/request_rows.html); its areas are read apart.
+ROW_COLUMNS = (
+    "title", "direction", "deadline", "role_sought", "status", "organization_id", "call_id",
+    "organization__name", "organization__territory_id", "organization__country", "organization__city",
+    "organization__territory__name_en", "organization__territory__name_pl", "organization__territory__name_tr",
+    "call__identifier",
+)
+
+
+def requests_for_page() -> QuerySet[PartnerRequest]:
+    """The list page's open requests, with only the columns its rows show."""
+    return public_requests(with_areas=False).only(*ROW_COLUMNS)
+
+
 def public_requests(*, with_areas: bool = True) -> QuerySet[PartnerRequest]:
     """Requests anyone may see: every open one, also past its deadline (its link keeps working)."""
     return requests_for_list(with_areas=with_areas).filter(status=PartnerRequest.Status.OPEN)

@@ -31,7 +31,7 @@ ORGANIZATION_PICKER_LIMIT = 10
 
 @vary_on_headers("HX-Request", "HX-Target")  # the same address answers the page or its results
 def request_list(request):
-    filterset = selectors.filter_requests(request.GET, queryset=selectors.public_requests(with_areas=False))
+    filterset = selectors.filter_requests(request.GET, queryset=selectors.requests_for_page())
     page = page_of(filterset.qs, request.GET.get("page"))
     template = results_template(request, "partners/request_list.html")
     context = {
