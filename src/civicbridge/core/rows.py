@@ -20,23 +20,14 @@ from pathlib import Path
 
 import django.forms
 from django.template.backends.jinja2 import Jinja2
-from django.template.defaultfilters import capfirst, date, floatformat, force_escape
+from django.template.defaultfilters import capfirst, date, floatformat
 from django.template.utils import get_app_template_dirs
-from django.templatetags.static import static
-from django.urls import reverse
-from django.utils.formats import localize
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment
 
-from civicbridge.core.markdown import render_markdown
 from civicbridge.core.templatetags.civicbridge import machine_datetime
-
-
-def url(name: str, *args, **kwargs) -> str:
-    """Django's ``{% url name arg key=value %}``: ``url("app:name", arg, key=value)``."""
-    return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
 def environment(**options) -> Environment:
@@ -44,10 +35,7 @@ def environment(**options) -> Environment:
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
     env.filters.update(
         capfirst=capfirst, date=date, floatformat=floatformat, localtime=localtime, machine_datetime=machine_datetime,
-        markdown=render_markdown,
-        force_escape=force_escape, localize=localize,  # Django's escaping of a text; a number as Django writes it
     )
-    env.globals.update(url=url, static=static)
     return env
 
 
