@@ -73,4 +73,4 @@ class NewCallsFeed(Feed):
         return _line(call.programme.funder.name)
 
     def item_categories(self, call):
-        return [_line(area.name) for area in call.thematic_areas.all()]
+        return [_line(name) for name in call.area_names]
