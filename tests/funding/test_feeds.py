@@ -68,6 +68,22 @@ def test_a_feed_entry_links_to_the_call_and_carries_its_dates_funder_and_deadlin
     assert [c.get("term") for c in entry.findall(f"{ATOM}category")] == ["Civil society and citizenship"]
 
 
+@pytest.mark.parametrize("count", [1, 6])
+def test_the_feed_reads_its_entries_in_the_same_queries_however_many_there_are(
+    client, django_assert_num_queries, count
+):
+    areas = list(ThematicArea.objects.order_by("code")[:2])
+    for number in range(count):
+        CallFactory(identifier=f"MANY-{number}", areas=areas, deadlines=[in_days(10), in_days(40)])
+
+    # the calls with their programmes and funders, their deadlines, their areas' names
+    with django_assert_num_queries(3):
+        entries = _entries(client.get(FEED_URL))
+
+    assert len(entries) == count
+    assert all(len(entry.findall(f"{ATOM}category")) == 2 for entry in entries)
+
+
 def test_the_feed_honours_the_lists_filters(client):
     programme = ProgrammeFactory()
     youth = ThematicArea.objects.get(code="eu-youth")
