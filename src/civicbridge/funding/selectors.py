@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from civicbridge.core.deployment import zone_label
-from civicbridge.core.selectors import with_area_names
+from civicbridge.core.selectors import with_area_names, with_names
 
 from .filters import CallFilter
 from .models import Call, CallDeadline, Funder, Programme
@@ -296,6 +296,21 @@ def decorate(calls, now: datetime, *, with_areas: bool = True) -> list[Call]:
 
 
 def call_detail(*, identifier: str, user=None) -> Call:
+    """The call with its deadlines and attachments, and the names of its thematic areas and
+    eligible territories (``area_names``, ``territory_names``), which are all its page shows of them."""
+    call = (
+        visible_calls(user)
+        .select_related("programme__funder")
+        .prefetch_related("deadlines", "attachments")
+        .get(identifier=identifier)
+    )
+    with_area_names([call])
+    with_names([call], "eligible_territories", "territory_names")
+    return call
+
+
+def call_for_editing(*, identifier: str, user=None) -> Call:
+    """The call with every relation its form shows and its services compare, prefetched."""
     return (
         visible_calls(user)
         .select_related("programme__funder")

@@ -108,7 +108,7 @@ def call_create(request):
 
 def _managed_call(request, identifier) -> Call:
     try:
-        call = selectors.call_detail(identifier=identifier, user=request.user)
+        call = selectors.call_for_editing(identifier=identifier, user=request.user)
     except Call.DoesNotExist as error:
         raise Http404 from error
     if not request.user.has_perm("funding.change_call", call):
