@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from civicbridge.core.rules import is_coordinator
+from civicbridge.core.selectors import with_area_names
 
 from .filters import UPCOMING, EventFilter
 from .models import Event, Registration
@@ -132,12 +133,16 @@ def with_seats(events) -> list[Event]:
 
 
 def event_detail(*, pk: int, user=None) -> Event:
+    """The event with its territory, project and organizers, its seats (``with_seats``) and the
+    names of its thematic areas (``area_names``): what its page shows."""
     event = (
         visible_events(user)
-        .select_related("territory", "created_by", "project")
-        .prefetch_related(Prefetch("organizers", queryset=_organizer_names()), "thematic_areas")
+        .select_related("territory", "project")
+        .defer("search_document")  # for the database only
+        .prefetch_related(Prefetch("organizers", queryset=_organizer_names()))
         .get(pk=pk)
     )
+    with_area_names([event])
     return with_seats([event])[0]
 
 
