@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from civicbridge.core.pagination import page_of
 from civicbridge.core.rules import is_coordinator
 
 from . import phases
@@ -74,6 +76,20 @@ def consultations_for_rows(user=None) -> QuerySet[Consultation]:
 
 def filter_consultations(data, *, user=None, now=None) -> ConsultationFilter:
     return ConsultationFilter(data, queryset=consultations_for_rows(user), now=now)
+
+
+# What a row of the list page shows (consultations/consultation_rows.html).
+ROW_COLUMNS = (
+    "title", "kind", "published_at", "starts_at", "ends_at", "issuing_body__name",
+    "territory__name_en", "territory__name_pl", "territory__name_tr",
+)
+
+
+def consultation_page(filterset: ConsultationFilter, number) -> Page:
+    """The page of the filtered list (nothing when a filter value is bad), with only what its
+    rows show: a page read every column of the consultations, their bodies and territories."""
+    consultations = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    return page_of(consultations.only(*ROW_COLUMNS), number)
 
 
 def with_remark_counts(consultations) -> list[Consultation]:

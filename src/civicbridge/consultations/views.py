@@ -37,9 +37,7 @@ from .splitting import DraftFileError, file_text, split_text
 @vary_on_headers("HX-Request", "HX-Target")  # the same address answers the page or its results
 def consultation_list(request):
     filterset = selectors.filter_consultations(request.GET, user=request.user)
-    page = page_of(
-        filterset.qs if filterset.is_valid() else filterset.queryset.none(), request.GET.get("page")
-    )
+    page = selectors.consultation_page(filterset, request.GET.get("page"))
     context = {
         "filter": filterset,
         "page": page,
