@@ -17,7 +17,7 @@ LIST_QUERIES = 8
 # Detail page: the organization, its areas, plenipotentiaries, representatives; plus session,
 # user, the permission check and the pending requests when a representative looks.
 DETAIL_QUERIES_ANONYMOUS = 6
-DETAIL_QUERIES_REPRESENTATIVE = 10
+DETAIL_QUERIES_REPRESENTATIVE = 5  # session, user, the entry, its areas, its memberships (representatives, requests, own)
 PLENIPOTENTIARY_LIST_QUERIES = 5
 
 

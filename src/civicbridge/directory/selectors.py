@@ -109,10 +109,13 @@ def page_count(filterset: OrganizationFilter) -> int | search_backend.MatchCount
 def organization_detail(*, slug: str, viewer=None) -> Organization:
     """One entry as ``viewer`` may see it: DoesNotExist for an entry not listed, unless theirs.
 
-    Its representatives (``approved_memberships``) and the viewer's own membership, whatever its
-    state (``viewer_membership``, see ``membership_of``), are read in one query."""
+    Its representatives (``approved_memberships``), for a signed-in viewer also the requests
+    waiting (``waiting_memberships``, shown to those who may change it: ``pending_memberships``)
+    and the viewer's own membership, whatever its state (``viewer_membership``, see
+    ``membership_of``), are read in one query."""
+    Status = Membership.Status
     signed_in = viewer is not None and viewer.is_authenticated
-    shown = Q(status=Membership.Status.APPROVED) | Q(user_id=viewer.pk) if signed_in else Q(status=Membership.Status.APPROVED)
+    shown = Q(status__in=[Status.APPROVED, Status.PENDING]) | Q(user_id=viewer.pk) if signed_in else Q(status=Status.APPROVED)
     organization = (
         Organization.objects.visible_to(viewer).select_related("territory__parent")
         .prefetch_related(
@@ -122,9 +125,10 @@ def organization_detail(*, slug: str, viewer=None) -> Organization:
         .get(slug=slug)
     )
     organization.approved_memberships = [
-        membership for membership in organization.read_memberships if membership.status == Membership.Status.APPROVED
+        membership for membership in organization.read_memberships if membership.status == Status.APPROVED
     ]
     if signed_in:
+        organization.waiting_memberships = [m for m in organization.read_memberships if m.status == Status.PENDING]
         organization.viewer_membership = (
             viewer.pk, next((m for m in organization.read_memberships if m.user_id == viewer.pk), None)
         )
@@ -146,7 +150,9 @@ def membership_of(viewer, organization: Organization) -> Membership | None:
     return Membership.objects.filter(user=viewer, organization=organization).first()
 
 
-def pending_memberships(organization: Organization) -> QuerySet[Membership]:
+def pending_memberships(organization: Organization) -> list[Membership] | QuerySet[Membership]:
+    if hasattr(organization, "waiting_memberships"):  # read with the entry (organization_detail)
+        return organization.waiting_memberships
     return organization.memberships.pending().select_related("user", "invited_by")
 
 
