@@ -46,3 +46,31 @@ def test_a_page_of_rows_reads_its_names_in_one_query(municipality, django_assert
 def test_no_rows_ask_nothing(db, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert with_area_names(Organization.objects.none()) == []
+
+
+def test_names_of_a_relation_without_translations_are_its_objects_names_in_their_order(municipality):
+    from civicbridge.core.selectors import with_names
+    from civicbridge.events.models import Event
+    from tests.events.factories import EventFactory
+
+    zeta = OrganizationFactory(territory=municipality, name="Zeta Foundation")
+    alpha = OrganizationFactory(territory=municipality, name="Alpha Association")
+    event = EventFactory(organizers=[zeta, alpha])
+    alone = EventFactory()
+
+    named = with_names(Event.objects.filter(pk__in=[event.pk, alone.pk]).order_by("pk"), "organizers", "organizer_names")
+
+    assert named[0].organizer_names == ["Alpha Association", "Zeta Foundation"]  # the organizations' order
+    assert named[1].organizer_names == []
+
+
+def test_the_events_list_shows_each_event_s_organizers_by_name(client, municipality):
+    from tests.events.factories import EventFactory
+
+    zeta = OrganizationFactory(territory=municipality, name="Zeta Foundation")
+    alpha = OrganizationFactory(territory=municipality, name="Alpha Association")
+    EventFactory(title="Writing an offer", organizers=[zeta, alpha])
+
+    page = client.get("/en/events/").content.decode()
+
+    assert "Alpha Association, Zeta Foundation" in page

@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from civicbridge.core.rules import is_coordinator
-from civicbridge.core.selectors import with_area_names
+from civicbridge.core.selectors import with_area_names, with_names
 
 from .filters import UPCOMING, EventFilter
 from .models import Event, Registration
@@ -33,14 +33,16 @@ def visible_events(user=None) -> QuerySet[Event]:
     return events.filter(Q(published_at__isnull=False) | Q(organizers__in=own)).distinct()
 
 
-def events_for_rows(user=None) -> QuerySet[Event]:
-    """What a list row shows, read with the events: territory joined, organizers prefetched."""
-    return (
-        visible_events(user)
-        .select_related("territory")
-        .prefetch_related(Prefetch("organizers", queryset=_organizer_names()))
-        .defer("search_document", "description", "minutes")
-    )
+def events_for_rows(user=None, *, with_organizers: bool = True) -> QuerySet[Event]:
+    """What a list row shows, read with the events: territory joined, organizers prefetched
+    (``with_organizers`` False: the list page, which reads their names alone: ``with_organizer_names``)."""
+    events = visible_events(user).select_related("territory").defer("search_document", "description", "minutes")
+    return events.prefetch_related(Prefetch("organizers", queryset=_organizer_names())) if with_organizers else events
+
+
+def with_organizer_names(events) -> list[Event]:
+    """Each event with ``organizer_names``, all its list row shows of its organizers: one query of names."""
+    return with_names(events, "organizers", "organizer_names")
 
 
 def _organizer_names():
@@ -49,8 +51,8 @@ def _organizer_names():
     return Organization.objects.only("pk", "name", "slug")
 
 
-def filter_events(data, *, user=None, now: datetime | None = None) -> EventFilter:
-    return EventFilter(data, queryset=events_for_rows(user), now=now)
+def filter_events(data, *, user=None, now: datetime | None = None, with_organizers: bool = True) -> EventFilter:
+    return EventFilter(data, queryset=events_for_rows(user, with_organizers=with_organizers), now=now)
 
 
 class UpcomingEvents(Sequence):

@@ -23,12 +23,12 @@ from .models import Event, Registration
 
 @vary_on_headers("HX-Request", "HX-Target")  # the same address answers the page or its results
 def event_list(request):
-    filterset = selectors.filter_events(request.GET, user=request.user)
+    filterset = selectors.filter_events(request.GET, user=request.user, with_organizers=False)
     page = page_of(selectors.filtered_events(filterset), request.GET.get("page"))
     context = {
         "filter": filterset,
         "page": page,
-        "events": selectors.with_seats(page.object_list),
+        "events": selectors.with_organizer_names(selectors.with_seats(page.object_list)),
         "can_add": request.user.has_perm("events.add_event", None),
     }
     return render(request, results_template(request, "events/event_list.html"), context)
