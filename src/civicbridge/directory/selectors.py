@@ -118,6 +118,7 @@ def organization_detail(*, slug: str, viewer=None) -> Organization:
     shown = Q(status__in=[Status.APPROVED, Status.PENDING]) | Q(user_id=viewer.pk) if signed_in else Q(status=Status.APPROVED)
     organization = (
         Organization.objects.visible_to(viewer).select_related("territory__parent")
+        .defer("search_document")  # for the database only
         .prefetch_related(
             "thematic_areas",
             Prefetch("memberships", queryset=Membership.objects.filter(shown).select_related("user"), to_attr="read_memberships"),

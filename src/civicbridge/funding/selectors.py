@@ -301,6 +301,7 @@ def call_detail(*, identifier: str, user=None) -> Call:
     call = (
         visible_calls(user)
         .select_related("programme__funder")
+        .defer("search_document")  # for the database only
         .prefetch_related("deadlines", "attachments")
         .get(identifier=identifier)
     )

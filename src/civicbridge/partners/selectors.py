@@ -64,6 +64,8 @@ def visible_requests(user) -> QuerySet[PartnerRequest]:
 def request_detail(*, pk: int) -> PartnerRequest:
     return (
         PartnerRequest.objects.select_related("organization__territory__parent", "call__programme__funder")
+        # The search columns are for the database only.
+        .defer("search_document", "organization__search_document", "call__search_document")
         .prefetch_related("thematic_areas", "territories")
         .get(pk=pk)
     )
