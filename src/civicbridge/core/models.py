@@ -30,20 +30,24 @@ class TimeStampedModel(models.Model):
         return force_str(value, strings_only=True)
 
 
+def name_column() -> str:
+    """The column of a ``TranslatedNameMixin`` name in the active language (also for reads of
+    plain values); where it is empty, ``name_en`` stands for it."""
+    language = (get_language() or "en")[:2]
+    return f"name_{language}" if language in {"pl", "tr"} else "name_en"
+
+
+def path_depth(path: str) -> int:
+    """How deep a unit with this tree ``path`` lies: 1 for a country (``/1/``)."""
+    return path.count("/") - 1
+
+
 class TranslatedNameMixin:
     """Names kept in the three platform languages; ``name`` follows the active language."""
 
     @property
     def name(self) -> str:
-        language = (get_language() or "en")[:2]
-        return getattr(self, f"name_{language}", "") or self.name_en
-
-
-def name_column() -> str:
-    """The column of ``TranslatedNameMixin.name`` in the active language, for reads of plain
-    values: where it is empty, ``name_en`` stands for it, as ``name`` does."""
-    language = (get_language() or "en")[:2]
-    return f"name_{language}" if language in {"pl", "tr"} else "name_en"
+        return getattr(self, name_column()) or self.name_en
 
 
 class TerritoryQuerySet(models.QuerySet):
@@ -115,7 +119,7 @@ class Territory(TranslatedNameMixin, models.Model):
 
     @property
     def depth(self) -> int:
-        return self.path.count("/") - 1
+        return path_depth(self.path)
 
 
 class ThematicAreaQuerySet(models.QuerySet):

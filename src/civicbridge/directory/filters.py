@@ -23,7 +23,7 @@ from civicbridge.core.filters import (
     resolve_territory,
     territory_key,
 )
-from civicbridge.core.models import Territory, name_column
+from civicbridge.core.models import Territory, name_column, path_depth
 from civicbridge.core.selectors import territory_subtree_ids
 
 from .models import Organization, Plenipotentiary
@@ -149,7 +149,7 @@ class MenuUnit(NamedTuple):
 
     @property
     def depth(self) -> int:
-        return self.path.count("/") - 1  # as Territory.depth
+        return path_depth(self.path)
 
 
 class TerritoryCodeChoiceField(_TerritoryLabels, TerritoryField):
