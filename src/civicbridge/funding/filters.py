@@ -25,6 +25,7 @@ from drf_spectacular.utils import extend_schema_field
 from civicbridge.core import search as search_backend
 from civicbridge.core.filters import (
     CountryCodeFilter,
+    MenuChoiceIterator,
     SlugOrIdFilter,
     StrictFilterSet,
     ThematicAreaFilter,
@@ -32,7 +33,7 @@ from civicbridge.core.filters import (
 from civicbridge.core.models import Territory
 from civicbridge.directory.filters import TerritoryFilter, open_territory_menu
 
-from .models import Call, Funder, Programme, home_rank
+from .models import Call, Funder, Programme, home_rank, status_condition
 
 # Days whose midnight exists in every time zone and database (year 1 overflows in UTC+).
 DEADLINE_RANGE = [MinValueValidator(date(1000, 1, 1)), MaxValueValidator(date(9998, 12, 31))]
@@ -41,8 +42,18 @@ DEADLINE_RANGE = [MinValueValidator(date(1000, 1, 1)), MaxValueValidator(date(99
 class ProgrammeChoiceField(forms.ModelChoiceField):
     """A programme, named with its funder: several funders have a programme of the same name."""
 
+    iterator = MenuChoiceIterator
+
     def label_from_instance(self, programme):
-        return f"{programme.funder.name} – {programme}"
+        return _programme_label(programme.funder.name, str(programme))
+
+    def menu_options(self, queryset):
+        for pk, funder, name, code in queryset.values_list("pk", "funder__name", "name", "code"):
+            yield pk, _programme_label(funder, Programme.display_name(name, code))
+
+
+def _programme_label(funder: str, programme: str) -> str:
+    return f"{funder} – {programme}"
 
 
 class ProgrammeFilter(django_filters.ModelChoiceFilter):
@@ -83,7 +94,6 @@ def territory_line_condition(territory: Territory) -> Q:
 class CallFilter(StrictFilterSet):
     """Filters named after the fields; the status is computed from the dates at ``now``."""
 
-    # Applied first: the status filter ORs two querysets, which must not carry joins yet.
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=Call.Status.choices, widget=forms.CheckboxSelectMultiple,
         method="filter_status",
@@ -151,14 +161,11 @@ class CallFilter(StrictFilterSet):
     def filter_status(self, queryset, name, values):
         if not values or set(values) >= set(Call.Status.values):
             return queryset
-        combined = None
+        # The source's status, where it gave one, overrides the dates (a call closed early).
+        condition = Q()
         for status in values:
-            # The source's status, where it gave one, overrides the dates (a call closed early).
-            part = queryset.filter(status_from_source="").with_status(status, self.now) | queryset.filter(
-                status_from_source=status
-            )
-            combined = part if combined is None else combined | part
-        return combined
+            condition |= Q(status_from_source="") & status_condition(status, self.now) | Q(status_from_source=status)
+        return queryset.filter(condition)
 
     def filter_search(self, queryset, name, value):
         return search_backend.search(queryset, value)

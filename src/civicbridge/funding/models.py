@@ -87,10 +87,27 @@ class Programme(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.code})" if self.code else self.name
+        return self.display_name(self.name, self.code)
+
+    @staticmethod
+    def display_name(name: str, code: str) -> str:
+        return f"{name} ({code})" if code else name
 
     def get_absolute_url(self):
         return reverse("funding:call_list") + f"?programme={self.pk}"
+
+
+def status_condition(status: str, now) -> models.Q:
+    """The calls whose dates give ``status`` at ``now`` (the source's own status aside)."""
+    if status == "forthcoming":
+        return models.Q(opens_at__gt=now)
+    if status == "open":
+        return (models.Q(opens_at__isnull=True) | models.Q(opens_at__lte=now)) & (
+            models.Q(closes_at__isnull=True) | models.Q(closes_at__gte=now)
+        )
+    if status == "closed":
+        return models.Q(closes_at__lt=now)
+    raise ValueError(status)
 
 
 class CallQuerySet(models.QuerySet):
@@ -98,20 +115,13 @@ class CallQuerySet(models.QuerySet):
         return self.filter(published_at__isnull=False)
 
     def forthcoming(self, now=None):
-        return self.filter(opens_at__gt=now or timezone.now())
+        return self.filter(status_condition("forthcoming", now or timezone.now()))
 
     def open(self, now=None):
-        now = now or timezone.now()
-        return self.filter(
-            models.Q(opens_at__isnull=True) | models.Q(opens_at__lte=now),
-            models.Q(closes_at__isnull=True) | models.Q(closes_at__gte=now),
-        )
+        return self.filter(status_condition("open", now or timezone.now()))
 
     def closed(self, now=None):
-        return self.filter(closes_at__lt=now or timezone.now())
-
-    def with_status(self, status: str, now=None):
-        return {"forthcoming": self.forthcoming, "open": self.open, "closed": self.closed}[status](now)
+        return self.filter(status_condition("closed", now or timezone.now()))
 
 
 class Call(TimeStampedModel):

@@ -66,19 +66,20 @@ def next_deadline_at(now: datetime) -> Subquery:
     return Subquery(upcoming.values("deadline_at")[:1])
 
 
-def _listed_calls(user) -> QuerySet[Call]:
-    # The search column is for the database only, the summary for the detail page.
-    return visible_calls(user).select_related("programme__funder").defer("search_document", "summary")
+# What a list row (funding/call_rows.html) and ``decorate`` read of a call, its programme and funder.
+ROW_COLUMNS = (
+    "identifier", "title", "opens_at", "closes_at", "status_from_source", "min_grant", "max_grant", "currency",
+    "published_at", "programme__name", "programme__funder__name", "programme__funder__time_zone",
+)
 
 
 def calls_for_rows(user=None, *, now: datetime) -> QuerySet[Call]:
-    """What a list row shows, read with the calls: the next deadline alongside, the funder and
-    programme joined; ``decorate`` adds the rest for the page's rows, so a row runs no query."""
-    return _listed_calls(user).annotate(next_deadline_at=next_deadline_at(now))
-
-
-def calls_for_list(user=None) -> QuerySet[Call]:
-    return _listed_calls(user).prefetch_related("thematic_areas", "deadlines")
+    """What a list row shows, read with the calls: the next deadline alongside, the funder's and
+    programme's names joined; ``decorate`` adds the rest for the page's rows, so a row runs no query."""
+    return (
+        visible_calls(user).select_related("programme__funder").only(*ROW_COLUMNS)
+        .annotate(next_deadline_at=next_deadline_at(now))
+    )
 
 
 class CallsInDeadlineOrder(Sequence):
@@ -163,9 +164,8 @@ def in_deadline_order(queryset: QuerySet[Call], now: datetime) -> CallsInDeadlin
     return CallsInDeadlineOrder(queryset, now)
 
 
-def filter_calls(data, *, user=None, queryset: QuerySet | None = None, now: datetime | None = None) -> CallFilter:
-    now = now or timezone.now()
-    return CallFilter(data, queryset=queryset if queryset is not None else calls_for_list(user), now=now)
+def filter_calls(data, *, queryset: QuerySet[Call], now: datetime | None = None) -> CallFilter:
+    return CallFilter(data, queryset=queryset, now=now or timezone.now())
 
 
 def filtered_calls(filterset: CallFilter) -> QuerySet[Call] | CallsInDeadlineOrder:

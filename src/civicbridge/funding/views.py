@@ -23,9 +23,7 @@ from .models import Call, Funder, Programme
 @vary_on_headers("HX-Request", "HX-Target")  # the same address answers the page or its results
 def call_list(request):
     now = timezone.now()
-    filterset = selectors.filter_calls(
-        request.GET, user=request.user, now=now, queryset=selectors.calls_for_rows(request.user, now=now)
-    )
+    filterset = selectors.filter_calls(request.GET, now=now, queryset=selectors.calls_for_rows(request.user, now=now))
     page = page_of(selectors.filtered_calls(filterset), request.GET.get("page"))
     context = {
         "filter": filterset, "page": page, "calls": selectors.decorate(page.object_list, now),
