@@ -91,6 +91,27 @@ def test_a_call_row_holds_status_deadlines_funder_and_codes_as_lists(api):
     assert "search_document" not in row
 
 
+def test_a_list_item_names_its_areas_and_territories_by_id_as_its_own_page_does(api):
+    from civicbridge.core.models import Territory
+
+    areas = list(ThematicArea.objects.order_by("-pk")[:3])
+    territories = list(Territory.objects.order_by("-pk")[:2])
+    CallFactory(identifier="WITH-BOTH", areas=areas, territories=territories)
+    CallFactory(identifier="WITH-NONE")
+
+    rows = {row["identifier"]: row for row in api.get(CALLS).json()["results"]}
+    item = api.get(f"{CALLS}WITH-BOTH/").json()
+
+    # In the models' order (the lists read ids alone, the page reads the relation).
+    assert rows["WITH-BOTH"]["thematic_areas"] == item["thematic_areas"] == [
+        area.pk for area in ThematicArea.objects.filter(pk__in=[a.pk for a in areas])
+    ]
+    assert rows["WITH-BOTH"]["eligible_territories"] == item["eligible_territories"] == [
+        unit.pk for unit in Territory.objects.filter(pk__in=[t.pk for t in territories])
+    ]
+    assert rows["WITH-NONE"]["thematic_areas"] == rows["WITH-NONE"]["eligible_territories"] == []
+
+
 def test_search_and_filters_named_after_fields(api):
     programme = ProgrammeFactory()
     CallFactory(identifier="TWIN", title="Town-twinning", programme=programme)

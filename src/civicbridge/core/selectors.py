@@ -73,6 +73,22 @@ def site_page(kind: str) -> SitePage | None:
     return SitePage.objects.filter(kind=kind).order_by("-version").first()
 
 
+def _related_values(rows: list, relation: str, *columns: str):
+    """(row id, *columns) of each object that ``rows``' many-to-many ``relation`` holds, in the
+    related model's order; a column is named from the related object (``"name_en"``, ``"id"``)."""
+    field = type(rows[0])._meta.get_field(relation)
+    owner, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    ordering = [
+        f"-{target}__{key[1:]}" if key.startswith("-") else f"{target}__{key}"
+        for key in field.related_model._meta.ordering
+    ]
+    return (
+        field.remote_field.through.objects.filter(**{f"{owner}_id__in": [row.pk for row in rows]})
+        .order_by(*ordering)
+        .values_list(f"{owner}_id", *(f"{target}__{column}" for column in columns))
+    )
+
+
 def with_names(rows, relation: str, attribute: str) -> list:
     """``rows`` (model instances) as a list, each given ``attribute``: the names of the objects
     its many-to-many ``relation`` holds, in their model's order: in the active language for
@@ -86,26 +102,28 @@ def with_names(rows, relation: str, attribute: str) -> list:
     rows = list(rows)
     if not rows:
         return rows
-    field = type(rows[0])._meta.get_field(relation)
-    owner, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-    ordering = [
-        f"-{target}__{key[1:]}" if key.startswith("-") else f"{target}__{key}"
-        for key in field.related_model._meta.ordering
-    ]
-    if hasattr(field.related_model, "name_en"):
-        english_column, local_column = f"{target}__name_en", f"{target}__{name_column()}"
-    else:
-        english_column = local_column = f"{target}__name"
-    links = (
-        field.remote_field.through.objects.filter(**{f"{owner}_id__in": [row.pk for row in rows]})
-        .order_by(*ordering)
-        .values_list(f"{owner}_id", english_column, local_column)
-    )
+    related_model = type(rows[0])._meta.get_field(relation).related_model
+    columns = ("name_en", name_column()) if hasattr(related_model, "name_en") else ("name", "name")
     names = defaultdict(list)
-    for owner_id, english, translated in links:
+    for owner_id, english, translated in _related_values(rows, relation, *columns):
         names[owner_id].append(translated or english)
     for row in rows:
         setattr(row, attribute, names.get(row.pk, []))
+    return rows
+
+
+def with_ids(rows, relation: str, attribute: str) -> list:
+    """``rows`` as a list, each given ``attribute``: the ids of the objects its many-to-many
+    ``relation`` holds, in their model's order (what an API item shows of them), read in one
+    query without a model for each."""
+    rows = list(rows)
+    if not rows:
+        return rows
+    ids = defaultdict(list)
+    for owner_id, related_id in _related_values(rows, relation, "id"):
+        ids[owner_id].append(related_id)
+    for row in rows:
+        setattr(row, attribute, ids.get(row.pk, []))
     return rows
 
 

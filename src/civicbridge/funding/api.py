@@ -22,6 +22,7 @@ from rest_framework.response import Response
 
 from civicbridge.core.api_duplicates import RepeatAwareCreateMixin
 from civicbridge.core.models import Territory, ThematicArea
+from civicbridge.core.selectors import with_ids
 
 from . import selectors, services
 from .filters import CallFilter
@@ -76,6 +77,20 @@ class CallIdentifierField(serializers.CharField):
     """The form the call's address takes (CallViewSet.lookup_value_regex)."""
 
 
+class RelatedIdsField(serializers.ManyRelatedField):
+    """A many-to-many relation as the ids of its objects, each checked by ``child_relation`` when
+    written. A list reads the ids of its page's items in one query (``core.selectors.with_ids``,
+    into ``<field>_ids``) rather than a model for every related object; an item without them
+    (a detail, a call just written) is read through the relation."""
+
+    def get_attribute(self, instance):
+        ids = getattr(instance, f"{self.field_name}_ids", None)
+        return ids if ids is not None else super().get_attribute(instance)
+
+    def to_representation(self, iterable):
+        return [item if isinstance(item, int) else self.child_relation.to_representation(item) for item in iterable]
+
+
 class ProgrammeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Programme
@@ -128,9 +143,11 @@ class CallSerializer(serializers.ModelSerializer):
         max_length=120, help_text="As the funder gives it: letters, digits, '.', '-', '_'."
     )
     currency = CurrencyField(max_length=3, required=False, help_text="ISO 4217, e.g. EUR, PLN or TRY.")
-    thematic_areas = serializers.PrimaryKeyRelatedField(queryset=ThematicArea.objects.all(), many=True, required=False)
-    eligible_territories = serializers.PrimaryKeyRelatedField(
-        queryset=Territory.objects.all(), many=True, required=False
+    thematic_areas = RelatedIdsField(
+        child_relation=serializers.PrimaryKeyRelatedField(queryset=ThematicArea.objects.all()), required=False
+    )
+    eligible_territories = RelatedIdsField(
+        child_relation=serializers.PrimaryKeyRelatedField(queryset=Territory.objects.all()), required=False
     )
 
     class Meta:
@@ -221,8 +238,10 @@ class CallViewSet(
     filterset_class = CallFilter
     lookup_field = "identifier"
     lookup_value_regex = r"[A-Za-z0-9][A-Za-z0-9._-]*"
-    # What an item shows besides the call and its funder: fetched once per page of items.
+    # What an item shows besides the call and its funder: fetched once per page of items (the
+    # relations shown as ids are read as ids, ``RelatedIdsField``).
     item_prefetch = ("thematic_areas", "eligible_territories", "deadlines")
+    item_ids = ("thematic_areas", "eligible_territories")
 
     def get_queryset(self):
         queryset = (
@@ -243,7 +262,9 @@ class CallViewSet(
             queryset = selectors.in_deadline_order(queryset, self.now)
         page = super().paginate_queryset(queryset)
         if page is not None:
-            prefetch_related_objects(page, *self.item_prefetch)
+            prefetch_related_objects(page, *(name for name in self.item_prefetch if name not in self.item_ids))
+            for relation in self.item_ids:
+                with_ids(page, relation, f"{relation}_ids")
         return page
 
     def check_permissions(self, request):
