@@ -63,6 +63,31 @@ def resolve_territory(value: str, queryset=None) -> Territory:
     return matches[0]
 
 
+class MenuChoiceIterator(ModelChoiceIterator):
+    """A filter menu's options, read with one plain query.
+
+    Django reads a menu through ``QuerySet.iterator()``: on PostgreSQL a server-side cursor,
+    three round trips (declare, fetch, close) for a menu of a few hundred rows, on every list
+    page and htmx swap. A menu is small and drawn whole: one query reads it.
+
+    A field with ``menu_options(queryset)`` draws its options from the plain values that
+    method reads (value and label pairs, as the labels of its instances would be): building a
+    model for each option cost more than the rest of drawing it (every list page draws its
+    territory and thematic-area menus).
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        queryset = self.queryset.all()
+        menu_options = getattr(self.field, "menu_options", None)
+        if menu_options is not None:
+            yield from menu_options(queryset)
+            return
+        for obj in queryset:
+            yield self.choice(obj)
+
+
 def territory_key(territory: Territory) -> str:
     """How links and menus name a territory: its country's ISO code, its official code, or its id."""
     if territory.level == Territory.Level.COUNTRY:
@@ -116,7 +141,15 @@ class TerritoryFilter(django_filters.ModelChoiceFilter):
 
 
 class SlugOrIdField(forms.ModelChoiceField):
-    """An object by its address name (slug) or its id: ``?funder=european-commission``."""
+    """An object by its address name (slug) or its id: ``?funder=european-commission``.
+
+    Its menu (a funder's, an issuing body's) lists the objects by name, as their ``str`` does,
+    read as plain values (``MenuChoiceIterator``): an issuing body's menu is hundreds long."""
+
+    iterator = MenuChoiceIterator
+
+    def menu_options(self, queryset):
+        return queryset.values_list("pk", "name")
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -173,31 +206,6 @@ def offered_thematic_areas(request=None):
     return ThematicArea.objects.offered()
 
 
-
-
-class MenuChoiceIterator(ModelChoiceIterator):
-    """A filter menu's options, read with one plain query.
-
-    Django reads a menu through ``QuerySet.iterator()``: on PostgreSQL a server-side cursor,
-    three round trips (declare, fetch, close) for a menu of a few hundred rows, on every list
-    page and htmx swap. A menu is small and drawn whole: one query reads it.
-
-    A field with ``menu_options(queryset)`` draws its options from the plain values that
-    method reads (value and label pairs, as the labels of its instances would be): building a
-    model for each option cost more than the rest of drawing it (every list page draws its
-    territory and thematic-area menus).
-    """
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        queryset = self.queryset.all()
-        menu_options = getattr(self.field, "menu_options", None)
-        if menu_options is not None:
-            yield from menu_options(queryset)
-            return
-        for obj in queryset:
-            yield self.choice(obj)
 
 
 class ThematicAreaChoiceField(forms.ModelChoiceField):
