@@ -330,3 +330,30 @@ def test_upcoming_events_list_those_under_way_first_with_the_same_queries_as_wit
         page = client.get(reverse("events:event_list")).content.decode()
 
     assert page.index("Under way now") < page.index(ahead[0].title)
+
+
+def test_events_under_way_come_in_start_order_then_those_ahead_and_the_count_holds_both(client, organization):
+    # The two parts are read together (one pass where the database orders inside an aggregate,
+    # PostgreSQL; two queries elsewhere): the same order and count either way.
+    now = timezone.now()
+    started = {}
+    for title, hours_ago in (("Started 3h ago", 3), ("Started 1h ago", 1), ("Started 2h ago", 2)):
+        event = EventFactory(organizers=[organization], title=title)
+        Event.objects.filter(pk=event.pk).update(
+            starts_at=now - datetime.timedelta(hours=hours_ago), ends_at=now + datetime.timedelta(hours=5)
+        )
+        started[title] = event
+    over = EventFactory(organizers=[organization], title="Over already")
+    Event.objects.filter(pk=over.pk).update(
+        starts_at=now - datetime.timedelta(hours=5), ends_at=now - datetime.timedelta(hours=1)
+    )
+    ahead = EventFactory(organizers=[organization], title="Ahead of us")
+
+    response = client.get(reverse("events:event_list"))
+    page = response.content.decode()
+    titles = ["Started 3h ago", "Started 2h ago", "Started 1h ago", ahead.title]
+
+    assert [page.index(title) for title in titles] == sorted(page.index(title) for title in titles)
+    assert "Over already" not in page
+    assert response.context["page"].paginator.count == 4
+    assert [row["title"] for row in client.get("/api/v1/events/").json()["results"]] == titles

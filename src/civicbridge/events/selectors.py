@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db import connections
+from django.db.models import CharField, Count, Prefetch, Q, QuerySet, StringAgg, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from civicbridge.core.rules import is_coordinator
@@ -61,28 +63,46 @@ class UpcomingEvents(Sequence):
     One ORDER BY over "not over yet" walks the start index from the oldest event and skips
     every past one (170,000 at national scale: 130 ms a page), because the database cannot
     know that events end soon after they start. Read in two parts, each has an index: the
-    events under way are few, found by the end index and sorted here; those ahead are a range
-    of the start index. A sliceable sequence with ``len``, as Django's paginator takes.
+    events under way are few, found by the end index; those ahead are a range of the start
+    index. Where the database orders inside an aggregate (PostgreSQL), one pass over the end
+    index counts those ahead and lists those under way, in start order: two passes over the
+    28,000 events ahead took 2.4 ms more at national scale. A sliceable sequence with
+    ``len``, as Django's paginator takes.
     """
 
     def __init__(self, queryset: QuerySet[Event], now: datetime):
         queryset = queryset.order_by()
         self._rows = queryset
-        self._ahead = queryset.filter(starts_at__gte=now).order_by("starts_at", "id")
-        self._under_way_query = queryset.filter(starts_at__lt=now, ends_at__gte=now)
+        self._is_ahead = Q(starts_at__gte=now)
+        self._is_under_way = Q(starts_at__lt=now, ends_at__gte=now)
+        self._ahead = queryset.filter(self._is_ahead).order_by("starts_at", "id")
         self._under_way: list[int] | None = None
         self._ahead_count: int | None = None
 
-    def _under_way_ids(self) -> list[int]:
-        if self._under_way is None:
-            rows = sorted(self._under_way_query.values_list("starts_at", "id"))
+    def _read_parts(self) -> None:
+        if self._under_way is not None:
+            return
+        if connections[self._rows.db].features.supports_aggregate_order_by_clause:
+            parts = self._rows.aggregate(
+                ahead=Count("pk", filter=self._is_ahead),
+                under_way=StringAgg(
+                    Cast("pk", CharField()), Value(","), filter=self._is_under_way, order_by=("starts_at", "pk")
+                ),
+            )
+            self._ahead_count = parts["ahead"]
+            self._under_way = [int(pk) for pk in (parts["under_way"] or "").split(",") if pk]
+        else:
+            rows = sorted(self._rows.filter(self._is_under_way).values_list("starts_at", "id"))
             self._under_way = [pk for _start, pk in rows]
+            self._ahead_count = self._ahead.count()
+
+    def _under_way_ids(self) -> list[int]:
+        self._read_parts()
         return self._under_way
 
     def __len__(self) -> int:
-        if self._ahead_count is None:
-            self._ahead_count = self._ahead.count()
-        return len(self._under_way_ids()) + self._ahead_count
+        self._read_parts()
+        return len(self._under_way) + self._ahead_count
 
     count = __len__
 
