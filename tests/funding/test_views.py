@@ -19,7 +19,7 @@ LIST_URL = "/en/calls/"
 # thematic areas, and the filter's menus of funders, programmes, territories (counted, then
 # read) and thematic areas (nothing is cached).
 LIST_QUERIES = 8
-# Detail: the call, its areas, deadlines, attachments and territories.
+# Detail: the call, its deadlines and areas, its attachments and territories where it has some.
 DETAIL_QUERIES = 5
 
 
@@ -480,3 +480,35 @@ def test_the_funders_page_lists_funders_with_programmes_and_open_calls(client):
 
     assert programme.funder.name in page and "Erasmus+ (ERASMUS)" in page
     assert "1 open call" in page
+
+
+def test_a_call_without_attachments_or_territories_is_read_in_three_queries(client, django_assert_num_queries):
+    # The call (asked whether it has attachments and territories), its deadlines, its areas.
+    call = CallFactory(areas=list(ThematicArea.objects.all()[:3]))
+
+    with django_assert_num_queries(3):
+        page = client.get(call.get_absolute_url()).content.decode()
+
+    assert "no territorial restriction" in page and "Attachments" not in page
+
+
+def test_the_detail_page_lists_the_calls_attachments_and_eligible_territories(client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from civicbridge.core.models import Territory
+    from civicbridge.funding.models import CallAttachment
+
+    settings.MEDIA_ROOT = tmp_path
+    units = list(Territory.objects.exclude(name_en="").order_by("path")[:2])
+    call = CallFactory(territories=units)
+    CallAttachment.objects.create(
+        call=call, title="Regulamin konkursu", file=SimpleUploadedFile("regulamin.pdf", b"%PDF-1.4 test")
+    )
+    other = CallFactory()
+
+    page = client.get(call.get_absolute_url()).content.decode()
+    other_page = client.get(other.get_absolute_url()).content.decode()
+
+    assert "Regulamin konkursu" in page and ".pdf" in page
+    assert ", ".join(unit.name_en for unit in units) in page
+    assert "Regulamin konkursu" not in other_page and "no territorial restriction" in other_page

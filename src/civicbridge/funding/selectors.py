@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import (
     Count,
+    Exists,
     F,
     OuterRef,
     Prefetch,
@@ -21,7 +22,7 @@ from civicbridge.core.deployment import zone_label
 from civicbridge.core.selectors import with_area_names, with_names
 
 from .filters import CallFilter
-from .models import Call, CallDeadline, Funder, Programme
+from .models import Call, CallAttachment, CallDeadline, Funder, Programme
 from .rules import is_officer
 from .services import funder_zone
 
@@ -296,17 +297,27 @@ def decorate(calls, now: datetime, *, with_areas: bool = True) -> list[Call]:
 
 
 def call_detail(*, identifier: str, user=None) -> Call:
-    """The call with its deadlines and attachments, and the names of its thematic areas and
-    eligible territories (``area_names``, ``territory_names``), which are all its page shows of them."""
+    """The call with its deadlines, its attachments (``attachment_list``), and the names of its
+    thematic areas and eligible territories (``area_names``, ``territory_names``), which are all
+    its page shows of them. Attachments and territories are read only where the call has some
+    (asked with the call): most calls have neither, and each was a query of its own."""
     call = (
         visible_calls(user)
         .select_related("programme__funder")
         .defer("search_document")  # for the database only
-        .prefetch_related("deadlines", "attachments")
+        .annotate(
+            has_attachments=Exists(CallAttachment.objects.filter(call_id=OuterRef("pk"))),
+            has_territories=Exists(Call.eligible_territories.through.objects.filter(call_id=OuterRef("pk"))),
+        )
+        .prefetch_related("deadlines")
         .get(identifier=identifier)
     )
+    call.attachment_list = list(call.attachments.all()) if call.has_attachments else []
     with_area_names([call])
-    with_names([call], "eligible_territories", "territory_names")
+    if call.has_territories:
+        with_names([call], "eligible_territories", "territory_names")
+    else:
+        call.territory_names = []
     return call
 
 
