@@ -89,6 +89,20 @@ def _related_values(rows: list, relation: str, *columns: str):
     )
 
 
+def _attach_related(rows, relation: str, attribute: str, columns: tuple[str, ...], value) -> list:
+    """``rows`` as a list, each given ``attribute``: ``value(*columns)`` of each object its
+    many-to-many ``relation`` holds, in the related model's order, read in one query."""
+    rows = list(rows)
+    if not rows:
+        return rows
+    values = defaultdict(list)
+    for owner_id, *read in _related_values(rows, relation, *columns):
+        values[owner_id].append(value(*read))
+    for row in rows:
+        setattr(row, attribute, values.get(row.pk, []))
+    return rows
+
+
 def with_names(rows, relation: str, attribute: str) -> list:
     """``rows`` (model instances) as a list, each given ``attribute``: the names of the objects
     its many-to-many ``relation`` holds, in their model's order: in the active language for
@@ -104,27 +118,14 @@ def with_names(rows, relation: str, attribute: str) -> list:
         return rows
     related_model = type(rows[0])._meta.get_field(relation).related_model
     columns = ("name_en", name_column()) if hasattr(related_model, "name_en") else ("name", "name")
-    names = defaultdict(list)
-    for owner_id, english, translated in _related_values(rows, relation, *columns):
-        names[owner_id].append(translated or english)
-    for row in rows:
-        setattr(row, attribute, names.get(row.pk, []))
-    return rows
+    return _attach_related(rows, relation, attribute, columns, lambda english, translated: translated or english)
 
 
 def with_ids(rows, relation: str, attribute: str) -> list:
     """``rows`` as a list, each given ``attribute``: the ids of the objects its many-to-many
     ``relation`` holds, in their model's order (what an API item shows of them), read in one
     query without a model for each."""
-    rows = list(rows)
-    if not rows:
-        return rows
-    ids = defaultdict(list)
-    for owner_id, related_id in _related_values(rows, relation, "id"):
-        ids[owner_id].append(related_id)
-    for row in rows:
-        setattr(row, attribute, ids.get(row.pk, []))
-    return rows
+    return _attach_related(rows, relation, attribute, ("id",), lambda related_id: related_id)
 
 
 def with_area_names(rows) -> list:

@@ -114,14 +114,8 @@ class CallQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_at__isnull=False)
 
-    def forthcoming(self, now=None):
-        return self.filter(status_condition("forthcoming", now or timezone.now()))
-
     def open(self, now=None):
         return self.filter(status_condition("open", now or timezone.now()))
-
-    def closed(self, now=None):
-        return self.filter(status_condition("closed", now or timezone.now()))
 
 
 class Call(TimeStampedModel):
