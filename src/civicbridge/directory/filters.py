@@ -1,4 +1,5 @@
 import contextlib
+import functools
 from typing import NamedTuple
 
 import django_filters
@@ -44,19 +45,28 @@ def territory_menu(*, chosen=(), municipalities: bool = False) -> QuerySet[Terri
     Fields accept any territory whatever the menu lists (by its id, or by its code where
     the field takes codes); the menu only spares people a list nobody can read.
     """
+    chosen = tuple(sorted({(unit.pk, unit.path) for unit in chosen if unit is not None}))
+    # Each call answers a copy: the menu's query is built once per process and shape, and
+    # is never read in place (its rows are read on every page that draws it).
+    return _menu_query(deployment.current().country, chosen, municipalities, MENU_DETAIL_LIMIT).all()
+
+
+@functools.lru_cache(maxsize=256)
+def _menu_query(country: str, chosen: tuple[tuple[int, str], ...], municipalities: bool, limit: int):
+    # Building this query cost more than reading it (0.7 ms of a list page at national scale):
+    # it depends only on the arguments, the key of the cache.
     Level = Territory.Level
     # The deployment's own country only: a Polish site lists no Turkish district. A unit of
     # another country that a value names is still listed (chosen), and every field accepts it.
-    own_country = Q(country=deployment.current().country)
+    own_country = Q(country=country)
     detail = own_country & Q(level__in=[Level.COUNTY, Level.MUNICIPALITY] if municipalities else [Level.COUNTY])
-    chosen = [unit for unit in chosen if unit is not None]
-    shown = (own_country & Q(level__in=[Level.COUNTRY, Level.REGION])) | Q(pk__in=[unit.pk for unit in chosen])
-    line = {int(part) for unit in chosen for part in unit.path.strip("/").split("/") if part}
+    shown = (own_country & Q(level__in=[Level.COUNTRY, Level.REGION])) | Q(pk__in=[pk for pk, _path in chosen])
+    line = {int(part) for _pk, path in chosen for part in path.strip("/").split("/") if part}
     # Whether the detail is few enough is asked in the menu's own query (one round trip).
     detail_size = Subquery(
         Territory.objects.filter(detail).order_by().values(everything=Value(1)).annotate(n=Count("*")).values("n")
     )
-    shown |= detail & (Q(detail_size__lte=MENU_DETAIL_LIMIT) | Q(parent_id__in=line))
+    shown |= detail & (Q(detail_size__lte=limit) | Q(parent_id__in=sorted(line)))
     return Territory.objects.alias(detail_size=Coalesce(detail_size, 0)).filter(shown).order_by("path").only(
         "pk", "path", "level", "country", "code", "name_en", "name_pl", "name_tr"
     )

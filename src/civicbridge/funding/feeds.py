@@ -52,7 +52,7 @@ class NewCallsFeed(Feed):
         return _line(f"{call.identifier}: {call.title}")
 
     def item_description(self, call):
-        deadlines = selectors.shown_deadlines(call, call.published_at)
+        deadlines = selectors.shown_deadlines(call, call.published_at, call.deadline_list)
         lines = format_html_join(
             "", "<li>{}: {} ({})</li>",
             ((_line(d.label), d.at_funder.strftime("%Y-%m-%d %H:%M"), d.funder_zone_label) for d in deadlines),

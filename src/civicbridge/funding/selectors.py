@@ -204,22 +204,25 @@ def stage_label(call: Call, stage: int, count: int) -> str:
     return _("Deadline")
 
 
-def shown_deadlines(call: Call, now: datetime) -> list[ShownDeadline]:
-    """The call's deadlines (prefetched) for display, the next one marked."""
+def shown_deadlines(call: Call, now: datetime, deadlines: list[CallDeadline] | None = None) -> list[ShownDeadline]:
+    """The call's deadlines for display, the next one marked: ``deadlines`` where the caller
+    read them, else the call's (prefetched)."""
     zone = funder_zone(call.programme.funder)
     site_zone = timezone.get_current_timezone()
-    deadlines = sorted(call.deadlines.all(), key=lambda d: d.deadline_at)
+    deadlines = sorted(call.deadlines.all() if deadlines is None else deadlines, key=lambda d: d.deadline_at)
     upcoming = next((d for d in deadlines if d.deadline_at >= now), None)
+    funder_zone_label, site_zone_label = zone_label(zone), zone_label(site_zone)
+    same_zone = zone.key == getattr(site_zone, "key", str(site_zone))
     return [
         ShownDeadline(
             stage=d.stage,
             label=d.label or stage_label(call, d.stage, len(deadlines)),
             moment=d.deadline_at,
             at_funder=d.deadline_at.astimezone(zone),
-            funder_zone_label=zone_label(zone),
+            funder_zone_label=funder_zone_label,
             at_site=d.deadline_at.astimezone(site_zone),
-            site_zone_label=zone_label(site_zone),
-            same_zone=zone.key == getattr(site_zone, "key", str(site_zone)),
+            site_zone_label=site_zone_label,
+            same_zone=same_zone,
             is_past=d.deadline_at < now,
             is_next=d is upcoming,
         )
@@ -379,9 +382,12 @@ FEED_COLUMNS = (
 def feed_calls(data, *, now: datetime | None = None) -> list[Call]:
     """The newest published calls that the query string's filters keep (for the Atom feed),
     each with its deadlines and ``area_names``: only what an entry shows (50 entries: their
-    descriptions and budgets, and a model per area, were most of the feed's time)."""
+    descriptions and budgets, and a model per area, were most of the feed's time). Each
+    call's deadlines are a list, ``deadline_list``: a prefetch into the related manager
+    would build and filter a queryset for each of the 50 calls."""
+    deadlines = CallDeadline.objects.only("call_id", "stage", "label", "deadline_at")
     calls = visible_calls(None).select_related("programme__funder").only(*FEED_COLUMNS).prefetch_related(
-        Prefetch("deadlines", queryset=CallDeadline.objects.only("call_id", "stage", "label", "deadline_at"))
+        Prefetch("deadlines", queryset=deadlines, to_attr="deadline_list")
     )
     filterset = filter_calls(data, queryset=calls, now=now)
     if not filterset.form.is_valid():
