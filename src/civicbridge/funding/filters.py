@@ -10,18 +10,20 @@ finds what the list showed:
 - amounts: a call that gives no maximum grant is kept (it may fit).
 """
 
+import functools
 from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from civicbridge.core import deployment
 from civicbridge.core import search as search_backend
 from civicbridge.core.filters import (
     CountryCodeFilter,
@@ -61,13 +63,23 @@ class ProgrammeFilter(django_filters.ModelChoiceFilter):
 
 
 def _funders_menu(request=None):
-    return Funder.objects.home_first().only("pk", "name", "slug")
+    return _menus(deployment.current().country)[0]
 
 
 def _programmes_menu(request=None):
-    return Programme.objects.select_related("funder").alias(home=home_rank("funder__country")).order_by(
+    return _menus(deployment.current().country)[1]
+
+
+@functools.lru_cache(maxsize=8)
+def _menus(country: str) -> tuple[QuerySet[Funder], QuerySet[Programme]]:
+    # Built once per process for the deployment's country (home_rank names it): every calls
+    # page, feed and API list builds a filter set. A field reads a copy (ModelChoiceField
+    # copies the queryset it is given), never this one in place.
+    funders = Funder.objects.home_first().only("pk", "name", "slug")
+    programmes = Programme.objects.select_related("funder").alias(home=home_rank("funder__country")).order_by(
         "home", "funder__name", "name"
     )
+    return funders, programmes
 
 
 def applicant_kind_choices():
