@@ -57,6 +57,27 @@ def test_drafts_are_hidden_from_visitors_but_not_from_their_organizers(client, o
     assert client.get(draft.get_absolute_url()).status_code == 200
 
 
+def test_a_member_lists_their_organizations_drafts_beside_the_published_events_and_no_one_elses(
+    client, organization, representative, municipality
+):
+    EventFactory(organizers=[organization], published_at=None, title="Szkic wydarzenia")
+    EventFactory(organizers=[OrganizationFactory(territory=municipality)], published_at=None, title="Cudzy szkic")
+    EventFactory(organizers=[OrganizationFactory(territory=municipality)], title="Opublikowane szkolenie")
+    outsider = UserFactory()
+    MembershipFactory(user=outsider, organization=OrganizationFactory(territory=municipality))
+
+    client.force_login(representative)
+    page = client.get(reverse("events:event_list")).content.decode()
+    assert "Szkic wydarzenia" in page and "Opublikowane szkolenie" in page
+    assert "Cudzy szkic" not in page
+    assert "2 events" in page
+
+    client.force_login(outsider)  # a member with no draft: the published events only
+    page = client.get(reverse("events:event_list")).content.decode()
+    assert "Opublikowane szkolenie" in page
+    assert "Szkic wydarzenia" not in page and "Cudzy szkic" not in page
+
+
 def test_filters_take_territory_codes_and_refuse_unknown_values(client, organization, county, other_county):
     EventFactory(organizers=[organization], title="W powiecie nyskim", territory=county)
     EventFactory(organizers=[organization], title="W powiecie brzeskim", territory=other_county)

@@ -32,7 +32,16 @@ def visible_events(user=None) -> QuerySet[Event]:
     from civicbridge.accounts.models import Membership
 
     own = Membership.objects.approved().filter(user=user).values("organization_id")
-    return events.filter(Q(published_at__isnull=False) | Q(organizers__in=own)).distinct()
+    # Their organizations' unpublished events are few: read by id, they leave the published
+    # events to their indexes (partial: published only). A join on the organizers, with the
+    # DISTINCT it needs, made every list of a signed-in member read all the events (120 ms).
+    drafts = list(
+        Event.organizers.through.objects.filter(organization_id__in=own, event__published_at__isnull=True)
+        .values_list("event_id", flat=True).distinct()
+    )
+    if not drafts:
+        return events.published()
+    return events.filter(Q(published_at__isnull=False) | Q(pk__in=drafts))
 
 
 def events_for_rows(user=None, *, with_organizers: bool = True) -> QuerySet[Event]:
