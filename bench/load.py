@@ -59,7 +59,7 @@ SIGNED_IN_TASKS = {
     "rep:own_org_edit_form": 3, "rep:profile": 2, "rep:subscriptions": 2, "rep:org_detail": 4,
     "rep:org_search": 4, "rep:calls_list": 3, "rep:call_detail": 3, "rep:partner_list": 1,
     "rep:org_edit": 3, "rep:org_create": 1, "rep:partner_create": 2, "rep:subscribe": 2, "rep:event_register": 2,
-    "rep:consultation_section": 2, "rep:remark_submit": 2,
+    "rep:consultation_section": 2, "rep:remark_submit": 2, "rep:event_list": 2,
     # officers and coordinators
     "officer:profile": 1, "officer:calls_list": 2, "officer:call_publish": 1, "officer:call_edit": 1,
     "coordinator:org_list_filtered": 1, "coordinator:org_verify": 1, "coordinator:org_detail": 1,
