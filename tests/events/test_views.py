@@ -127,6 +127,26 @@ def test_the_calendar_shows_the_events_of_the_month_asked(client, organization):
     assert "month=2027-02" in march and "month=2027-04" in march
 
 
+def test_the_calendar_shows_an_event_under_way_as_the_month_begins_first_and_on_each_of_its_days(client, organization):
+    zone = timezone.get_default_timezone()
+    camp = timezone.make_aware(datetime.datetime(2027, 2, 27, 9), zone)
+    EventFactory(organizers=[organization], title="Obóz zimowy", starts_at=camp, ends_at=camp + datetime.timedelta(days=3))
+    EventFactory(organizers=[organization], title="Marcowe forum",
+                 starts_at=timezone.make_aware(datetime.datetime(2027, 3, 1, 8), zone),
+                 ends_at=timezone.make_aware(datetime.datetime(2027, 3, 1, 12), zone))
+    EventFactory(organizers=[organization], title="Lutowe spotkanie", starts_at=camp - datetime.timedelta(days=2),
+                 ends_at=camp - datetime.timedelta(days=2, hours=-2))
+
+    response = client.get(reverse("events:event_calendar"), {"month": "2027-03"})
+    march = response.content.decode()
+
+    assert "Lutowe spotkanie" not in march
+    assert march.index("Obóz zimowy") < march.index("Marcowe forum")  # 1 March: the camp began first
+    assert [event.title for event in response.context["events"]] == ["Obóz zimowy", "Marcowe forum"]
+    second_of_march = next(day for week in response.context["weeks"] for day in week if day.day == datetime.date(2027, 3, 2))
+    assert [event.title for event in second_of_march.events] == ["Obóz zimowy"]
+
+
 def test_the_ics_feed_lists_upcoming_events_and_marks_cancelled_ones(client, organization):
     EventFactory(organizers=[organization], title="Forum")
     EventFactory(organizers=[organization], title="Odwołane", cancelled_at=timezone.now())

@@ -271,12 +271,31 @@ def month_before(month: date) -> date:
 
 
 def events_in_month(filterset: EventFilter, month: date) -> list[Event]:
-    """The filter's events that touch ``month`` (any "when": the month decides)."""
+    """The filter's events that touch ``month`` (any "when": the month decides), with what the
+    month's grid shows of them: its title, its times, whether it is cancelled. A national
+    month holds hundreds of events: their territories, texts and organizers read for nothing
+    took 150 ms of the page.
+
+    Read in two parts, each from an index, as ``UpcomingEvents``: those under way when the
+    month begins (by the end index), then those starting in it (a range of the start index).
+    One query ordered by start walked the start index from the oldest event (85 ms)."""
     zone = timezone.get_default_timezone()
     start = timezone.make_aware(datetime.combine(month, datetime.min.time()), zone)
     end = timezone.make_aware(datetime.combine(month_after(month), datetime.min.time()), zone)
-    queryset = filterset.qs.filter(starts_at__lt=end, ends_at__gte=start).order_by("starts_at", "id")
-    return list(queryset[:CALENDAR_EVENTS])
+    events = (
+        filterset.qs.select_related(None).prefetch_related(None)
+        .only("pk", "title", "starts_at", "ends_at", "cancelled_at").order_by("starts_at", "id")
+    )
+    # Few, found in the end index alone and ordered here (by start, the database would walk
+    # every past event), then read by id.
+    under_way_ids = [
+        pk for _start, pk in sorted(
+            events.filter(starts_at__lt=start, ends_at__gte=start).order_by().values_list("starts_at", "pk")
+        )
+    ][:CALENDAR_EVENTS]
+    under_way = list(events.filter(pk__in=under_way_ids)) if under_way_ids else []
+    starting = events.filter(starts_at__gte=start, starts_at__lt=end)[: CALENDAR_EVENTS - len(under_way)]
+    return under_way + (list(starting) if len(under_way) < CALENDAR_EVENTS else [])
 
 
 def calendar_events(data, *, now: datetime | None = None) -> list[Event]:
