@@ -50,6 +50,22 @@ def test_the_list_runs_the_same_bounded_number_of_queries_for_few_or_many_calls(
     assert f"{count} calls" in response.content.decode()
 
 
+def test_an_officers_list_asks_once_whether_they_are_an_officer_and_shows_their_buttons(client, officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    CallFactory()
+    client.force_login(officer)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(LIST_URL).content.decode()
+
+    # Asked for the list (drafts of their body), "Enter a call" and "Import calls": read once.
+    officer_questions = [q["sql"] for q in queries.captured_queries if "accounts_membership" in q["sql"]
+                         and "directory_organization" in q["sql"] and "created_by_id" not in q["sql"]]
+    assert len(officer_questions) == 1
+    assert "/en/calls/new/" in page and "/en/calls/import/" in page
+
+
 def test_the_list_shows_identifier_funder_next_deadline_on_the_funders_clock_and_amounts(client):
     funder = FunderFactory(name="Türkiye Ulusal Ajansı", time_zone="Europe/Istanbul")
     call = CallFactory(

@@ -1,6 +1,48 @@
 """Predicates shared by every app."""
 
+import functools
+from contextvars import ContextVar
+
 import rules
+
+# The answers to questions about a user asked during the current request
+# (``RuleAnswersMiddleware``); None outside a request.
+_answers: ContextVar[dict | None] = ContextVar("civicbridge_rule_answers", default=None)
+
+
+def answered_once_per_request(question):
+    """A question about a user (a predicate of one argument that reads the database) asked
+    once per request: a page asks "is this person an officer?" for its list and again for
+    each button it may show. Its answer is kept until the request ends, as Django keeps a
+    user's permissions on the user it loaded for the request. Outside a request (a service
+    called by a worker, a command or a test) it is asked every time, so a right taken away
+    is gone at the next question."""
+
+    @functools.wraps(question)
+    def answer(user):
+        answers = _answers.get()
+        if answers is None or getattr(user, "pk", None) is None:
+            return question(user)
+        key = (question.__module__, question.__qualname__, user.pk)
+        if key not in answers:
+            answers[key] = question(user)
+        return answers[key]
+
+    return answer
+
+
+class RuleAnswersMiddleware:
+    """Keeps the answers of ``answered_once_per_request`` questions for one request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _answers.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _answers.reset(token)
 
 
 @rules.predicate

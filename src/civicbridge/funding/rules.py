@@ -8,7 +8,7 @@ the same body. Funders and programmes are reference data: coordinators keep them
 
 import rules
 
-from civicbridge.core.rules import is_coordinator, is_registered
+from civicbridge.core.rules import answered_once_per_request, is_coordinator, is_registered
 
 
 def _public_body_kinds():
@@ -18,6 +18,7 @@ def _public_body_kinds():
 
 
 @rules.predicate
+@answered_once_per_request  # a calls page asks it for its list, "Enter a call" and "Import calls"
 def is_officer(user) -> bool:
     if not is_registered(user):
         return False
