@@ -23,7 +23,7 @@ def answered_once_per_request(question):
         answers = _answers.get()
         if answers is None or getattr(user, "pk", None) is None:
             return question(user)
-        key = (question.__module__, question.__qualname__, user.pk)
+        key = (question, user.pk)
         if key not in answers:
             answers[key] = question(user)
         return answers[key]
