@@ -48,6 +48,16 @@ def test_the_feed_is_atom_with_the_newest_published_calls_first(client):
     assert _titles(response) == ["NEWER: Newer", "OLDER: Older"]
 
 
+def test_the_feed_reaches_the_server_in_one_piece(client):
+    # A WSGI server sends each piece a response yields with a system call of its own.
+    CallFactory.create_batch(3, published_at=in_days(-1))
+
+    response = client.get(FEED_URL)
+
+    assert len(list(response)) == 1
+    assert len(_entries(response)) == 3
+
+
 def test_a_feed_entry_links_to_the_call_and_carries_its_dates_funder_and_deadline(client):
     call = CallFactory(
         identifier="CERV-2027-CITIZENS-TOWN-TT", title="Town-twinning",

