@@ -292,3 +292,53 @@ def test_menus_of_funders_and_bodies_read_as_plain_values_name_each_as_the_objec
 
         assert len(objects) >= 2, name
         assert shown == [(item.pk, str(item)) for item in objects], name
+
+
+# --- menus read by queries compiled once ------------------------------------------------------------
+
+
+def test_a_compiled_query_reads_what_its_queryset_reads_afresh_each_time(monkeypatch):
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from civicbridge.core.filters import CompiledQuery
+    from civicbridge.funding.models import Call
+
+    CallFactory(max_grant=12500, published_at="2026-01-02T10:00:00Z")
+    query = Call.objects.order_by("pk").values_list("pk", "identifier", "published_at", "max_grant", "opens_at")
+    compiled = CompiledQuery(query)
+    assert compiled.rows() == list(query.all())  # dates, amounts and all, as Django converts them
+
+    CallFactory(max_grant=None, published_at=None)
+    compilations = []
+    original = SQLCompiler.as_sql
+    monkeypatch.setattr(SQLCompiler, "as_sql", lambda self, *a, **k: compilations.append(1) or original(self, *a, **k))
+
+    rows = compiled.rows()
+
+    assert compilations == []  # the SQL compiled before...
+    monkeypatch.undo()
+    assert len(rows) == 2 and rows == list(query.all())  # ...reads the call added since
+
+
+def test_a_compiled_query_of_nothing_reads_nothing(django_assert_num_queries):
+    from civicbridge.core.filters import CompiledQuery
+    from civicbridge.funding.models import Funder
+
+    FunderFactory()
+    with django_assert_num_queries(0):
+        assert CompiledQuery(Funder.objects.filter(pk__in=[]).values_list("pk")).rows() == []
+
+
+def test_a_menu_field_given_another_query_lists_that_one_and_the_forms_field_keeps_its_own():
+    from civicbridge.funding.filters import CallFilter
+    from civicbridge.funding.models import Funder
+
+    first, second, third = FunderFactory.create_batch(3)
+    everyone = [value for value, _label in CallFilter({}).form.fields["funder"].choices if value != ""]
+
+    narrowed = CallFilter({}).form.fields["funder"]
+    narrowed.queryset = Funder.objects.filter(pk=second.pk)
+
+    assert [value for value, _label in narrowed.choices if value != ""] == [second.pk]
+    again = [value for value, _label in CallFilter({}).form.fields["funder"].choices if value != ""]
+    assert again == everyone and {first.pk, second.pk, third.pk} <= set(everyone)

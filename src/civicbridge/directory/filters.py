@@ -16,6 +16,7 @@ from civicbridge.core import search as search_backend
 from civicbridge.core.countries import country_choices
 from civicbridge.core.filters import (
     CodeChoiceFilter,
+    CompiledQuery,
     MenuChoiceIterator,
     SlugOrIdFilter,
     StrictFilterSet,
@@ -45,10 +46,25 @@ def territory_menu(*, chosen=(), municipalities: bool = False) -> QuerySet[Terri
     Fields accept any territory whatever the menu lists (by its id, or by its code where
     the field takes codes); the menu only spares people a list nobody can read.
     """
-    chosen = tuple(sorted({(unit.pk, unit.path) for unit in chosen if unit is not None}))
     # Each call answers a copy: the menu's query is built once per process and shape, and
     # is never read in place (its rows are read on every page that draws it).
-    return _menu_query(deployment.current().country, chosen, municipalities, MENU_DETAIL_LIMIT).all()
+    return _menu_query(*_menu_key(chosen, municipalities)).all()
+
+
+def territory_menu_rows(columns: tuple[str, ...], *, chosen=(), municipalities: bool = False) -> list[tuple]:
+    """These columns of each unit ``territory_menu`` lists, read by its query compiled once
+    per process and shape (``core.filters.CompiledQuery``): a filter menu's plain values."""
+    return _compiled_menu(*_menu_key(chosen, municipalities), columns).rows()
+
+
+def _menu_key(chosen, municipalities: bool) -> tuple:
+    chosen = tuple(sorted({(unit.pk, unit.path) for unit in chosen if unit is not None}))
+    return deployment.current().country, chosen, municipalities, MENU_DETAIL_LIMIT
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled_menu(country: str, chosen: tuple, municipalities: bool, limit: int, columns: tuple[str, ...]):
+    return CompiledQuery(_menu_query(country, chosen, municipalities, limit).values_list(*columns))
 
 
 @functools.lru_cache(maxsize=256)
@@ -99,8 +115,10 @@ def chosen_territories(form, name: str) -> list[Territory]:
 
 def open_territory_menu(form, name: str, *, municipalities: bool = False) -> None:
     """Give the territory field ``name`` of ``form`` its menu, opened along what it holds."""
-    form.fields[name].menu = lambda: territory_menu(
-        chosen=chosen_territories(form, name), municipalities=municipalities
+    field = form.fields[name]
+    field.menu = lambda: territory_menu(chosen=chosen_territories(form, name), municipalities=municipalities)
+    field.menu_rows = lambda *columns: territory_menu_rows(
+        columns, chosen=chosen_territories(form, name), municipalities=municipalities
     )
 
 
@@ -169,7 +187,11 @@ class TerritoryCodeChoiceField(_TerritoryLabels, TerritoryField):
     def menu_options(self, queryset):
         # core.filters.MenuChoiceIterator: every list page draws this menu.
         columns = ("pk", "path", "level", "country", "code", "name_en", name_column())
-        for pk, path, level, country, code, english, translated in queryset.values_list(*columns):
+        # The menu's plain values, by its query compiled once where the form opened it
+        # (``open_territory_menu``), else those of the queryset it lists.
+        menu_rows = getattr(self, "menu_rows", None)
+        rows = menu_rows(*columns) if menu_rows is not None else queryset.values_list(*columns)
+        for pk, path, level, country, code, english, translated in rows:
             unit = MenuUnit(pk, path, level, country, code, translated or english)
             yield territory_key(unit), self.label_for(unit)
 

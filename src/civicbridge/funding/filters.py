@@ -26,6 +26,7 @@ from drf_spectacular.utils import extend_schema_field
 from civicbridge.core import deployment
 from civicbridge.core import search as search_backend
 from civicbridge.core.filters import (
+    CompiledMenu,
     CountryCodeFilter,
     MenuChoiceIterator,
     SlugOrIdFilter,
@@ -41,7 +42,7 @@ from .models import Call, Funder, Programme, home_rank, status_condition
 DEADLINE_RANGE = [MinValueValidator(date(1000, 1, 1)), MaxValueValidator(date(9998, 12, 31))]
 
 
-class ProgrammeChoiceField(forms.ModelChoiceField):
+class ProgrammeChoiceField(CompiledMenu, forms.ModelChoiceField):
     """A programme, named with its funder: several funders have a programme of the same name."""
 
     iterator = MenuChoiceIterator
@@ -50,7 +51,7 @@ class ProgrammeChoiceField(forms.ModelChoiceField):
         return _programme_label(programme.funder.name, str(programme))
 
     def menu_options(self, queryset):
-        for pk, funder, name, code in queryset.values_list("pk", "funder__name", "name", "code"):
+        for pk, funder, name, code in self.menu_rows("pk", "funder__name", "name", "code"):
             yield pk, _programme_label(funder, Programme.display_name(name, code))
 
 
