@@ -353,3 +353,25 @@ def test_one_date_format_per_language(language, date, moment):
     with translation.override(language):
         assert formats.date_format(when.date(), "DATE_FORMAT") == date
         assert formats.date_format(when, "DATETIME_FORMAT") == moment
+
+
+def test_a_zone_is_named_in_the_language_of_each_page_whatever_was_named_before():
+    from zoneinfo import ZoneInfo
+
+    from django.utils import translation
+
+    from civicbridge.core.deployment import zone_label
+
+    brussels = ZoneInfo("Europe/Brussels")
+    with translation.override("pl"):
+        polish = zone_label(brussels)
+    with translation.override("tr"):
+        turkish = zone_label(brussels)
+    with translation.override("en"):
+        english = zone_label(brussels)
+    with translation.override("pl"):
+        assert zone_label(brussels) == polish
+
+    assert english == "Brussels time"
+    assert len({english, polish, turkish}) == 3
+    assert "Brukseli" in polish or "Bruksela" in polish
