@@ -9,6 +9,7 @@ at least 100 requests/s with every p95 in budget. A budget passes only if it pas
 every repetition; the verdict is the one with page and fragment caches off.
 """
 
+import hashlib
 import json
 import re
 import statistics
@@ -60,6 +61,19 @@ def _language_free(shape: str) -> str:
     return re.sub(r"/(en|pl|tr)/", "/{language}/", shape, count=1)
 
 
+_IN_LIST = re.compile(r"IN \((?:%s, )*%s\)")
+
+
+def statements_signature(queries: list[dict]) -> str:
+    """Which statements a request ran, whatever their parameters and how often: its query plan
+    in the app's sense. Two requests with the same signature took the same code path; more
+    queries under one signature is a statement run again per row, the growth the check looks for.
+    An IN list's length is the rows on the page, so it counts as one statement."""
+    statements = sorted({_IN_LIST.sub("IN (…)", query["sql"]) for query in queries})
+    digest = hashlib.sha1("\n".join(statements).encode()).hexdigest()[:8]
+    return f"{len(statements)} statements #{digest}"
+
+
 def endpoint_table(samples: list[dict], seconds: float) -> dict:
     table = {}
     for name in sorted({s["endpoint"] for s in samples}):
@@ -78,12 +92,17 @@ def endpoint_table(samples: list[dict], seconds: float) -> dict:
             # must not grow with rows). Per shape, because the samples differ between scales: a
             # thematic-area filter read by one scale's sample and not another's is not growth;
             # and apart when nothing matched (a page without rows reads none) or when the count
-            # was estimated (a search too big to count skips the count's query).
+            # was estimated (a search too big to count skips the count's query). Where the
+            # server captured the request's SQL, per code path too: an officer with drafts, a
+            # call with eligible territories or a short list followed by recently closed calls
+            # runs one statement more, whatever the scale, and one sample of a few requests may
+            # hold no such case.
             "max_queries_by_shape": {
                 key: max(counts)
                 for key, counts in _group(
                     (f"{'signed in' if s['signed_in'] else 'anonymous'} {_language_free(s.get('shape', ''))}"
-                     + (" [no results]" if s.get("empty") else "") + (" [about N]" if s.get("estimated") else ""),
+                     + (" [no results]" if s.get("empty") else "") + (" [about N]" if s.get("estimated") else "")
+                     + (f" [{s['statements']}]" if s.get("statements") else ""),
                      s["queries"])
                     for s in mine if s["queries"] is not None and not s["error"]
                 ).items()
@@ -97,7 +116,10 @@ def endpoint_table(samples: list[dict], seconds: float) -> dict:
 
 def summarize_run(raw: dict, floors: dict) -> dict:
     """One repetition: latency at 2 clients with floors and app time; each rate step; resources."""
-    samples = [s for s in raw["samples"] if s["endpoint"] != "__phase__"]
+    signatures = {record["request"]: statements_signature(record["queries"]) for record in raw.get("captures", [])}
+    samples = [
+        {**s, "statements": signatures.get(s.get("request"))} for s in raw["samples"] if s["endpoint"] != "__phase__"
+    ]
     phases = {s["phase"]: s for s in raw["samples"] if s["endpoint"] == "__phase__"}
     logins = [s for s in samples if s["endpoint"] in SETUP_ENDPOINTS]
     result = {

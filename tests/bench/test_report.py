@@ -85,3 +85,41 @@ def test_the_bench_reads_an_estimated_count_from_the_api_and_the_page():
     assert not count_is_estimated(b'{"count":1000,"count_is_exact":true,"next":null}')
     assert count_is_estimated(b'<h2 class="result-count" data-estimated tabindex="-1">about 1,200</h2>')
     assert not count_is_estimated(b'<h2 class="result-count" tabindex="-1">1,200 organizations</h2>')
+
+
+def _run(scale: float, requests: list[tuple[int, list[str]]]) -> dict:
+    """A latency phase whose requests the server captured: (queries counted, statements run)."""
+    from bench.report import summarize_run
+
+    samples = [{**_sample("/en/organizations/?q", len(sql)), "request": f"latency-{n}", "phase": "latency", "t": n}
+               for n, sql in enumerate(requests)]
+    captures = [{"request": f"latency-{n}", "queries": [{"sql": text} for text in sql]} for n, sql in enumerate(requests)]
+    phase = {"endpoint": "__phase__", "phase": "latency", "seconds": 60, "users": 2, "target_rate": None}
+    raw = {"label": f"{scale}-1", "caches": False, "resources": {}, "accounts": {}, "search_terms": 0,
+           "samples": [*samples, phase], "captures": captures}
+    return {"scale": scale, "queries_only": True, "repetitions": [summarize_run(raw, {})]}
+
+
+PAGE = ["SELECT session", "SELECT org WHERE id IN (%s, %s, %s)", "SELECT count"]
+
+
+def test_a_statement_run_once_per_row_fails_when_the_rows_grow():
+    small = _run(0.1, [PAGE + ["SELECT territory WHERE id = %s"] * 2])
+    large = _run(1.0, [PAGE + ["SELECT territory WHERE id = %s"] * 5])
+
+    assert len(_growth(verdict([small, large]))) == 1
+
+
+def test_a_code_path_one_scale_sampled_and_the_other_did_not_is_not_growth():
+    """An officer with drafts runs one statement more at every scale: a sample without one is no baseline."""
+    small = _run(0.1, [PAGE])
+    large = _run(1.0, [PAGE, [*PAGE, "SELECT drafts WHERE created_by_id = %s"]])
+
+    assert _growth(verdict([small, large])) == []
+
+
+def test_rows_read_through_an_in_list_are_one_statement_however_many():
+    small = _run(0.1, [["SELECT org WHERE id IN (%s, %s)", "SELECT territory WHERE id = %s"]])
+    large = _run(1.0, [["SELECT org WHERE id IN (%s, %s, %s, %s)"] + ["SELECT territory WHERE id = %s"] * 3])
+
+    assert len(_growth(verdict([small, large]))) == 1
