@@ -20,13 +20,14 @@ from pathlib import Path
 
 import django.forms
 from django.template.backends.jinja2 import Jinja2
-from django.template.defaultfilters import capfirst, date, floatformat
+from django.template.defaultfilters import capfirst, floatformat
 from django.template.utils import get_app_template_dirs
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment
 
+from civicbridge.core.dates import date
 from civicbridge.core.templatetags.civicbridge import machine_datetime
 
 
