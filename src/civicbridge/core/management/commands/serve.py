@@ -25,6 +25,7 @@ class Command(BaseCommand):
 def gunicorn_argv(*, host: str, port: int, workers: int) -> list[str]:
     return [
         sys.executable, "-m", "gunicorn", "civicbridge.wsgi:application",
+        "--config", "python:civicbridge.core.gunicorn",
         "--bind", f"{host}:{port}",
         "--workers", str(workers),
         "--access-logfile", "-",
