@@ -74,3 +74,25 @@ def test_the_events_list_shows_each_event_s_organizers_by_name(client, municipal
     page = client.get("/en/events/").content.decode()
 
     assert "Alpha Association, Zeta Foundation" in page
+
+
+def test_the_query_compiled_once_reads_each_pages_own_rows_and_the_names_as_they_are_now(municipality):
+    from civicbridge.core import selectors
+
+    first, second = ThematicArea.objects.order_by("scheme", "position", "code")[:2]
+    pages = []
+    for area in (first, second):
+        page = [OrganizationFactory(territory=municipality) for _ in range(2)]
+        for organization in page:
+            organization.thematic_areas.set([area])
+        pages.append(page)
+    selectors._compiled_related_values.cache_clear()
+
+    with translation.override("en"):
+        assert [row.area_names for row in with_area_names(pages[0])] == [[first.name_en]] * 2
+        assert [row.area_names for row in with_area_names(pages[1])] == [[second.name_en]] * 2
+        ThematicArea.objects.filter(pk=first.pk).update(name_en="Renamed a moment ago")
+        assert [row.area_names for row in with_area_names(pages[0])] == [["Renamed a moment ago"]] * 2
+        assert with_area_names(pages[0][:1])[0].area_names == ["Renamed a moment ago"]
+    info = selectors._compiled_related_values.cache_info()
+    assert (info.misses, info.hits) == (2, 2)  # pages of two rows, and of one

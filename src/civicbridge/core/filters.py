@@ -104,7 +104,9 @@ class CompiledQuery:
         self._queryset = queryset  # a values_list() queryset, never changed after
         self._compiled: dict[str, tuple] = {}
 
-    def rows(self) -> list[tuple]:
+    def rows(self, values: dict | None = None) -> list[tuple]:
+        """The rows; ``values``: parameters to put in place of those the query was compiled
+        with (placeholder ids: ``core.selectors``' names of related objects)."""
         alias = self._queryset.db
         compiled = self._compiled.get(alias)
         if compiled is None:
@@ -112,6 +114,8 @@ class CompiledQuery:
         sql, params, converters = compiled
         if sql is None:
             return []
+        if values:
+            params = tuple(values.get(param, param) if isinstance(param, int) else param for param in params)
         connection = connections[alias]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

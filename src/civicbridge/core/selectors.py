@@ -1,10 +1,12 @@
 from collections import defaultdict
+from functools import lru_cache
 
 from django.db import connection
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from . import search as search_backend
+from .filters import CompiledQuery
 from .models import SitePage, name_column
 from .registry import home_blocks, profile_blocks, searchables
 
@@ -73,20 +75,33 @@ def site_page(kind: str) -> SitePage | None:
     return SitePage.objects.filter(kind=kind).order_by("-version").first()
 
 
-def _related_values(rows: list, relation: str, *columns: str):
-    """(row id, *columns) of each object that ``rows``' many-to-many ``relation`` holds, in the
-    related model's order; a column is named from the related object (``"name_en"``, ``"id"``)."""
-    field = type(rows[0])._meta.get_field(relation)
+def _related_values(model, ids: list[int], relation: str, *columns: str):
+    """(row id, *columns) of each object that the many-to-many ``relation`` of ``model``'s rows
+    ``ids`` holds, in the related model's order; a column is named from the related object
+    (``"name_en"``, ``"id"``)."""
+    field = model._meta.get_field(relation)
     owner, target = field.m2m_field_name(), field.m2m_reverse_field_name()
     ordering = [
         f"-{target}__{key[1:]}" if key.startswith("-") else f"{target}__{key}"
         for key in field.related_model._meta.ordering
     ]
     return (
-        field.remote_field.through.objects.filter(**{f"{owner}_id__in": [row.pk for row in rows]})
+        field.remote_field.through.objects.filter(**{f"{owner}_id__in": ids})
         .order_by(*ordering)
         .values_list(f"{owner}_id", *(f"{target}__{column}" for column in columns))
     )
+
+
+# Ids no row has, that the query for a page's related names is compiled with.
+_PLACEHOLDER_IDS = range(-(10**15), -(10**15) - 1000, -1)
+
+
+@lru_cache(maxsize=512)
+def _compiled_related_values(model, relation: str, columns: tuple[str, ...], how_many: int):
+    """The query of ``_related_values`` for ``how_many`` rows, compiled once (``CompiledQuery``):
+    Django compiled it at every page, 0.36 ms for a query the database answers in 0.2."""
+    placeholders = list(_PLACEHOLDER_IDS[:how_many])
+    return CompiledQuery(_related_values(model, placeholders, relation, *columns)), placeholders
 
 
 def _attach_related(rows, relation: str, attribute: str, columns: tuple[str, ...], value) -> list:
@@ -95,9 +110,15 @@ def _attach_related(rows, relation: str, attribute: str, columns: tuple[str, ...
     rows = list(rows)
     if not rows:
         return rows
+    ids = [row.pk for row in rows]
+    if len(ids) > len(_PLACEHOLDER_IDS):
+        read = _related_values(type(rows[0]), ids, relation, *columns)
+    else:
+        query, placeholders = _compiled_related_values(type(rows[0]), relation, columns, len(ids))
+        read = query.rows(dict(zip(placeholders, ids, strict=True)))
     values = defaultdict(list)
-    for owner_id, *read in _related_values(rows, relation, *columns):
-        values[owner_id].append(value(*read))
+    for owner_id, *named in read:
+        values[owner_id].append(value(*named))
     for row in rows:
         setattr(row, attribute, values.get(row.pk, []))
     return rows
