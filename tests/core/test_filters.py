@@ -300,7 +300,7 @@ def test_menus_of_funders_and_bodies_read_as_plain_values_name_each_as_the_objec
 def test_a_compiled_query_reads_what_its_queryset_reads_afresh_each_time(monkeypatch):
     from django.db.models.sql.compiler import SQLCompiler
 
-    from civicbridge.core.filters import CompiledQuery
+    from civicbridge.core.compiled import CompiledQuery
     from civicbridge.funding.models import Call
 
     CallFactory(max_grant=12500, published_at="2026-01-02T10:00:00Z")
@@ -321,7 +321,7 @@ def test_a_compiled_query_reads_what_its_queryset_reads_afresh_each_time(monkeyp
 
 
 def test_a_compiled_query_of_nothing_reads_nothing(django_assert_num_queries):
-    from civicbridge.core.filters import CompiledQuery
+    from civicbridge.core.compiled import CompiledQuery
     from civicbridge.funding.models import Funder
 
     FunderFactory()

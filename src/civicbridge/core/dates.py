@@ -46,8 +46,7 @@ def _compiled(format_string: str):
             return None
         else:
             parts.append(character)
-    has_time = any(part in _TIME_LETTERS.values() for part in parts)
-    return tuple(parts), has_time
+    return tuple(parts), any(character in _TIME_LETTERS for character in format_string)
 
 
 @lru_cache(maxsize=16)

@@ -20,9 +20,8 @@ def warm_and_freeze() -> None:
 
     resolver = get_resolver()
     for code, _name in settings.LANGUAGES:
-        with translation.override(code):
+        with translation.override(code):  # activating a language loads its catalogs
             resolver.reverse_dict  # noqa: B018 -- built per language on first use
-            translation.gettext("Calls for proposals")
     gc.collect()
     gc.freeze()
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from . import search as search_backend
-from .filters import CompiledQuery
+from .compiled import CompiledQuery
 from .models import SitePage, name_column
 from .registry import home_blocks, profile_blocks, searchables
 

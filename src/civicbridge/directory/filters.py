@@ -13,10 +13,10 @@ from drf_spectacular.utils import extend_schema_field
 
 from civicbridge.core import deployment
 from civicbridge.core import search as search_backend
+from civicbridge.core.compiled import CompiledQuery
 from civicbridge.core.countries import country_choices
 from civicbridge.core.filters import (
     CodeChoiceFilter,
-    CompiledQuery,
     MenuChoiceIterator,
     SlugOrIdFilter,
     StrictFilterSet,
@@ -53,7 +53,7 @@ def territory_menu(*, chosen=(), municipalities: bool = False) -> QuerySet[Terri
 
 def territory_menu_rows(columns: tuple[str, ...], *, chosen=(), municipalities: bool = False) -> list[tuple]:
     """These columns of each unit ``territory_menu`` lists, read by its query compiled once
-    per process and shape (``core.filters.CompiledQuery``): a filter menu's plain values."""
+    per process and shape (``core.compiled.CompiledQuery``): a filter menu's plain values."""
     return _compiled_menu(*_menu_key(chosen, municipalities), columns).rows()
 
 
