@@ -177,6 +177,17 @@ class SharedCounter(models.Model):
         return f"{self.key}={self.value}"
 
 
+class RowCount(models.Model):
+    """How many rows of a table meet a condition, kept by the database's triggers
+    (``core.row_counts``): read it with ``row_counts.row_count``; never write to it."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    n = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.name}: {self.n}"
+
+
 class OutgoingMail(models.Model):
     """One e-mail in the outbox: queued by a service, sent by ``civicbridge.core.notifications``.
 

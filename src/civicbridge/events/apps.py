@@ -25,7 +25,7 @@ class EventsConfig(AppConfig):
         )
 
         from . import alerts, services, tasks
-        from .models import Event
+        from .models import PUBLISHED_COUNT, Event
 
         searchables.register(
             model_key(Event),
@@ -35,6 +35,7 @@ class EventsConfig(AppConfig):
                 label=_("Events and trainings"),
                 url_name="events:event_list",
                 public=lambda: Event.objects.published(),
+                count=PUBLISHED_COUNT.current,
                 # Newest first, as the registry: the database stops at the first matches instead of
                 # sorting every match of a common word by date.
                 search_ordering=("-id",),

@@ -9,6 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from civicbridge.core.models import Territory, ThematicArea, TimeStampedModel
+from civicbridge.core.row_counts import RowCounter
+
+# How many events are published (what ``EventQuerySet.published`` returns), kept by the database
+# (core.row_counts, installed by migration 0003): the home page's figure without counting them.
+PUBLISHED_COUNT = RowCounter("events.published", table="events_event", condition="{row}published_at IS NOT NULL")
 
 
 class EventQuerySet(models.QuerySet):

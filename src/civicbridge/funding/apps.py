@@ -19,7 +19,7 @@ class FundingConfig(AppConfig):
         )
 
         from . import alerts, services
-        from .models import Call
+        from .models import PUBLISHED_COUNT, Call
 
         searchables.register(
             model_key(Call),
@@ -29,6 +29,7 @@ class FundingConfig(AppConfig):
                 label=_("Calls for proposals"),
                 url_name="funding:call_list",
                 public=lambda: Call.objects.published(),
+                count=PUBLISHED_COUNT.current,
                 copies=(
                     Copied("funding.programme", "programme", ("name", "code")),
                     Copied("funding.funder", "programme__funder", ("name",)),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from civicbridge.core import deployment
 from civicbridge.core.models import Territory, ThematicArea, TimeStampedModel
 from civicbridge.core.phases import SUBMIT, Phase, Timeline
+from civicbridge.core.row_counts import RowCounter
 
 TIME_ZONES = sorted((name, name) for name in available_timezones() if "/" in name)
 
@@ -108,6 +109,11 @@ def status_condition(status: str, now) -> models.Q:
     if status == "closed":
         return models.Q(closes_at__lt=now)
     raise ValueError(status)
+
+
+# How many calls are published (``CallQuerySet.published``), kept by the database (core.row_counts,
+# installed by migration 0012).
+PUBLISHED_COUNT = RowCounter("funding.published_calls", table="funding_call", condition="{row}published_at IS NOT NULL")
 
 
 class CallQuerySet(models.QuerySet):

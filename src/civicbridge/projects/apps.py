@@ -20,7 +20,7 @@ class ProjectsConfig(AppConfig):
         )
 
         from . import exports, rules, services  # noqa: F401 (rules registers the permissions)
-        from .models import Project
+        from .models import PUBLIC_COUNT, Project
 
         searchables.register(
             model_key(Project),
@@ -30,6 +30,7 @@ class ProjectsConfig(AppConfig):
                 label=_("Projects"),
                 url_name="projects:portfolio",
                 public=Project.objects.public,
+                count=PUBLIC_COUNT.current,
                 copies=(
                     Copied("directory.organization", "lead_organization", ("name",)),
                     Copied("directory.organization", "partners__organization", ("name",)),

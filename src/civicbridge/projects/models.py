@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from civicbridge.core.models import TimeStampedModel
+from civicbridge.core.row_counts import RowCounter
 
 # The currencies a budget may be kept in, shown by name (glossary: never the ISO code alone).
 CURRENCIES = {
@@ -47,6 +48,13 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 # (an idea, a proposal being written or under evaluation) and a rejected proposal stay with
 # the lead organization and the coordinators.
 PUBLIC_STATUSES = (Status.APPROVED, Status.RUNNING, Status.FINAL_REPORT, Status.CLOSED)
+# How many projects are public, kept by the database (core.row_counts, installed by migration
+# 0002): a change of PUBLIC_STATUSES needs a migration that installs the count again
+# (tests/projects/test_row_count.py fails until it does).
+PUBLIC_COUNT = RowCounter(
+    "projects.public", table="projects_project",
+    condition="{row}status IN (" + ", ".join(f"'{status}'" for status in PUBLIC_STATUSES) + ")",
+)
 
 currency_code = RegexValidator(r"^[A-Z]{3}$", _("Give the currency's three-letter ISO 4217 code, e.g. EUR."))
 
