@@ -398,3 +398,41 @@ def test_events_under_way_come_in_start_order_then_those_ahead_and_the_count_hol
     assert "Over already" not in page
     assert response.context["page"].paginator.count == 4
     assert [row["title"] for row in client.get("/api/v1/events/").json()["results"]] == titles
+
+
+def test_the_past_list_counts_every_past_event_a_visitor_may_see_and_no_other(
+    client, organization, representative
+):
+    # Unfiltered, for a visitor, the count is the published events (kept by the database) less
+    # those not over yet: drafts, events under way, ahead, and ended ones must all come out right.
+    now = timezone.now()
+
+    def event(title, *, starts, ends, **fields):
+        made = EventFactory(organizers=[organization], title=title, **fields)
+        Event.objects.filter(pk=made.pk).update(starts_at=now + starts, ends_at=now + ends)
+        return made
+
+    hour = datetime.timedelta(hours=1)
+    for number in range(3):
+        event(f"Ended {number}", starts=-(number + 5) * hour, ends=-(number + 2) * hour)
+    event("Cancelled and ended", starts=-9 * hour, ends=-8 * hour, cancelled_at=now - 10 * hour)
+    event("Under way", starts=-2 * hour, ends=2 * hour)
+    event("Ahead", starts=20 * hour, ends=22 * hour)
+    event("Ended draft", starts=-9 * hour, ends=-8 * hour, published_at=None)
+    past = reverse("events:event_list") + "?when=past"
+
+    response = client.get(past)
+    assert response.context["page"].paginator.count == 4
+    listed = response.content.decode()
+    assert all(title in listed for title in ("Ended 0", "Ended 1", "Ended 2", "Cancelled and ended"))
+    assert "Under way" not in listed and "Ahead" not in listed and "Ended draft" not in listed
+    # Filtered, the list is counted as it is: the same answer.
+    filtered = client.get(past + "&kind=" + Event.objects.first().kind)
+    assert filtered.context["page"].paginator.count == Event.objects.published().filter(
+        ends_at__lt=now, kind=Event.objects.first().kind).count()
+    # An event that ends now moves from one side to the other at once.
+    Event.objects.filter(title="Under way").update(ends_at=now - datetime.timedelta(minutes=1))
+    assert client.get(past).context["page"].paginator.count == 5
+    # Its organizer also sees the draft: counted as the list is.
+    client.force_login(representative)
+    assert client.get(past).context["page"].paginator.count == 6

@@ -24,7 +24,10 @@ from .models import Event, Registration
 @vary_on_headers("HX-Request", "HX-Target")  # the same address answers the page or its results
 def event_list(request):
     filterset = selectors.filter_events(request.GET, user=request.user, with_organizers=False)
-    page = page_of(selectors.filtered_events(filterset), request.GET.get("page"))
+    page = page_of(
+        selectors.filtered_events(filterset), request.GET.get("page"),
+        count=selectors.past_count(filterset, request.user),
+    )
     context = {
         "filter": filterset,
         "page": page,
