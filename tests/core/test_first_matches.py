@@ -2,6 +2,8 @@
 first matches: few of them (read from the text index, then sorted), many of them (read in the
 order's index), or more than expected (the order's index after all)."""
 
+import re
+
 import pytest
 
 from civicbridge.core import search
@@ -39,6 +41,20 @@ def test_the_first_matches_are_the_same_whichever_way_they_are_read(registry, qu
         assert len(found) == 5 and all(organization.name.startswith("Stowarzyszenie") for organization in found)
     if query in ("nieznane", "dernek"):
         assert found == []
+
+
+def test_few_matches_in_the_keys_order_read_the_rows_of_the_first_ones_only(registry):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        found = search.first_matches(Organization.objects.all(), "stowarzyszenie", ORDER, 5, table_rows=10**6)
+
+    assert found == expected("stowarzyszenie", 5)
+    if connection.vendor == "postgresql":  # elsewhere the order's index is read at once
+        rows = [query["sql"] for query in queries.captured_queries if '"directory_organization"."name"' in query["sql"]]
+        chosen = re.search(r'"directory_organization"."id" IN \(([^)]*)\)', rows[-1]).group(1)
+        assert len(rows) == 1 and sorted(int(pk) for pk in chosen.split(", ")) == sorted(o.pk for o in found)
 
 
 def test_the_site_search_lists_the_newest_matching_events_first(client, organization):
