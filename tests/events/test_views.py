@@ -401,7 +401,7 @@ def test_events_under_way_come_in_start_order_then_those_ahead_and_the_count_hol
 
 
 def test_the_past_list_counts_every_past_event_a_visitor_may_see_and_no_other(
-    client, organization, representative
+    client, organization, representative, coordinator
 ):
     # Unfiltered, for a visitor, the count is the published events (kept by the database) less
     # those not over yet: drafts, events under way, ahead, and ended ones must all come out right.
@@ -433,6 +433,11 @@ def test_the_past_list_counts_every_past_event_a_visitor_may_see_and_no_other(
     # An event that ends now moves from one side to the other at once.
     Event.objects.filter(title="Under way").update(ends_at=now - datetime.timedelta(minutes=1))
     assert client.get(past).context["page"].paginator.count == 5
-    # Its organizer also sees the draft: counted as the list is.
+    # Its organizer also sees the draft, not another organization's; the coordinator sees both.
+    other = EventFactory(organizers=[OrganizationFactory()], title="Other draft", published_at=None)
+    Event.objects.filter(pk=other.pk).update(starts_at=now - 9 * hour, ends_at=now - 8 * hour)
     client.force_login(representative)
-    assert client.get(past).context["page"].paginator.count == 6
+    response = client.get(past)
+    assert response.context["page"].paginator.count == 6 and "Ended draft" in response.content.decode()
+    client.force_login(coordinator)
+    assert client.get(past).context["page"].paginator.count == 7

@@ -119,16 +119,19 @@ class RowCounter:
         """The count now (one read of one row)."""
         return row_count(self.name)
 
-    def current_less(self, part) -> int:
-        """The count less the rows of the queryset ``part`` (rows it counts), both read in one
-        statement, so at one moment: a row written between two reads would be counted once
-        on one side only."""
+    def current_less(self, part, *, plus=None) -> int:
+        """The count less the rows of the queryset ``part`` (rows it counts), plus those of the
+        queryset ``plus`` (rows it does not count) when given, all read in one statement, so at
+        one moment: a row written between two reads would be counted on one side only."""
         sql, params = part.order_by().values("pk").query.sql_with_params()
+        statement = f"SELECT COALESCE((SELECT n FROM {TABLE} WHERE name = %s), 0) - (SELECT count(*) FROM ({sql}) AS part)"
+        params = [self.name, *params]
+        if plus is not None:
+            more, more_params = plus.order_by().values("pk").query.sql_with_params()
+            statement += f" + (SELECT count(*) FROM ({more}) AS more)"
+            params += more_params
         with connections[part.db].cursor() as cursor:
-            cursor.execute(
-                f"SELECT COALESCE((SELECT n FROM {TABLE} WHERE name = %s), 0) - (SELECT count(*) FROM ({sql}) AS part)",
-                [self.name, *params],
-            )
+            cursor.execute(statement, params)
             return cursor.fetchone()[0]
 
     # -- migrations

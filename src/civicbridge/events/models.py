@@ -92,6 +92,10 @@ class Event(TimeStampedModel):
             # The events under way (selectors.UpcomingEvents): their end is ahead, their start past.
             models.Index(fields=["ends_at"], include=["starts_at", "id", "kind", "territory"], name="event_published_end",
                          condition=Q(published_at__isnull=False)),
+            # The past events of some kinds, counted: a range of it per kind, where the end
+            # index above holds every past event (80 ms at 3x).
+            models.Index(fields=["kind", "ends_at"], include=["starts_at"], name="event_published_kind_end",
+                         condition=Q(published_at__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gte=models.F("starts_at")), name="event_ends_after_start"),

@@ -26,7 +26,7 @@ def event_list(request):
     filterset = selectors.filter_events(request.GET, user=request.user, with_organizers=False)
     page = page_of(
         selectors.filtered_events(filterset), request.GET.get("page"),
-        count=selectors.past_count(filterset, request.user),
+        count=selectors.past_count(filterset),
     )
     context = {
         "filter": filterset,
