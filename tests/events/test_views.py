@@ -441,3 +441,26 @@ def test_the_past_list_counts_every_past_event_a_visitor_may_see_and_no_other(
     assert response.context["page"].paginator.count == 6 and "Ended draft" in response.content.decode()
     client.force_login(coordinator)
     assert client.get(past).context["page"].paginator.count == 7
+
+
+def test_past_events_of_a_county_page_newest_first_with_the_rows_read_by_id(
+    client, organization, county, municipality, other_county, settings, django_assert_max_num_queries
+):
+    settings.CIVICBRIDGE_PAGE_SIZE = 3
+    now = timezone.now()
+    for number in range(8):
+        for territory in (municipality, other_county):
+            made = EventFactory(organizers=[organization], territory=territory, title=f"{territory.code} {number}")
+            Event.objects.filter(pk=made.pk).update(
+                starts_at=now - datetime.timedelta(days=number + 1), ends_at=now - datetime.timedelta(days=number + 1)
+            )
+    address = reverse("events:event_list")
+    seen = []
+    for page in (1, 2, 3):
+        with django_assert_max_num_queries(12):
+            response = client.get(address, {"when": "past", "territory": county.code, "page": page})
+        seen += [event.title for event in response.context["events"]]
+    assert seen == [f"{municipality.code} {number}" for number in range(8)]  # newest first, none twice, none missed
+    assert response.context["page"].paginator.count == 8
+    api = client.get("/api/v1/events/", {"when": "past", "territory": county.code}).json()
+    assert api["count"] == 8 and [row["title"] for row in api["results"]][:3] == seen[:3]

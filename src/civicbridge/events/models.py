@@ -87,7 +87,11 @@ class Event(TimeStampedModel):
         verbose_name_plural = _("events")
         ordering = ["starts_at", "id"]
         indexes = [
-            models.Index(fields=["starts_at", "id"], name="event_published_start", condition=Q(published_at__isnull=False)),
+            # Newest first (past, all): what the filters test is in the index, so that a page's
+            # ids are found in it alone, without reading the rows the filters leave out
+            # (selectors.NewestFirst).
+            models.Index(fields=["starts_at", "id"], include=["ends_at", "territory", "kind"], name="event_published_start",
+                         condition=Q(published_at__isnull=False)),
             models.Index(fields=["territory", "starts_at"], name="event_territory_start"),
             # The events under way (selectors.UpcomingEvents): their end is ahead, their start past.
             models.Index(fields=["ends_at"], include=["starts_at", "id", "kind", "territory"], name="event_published_end",
