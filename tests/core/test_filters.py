@@ -342,3 +342,18 @@ def test_a_menu_field_given_another_query_lists_that_one_and_the_forms_field_kee
     assert [value for value, _label in narrowed.choices if value != ""] == [second.pk]
     again = [value for value, _label in CallFilter({}).form.fields["funder"].choices if value != ""]
     assert again == everyone and {first.pk, second.pk, third.pk} <= set(everyone)
+
+
+def test_each_filter_set_filters_with_its_own_copy_of_each_filter():
+    from civicbridge.funding.filters import CallFilter
+    from civicbridge.funding.models import Call
+
+    funder = FunderFactory()
+    mine = CallFactory(programme=ProgrammeFactory(funder=funder))
+    CallFactory()
+    first, second = CallFilter({"funder": funder.slug}, queryset=Call.objects.all()), CallFilter({})
+    assert all(first.filters[name] is not second.filters[name] for name in first.filters)
+    assert all(first.filters[name] is not CallFilter.base_filters[name] for name in first.filters)
+    assert {f.parent for f in first.filters.values()} == {first} and {f.parent for f in second.filters.values()} == {second}
+    assert list(first.qs) == [mine] and second.qs.count() == 2  # one set's values never reach the other
+    assert first.form.fields["funder"] is not second.form.fields["funder"]

@@ -10,6 +10,7 @@
   exports nothing. Never the whole list as if the filter were not there.
 """
 
+import copy
 import re
 from typing import ClassVar
 
@@ -256,6 +257,24 @@ class ThematicAreaFilter(django_filters.ModelChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+class _FiltersCopiedOneByOne(dict):
+    """A filter set class's filters, of which each filter set takes a copy of each filter (it
+    sets the copy's model and parent) rather than django-filter's deep copy of all a filter
+    holds: its queryset, choices and field arguments, which nothing changes once the class is
+    made (0.35 ms of every calls page, feed and API list). A copy builds its own form field,
+    and a filter by a method of the filter set calls its own set's (django-filter's
+    ``FilterMethod`` holds the filter it was made for)."""
+
+    def __deepcopy__(self, memo):
+        copies = {}
+        for name, filter_ in self.items():
+            copies[name] = copied = copy.copy(filter_)
+            copied.__dict__.pop("_field", None)
+            if copied.method is not None:
+                copied.method = copied.method  # a FilterMethod of the copy, which knows its parent
+        return copies
+
+
 class StrictFilterSet(django_filters.FilterSet):
     """A filter set whose bad values are refused (see the module's docstring)."""
 
@@ -272,6 +291,9 @@ class StrictFilterSet(django_filters.FilterSet):
         return made[1]
 
     def __init__(self, *args, **kwargs):
+        cls = type(self)
+        if not isinstance(cls.__dict__.get("base_filters"), _FiltersCopiedOneByOne):
+            cls.base_filters = _FiltersCopiedOneByOne(cls.base_filters)
         super().__init__(*args, **kwargs)
         for field in self.form.fields.values():
             if "invalid_choice" in field.error_messages and not isinstance(field, TerritoryField):
