@@ -7,14 +7,13 @@ page at a time with what their rows show joined, and Markdown is stored rendered
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from civicbridge.core.pagination import page_of
+from civicbridge.core.pagination import SlicedSequence, page_of
 from civicbridge.core.rules import is_coordinator
 
 from . import phases
@@ -388,7 +387,7 @@ def _report_filtered(consultation, *, answer=None, section=None):
     return remarks
 
 
-class RemarksInDraftOrder(Sequence):
+class RemarksInDraftOrder(SlicedSequence):
     """Remarks in the draft's order (the whole act's first, then section by section, each
     section's in the order they came), as a sliceable sequence with a length for the paginator.
 
@@ -433,8 +432,6 @@ class RemarksInDraftOrder(Sequence):
         self._plan()
         return sum(self._counts.values())
 
-    count = __len__
-
     def _of_section(self, key):
         return (
             self._rows.filter(section__isnull=True)
@@ -442,12 +439,7 @@ class RemarksInDraftOrder(Sequence):
             else self._rows.filter(section_id=key)
         )
 
-    def __getitem__(self, index):
-        if isinstance(index, int):
-            rows = self[index : index + 1]
-            if not rows:
-                raise IndexError(index)
-            return rows[0]
+    def _slice(self, index: slice):
         start, stop, _step = index.indices(len(self))
         if start >= stop:
             return []

@@ -1,6 +1,8 @@
 """Paging for the pages: Django's own paginator over a real queryset, counted exactly, or
 "about N" for a search that matches too many to count (``core.search.count_matches``)."""
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 
@@ -73,3 +75,27 @@ def estimated_page(object_list, number: int, per_page: int, estimate: int) -> Pa
         return Page(rows, number, CountedPaginator(object_list, per_page, count=start + len(rows)))
     paginator = CountedPaginator(object_list, per_page, count=max(estimate, start + len(rows)), estimate=True)
     return EstimatedPage(rows[:per_page], number, paginator, has_more=len(rows) > per_page)
+
+
+class SlicedSequence(Sequence):
+    """A list read by slices, as Django's and the API's paginators read it: a subclass gives
+    ``__len__`` and ``_slice(index)`` (the rows of a slice, in steps of one); an index reads a
+    slice of one row, and ``count()`` is the length."""
+
+    def _slice(self, index: slice) -> list:
+        raise NotImplementedError
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            if index.step not in (None, 1):
+                raise ValueError(f"{type(self).__name__} is read in steps of one")
+            return self._slice(index)
+        if index < 0:
+            index += len(self)
+        rows = self._slice(slice(index, index + 1)) if index >= 0 else []
+        if not rows:
+            raise IndexError(index)
+        return rows[0]
+
+    def count(self) -> int:
+        return len(self)

@@ -1,6 +1,5 @@
 """Every read of calls and funders that the pages, feeds, calendars and the API share."""
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from civicbridge.core.deployment import zone_label
+from civicbridge.core.pagination import SlicedSequence
 from civicbridge.core.selectors import with_area_names, with_names
 
 from .filters import CallFilter
@@ -83,7 +83,7 @@ def calls_for_rows(user=None, *, now: datetime) -> QuerySet[Call]:
     )
 
 
-class CallsInDeadlineOrder(Sequence):
+class CallsInDeadlineOrder(SlicedSequence):
     """The calls of ``queryset`` in the default order: deadline ahead (soonest first), then no
     deadline (newest first), then closed (latest deadline first), the source's "closed"
     counted as closed.
@@ -136,15 +136,8 @@ class CallsInDeadlineOrder(Sequence):
 
     __len__ = count
 
-    def __getitem__(self, index):
-        if isinstance(index, int):
-            rows = self[index : index + 1] if index >= 0 else self[len(self) + index : len(self) + index + 1]
-            if not rows:
-                raise IndexError(index)
-            return rows[0]
-        start, stop, step = index.indices(len(self))
-        if step != 1:
-            raise ValueError("calls in deadline order are read in steps of one")
+    def _slice(self, index: slice):
+        start, stop, _step = index.indices(len(self))
         rows, offset, wanted = [], start, max(stop - start, 0)
         for part in range(len(self._parts)):
             if not wanted:
