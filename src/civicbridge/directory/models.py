@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from civicbridge.core.models import ThematicArea, TimeStampedModel
+from civicbridge.core.row_counts import RowCounter
 
 
 def listed_q(prefix: str = "") -> models.Q:
@@ -253,6 +254,17 @@ class Organization(TimeStampedModel):
     @property
     def is_ngo(self) -> bool:
         return self.kind in (self.Kind.NGO, self.Kind.INFORMAL_GROUP)
+
+
+# How many organizations are listed (``listed_q``), kept by the database (core.row_counts,
+# installed by migration 0012): the registry's and the home page's total without summing the
+# tally's thousands of rows. A change of ``listed_q`` or PUBLIC_KINDS needs a migration that
+# installs the count again (tests/directory/test_listed_count.py fails until it does).
+LISTED_COUNT = RowCounter(
+    "directory.listed", table="directory_organization",
+    condition="NOT ({row}registration = 'rejected') AND NOT ({row}registration = 'pending' AND {row}kind IN ("
+    + ", ".join(f"'{kind}'" for kind in Organization.PUBLIC_KINDS) + "))",
+)
 
 
 class _TallyRow(models.Model):

@@ -11,6 +11,7 @@ from civicbridge.core.selectors import territory_subtree_ids
 
 from .filters import OrganizationFilter, PlenipotentiaryFilter
 from .models import (
+    LISTED_COUNT,
     Organization,
     OrganizationAreaTally,
     OrganizationTally,
@@ -67,7 +68,10 @@ def listed_count(
 ) -> int:
     """How many listed organizations there are, of ``kinds`` (all when empty), in ``territory``
     and below it, verified or not, working in ``area``: exact, from the tallies the database
-    keeps (thousands of rows at most, where counting the registry itself reads 200,000)."""
+    keeps (thousands of rows at most, where counting the registry itself reads 200,000); the
+    whole registry's from its own count (``LISTED_COUNT``), one row."""
+    if not kinds and territory is None and verified is None and area is None:
+        return LISTED_COUNT.current()
     if area is not None:
         tally = OrganizationAreaTally.objects.filter(listed_q(), thematic_area=area)
     else:

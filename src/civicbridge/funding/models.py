@@ -273,6 +273,11 @@ class CallDeadline(models.Model):
         verbose_name_plural = _("deadlines")
         ordering = ["deadline_at"]
         constraints = [models.UniqueConstraint(fields=["call", "stage"], name="deadline_unique_stage")]
+        indexes = [
+            # The calls closing soon (the home page, "closing soon"): a range of deadlines and
+            # their calls, read from the index alone, where a scan reads every deadline.
+            models.Index(fields=["deadline_at"], include=["call"], name="deadline_at_call"),
+        ]
 
     def __str__(self):
         return f"{self.call.identifier} – {self.deadline_at:%Y-%m-%d %H:%M}"
