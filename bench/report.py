@@ -232,6 +232,7 @@ def markdown(scales: list[dict], meta: dict, overall: dict) -> str:
         f"# Benchmark {meta['started']}: {'PASS' if overall['pass'] else 'FAIL'} (caches off)",
         "",
         f"Commit `{meta['commit']}`{' (dirty working tree)' if meta['dirty'] else ''}; {meta['machine_cores']} cores, "
+        f"machine speed {meta.get('machine_speed_s', '?')} s (5,000,000 Python additions on one core; lower is faster), "
         f"server {meta['server_workers']} workers; load: Locust, keep-alive; "
         f"settings {json.dumps({k: v for k, v in meta['settings'].items() if k not in ('workdir', 'results_dir')})}.",
         "",

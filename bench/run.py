@@ -308,6 +308,20 @@ def commit_measured() -> dict:
     return {"commit": git("rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain", "--untracked-files=no"))}
 
 
+def machine_speed() -> float:
+    """Seconds one core takes for a fixed piece of pure Python (the median of three): results
+    from different machines compare only through it (the same commit served 123 requests/s at
+    2 clients on one 2-core machine and about 75 on another, before this was recorded)."""
+    def once() -> float:
+        started = time.perf_counter()
+        total = 0
+        for number in range(5_000_000):
+            total += number
+        return time.perf_counter() - started
+
+    return round(statistics.median(once() for _ in range(3)), 3)
+
+
 # -- a scale ---------------------------------------------------------------------------------
 
 def run_scale(scale: float, cfg: dict, *, queries_only: bool = False) -> dict:
@@ -359,6 +373,7 @@ def main() -> None:
     call_command("migrate", interactive=False, verbosity=0)
     started = datetime.datetime.now(datetime.UTC)
     measured = commit_measured()
+    speed = machine_speed()
     scales = []
     if cfg["query_scale"] and cfg["query_scale"] < min(cfg["scales"]):
         scales.append(run_scale(cfg["query_scale"], cfg, queries_only=True))
@@ -369,7 +384,7 @@ def main() -> None:
         meta = {
             **measured, "started": started.isoformat(timespec="seconds"),
             "finished": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-            "machine_cores": os.cpu_count(), "server_workers": cfg["workers"],
+            "machine_cores": os.cpu_count(), "machine_speed_s": speed, "server_workers": cfg["workers"],
             "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in cfg.items()},
             "scales_finished": [entry["scale"] for entry in scales if not entry.get("queries_only")],
         }
