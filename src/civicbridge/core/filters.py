@@ -303,6 +303,12 @@ class StrictFilterSet(django_filters.FilterSet):
                 field.iterator = MenuChoiceIterator
                 field.widget.choices = field.choices  # the widget keeps the iterator it was given
 
+    def chooses_nothing(self) -> bool:
+        """No filter has a value (valid): ``qs`` lists the whole queryset the set was given."""
+        if not self.is_bound:
+            return True
+        return self.is_valid() and all(value in (None, "", [], ()) for value in self.form.cleaned_data.values())
+
     @property
     def qs(self):
         if not hasattr(self, "_qs") and self.is_bound and not self.is_valid():

@@ -22,6 +22,7 @@ rows leaves the count empty, which reads 0, as the table then is. TRUNCATE empti
 
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 
 TABLE = "core_rowcount"
@@ -123,16 +124,26 @@ class RowCounter:
         """The count less the rows of the queryset ``part`` (rows it counts), plus those of the
         queryset ``plus`` (rows it does not count) when given, all read in one statement, so at
         one moment: a row written between two reads would be counted on one side only."""
-        sql, params = part.order_by().values("pk").query.sql_with_params()
-        statement = f"SELECT COALESCE((SELECT n FROM {TABLE} WHERE name = %s), 0) - (SELECT count(*) FROM ({sql}) AS part)"
-        params = [self.name, *params]
-        if plus is not None:
-            more, more_params = plus.order_by().values("pk").query.sql_with_params()
-            statement += f" + (SELECT count(*) FROM ({more}) AS more)"
-            params += more_params
-        with connections[part.db].cursor() as cursor:
-            cursor.execute(statement, params)
-            return cursor.fetchone()[0]
+        current, sizes = self.current_with(part, *([plus] if plus is not None else []))
+        return current - sizes[0] + sum(sizes[1:])
+
+    def current_with(self, *parts) -> tuple[int, list[int]]:
+        """The count and the number of rows of each queryset of ``parts``, all read in one
+        statement, so at one moment (each part a range of an index, where counting what the
+        count already knows would read every row)."""
+        statement, params = ["COALESCE((SELECT n FROM " + TABLE + " WHERE name = %s), 0)"], [self.name]
+        for number, part in enumerate(parts):
+            try:
+                sql, part_params = part.order_by().values("pk").query.sql_with_params()
+            except EmptyResultSet:  # a condition nothing can meet (``pk__in=[]``)
+                statement.append("0")
+                continue
+            statement.append(f"(SELECT count(*) FROM ({sql}) AS part_{number})")
+            params += part_params
+        with connections[parts[0].db if parts else "default"].cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(statement), params)
+            current, *sizes = cursor.fetchone()
+        return current, list(sizes)
 
     # -- migrations
 

@@ -259,7 +259,10 @@ class CallViewSet(
         # The list's default order; get_object() filters the plain queryset. The same moment
         # as the items' status (``list``).
         if not self.request.query_params.get("ordering"):
-            queryset = selectors.in_deadline_order(queryset, self.now)
+            # A page of the whole list (no parameter but the page's) is every call the reader sees.
+            paging = {self.paginator.page_query_param, self.paginator.page_size_query_param, "format"}
+            unfiltered = not set(self.request.query_params) - paging
+            queryset = selectors.in_deadline_order(queryset, self.now, unfiltered=unfiltered)
         page = super().paginate_queryset(queryset)
         if page is not None:
             prefetch_related_objects(page, *(name for name in self.item_prefetch if name not in self.item_ids))

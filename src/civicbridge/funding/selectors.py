@@ -22,7 +22,7 @@ from civicbridge.core.pagination import SlicedSequence
 from civicbridge.core.selectors import with_area_names, with_names
 
 from .filters import CallFilter
-from .models import Call, CallAttachment, CallDeadline, Funder, Programme
+from .models import PUBLISHED_COUNT, Call, CallAttachment, CallDeadline, Funder, Programme
 from .rules import is_officer
 from .services import funder_zone
 
@@ -97,9 +97,17 @@ class CallsInDeadlineOrder(SlicedSequence):
     count it exactly, page it by offset, and the API's ``next`` reaches its last call. Each
     part is a real queryset of ``queryset`` (filters and annotations kept); the parts' sizes
     are counted together, in one query, when first needed.
+
+    ``unfiltered``: ``queryset`` is every published call and some drafts (the visitor's, a
+    list with no filter). The calls whose deadline has passed, most of them, are then counted
+    as the rest of the count the database keeps (``PUBLISHED_COUNT``) and of the drafts, where
+    counting them read every call's index entry (6 ms at 20,000 calls, three times that at
+    three times as many).
     """
 
-    def __init__(self, queryset: QuerySet[Call], now: datetime):
+    _PASSED = 3  # the part of the calls whose deadline has passed
+
+    def __init__(self, queryset: QuerySet[Call], now: datetime, *, unfiltered: bool = False):
         closed_early = Q(status_from_source=Call.Status.CLOSED)
         ahead, no_deadline = Q(closes_at__gte=now), Q(closes_at__isnull=True)
         calls = queryset.order_by()
@@ -109,10 +117,11 @@ class CallsInDeadlineOrder(SlicedSequence):
             (~closed_early & ahead, ("closes_at", "id")),
             (~closed_early & no_deadline, ("-id",)),
             (closed_early & ahead, latest_first),
-            (Q(closes_at__lt=now), latest_first),
+            (Q(closes_at__lt=now), latest_first),  # _PASSED
             (closed_early & no_deadline, ("-id",)),  # closed early before any deadline was known: last
         ]
         self._sizes: list[int] | None = None
+        self._unfiltered = unfiltered
 
     def _part(self, index: int) -> QuerySet[Call]:
         # Built when a page reaches it: most pages are read from one part.
@@ -123,6 +132,8 @@ class CallsInDeadlineOrder(SlicedSequence):
         # One pass over the calls counts all the parts (a search reads its matches once). The
         # column counted is never null and is in the index "call_status_window", so the count
         # reads that index alone (COUNT(*) takes no filter in Django).
+        if self._sizes is None and self._unfiltered:
+            self._sizes = self._count_parts_from_the_kept_count()
         if self._sizes is None:
             counted = self._all.aggregate(**{
                 f"part_{index}": Count("status_from_source", filter=condition)
@@ -130,6 +141,18 @@ class CallsInDeadlineOrder(SlicedSequence):
             })
             self._sizes = [counted[f"part_{index}"] for index in range(len(self._parts))]
         return self._sizes
+
+    def _count_parts_from_the_kept_count(self) -> list[int]:
+        # All the calls are the published ones (the count) and the drafts among them; the
+        # passed deadlines' part is what the other parts leave, all read in one statement.
+        passed = self._PASSED
+        others = [index for index in range(len(self._parts)) if index != passed]
+        total, (drafts, *sizes) = PUBLISHED_COUNT.current_with(
+            self._all.filter(published_at__isnull=True), *(self._part(index) for index in others),
+        )
+        counted = dict(zip(others, sizes, strict=True))
+        counted[passed] = total + drafts - sum(sizes)
+        return [counted[index] for index in range(len(self._parts))]
 
     def count(self) -> int:
         return sum(self._count_parts())
@@ -153,9 +176,10 @@ class CallsInDeadlineOrder(SlicedSequence):
         return rows
 
 
-def in_deadline_order(queryset: QuerySet[Call], now: datetime) -> CallsInDeadlineOrder:
-    """``queryset``'s calls in the default order (``CallsInDeadlineOrder``)."""
-    return CallsInDeadlineOrder(queryset, now)
+def in_deadline_order(queryset: QuerySet[Call], now: datetime, *, unfiltered: bool = False) -> CallsInDeadlineOrder:
+    """``queryset``'s calls in the default order (``CallsInDeadlineOrder``); ``unfiltered``:
+    ``queryset`` is what ``visible_calls`` gave, with no filter."""
+    return CallsInDeadlineOrder(queryset, now, unfiltered=unfiltered)
 
 
 def filter_calls(data, *, queryset: QuerySet[Call], now: datetime | None = None) -> CallFilter:
@@ -167,7 +191,7 @@ def filtered_calls(filterset: CallFilter) -> QuerySet[Call] | CallsInDeadlineOrd
     queryset = filterset.qs
     if filterset.form.is_valid() and filterset.form.cleaned_data.get("ordering"):
         return queryset
-    return in_deadline_order(queryset, filterset.now)
+    return in_deadline_order(queryset, filterset.now, unfiltered=filterset.chooses_nothing())
 
 
 # --- what a row and a detail page show ------------------------------------------------------------
