@@ -303,11 +303,17 @@ class StrictFilterSet(django_filters.FilterSet):
                 field.iterator = MenuChoiceIterator
                 field.widget.choices = field.choices  # the widget keeps the iterator it was given
 
+    def chosen(self) -> set[str] | None:
+        """The names of the filters given a value; None when a value is not valid."""
+        if not self.is_bound:
+            return set()
+        if not self.is_valid():
+            return None
+        return {name for name, value in self.form.cleaned_data.items() if value not in (None, "", [], ())}
+
     def chooses_nothing(self) -> bool:
         """No filter has a value (valid): ``qs`` lists the whole queryset the set was given."""
-        if not self.is_bound:
-            return True
-        return self.is_valid() and all(value in (None, "", [], ()) for value in self.form.cleaned_data.values())
+        return self.chosen() == set()
 
     @property
     def qs(self):

@@ -88,10 +88,8 @@ def listed_count(
 def registry_count(filterset: OrganizationFilter) -> int | None:
     """The exact number of organizations ``filterset`` lists over the listed registry, from the
     tallies when its filters allow; None when the list must be counted (a search)."""
-    if not filterset.is_bound or not filterset.is_valid():
-        return None
-    chosen = {name for name, value in filterset.form.cleaned_data.items() if value not in (None, "", [], ())}
-    if not chosen <= TALLIED_FILTERS:
+    chosen = filterset.chosen()
+    if not filterset.is_bound or chosen is None or not chosen <= TALLIED_FILTERS:
         return None
     data = filterset.form.cleaned_data
     verified = {"true": True, "false": False}.get(data.get("verified") or "")

@@ -166,10 +166,7 @@ def past_count(filterset: EventFilter) -> int | None:
     index entry per event ever held (171,000 at national scale: 30 ms, and more with every
     event held); those not over yet are the few ahead and under way. None where the list must
     be counted (another filter)."""
-    if not filterset.is_valid():
-        return None
-    data = filterset.form.cleaned_data
-    if data.get("when") != PAST or any(value not in (None, "", [], ()) for name, value in data.items() if name != "when"):
+    if filterset.chosen() != {"when"} or filterset.form.cleaned_data["when"] != PAST:
         return None
     # An event ends after it starts (a constraint): one that has not ended is not past.
     return PUBLISHED_COUNT.current_less(

@@ -105,67 +105,62 @@ class CallsInDeadlineOrder(SlicedSequence):
     three times as many).
     """
 
-    _PASSED = 3  # the part of the calls whose deadline has passed
-
     def __init__(self, queryset: QuerySet[Call], now: datetime, *, unfiltered: bool = False):
         closed_early = Q(status_from_source=Call.Status.CLOSED)
         ahead, no_deadline = Q(closes_at__gte=now), Q(closes_at__isnull=True)
         calls = queryset.order_by()
         self._all = calls
         latest_first = ("-closes_at", "-id")
-        self._parts = [  # which calls, in which order
-            (~closed_early & ahead, ("closes_at", "id")),
-            (~closed_early & no_deadline, ("-id",)),
-            (closed_early & ahead, latest_first),
-            (Q(closes_at__lt=now), latest_first),  # _PASSED
-            (closed_early & no_deadline, ("-id",)),  # closed early before any deadline was known: last
-        ]
-        self._sizes: list[int] | None = None
+        self._parts = {  # which calls, in which order, the parts in the list's order
+            "ahead": (~closed_early & ahead, ("closes_at", "id")),
+            "undated": (~closed_early & no_deadline, ("-id",)),
+            "closed_early_ahead": (closed_early & ahead, latest_first),
+            "passed": (Q(closes_at__lt=now), latest_first),
+            # closed early before any deadline was known: last
+            "closed_early_undated": (closed_early & no_deadline, ("-id",)),
+        }
+        self._sizes: dict[str, int] | None = None
         self._unfiltered = unfiltered
 
-    def _part(self, index: int) -> QuerySet[Call]:
+    def _part(self, name: str) -> QuerySet[Call]:
         # Built when a page reaches it: most pages are read from one part.
-        condition, order = self._parts[index]
+        condition, order = self._parts[name]
         return self._all.filter(condition).order_by(*order)
 
-    def _count_parts(self) -> list[int]:
+    def _count_parts(self) -> dict[str, int]:
         # One pass over the calls counts all the parts (a search reads its matches once). The
         # column counted is never null and is in the index "call_status_window", so the count
         # reads that index alone (COUNT(*) takes no filter in Django).
         if self._sizes is None and self._unfiltered:
             self._sizes = self._count_parts_from_the_kept_count()
         if self._sizes is None:
-            counted = self._all.aggregate(**{
-                f"part_{index}": Count("status_from_source", filter=condition)
-                for index, (condition, _order) in enumerate(self._parts)
+            self._sizes = self._all.aggregate(**{
+                name: Count("status_from_source", filter=condition) for name, (condition, _order) in self._parts.items()
             })
-            self._sizes = [counted[f"part_{index}"] for index in range(len(self._parts))]
         return self._sizes
 
-    def _count_parts_from_the_kept_count(self) -> list[int]:
+    def _count_parts_from_the_kept_count(self) -> dict[str, int]:
         # All the calls are the published ones (the count) and the drafts among them; the
         # passed deadlines' part is what the other parts leave, all read in one statement.
-        passed = self._PASSED
-        others = [index for index in range(len(self._parts)) if index != passed]
+        others = [name for name in self._parts if name != "passed"]
         total, (drafts, *sizes) = PUBLISHED_COUNT.current_with(
-            self._all.filter(published_at__isnull=True), *(self._part(index) for index in others),
+            self._all.filter(published_at__isnull=True), *(self._part(name) for name in others),
         )
         counted = dict(zip(others, sizes, strict=True))
-        counted[passed] = total + drafts - sum(sizes)
-        return [counted[index] for index in range(len(self._parts))]
+        counted["passed"] = total + drafts - sum(sizes)
+        return {name: counted[name] for name in self._parts}
 
     def count(self) -> int:
-        return sum(self._count_parts())
+        return sum(self._count_parts().values())
 
     __len__ = count
 
     def _slice(self, index: slice):
         start, stop, _step = index.indices(len(self))
         rows, offset, wanted = [], start, max(stop - start, 0)
-        for part in range(len(self._parts)):
+        for part, size in self._count_parts().items():
             if not wanted:
                 break
-            size = self._count_parts()[part]
             if offset >= size:
                 offset -= size
                 continue
