@@ -96,3 +96,31 @@ def test_the_planner_is_asked_once_about_a_last_word_typed_or_whole(registry):
     explained = [query["sql"] for query in queries.captured_queries if query["sql"].startswith("EXPLAIN")]
     assert len(explained) == 1 and "kult:* | kult" in str(queries.captured_queries)
     assert found == expected("fundacja kult", 5) and len(found) == 3
+
+
+@pytest.mark.parametrize(("query", "guessed"), [("nieznane", True), ("stowarzyszenie", False)])
+def test_a_word_the_planner_never_saw_is_read_from_the_text_index(registry, query, guessed, monkeypatch):
+    """Its statistics know the table's words; of any other it only guesses a share of the rows,
+    which may be none: the order's index would walk the whole table for no match at all."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL is asked for its estimate")
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Organization._meta.db_table}")
+    monkeypatch.setattr(search, "FEW_MATCHES_AT_LEAST", 0)  # whatever it expects counts as "many"
+    monkeypatch.setattr(search, "FEW_MATCHES_SHARE", 0)
+    terms = search.query_terms(query)
+    planned = search._planned_rows(search._estimated_matches(Organization.objects.all(), terms))
+
+    with CaptureQueriesContext(connection) as queries:
+        found = search.first_matches(Organization.objects.all(), query, ORDER, 5)
+
+    assert search._only_guessed(Organization.objects.all(), terms, planned) is guessed
+    assert found == expected(query, 5)
+    read_in_order = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT") and "ORDER BY" in q["sql"]]
+    if guessed:  # the text index had no match: no row is read
+        assert found == [] and read_in_order == []
+    else:
+        assert len(found) == 5 and len(read_in_order) == 1 and " IN (" not in read_in_order[0]
