@@ -127,3 +127,20 @@ def test_a_filter_s_menu_read_as_plain_values_shows_what_the_units_themselves_wo
 
         assert shown == [(territory_key(unit), field.label_for(unit)) for unit in units]
     assert len(units) >= 3
+
+
+def test_a_unit_without_a_code_is_named_by_its_id_so_that_no_code_can_take_its_place(county):
+    # A Turkish district has no official code: menus and links name it by its id. Read as a
+    # bare number, the id is looked up as a code first, and it may be a Polish county's TERYT
+    # code (ids grow with every territory ever loaded): the link would then name that county.
+    orhangazi = Territory.objects.get(country="TR", level=Territory.Level.COUNTY, name_en="Orhangazi")
+    Territory.objects.filter(pk=county.pk).update(code=str(orhangazi.pk))  # the collision
+    in_orhangazi = OrganizationFactory(territory=orhangazi)
+    OrganizationFactory(territory=county)
+
+    filterset = OrganizationFilter({"territory": territory_key(orhangazi)})
+
+    assert territory_key(orhangazi) == f"id-{orhangazi.pk}"
+    assert list(filterset.qs) == [in_orhangazi]
+    assert f'value="id-{orhangazi.pk}" selected' in str(filterset.form["territory"])
+    assert list(OrganizationFilter({"territory": f"id-{orhangazi.pk + 10**6}"}).qs) == []  # no such unit: nothing

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.messages import get_messages
 
+from civicbridge.core.filters import territory_key
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.funding.models import Call
 from tests.funding.call_form_data import deadline_rows
@@ -184,7 +185,7 @@ def test_the_territory_filter_knows_a_turkish_district(client):
     CallFactory(identifier="BEBKA", territories=[bursa], eligible_countries="TR")
     CallFactory(identifier="POLAND", eligible_countries="PL")
 
-    assert _identifiers(client.get(LIST_URL, {"territory": orhangazi.pk})) == ["BEBKA"]
+    assert _identifiers(client.get(LIST_URL, {"territory": territory_key(orhangazi)})) == ["BEBKA"]
 
 
 def test_the_thematic_area_filter(client):

@@ -28,6 +28,9 @@ from .models import Territory, ThematicArea, name_column
 # Django's own message (translated in its catalogs), which names the value refused.
 INVALID_CHOICE = _("Select a valid choice. %(value)s is not one of the available choices.")
 QUALIFIED_CODE = re.compile(r"^(?P<country>[A-Za-z]{2})-(?P<code>[0-9A-Za-z]+)$")
+# A unit with no official code by its id (``territory_key``): a bare number is looked up as a
+# code first, and a district's id may be another country's code (id 1607, TERYT 1607).
+ID_KEY = re.compile(r"^id-(?P<pk>[0-9]{1,9})$")
 
 
 def _no_nul(value: str) -> str:
@@ -41,8 +44,10 @@ def resolve_territory(value: str, queryset=None) -> Territory:
     """The territory that ``value`` names (code, ISO code or id); ValidationError naming it if none."""
     queryset = Territory.objects.all() if queryset is None else queryset
     value = _no_nul(str(value).strip())
-    qualified = QUALIFIED_CODE.match(value)
-    if qualified:
+    qualified, by_id = QUALIFIED_CODE.match(value), ID_KEY.match(value)
+    if by_id:
+        candidates = queryset.filter(pk=int(by_id["pk"]))
+    elif qualified:
         candidates = queryset.filter(country=qualified["country"].upper(), code=qualified["code"])
     elif len(value) == 2 and value.isalpha():
         candidates = queryset.filter(level=Territory.Level.COUNTRY, country=value.upper())
@@ -118,17 +123,19 @@ class CompiledMenu:
 
 
 def territory_key(territory: Territory) -> str:
-    """How links and menus name a territory: its country's ISO code, its official code, or its id."""
+    """How links and menus name a territory: its country's ISO code, its official code, or
+    ``id-`` and its id (``ID_KEY``)."""
     if territory.level == Territory.Level.COUNTRY:
         return territory.country
     if territory.level == Territory.Level.REGION and territory.code:
         # Region codes repeat across countries (Opole's TERYT 16 is Bursa's plate code 16).
         return f"{territory.country}-{territory.code}"
-    return territory.code or str(territory.pk)
+    return territory.code or f"id-{territory.pk}"
 
 
 class TerritoryField(forms.ModelChoiceField):
-    """A territory by its code (TERYT, ISO 3166) or its id."""
+    """A territory by its code (TERYT, ISO 3166), by ``id-`` and its id (how menus name a unit
+    with no code), or by its id."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
