@@ -20,10 +20,13 @@ class TerritoryFilter(StrictFilterSet):
     search = django_filters.CharFilter(method="filter_search")
     within = filters.TerritoryFilter(
         queryset=Territory.objects.all(), method="filter_within",
-        help_text="This unit and every unit below it: its code (TERYT 1607, PL-16, ISO country PL) or id.",
+        help_text=(
+            "This unit and every unit below it: its code (TERYT 1607, PL-16, ISO country PL) or id "
+            "(id-42: by its id alone, never read as a code)."
+        ),
     )
     parent = filters.TerritoryFilter(
-        queryset=Territory.objects.all(), help_text="The units directly below this one: its code or id.",
+        queryset=Territory.objects.all(), help_text="The units directly below this one: its code or id (id-42: by its id alone).",
     )
 
     class Meta:
