@@ -284,3 +284,17 @@ def test_only_content_with_deadlines_offers_deadline_reminders(client, user):
 
     assert "Remind me 7 days before deadlines" in client.get("/en/alerts/subscribe/calls/").content.decode()
     assert "Remind me 7 days before deadlines" not in client.get("/en/alerts/subscribe/events/").content.decode()
+
+
+def test_an_alert_saved_from_a_list_filtered_by_a_district_without_a_code_keeps_the_district(client, user):
+    """A unit with no official code is named id-<id> in the lists' addresses (core.filters.territory_key)."""
+    from civicbridge.alerts.models import Subscription
+    from civicbridge.core.models import Territory
+
+    orhangazi = Territory.objects.get(country="TR", level=Territory.Level.COUNTY, name_en="Orhangazi")
+    client.force_login(user)
+    page = client.get(f"/en/alerts/subscribe/calls/?territory=id-{orhangazi.pk}")
+    client.post("/en/alerts/subscribe/calls/", {"territory": f"id-{orhangazi.pk}", "frequency": "daily"})
+
+    assert "Orhangazi" in page.content.decode()
+    assert Subscription.objects.get(user=user).territory == orhangazi
