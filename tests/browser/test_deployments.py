@@ -2,6 +2,7 @@
 language first, its own territories in the menus, deadlines on its clock, its privacy notice
 before signing up."""
 
+import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -87,3 +88,42 @@ def test_signing_up_asks_for_the_consent_to_the_authoritys_privacy_notice(new_pa
     expect(page.locator("main")).to_contain_text(site.name_in(expected["language"]))
     check_accessibility(page)
     screenshot(page, "privacy")
+
+
+def test_a_district_without_a_code_filters_every_page_and_the_export(new_page, settings, screenshot):
+    """A Turkish district has no official code: its menu option and links name it id-<id>, which
+    no county's code can take the place of, on the next page and in the export too."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from civicbridge.core.filters import territory_key
+    from civicbridge.core.models import Territory
+    from tests.directory.factories import OrganizationFactory
+
+    site = deployment.PRESETS["orhangazi"]
+    settings.CIVICBRIDGE_DEPLOYMENT, settings.TIME_ZONE, settings.LANGUAGE_CODE = site, site.time_zone, "tr"
+    names = dict(settings.CIVICBRIDGE_ALL_LANGUAGES)
+    settings.LANGUAGES = [(code, names[code]) for code in site.languages]
+    orhangazi = Territory.objects.get(country="TR", level=Territory.Level.COUNTY, name_en="Orhangazi")
+    gemlik = Territory.objects.get(country="TR", level=Territory.Level.COUNTY, name_en="Gemlik")
+    for number in range(27):
+        OrganizationFactory(name=f"Orhangazi Spor Kulübü {number:02d}", territory=orhangazi, description="")
+    OrganizationFactory(name="Gemlik Spor Kulübü", territory=gemlik, description="")
+    page = new_page()
+    page.set_viewport_size({"width": 390, "height": 900})
+
+    page.goto("/tr/organizations/")
+    page.locator("form.filters #id_territory").select_option(territory_key(orhangazi))
+    expect(page.locator("#results .result-count")).to_contain_text("27")
+    assert parse_qs(urlsplit(page.url).query)["territory"] == [f"id-{orhangazi.pk}"]
+    page.locator("#results nav.pagination a[rel=next]").click()
+    expect(page).to_have_url(re.compile(r"[?&]page=2"))
+    names = page.locator("#results .org-list h3 a").all_inner_texts()
+    assert len(names) == 2 and all(name.startswith("Orhangazi") for name in names)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    check_accessibility(page)
+    screenshot(page, "district-page-2")
+
+    export = page.locator("#results a", has_text="CSV")
+    assert parse_qs(urlsplit(export.get_attribute("href")).query)["territory"] == [f"id-{orhangazi.pk}"]
+    exported = page.request.get(export.get_attribute("href")).text()
+    assert exported.count("Orhangazi Spor Kulübü") == 27 and "Gemlik" not in exported

@@ -357,3 +357,13 @@ def test_each_filter_set_filters_with_its_own_copy_of_each_filter():
     assert {f.parent for f in first.filters.values()} == {first} and {f.parent for f in second.filters.values()} == {second}
     assert list(first.qs) == [mine] and second.qs.count() == 2  # one set's values never reach the other
     assert first.form.fields["funder"] is not second.form.fields["funder"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/pl/organizations/", "/pl/calls/", "/pl/events/", "/pl/consultations/", "/pl/partners/"])
+def test_every_thematic_area_menu_says_what_choosing_none_means(client, path):
+    html = client.get(path).content.decode()
+
+    menu = html[html.index('name="thematic_area"'):]
+    menu = menu[: menu.index("</select>")]
+    assert '<option value="" selected>dowolny obszar</option>' in menu and "---------" not in menu

@@ -261,6 +261,7 @@ class ThematicAreaFilter(django_filters.ModelChoiceFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("queryset", offered_thematic_areas)
+        kwargs.setdefault("empty_label", _("any area"))  # as every other menu of a filter says, not "---------"
         super().__init__(*args, **kwargs)
 
 
