@@ -470,11 +470,8 @@ def _estimated_matches(queryset: QuerySet, terms) -> QuerySet:
 
 
 # A word of a tsquery, and one that no document holds: a digit and letters, longer than any word.
-UNKNOWN_WORD = re.compile(r"[^\s()|&:*!<>]+")
-
-
-def _unknown_word(match) -> str:
-    return "0unknown" + "x" * 64
+TSQUERY_WORD = re.compile(r"[^\s()|&:*!<>]+")
+UNKNOWN_WORD = "0unknown" + "x" * 64
 
 
 def _only_guessed(queryset: QuerySet, terms, expected: int) -> bool:
@@ -484,7 +481,7 @@ def _only_guessed(queryset: QuerySet, terms, expected: int) -> bool:
     of the rows (at least 993 of 200,000 events), which may be none: the ordering's index would
     then walk the whole table for the first few (83 ms for a word no event holds). Asked about
     the same question with words no document holds, it answers with its guess alone."""
-    unknown = _text_match(queryset.model._meta.db_table, UNKNOWN_WORD.sub(_unknown_word, _tsquery_expression(terms, either=True)))
+    unknown = _text_match(queryset.model._meta.db_table, TSQUERY_WORD.sub(UNKNOWN_WORD, _tsquery_expression(terms, either=True)))
     return expected <= _planned_rows(queryset.filter(unknown).order_by().values("pk"))
 
 

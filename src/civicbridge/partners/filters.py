@@ -71,7 +71,6 @@ class PartnerRequestFilter(StrictFilterSet):
     )
     thematic_area = ThematicAreaFilter(
         label=_("Thematic area"), field_name="thematic_areas",
-        empty_label=_("any area"),
     )
     country = CodeChoiceFilter(
         label=_("Partner country"), choices=country_choices, method="filter_country",
@@ -142,7 +141,6 @@ class TwinningFilter(StrictFilterSet):
     )
     thematic_area = ThematicAreaFilter(
         label=_("Area of cooperation"), field_name="thematic_areas",
-        empty_label=_("any area"),
     )
 
     class Meta:
