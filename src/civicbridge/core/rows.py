@@ -19,6 +19,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import django.forms
+import jinja2
 from django.conf import settings
 from django.template.backends.jinja2 import Jinja2
 from django.template.defaultfilters import capfirst, floatformat
@@ -29,10 +30,18 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import get_language, gettext, ngettext
-from jinja2 import Environment
 
 from civicbridge.core.dates import date
 from civicbridge.core.templatetags.civicbridge import machine_datetime
+
+
+class Environment(jinja2.Environment):
+    def make_globals(self, d):
+        # A plain dict where Jinja2 makes a ChainMap over the environment's globals: every render
+        # copies a template's globals twice (its context and the context's key set), and copying
+        # a ChainMap runs in Python, 13 of the 19 µs a widget's attributes take to draw. The
+        # environment's globals are all set before the first template loads (``environment``).
+        return {**self.globals, **(d or {})}
 
 
 def environment(**options) -> Environment:
