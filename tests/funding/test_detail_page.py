@@ -1,5 +1,4 @@
-"""A call's page: its body is a Jinja2 template (funding/jinja2/funding/call_detail_body.html) drawn
-inside the Django page; what it shows in the cases the other tests do not reach."""
+"""A call's page: what it shows in the cases the other tests do not reach."""
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -39,7 +38,7 @@ def test_its_texts_are_escaped_as_django_escapes_them(client):
     assert "&#39;" not in body and "&#34;" not in body
 
 
-def test_the_publication_and_last_change_are_on_the_sites_clock_the_opening_on_the_funders(client):
+def test_the_publication_and_last_change_are_on_the_sites_clock_the_opening_on_both(client):
     moment = datetime(2027, 2, 9, 23, 30, tzinfo=UTC)  # 10 February, 00:30 in Warsaw; 9 February in London
     call = CallFactory(
         programme=ProgrammeFactory(funder=FunderFactory(time_zone="Europe/London")),
@@ -49,7 +48,10 @@ def test_the_publication_and_last_change_are_on_the_sites_clock_the_opening_on_t
 
     body = page(client, call)
 
-    assert "<dt>Opening date</dt><dd>9 February 2027, 23:30 (London time)</dd>" in body
+    assert (
+        '<dt>Opening date</dt><dd>10 February 2027, 00:30 <span class="zone">(Warsaw time)</span>'
+        ' · 9 February 2027, 23:30 <span class="zone">(London time)</span></dd>'
+    ) in body
     assert "<dt>Published</dt><dd>10 February 2027</dd>" in body
     assert "<dt>Last updated</dt><dd>10 February 2027, 00:30</dd>" in body
 
@@ -93,3 +95,45 @@ def test_a_call_its_funder_closed_early_says_so_and_its_summary_is_markdown(clie
     assert "This call is closed." in body
     assert '<div class="description"><p>Support <strong>local</strong> groups.</p>' in body
     assert "alert(1)" not in body
+
+
+def _timeline(body: str) -> str:
+    return body.split('<ol class="phases">', 1)[1].split("</ol>", 1)[0]
+
+
+def test_the_timeline_reads_on_the_sites_clock_and_names_it(client, settings):
+    settings.TIME_ZONE = "Europe/Istanbul"
+    call = CallFactory(  # a Brussels funder: 17:00 there is 19:00 in Istanbul, 10:00 is 12:00
+        opens_at=datetime(2026, 11, 11, 9, 0, tzinfo=UTC), deadlines=[datetime(2027, 3, 2, 16, 0, tzinfo=UTC)],
+    )
+
+    body = page(client, call)
+
+    timeline = _timeline(body)
+    assert "11 November 2026, 12:00" in timeline and "2 March 2027, 19:00" in timeline
+    assert "(Istanbul time)" in timeline
+    assert "17:00" not in timeline and "10:00" not in timeline
+    assert (
+        '<dt>Opening date</dt><dd>11 November 2026, 12:00 <span class="zone">(Istanbul time)</span>'
+        ' · 11 November 2026, 10:00 <span class="zone">(Brussels time)</span></dd>'
+    ) in body
+
+
+def test_where_the_funders_clock_reads_as_the_sites_the_opening_is_given_once(client, settings):
+    settings.TIME_ZONE = "Europe/Warsaw"
+    call = CallFactory(opens_at=datetime(2026, 11, 11, 9, 0, tzinfo=UTC), deadlines=[NOW + timedelta(days=30)])
+
+    body = page(client, call)
+
+    assert '<dt>Opening date</dt><dd>11 November 2026, 10:00 <span class="zone">(Warsaw time)</span></dd>' in body
+
+
+def test_each_deadline_tells_the_script_which_clocks_the_page_already_shows(client, settings):
+    settings.TIME_ZONE = "Europe/Istanbul"
+    winter, summer = datetime(2027, 3, 2, 16, 0, tzinfo=UTC), datetime(2027, 6, 2, 15, 0, tzinfo=UTC)
+    call = CallFactory(deadline_model=Call.DeadlineModel.MULTIPLE_CUT_OFF, deadlines=[winter, summer])
+
+    body = page(client, call)
+
+    # Brussels is an hour ahead of UTC in winter, two in summer; Istanbul three all year.
+    assert 'data-shown-offsets="60 180"' in body and 'data-shown-offsets="120 180"' in body

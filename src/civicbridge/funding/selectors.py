@@ -207,6 +207,13 @@ class ShownDeadline:
     is_past: bool
     is_next: bool
 
+    @property
+    def shown_offsets(self) -> str:
+        """The UTC offsets, in minutes, of the clocks the page shows this deadline on: a
+        visitor whose own clock reads the same needs no third reading (``countdown.js``)."""
+        offsets = {int(at.utcoffset().total_seconds()) // 60 for at in (self.at_funder, self.at_site)}
+        return " ".join(str(offset) for offset in sorted(offsets))
+
 
 def stage_label(call: Call, stage: int, count: int) -> str:
     if call.deadline_model == Call.DeadlineModel.TWO_STAGE:

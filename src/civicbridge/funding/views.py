@@ -39,8 +39,9 @@ def closing_soon(request):
 
 
 def _phases(call: Call, now):
-    """The call's timeline for display: each phase with its label and dates on the funder's clock."""
-    zone = services.funder_zone(call.programme.funder)
+    """The call's timeline for display: each phase with its label and dates on the deployment's
+    clock, which the page names (the deadlines' table beside gives the funder's clock too)."""
+    zone = timezone.get_current_timezone()
     timeline = call.timeline
     current = None if call.status_from_source else timeline.current(now)
     stages = len(call.deadlines.all())
@@ -69,6 +70,7 @@ def call_detail(request, identifier):
     now = timezone.now()
     kinds = services.applicant_kinds()
     zone = services.funder_zone(call.programme.funder)
+    site_zone = timezone.get_current_timezone()
     context = {
         "call": call,
         "status": call.status(now),
@@ -77,7 +79,14 @@ def call_detail(request, identifier):
         "deadlines": selectors.shown_deadlines(call, now),
         "countdown": selectors.countdown(call, now),
         "zone_label": selectors.zone_label(zone),
-        "opens_at": call.opens_at.astimezone(zone) if call.opens_at else None,
+        "site_zone_label": selectors.zone_label(site_zone),
+        "opens_at": call.opens_at.astimezone(site_zone) if call.opens_at else None,
+        # the funder's clock beside the deployment's only where the two read differently
+        "opens_at_funder": (
+            call.opens_at.astimezone(zone)
+            if call.opens_at and call.opens_at.astimezone(zone).utcoffset() != call.opens_at.astimezone(site_zone).utcoffset()
+            else None
+        ),
         "kinds": [kinds.get(kind, kind) for kind in call.kinds],
         "countries": [country_name(c) for c in call.eligible_countries.split(",") if c],
         "languages": [c for c in call.languages.split(",") if c],

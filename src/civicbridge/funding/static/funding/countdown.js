@@ -1,6 +1,6 @@
 // Progressive enhancement of a call's page: the server already wrote the time left and
-// every deadline on the funder's clock; this keeps the countdown ticking and adds each
-// deadline on the visitor's own clock when it differs from the page's.
+// every deadline on the funder's clock and the site's; this keeps the countdown ticking and
+// adds each deadline on the visitor's own clock when it differs from both.
 (function () {
   "use strict";
   const lang = document.documentElement.lang || "en";
@@ -47,12 +47,11 @@
     for (const time of document.querySelectorAll("time[data-local-time]")) {
       const moment = new Date(time.getAttribute("datetime"));
       if (Number.isNaN(moment.getTime()) || !visitorZone) continue;
-      const offsetHere = -moment.getTimezoneOffset();
-      const written = time.getAttribute("datetime").match(/([+-])(\d\d):(\d\d)$/);
-      if (written) {
-        const offsetWritten = (written[1] === "-" ? -1 : 1) * (Number(written[2]) * 60 + Number(written[3]));
-        if (offsetWritten === offsetHere) continue;
-      }
+      // The server lists the offsets of the clocks the page already shows (the funder's, the
+      // site's): a visitor on one of them reads the deadline there already.
+      const offsetHere = String(-moment.getTimezoneOffset());
+      const shown = (time.dataset.shownOffsets || "").split(" ").filter(Boolean);
+      if (shown.includes(offsetHere)) continue;
       const note = document.createElement("span");
       note.className = "visitor-time";
       note.textContent = " · " + format.format(moment);
