@@ -123,7 +123,7 @@ def test_a_filter_s_menu_read_as_plain_values_shows_what_the_units_themselves_wo
     with translation.override(language):
         field = OrganizationFilter({"territory": territory_key(municipality)}).form.fields["territory"]
         shown = [(value, label) for value, label in field.choices if value != ""]
-        units = list(filters.territory_menu(chosen=[municipality]))
+        units = filters.in_tree_order(list(filters.territory_menu(chosen=[municipality])))
 
         assert shown == [(territory_key(unit), field.label_for(unit)) for unit in units]
     assert len(units) >= 3
@@ -144,3 +144,42 @@ def test_a_unit_without_a_code_is_named_by_its_id_so_that_no_code_can_take_its_p
     assert list(filterset.qs) == [in_orhangazi]
     assert f'value="id-{orhangazi.pk}" selected' in str(filterset.form["territory"])
     assert list(OrganizationFilter({"territory": f"id-{orhangazi.pk + 10**6}"}).qs) == []  # no such unit: nothing
+
+
+def _labels(choices) -> list[str]:
+    return [str(label).strip("\u2003") for value, label in choices if value != ""]
+
+
+def _units_under(labels: list[str], parent: str, names: set[str]) -> list[str]:
+    start = labels.index(parent) + 1
+    return [label for label in labels[start:] if label in names]
+
+
+def test_a_polish_menu_lists_a_region_s_counties_by_name_whatever_their_numbers(region):
+    from django.utils import translation
+
+    counties = set(region.children.values_list("name_pl", flat=True))
+    with translation.override("pl"):
+        for field in (OrganizationFilter({}).form.fields["territory"], OrganizationForm().fields["territory"]):
+            labels = _labels(field.choices)
+            listed = _units_under(labels, region.name_pl, counties)
+
+            assert listed == sorted(counties, key=filters.sort_key) and len(listed) == len(counties)
+            assert listed.index("powiat brzeski") < listed.index("powiat krapkowicki")
+
+
+def test_a_turkish_menu_lists_bursa_s_districts_by_name_with_turkish_letters_in_place(settings):
+    from django.utils import translation
+
+    from civicbridge.core import deployment
+
+    settings.CIVICBRIDGE_DEPLOYMENT = deployment.PRESETS["orhangazi"]
+    bursa = Territory.objects.get(country="TR", name_en="Bursa Province")
+    districts = set(bursa.children.values_list("name_tr", flat=True))
+    with translation.override("tr"):
+        labels = _labels(OrganizationFilter({}).form.fields["territory"].choices)
+    listed = _units_under(labels, bursa.name_tr, districts)
+
+    assert len(listed) == len(districts)
+    assert listed.index("Büyükorhan") < listed.index("Gemlik") < listed.index("Orhangazi") < listed.index("Yıldırım")
+    assert listed.index("İnegöl") < listed.index("İznik") < listed.index("Karacabey")

@@ -14,7 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from civicbridge.core import deployment
 from civicbridge.core import search as search_backend
 from civicbridge.core.compiled import CompiledQuery
-from civicbridge.core.countries import country_choices
+from civicbridge.core.countries import country_choices, sort_key
 from civicbridge.core.filters import (
     CodeChoiceFilter,
     MenuChoiceIterator,
@@ -88,6 +88,23 @@ def _menu_query(country: str, chosen: tuple[tuple[int, str], ...], municipalitie
     )
 
 
+def in_tree_order[U](units: list[U]) -> list[U]:
+    """``units`` (territories or ``MenuUnit``) each under its parent, and brothers by name as
+    the page's language spells it: the menu's query orders by the tree's path, whose numbers
+    put "powiat brzeski" after "powiat krapkowicki" and Büyükorhan after Yıldırım."""
+    name_of = {unit.path.rstrip("/").rpartition("/")[2]: _name_key(unit.name) for unit in units}
+
+    def line(unit) -> tuple:
+        return tuple((name_of.get(part, ""), int(part)) for part in unit.path.strip("/").split("/"))
+
+    return sorted(units, key=line)
+
+
+@functools.lru_cache(maxsize=8192)
+def _name_key(name: str) -> str:
+    return sort_key(name)  # every list page sorts its menu: each name is folded once
+
+
 def chosen_territories(form, name: str) -> list[Territory]:
     """The territories the bound field ``name`` of ``form`` holds (chosen, or sent back with errors)."""
     cleaned = getattr(form, "cleaned_data", {})
@@ -135,7 +152,13 @@ class _MenuIterator(MenuChoiceIterator):
 
     def __iter__(self):
         self.queryset = self._menu()
-        yield from super().__iter__()
+        if getattr(self.field, "menu_options", None) is not None:
+            yield from super().__iter__()  # the options come in tree order from there
+            return
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for territory in in_tree_order(list(self.queryset)):
+            yield self.choice(territory)
 
     def __len__(self):
         self.queryset = self._menu()
@@ -191,8 +214,11 @@ class TerritoryCodeChoiceField(_TerritoryLabels, TerritoryField):
         # (``open_territory_menu``), else those of the queryset it lists.
         menu_rows = getattr(self, "menu_rows", None)
         rows = menu_rows(*columns) if menu_rows is not None else queryset.values_list(*columns)
-        for pk, path, level, country, code, english, translated in rows:
-            unit = MenuUnit(pk, path, level, country, code, translated or english)
+        units = [
+            MenuUnit(pk, path, level, country, code, translated or english)
+            for pk, path, level, country, code, english, translated in rows
+        ]
+        for unit in in_tree_order(units):
             yield territory_key(unit), self.label_for(unit)
 
 
