@@ -123,6 +123,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "civicbridge.core.context_processors.platform",
             ],
+            # After Django's own: its ``capfirst`` writes Turkish "i" as "I" (core/text.py).
+            "builtins": ["civicbridge.core.templatetags.language_text"],
         },
     },
 ]

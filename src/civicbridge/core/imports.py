@@ -36,7 +36,6 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.comments import Comment
@@ -44,6 +43,7 @@ from openpyxl.styles import Font
 
 from .models import PendingImport
 from .registry import importers
+from .text import capfirst
 from .uploads import ImportFileError, read_table
 from .validators import row_text_errors
 

@@ -22,7 +22,7 @@ import django.forms
 import jinja2
 from django.conf import settings
 from django.template.backends.jinja2 import Jinja2
-from django.template.defaultfilters import capfirst, floatformat
+from django.template.defaultfilters import floatformat
 from django.template.utils import get_app_template_dirs
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -33,6 +33,7 @@ from django.utils.translation import get_language, gettext, ngettext
 
 from civicbridge.core.dates import date
 from civicbridge.core.templatetags.civicbridge import machine_datetime
+from civicbridge.core.text import capfirst
 
 
 class Environment(jinja2.Environment):

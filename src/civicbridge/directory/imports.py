@@ -12,7 +12,6 @@ nothing is written (see ``core.imports``).
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,6 +19,7 @@ from civicbridge.core import deployment
 from civicbridge.core.countries import COUNTRIES, country_choices
 from civicbridge.core.imports import Column, Importer, ImportFileError, ParsedRow, run_import
 from civicbridge.core.models import Territory, ThematicArea
+from civicbridge.core.text import capfirst
 
 from . import services
 from .models import Organization, tax_number_label

@@ -35,11 +35,11 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civicbridge.core.imports import Column, Importer, ImportFileError, ParsedRow, run_import
+from civicbridge.core.text import capfirst
 from civicbridge.core.uploads import json_depth_message, json_too_deep, load_json
 
 from . import services

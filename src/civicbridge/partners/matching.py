@@ -52,6 +52,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from unidecode import unidecode
 
+from civicbridge.core.text import capfirst
 from civicbridge.directory.models import Organization
 
 from .countries import country_name, split_codes
@@ -224,7 +225,7 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
         if organization.kind in wanted_kinds:
             reasons.append(Reason(
                 KIND_POINTS,
-                _("%(kind)s: a kind of partner the request seeks") % {"kind": organization.get_kind_display().capitalize()},
+                _("%(kind)s: a kind of partner the request seeks") % {"kind": capfirst(organization.get_kind_display())},
                 str(KIND),
             ))
         reasons.append(_funder_reason(organization, funder))

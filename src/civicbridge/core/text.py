@@ -1,0 +1,38 @@
+"""Capital letters in the page's language.
+
+Python's ``str.upper`` (and Django's ``capfirst``, which uses it) writes "i" as "I" in every
+language; Turkish and Azerbaijani write it "İ", and their dotless "ı" as "I": a Turkish page
+said "Işletme" for "işletme". Django templates' ``|capfirst`` (this module's filter replaces
+Django's: ``TEMPLATES``' ``builtins``), the Jinja2 templates' ``capfirst`` (``core/rows.py``)
+and the Python code that capitalises a label for a reader all use ``capfirst`` here.
+"""
+
+from django.utils.functional import keep_lazy_text
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+# The letters whose capital in these languages differs from Python's.
+_DOTTED_I_LANGUAGES = {"tr", "az"}
+_DOTTED_I_CAPITALS = str.maketrans({"i": "İ", "ı": "I"})
+
+
+def upper(text: str, language: str | None = None) -> str:
+    """``text`` in capitals, as ``language`` (by default the active one) writes them."""
+    language = (language or get_language() or "").split("-")[0].lower()
+    if language in _DOTTED_I_LANGUAGES:
+        text = text.translate(_DOTTED_I_CAPITALS)
+    return text.upper()
+
+
+@keep_lazy_text
+def capfirst(value) -> str:
+    """``value`` with its first letter a capital in the active language (Django's ``capfirst``
+    otherwise: the rest is left as it is). A lazy text stays lazy: it is capitalised in the
+    language active when it is written."""
+    if not value:
+        return value
+    text = str(value)
+    capitalised = upper(text[0]) + text[1:]
+    # Text already safe for HTML (Django's SafeString, Jinja2's Markup) stays safe: a capital
+    # letter escapes nothing.
+    return mark_safe(capitalised) if hasattr(value, "__html__") else capitalised
