@@ -23,7 +23,7 @@ def test_the_polish_page_writes_coordinates_with_a_comma_and_moments_on_the_site
     page = client.get(f"/pl/organizations/{organization.slug}/").content.decode()
 
     assert "<dd>50,671234, 17,900000</dd>" in page
-    assert "<dd>01.01.2025</dd>" in page  # 31 December 23:30 UTC is New Year's Day in Opole
+    assert "<dd>1 stycznia 2025</dd>" in page  # 31 December 23:30 UTC is New Year's Day in Opole
     assert "<dd>1 lipca 2025, 00:15</dd>" in page
 
 

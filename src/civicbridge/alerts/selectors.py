@@ -108,7 +108,7 @@ def delivery_reason(delivery: Delivery) -> str:
     if state == "retrying":
         return _("The mail server could not take it (attempt %(attempts)s); next attempt %(when)s. It said: %(error)s") % {
             "attempts": mail.attempts, "error": mail.last_error,
-            "when": formats.date_format(timezone.localtime(mail.next_attempt_at), "SHORT_DATETIME_FORMAT"),
+            "when": formats.date_format(timezone.localtime(mail.next_attempt_at), "DATETIME_FORMAT"),
         }
     if state == "failed":
         return _("Not delivered: %(error)s") % {"error": mail.last_error}
