@@ -92,7 +92,15 @@ class Programme(TimeStampedModel):
 
     @staticmethod
     def display_name(name: str, code: str) -> str:
-        return f"{name} ({code})" if code else name
+        """The name with the code in brackets: "Erasmus+ (ERASMUS)". A name that already ends
+        with its code, as official names often do ("Citizens, Equality, Rights and Values
+        (CERV)"), or that is the code, is left as it is."""
+        if not code:
+            return name
+        written = name.rstrip()
+        if written.casefold() == code.casefold() or written.casefold().endswith(f"({code.casefold()})"):
+            return name
+        return f"{name} ({code})"
 
     def get_absolute_url(self):
         return reverse("funding:call_list") + f"?programme={self.pk}"
