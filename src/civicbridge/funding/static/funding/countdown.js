@@ -35,7 +35,7 @@
       return false;
     }
     const text = element.dataset.countdownTemplate.replace("{remaining}", remaining(left));
-    element.textContent = text.charAt(0).toUpperCase() + text.slice(1);
+    element.textContent = text.charAt(0).toLocaleUpperCase(lang) + text.slice(1);
     return true;
   }
 
