@@ -3,12 +3,20 @@
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
 from civicbridge.accounts.models import Membership
+from civicbridge.core import deployment
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.directory.models import Organization, Plenipotentiary
 from tests.accounts.factories import MembershipFactory, UserFactory
-from tests.directory.factories import OrganizationFactory, PlenipotentiaryFactory, PublicBodyFactory
+from tests.directory.factories import (
+    OrganizationFactory,
+    PlenipotentiaryFactory,
+    PublicBodyFactory,
+    nip,
+    vkn,
+)
 
 LIST_URL = "/en/organizations/"
 
@@ -546,6 +554,82 @@ def test_editing_an_unknown_organization_gives_404(client, user):
     client.force_login(user)
 
     assert client.get("/en/organizations/no-such-organization/edit/").status_code == 404
+
+
+def _wrong_check_digit(number: str) -> str:
+    return number[:-1] + str((int(number[-1]) + 1) % 10)
+
+
+def test_every_mistake_of_an_edit_is_shown_at_once_and_what_was_typed_is_kept(client, organization, representative):
+    # Not one message per submit: the registry number's, the NIP's and the year's show beside
+    # the empty name's, and nothing is saved.
+    client.force_login(representative)
+    year = str(timezone.localdate().year + 1)
+    bad_nip = _wrong_check_digit(nip("000123456"))
+
+    response = client.post(
+        f"/pl/organizations/{organization.slug}/edit/",
+        _edit_data(organization, name="", registry_type="krs", registry_number="12AB", tax_number=bad_nip,
+                   founding_year=year),
+    )
+
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"name", "registry_number", "tax_number", "founding_year"}
+    page = response.content.decode()
+    assert "To pole jest wymagane." in page
+    assert "Numer KRS ma dokładnie 10 cyfr, np. 0000123456." in page
+    assert "To nie jest prawidłowy NIP: musi mieć 10 cyfr i poprawną cyfrę kontrolną." in page
+    assert "Rok założenia nie może przypadać w przyszłości." in page
+    assert 'value="12AB"' in page and f'value="{bad_nip}"' in page and f'value="{year}"' in page
+    saved = Organization.objects.get(pk=organization.pk)
+    assert (saved.name, saved.registry_number, saved.tax_number, saved.founding_year) == (
+        organization.name, "", "", None,
+    )
+
+
+def test_every_mistake_of_an_edit_is_shown_at_once_on_a_turkish_deployment(client, settings, db):
+    settings.CIVICBRIDGE_DEPLOYMENT = deployment.PRESETS["orhangazi"]
+    orhangazi = Territory.objects.get(country="TR", level=Territory.Level.COUNTY, name_en="Orhangazi")
+    organization = OrganizationFactory(territory=orhangazi)
+    person = UserFactory()
+    MembershipFactory(user=person, organization=organization)
+    client.force_login(person)
+    bad_vkn = _wrong_check_digit(vkn("000123456"))
+
+    response = client.post(
+        f"/tr/organizations/{organization.slug}/edit/",
+        _edit_data(organization, name="", registry_type="tr_association", registry_number="ABC", tax_number=bad_vkn),
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Bu alan zorunludur." in page
+    assert "Dernek kütük numarası 16-123-456 biçimindedir (veya 8 ila 10 hanelidir)." in page
+    assert "Bu geçerli bir Vergi Kimlik Numarası (VKN) değil" in page
+    assert 'value="ABC"' in page and f'value="{bad_vkn}"' in page
+    saved = Organization.objects.get(pk=organization.pk)
+    assert (saved.name, saved.registry_number, saved.tax_number) == (organization.name, "", "")
+
+
+def test_every_mistake_of_a_registration_is_shown_at_once(client, user, municipality):
+    client.force_login(user)
+
+    response = client.post(
+        CREATE_URL,
+        _form_data(municipality, name="", registry_type="krs", registry_number="12AB", pic="12345",
+                   latitude="50.5", founding_year="1700"),
+    )
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {"name", "registry_number", "pic", "longitude", "founding_year"}
+    page = response.content.decode()
+    assert "A KRS number has exactly 10 digits" in page
+    assert "An EU PIC has 9 digits." in page
+    assert "Give both latitude and longitude, or neither." in page
+    assert "Ensure this value is greater than or equal to 1800." in page
+    assert 'value="12AB"' in page and 'value="12345"' in page and 'value="1700"' in page
+    assert not Organization.objects.exists()
 
 
 # --- verify ----------------------------------------------------------------------------------------------

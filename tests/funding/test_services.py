@@ -95,6 +95,22 @@ def test_a_maximum_grant_below_the_minimum_is_refused(officer, programme):
     assert "max_grant" in error.value.message_dict
 
 
+def test_a_maximum_grant_above_the_total_budget_is_refused_on_its_field(officer, programme):
+    data = call_data(programme, total_budget=Decimal("5000"), max_grant=Decimal("50000"))
+
+    with pytest.raises(ValidationError) as error:
+        services.create_call(by=officer, data=data, deadlines=[D1])
+    assert error.value.message_dict == {"max_grant": ["The maximum grant cannot be above the total budget."]}
+    assert not Call.objects.exists()
+
+
+def test_a_maximum_grant_equal_to_the_total_budget_or_without_one_is_accepted(officer, programme):
+    services.create_call(by=officer, data=call_data(programme, total_budget=Decimal("60000")), deadlines=[D1])
+    services.create_call(by=officer, data=call_data(programme, identifier="NO-BUDGET-2027"), deadlines=[D1])
+
+    assert Call.objects.count() == 2
+
+
 def test_unknown_applicant_kinds_and_bad_country_codes_are_refused(officer, programme):
     with pytest.raises(ValidationError) as kinds:
         services.create_call(by=officer, data=call_data(programme, eligible_kinds="ngo,wizard"), deadlines=[D1])

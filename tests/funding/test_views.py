@@ -422,6 +422,42 @@ def test_the_form_explains_the_deadline_models_rule(client, officer):
     assert not Call.objects.exists()
 
 
+def test_every_mistake_of_a_new_call_is_shown_at_once_and_what_was_typed_is_kept(client, officer):
+    # Not one message per submit: the language, the currency, the rate, the amounts and the
+    # deadline model's rule come back together, in the page's language.
+    programme = ProgrammeFactory()
+    client.force_login(officer)
+
+    response = client.post("/pl/calls/new/", _form_data(
+        programme, languages="polski", currency="zł", co_financing_rate="150", min_grant="30000",
+        max_grant="20000", deadline_model="two_stage",
+    ))
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert set(form.errors) == {"languages", "currency", "co_financing_rate", "max_grant"}
+    page = response.content.decode()
+    assert "polski nie jest kodem języka, np. en, pl lub tr." in page
+    assert "Podaj trzyliterowy kod waluty (ISO 4217), np. EUR, PLN lub TRY." in page
+    assert "Upewnij się, że ta wartość jest mniejsza lub równa 100." in page
+    assert "Maksymalna dotacja nie może być niższa od minimalnej." in page
+    assert "Nabór dwuetapowy ma dokładnie dwa terminy, po jednym na etap." in page
+    for typed in ('value="polski"', 'value="zł"', 'value="150"', 'value="30000"', 'value="20000"'):
+        assert typed in page
+    assert not Call.objects.exists()
+
+
+def test_a_maximum_grant_above_the_total_budget_is_refused_on_its_field(client, officer):
+    programme = ProgrammeFactory()
+    client.force_login(officer)
+
+    response = client.post("/pl/calls/new/", _form_data(programme, total_budget="5000", max_grant="50000"))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["max_grant"] == ["Maksymalna dotacja nie może być wyższa niż budżet całkowity."]
+    assert not Call.objects.exists()
+
+
 def test_an_officer_of_another_body_may_not_edit_a_published_call(client, officer, other_officer):
     call = CallFactory(created_by=officer)
     client.force_login(other_officer)

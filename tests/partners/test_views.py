@@ -333,6 +333,39 @@ def test_an_unknown_call_identifier_is_refused_on_its_field(client, representati
     assert not PartnerRequest.objects.exists()
 
 
+def test_an_unknown_call_and_a_past_deadline_are_both_reported_at_once(client, representative, organization):
+    client.force_login(representative)
+
+    response = client.post(NEW_URL, form_data(organization, call="NO-SUCH-CALL", deadline="2001-01-01"))
+
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"call", "deadline"}
+    page = response.content.decode()
+    assert "No call for proposals has the identifier “NO-SUCH-CALL”." in page
+    assert "The answer deadline cannot be in the past." in page
+    assert 'value="NO-SUCH-CALL"' in page and 'value="2001-01-01"' in page
+    assert 'value="Szukamy partnera do KA210"' in page
+    assert not PartnerRequest.objects.exists()
+
+
+def test_a_closed_call_a_past_deadline_and_a_missing_title_are_reported_at_once(client, representative, organization):
+    make_call(identifier="ERASMUS-2025-CLOSED", opens_in_days=-90, closes_in_days=-5)
+    client.force_login(representative)
+
+    response = client.post(
+        "/pl/partners/new/", form_data(organization, title="", call="ERASMUS-2025-CLOSED", deadline="2001-01-01"),
+    )
+
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"title", "call", "deadline"}
+    page = response.content.decode()
+    assert "To pole jest wymagane." in page
+    assert "Termin odpowiedzi nie może być w przeszłości." in page
+    assert "Ogłoszenie o partnerstwie dołącza się do otwartego lub zapowiedzianego naboru; ten nabór nie jest otwarty." in page
+    assert 'value="ERASMUS-2025-CLOSED"' in page and 'value="2001-01-01"' in page
+    assert not PartnerRequest.objects.exists()
+
+
 def test_the_form_draws_no_menu_of_calls_however_many_are_open(client, representative, django_assert_max_num_queries):
     from tests.funding.factories import CallFactory
 

@@ -1,3 +1,5 @@
+import copy
+
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -11,7 +13,7 @@ from civicbridge.core.models import Territory, ThematicArea
 
 from .filters import TerritoryChoiceField, open_territory_menu
 from .models import Organization, Plenipotentiary, tax_number_label
-from .services import ORGANIZATION_FIELDS, PLENIPOTENTIARY_FIELDS
+from .services import ORGANIZATION_FIELDS, PLENIPOTENTIARY_FIELDS, organization_errors
 
 # The form's order: where the entry is (a territory here, or a country and a city abroad)
 # comes right after what it is.
@@ -70,6 +72,19 @@ class OrganizationForm(forms.ModelForm):
         field.choices = [(value, label) for value, label in field.choices if value in offered]
         # Its tax number by the name this country gives it ("NIP" in Poland).
         self.fields["tax_number"].label = capfirst(tax_number_label(deployment.current().country))
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # The service's checks of the entry's own data, made here too: every mistake shows at
+        # once, beside the fields' own errors, not one more after each correction.
+        entry = copy.copy(self.instance)
+        for field in ORGANIZATION_FIELDS:
+            if field in cleaned_data:
+                setattr(entry, field, cleaned_data[field])
+        for field, messages in organization_errors(entry, unchecked=frozenset(self.errors)).items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+        return cleaned_data
 
     def _post_clean(self):
         # The service validates (registry numbers, constraints) and reports per field.

@@ -57,7 +57,6 @@ def _place(organization: Organization) -> dict:
     a country and a city. Returns the errors per field."""
     organization.country = (organization.country or "").strip().upper()
     organization.city = (organization.city or "").strip()
-    organization.pic = re.sub(r"\s", "", organization.pic or "")
     home = deployment.current().country
     errors: dict[str, list] = {}
     if organization.territory_id is not None:
@@ -81,36 +80,68 @@ def _place(organization: Organization) -> dict:
             errors["registry_type"] = [_("An organization abroad gives the number of its own country's register.")]
     elif organization.registry_type == Organization.RegistryType.FOREIGN:
         errors["registry_type"] = [_("Only an organization abroad is entered in its own country's register.")]
-    if organization.pic and not PIC.fullmatch(organization.pic):
-        errors["pic"] = [_("An EU PIC has 9 digits.")]
+    return errors
+
+
+# What ``_place`` reads.
+PLACE_FIELDS = frozenset({"territory", "country", "city", "registry_type", "registry_number"})
+
+
+def organization_errors(organization: Organization, *, unchecked=frozenset()) -> dict[str, list]:
+    """Normalize the entry's place and numbers and answer the errors per field its own data
+    shows (place, numbers, dates, the model's fields); whether another entry has its numbers is
+    not asked here (``_numbers_taken``).
+
+    The services refuse an entry with any; the form shows them beside its fields' own errors.
+    ``unchecked`` are fields whose value is not known (the form refused what was typed): the
+    checks that read them are left out rather than judge a value nobody gave.
+    """
+
+    def known(*fields) -> bool:
+        return not unchecked.intersection(fields)
+
+    organization.registry_number = normalize_registry_number(
+        organization.registry_type, organization.registry_number
+    )
+    errors = _place(organization) if known(*PLACE_FIELDS) else {}
+    if known("registry_type", "registry_number"):
+        try:
+            validate_registry_number(organization.registry_type, organization.registry_number)
+        except ValidationError as error:
+            errors["registry_number"] = error.messages
+        if organization.registry_number and not organization.registry_type:
+            errors.setdefault("registry_type", []).append(_("Choose the register this number belongs to."))
+    # Checked by its country's rules (known once the entry is placed): a NIP, a VKN, or abroad
+    # whatever its own country's tax office writes.
+    if known(*PLACE_FIELDS, "tax_number"):
+        organization.tax_number = normalize_tax_number(organization.country, organization.tax_number)
+        try:
+            validate_tax_number(organization.country, organization.tax_number)
+        except ValidationError as error:
+            errors["tax_number"] = error.messages
+    if known("pic"):
+        organization.pic = re.sub(r"\s", "", organization.pic or "")
+        if organization.pic and not PIC.fullmatch(organization.pic):
+            errors["pic"] = [_("An EU PIC has 9 digits.")]
+    if known("founding_year") and organization.founding_year and organization.founding_year > timezone.localdate().year:
+        errors["founding_year"] = [_("The founding year cannot be in the future.")]
+    if known("latitude", "longitude") and (organization.latitude is None) != (organization.longitude is None):
+        errors["longitude"] = [_("Give both latitude and longitude, or neither.")]
+    try:
+        organization.full_clean(
+            exclude=["slug", "search_document", *unchecked, *errors], validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
     return errors
 
 
 def _validate(organization: Organization) -> None:
-    organization.registry_number = normalize_registry_number(
-        organization.registry_type, organization.registry_number
-    )
-    errors = _place(organization)
-    try:
-        validate_registry_number(organization.registry_type, organization.registry_number)
-    except ValidationError as error:
-        errors["registry_number"] = error.messages
-    # Checked by its country's rules (known once the entry is placed): a NIP, a VKN, or abroad
-    # whatever its own country's tax office writes.
-    organization.tax_number = normalize_tax_number(organization.country, organization.tax_number)
-    try:
-        validate_tax_number(organization.country, organization.tax_number)
-    except ValidationError as error:
-        errors["tax_number"] = error.messages
-    if organization.registry_number and not organization.registry_type:
-        errors.setdefault("registry_type", []).append(_("Choose the register this number belongs to."))
-    if organization.founding_year and organization.founding_year > timezone.localdate().year:
-        errors["founding_year"] = [_("The founding year cannot be in the future.")]
-    if (organization.latitude is None) != (organization.longitude is None):
-        errors["longitude"] = [_("Give both latitude and longitude, or neither.")]
+    errors = organization_errors(organization)
     if errors:
         raise ValidationError(errors)
-    organization.full_clean(exclude=["slug", "search_document"], validate_constraints=False)
     taken = _numbers_taken(organization)
     if taken:
         raise ValidationError(taken)

@@ -6,6 +6,7 @@ twice (2026-10-25 02:30) is taken at its first occurrence (fold=0, still summer 
 see ``services.aware_in_zone``.
 """
 
+import copy
 from datetime import datetime, time
 
 from django import forms
@@ -182,17 +183,32 @@ class CallForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         programme = cleaned.get("programme")
-        if programme is None:
-            return cleaned
-        zone = services.funder_zone(programme.funder)
+        if programme is not None:
+            self._clean_dates(cleaned, services.funder_zone(programme.funder))
+        self._check_call()
+        return cleaned
+
+    def _check_call(self) -> None:
+        """The service's checks of the call's own data (codes, currency, amounts), made here too:
+        every mistake shows at once, beside the fields' own errors."""
+        call = copy.copy(self.instance)
+        for name, value in self.call_data().items():
+            setattr(call, name, value)
+        for field, messages in services.call_errors(call, unchecked=frozenset(self.errors)).items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+
+    def _clean_dates(self, cleaned: dict, zone) -> None:
         cleaned["opens_at"] = None
         if cleaned.get("opens_on"):
             moment = datetime.combine(cleaned["opens_on"], cleaned.get("opens_time") or time.min)
             cleaned["opens_at"] = self._aware(moment, zone, "opens_time")
         deadlines = self._deadlines_from_rows(zone)
         cleaned["deadlines"] = deadlines
-        if self.errors or not self.deadline_rows.is_valid() or not cleaned.get("deadline_model"):
-            return cleaned
+        # Judged whatever else is wrong, but only on dates that were understood.
+        unknown = {"deadline_model", "opens_on", "opens_time"} & set(self.errors)
+        if unknown or not self.deadline_rows.is_valid() or not cleaned.get("deadline_model"):
+            return
         try:
             services.check_deadlines(
                 deadline_model=cleaned["deadline_model"], deadlines=deadlines, opens_at=cleaned["opens_at"]
@@ -204,7 +220,6 @@ class CallForm(forms.ModelForm):
                         self.deadline_rows.add_error(message)
                     else:
                         self.add_error(field if field in self.fields else None, message)
-        return cleaned
 
     def _deadlines_from_rows(self, zone) -> list[datetime]:
         """The rows' deadlines as aware moments, in the rows' order; empty and removed rows skipped.

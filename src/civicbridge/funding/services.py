@@ -143,26 +143,39 @@ def applicant_kinds() -> dict[str, str]:
     return dict(Organization.Kind.choices)
 
 
-def _normalize(call: Call) -> None:
+def _normalize(call: Call, *, unchecked=frozenset()) -> dict[str, list[str]]:
+    """Strip the call's texts and write its codes as the model keeps them; answer the errors per
+    field of the codes (those of ``unchecked`` fields are left as they are)."""
     call.identifier = (call.identifier or "").strip()
     call.title = (call.title or "").strip()
     call.currency = (call.currency or "").strip().upper()
-    kinds = _codes(
-        call.eligible_kinds, pattern=re.compile(r"^[a-z_]+$"), upper=False, field="eligible_kinds",
+    errors: dict[str, list[str]] = {}
+
+    def codes(field: str, **options) -> None:
+        if field in unchecked:
+            return
+        try:
+            setattr(call, field, _codes(getattr(call, field), field=field, **options))
+        except ValidationError as error:
+            errors.update(error.message_dict)
+
+    codes(
+        "eligible_kinds", pattern=re.compile(r"^[a-z_]+$"), upper=False,
         message=_("Unknown applicant kind: %(code)s."),
     )
-    unknown = [kind for kind in kinds.split(",") if kind and kind not in applicant_kinds()]
-    if unknown:
-        raise ValidationError({"eligible_kinds": [_("Unknown applicant kind: %(code)s.") % {"code": unknown[0]}]})
-    call.eligible_kinds = kinds
-    call.eligible_countries = _codes(
-        call.eligible_countries, pattern=COUNTRY_CODE, upper=True, field="eligible_countries",
+    if "eligible_kinds" not in unchecked and "eligible_kinds" not in errors:
+        unknown = [kind for kind in call.eligible_kinds.split(",") if kind and kind not in applicant_kinds()]
+        if unknown:
+            errors["eligible_kinds"] = [_("Unknown applicant kind: %(code)s.") % {"code": unknown[0]}]
+    codes(
+        "eligible_countries", pattern=COUNTRY_CODE, upper=True,
         message=_("%(code)s is not a two-letter country code (ISO 3166-1), e.g. PL or TR."),
     )
-    call.languages = _codes(
-        call.languages, pattern=LANGUAGE_CODE, upper=False, field="languages",
+    codes(
+        "languages", pattern=LANGUAGE_CODE, upper=False,
         message=_("%(code)s is not a language code, e.g. en, pl or tr."),
     )
+    return errors
 
 
 def check_identifier(identifier: str) -> None:
@@ -175,27 +188,53 @@ def check_identifier(identifier: str) -> None:
         raise ValidationError(_("This identifier is reserved; choose another."))
 
 
-def _validate_call(call: Call) -> None:
-    _normalize(call)
-    errors: dict[str, list[str]] = {}
-    try:
-        check_identifier(call.identifier)
-    except ValidationError as error:
-        errors["identifier"] = error.messages
-    else:
-        if call.identifier and Call.objects.filter(identifier=call.identifier).exclude(pk=call.pk).exists():
-            errors["identifier"] = [duplicate_identifier_message()]
-    if call.currency and not CURRENCY_CODE.match(call.currency):
+AMOUNTS = ("total_budget", "min_grant", "max_grant")
+
+
+def call_errors(call: Call, *, unchecked=frozenset()) -> dict[str, list[str]]:
+    """Normalize the call's texts and codes and answer the errors per field its own data shows
+    (codes, currency, amounts, the model's fields); whether another call has its identifier is
+    not asked here (``_validate_call`` asks).
+
+    The services refuse a call with any; the form shows them beside its fields' own errors.
+    ``unchecked`` are fields whose value is not known (the form refused what was typed): the
+    checks that read them are left out rather than judge a value nobody gave.
+    """
+    errors = _normalize(call, unchecked=unchecked)
+    if "identifier" not in unchecked:
+        try:
+            check_identifier(call.identifier)
+        except ValidationError as error:
+            errors["identifier"] = error.messages
+    if "currency" not in unchecked and call.currency and not CURRENCY_CODE.match(call.currency):
         errors["currency"] = [_("Give a three-letter currency code (ISO 4217), e.g. EUR, PLN or TRY.")]
-    if errors:
-        raise ValidationError(errors)
-    call.full_clean(exclude=["search_document", "created_by"], validate_unique=False, validate_constraints=False)
-    for name in ("total_budget", "min_grant", "max_grant"):
+    try:
+        call.full_clean(
+            exclude=["search_document", "created_by", *unchecked, *errors], validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    for name in AMOUNTS:
         value = getattr(call, name)
-        if value is not None and value < 0:
+        if name not in unchecked and name not in errors and value is not None and value < 0:
             errors[name] = [_("An amount cannot be negative.")]
-    if call.min_grant is not None and call.max_grant is not None and call.min_grant > call.max_grant:
-        errors["max_grant"] = [_("The maximum grant cannot be below the minimum grant.")]
+    # Compared only where each amount is known and an amount.
+    amounts = {name: getattr(call, name) for name in AMOUNTS if name not in unchecked and name not in errors}
+    minimum, maximum, budget = amounts.get("min_grant"), amounts.get("max_grant"), amounts.get("total_budget")
+    if minimum is not None and maximum is not None and minimum > maximum:
+        errors.setdefault("max_grant", []).append(_("The maximum grant cannot be below the minimum grant."))
+    if maximum is not None and budget is not None and maximum > budget:
+        errors.setdefault("max_grant", []).append(_("The maximum grant cannot be above the total budget."))
+    return errors
+
+
+def _validate_call(call: Call) -> None:
+    errors = call_errors(call)
+    taken = Call.objects.filter(identifier=call.identifier).exclude(pk=call.pk)
+    if "identifier" not in errors and call.identifier and taken.exists():
+        errors["identifier"] = [duplicate_identifier_message()]
     if errors:
         raise ValidationError(errors)
 

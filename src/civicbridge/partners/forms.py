@@ -1,3 +1,5 @@
+import copy
+
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +19,7 @@ from civicbridge.funding.models import Call
 
 from .countries import country_choices, split_codes
 from .models import PartnerRequest, Twinning
-from .services import REQUEST_FIELDS, TWINNING_FIELDS
+from .services import REQUEST_FIELDS, TWINNING_FIELDS, request_errors
 
 
 class CallIdentifierField(forms.ModelChoiceField):
@@ -123,6 +125,20 @@ class PartnerRequestForm(forms.ModelForm):
             self.fields["organization"].choices = _organization_choices(organizations or [])
             if organizations and len(organizations) == 1:
                 self.initial.setdefault("organization", organizations[0].pk)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # The service's checks of the request's own data, made here too: every mistake shows at
+        # once, beside the fields' own errors, not one more after each correction.
+        partner_request = copy.copy(self.instance)
+        for field, value in self.service_data().items():
+            setattr(partner_request, field, value)
+        previous = PartnerRequest(deadline=self.instance.deadline, call_id=self.instance.call_id) if self.instance.pk else None
+        errors = request_errors(partner_request, previous=previous, unchecked=frozenset(self.errors))
+        for field, messages in errors.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+        return cleaned_data
 
     def _post_clean(self):
         # The service validates (deadline, call, codes) and reports per field.

@@ -85,23 +85,36 @@ def _clean_codes(value, *, known, field: str, message: str, errors: dict) -> str
     return ",".join(codes)
 
 
-def _validate_request(partner_request: PartnerRequest, *, previous: PartnerRequest | None) -> None:
+def request_errors(
+    partner_request: PartnerRequest, *, previous: PartnerRequest | None, unchecked=frozenset()
+) -> dict[str, list[str]]:
+    """Normalize the request's texts and codes and answer the errors per field its own data shows.
+
+    ``previous`` is the request as it was (None for a new one): a deadline or a call it already
+    had is not judged again. The services refuse a request with any error; the form shows them
+    beside its fields' own. ``unchecked`` are fields whose value is not known (the form refused
+    what was typed): the checks that read them are left out rather than judge a value nobody gave.
+    """
     errors: dict[str, list[str]] = {}
     for field in ("title", "role_sought"):
-        setattr(partner_request, field, (getattr(partner_request, field) or "").strip())
-    partner_request.partner_kinds = _clean_codes(
-        partner_request.partner_kinds, known=lambda code: code in Organization.Kind.values,
-        field="partner_kinds", message=_("Unknown kind of organization: %(codes)s."), errors=errors,
-    )
-    partner_request.countries = _clean_codes(
-        partner_request.countries, known=is_known, field="countries",
-        message=_("Unknown country code: %(codes)s. Use two-letter ISO codes such as DE or TR."), errors=errors,
-    )
-    deadline_changed = previous is None or previous.deadline != partner_request.deadline
-    if partner_request.deadline and deadline_changed and partner_request.deadline < phases.today():
+        if field not in unchecked:
+            setattr(partner_request, field, (getattr(partner_request, field) or "").strip())
+    if "partner_kinds" not in unchecked:
+        partner_request.partner_kinds = _clean_codes(
+            partner_request.partner_kinds, known=lambda code: code in Organization.Kind.values,
+            field="partner_kinds", message=_("Unknown kind of organization: %(codes)s."), errors=errors,
+        )
+    if "countries" not in unchecked:
+        partner_request.countries = _clean_codes(
+            partner_request.countries, known=is_known, field="countries",
+            message=_("Unknown country code: %(codes)s. Use two-letter ISO codes such as DE or TR."), errors=errors,
+        )
+    deadline = None if "deadline" in unchecked else partner_request.deadline
+    deadline_changed = previous is None or previous.deadline != deadline
+    if deadline and deadline_changed and deadline < phases.today():
         errors["deadline"] = [_("The answer deadline cannot be in the past.")]
     call_changed = previous is None or previous.call_id != partner_request.call_id
-    if partner_request.call_id and call_changed:
+    if "call" not in unchecked and partner_request.call_id and call_changed:
         call = partner_request.call
         if call.published_at is None or call.status() == call.Status.CLOSED:
             errors["call"] = [
@@ -109,12 +122,17 @@ def _validate_request(partner_request: PartnerRequest, *, previous: PartnerReque
             ]
     try:
         partner_request.full_clean(
-            exclude=["organization", "created_by", "search_document", "partner_kinds", "countries", "call"],
+            exclude=["organization", "created_by", "search_document", "partner_kinds", "countries", "call", *unchecked],
             validate_constraints=False,
         )
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             errors.setdefault(field, []).extend(messages)
+    return errors
+
+
+def _validate_request(partner_request: PartnerRequest, *, previous: PartnerRequest | None) -> None:
+    errors = request_errors(partner_request, previous=previous)
     if errors:
         raise ValidationError(errors)
 
