@@ -178,6 +178,22 @@ def test_the_list_is_ordered_as_asked(client, municipality, ordering, expected):
     assert _names_on_page(response) == expected
 
 
+def test_the_registry_s_name_order_keeps_accented_letters_beside_their_base_letters(client, municipality):
+    # Byte order put every name starting with Ç, İ, Ö, Ş or Ü after Z (and "Cąkała" after "Czak").
+    names = ["Zeytin Derneği", "Şafak Vakfı", "Sabah Derneği", "Öz Gençlik", "Oba Kulübü", "İnegöl Spor",
+             "Irmak Derneği", "Çamlık Köyü", "Ağaç Dostları", "Czak", "Cąkała"]
+    for name in names:
+        OrganizationFactory(name=name, territory=municipality)
+    expected = ["Ağaç Dostları", "Cąkała", "Çamlık Köyü", "Czak", "İnegöl Spor", "Irmak Derneği", "Oba Kulübü",
+                "Öz Gençlik", "Sabah Derneği", "Şafak Vakfı", "Zeytin Derneği"]
+
+    ascending = _names_on_page(client.get(LIST_URL))
+    descending = _names_on_page(client.get(LIST_URL, {"ordering": "-name"}))
+    api = [row["name"] for row in client.get("/api/v1/organizations/").json()["results"]]
+
+    assert ascending == expected and descending == expected[::-1] and api == expected
+
+
 def test_an_htmx_request_for_the_results_gets_only_the_results_partial(client, organization):
     response = client.get(LIST_URL, {"q": "stowarzyszenie"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results")
 

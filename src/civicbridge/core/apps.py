@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import checks, lookups  # noqa: F401  (register system checks and the __any lookup)
+        from . import checks, collation, lookups  # noqa: F401  (system checks, SQLite's name collation, __any)
         from .validators import attach_to_models
 
         attach_to_models()

@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from civicbridge.core.collation import NAME_COLLATION
 from civicbridge.core.models import ThematicArea, TimeStampedModel
 from civicbridge.core.row_counts import RowCounter
 
@@ -102,7 +103,7 @@ class Organization(TimeStampedModel):
 
     PUBLIC_KINDS = (Kind.PUBLIC_BODY, Kind.MUNICIPALITY)
 
-    name = models.CharField(_("name"), max_length=300)
+    name = models.CharField(_("name"), max_length=300, db_collation=NAME_COLLATION)  # the registry's order
     slug = models.SlugField(_("address name"), max_length=320, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     legal_form = models.CharField(_("legal form"), max_length=24, choices=LegalForm.choices, blank=True)
