@@ -37,12 +37,24 @@ def apply_validation_error(form, error: ValidationError) -> None:
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
-    for field, messages in error.message_dict.items():
-        target = field if field in form.fields else None
-        if field == NON_FIELD_ERRORS:
-            target = None
+    add_errors(form, error.message_dict)
+
+
+def add_errors(form, errors: dict[str, list]) -> None:
+    """Put ``errors`` (messages by field name, as a service's checks answer them) on ``form``,
+    each on its field where the form has it, else on the form as a whole."""
+    for field, messages in errors.items():
+        target = field if field in form.fields and field != NON_FIELD_ERRORS else None
         for message in messages:
             form.add_error(target, message)
+
+
+def preselect_sole_organization(form, field: str, organizations, *, value=lambda organization: organization.pk) -> None:
+    """Make the organization a person represents ``field``'s initial value when they represent
+    exactly one (``value`` of it: its key for a menu, its name for a text field): the choice
+    is theirs to change, not theirs to make."""
+    if organizations and len(organizations) == 1:
+        form.initial.setdefault(field, value(organizations[0]))
 
 
 def submit[T](form, write: Callable[[], T]) -> T | None:

@@ -81,9 +81,7 @@ class OrganizationForm(forms.ModelForm):
         for field in ORGANIZATION_FIELDS:
             if field in cleaned_data:
                 setattr(entry, field, cleaned_data[field])
-        for field, messages in organization_errors(entry, unchecked=frozenset(self.errors)).items():
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
+        core_forms.add_errors(self, organization_errors(entry, unchecked=frozenset(self.errors)))
         return cleaned_data
 
     def _post_clean(self):

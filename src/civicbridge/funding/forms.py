@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from civicbridge.core import deployment
 from civicbridge.core.countries import CountryMultipleChoiceField, country_choices, sort_key
 from civicbridge.core.deployment import zone_label
-from civicbridge.core.forms import offer_thematic_areas
+from civicbridge.core.forms import add_errors, offer_thematic_areas
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.directory.filters import TerritoryMultipleChoiceField, open_territory_menu
 
@@ -194,9 +194,7 @@ class CallForm(forms.ModelForm):
         call = copy.copy(self.instance)
         for name, value in self.call_data().items():
             setattr(call, name, value)
-        for field, messages in services.call_errors(call, unchecked=frozenset(self.errors)).items():
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
+        add_errors(self, services.call_errors(call, unchecked=frozenset(self.errors)))
 
     def _clean_dates(self, cleaned: dict, zone) -> None:
         cleaned["opens_at"] = None

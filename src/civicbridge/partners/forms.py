@@ -123,8 +123,7 @@ class PartnerRequestForm(forms.ModelForm):
                 pk__in=[organization.pk for organization in organizations or []]
             )
             self.fields["organization"].choices = _organization_choices(organizations or [])
-            if organizations and len(organizations) == 1:
-                self.initial.setdefault("organization", organizations[0].pk)
+            core_forms.preselect_sole_organization(self, "organization", organizations)
 
     def clean(self):
         cleaned_data = super().clean()
@@ -135,9 +134,7 @@ class PartnerRequestForm(forms.ModelForm):
             setattr(partner_request, field, value)
         previous = PartnerRequest(deadline=self.instance.deadline, call_id=self.instance.call_id) if self.instance.pk else None
         errors = request_errors(partner_request, previous=previous, unchecked=frozenset(self.errors))
-        for field, messages in errors.items():
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
+        core_forms.add_errors(self, errors)
         return cleaned_data
 
     def _post_clean(self):
@@ -162,8 +159,7 @@ class InterestForm(core_forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = Organization.objects.filter(pk__in=[o.pk for o in organizations])
         self.fields["organization"].choices = _organization_choices(organizations)
-        if len(organizations) == 1:
-            self.initial.setdefault("organization", organizations[0].pk)
+        core_forms.preselect_sole_organization(self, "organization", organizations)
 
 
 class TownChoiceField(TerritoryChoiceField):
