@@ -10,6 +10,7 @@ from django.utils import timezone
 from icalendar import Calendar
 from pypdf import PdfReader
 
+from civicbridge.accounts.models import Membership
 from civicbridge.events import services
 from civicbridge.events.models import Event, Registration
 from tests.accounts.factories import MembershipFactory, UserFactory
@@ -168,6 +169,35 @@ def test_a_guest_registers_and_lands_on_their_registration(client, event):
     registration = Registration.objects.get()
     assert response.redirect_chain[-1][0] == registration.get_absolute_url()
     assert "Ewa Nowak" in response.content.decode()
+
+
+def test_the_sign_up_form_names_the_only_organization_its_representative_represents(client, event, representative):
+    client.force_login(representative)
+
+    response = client.get(event.get_absolute_url())
+
+    assert response.context["form"]["organization_name"].value() == representative.memberships.get().organization.name
+
+
+def test_the_sign_up_form_leaves_the_organization_to_choose_for_a_representative_of_two(
+    client, event, representative, municipality,
+):
+    MembershipFactory(user=representative, organization=OrganizationFactory(territory=municipality))
+    client.force_login(representative)
+
+    response = client.get(event.get_absolute_url())
+
+    assert not response.context["form"]["organization_name"].value()
+
+
+def test_the_sign_up_form_does_not_name_an_organization_whose_membership_is_pending(client, event, organization):
+    person = UserFactory()
+    MembershipFactory(user=person, organization=organization, status=Membership.Status.PENDING)
+    client.force_login(person)
+
+    response = client.get(event.get_absolute_url())
+
+    assert not response.context["form"]["organization_name"].value()
 
 
 def test_a_guest_with_a_bad_address_keeps_what_they_typed_and_nothing_is_saved(client, event):

@@ -88,14 +88,18 @@ def _projects_of(organization_ids, *, keep=None):
 
 
 class RegistrationForm(core_forms.Form):
-    """A guest gives a name and an address; a signed-in person only their organization, if any."""
+    """A guest gives a name and an address; a signed-in person only their organization, if any
+    (``organizations``: those they represent; the only one is written in for them)."""
 
     name = forms.CharField(label=_("Your name"), max_length=200)
     email = forms.EmailField(label=_("Your e-mail address"), help_text=_("The confirmation goes there."))
     organization_name = forms.CharField(label=_("Organization"), max_length=300, required=False)
 
-    def __init__(self, *args, signed_in: bool = False, **kwargs):
+    def __init__(self, *args, signed_in: bool = False, organizations=(), **kwargs):
         super().__init__(*args, **kwargs)
+        core_forms.preselect_sole_organization(
+            self, "organization_name", organizations, value=lambda organization: organization.name,
+        )
         if signed_in:
             del self.fields["name"]
             del self.fields["email"]

@@ -88,7 +88,9 @@ def _render_detail(request, event, *, form=None, status=200):
     mine = selectors.own_registration(event, user)
     accepts = phases.accepts_registrations(event)
     if form is None and accepts and mine is None:
-        form = RegistrationForm(signed_in=user.is_authenticated)
+        form = RegistrationForm(
+            signed_in=user.is_authenticated, organizations=selectors.represented_organizations(user),
+        )
     context = {
         "event": event,
         "phase": phases.timeline(event).current(),
