@@ -8,7 +8,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connections
+from django.http import HttpResponseNotAllowed
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
 
 
@@ -123,6 +125,24 @@ class _wrap_all:
     def __exit__(self, *exc):
         for context in reversed(self.contexts):
             context.__exit__(*exc)
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page for a 405 (an action's address opened from a link or typed in: a view that only
+    takes a form's POST): Django has no handler405 and answers with an empty body, so the
+    browser showed its own error screen. The status and the Allow header stay; answers that
+    have a body (the API's) are left as they are."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not isinstance(response, HttpResponseNotAllowed) or response.content:
+            return response
+        page = render(request, "405.html", status=405)
+        page["Allow"] = response["Allow"]
+        return page
 
 
 class DeploymentLocaleMiddleware(LocaleMiddleware):
