@@ -66,3 +66,17 @@ def test_the_delivery_log_for_coordinators(page):
     expect(page.locator("h1")).to_have_text("Alert delivery log")
     expect(page.locator("tbody")).to_contain_text("sent")
     check_accessibility(page)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_deadline_reminder_checkbox_sits_beside_its_label(page, screenshot, width):
+    log_in_without_the_form(page, UserFactory(username="reminded.reader"))
+    page.set_viewport_size({"width": width, "height": 900})
+
+    page.goto("/pl/alerts/subscribe/calls/")
+
+    checkbox = page.locator("#id_remind_deadlines").bounding_box()
+    label = page.locator("label[for=id_remind_deadlines]").bounding_box()
+    screenshot(page, f"reminder-{width}")
+    assert abs((checkbox["y"] + checkbox["height"] / 2) - (label["y"] + label["height"] / 2)) <= 4
+    assert checkbox["x"] + checkbox["width"] <= label["x"]
