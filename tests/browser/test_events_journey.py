@@ -103,3 +103,19 @@ def test_the_dashboard_shows_the_years_figures_with_tables_beside_the_charts(pag
     expect(county_table).to_contain_text("powiat nyski")
     check_accessibility(page)
     screenshot(page, "dashboard")
+
+
+def test_the_calendar_on_a_phone_draws_no_box_for_a_week_without_events(page, municipality, screenshot):
+    organization = OrganizationFactory(territory=municipality)
+    starts = timezone.make_aware(datetime.datetime(2027, 3, 17, 10), timezone.get_default_timezone())
+    EventFactory(organizers=[organization], title="Marcowe forum", starts_at=starts,
+                 ends_at=starts + datetime.timedelta(hours=4))
+    page.set_viewport_size({"width": 390, "height": 900})
+
+    page.goto("/pl/events/calendar/?month=2027-03")
+
+    screenshot(page, "phone")
+    weeks = page.locator(".month-grid tbody tr")
+    shown = [index for index in range(weeks.count()) if weeks.nth(index).is_visible()]
+    assert len(shown) == 1, f"{len(shown)} weeks drawn for one with an event"
+    assert "Marcowe forum" in weeks.nth(shown[0]).inner_text()
