@@ -236,6 +236,38 @@ class CountryCodeFilter(django_filters.CharFilter):
     field_class = CountryCodeField
 
 
+class _CountrySelect(forms.Select):
+    def optgroups(self, name, value, attrs=None):
+        # A code the menu does not list (a country outside the programmes' list) is drawn as
+        # chosen, under its code, rather than shown as "any country".
+        known = {str(code) for code, _label in self.choices}
+        extra = [item for item in value if item and item not in known]
+        if extra:
+            self.choices = [*self.choices, *((item, item) for item in extra)]
+        return super().optgroups(name, value, attrs)
+
+
+class CountryMenuField(django_filters.fields.ChoiceField):
+    """A country chosen by name from a menu whose values are ISO codes (``?country=PL``), that
+    takes any well-formed code in either case, listed or not, as ``CountryCodeField`` does: a
+    link or an API call that names a country outside the menu still filters by it."""
+
+    widget = _CountrySelect
+
+    def to_python(self, value):
+        return CountryCodeField(required=False).to_python(value)
+
+    def valid_value(self, value):
+        return True  # the form of the code is checked by to_python
+
+    def bound_data(self, data, initial):
+        return data.strip().upper() if isinstance(data, str) else data
+
+
+class CountryMenuFilter(django_filters.ChoiceFilter):
+    field_class = CountryMenuField
+
+
 def offered_thematic_areas(request=None):
     """A filter's thematic areas: the lists this deployment offers (django-filter calls it per
     filter set, so a changed deployment applies at once)."""

@@ -25,9 +25,10 @@ from drf_spectacular.utils import extend_schema_field
 
 from civicbridge.core import deployment
 from civicbridge.core import search as search_backend
+from civicbridge.core.countries import country_choices
 from civicbridge.core.filters import (
     CompiledMenu,
-    CountryCodeFilter,
+    CountryMenuFilter,
     MenuChoiceIterator,
     SlugOrIdFilter,
     StrictFilterSet,
@@ -132,9 +133,11 @@ class CallFilter(StrictFilterSet):
     thematic_area = ThematicAreaFilter(
         label=_("Thematic area"), field_name="thematic_areas",
     )
-    country = CountryCodeFilter(
-        label=_("Applicants from (country code)"), method="filter_country",
-        help_text=_("Calls open to applicants from this country: its ISO code, e.g. PL or TR."),
+    country = CountryMenuFilter(
+        # Listed by name in the page's language, sent as its ISO code (``?country=PL``, any case);
+        # any well-formed code is taken, as links, saved searches and the API give it.
+        label=_("Applicants from"), choices=country_choices, empty_label=_("any country"),
+        method="filter_country", help_text=_("Calls open to applicants from this country."),
     )
     deadline_from = django_filters.DateFilter(
         label=_("Last deadline from"), method="filter_deadline_from", validators=DEADLINE_RANGE,
@@ -193,6 +196,7 @@ class CallFilter(StrictFilterSet):
     def filter_territory(self, queryset, name, territory):
         return self.filter_country(queryset, name, territory.country).filter(territory_line_condition(territory))
 
+    @extend_schema_field(OpenApiTypes.STR)
     def filter_country(self, queryset, name, country: str):
         return queryset.alias(countries_delimited=_delimited("eligible_countries")).filter(
             Q(eligible_countries="") | Q(countries_delimited__contains=f",{country},")

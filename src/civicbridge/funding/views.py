@@ -11,6 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 from civicbridge.core.countries import country_name
 from civicbridge.core.forms import submit
 from civicbridge.core.imports import import_page
+from civicbridge.core.languages import language_name
 from civicbridge.core.pagination import page_of
 from civicbridge.core.partials import results_template
 
@@ -89,7 +90,7 @@ def call_detail(request, identifier):
         ),
         "kinds": [kinds.get(kind, kind) for kind in call.kinds],
         "countries": [country_name(c) for c in call.eligible_countries.split(",") if c],
-        "languages": [c for c in call.languages.split(",") if c],
+        "languages": [language_name(c) for c in call.languages.split(",") if c],
         "can_change": request.user.has_perm("funding.change_call", call),
         "can_publish": call.published_at is None and request.user.has_perm("funding.publish_call", call),
     }
