@@ -119,3 +119,26 @@ def test_the_calendar_on_a_phone_draws_no_box_for_a_week_without_events(page, mu
     shown = [index for index in range(weeks.count()) if weeks.nth(index).is_visible()]
     assert len(shown) == 1, f"{len(shown)} weeks drawn for one with an event"
     assert "Marcowe forum" in weeks.nth(shown[0]).inner_text()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_dashboards_bars_show_whole_county_names_and_the_months_by_name(page, region, screenshot, width):
+    from civicbridge.events import services
+
+    for code in ("1603", "1605"):  # powiat kędzierzyńsko-kozielski, powiat krapkowicki
+        county = region.children.get(code=code)
+        EventFactory(organizers=[OrganizationFactory(territory=county)], territory=county,
+                     starts_at=timezone.now() - datetime.timedelta(hours=3),
+                     ends_at=timezone.now() - datetime.timedelta(hours=1))
+    services.rebuild_attendance_figures()
+    page.set_viewport_size({"width": width, "height": 900})
+
+    page.goto("/pl/kpis/")
+
+    labels = page.locator("#county-chart-caption + .bars .bar-label")
+    expect(labels).to_have_count(2)
+    screenshot(page, f"dashboard-{width}")
+    assert sorted(labels.all_inner_texts()) == ["powiat krapkowicki", "powiat kędzierzyńsko-kozielski"]
+    for label in labels.all():
+        assert label.evaluate("element => element.scrollWidth <= element.clientWidth"), label.inner_text()
+    expect(page.locator("svg.timeline text").first).to_have_text("Sty")

@@ -1,11 +1,12 @@
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from civicbridge.events import services as events
@@ -155,3 +156,15 @@ def test_the_chart_shows_the_counties_with_most_participants_and_the_table_all(
     assert [row.key for row in figures["chart_counties"]] == [str(county.pk)]  # 5 participants against 2
     assert len(figures["by_county"]) == 2
     assert "the county with the most" in html and other_county.name in html
+
+
+def test_the_months_chart_names_the_months_in_the_pages_language(client):
+    with translation.override("pl"):
+        url = reverse("kpis:dashboard")
+
+    page = client.get(url, {"year": YEAR}).content.decode()
+
+    timeline = page[page.index('class="timeline"'):page.index("</svg>", page.index('class="timeline"'))]
+    assert re.findall(r"<text[^>]*>([^<]*)</text>", timeline) == [
+        "Sty", "Lut", "Mar", "Kwi", "Maj", "Cze", "Lip", "Sie", "Wrz", "Paź", "Lis", "Gru",
+    ]
