@@ -5,7 +5,7 @@ import re
 import pytest
 from rest_framework.test import APIClient
 
-from tests.funding.factories import CallFactory
+from tests.funding.factories import CallFactory, FunderFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +109,46 @@ def test_a_language_django_cannot_translate_is_shown_by_its_own_name_not_its_cod
     page = client.get(f"/pl/calls/{call.identifier}/").content.decode()
 
     assert "<dd>norsk (bokmål), Malti</dd>" in page
+
+
+# --- the call form's languages ----------------------------------------------------------------------
+
+
+def _languages_menu(page: str) -> str:
+    return re.search(r'<select name="languages".*?</select>', page, re.S).group(0)
+
+
+def test_the_polish_call_form_offers_languages_by_name_not_a_field_of_codes(client, officer):
+    client.force_login(officer)
+
+    page = client.get("/pl/calls/new/").content.decode()
+
+    menu = _languages_menu(page)
+    assert "multiple" in menu
+    assert re.search(r'<option value="pl"[^>]*>polski</option>', menu)
+    assert re.search(r'<option value="en"[^>]*>angielski</option>', menu)
+    assert "Kody języków" not in page
+
+
+def test_languages_chosen_by_name_are_stored_as_codes(client, officer):
+    from civicbridge.funding.models import Call
+    from tests.funding.test_views import _form_data
+
+    programme = ProgrammeFactory(funder=FunderFactory(time_zone="Europe/Warsaw"))
+    client.force_login(officer)
+
+    response = client.post("/pl/calls/new/", _form_data(programme, languages=["pl", "en"]))
+
+    assert response.status_code == 302
+    assert Call.objects.get().languages == "pl,en"
+
+
+def test_the_edit_form_shows_the_calls_languages_chosen_and_keeps_a_code_outside_the_list(client, officer):
+    programme = ProgrammeFactory(funder=FunderFactory(time_zone="Europe/Warsaw"))
+    call = CallFactory(programme=programme, created_by=officer, languages="tr,xq")
+    client.force_login(officer)
+
+    menu = _languages_menu(client.get(f"/tr/calls/{call.identifier}/edit/").content.decode())
+
+    assert re.search(r'<option value="tr" selected>Türkçe</option>', menu)
+    assert '<option value="xq" selected>xq</option>' in menu

@@ -437,12 +437,13 @@ def test_every_mistake_of_a_new_call_is_shown_at_once_and_what_was_typed_is_kept
     form = response.context["form"]
     assert set(form.errors) == {"languages", "currency", "co_financing_rate", "max_grant"}
     page = response.content.decode()
-    assert "polski nie jest kodem języka, np. en, pl lub tr." in page
+    # Languages are chosen from a menu of their names: a value it does not offer is refused.
+    assert "Wybierz poprawną wartość. polski nie jest żadną z dostępnych opcji." in page
     assert "Podaj trzyliterowy kod waluty (ISO 4217), np. EUR, PLN lub TRY." in page
     assert "Upewnij się, że ta wartość jest mniejsza lub równa 100." in page
     assert "Maksymalna dotacja nie może być niższa od minimalnej." in page
     assert "Nabór dwuetapowy ma dokładnie dwa terminy, po jednym na etap." in page
-    for typed in ('value="polski"', 'value="zł"', 'value="150"', 'value="30000"', 'value="20000"'):
+    for typed in ('value="zł"', 'value="150"', 'value="30000"', 'value="20000"'):
         assert typed in page
     assert not Call.objects.exists()
 

@@ -6,6 +6,7 @@ in English on a page in another language is shown as the language names itself
 (``name_local``), never as the code.
 """
 
+from django import forms
 from django.conf.locale import LANG_INFO
 from django.utils.translation import get_language, gettext
 
@@ -40,3 +41,20 @@ def language_choices(codes=()) -> list[tuple[str, str]]:
     codes = codes or [*(code for code, info in LANG_INFO.items() if "fallback" not in info and code.isalpha()),
                       *EXTRA_LANGUAGES]
     return sorted(((code, language_name(code)) for code in codes), key=lambda item: sort_key(item[1]))
+
+
+class LanguageMultipleChoiceField(forms.MultipleChoiceField):
+    """Languages chosen by name; cleaned to a list of codes. Codes outside the list that an
+    object already holds stay offered (under their code) so that saving a form keeps them."""
+
+    widget = forms.SelectMultiple(attrs={"size": 8})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", language_choices)
+        super().__init__(**kwargs)
+
+    def keep(self, codes) -> None:
+        known = {code for code, _name in self.choices}
+        extra = [(code, code) for code in codes if code and code not in known]
+        if extra:
+            self.choices = [*self.choices, *extra]

@@ -20,6 +20,7 @@ from civicbridge.core import deployment
 from civicbridge.core.countries import CountryMultipleChoiceField, country_choices, sort_key
 from civicbridge.core.deployment import zone_label
 from civicbridge.core.forms import add_errors, offer_thematic_areas
+from civicbridge.core.languages import LanguageMultipleChoiceField
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.directory.filters import TerritoryMultipleChoiceField, open_territory_menu
 
@@ -111,6 +112,8 @@ class CallForm(forms.ModelForm):
         label=_("Thematic areas"), queryset=ThematicArea.objects.all(), required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # Chosen by name, stored as the codes the service takes ("pl,en").
+    languages = LanguageMultipleChoiceField(label=_("Languages"), required=False)
 
     class Meta:
         model = Call
@@ -121,7 +124,6 @@ class CallForm(forms.ModelForm):
         ]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 10}),
-            "languages": forms.TextInput(attrs={"placeholder": "en, pl, tr"}),
         }
         help_texts = {
             "identifier": _("As the funder writes it, e.g. ERASMUS-EDU-2027-PI-ALL-INNO."),
@@ -157,6 +159,9 @@ class CallForm(forms.ModelForm):
         countries = [code for code in call.eligible_countries.split(",") if code]
         self.fields["eligible_countries"].keep(countries)
         self.initial["eligible_countries"] = countries
+        languages = [code for code in call.languages.split(",") if code]
+        self.fields["languages"].keep(languages)
+        self.initial["languages"] = languages
         self.initial["eligible_territories"] = [t.pk for t in call.eligible_territories.all()]
         self.initial["thematic_areas"] = [a.pk for a in call.thematic_areas.all()]
         return rows
@@ -264,6 +269,7 @@ class CallForm(forms.ModelForm):
         data = {name: self.cleaned_data[name] for name in services.CALL_FIELDS if name in self.cleaned_data}
         data["eligible_kinds"] = ",".join(self.cleaned_data.get("eligible_kinds") or ())
         data["eligible_countries"] = ",".join(self.cleaned_data.get("eligible_countries") or ())
+        data["languages"] = ",".join(self.cleaned_data.get("languages") or ())
         return data
 
 
