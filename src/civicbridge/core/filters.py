@@ -232,10 +232,6 @@ class CountryCodeField(forms.CharField):
         return value.upper()
 
 
-class CountryCodeFilter(django_filters.CharFilter):
-    field_class = CountryCodeField
-
-
 class _CountrySelect(forms.Select):
     def optgroups(self, name, value, attrs=None):
         # A code the menu does not list (a country outside the programmes' list) is drawn as
