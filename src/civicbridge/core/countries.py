@@ -147,15 +147,15 @@ class _CountriesBoundField(BoundField):
         return "checkboxselectmultiple"
 
 
-class CountryMultipleChoiceField(forms.MultipleChoiceField):
-    """Countries chosen by name; cleaned to a list of codes. Codes outside the list that an
-    object already holds stay offered (under their code) so that saving a form keeps them."""
+class CodeMultipleChoiceField(forms.MultipleChoiceField):
+    """Things chosen by name (``default_choices``: code and name pairs); cleaned to a list of
+    codes. Codes outside the list that an object already holds stay offered (under their
+    code, ``keep``) so that saving a form keeps them."""
 
-    widget = CountryCheckboxes
-    bound_field_class = _CountriesBoundField
+    default_choices = None  # a callable answering the (code, name) pairs in the active language
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("choices", country_choices)
+        kwargs.setdefault("choices", self.default_choices)
         super().__init__(**kwargs)
 
     def keep(self, codes) -> None:
@@ -163,3 +163,11 @@ class CountryMultipleChoiceField(forms.MultipleChoiceField):
         extra = [(code, code) for code in codes if code and code not in known]
         if extra:
             self.choices = [*self.choices, *extra]
+
+
+class CountryMultipleChoiceField(CodeMultipleChoiceField):
+    """Countries chosen by name, as tick boxes grouped (EU member states...); cleaned to codes."""
+
+    widget = CountryCheckboxes
+    bound_field_class = _CountriesBoundField
+    default_choices = staticmethod(country_choices)

@@ -10,7 +10,7 @@ from django import forms
 from django.conf.locale import LANG_INFO
 from django.utils.translation import get_language, gettext
 
-from .countries import sort_key
+from .countries import CodeMultipleChoiceField, sort_key
 
 # Official EU languages that Django's list lacks: code -> (English, its own name).
 EXTRA_LANGUAGES: dict[str, tuple[str, str]] = {"mt": ("Maltese", "Malti")}
@@ -43,18 +43,8 @@ def language_choices(codes=()) -> list[tuple[str, str]]:
     return sorted(((code, language_name(code)) for code in codes), key=lambda item: sort_key(item[1]))
 
 
-class LanguageMultipleChoiceField(forms.MultipleChoiceField):
-    """Languages chosen by name; cleaned to a list of codes. Codes outside the list that an
-    object already holds stay offered (under their code) so that saving a form keeps them."""
+class LanguageMultipleChoiceField(CodeMultipleChoiceField):
+    """Languages chosen by name from a menu; cleaned to a list of codes."""
 
     widget = forms.SelectMultiple(attrs={"size": 8})
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("choices", language_choices)
-        super().__init__(**kwargs)
-
-    def keep(self, codes) -> None:
-        known = {code for code, _name in self.choices}
-        extra = [(code, code) for code in codes if code and code not in known]
-        if extra:
-            self.choices = [*self.choices, *extra]
+    default_choices = staticmethod(language_choices)
