@@ -24,6 +24,7 @@ def test_the_server_reads_the_projects_hooks():
     app = Probe()
 
     assert app.cfg.post_worker_init is hooks.post_worker_init
+    assert app.cfg.control_socket_disable  # two servers on one machine would share its one path
     assert argv[argv.index("--workers") + 1] == "3"
 
 

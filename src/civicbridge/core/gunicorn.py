@@ -10,6 +10,11 @@ full collection then walks only what requests made since.
 
 import gc
 
+# gunicorn's control socket (for its ``gunicornc`` tool) sits at one path per user, whatever the
+# port: two servers on one machine (two deployments, a bench beside a demo) took it from each
+# other. civicbridge does not use it; a systemd unit or a signal stops and reloads the server.
+control_socket_disable = True
+
 
 def warm_and_freeze() -> None:
     """Load what every request would load on first use, then freeze it: the URL patterns and
