@@ -211,3 +211,14 @@ def _save(model, rows, names, has_updated_at, now):
             row.updated_at = now
         names = [*names, "updated_at"]
     model._base_manager.bulk_update(rows, names)
+
+
+def add_model_errors(errors: dict[str, list], instance: models.Model, **options) -> dict[str, list]:
+    """``errors`` with the messages of ``instance``'s own checks (``full_clean(**options)``)
+    added by field: a service's checks report the model's beside their own, all at once."""
+    try:
+        instance.full_clean(**options)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    return errors

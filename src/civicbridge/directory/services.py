@@ -12,6 +12,7 @@ from civicbridge.core import deployment, indexing, slugs
 from civicbridge.core.countries import COUNTRIES
 from civicbridge.core.duplicates import once
 from civicbridge.core.search import build_document
+from civicbridge.core.validators import add_model_errors
 
 from .models import Organization, Plenipotentiary
 from .validators import (
@@ -127,14 +128,10 @@ def organization_errors(organization: Organization, *, unchecked=frozenset()) ->
         errors["founding_year"] = [_("The founding year cannot be in the future.")]
     if known("latitude", "longitude") and (organization.latitude is None) != (organization.longitude is None):
         errors["longitude"] = [_("Give both latitude and longitude, or neither.")]
-    try:
-        organization.full_clean(
-            exclude=["slug", "search_document", *unchecked, *errors], validate_unique=False,
-            validate_constraints=False,
-        )
-    except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
+    add_model_errors(
+        errors, organization, exclude=["slug", "search_document", *unchecked, *errors], validate_unique=False,
+        validate_constraints=False,
+    )
     return errors
 
 

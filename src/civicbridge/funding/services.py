@@ -24,6 +24,7 @@ from unidecode import unidecode
 from civicbridge.core import indexing
 from civicbridge.core.duplicates import once
 from civicbridge.core.search import build_document
+from civicbridge.core.validators import add_model_errors
 
 from .models import Call, CallDeadline, Funder, Programme
 
@@ -208,14 +209,10 @@ def call_errors(call: Call, *, unchecked=frozenset()) -> dict[str, list[str]]:
             errors["identifier"] = error.messages
     if "currency" not in unchecked and call.currency and not CURRENCY_CODE.match(call.currency):
         errors["currency"] = [_("Give a three-letter currency code (ISO 4217), e.g. EUR, PLN or TRY.")]
-    try:
-        call.full_clean(
-            exclude=["search_document", "created_by", *unchecked, *errors], validate_unique=False,
-            validate_constraints=False,
-        )
-    except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
+    add_model_errors(
+        errors, call, exclude=["search_document", "created_by", *unchecked, *errors], validate_unique=False,
+        validate_constraints=False,
+    )
     for name in AMOUNTS:
         value = getattr(call, name)
         if name not in unchecked and name not in errors and value is not None and value < 0:

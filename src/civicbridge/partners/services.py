@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from civicbridge.core.duplicates import once
 from civicbridge.core.notifications import queue_mail
 from civicbridge.core.search import build_document
+from civicbridge.core.validators import add_model_errors
 from civicbridge.directory.models import Organization
 from civicbridge.directory.rules import is_representative_of
 
@@ -120,14 +121,11 @@ def request_errors(
             errors["call"] = [
                 _("A partner search is attached to an open or forthcoming call; this call is not open.")
             ]
-    try:
-        partner_request.full_clean(
-            exclude=["organization", "created_by", "search_document", "partner_kinds", "countries", "call", *unchecked],
-            validate_constraints=False,
-        )
-    except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
+    add_model_errors(
+        errors, partner_request,
+        exclude=["organization", "created_by", "search_document", "partner_kinds", "countries", "call", *unchecked],
+        validate_constraints=False,
+    )
     return errors
 
 
@@ -402,11 +400,7 @@ def _validate_twinning(twinning: Twinning) -> None:
         errors["since"] = [
             _("Give a year between %(first)s and this year.") % {"first": EARLIEST_TWINNING_YEAR}
         ]
-    try:
-        twinning.full_clean(validate_constraints=False)
-    except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
+    add_model_errors(errors, twinning, validate_constraints=False)
     if errors:
         raise ValidationError(errors)
 
