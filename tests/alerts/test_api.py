@@ -113,3 +113,37 @@ def test_an_alert_stays_on_its_content(api, user):
     assert response.status_code == 200
     subscription.refresh_from_db()
     assert (subscription.alertable, subscription.name) == ("calls", "Mine")
+
+
+def test_an_alert_may_be_limited_to_applicants_country_given_in_either_case(api, user):
+    response = api.post(URL, {"country": "de", "frequency": "daily"}, format="json")
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["country"] == "DE"
+    subscription = Subscription.objects.get(user=user)
+    assert (subscription.country, subscription.name) == ("DE", "applicants from Germany")
+    assert api.get(URL).json()["results"][0]["country"] == "DE"
+
+
+@pytest.mark.parametrize(("language", "message"), [
+    ("pl", "„Germany” nie jest kodem kraju: podaj dwuliterowy kod ISO, np. PL."),
+    ("tr", "“Germany” bir ülke kodu değil: iki harfli ISO kodunu girin, örneğin PL."),
+])
+def test_a_bad_country_answers_400_on_its_field_in_the_callers_language(api, language, message):
+    response = api.post(URL, {"country": "Germany", "frequency": "daily"}, format="json",
+                        HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 400
+    assert response.json()["country"] == [message]
+    assert not Subscription.objects.exists()
+
+
+def test_changing_the_country_of_ones_own_alert_and_not_of_anothers(api, user):
+    mine = SubscriptionFactory(user=user, country="DE")
+    other = SubscriptionFactory(country="DE")
+
+    assert api.patch(f"{URL}{mine.pk}/", {"country": "pl"}, format="json").status_code == 200
+    assert api.patch(f"{URL}{other.pk}/", {"country": "pl"}, format="json").status_code == 404
+    mine.refresh_from_db()
+    other.refresh_from_db()
+    assert (mine.country, other.country) == ("PL", "DE")

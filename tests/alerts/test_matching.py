@@ -103,6 +103,14 @@ def test_a_minimum_amount_matches_calls_whose_maximum_grant_reaches_it_or_is_unk
     assert not subscription_matches(wants, facts(max_grant=Decimal("999.99")))
 
 
+def test_a_country_matches_calls_open_to_applicants_from_it_or_from_anywhere():
+    germany = Criteria(country="DE")
+    assert subscription_matches(germany, facts(countries=frozenset({"DE", "PL"})))
+    assert subscription_matches(germany, facts())  # names no countries: open to applicants from anywhere
+    assert not subscription_matches(germany, facts(countries=frozenset({"PL"})))
+    assert subscription_matches(Criteria(), facts(countries=frozenset({"PL"})))
+
+
 def test_keywords_match_other_word_forms_and_prefixes_like_the_search_box():
     call = facts(document_forms=document("Wsparcie organizacji pozarządowych w Nysie"))
     assert keywords_match("organizacje", call)
@@ -138,6 +146,7 @@ KEYWORDS = [*WORDS, "org", "kult", "edu", "wat", "spor", "Kültür"]
 KINDS = ["ngo", "school", "municipality"]
 MIN_AMOUNTS = [None, Decimal("0"), Decimal("1000"), Decimal("1000.01"), Decimal("50000")]
 MAX_GRANTS = [None, Decimal("999.99"), Decimal("1000"), Decimal("50000"), Decimal("100000")]
+COUNTRIES = ["DE", "PL", "TR"]
 
 keyword_strings = st.lists(st.sampled_from(KEYWORDS), max_size=2).map(" ".join)
 titles = st.lists(st.sampled_from(WORDS), min_size=1, max_size=4).map(" ".join)
@@ -149,6 +158,7 @@ criteria_values = st.fixed_dictionaries({
     "territory": st.one_of(st.none(), st.integers(0, len(PATHS) - 1)),
     "thematic_area": st.sampled_from([None, 0, 1, 2]),
     "min_amount": st.sampled_from(MIN_AMOUNTS),
+    "country": st.sampled_from(["", *COUNTRIES]),
 })
 call_values = st.fixed_dictionaries({
     "title": titles,
@@ -157,6 +167,7 @@ call_values = st.fixed_dictionaries({
     "territories": st.frozensets(st.integers(0, len(PATHS) - 1), max_size=2),
     "areas": st.frozensets(st.integers(0, 2), max_size=2),
     "max_grant": st.sampled_from(MAX_GRANTS),
+    "countries": st.frozensets(st.sampled_from(COUNTRIES), max_size=2),
 })
 
 
@@ -164,7 +175,7 @@ def pure_criteria(values) -> Criteria:
     return Criteria(
         keywords=values["keywords"], funder_id=values["funder"], applicant_kind=values["applicant_kind"],
         territory_path=None if values["territory"] is None else PATHS[values["territory"]],
-        thematic_area_id=values["thematic_area"], min_amount=values["min_amount"],
+        thematic_area_id=values["thematic_area"], min_amount=values["min_amount"], country=values["country"],
     )
 
 
@@ -172,15 +183,15 @@ def pure_facts(values) -> AlertFacts:
     return AlertFacts(
         funder_id=values["funder"], kinds=values["kinds"],
         territory_paths=frozenset(PATHS[i] for i in values["territories"]), area_ids=values["areas"],
-        max_grant=values["max_grant"], document_forms=document(values["title"]),
+        max_grant=values["max_grant"], document_forms=document(values["title"]), countries=values["countries"],
     )
 
 
 @settings(max_examples=200, deadline=None)
 @given(criteria=criteria_values, call=call_values, dropped=st.sampled_from(
-    ["keywords", "funder", "applicant_kind", "territory", "thematic_area", "min_amount"]))
+    ["keywords", "funder", "applicant_kind", "territory", "thematic_area", "min_amount", "country"]))
 def test_dropping_a_filter_never_loses_a_match(criteria, call, dropped):
-    wider = {**criteria, dropped: "" if dropped in ("keywords", "applicant_kind") else None}
+    wider = {**criteria, dropped: "" if dropped in ("keywords", "applicant_kind", "country") else None}
     if subscription_matches(pure_criteria(criteria), pure_facts(call)):
         assert subscription_matches(pure_criteria(wider), pure_facts(call))
 
@@ -190,7 +201,7 @@ def test_dropping_a_filter_never_loses_a_match(criteria, call, dropped):
 def test_a_match_is_the_conjunction_of_single_filter_matches(criteria, call):
     singles = [
         {**{"keywords": "", "funder": None, "applicant_kind": "", "territory": None, "thematic_area": None,
-            "min_amount": None}, name: criteria[name]}
+            "min_amount": None, "country": ""}, name: criteria[name]}
         for name in criteria
     ]
     expected = all(subscription_matches(pure_criteria(single), pure_facts(call)) for single in singles)
@@ -217,7 +228,7 @@ def _rows(world, call, subscriptions):
     created_call = CallFactory(
         title=call["title"], programme=programmes[call["funder"]], eligible_kinds=",".join(sorted(call["kinds"])),
         max_grant=call["max_grant"], territories=[territories[i] for i in call["territories"]],
-        areas=[areas[i] for i in call["areas"]],
+        areas=[areas[i] for i in call["areas"]], eligible_countries=",".join(sorted(call["countries"])),
     )
     rows = [
         SubscriptionFactory(
@@ -226,7 +237,8 @@ def _rows(world, call, subscriptions):
             applicant_kind=values["applicant_kind"],
             territory=None if values["territory"] is None else territories[values["territory"]],
             thematic_area=None if values["thematic_area"] is None else areas[values["thematic_area"]],
-            min_amount=values["min_amount"], frequency=values.get("frequency", Subscription.Frequency.INSTANT),
+            min_amount=values["min_amount"], country=values["country"],
+            frequency=values.get("frequency", Subscription.Frequency.INSTANT),
         )
         for values in subscriptions
     ]
@@ -240,7 +252,7 @@ def _expected(world, call_values_, subscriptions, rows) -> set[int]:
         funder_id=programmes[call_values_["funder"]].funder_id, kinds=call_values_["kinds"],
         territory_paths=frozenset(territories[i].path for i in call_values_["territories"]),
         area_ids=frozenset(areas[i].pk for i in call_values_["areas"]), max_grant=call_values_["max_grant"],
-        document_forms=document(call_values_["title"]),
+        document_forms=document(call_values_["title"]), countries=call_values_["countries"],
     )
     expected = set()
     for values, row in zip(subscriptions, rows, strict=True):
@@ -250,7 +262,7 @@ def _expected(world, call_values_, subscriptions, rows) -> set[int]:
             applicant_kind=values["applicant_kind"],
             territory_path=None if values["territory"] is None else territories[values["territory"]].path,
             thematic_area_id=None if values["thematic_area"] is None else areas[values["thematic_area"]].pk,
-            min_amount=values["min_amount"],
+            min_amount=values["min_amount"], country=values["country"],
         )
         if subscription_matches(criteria, call_facts):
             expected.add(row.pk)
@@ -359,3 +371,18 @@ def test_one_person_may_be_told_of_items_with_the_same_id_in_two_contents():
                                 item_id=1, kind=Delivery.Kind.INSTANT, occasion="published")
 
     assert Delivery.objects.filter(item_id=1).count() == 2
+
+
+def test_a_country_alert_matches_exactly_the_calls_the_list_shows_for_that_country():
+    """One rule for both (core.countries.open_to_applicants_from): a saved search finds what the list showed."""
+    from civicbridge.funding.filters import CallFilter
+    from civicbridge.funding.models import Call
+
+    calls = {countries: CallFactory(eligible_countries=countries) for countries in ("", "DE", "PL", "DE,PL", "PL,TR")}
+    alert = SubscriptionFactory(country="DE")
+
+    listed = set(CallFilter({"country": "de"}, queryset=Call.objects.all()).qs.values_list("pk", flat=True))
+    alerted = {call.pk for call in calls.values()
+               if matching_subscription_ids("calls", alerts.call_facts(call)) == [alert.pk]}
+
+    assert listed == alerted == {calls[""].pk, calls["DE"].pk, calls["DE,PL"].pk}

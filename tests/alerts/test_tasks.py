@@ -852,3 +852,41 @@ def test_a_notice_queued_for_content_no_longer_registered_is_skipped_not_an_erro
 
     assert tasks.notify_subscribers.call("surveys", 1, "published") == {"skipped": "unknown content"}
     assert not Delivery.objects.exists()
+
+
+# --- applicants' country ---------------------------------------------------------------------------
+
+
+def test_an_alert_limited_to_germany_is_told_at_once_of_calls_open_to_german_applicants_only(programme):
+    germany = subscriber(country="DE")
+    open_to_germans = CallFactory(programme=programme, title="Twinning", eligible_countries="DE,PL")
+    from_anywhere = CallFactory(programme=programme, title="Open to all")
+    polish_only = CallFactory(programme=programme, title="Polish NGOs", eligible_countries="PL")
+
+    for call in (open_to_germans, from_anywhere, polish_only):
+        alerts.call_published(call)
+
+    assert sorted(m.subject for m in mail_to(germany)) == [
+        "New call for proposals: Open to all", "New call for proposals: Twinning"]
+    assert not sent_deliveries(polish_only).exists()
+
+
+def test_a_digest_limited_to_germany_lists_calls_open_to_german_applicants_and_not_polish_only_ones(programme):
+    germany = subscriber(country="DE", frequency=DAILY)
+    CallFactory(programme=programme, title="Twinning", eligible_countries="DE,PL", published_at=hours_ago(2))
+    CallFactory(programme=programme, title="Polish NGOs", eligible_countries="PL", published_at=hours_ago(2))
+
+    tasks.send_digests.call("daily")
+
+    (message,) = mail_to(germany)
+    assert "Twinning" in message.body and "Polish NGOs" not in message.body
+
+
+def test_a_deadline_reminder_limited_to_germany_skips_calls_open_to_polish_applicants_only(programme):
+    germany = subscriber(country="DE", remind_deadlines=True)
+    CallFactory(programme=programme, title="Twinning", eligible_countries="DE", deadlines=[in_days(7)])
+    CallFactory(programme=programme, title="Polish NGOs", eligible_countries="PL", deadlines=[in_days(7)])
+
+    tasks.send_deadline_reminders.call()
+
+    assert [m.subject for m in mail_to(germany)] == ["Deadline in 7 days: Twinning"]

@@ -11,7 +11,7 @@ from django.test import RequestFactory
 
 from civicbridge.alerts.models import Subscription
 from civicbridge.funding import alerts
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory
 from tests.alerts.factories import CallFactory, FunderFactory, SubscriptionFactory
 from tests.alerts.outbox import delivered
 
@@ -298,3 +298,94 @@ def test_an_alert_saved_from_a_list_filtered_by_a_district_without_a_code_keeps_
 
     assert "Orhangazi" in page.content.decode()
     assert Subscription.objects.get(user=user).territory == orhangazi
+
+
+# --- applicants' country ("Applicants from") --------------------------------------------------------
+
+
+def test_an_alert_saved_from_a_list_filtered_by_country_keeps_the_country_through_log_in(client):
+    reader = UserFactory()
+    page = client.get("/en/calls/", {"country": "DE", "q": "water"}).content.decode()
+    link = page[page.index("/en/accounts/login/?next="):].split('"', 1)[0]
+    target = parse_qs(urlsplit(link).query)["next"][0]
+    assert parse_qs(urlsplit(target).query) == {"country": ["DE"], "q": ["water"]}
+
+    logged_in = client.post(link, {"username": reader.username, "password": PASSWORD, "next": target})
+    assert logged_in.status_code == 302 and logged_in["Location"] == target
+    confirm = client.get(target).content.decode()
+    # Shown as a menu of countries by name, Germany chosen, and named in the summary.
+    assert '<option value="DE" selected>Germany</option>' in confirm
+    assert "“water” · applicants from Germany" in confirm
+    query = {name: values[0] for name, values in parse_qs(urlsplit(target).query).items()}
+    response = client.post("/en/alerts/subscribe/calls/", {**query, "frequency": "daily"})
+
+    assert response.status_code == 302
+    subscription = Subscription.objects.get(user=reader)
+    assert (subscription.country, subscription.keywords) == ("DE", "water")
+    assert subscription.name == "“water” · applicants from Germany"
+
+
+def test_a_country_code_in_small_letters_chooses_the_country(client, user):
+    client.force_login(user)
+
+    page = client.get("/en/alerts/subscribe/calls/?country=de").content.decode()
+    client.post("/en/alerts/subscribe/calls/", {"country": "de", "frequency": "daily"})
+
+    assert '<option value="DE" selected>Germany</option>' in page
+    assert Subscription.objects.get(user=user).country == "DE"
+
+
+def test_the_subscribe_box_posts_the_country_filter(user):
+    request = RequestFactory().get("/en/calls/", {"country": "DE"})
+    request.user = user
+
+    html = render_to_string("funding/_subscribe_box.html", {"user": user, "request": request}, request=request)
+
+    assert 'name="country" value="DE"' in html
+
+
+@pytest.mark.parametrize(("language", "message"), [
+    ("pl", "„Niemcy” nie jest kodem kraju: podaj dwuliterowy kod ISO, np. PL."),
+    ("tr", "“Niemcy” bir ülke kodu değil: iki harfli ISO kodunu girin, örneğin PL."),
+    ("en", "“Niemcy” is not a country code: give its two-letter ISO code, e.g. PL."),
+])
+def test_a_bad_country_code_is_refused_in_the_users_language_and_saves_nothing(client, user, language, message):
+    client.force_login(user)
+
+    response = client.post(f"/{language}/alerts/subscribe/calls/", {"country": "Niemcy", "frequency": "daily"})
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "error-summary" in body
+    assert message in body
+    assert 'aria-describedby="id_country_helptext id_country_error"' in body  # tied to its field
+    assert not Subscription.objects.exists()
+
+
+def test_my_alerts_name_the_country_in_the_pages_language(client, user):
+    SubscriptionFactory(user=user, country="DE", name="Water")
+    client.force_login(user)
+
+    assert "<dd>Niemcy</dd>" in client.get("/pl/alerts/").content.decode()
+    assert "<dd>Almanya</dd>" in client.get("/tr/alerts/").content.decode()
+
+
+@pytest.mark.parametrize(("language", "name"), [
+    ("en", "applicants from Germany"), ("pl", "wnioskodawcy z kraju: Niemcy"), ("tr", "başvuru sahiplerinin ülkesi: Almanya"),
+])
+def test_the_alerts_name_says_the_applicants_country_in_the_users_language(client, user, language, name):
+    client.force_login(user)
+
+    client.post(f"/{language}/alerts/subscribe/calls/", {"country": "DE", "frequency": "daily"})
+
+    assert Subscription.objects.get(user=user).name == name
+
+
+def test_content_whose_items_name_no_applicants_country_offers_no_country_and_keeps_none(client, user):
+    client.force_login(user)
+
+    page = client.get("/en/alerts/subscribe/events/?country=DE").content.decode()
+    client.post("/en/alerts/subscribe/events/", {"country": "DE", "frequency": "daily"})
+
+    assert 'name="country"' not in page and "Applicants from" not in page
+    assert Subscription.objects.get(user=user).country == ""

@@ -39,20 +39,23 @@ def test_a_visitor_logs_in_from_the_box_and_confirms_the_alert(page):
     reader = UserFactory(username="box.visitor")
     CallFactory(title="Youth exchanges on the river", deadlines=[in_days(30)])
 
-    page.goto("/en/calls/?q=youth")
+    page.goto("/en/calls/?q=youth&country=DE")
     page.get_by_role("link", name="Log in to get alerts of new calls that match these filters").click()
     page.locator("#id_username").fill(reader.username)
     page.locator("#id_password").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
 
     expect(page.locator("h1")).to_have_text("New alert")
-    expect(page.locator("main")).to_contain_text("“youth”")
+    expect(page.locator("main")).to_contain_text("“youth” · applicants from Germany")
+    # The list's country, kept through the log-in, chosen by name in a menu.
+    expect(page.get_by_label("Applicants from")).to_have_value("DE")
     check_accessibility(page)
     page.get_by_label("weekly digest").check()
     page.get_by_role("button", name="Save the alert").click()
 
     expect(page.locator("h1")).to_have_text("My alerts")
-    assert Subscription.objects.get(user=reader).frequency == "weekly"
+    saved = Subscription.objects.get(user=reader)
+    assert (saved.frequency, saved.keywords, saved.country) == ("weekly", "youth", "DE")
 
 
 def test_the_delivery_log_for_coordinators(page):

@@ -7,11 +7,13 @@ content registered, the calls. Without credentials 401; another person's subscri
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
+from civicbridge.core.countries import country_code
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.core.registry import alertables
 from civicbridge.core.validators import validate_single_line_text
@@ -24,6 +26,17 @@ from .selectors import funders, own_subscriptions
 
 def _default_alertable() -> str:
     return next(iter(alertables.entries))
+
+
+@extend_schema_field({"type": "string", "pattern": "^([A-Za-z]{2})?$"})
+class CountryCodeField(serializers.CharField):
+    """An ISO 3166-1 alpha-2 code in either case, answered in capitals; empty: any country."""
+
+    def to_internal_value(self, data):
+        try:
+            return country_code(super().to_internal_value(data))
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
 
 
 class SubscriptionSerializer(serializers.ModelSerializer):
@@ -42,11 +55,17 @@ class SubscriptionSerializer(serializers.ModelSerializer):
     applicant_kind = serializers.ChoiceField(
         choices=[("", "any"), *Organization.Kind.choices], required=False, allow_blank=True
     )
+    country = CountryCodeField(
+        required=False, allow_blank=True,
+        help_text="Applicants from: only items open to applicants from this country (ISO 3166-1 alpha-2, "
+                  "as the calls' `country` filter); empty: from anywhere.",
+    )
 
     class Meta:
         model = Subscription
         fields = [
-            "id", "alertable", "name", "keywords", "funder", "applicant_kind", "territory", "thematic_area", "min_amount",
+            "id", "alertable", "name", "keywords", "funder", "applicant_kind", "country", "territory", "thematic_area",
+            "min_amount",
             "frequency", "remind_deadlines", "is_active", "last_digest_at", "created_at", "updated_at",
         ]
         read_only_fields = ["last_digest_at", "created_at", "updated_at"]

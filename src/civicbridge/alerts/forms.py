@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from civicbridge.core import forms as core_forms
-from civicbridge.core.filters import TerritoryField
+from civicbridge.core.countries import country_choices
+from civicbridge.core.filters import CountryMenuField, TerritoryField
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.core.registry import alertables
 from civicbridge.directory.models import Organization
@@ -20,6 +21,11 @@ class SubscribeForm(core_forms.Form):
     funder = forms.ModelChoiceField(label=_("Funder"), queryset=funders(), required=False)
     applicant_kind = forms.ChoiceField(
         label=_("Applicant kind"), choices=[("", ""), *Organization.Kind.choices], required=False,
+    )
+    # As the calls list's filter: a menu of countries by name, its values their codes (any case).
+    country = CountryMenuField(
+        label=_("Applicants from"), choices=country_choices, empty_label=_("any country"), required=False,
+        help_text=_("Calls open to applicants from this country."),
     )
     # As the lists' filters take it: by its code (TERYT...) or its id.
     territory = TerritoryField(label=_("Territory"), queryset=Territory.objects.all(), required=False)
@@ -37,14 +43,22 @@ class SubscribeForm(core_forms.Form):
         label=_("Remind me 7 days before deadlines"), required=False, initial=True
     )
 
-    CRITERIA = ("q", "funder", "applicant_kind", "territory", "thematic_area", "amount_min")
+    CRITERIA = ("q", "funder", "applicant_kind", "country", "territory", "thematic_area", "amount_min")
+    # The criteria the page shows as fields to change; the others are kept as the list gave them.
+    SHOWN = ("country",)
+
+    def __init__(self, *args, applicant_countries: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not applicant_countries:  # content whose items name no applicants' countries (events...)
+            del self.fields["country"]
 
     def criteria(self) -> dict:
         """The service's keyword arguments for the saved filters."""
         data = self.cleaned_data
         return {
             "keywords": data["q"], "funder": data["funder"], "applicant_kind": data["applicant_kind"],
-            "territory": data["territory"], "thematic_area": data["thematic_area"], "min_amount": data["amount_min"],
+            "country": data.get("country", ""), "territory": data["territory"], "thematic_area": data["thematic_area"],
+            "min_amount": data["amount_min"],
         }
 
 

@@ -16,6 +16,9 @@ The rule, criterion by criterion (an empty criterion matches every item):
   the subscription territory's line (the same unit, a unit above or a unit below):
   a call for the whole region interests someone watching a county in it, and a call
   for one municipality interests someone watching the region;
+- applicants from: the item is open to applicants from the subscription's country, by the
+  calls list's own rule (core.countries.open_to_applicants_from: it names no countries, or
+  names this one);
 - thematic area: the item has it;
 - grants of at least: the item's maximum grant is unknown or reaches it;
 - keywords: every word matches the item's search document the way the search box
@@ -32,6 +35,7 @@ from operator import or_
 from django.db.models import Q
 from django.db.models.functions import Mod
 
+from civicbridge.core.countries import open_to_applicants_from
 from civicbridge.core.models import Territory
 from civicbridge.core.registry import AlertFacts
 from civicbridge.core.search import MIN_PREFIX_LENGTH, query_terms
@@ -49,6 +53,7 @@ class Criteria:
     territory_path: str | None = None
     thematic_area_id: int | None = None
     min_amount: Decimal | None = None
+    country: str = ""
 
     @classmethod
     def from_subscription(cls, subscription: Subscription) -> Criteria:
@@ -59,6 +64,7 @@ class Criteria:
             territory_path=subscription.territory.path if subscription.territory_id else None,
             thematic_area_id=subscription.thematic_area_id,
             min_amount=subscription.min_amount,
+            country=subscription.country,
         )
 
 
@@ -108,6 +114,8 @@ def subscription_matches(criteria: Criteria, facts: AlertFacts) -> bool:
         on_one_line(criteria.territory_path, path) for path in facts.territory_paths
     ):
         return False
+    if criteria.country and not open_to_applicants_from(facts.countries, criteria.country):
+        return False
     if criteria.thematic_area_id is not None and criteria.thematic_area_id not in facts.area_ids:
         return False
     if criteria.min_amount is not None and facts.max_grant is not None and facts.max_grant < criteria.min_amount:
@@ -152,6 +160,9 @@ def candidate_subscriptions(
         queryset = queryset.filter(
             Q(territory__isnull=True) | Q(territory_id__in=sorted(territory_line_ids(facts.territory_paths)))
         )
+    if facts.countries:
+        # open_to_applicants_from(facts.countries, country) holds for these countries and no other.
+        queryset = queryset.filter(Q(country="") | Q(country__in=sorted(facts.countries)))
     if facts.area_ids:
         queryset = queryset.filter(Q(thematic_area__isnull=True) | Q(thematic_area_id__in=sorted(facts.area_ids)))
     else:

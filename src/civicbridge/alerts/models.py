@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from civicbridge.core.countries import country_name, validate_country_code
 from civicbridge.core.models import Territory, ThematicArea, TimeStampedModel
 
 
@@ -37,6 +38,9 @@ class Subscription(TimeStampedModel):
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("territory"))
     thematic_area = models.ForeignKey(ThematicArea, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("thematic area"))
     min_amount = models.DecimalField(_("grants of at least"), max_digits=14, decimal_places=2, null=True, blank=True)
+    # As the calls list's "Applicants from": items open to applicants from this country (ISO
+    # code), by the list's rule (core.countries.open_to_applicants_from); empty: from anywhere.
+    country = models.CharField(_("applicants from"), max_length=2, blank=True, validators=[validate_country_code])
     frequency = models.CharField(_("how often"), max_length=10, choices=Frequency.choices, default=Frequency.INSTANT)
     remind_deadlines = models.BooleanField(_("remind me 7 days before deadlines"), default=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -58,6 +62,11 @@ class Subscription(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("alerts:subscription_list")
+
+    @property
+    def country_name(self) -> str:
+        """The country of ``country`` by its name in the active language."""
+        return country_name(self.country) if self.country else ""
 
 
 class Delivery(models.Model):

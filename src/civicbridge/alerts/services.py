@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from civicbridge.core.countries import country_code, country_name
 from civicbridge.core.registry import alertables
 from civicbridge.directory.models import Organization
 
@@ -30,9 +31,9 @@ UNSUBSCRIBE_SALT = "civicbridge.funding.unsubscribe"
 # Links in old e-mails keep working this long; a longer-lived link is a weaker secret.
 UNSUBSCRIBE_TOKEN_MAX_AGE = 400 * 24 * 3600
 MAX_SUBSCRIPTIONS_PER_USER = 50
-FIELDS = ("name", "keywords", "funder", "applicant_kind", "territory", "thematic_area", "min_amount",
+FIELDS = ("name", "keywords", "funder", "applicant_kind", "country", "territory", "thematic_area", "min_amount",
           "frequency", "remind_deadlines", "is_active")
-CRITERIA = ("keywords", "funder", "applicant_kind", "territory", "thematic_area", "min_amount")
+CRITERIA = ("keywords", "funder", "applicant_kind", "country", "territory", "thematic_area", "min_amount")
 
 
 # --- unsubscribe links ------------------------------------------------------------------
@@ -97,6 +98,14 @@ def _validate_kind(kind: str) -> None:
         raise ValidationError({"applicant_kind": [_("Choose a valid kind of applicant.")]})
 
 
+def _country(code) -> str:
+    """A country as the calls list's filter takes it (``de`` is ``DE``); refuses what is no code."""
+    try:
+        return country_code(code)
+    except ValidationError as error:
+        raise ValidationError({"country": error.messages}) from error
+
+
 def _validate_alertable(key: str) -> None:
     if key not in alertables:
         raise ValidationError({"alertable": [_("Choose content that alerts can be set on.")]})
@@ -109,7 +118,7 @@ def _everything(alertable: str) -> str:
     return str(content.everything or content.label)
 
 
-def describe_criteria(*, alertable: str, keywords="", funder=None, applicant_kind="", territory=None,
+def describe_criteria(*, alertable: str, keywords="", funder=None, applicant_kind="", country="", territory=None,
                       thematic_area=None, min_amount=None) -> str:
     """A name for a saved search, in the active language: its filters, or the content's name ("Calls for proposals")."""
     parts = []
@@ -120,6 +129,8 @@ def describe_criteria(*, alertable: str, keywords="", funder=None, applicant_kin
     if applicant_kind:
         parts.append(str(Organization.Kind(applicant_kind).label) if applicant_kind in Organization.Kind.values
                      else applicant_kind)
+    if country:
+        parts.append(_("applicants from %(country)s") % {"country": country_name(country)})
     if territory is not None:
         parts.append(str(territory))
     if thematic_area is not None:
@@ -133,8 +144,8 @@ def describe_criteria(*, alertable: str, keywords="", funder=None, applicant_kin
 
 @transaction.atomic
 def create_subscription(
-    *, user, alertable: str, keywords: str = "", funder=None, applicant_kind: str = "", territory=None, thematic_area=None,
-    min_amount=None, frequency: str = Subscription.Frequency.INSTANT, remind_deadlines: bool = True,
+    *, user, alertable: str, keywords: str = "", funder=None, applicant_kind: str = "", country: str = "", territory=None,
+    thematic_area=None, min_amount=None, frequency: str = Subscription.Frequency.INSTANT, remind_deadlines: bool = True,
     name: str = "",
 ) -> Subscription:
     """Save a search over content ``alertable`` (a key of ``core.registry.alertables``) for ``user``.
@@ -148,15 +159,16 @@ def create_subscription(
     # The owner's row is locked so that two quick submissions are checked one after the other.
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     keywords = " ".join((keywords or "").split())
+    country = _country(country)
     _validate_alertable(alertable)
     _validate_kind(applicant_kind)
     criteria = {
-        "keywords": keywords, "funder": funder, "applicant_kind": applicant_kind or "",
+        "keywords": keywords, "funder": funder, "applicant_kind": applicant_kind or "", "country": country,
         "territory": territory, "thematic_area": thematic_area, "min_amount": min_amount,
     }
     same = Subscription.objects.filter(
         user=user, alertable=alertable, keywords__iexact=keywords, funder=funder, applicant_kind=applicant_kind or "",
-        territory=territory, thematic_area=thematic_area, min_amount=min_amount,
+        country=country, territory=territory, thematic_area=thematic_area, min_amount=min_amount,
     ).first()
     if same is not None:
         if same.is_active:
@@ -194,6 +206,8 @@ def update_subscription(*, subscription: Subscription, by, **changes) -> Subscri
         _validate_kind(changes["applicant_kind"])
     if "keywords" in changes:
         changes["keywords"] = " ".join((changes["keywords"] or "").split())
+    if "country" in changes:
+        changes["country"] = _country(changes["country"])
     for field, value in changes.items():
         setattr(subscription, field, value)
     if not subscription.name.strip():

@@ -39,10 +39,15 @@ def subscribe(request, alertable):
     if alertable not in alertables:
         raise Http404
     content = alertables.get(alertable)
+    # Applicants' country only where the content's items name it (calls; not events).
+    offers_country = content.applicant_countries
     source = request.POST if request.method == "POST" else request.GET
-    criteria = {name: source.get(name, "").strip() for name in SubscribeForm.CRITERIA}
+    criteria = {
+        name: source.get(name, "").strip() for name in SubscribeForm.CRITERIA if offers_country or name != "country"
+    }
+    preview = SubscribeForm({**criteria, "frequency": "daily"}, applicant_countries=offers_country)
     if request.method == "POST":
-        form = SubscribeForm(request.POST)
+        form = SubscribeForm(request.POST, applicant_countries=offers_country)
         if form.is_valid():
             saved = submit(form, lambda: services.create_subscription(
                 user=request.user, alertable=alertable, frequency=form.cleaned_data["frequency"],
@@ -55,12 +60,16 @@ def subscribe(request, alertable):
                 )
                 return redirect("alerts:subscription_list")
     else:
-        form = SubscribeForm(initial={**criteria, "frequency": "daily", "remind_deadlines": True})
-    preview = SubscribeForm({**criteria, "frequency": "daily"})
+        initial = {**criteria, "frequency": "daily", "remind_deadlines": True}
+        if preview.is_valid():
+            initial.update(country=preview.cleaned_data.get("country", ""))  # ?country=de chooses Germany
+        form = SubscribeForm(initial=initial, applicant_countries=offers_country)
     context = {
         "form": form,
+        # Empty when the filters are refused: the page does not name a search it will not save.
         "summary": services.describe_criteria(alertable=alertable, **preview.criteria()) if preview.is_valid() else "",
-        "criteria": criteria,
+        "hidden_criteria": {name: value for name, value in criteria.items() if name not in SubscribeForm.SHOWN},
+        "shown_criteria": [form[name] for name in SubscribeForm.SHOWN if name in form.fields],
         "alertable": alertable,
         "content": content,
         # Deadline reminders only for content that has deadlines (calls; not events).

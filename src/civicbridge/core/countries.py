@@ -10,7 +10,12 @@ A form's countries are stored as comma-separated ISO 3166-1 alpha-2 codes ("PL,T
 choose them by name (``CountryMultipleChoiceField``), a whole group with one tick box.
 """
 
+from collections.abc import Collection
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models.functions import Concat
 from django.forms.boundfield import BoundField
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -89,6 +94,42 @@ def country_name(code: str, language: str | None = None) -> str:
     if names is None:
         return code
     return names[LANGUAGE_INDEX.get((language or get_language() or "en")[:2], 0)]
+
+
+NOT_A_COUNTRY_CODE = _("“%(value)s” is not a country code: give its two-letter ISO code, e.g. PL.")
+
+
+def country_code(value: str) -> str:
+    """``value`` as a country is stored: its ISO 3166-1 alpha-2 code in capitals, given in either
+    case (``pl`` is ``PL``); empty stays empty. Anything else is a ValidationError naming it."""
+    value = (value or "").strip()
+    if value and not (len(value) == 2 and value.isascii() and value.isalpha()):
+        raise ValidationError(NOT_A_COUNTRY_CODE, code="invalid", params={"value": value})
+    return value.upper()
+
+
+def validate_country_code(value: str) -> None:
+    """A model field's check: the value is a country as stored ("PL", not "pl" nor "Poland")."""
+    if country_code(value) != value:
+        raise ValidationError(NOT_A_COUNTRY_CODE, code="invalid", params={"value": value})
+
+
+# --- "Applicants from": one rule for the calls list's filter and the alerts that save it ---------
+
+def open_to_applicants_from(eligible: Collection[str], country: str) -> bool:
+    """Whether what is open to applicants from the ``eligible`` countries (codes; none named:
+    from anywhere) is open to applicants from ``country``. ``filter_open_to_applicants_from``
+    is the same rule in SQL; the alerts' matching (alerts/matching.py) calls this one."""
+    return not eligible or country in eligible
+
+
+def filter_open_to_applicants_from(queryset: QuerySet, field: str, country: str) -> QuerySet:
+    """The rows of ``queryset`` whose ``field`` (codes separated by commas, "DE,PL"; empty: from
+    anywhere) is open to applicants from ``country``: ``open_to_applicants_from`` in SQL."""
+    delimited = f"{field}_delimited"
+    return queryset.alias(**{delimited: Concat(Value(","), field, Value(","), output_field=CharField())}).filter(
+        Q(**{field: ""}) | Q(**{f"{delimited}__contains": f",{country},"})
+    )
 
 
 def sort_key(name: str) -> str:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import deployment
 from .compiled import CompiledQuery
+from .countries import country_code
 from .models import Territory, ThematicArea, name_column
 
 # Django's own message (translated in its catalogs), which names the value refused.
@@ -223,13 +224,7 @@ class CountryCodeField(forms.CharField):
     """An ISO 3166-1 alpha-2 code, in either case (``pl`` is ``PL``)."""
 
     def to_python(self, value):
-        value = super().to_python(value).strip()
-        if value and not (len(value) == 2 and value.isascii() and value.isalpha()):
-            raise ValidationError(
-                _("“%(value)s” is not a country code: give its two-letter ISO code, e.g. PL."),
-                code="invalid", params={"value": value},
-            )
-        return value.upper()
+        return country_code(super().to_python(value))
 
 
 class _CountrySelect(forms.Select):

@@ -99,7 +99,8 @@ class AlertFacts:
     Each field answers one criterion a subscription may hold; an item that knows nothing
     of a criterion leaves it empty. ``territory_paths`` empty: open anywhere;
     ``area_ids`` empty: only subscriptions without a thematic area match; ``kinds``
-    empty: open to every kind of applicant. ``document_forms`` are the words of the
+    empty: open to every kind of applicant; ``countries`` (ISO codes) empty: open to
+    applicants from anywhere. ``document_forms`` are the words of the
     item's search document (core.search), which keywords are matched against.
     """
 
@@ -109,6 +110,7 @@ class AlertFacts:
     funder_id: int | None = None
     kinds: frozenset[str] = frozenset()
     max_grant: Decimal | None = None
+    countries: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,9 @@ class Alertable:
     digest_order: tuple = ("pk",)
     # Reminders due in [start, end] (e.g. deadlines in 7 days); None: the content has none.
     reminders: Callable[[datetime, datetime], Iterable[Reminder]] | None = None
+    # Its items say which countries' applicants they are open to (``AlertFacts.countries``): an
+    # alert on it may be limited to one, its list's "Applicants from" (the subscribe page offers it).
+    applicant_countries: bool = False
 
     def changed_occasion(self, revision: int) -> str:
         return f"{self.change_name}-{revision}"

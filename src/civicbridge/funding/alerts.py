@@ -41,6 +41,7 @@ def call_facts(call) -> AlertFacts:
         territory_paths=frozenset(call.eligible_territories.values_list("path", flat=True)),
         area_ids=frozenset(call.thematic_areas.values_list("id", flat=True)),
         max_grant=call.max_grant,
+        countries=frozenset(code for code in call.eligible_countries.split(",") if code),
         # Built from the call's current data, not read from its stored document: a funder or
         # programme renamed a moment ago matches by its new name before the reindex task runs.
         document_forms=frozenset(call_search_document(call).split()),
@@ -91,4 +92,5 @@ def alertable() -> Alertable:
         change_name="deadlines",
         digest_order=(F("closes_at").asc(nulls_last=True), "pk"),
         reminders=deadline_reminders,
+        applicant_countries=True,
     )

@@ -1,9 +1,11 @@
 """The calls' filters, shared by the list page, the feeds, the calendar and the API.
 
-The rules agree with the alerts' matching (funding/matching.py), so that a saved search
+The rules agree with the alerts' matching (alerts/matching.py), so that a saved search
 finds what the list showed:
 
 - applicant kind: the call is open to every kind (it names none) or names this one;
+- applicants from: the call names no eligible countries or names this one (one rule for both,
+  ``core.countries.open_to_applicants_from``);
 - territory: the call is open anywhere, or one of its eligible territories lies on the
   chosen unit's line (the unit itself, a unit above it, or one below it); a call that
   names eligible countries must name the chosen unit's country;
@@ -25,7 +27,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from civicbridge.core import deployment
 from civicbridge.core import search as search_backend
-from civicbridge.core.countries import country_choices
+from civicbridge.core.countries import country_choices, filter_open_to_applicants_from
 from civicbridge.core.filters import (
     CompiledMenu,
     CountryMenuFilter,
@@ -198,9 +200,8 @@ class CallFilter(StrictFilterSet):
 
     @extend_schema_field(OpenApiTypes.STR)
     def filter_country(self, queryset, name, country: str):
-        return queryset.alias(countries_delimited=_delimited("eligible_countries")).filter(
-            Q(eligible_countries="") | Q(countries_delimited__contains=f",{country},")
-        )
+        # The rule alerts saved from this list match by (core.countries.open_to_applicants_from).
+        return filter_open_to_applicants_from(queryset, "eligible_countries", country)
 
     def filter_deadline_from(self, queryset, name, day):
         return queryset.filter(closes_at__gte=_start_of(day))
