@@ -75,3 +75,26 @@ def test_a_turkish_call_page_writes_its_two_stage_deadline_model_with_a_dotted_c
 
     assert "<dd>İki aşamalı</dd>" in page
     assert "<dd>Two-stage</dd>" in english
+
+
+@pytest.mark.parametrize(("typed", "label"), [
+    ("İŞLETME", "işletme"),
+    ("İşletme", "işletme"),
+    ("IŞIK", "ışık"),
+    ("HUKUKİ YAPI", "Hukuki yapı"),
+    ("ORGANIZACJA  POZARZĄDOWA ", "organizacja pozarządowa"),
+    ("I\u0307ZNIK", "İznik"),  # the dot written as a combining character
+])
+def test_folded_text_matches_whichever_languages_capitals_were_typed(typed, label):
+    from civicbridge.core.text import fold
+
+    for language in ("en", "pl", "tr"):
+        with translation.override(language):
+            assert fold(typed) == fold(label)
+
+
+def test_folding_keeps_different_words_apart():
+    from civicbridge.core.text import fold
+
+    assert fold("dernek") != fold("derneği")
+    assert fold("Łąka") != fold("Laka")

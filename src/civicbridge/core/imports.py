@@ -6,8 +6,10 @@ save it through the app's own services. The pipeline does the rest, the same way
 
 - the file is checked before it is believed (type, size and encoding; the streaming bounds
   of ``core.uploads``);
-- headers are matched in any of the site's languages, or by the column's code name (as the
-  export writes them); a required column that is missing refuses the file;
+- headers are matched in any of the site's languages (the export's, in the page's language,
+  and the template's), or by the column's code name (as older exports wrote them), without
+  regard to case, Turkish capitals included (``core.text.fold``); a required column that is
+  missing refuses the file;
 - every row is checked and every error names the row and the column as the file calls it;
 - a dry run (the preview) does all the work, writes included, inside a transaction that is
   rolled back, so what it reports is exactly what the import will do;
@@ -43,7 +45,7 @@ from openpyxl.styles import Font
 
 from .models import PendingImport
 from .registry import importers
-from .text import capfirst
+from .text import capfirst, fold
 from .uploads import ImportFileError, read_table
 from .validators import row_text_errors
 
@@ -62,7 +64,8 @@ class Column:
     codes: Callable[[], Iterable[tuple[str, str]]] | None = None  # (code, meaning) accepted
     in_template: bool = True
     multiline: bool = False  # may hold line breaks
-    # A model's TextChoices: the cell holds a code, or its label in any language (turned into the code).
+    # A model's TextChoices: the cell holds a code, or its label in any language, in any case
+    # (turned into the code).
     choices: type | None = None
 
     def __post_init__(self):
@@ -70,15 +73,15 @@ class Column:
             object.__setattr__(self, "codes", lambda: [(v, str(label)) for v, label in self.choices.choices if v])
 
     def choice_lookup(self) -> dict[str, str]:
-        """Every code and label of ``choices``, case-folded, in every language -> the code."""
+        """Every code and label of ``choices``, folded (``core.text.fold``), in every language -> the code."""
         lookup: dict[str, str] = {}
         for value, label in self.choices.choices:
             if not value:
                 continue
-            lookup[value.casefold()] = value
+            lookup[fold(value)] = value
             for language, _name in settings.LANGUAGES:
                 with translation.override(language):
-                    lookup.setdefault(str(label).strip().casefold(), value)
+                    lookup.setdefault(fold(label), value)
         return lookup
 
     def title(self) -> str:
@@ -91,7 +94,7 @@ class Column:
         for language, _name in settings.LANGUAGES:
             with translation.override(language):
                 names.add(str(self.label))
-        return {name.strip().casefold() for name in names if name}
+        return {fold(name) for name in names if name}
 
 
 @dataclass
@@ -262,7 +265,7 @@ def _read(importer: Importer, name: str, content: bytes):
     for number, row in raw:
         values = {}
         for header, value in row.items():
-            column = mapping.get(str(header or "").strip().casefold())
+            column = mapping.get(fold(header or ""))
             if column is None:
                 if str(header or "").strip() and header not in unknown:
                     unknown.append(str(header))
@@ -328,8 +331,8 @@ def run_import(importer: Importer, *, by, name: str, content: bytes, dry_run: bo
             for key, lookup in choices.items():
                 value = values.get(key)
                 if isinstance(value, str) and value:
-                    if value.strip().casefold() in lookup:
-                        values[key] = lookup[value.strip().casefold()]
+                    if fold(value) in lookup:
+                        values[key] = lookup[fold(value)]
                     else:
                         unknown_choices[key] = _("Unknown value %(value)s: use a code from the Codes sheet.") % {
                             "value": value

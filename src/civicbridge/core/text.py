@@ -7,6 +7,8 @@ Django's: ``TEMPLATES``' ``builtins``), the Jinja2 templates' ``capfirst`` (``co
 and the Python code that capitalises a label for a reader all use ``capfirst`` here.
 """
 
+import unicodedata
+
 from django.utils.functional import keep_lazy_text
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -14,6 +16,8 @@ from django.utils.translation import get_language
 # The letters whose capital in these languages differs from Python's.
 _DOTTED_I_LANGUAGES = {"tr", "az"}
 _DOTTED_I_CAPITALS = str.maketrans({"i": "İ", "ı": "I"})
+# Folding, whatever the language: the four letters i, ı, İ and I count as one.
+_ONE_I = str.maketrans({"İ": "i", "ı": "i", "I": "i"})
 
 
 def upper(text: str, language: str | None = None) -> str:
@@ -36,3 +40,16 @@ def capfirst(value) -> str:
     # Text already safe for HTML (Django's SafeString, Jinja2's Markup) stays safe: a capital
     # letter escapes nothing.
     return mark_safe(capitalised) if hasattr(value, "__html__") else capitalised
+
+
+def fold(text) -> str:
+    """``text`` made comparable without case in any of the site's languages: what a person
+    typed matches a header, a label or a name whichever language's capitals they used.
+
+    Python's ``casefold`` writes Turkish "İ" as "i" and a combining dot, and keeps "ı" apart
+    from "i": "İşletme" (the label capitalised in Turkish) did not match "işletme", nor "IŞIK"
+    "ışık". Here the dotted and dotless i are one letter (no two labels differ by that alone),
+    the text is in one Unicode form, and runs of spaces count as one.
+    """
+    text = unicodedata.normalize("NFC", str(text)).translate(_ONE_I)
+    return " ".join(text.casefold().split())
