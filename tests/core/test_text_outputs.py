@@ -44,8 +44,8 @@ def test_the_xlsx_export_opens_with_control_characters_removed_and_lines_kept(ex
     sheet = load_workbook(io.BytesIO(response.content)).active
     header, row = [[cell.value for cell in r] for r in sheet.iter_rows()]
     values = dict(zip(header, row, strict=True))
-    assert values["name"] == "FundacjaNowa"
-    assert values["description"] == "Fundacja „Nowa”\nlinia\tdruga"
+    assert values["Name"] == "FundacjaNowa"
+    assert values["Description"] == "Fundacja „Nowa”\nlinia\tdruga"
 
 
 @pytest.mark.parametrize("hidden", ["\x01", "\x00", "\x1b", "\x7f"])
@@ -59,7 +59,7 @@ def test_a_formula_behind_a_control_character_is_still_neutralised(exporter, mun
 
     cell = next(xlsx.iter_rows(min_row=2))[0]
     assert cell.data_type == "s" and cell.value == "'=HYPERLINK(\"https://evil.example\")"
-    assert next(csv.DictReader(io.StringIO(text)))["name"] == "'=HYPERLINK(\"https://evil.example\")"
+    assert next(csv.DictReader(io.StringIO(text)))["Name"] == "'=HYPERLINK(\"https://evil.example\")"
 
 
 def test_the_csv_export_holds_no_control_character_and_reads_back(exporter, municipality):
@@ -68,8 +68,8 @@ def test_the_csv_export_holds_no_control_character_and_reads_back(exporter, muni
     text = b"".join(exporter.get("/en/organizations/export.csv").streaming_content).decode()
 
     row = next(csv.DictReader(io.StringIO(text)))
-    assert row["name"] == "FundacjaNowa"
-    assert row["description"] == "Fundacja „Nowa”\nlinia\tdruga"
+    assert row["Name"] == "FundacjaNowa"
+    assert row["Description"] == "Fundacja „Nowa”\nlinia\tdruga"
 
 
 def test_the_calls_feed_stays_well_formed_with_control_characters_in_every_text(client):

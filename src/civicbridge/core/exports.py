@@ -1,10 +1,15 @@
-"""CSV and XLSX of a list, whatever its content: each app declares its columns (name, value of
-one item) and its pages stream them. Every cell is formula-safe."""
+"""CSV and XLSX of a list, whatever its content: each app declares its columns (header, value of
+one item) and its pages stream them. Every cell is formula-safe.
+
+A file is written in the language of the page it is exported from: its headers and the labels
+its values show. The CSV is streamed after the view has returned, so ``csv_chunks`` makes each
+chunk in the language active when it was called, whatever is active by then."""
 
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
+from django.utils import translation
 from openpyxl import Workbook
 
 from .validators import clean_text
@@ -31,10 +36,24 @@ def table_rows(items: Iterable, columns: Columns) -> Iterator[list]:
 
 
 def csv_chunks(items: Iterable, columns: Columns) -> Iterator[str]:
-    """The CSV text in chunks of about 64 kB, for a streaming response."""
+    """The CSV text in chunks of about 64 kB, for a streaming response, in the active language."""
+    return _in_language(translation.get_language(), _csv_chunks(items, columns))
+
+
+def _in_language(language: str | None, chunks: Iterator[str]) -> Iterator[str]:
+    # Only while a chunk is made: the server's own code between chunks keeps its language.
+    while True:
+        with translation.override(language):
+            chunk = next(chunks, None)
+        if chunk is None:
+            return
+        yield chunk
+
+
+def _csv_chunks(items: Iterable, columns: Columns) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([header for header, _ in columns])
+    writer.writerow([str(header) for header, _ in columns])
     for row in table_rows(items, columns):
         writer.writerow(row)
         if buffer.tell() > CSV_CHUNK:
@@ -47,7 +66,7 @@ def csv_chunks(items: Iterable, columns: Columns) -> Iterator[str]:
 def xlsx_bytes(items: Iterable, columns: Columns, *, sheet: str) -> bytes:
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet)
-    worksheet.append([header for header, _ in columns])
+    worksheet.append([str(header) for header, _ in columns])
     for row in table_rows(items, columns):
         worksheet.append([value if isinstance(value, (int, float, str)) else str(value) for value in row])
     output = io.BytesIO()

@@ -54,7 +54,8 @@ class Searchable:
 @dataclass(frozen=True)
 class Exportable:
     model: type
-    columns: list[tuple[str, Callable[[Any], Any]]]  # (header, value of one row)
+    # The columns in the active language: [(header, value of one row)], as core.exports reads them.
+    columns: Callable[[], list[tuple[str, Callable[[Any], Any]]]]
 
 
 @dataclass(frozen=True)

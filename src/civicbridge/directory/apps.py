@@ -36,7 +36,7 @@ class DirectoryConfig(AppConfig):
                 select_related=("territory",),
             ),
         )
-        exportables.register(model_key(Organization), Exportable(model=Organization, columns=exports.COLUMNS))
+        exportables.register(model_key(Organization), Exportable(model=Organization, columns=exports.columns))
         demo_loaders.register("directory", DemoLoader(name="directory", module="civicbridge.directory.demo", order=10))
         self.register_api()
         self.register_imports()

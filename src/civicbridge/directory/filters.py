@@ -237,6 +237,19 @@ class CountryFilter(CodeChoiceFilter):
     field_class = CountryCodeChoiceField
 
 
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """An order chosen on the page, its ties (a name or a founding year that several entries
+    share) in the order the entries were made, the same way as the first key: the list's pages
+    never show one entry twice, and the export lists them as the page does."""
+
+    def filter(self, qs, value):
+        ordered = super().filter(qs, value)
+        keys = [str(key) for key in ordered.query.order_by]  # field names: get_ordering_value
+        if ordered is qs or not keys or any(key.lstrip("-") in ("id", "pk") for key in keys):
+            return ordered
+        return ordered.order_by(*keys, "-id" if keys[0].startswith("-") else "id")
+
+
 class OrganizationFilter(StrictFilterSet):
     """The registry's filters, shared by the list page, the exports and the API."""
 
@@ -265,7 +278,7 @@ class OrganizationFilter(StrictFilterSet):
         label=_("Verification"), choices=[("true", _("verified")), ("false", _("not verified"))],
         empty_label=_("all"), method="filter_verified",
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         label=_("Sort by"),
         # Entries are numbered in the order they were made, so the key orders by creation.
         fields=(("name", "name"), ("id", "created"), ("founding_year", "founding_year")),

@@ -8,7 +8,13 @@ either by its exact name in the same territory (abroad: country and city), among
 organizations without a registry number. An organization abroad is placed by its country and
 city instead of a territory, by the same rule as the pages (``services``). All rows valid, or
 nothing is written (see ``core.imports``).
+
+A cell may give a choice, a territory, a country or a thematic area by its code or by its name
+in any of the site's languages, in any case (``core.text.fold``): the export writes names in the
+page's language, and files of codes made before still import.
 """
+
+import copy
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,7 +25,7 @@ from civicbridge.core import deployment
 from civicbridge.core.countries import COUNTRIES, country_choices
 from civicbridge.core.imports import Column, Importer, ImportFileError, ParsedRow, run_import
 from civicbridge.core.models import Territory, ThematicArea
-from civicbridge.core.text import capfirst
+from civicbridge.core.text import capfirst, fold
 
 from . import services
 from .models import Organization, tax_number_label
@@ -42,11 +48,19 @@ def _area_codes():
 
 
 CODES_HELP = gettext_lazy("One of the codes on the Codes sheet, or its meaning as written there.")
-# A country by its code or its name in any of the site's languages.
+# A country by its code or its name in any of the site's languages (folded).
 COUNTRY_CODES = {
-    **{name.casefold(): code for code, names in COUNTRIES.items() for name in names},
-    **{code.casefold(): code for code in COUNTRIES},
+    **{fold(name): code for code, names in COUNTRIES.items() for name in names},
+    **{fold(code): code for code in COUNTRIES},
 }
+# Between thematic areas in a cell; a Turkish area's name holds a semicolon of its own.
+AREA_SEPARATOR = "; "
+
+
+def area_key(name: str) -> str:
+    """A thematic area's code or name as it is looked up: folded, with or without spaces around
+    the semicolons it holds."""
+    return ";".join(fold(part) for part in name.split(";"))
 
 
 class _Lookups:
@@ -57,9 +71,14 @@ class _Lookups:
         for territory in Territory.objects.all():
             if territory.code:
                 self.territories_by_code.setdefault(territory.code, []).append(territory)
-            for name in {territory.name_en, territory.name_pl, territory.name_tr} - {""}:
-                self.territories_by_name.setdefault(name.casefold(), []).append(territory)
-        self.areas = {a.code: a for a in ThematicArea.objects.all()}
+            for name in {fold(n) for n in (territory.name_en, territory.name_pl, territory.name_tr) if n}:
+                self.territories_by_name.setdefault(name, []).append(territory)
+        # By code and by name in every language (``area_key``).
+        self.areas: dict[str, ThematicArea] = {}
+        for area in ThematicArea.objects.all():
+            for name in (area.code, area.name_en, area.name_pl, area.name_tr):
+                if name:
+                    self.areas.setdefault(area_key(name), area)
 
     def territory(self, code: str, name: str) -> Territory:
         if code:
@@ -67,7 +86,7 @@ class _Lookups:
             if not matches:
                 raise ValidationError(_("No territory has the code %(code)s.") % {"code": code})
             if len(matches) > 1:
-                named = [t for t in matches if name and name.casefold() in self._names(t)]
+                named = [t for t in matches if name and fold(name) in self._names(t)]
                 if len(named) != 1:
                     raise ValidationError(
                         _("Several territories have the code %(code)s; give the territory's exact name too.")
@@ -75,7 +94,7 @@ class _Lookups:
                     )
                 return named[0]
             return matches[0]
-        matches = self.territories_by_name.get(name.casefold(), [])
+        matches = self.territories_by_name.get(fold(name), [])
         if not matches:
             raise ValidationError(_("Unknown territory; give its official code or exact name."))
         if len(matches) > 1:
@@ -84,7 +103,32 @@ class _Lookups:
 
     @staticmethod
     def _names(territory: Territory) -> set[str]:
-        return {n.casefold() for n in (territory.name_en, territory.name_pl, territory.name_tr) if n}
+        return {fold(n) for n in (territory.name_en, territory.name_pl, territory.name_tr) if n}
+
+    def thematic_areas(self, cell: str) -> tuple[list[ThematicArea], list[str]]:
+        """The areas a cell names, by code or by name, separated by semicolons, and the parts it
+        names nothing by. A name that holds a semicolon itself is read whole: at each part the
+        longest run of parts that names an area is taken."""
+        areas: list[ThematicArea] = []
+        unknown: list[str] = []
+        parts = [part.strip() for part in cell.split(";")]
+        start = 0
+        while start < len(parts):
+            if not parts[start]:
+                start += 1
+                continue
+            for end in range(len(parts), start, -1):
+                area = self.areas.get(area_key(";".join(parts[start:end])))
+                if area is not None:
+                    break
+            if area is None:
+                unknown.append(parts[start])
+                start += 1
+                continue
+            if area not in areas:
+                areas.append(area)
+            start = end
+        return areas, unknown
 
 
 def _unquote(value: str) -> str:
@@ -146,7 +190,7 @@ class OrganizationImporter(Importer):
         Column("longitude", _label("longitude"), gettext_lazy("Decimal degrees, e.g. 17.926.")),
         Column(
             "thematic_areas", _label("thematic_areas"),
-            gettext_lazy("Codes from the Codes sheet, separated by semicolons."), codes=_area_codes,
+            gettext_lazy("Codes or names from the Codes sheet, separated by semicolons."), codes=_area_codes,
         ),
         Column("website", _label("website")),
         Column("email", _label("email")),
@@ -178,10 +222,10 @@ class OrganizationImporter(Importer):
                 data[column] = values.get(column, "")
         if "country" in present:
             country = values.get("country", "")
-            if country and country.casefold() not in COUNTRY_CODES:
+            if country and fold(country) not in COUNTRY_CODES:
                 errors["country"] = _("Unknown value %(value)s: use a code from the Codes sheet.") % {"value": country}
             else:
-                data["country"] = COUNTRY_CODES.get(country.casefold(), "")
+                data["country"] = COUNTRY_CODES.get(fold(country), "")
         if "territory_code" in present or "territory" in present:
             code, name = values.get("territory_code", ""), values.get("territory", "")
             if not code and not name and (data.get("country") or "country" in errors):
@@ -202,12 +246,11 @@ class OrganizationImporter(Importer):
             else:
                 data["founding_year"] = int(year) if year else None
         if "thematic_areas" in present:
-            areas = []
-            for code in filter(None, (c.strip() for c in values.get("thematic_areas", "").split(";"))):
-                if code not in context.areas:
-                    errors["thematic_areas"] = _("Unknown thematic area code: %(code)s.") % {"code": code}
-                else:
-                    areas.append(context.areas[code])
+            areas, unknown = context.thematic_areas(values.get("thematic_areas", ""))
+            if unknown:
+                errors["thematic_areas"] = _(
+                    "Unknown thematic area %(value)s: use a code or a name from the Codes sheet."
+                ) % {"value": unknown[0]}
             parsed.extra["thematic_areas"] = areas
         return parsed
 
@@ -279,6 +322,22 @@ class OrganizationImporter(Importer):
 
     def find(self, parsed: ParsedRow, context):
         return Organization.objects.filter(**parsed.extra["match"]).order_by("pk").first()
+
+    def unchanged(self, existing: Organization, parsed: ParsedRow) -> bool:
+        """Whether the row holds what the entry holds: its values, made as the services make
+        them (numbers without spaces, the country of its territory...), are the entry's, and so
+        are its thematic areas where the file has them. A re-imported export changes nothing."""
+        candidate = copy.copy(existing)
+        for name, value in parsed.data.items():
+            setattr(candidate, name, value)
+        if services.organization_errors(candidate):
+            return False  # the update says what is wrong
+        for name in services.ORGANIZATION_FIELDS:
+            attribute = Organization._meta.get_field(name).attname
+            if getattr(candidate, attribute) != getattr(existing, attribute):
+                return False
+        areas = parsed.extra["thematic_areas"]
+        return areas is None or {a.pk for a in areas} == set(existing.thematic_areas.values_list("pk", flat=True))
 
     def create(self, parsed: ParsedRow, *, by, context):
         # A new entry is placed: in its territory, or abroad by its country (and city).

@@ -59,6 +59,12 @@ def filter_organizations(data, *, queryset: QuerySet | None = None) -> Organizat
     return OrganizationFilter(data, queryset=queryset if queryset is not None else organizations_for_list())
 
 
+def organizations_for_export(data) -> QuerySet[Organization]:
+    """The entries the list page shows for these filters (``data``: its query string), in the
+    page's order, with what the export writes of each."""
+    return filter_organizations(data).qs
+
+
 # Filters the tally can answer: it groups organizations by these columns alone.
 TALLIED_FILTERS = frozenset({"kind", "territory", "verified", "thematic_area", "ordering"})
 

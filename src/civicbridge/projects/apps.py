@@ -40,7 +40,7 @@ class ProjectsConfig(AppConfig):
                 prefetch_related=("partners__organization",),
             ),
         )
-        exportables.register(model_key(Project), Exportable(model=Project, columns=exports.COLUMNS))
+        exportables.register(model_key(Project), Exportable(model=Project, columns=exports.columns))
         demo_loaders.register("projects", DemoLoader(name="projects", module="civicbridge.projects.demo", order=35))
         self.register_api()
         self.register_profile()

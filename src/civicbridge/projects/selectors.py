@@ -92,7 +92,9 @@ def project_detail(*, pk: int, viewer) -> Project:
 
 
 def export_queryset(filterset) -> QuerySet[Project]:
-    return with_partners(filterset.qs.order_by("pk"))
+    """The projects the portfolio page lists for these filters, in the page's order (the file
+    matches the page it is exported from), with their partners."""
+    return with_partners(filterset.qs)
 
 
 def profile_projects(request) -> dict:
