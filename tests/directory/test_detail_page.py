@@ -4,6 +4,8 @@ numbers, moments and texts written as Django's template language wrote them."""
 import datetime
 from decimal import Decimal
 
+import pytest
+
 from civicbridge.accounts.models import Membership
 from civicbridge.core.models import ThematicArea
 from civicbridge.directory.models import Organization
@@ -22,9 +24,28 @@ def test_the_polish_page_writes_coordinates_with_a_comma_and_moments_on_the_site
 
     page = client.get(f"/pl/organizations/{organization.slug}/").content.decode()
 
-    assert "<dd>50,671234, 17,900000</dd>" in page
+    # The decimal commas and the separator apart: each number ends with its degree and hemisphere.
+    assert '<dd><data class="coordinates" value="50.671234,17.900000">50,671234°\xa0N, 17,900000°\xa0E</data></dd>' in page
     assert "<dd>1 stycznia 2025</dd>" in page  # 31 December 23:30 UTC is New Year's Day in Opole
     assert "<dd>1 lipca 2025, 00:15</dd>" in page
+
+
+@pytest.mark.parametrize(("language", "shown"), [
+    ("tr", "40,183928°\xa0K, 29,071551°\xa0D"),  # Kuzey, Doğu: as Turkish maps write them
+    ("pl", "40,183928°\xa0N, 29,071551°\xa0E"),
+    ("en", "40.183928°\xa0N, 29.071551°\xa0E"),
+])
+def test_coordinates_read_unambiguously_in_every_language_and_keep_points_for_machines(
+    client, municipality, language, shown,
+):
+    organization = OrganizationFactory(
+        territory=municipality, latitude=Decimal("40.183928"), longitude=Decimal("29.071551"), is_verified=True,
+    )
+
+    page = client.get(f"/{language}/organizations/{organization.slug}/").content.decode()
+
+    assert f'<data class="coordinates" value="40.183928,29.071551">{shown}</data>' in page
+    assert "40,183928, 29,071551" not in page
 
 
 def test_texts_are_escaped_as_django_escapes_them(client, municipality, coordinator):

@@ -1,5 +1,7 @@
 from django import template
+from django.utils.html import format_html
 
+from civicbridge.core.coordinates import coordinates_text, machine_coordinates
 from civicbridge.core.markdown import render_markdown
 
 register = template.Library()
@@ -39,3 +41,13 @@ def jinja2(context, template_name, **values):
     from civicbridge.core.rows import render
 
     return render(template_name, request=context.get("request"), **values)
+
+
+@register.simple_tag
+def coordinates(latitude, longitude):
+    """A place's coordinates as readers of the page's language take them ("40,183928° N,
+    29,071551° E"), their machine form ("40.183928,29.071551") in a ``<data>`` element's value."""
+    return format_html(
+        '<data class="coordinates" value="{}">{}</data>',
+        machine_coordinates(latitude, longitude), coordinates_text(latitude, longitude),
+    )
