@@ -55,7 +55,7 @@ def test_a_formula_behind_a_control_character_is_still_neutralised(exporter, mun
     OrganizationFactory(name=f"{hidden}=HYPERLINK(\"https://evil.example\")", territory=municipality)
 
     xlsx = load_workbook(io.BytesIO(exporter.get("/en/organizations/export.xlsx").content)).active
-    text = b"".join(exporter.get("/en/organizations/export.csv").streaming_content).decode()
+    text = b"".join(exporter.get("/en/organizations/export.csv").streaming_content).decode("utf-8-sig")
 
     cell = next(xlsx.iter_rows(min_row=2))[0]
     assert cell.data_type == "s" and cell.value == "'=HYPERLINK(\"https://evil.example\")"
@@ -65,7 +65,7 @@ def test_a_formula_behind_a_control_character_is_still_neutralised(exporter, mun
 def test_the_csv_export_holds_no_control_character_and_reads_back(exporter, municipality):
     OrganizationFactory(name="Fundacja\x01Nowa", description=DIRTY, territory=municipality)
 
-    text = b"".join(exporter.get("/en/organizations/export.csv").streaming_content).decode()
+    text = b"".join(exporter.get("/en/organizations/export.csv").streaming_content).decode("utf-8-sig")
 
     row = next(csv.DictReader(io.StringIO(text)))
     assert row["Name"] == "FundacjaNowa"

@@ -60,7 +60,7 @@ def _csv_export(client, params=None) -> list[dict]:
     """The rows of an English export, by the columns' code names."""
     response = client.get(CSV_URL, params or {})
     assert response.status_code == 200
-    text = b"".join(response.streaming_content).decode("utf-8")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     return [{KEY_OF[header]: value for header, value in row.items()} for row in csv.DictReader(io.StringIO(text))]
 
 
@@ -94,7 +94,7 @@ def _errors(report):
 
 def test_the_csv_export_has_the_headers_and_one_row_per_organization(client, registered):
     response = client.get(CSV_URL)
-    text = b"".join(response.streaming_content).decode("utf-8")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
 
     assert next(csv.reader(io.StringIO(text))) == ENGLISH_HEADERS
     rows = _csv_export(client)
@@ -137,11 +137,12 @@ def test_the_csv_export_follows_the_list_filters(client, registered, municipalit
     assert [row["name"] for row in rows] == ["Urząd Miejski w Nysie"]
 
 
-def test_the_csv_export_of_nothing_still_has_the_headers(client, db):
+def test_the_csv_export_of_nothing_still_has_the_headers_after_a_byte_order_mark(client, db):
     response = client.get(CSV_URL)
 
+    # The mark makes spreadsheet programs read UTF-8 (Polish and Turkish headers, names).
     text = b"".join(response.streaming_content).decode("utf-8")
-    assert text.splitlines() == [",".join(ENGLISH_HEADERS)]
+    assert text.splitlines() == ["\ufeff" + ",".join(ENGLISH_HEADERS)]
 
 
 @pytest.mark.parametrize("count", [3, 30])
@@ -774,7 +775,7 @@ def _export(client, language: str, kind: str, params=None) -> bytes:
 def _table(content: bytes, kind: str) -> list[list[str]]:
     """Every row of an export, headers first, as a spreadsheet program reads them (as text)."""
     if kind == "csv":
-        return list(csv.reader(io.StringIO(content.decode("utf-8"))))
+        return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
     return [["" if value is None else str(value) for value in row] for row in sheet.iter_rows(values_only=True)]
 

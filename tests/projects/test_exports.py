@@ -25,7 +25,7 @@ def _export(client, language: str, kind: str, params=None) -> list[list[str]]:
     response = client.get(f"/{language}/projects/export.{kind}", params or {})
     assert response.status_code == 200
     if kind == "csv":
-        return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
+        return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
     return [["" if value is None else str(value) for value in row] for row in sheet.iter_rows(values_only=True)]
 

@@ -126,7 +126,7 @@ def test_the_csv_export_follows_the_filters_and_its_cells_cannot_run_formulas(cl
     ProjectFactory(title="Hidden idea", status=S.IDEA)
 
     response = client.get(reverse("projects:export_csv"), {"status": "running"})
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0][:3] == ["ID", "Title", "Status"]
     assert [row[1] for row in rows[1:]] == ["'=HYPERLINK(\"http://x\")"]
 

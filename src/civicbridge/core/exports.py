@@ -52,6 +52,10 @@ def _in_language(language: str | None, chunks: Iterator[str]) -> Iterator[str]:
 
 def _csv_chunks(items: Iterable, columns: Columns) -> Iterator[str]:
     buffer = io.StringIO()
+    # A byte order mark, as the import templates have: a spreadsheet program reads a CSV without
+    # one in the computer's own code page, and the Polish and Turkish headers came out as
+    # "MiejscowoÅ›Ä‡". The import reads it.
+    buffer.write("\ufeff")
     writer = csv.writer(buffer)
     writer.writerow([str(header) for header, _ in columns])
     for row in table_rows(items, columns):
