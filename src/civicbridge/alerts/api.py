@@ -28,7 +28,7 @@ def _default_alertable() -> str:
     return next(iter(alertables.entries))
 
 
-@extend_schema_field({"type": "string", "pattern": "^([A-Za-z]{2})?$"})
+@extend_schema_field({"type": "string", "pattern": "^[A-Za-z]{2}$"})  # blank: allow_blank adds it
 class CountryCodeField(serializers.CharField):
     """An ISO 3166-1 alpha-2 code in either case, answered in capitals; empty: any country."""
 
