@@ -59,7 +59,7 @@ SIGNED_IN_TASKS = {
     "rep:own_org_edit_form": 3, "rep:profile": 2, "rep:subscriptions": 2, "rep:org_detail": 4,
     "rep:org_search": 4, "rep:calls_list": 3, "rep:call_detail": 3, "rep:partner_list": 1,
     "rep:org_edit": 3, "rep:org_create": 1, "rep:partner_create": 2, "rep:subscribe": 2, "rep:event_register": 2,
-    "rep:consultation_section": 2, "rep:remark_submit": 2, "rep:event_list": 2,
+    "rep:consultation_section": 2, "rep:remark_submit": 2, "rep:event_list": 2, "rep:fitting_requests": 1,
     # officers and coordinators
     "officer:profile": 1, "officer:calls_list": 2, "officer:call_publish": 1, "officer:call_edit": 1,
     "coordinator:org_list_filtered": 1, "coordinator:org_verify": 1, "coordinator:org_detail": 1,
@@ -396,6 +396,11 @@ class BenchUser(FastHttpUser):
         self.send(session, "GET", f"/{self.traffic.lang()}/organizations/{account['org_slug']}/edit/",
                   "own_org_edit_form", signed_in=True)
 
+    def do_fitting_requests(self, session, account):
+        """The partner requests that fit the representative's organization, ranked."""
+        self.send(session, "GET", f"/{self.traffic.lang()}/partners/for/{account['org_slug']}/",
+                  "fitting_requests", signed_in=True)
+
     def do_profile(self, session, account):
         self.send(session, "GET", f"/{self.traffic.lang()}/accounts/profile/", "profile", signed_in=True)
 
@@ -456,10 +461,15 @@ class BenchUser(FastHttpUser):
             form.put("description", f"We look for partners for a youth exchange ({marker}).")
             if "deadline" in form.names():
                 form.put("deadline", self.d()["future_date"])
+            # What a poster states, so that their page ranks the organizations that fit it.
+            form.put("thematic_areas", self.rng.sample(self.d()["areas"], 2))
+            form.put("partner_kinds", self.rng.choice([["ngo"], ["ngo", "school"], ["municipality"], ["informal_group"]]))
         response = self.form_write(session, "/en/partners/new/", "partner_create",
                                    change)
         if self._posted(response):
-            self.get("partner_detail", self._location(response), check=lambda r: marker in r.text)
+            # The poster's own page: the request and the organizations ranked for it.
+            self.send(session, "GET", self._location(response), "own_partner_detail",
+                      check=lambda r: marker in r.text, signed_in=True)
 
     def do_subscribe(self, session, account):
         d, r = self.d(), self.rng

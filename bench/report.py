@@ -20,7 +20,10 @@ CATEGORIES = {
     "detail": ["org_detail", "call_detail", "partner_detail", "api_org_detail", "api_call_detail", "event_detail"],
     "list": ["org_list", "org_list_filtered", "plenipotentiaries", "api_org_list", "api_territories", "calls_list",
              "api_calls_list", "partner_list", "api_partner_list", "subscriptions", "calls_feed", "funders",
-             "twinning_list", "event_list", "api_events", "portfolio", "consultation_list", "consultation_detail"],
+             "twinning_list", "event_list", "api_events", "portfolio", "consultation_list", "consultation_detail",
+             # A poster's own request with the 20 organizations ranked for it; the 20 requests
+             # ranked for a representative's organization.
+             "own_partner_detail", "fitting_requests"],
     "search": ["org_search", "api_org_search", "calls_search", "partner_search", "site_search"],
     "page": ["home", "profile", "own_org_edit_form", "org_edit_form", "org_create_form", "partner_create_form",
              "subscribe_form", "call_create_form", "call_edit_form", "event_register_form", "registration_detail",
