@@ -140,6 +140,7 @@ def test_keywords_without_any_word_match_every_call():
 # --- the rule, by property ---------------------------------------------------------------------
 
 PATHS = [REGION, COUNTY, TOWN, OTHER_COUNTY, "/1/5/31/", "/2/", "/2/9/"]
+PATH_COUNTRIES = {"/1/": "PL", "/2/": "TR"}
 WORDS = ["organizacje", "organizacja", "kultura", "kultury", "youth", "młodzież", "çevre", "derneği",
          "dernek", "water", "sport", "edukacja", "education", "eu", "ab"]
 KEYWORDS = [*WORDS, "org", "kult", "edu", "wat", "spor", "Kültür"]
@@ -175,6 +176,7 @@ def pure_criteria(values) -> Criteria:
     return Criteria(
         keywords=values["keywords"], funder_id=values["funder"], applicant_kind=values["applicant_kind"],
         territory_path=None if values["territory"] is None else PATHS[values["territory"]],
+        territory_country="" if values["territory"] is None else PATH_COUNTRIES[PATHS[values["territory"]][:3]],
         thematic_area_id=values["thematic_area"], min_amount=values["min_amount"], country=values["country"],
     )
 
@@ -261,6 +263,7 @@ def _expected(world, call_values_, subscriptions, rows) -> set[int]:
             funder_id=None if values["funder"] is None else programmes[values["funder"]].funder_id,
             applicant_kind=values["applicant_kind"],
             territory_path=None if values["territory"] is None else territories[values["territory"]].path,
+            territory_country="" if values["territory"] is None else territories[values["territory"]].country,
             thematic_area_id=None if values["thematic_area"] is None else areas[values["thematic_area"]].pk,
             min_amount=values["min_amount"], country=values["country"],
         )
@@ -386,3 +389,28 @@ def test_a_country_alert_matches_exactly_the_calls_the_list_shows_for_that_count
                if matching_subscription_ids("calls", alerts.call_facts(call)) == [alert.pk]}
 
     assert listed == alerted == {calls[""].pk, calls["DE"].pk, calls["DE,PL"].pk}
+
+
+@pytest.mark.parametrize("unit", ["county", "turkish_region"])
+def test_a_territory_alert_matches_exactly_the_calls_the_list_shows_for_that_territory(unit, county, other_county):
+    """The list's territory filter also asks that a call naming applicants' countries names the
+    unit's country (core.countries.open_to_applicants_from): a saved search finds what the list showed."""
+    from civicbridge.funding.filters import CallFilter
+    from civicbridge.funding.models import Call
+
+    territory = county if unit == "county" else Territory.objects.filter(
+        country="TR", level=Territory.Level.REGION).first()
+    calls = [
+        CallFactory(eligible_countries=countries, territories=territories)
+        for countries in ("", "PL", "TR", "DE", "DE,PL", "PL,TR")
+        for territories in ([], [county], [other_county], [territory])
+    ]
+    alert = SubscriptionFactory(territory=territory)
+
+    listed = set(CallFilter({"territory": territory.pk}, queryset=Call.objects.all()).qs.values_list("pk", flat=True))
+    alerted = {call.pk for call in calls if matching_subscription_ids("calls", alerts.call_facts(call)) == [alert.pk]}
+    by_rule = {call.pk for call in calls
+               if subscription_matches(Criteria.from_subscription(alert), alerts.call_facts(call))}
+
+    assert listed == alerted == by_rule
+    assert listed and not any(call.pk in listed for call in calls if call.eligible_countries == "DE")

@@ -18,7 +18,8 @@ The rule, criterion by criterion (an empty criterion matches every item):
   for one municipality interests someone watching the region;
 - applicants from: the item is open to applicants from the subscription's country, by the
   calls list's own rule (core.countries.open_to_applicants_from: it names no countries, or
-  names this one);
+  names this one); a subscription's territory asks the same of the territory's country, as
+  the calls list's territory filter does;
 - thematic area: the item has it;
 - grants of at least: the item's maximum grant is unknown or reaches it;
 - keywords: every word matches the item's search document the way the search box
@@ -51,6 +52,7 @@ class Criteria:
     funder_id: int | None = None
     applicant_kind: str = ""
     territory_path: str | None = None
+    territory_country: str = ""
     thematic_area_id: int | None = None
     min_amount: Decimal | None = None
     country: str = ""
@@ -62,6 +64,7 @@ class Criteria:
             funder_id=subscription.funder_id,
             applicant_kind=subscription.applicant_kind,
             territory_path=subscription.territory.path if subscription.territory_id else None,
+            territory_country=subscription.territory.country if subscription.territory_id else "",
             thematic_area_id=subscription.thematic_area_id,
             min_amount=subscription.min_amount,
             country=subscription.country,
@@ -116,6 +119,8 @@ def subscription_matches(criteria: Criteria, facts: AlertFacts) -> bool:
         return False
     if criteria.country and not open_to_applicants_from(facts.countries, criteria.country):
         return False
+    if criteria.territory_country and not open_to_applicants_from(facts.countries, criteria.territory_country):
+        return False
     if criteria.thematic_area_id is not None and criteria.thematic_area_id not in facts.area_ids:
         return False
     if criteria.min_amount is not None and facts.max_grant is not None and facts.max_grant < criteria.min_amount:
@@ -163,6 +168,7 @@ def candidate_subscriptions(
     if facts.countries:
         # open_to_applicants_from(facts.countries, country) holds for these countries and no other.
         queryset = queryset.filter(Q(country="") | Q(country__in=sorted(facts.countries)))
+        queryset = queryset.filter(Q(territory__isnull=True) | Q(territory__country__in=sorted(facts.countries)))
     if facts.area_ids:
         queryset = queryset.filter(Q(thematic_area__isnull=True) | Q(thematic_area_id__in=sorted(facts.area_ids)))
     else:
