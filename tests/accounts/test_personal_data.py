@@ -71,3 +71,36 @@ def test_the_download_is_for_the_signed_in_person_only(client):
     response = client.get(reverse("accounts:export_data"))
 
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+def test_the_download_holds_each_alerts_saved_filters_by_the_names_the_person_chose_them_by(
+    client, person, county
+):
+    from decimal import Decimal
+
+    from civicbridge.core.models import ThematicArea
+    from tests.alerts.factories import FunderFactory
+
+    area = ThematicArea.objects.order_by("pk").first()
+    funder = FunderFactory(name="Narodowy Instytut Wolności")
+    SubscriptionFactory(
+        user=person, name="Wszystko", keywords="kultura młodzież", funder=funder, applicant_kind="ngo",
+        country="DE", territory=county, thematic_area=area, min_amount=Decimal("5000"),
+        frequency="weekly", remind_deadlines=False,
+    )
+    SubscriptionFactory(user=person, name="Bez filtrów")
+    client.force_login(person)
+
+    data = json.loads(client.get("/en/accounts/profile/export/").content)
+
+    full, empty = sorted(data["alerts"], key=lambda alert: alert["name"] != "Wszystko")
+    assert full["words"] == "kultura młodzież"
+    assert full["funder"] == "Narodowy Instytut Wolności"
+    assert (full["applicant_kind"], full["applicant_kind_name"]) == ("ngo", "non-governmental organization")
+    assert (full["country"], full["country_name"]) == ("DE", "Germany")
+    assert (full["territory"], full["territory_code"]) == (county.name_en, "1607")
+    assert full["thematic_area"] == area.name_en
+    assert full["min_amount"] == "5000.00"
+    assert full["frequency"] == "weekly" and full["remind_deadlines"] is False
+    assert all(empty[key] is None for key in (
+        "funder", "applicant_kind", "country", "territory", "thematic_area", "min_amount"))

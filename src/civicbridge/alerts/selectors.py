@@ -146,11 +146,29 @@ def profile_alerts(request) -> dict:
 
 
 def personal_data(user) -> list[dict]:
-    """The person's alerts, for their download of their personal data."""
+    """The person's alerts with every filter they saved, for their download of their personal data.
+
+    Each filter by the name the person chose it by (in the page's language), and where it is kept
+    as a code (applicant kind, country, the territory's official code) by that code as well; an
+    empty filter is ``None``.
+    """
+    from civicbridge.directory.models import Organization
+
     from .models import Subscription
 
+    kinds = dict(Organization.Kind.choices)
+    subscriptions = Subscription.objects.filter(user=user).select_related("funder", "territory", "thematic_area")
     return [
-        {"name": s.name, "content": s.alertable, "words": s.keywords, "frequency": s.frequency,
+        {"name": s.name, "content": s.alertable, "words": s.keywords,
+         "funder": s.funder.name if s.funder_id else None,
+         "applicant_kind": s.applicant_kind or None,
+         "applicant_kind_name": str(kinds.get(s.applicant_kind, s.applicant_kind)) if s.applicant_kind else None,
+         "country": s.country or None, "country_name": s.country_name or None,
+         "territory": s.territory.name if s.territory_id else None,
+         "territory_code": (s.territory.code or None) if s.territory_id else None,
+         "thematic_area": s.thematic_area.name if s.thematic_area_id else None,
+         "min_amount": str(s.min_amount) if s.min_amount is not None else None,
+         "frequency": s.frequency, "remind_deadlines": s.remind_deadlines,
          "active": s.is_active, "created_at": s.created_at.isoformat()}
-        for s in Subscription.objects.filter(user=user).order_by("created_at", "pk")
+        for s in subscriptions.order_by("created_at", "pk")
     ]
