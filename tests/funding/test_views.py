@@ -225,6 +225,33 @@ def test_ordering_by_maximum_grant(client):
     assert _identifiers(client.get(LIST_URL, {"ordering": "-amount"})) == ["LARGE", "SMALL"]
 
 
+ORDERINGS = ["deadline", "-deadline", "published", "-published", "title", "-title", "amount", "-amount"]
+
+
+@pytest.mark.parametrize("ordering", ORDERINGS)
+def test_paging_through_calls_that_share_the_sort_value_shows_each_call_once_ties_in_the_order_they_were_made(
+    client, settings, ordering
+):
+    settings.CIVICBRIDGE_PAGE_SIZE = 3
+    deadline, published = in_days(30), in_days(-10)
+    calls = [
+        CallFactory(title="Same title", max_grant=Decimal("10000"), published_at=published, deadlines=[deadline])
+        for _ in range(8)
+    ]
+    made = [call.identifier for call in sorted(calls, key=lambda call: call.pk)]
+
+    shown = []
+    for page in (1, 2, 3):
+        shown += _identifiers(client.get(LIST_URL, {"ordering": ordering, "page": page}))
+    api = []
+    for page in (1, 2, 3):
+        answer = client.get("/api/v1/calls/", {"ordering": ordering, "page": page, "page_size": 3}).json()
+        api += [row["identifier"] for row in answer["results"]]
+
+    # The ties follow the chosen direction, as in the registry (directory.filters.StableOrderingFilter).
+    assert shown == api == (made[::-1] if ordering.startswith("-") else made)
+
+
 def test_bad_filter_values_are_reported_not_a_server_error(client):
     CallFactory()
 

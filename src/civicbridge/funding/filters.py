@@ -37,7 +37,7 @@ from civicbridge.core.filters import (
     ThematicAreaFilter,
 )
 from civicbridge.core.models import Territory
-from civicbridge.directory.filters import TerritoryFilter, open_territory_menu
+from civicbridge.directory.filters import StableOrderingFilter, TerritoryFilter, open_territory_menu
 
 from .models import Call, Funder, Programme, home_rank, status_condition
 
@@ -155,7 +155,9 @@ class CallFilter(StrictFilterSet):
     amount_max = django_filters.NumberFilter(
         label=_("Grants of at most"), method="filter_amount_max", min_value=0,
     )
-    ordering = django_filters.OrderingFilter(
+    # Ties (calls with one deadline, amount or title) by id, in the chosen direction: each page,
+    # the next one and the API list every call once.
+    ordering = StableOrderingFilter(
         label=_("Sort by"),
         fields=(("closes_at", "deadline"), ("published_at", "published"), ("title", "title"), ("max_grant", "amount")),
         field_labels={
