@@ -87,3 +87,28 @@ def test_makemessages_hands_xgettext_the_messages_with_named_values():
     source = '<p>\n{{ _("since %(year)s", year=organization.founding_year) }} {{ _("verified") }}\n</p>'
 
     assert jinja2_messages(source).split("\n") == ["", "gettext('since %(year)s'); gettext('verified')", ""]
+
+
+# The glossary (one term per idea): the funder is "instytucja finansująca" and "hibe veren kurum";
+# words a catalog once used for it instead.
+SUPERSEDED_FUNDER_TERMS = {"pl": ["grantodawc", "fundator", "sponsor"], "tr": ["fon sağlayan", "fon veren", "finansör"]}
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=_name)
+def test_every_catalog_names_the_funder_by_the_glossarys_term(path):
+    words = SUPERSEDED_FUNDER_TERMS[path.parents[1].name]
+    texts = [text.lower() for _context, _msgid, text in ENTRY.findall(path.read_text(encoding="utf-8"))]
+
+    assert [text for text in texts if any(word in text for word in words)] == []
+
+
+@pytest.mark.parametrize(("language", "term"), [("pl", "instytucja finansująca"), ("tr", "hibe veren kurum")])
+def test_the_funding_institution_kind_of_organization_is_the_glossarys_funder(language, term):
+    from django.utils import translation
+
+    from civicbridge.directory.models import Organization
+    from civicbridge.funding.models import Funder
+
+    with translation.override(language):
+        assert str(Organization.Kind.FUNDER.label) == term
+        assert str(Funder._meta.verbose_name) == term
