@@ -7,6 +7,7 @@ territory, whatever its menu lists.
 
 import pytest
 
+from civicbridge.core.countries import sort_key
 from civicbridge.core.filters import territory_key
 from civicbridge.core.models import Territory
 from civicbridge.directory import filters
@@ -164,7 +165,7 @@ def test_a_polish_menu_lists_a_region_s_counties_by_name_whatever_their_numbers(
             labels = _labels(field.choices)
             listed = _units_under(labels, region.name_pl, counties)
 
-            assert listed == sorted(counties, key=filters.sort_key) and len(listed) == len(counties)
+            assert listed == sorted(counties, key=sort_key) and len(listed) == len(counties)
             assert listed.index("powiat brzeski") < listed.index("powiat krapkowicki")
 
 

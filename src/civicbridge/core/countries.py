@@ -19,7 +19,8 @@ from django.db.models.functions import Concat
 from django.forms.boundfield import BoundField
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from unidecode import unidecode
+
+from .text import alphabetical_key
 
 # code: (English, Polish, Turkish)
 COUNTRIES: dict[str, tuple[str, str, str]] = {
@@ -132,9 +133,9 @@ def filter_open_to_applicants_from(queryset: QuerySet, field: str, country: str)
     )
 
 
-def sort_key(name: str) -> str:
-    # Folded so that "İsveç" sorts under I and "Łotwa" under L, not after Z.
-    return unidecode(name).lower()
+def sort_key(name: str) -> tuple:
+    # In the page's alphabet: "İsveç" under I, not after Z; Polish "Łotwa" after "Luksemburg".
+    return alphabetical_key(name)
 
 
 def country_choices() -> list[tuple[str, str]]:

@@ -1,4 +1,4 @@
-"""Capital letters in the page's language.
+"""Capital letters, and the alphabet, in the page's language.
 
 Python's ``str.upper`` (and Django's ``capfirst``, which uses it) writes "i" as "I" in every
 language; Turkish and Azerbaijani write it "İ", and their dotless "ı" as "I": a Turkish page
@@ -12,20 +12,51 @@ import unicodedata
 from django.utils.functional import keep_lazy_text
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from unidecode import unidecode
 
 # The letters whose capital in these languages differs from Python's.
 _DOTTED_I_LANGUAGES = {"tr", "az"}
 _DOTTED_I_CAPITALS = str.maketrans({"i": "İ", "ı": "I"})
+_DOTTED_I_SMALL = str.maketrans({"I": "ı", "İ": "i"})
 # Folding, whatever the language: the four letters i, ı, İ and I count as one.
 _ONE_I = str.maketrans({"İ": "i", "ı": "i", "I": "i"})
+# The letters a language's alphabet puts after a base letter, as letters of their own, with
+# their place there: in Polish "Łódź" comes after every name in L and "ż" after "ź"; in
+# Turkish "Çorum" after every name in C, and "ı" between "h" and "i". Any other letter sorts
+# as its base letter (unidecode): "é" as "e".
+_ALPHABET_AFTER = {
+    "pl": {"ą": ("a", 1), "ć": ("c", 1), "ę": ("e", 1), "ł": ("l", 1), "ń": ("n", 1), "ó": ("o", 1),
+           "ś": ("s", 1), "ź": ("z", 1), "ż": ("z", 2)},
+    "tr": {"ç": ("c", 1), "ğ": ("g", 1), "ı": ("h", 1), "ö": ("o", 1), "ş": ("s", 1), "ü": ("u", 1)},
+}
 
 
 def upper(text: str, language: str | None = None) -> str:
     """``text`` in capitals, as ``language`` (by default the active one) writes them."""
-    language = (language or get_language() or "").split("-")[0].lower()
-    if language in _DOTTED_I_LANGUAGES:
+    if _language(language) in _DOTTED_I_LANGUAGES:
         text = text.translate(_DOTTED_I_CAPITALS)
     return text.upper()
+
+
+def _language(language: str | None) -> str:
+    return (language or get_language() or "").split("-")[0].lower()
+
+
+def lower(text: str, language: str | None = None) -> str:
+    """``text`` in small letters, as ``language`` (by default the active one) writes them:
+    Turkish "IŞIK" is "ışık", "İzmir" "izmir"."""
+    if _language(language) in _DOTTED_I_LANGUAGES:
+        text = text.translate(_DOTTED_I_SMALL)
+    return text.lower()
+
+
+def alphabetical_key(text: str, language: str | None = None) -> tuple:
+    """What sorts ``text`` in the alphabet of ``language`` (by default the active one), without
+    case: Polish "Lubin, Łask", Turkish "Cide, Çorum", where folding every letter to its base
+    letter mixed them ("Łask, Lubin")."""
+    after = _ALPHABET_AFTER.get(_language(language), {})
+    small = unicodedata.normalize("NFC", lower(str(text), language))
+    return tuple(after.get(letter) or (unidecode(letter), 0) for letter in small)
 
 
 @keep_lazy_text

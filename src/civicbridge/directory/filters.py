@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -14,7 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from civicbridge.core import deployment
 from civicbridge.core import search as search_backend
 from civicbridge.core.compiled import CompiledQuery
-from civicbridge.core.countries import country_choices, sort_key
+from civicbridge.core.countries import country_choices
 from civicbridge.core.filters import (
     CodeChoiceFilter,
     MenuChoiceIterator,
@@ -27,6 +28,7 @@ from civicbridge.core.filters import (
 )
 from civicbridge.core.models import Territory, name_column, path_depth
 from civicbridge.core.selectors import territory_subtree_ids
+from civicbridge.core.text import alphabetical_key
 
 from .models import Organization, Plenipotentiary
 
@@ -92,17 +94,18 @@ def in_tree_order[U](units: list[U]) -> list[U]:
     """``units`` (territories or ``MenuUnit``) each under its parent, and brothers by name as
     the page's language spells it: the menu's query orders by the tree's path, whose numbers
     put "powiat brzeski" after "powiat krapkowicki" and Büyükorhan after Yıldırım."""
-    name_of = {unit.path.rstrip("/").rpartition("/")[2]: _name_key(unit.name) for unit in units}
+    language = get_language()
+    name_of = {unit.path.rstrip("/").rpartition("/")[2]: _name_key(unit.name, language) for unit in units}
 
     def line(unit) -> tuple:
-        return tuple((name_of.get(part, ""), int(part)) for part in unit.path.strip("/").split("/"))
+        return tuple((name_of.get(part, ()), int(part)) for part in unit.path.strip("/").split("/"))
 
     return sorted(units, key=line)
 
 
 @functools.lru_cache(maxsize=8192)
-def _name_key(name: str) -> str:
-    return sort_key(name)  # every list page sorts its menu: each name is folded once
+def _name_key(name: str, language: str) -> tuple:
+    return alphabetical_key(name, language)  # every list page sorts its menu: each name is keyed once
 
 
 def chosen_territories(form, name: str) -> list[Territory]:
