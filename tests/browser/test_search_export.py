@@ -83,7 +83,7 @@ def test_a_filtered_search_pages_and_exports_exactly_its_matches(page, registry,
     text = Path(download.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == MATCHING
-    assert sorted(row["name"] for row in rows) == sorted(first_page + second_page)
+    assert sorted(row["Name"] for row in rows) == sorted(first_page + second_page)  # the page's language
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Export XLSX").click()
@@ -93,5 +93,5 @@ def test_a_filtered_search_pages_and_exports_exactly_its_matches(page, registry,
     workbook = load_workbook(io.BytesIO(Path(download.path()).read_bytes()), read_only=True)
     sheet = workbook.worksheets[0]
     header, *data = [row for row in sheet.iter_rows(values_only=True) if any(row)]
-    names = sorted(row[list(header).index("name")] for row in data)
+    names = sorted(row[list(header).index("Name")] for row in data)
     assert names == sorted(first_page + second_page)

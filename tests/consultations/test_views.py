@@ -481,7 +481,8 @@ def test_the_export_is_for_the_bodys_officers(client, consultation, citizen, off
     assert client.get(url("export_remarks", consultation, format="csv")).status_code == 403
     client.force_login(officer)
     response = client.get(url("export_remarks", consultation, format="csv"))
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    # A byte order mark first, so that spreadsheet programs read it as UTF-8 (core.exports).
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert (
         rows[0][0] == "Number"
         and rows[1][4] == organization.name
