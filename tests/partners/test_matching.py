@@ -157,11 +157,56 @@ def test_matching_for_a_request_runs_the_same_three_queries_for_few_or_many_orga
         territories=[municipality.parent],
     ))
 
-    # The scoring query, the candidates, their thematic areas.
-    with django_assert_num_queries(3):
+    # The best of those sharing an area, of those who answered lately, of each verification's
+    # other candidates (the request names countries: one place); the candidates, their areas.
+    with django_assert_num_queries(6):
         matches = matching.organizations_for_request(partner_request)
 
     assert len(matches) == min(count, matching.TOP)
+
+
+def test_the_ranking_read_in_parts_is_the_ranking_of_every_candidate(
+    poster, areas, municipality, other_county, monkeypatch
+):
+    """Candidates outside the areas' and answers' sets are read only as far as each place and
+    verification's first CANDIDATE_LIMIT: the best are the same as if each were scored."""
+    import random
+
+    monkeypatch.setattr(matching, "CANDIDATE_LIMIT", 8)  # far fewer than each cell holds
+    rng = random.Random(7)
+    elsewhere = other_county.children.first()
+    now = datetime.datetime.now(datetime.UTC)
+    organizations = []
+    for number in range(150):
+        # A few share an area: most of the best are of the sought kind alone, read in cells.
+        shared = [areas["eu-youth"]] if number % 50 == 0 else []
+        organization = org(
+            f"Candidate {number:03d}", rng.choice([municipality, elsewhere]), shared,
+            kind=rng.choice([Organization.Kind.NGO, Organization.Kind.NGO, Organization.Kind.SCHOOL]),
+            is_verified=rng.random() < 0.3,
+        )
+        updated = now - datetime.timedelta(days=rng.randrange(400), minutes=number)
+        Organization.objects.filter(pk=organization.pk).update(updated_at=updated)
+        organizations.append((organization.pk, len(shared), organization.kind, organization.territory_id,
+                              organization.is_verified, updated))
+    partner_request = loaded(PartnerRequestFactory(
+        organization=poster, partner_kinds="ngo", thematic_areas=[areas["eu-youth"], areas["eu-culture"]],
+        territories=[municipality],
+    ))
+    since = now - datetime.timedelta(days=matching.ACTIVE_DAYS)
+
+    def expected_key(pk, shared, kind, territory_id, verified, updated):
+        area = shared * matching.AREA_POINTS // 2
+        score = (area + (matching.KIND_POINTS if kind == "ngo" else 0)
+                 + (matching.PLACE_POINTS if territory_id == municipality.pk else 0)
+                 + (matching.ACTIVE_ENTRY_POINTS if updated >= since else 0)
+                 + (matching.VERIFIED_POINTS if verified else 0))
+        return (-score, -area, -updated.timestamp(), pk)
+
+    candidates = [row for row in organizations if row[1] or row[2] == "ngo"]
+    expected = [row[0] for row in sorted(candidates, key=lambda row: expected_key(*row))][:8]
+
+    assert [match.item.pk for match in matching.organizations_for_request(partner_request, limit=8)] == expected
 
 
 # --- requests for an organization --------------------------------------------------------------------

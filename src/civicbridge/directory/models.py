@@ -208,6 +208,12 @@ class Organization(TimeStampedModel):
             models.Index(fields=["territory", "name"]),
             models.Index(fields=["country", "name", "id"], name="organization_country_name"),
             models.Index(fields=["-created_at"]),
+            # Partner matching reads the candidates of a sought kind most recently updated
+            # first, per verification (partners.matching), from this alone.
+            models.Index(
+                fields=["is_verified", "-updated_at", "id"], include=["kind", "registration", "country", "territory"],
+                name="organization_match_recency",
+            ),
             # The plenipotentiaries' list joins their bodies for the listed test, the name and the
             # territory: a few thousand public bodies among 200,000 entries, read from this alone.
             models.Index(

@@ -198,35 +198,57 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
     answered_recently = Q(pk__in=ExpressionOfInterest.objects.filter(created_at__gte=since).values("organization_id"))
 
     area_links = Organization.thematic_areas.through.objects
-    candidates_q = Q(kind__in=kinds)
-    if area_ids:
-        candidates_q |= Q(pk__in=area_links.filter(thematicarea_id__in=area_ids).values("organization_id"))
+    shares_an_area = Q(pk__in=area_links.filter(thematicarea_id__in=area_ids).values("organization_id"))
     # Only entries the public may see: a public body waiting for approval is nobody's partner yet.
-    queryset = Organization.objects.listed().exclude(pk=partner_request.organization_id).filter(candidates_q)
+    eligible = Organization.objects.listed().exclude(pk=partner_request.organization_id)
     if countries:
         # A constraint: nobody from elsewhere, however well they fit otherwise.
-        queryset = queryset.filter(in_place)
-    scored = (
-        queryset
-        .annotate(
-            area_points=ExpressionWrapper(
-                _shared_areas(Organization.thematic_areas.through, "organization_id", area_ids) * AREA_POINTS
-                / max(len(area_ids), 1),
-                output_field=IntegerField(),
-            ),
-            funder_points=_points(experienced, FUNDER_POINTS),
-            score=F("area_points")
-            + _points(Q(kind__in=kinds), KIND_POINTS)
-            + F("funder_points")
-            + _points(in_place, PLACE_POINTS)
-            + _points(Q(updated_at__gte=since), ACTIVE_ENTRY_POINTS)
-            + _points(answered_recently, RECENT_ANSWER_POINTS)
-            + _points(Q(is_verified=True), VERIFIED_POINTS),
-        )
-        .values("pk")
-        .order_by("-score", "-area_points", "-funder_points", "-updated_at", "pk")[:CANDIDATE_LIMIT]
-    )
-    candidate_ids = [row["pk"] for row in scored]
+        eligible = eligible.filter(in_place)
+    scored = eligible.annotate(
+        area_points=ExpressionWrapper(
+            _shared_areas(Organization.thematic_areas.through, "organization_id", area_ids) * AREA_POINTS
+            / max(len(area_ids), 1),
+            output_field=IntegerField(),
+        ),
+        funder_points=_points(experienced, FUNDER_POINTS),
+        score=F("area_points")
+        + _points(Q(kind__in=kinds), KIND_POINTS)
+        + F("funder_points")
+        + _points(in_place, PLACE_POINTS)
+        + _points(Q(updated_at__gte=since), ACTIVE_ENTRY_POINTS)
+        + _points(answered_recently, RECENT_ANSWER_POINTS)
+        + _points(Q(is_verified=True), VERIFIED_POINTS),
+    ).values("pk", "score", "area_points", "funder_points", "updated_at")
+    best_first = ("-score", "-area_points", "-funder_points", "-updated_at", "pk")
+
+    # The best CANDIDATE_LIMIT of every candidate, without scoring each of the 170,000
+    # organizations a request for NGOs has at national scale. Those that share an area, have
+    # experience with the funder or answered lately are few enough to score (each part by the
+    # index of its own table). Every other candidate is of a sought kind, and its score varies
+    # only with its place, its verification and its activity; within one place and one
+    # verification, the most recently updated come first by the score and the ties alike, so
+    # the first CANDIDATE_LIMIT of each such cell, read in the index's order, hold all of
+    # theirs that can be among the best.
+    special = [shares_an_area] if area_ids else []
+    special += [answered_recently] + ([experienced] if funder is not None else [])
+    parts = [scored.filter(condition).filter(Q(kind__in=kinds) | shares_an_area if area_ids else Q(kind__in=kinds))
+             .order_by(*best_first)[:CANDIDATE_LIMIT] for condition in special]
+    if kinds:
+        ordinary = scored.filter(kind__in=kinds)
+        for condition in special:
+            ordinary = ordinary.exclude(condition)
+        places = [in_place] if countries else [in_place, ~in_place] if territories else [None]
+        for place in places:
+            for verified in (True, False):
+                cell = ordinary.filter(is_verified=verified)
+                if place is not None:
+                    cell = cell.filter(place)
+                parts.append(cell.order_by("-updated_at", "pk")[:CANDIDATE_LIMIT])
+    rows = {row["pk"]: row for part in parts for row in part}
+    best = sorted(rows.values(), key=lambda row: (
+        -row["score"], -row["area_points"], -row["funder_points"], -row["updated_at"].timestamp(), row["pk"],
+    ))[:CANDIDATE_LIMIT]
+    candidate_ids = [row["pk"] for row in best]
     candidates = (
         Organization.objects.filter(pk__in=candidate_ids)
         .select_related("territory")
