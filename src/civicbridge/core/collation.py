@@ -10,8 +10,6 @@ names by the same alphabet as the menus do (``core.text.alphabetical_key``). SQL
 check such a file: ``civicbridge check_backup`` checks a backup with it.
 """
 
-from functools import lru_cache
-
 from django.conf import settings
 from django.db.backends.signals import connection_created
 
@@ -28,15 +26,11 @@ def collation_locale() -> str:
     return ICU_LOCALES.get(settings.LANGUAGE_CODE.split("-")[0], "und")
 
 
-@lru_cache(maxsize=65536)
-def _name_key(name: str, language: str) -> tuple:
+def compare_names(left: str, right: str) -> int:
     # The alphabet's order first; the names themselves break ties, so that two different
     # names never compare equal (a collation must be a total order, and equality stays exact).
-    return alphabetical_key(name, language), name
-
-
-def compare_names(left: str, right: str) -> int:
-    left_key, right_key = _name_key(left, settings.LANGUAGE_CODE), _name_key(right, settings.LANGUAGE_CODE)
+    language = settings.LANGUAGE_CODE
+    left_key, right_key = (alphabetical_key(left, language), left), (alphabetical_key(right, language), right)
     return (left_key > right_key) - (left_key < right_key)
 
 

@@ -8,6 +8,7 @@ and the Python code that capitalises a label for a reader all use ``capfirst`` h
 """
 
 import unicodedata
+from functools import lru_cache
 
 from django.utils.functional import keep_lazy_text
 from django.utils.safestring import mark_safe
@@ -54,8 +55,14 @@ def alphabetical_key(text: str, language: str | None = None) -> tuple:
     """What sorts ``text`` in the alphabet of ``language`` (by default the active one), without
     case: Polish "Lubin, Łask", Turkish "Cide, Çorum", where folding every letter to its base
     letter mixed them ("Łask, Lubin")."""
-    after = _ALPHABET_AFTER.get(_language(language), {})
-    small = unicodedata.normalize("NFC", lower(str(text), language))
+    return _alphabetical_key(str(text), _language(language))
+
+
+@lru_cache(maxsize=65536)
+def _alphabetical_key(text: str, language: str) -> tuple:
+    # Menus and SQLite's collation key the same names over and over: each once per language.
+    after = _ALPHABET_AFTER.get(language, {})
+    small = unicodedata.normalize("NFC", lower(text, language))
     return tuple(after.get(letter) or (unidecode(letter), 0) for letter in small)
 
 

@@ -95,17 +95,12 @@ def in_tree_order[U](units: list[U]) -> list[U]:
     the page's language spells it: the menu's query orders by the tree's path, whose numbers
     put "powiat brzeski" after "powiat krapkowicki" and Büyükorhan after Yıldırım."""
     language = get_language()
-    name_of = {unit.path.rstrip("/").rpartition("/")[2]: _name_key(unit.name, language) for unit in units}
+    name_of = {unit.path.rstrip("/").rpartition("/")[2]: alphabetical_key(unit.name, language) for unit in units}
 
     def line(unit) -> tuple:
         return tuple((name_of.get(part, ()), int(part)) for part in unit.path.strip("/").split("/"))
 
     return sorted(units, key=line)
-
-
-@functools.lru_cache(maxsize=8192)
-def _name_key(name: str, language: str) -> tuple:
-    return alphabetical_key(name, language)  # every list page sorts its menu: each name is keyed once
 
 
 def chosen_territories(form, name: str) -> list[Territory]:
