@@ -157,19 +157,28 @@ def test_matching_for_a_request_runs_the_same_three_queries_for_few_or_many_orga
         territories=[municipality.parent],
     ))
 
-    # The best of those sharing an area, of those who answered lately, of each verification's
-    # other candidates (the request names countries: one place); the candidates, their areas.
-    with django_assert_num_queries(6):
+    # The best of those who answered lately; the first of each cell, by verification (the
+    # request names countries: one place): sharing the area and of the kind sought, sharing it
+    # and of another kind, of the kind sought; the candidates, their areas.
+    with django_assert_num_queries(9):
         matches = matching.organizations_for_request(partner_request)
 
     assert len(matches) == min(count, matching.TOP)
 
 
+@pytest.mark.parametrize(("wanted_areas", "kinds"), [
+    (["eu-youth", "eu-culture"], "ngo"),  # both areas (scored), one (cells of each kind), none
+    (["eu-youth"], "school"),  # those sharing the area of a kind not sought, read in cells
+    (["eu-youth", "eu-culture"], "business"),  # a kind nobody is: all of them share an area
+    ([], "ngo"),  # the kind alone
+    (["eu-youth", "eu-culture"], ""),  # the areas alone
+])
 def test_the_ranking_read_in_parts_is_the_ranking_of_every_candidate(
-    poster, areas, municipality, other_county, monkeypatch
+    poster, areas, municipality, other_county, monkeypatch, wanted_areas, kinds
 ):
-    """Candidates outside the areas' and answers' sets are read only as far as each place and
-    verification's first CANDIDATE_LIMIT: the best are the same as if each were scored."""
+    """Candidates sharing one area or none are read only as far as the first CANDIDATE_LIMIT
+    of each cell (sharing an area or not, kind, place, verification): the best are the same as
+    if each candidate were scored. Reading a cell in any other order fails here."""
     import random
 
     monkeypatch.setattr(matching, "CANDIDATE_LIMIT", 8)  # far fewer than each cell holds
@@ -177,33 +186,33 @@ def test_the_ranking_read_in_parts_is_the_ranking_of_every_candidate(
     elsewhere = other_county.children.first()
     now = datetime.datetime.now(datetime.UTC)
     organizations = []
-    for number in range(150):
-        # A few share an area: most of the best are of the sought kind alone, read in cells.
-        shared = [areas["eu-youth"]] if number % 50 == 0 else []
+    for number in range(240):
+        # Few share both areas, so that the best of those sharing one or none count too.
+        shared = rng.choice([[]] * 3 + [["eu-youth"], ["eu-culture"]]) if number % 40 else ["eu-youth", "eu-culture"]
         organization = org(
-            f"Candidate {number:03d}", rng.choice([municipality, elsewhere]), shared,
+            f"Candidate {number:03d}", rng.choice([municipality, elsewhere]), [areas[code] for code in shared],
             kind=rng.choice([Organization.Kind.NGO, Organization.Kind.NGO, Organization.Kind.SCHOOL]),
             is_verified=rng.random() < 0.3,
         )
         updated = now - datetime.timedelta(days=rng.randrange(400), minutes=number)
         Organization.objects.filter(pk=organization.pk).update(updated_at=updated)
-        organizations.append((organization.pk, len(shared), organization.kind, organization.territory_id,
-                              organization.is_verified, updated))
+        organizations.append((organization.pk, len(set(shared) & set(wanted_areas)), organization.kind,
+                              organization.territory_id, organization.is_verified, updated))
     partner_request = loaded(PartnerRequestFactory(
-        organization=poster, partner_kinds="ngo", thematic_areas=[areas["eu-youth"], areas["eu-culture"]],
+        organization=poster, partner_kinds=kinds, thematic_areas=[areas[code] for code in wanted_areas],
         territories=[municipality],
     ))
     since = now - datetime.timedelta(days=matching.ACTIVE_DAYS)
 
     def expected_key(pk, shared, kind, territory_id, verified, updated):
-        area = shared * matching.AREA_POINTS // 2
-        score = (area + (matching.KIND_POINTS if kind == "ngo" else 0)
+        area = shared * matching.AREA_POINTS // len(wanted_areas) if wanted_areas else 0
+        score = (area + (matching.KIND_POINTS if kind == kinds else 0)
                  + (matching.PLACE_POINTS if territory_id == municipality.pk else 0)
                  + (matching.ACTIVE_ENTRY_POINTS if updated >= since else 0)
                  + (matching.VERIFIED_POINTS if verified else 0))
         return (-score, -area, -updated.timestamp(), pk)
 
-    candidates = [row for row in organizations if row[1] or row[2] == "ngo"]
+    candidates = [row for row in organizations if row[1] or row[2] == kinds]
     expected = [row[0] for row in sorted(candidates, key=lambda row: expected_key(*row))][:8]
 
     assert [match.item.pk for match in matching.organizations_for_request(partner_request, limit=8)] == expected
