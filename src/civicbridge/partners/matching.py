@@ -49,6 +49,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -234,20 +235,26 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
         scored, eligible, candidate, kinds, places, area_ids, shares_an_area, sharing_several,
         [answered_recently] + ([experienced] if funder is not None else []),
     ) for pk in part}
-    candidates = (
+    candidates = list(
         scored.filter(pk__any=list(candidate_ids))
         .select_related("territory")
-        .prefetch_related("thematic_areas")
         .defer("search_document", "description")
         .annotate(
             posted_for_funder=_flag(posted_for_funder), answered_for_funder=_flag(answered_for_funder),
             answered_recently=_flag(answered_recently),
         )[:CANDIDATE_LIMIT]
     )
+    # The order TIE_ORDER explains, by the score computed in SQL (the reasons below add up to
+    # it): stable, whatever order the database returned the rows in. Only the best are explained.
+    best = sorted(candidates, key=lambda organization: (
+        -organization.score, -organization.area_points, -organization.funder_points,
+        -organization.updated_at.timestamp(), _folded(organization.name), organization.pk,
+    ))[:limit]
+    prefetch_related_objects(best, "thematic_areas")
     wanted_areas = set(area_ids)
     wanted_kinds = set(kinds)
     matches = []
-    for organization in candidates:
+    for organization in best:
         reasons = [_area_share_reason(
             [area for area in organization.thematic_areas.all() if area.pk in wanted_areas], len(area_ids)
         )]
@@ -272,12 +279,7 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
         if organization.is_verified:
             reasons.append(Reason(VERIFIED_POINTS, _("Verified by the coordination office"), str(TRUST)))
         matches.append(Match(item=organization, reasons=[reason for reason in reasons if reason]))
-    # The order TIE_ORDER explains: stable, whatever order the database returned the rows in.
-    themes, funder_part = str(THEMES), str(FUNDER)  # translated once, not in every comparison
-    return sorted(matches, key=lambda match: (
-        -match.score, -match.points_for(themes), -match.points_for(funder_part),
-        -match.item.updated_at.timestamp(), _folded(match.item.name), match.item.pk,
-    ))[:limit]
+    return matches
 
 
 def _shared_area_count(area_links):
