@@ -214,6 +214,9 @@ class Organization(TimeStampedModel):
                 fields=["is_verified", "-updated_at", "id"], include=["kind", "registration", "country", "territory"],
                 name="organization_match_recency",
             ),
+            # The verification of each open partner request's poster, when requests are ranked
+            # for an organization (partners.matching): an index-only look-up, not the row.
+            models.Index(fields=["id"], include=["is_verified"], name="organization_verified"),
             # The plenipotentiaries' list joins their bodies for the listed test, the name and the
             # territory: a few thousand public bodies among 200,000 entries, read from this alone.
             models.Index(

@@ -400,32 +400,37 @@ def requests_for_organization(organization: Organization, *, limit: int = TOP) -
     candidates_q = kind_sought
     if area_ids:
         candidates_q |= Q(pk__in=area_links.filter(thematicarea_id__in=area_ids).values("partnerrequest_id"))
+    score = (
+        _shared_areas(PartnerRequest.thematic_areas.through, "partnerrequest_id", area_ids) * SHARED_AREA_POINTS
+        + _points(kind_sought, KIND_POINTS)
+        + _points(in_place, PLACE_POINTS)
+        # The poster's verification, read from organization_verified alone for each request.
+        + _points(Q(organization__is_verified=True), VERIFIED_POINTS)
+    )
     scored = (
         accepting_answers(PartnerRequest.objects.exclude(organization_id=organization.pk))
         .filter(candidates_q)
         # A request that names countries is for organizations there only (as above).
         .filter(Q(countries="") | in_place)
-        .annotate(
-            score=_shared_areas(PartnerRequest.thematic_areas.through, "partnerrequest_id", area_ids) * SHARED_AREA_POINTS
-            + _points(kind_sought, KIND_POINTS)
-            + _points(in_place, PLACE_POINTS)
-            + _points(Q(organization__is_verified=True), VERIFIED_POINTS),
-        )
+        .annotate(score=score)
         .values("pk")
         .order_by("-score", "-pk")[:CANDIDATE_LIMIT]
     )
     candidate_ids = [row["pk"] for row in scored]
     answered = ExpressionOfInterest.objects.filter(request_id=OuterRef("pk"), organization_id=organization.pk)
     candidates = (
-        PartnerRequest.objects.filter(pk__in=candidate_ids)
+        PartnerRequest.objects.filter(pk__any=candidate_ids)
         .select_related("organization__territory", "call")
-        .prefetch_related("thematic_areas", "territories")
         .defer("search_document", "organization__search_document", "organization__description")
-        .annotate(already_answered=Exists(answered))
+        .annotate(already_answered=Exists(answered), score=score)
     )
+    # Ranked by the score computed in SQL (the reasons below add up to it); only the best are
+    # explained.
+    best = sorted(candidates, key=lambda partner_request: (-partner_request.score, partner_request.title.lower()))[:limit]
+    prefetch_related_objects(best, "thematic_areas", "territories")
     own_areas = set(area_ids)
     matches = []
-    for partner_request in candidates:
+    for partner_request in best:
         reasons = [_area_reason([area for area in partner_request.thematic_areas.all() if area.pk in own_areas])]
         if organization.kind in split_codes(partner_request.partner_kinds, upper=False):
             reasons.append(Reason(
