@@ -129,8 +129,11 @@ def phone_site(municipality, county):
         identifier="FIO-2026-LOCAL-01", title="Lokalne inicjatywy obywatelskie",
         territories=[county],
     )
-    partner_request = PartnerRequestFactory(organization=organization)
+    # Seeking NGOs: its poster sees the organizations that fit (score, reasons, an invitation
+    # button per row), and the requests that fit the poster's organization come from the body.
+    partner_request = PartnerRequestFactory(organization=organization, partner_kinds="ngo")
     ExpressionOfInterestFactory(request=partner_request, organization=body)
+    PartnerRequestFactory(organization=body, title="Partnerzy do Nyskiego Budżetu Obywatelskiego", partner_kinds="ngo")
     TwinningFactory()
     with translation.override("en"):
         pages = {
@@ -150,6 +153,7 @@ def phone_site(municipality, county):
         signed_in_pages = {
             "profile": reverse("accounts:profile"),
             "new-alert": reverse("alerts:subscribe", kwargs={"alertable": "calls"}),
+            "fitting-requests": reverse("partners:organization_requests", kwargs={"slug": organization.slug}),
         }
     return SimpleNamespace(ngo=ngo, pages=pages, signed_in_pages=signed_in_pages)
 
