@@ -108,9 +108,6 @@ class Match:
     def score(self) -> int:
         return sum(reason.points for reason in self.reasons)
 
-    def points_for(self, part) -> int:
-        return sum(reason.points for reason in self.reasons if reason.part == str(part))
-
 
 def _points(condition: Q, points: int) -> Case:
     return Case(When(condition, then=Value(points)), default=Value(0), output_field=IntegerField())
@@ -132,10 +129,6 @@ def _shared_areas(through, owner: str, area_ids: list[int]):
     """
     tests = [_points(Q(pk__in=through.objects.filter(thematicarea_id=area_id).values(owner)), 1) for area_id in area_ids]
     return sum(tests[1:], tests[0]) if tests else Value(0, output_field=IntegerField())
-
-
-def _ranked(matches: list[Match], name_of, limit: int) -> list[Match]:
-    return sorted(matches, key=lambda match: (-match.score, name_of(match.item).lower()))[:limit]
 
 
 def _folded(text: str) -> str:
@@ -229,10 +222,9 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
         + _points(answered_recently, RECENT_ANSWER_POINTS)
         + _points(Q(is_verified=True), VERIFIED_POINTS),
     ).order_by("-score", "-area_points", "-funder_points", "-updated_at", "pk")
-    candidate = Q(kind__in=kinds) | shares_an_area if area_ids else Q(kind__in=kinds)
     places = [None] if countries or not territories else [in_place, ~in_place]
     candidate_ids = {pk for part in _parts(
-        scored, eligible, candidate, kinds, places, area_ids, shares_an_area, sharing_several,
+        scored, eligible, kinds, places, area_ids, shares_an_area, sharing_several,
         [answered_recently] + ([experienced] if funder is not None else []),
     ) for pk in part}
     candidates = list(
@@ -292,7 +284,7 @@ def _shared_area_count(area_links):
     ), 0)
 
 
-def _parts(scored, eligible, candidate, kinds, places, area_ids, shares_an_area, sharing_several, special):
+def _parts(scored, eligible, kinds, places, area_ids, shares_an_area, sharing_several, special):
     """The queries of the ids among which the best CANDIDATE_LIMIT candidates are, none reading
     them all.
 
@@ -310,6 +302,7 @@ def _parts(scored, eligible, candidate, kinds, places, area_ids, shares_an_area,
 
     A cell may hold candidates of the parts above as well: their score is only higher.
     """
+    candidate = Q(kind__in=kinds) | shares_an_area if area_ids else Q(kind__in=kinds)
     scored_fully = [scored.filter(condition).filter(candidate) for condition in special]
     if sharing_several:
         scored_fully.append(scored.filter(pk__any=sharing_several))
@@ -327,6 +320,7 @@ def _parts(scored, eligible, candidate, kinds, places, area_ids, shares_an_area,
                     cell = cell.filter(place)
                 parts.append(cell.order_by("-updated_at", "pk").values_list("pk", flat=True)[:CANDIDATE_LIMIT])
     return parts
+
 
 def _area_share_reason(areas, wanted: int) -> Reason | None:
     if not areas:
@@ -413,20 +407,22 @@ def requests_for_organization(organization: Organization, *, limit: int = TOP) -
         # A request that names countries is for organizations there only (as above).
         .filter(Q(countries="") | in_place)
         .annotate(score=score)
-        .values("pk")
+        .values_list("pk", "score")
         .order_by("-score", "-pk")[:CANDIDATE_LIMIT]
     )
-    candidate_ids = [row["pk"] for row in scored]
+    score_of = dict(scored)
     answered = ExpressionOfInterest.objects.filter(request_id=OuterRef("pk"), organization_id=organization.pk)
     candidates = (
-        PartnerRequest.objects.filter(pk__any=candidate_ids)
+        PartnerRequest.objects.filter(pk__any=list(score_of))
         .select_related("organization__territory", "call")
         .defer("search_document", "organization__search_document", "organization__description")
-        .annotate(already_answered=Exists(answered), score=score)
+        .annotate(already_answered=Exists(answered))
     )
-    # Ranked by the score computed in SQL (the reasons below add up to it); only the best are
-    # explained.
-    best = sorted(candidates, key=lambda partner_request: (-partner_request.score, partner_request.title.lower()))[:limit]
+    # Ranked by the score computed in SQL (the reasons below add up to it), then by title; only
+    # the best are explained.
+    best = sorted(candidates, key=lambda partner_request: (
+        -score_of[partner_request.pk], partner_request.title.lower(),
+    ))[:limit]
     prefetch_related_objects(best, "thematic_areas", "territories")
     own_areas = set(area_ids)
     matches = []
@@ -446,7 +442,7 @@ def requests_for_organization(organization: Organization, *, limit: int = TOP) -
             item=partner_request, reasons=[reason for reason in reasons if reason],
             already_answered=partner_request.already_answered,
         ))
-    return _ranked(matches, lambda partner_request: partner_request.title, limit)
+    return matches
 
 
 def _place_reason_for_request(partner_request, organization, ancestors) -> Reason | None:
