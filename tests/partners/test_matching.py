@@ -10,6 +10,7 @@ from civicbridge.directory.models import Organization
 from civicbridge.partners import matching, phases, selectors
 from civicbridge.partners.models import PartnerRequest
 from tests.directory.factories import OrganizationFactory
+from tests.funding.factories import CallFactory
 from tests.partners.factories import ExpressionOfInterestFactory, PartnerRequestFactory
 
 pytestmark = pytest.mark.django_db
@@ -178,13 +179,18 @@ def test_the_ranking_read_in_parts_is_the_ranking_of_every_candidate(
 ):
     """Candidates sharing one area or none are read only as far as the first CANDIDATE_LIMIT
     of each cell (sharing an area or not, kind, place, verification): the best are the same as
-    if each candidate were scored. Reading a cell in any other order fails here."""
+    if each candidate were scored. Reading a cell in any other order fails here, and so does
+    leaving out a set scored in full: those sharing several areas and those experienced with
+    the funder (fewer than CANDIDATE_LIMIT, kept whole), the recent answerers (more, read by
+    their best)."""
     import random
 
     monkeypatch.setattr(matching, "CANDIDATE_LIMIT", 8)  # far fewer than each cell holds
     rng = random.Random(7)
     elsewhere = other_county.children.first()
     now = datetime.datetime.now(datetime.UTC)
+    call = CallFactory()
+    answered_elsewhere = PartnerRequestFactory(organization=poster)  # no call: answers to it are activity only
     organizations = []
     for number in range(240):
         # Few share both areas, so that the best of those sharing one or none count too.
@@ -196,21 +202,29 @@ def test_the_ranking_read_in_parts_is_the_ranking_of_every_candidate(
         )
         updated = now - datetime.timedelta(days=rng.randrange(400), minutes=number)
         Organization.objects.filter(pk=organization.pk).update(updated_at=updated)
+        experienced = number % 45 == 7  # 6 of them
+        if experienced:
+            PartnerRequestFactory(organization=organization, call=CallFactory(programme__funder=call.programme.funder))
+        answered = rng.random() < 0.1  # about 24 of them
+        if answered:
+            ExpressionOfInterestFactory(request=answered_elsewhere, organization=organization)
         organizations.append((organization.pk, len(set(shared) & set(wanted_areas)), organization.kind,
-                              organization.territory_id, organization.is_verified, updated))
+                              organization.territory_id, organization.is_verified, updated, experienced, answered))
     partner_request = loaded(PartnerRequestFactory(
         organization=poster, partner_kinds=kinds, thematic_areas=[areas[code] for code in wanted_areas],
-        territories=[municipality],
+        territories=[municipality], call=call,
     ))
     since = now - datetime.timedelta(days=matching.ACTIVE_DAYS)
 
-    def expected_key(pk, shared, kind, territory_id, verified, updated):
+    def expected_key(pk, shared, kind, territory_id, verified, updated, experienced, answered):
         area = shared * matching.AREA_POINTS // len(wanted_areas) if wanted_areas else 0
-        score = (area + (matching.KIND_POINTS if kind == kinds else 0)
+        funder = matching.FUNDER_POINTS if experienced else 0
+        score = (area + (matching.KIND_POINTS if kind == kinds else 0) + funder
                  + (matching.PLACE_POINTS if territory_id == municipality.pk else 0)
                  + (matching.ACTIVE_ENTRY_POINTS if updated >= since else 0)
+                 + (matching.RECENT_ANSWER_POINTS if answered else 0)
                  + (matching.VERIFIED_POINTS if verified else 0))
-        return (-score, -area, -updated.timestamp(), pk)
+        return (-score, -area, -funder, -updated.timestamp(), pk)
 
     candidates = [row for row in organizations if row[1] or row[2] == kinds]
     expected = [(row[0], -expected_key(*row)[0]) for row in sorted(candidates, key=lambda row: expected_key(*row))][:8]
