@@ -208,8 +208,9 @@ class Organization(TimeStampedModel):
             models.Index(fields=["territory", "name"]),
             models.Index(fields=["country", "name", "id"], name="organization_country_name"),
             models.Index(fields=["-created_at"]),
-            # Partner matching reads the candidates of a sought kind most recently updated
-            # first, per verification (partners.matching), from this alone.
+            # Partner matching reads each cell of candidates (an area shared or not, a kind
+            # sought or not, a place) most recently updated first, per verification
+            # (partners.matching), from this alone.
             models.Index(
                 fields=["is_verified", "-updated_at", "id"], include=["kind", "registration", "country", "territory"],
                 name="organization_match_recency",
