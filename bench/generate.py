@@ -242,30 +242,87 @@ PARTNER_TITLES = [
 ]
 
 
+# What posters state, in the proportions a national partner search would see.
+PARTNER_KINDS = [("ngo", 40), ("ngo,school", 15), ("school", 8), ("municipality", 6), ("ngo,public_body", 6),
+                 ("informal_group", 5), ("university", 4), ("business", 4), ("", 12)]
+PARTNER_COUNTRIES = [("", 50), ("PL", 15), ("TR", 5), ("PL,DE,CZ", 8), ("DE,FR,IT,ES,NL,AT", 7), ("PL,LT,LV,EE", 5),
+                     ("UA,MD,GE", 3), ("PL,TR,DE", 7)]
+REQUESTS_WITH_A_CALL = 0.4
+REQUESTS_WITH_TERRITORIES = 0.2
+REQUESTS_ANSWERED = 0.3  # each answered by 1 to 6 organizations, over the last year
+
+
+def _weighted(rng: random.Random, choices: list[tuple[str, int]]) -> str:
+    return rng.choices([value for value, _ in choices], weights=[weight for _, weight in choices])[0]
+
+
 def ensure_partner_requests(target: int, rng: random.Random) -> None:
+    """Partner requests as posters write them: one to three thematic areas, kinds and countries
+    sought (or none), some for a call, some limited to territories, most open and some past
+    their deadline or closed; about a third answered by other organizations over the last year,
+    so that matching meets experience with funders and recent answers as it would."""
+    import datetime
+
+    from civicbridge.core.models import Territory, ThematicArea
     from civicbridge.core.search import build_document
     from civicbridge.directory.models import Organization
-    from civicbridge.partners.models import PartnerRequest
+    from civicbridge.funding.models import Call
+    from civicbridge.partners.models import ExpressionOfInterest, PartnerRequest
 
     existing = PartnerRequest.objects.count()
     if existing >= target:
         return
-    organization_ids = list(Organization.objects.filter(kind="ngo").values_list("pk", flat=True)[:50_000])
-    today = time.localtime()
+    listed = Organization.objects.listed()
+    poster_ids = list(listed.filter(kind__in=["ngo", "school", "municipality", "public_body", "university"])
+                      .values_list("pk", flat=True)[:50_000])
+    answerer_ids = list(listed.values_list("pk", flat=True)[:100_000])
+    area_ids = list(ThematicArea.objects.values_list("pk", flat=True))
+    territory_ids = list(Territory.objects.filter(level__in=["county", "municipality"]).values_list("pk", flat=True))
+    call_ids = list(Call.objects.filter(published_at__isnull=False).values_list("pk", flat=True)[:20_000])
+    today = datetime.date.today()
     requests = []
     for number in range(existing, target):
         title = f"{rng.choice(PARTNER_TITLES)} {number}"
         description = "We look for an association with experience in youth work and volunteering."
-        requests.append(
-            PartnerRequest(
-                organization_id=rng.choice(organization_ids), title=title, description=description,
-                direction=rng.choice(["seeking", "seeking", "offering"]), countries="PL,TR,DE",
-                partner_kinds="ngo", status="open",
-                deadline=f"{today.tm_year + 1}-06-30", search_document=build_document(title, description),
-            )
-        )
+        expired = rng.random() < 0.15
+        requests.append(PartnerRequest(
+            organization_id=rng.choice(poster_ids), title=title, description=description,
+            direction=rng.choice(["seeking", "seeking", "offering"]),
+            countries=_weighted(rng, PARTNER_COUNTRIES), partner_kinds=_weighted(rng, PARTNER_KINDS),
+            call_id=rng.choice(call_ids) if call_ids and rng.random() < REQUESTS_WITH_A_CALL else None,
+            status="closed" if rng.random() < 0.05 else "open",
+            deadline=today + datetime.timedelta(days=-rng.randrange(1, 90) if expired else rng.randrange(7, 300)),
+            search_document=build_document(title, description),
+        ))
+    last = PartnerRequest.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     for batch in _chunks(requests, BATCH):
         PartnerRequest.objects.bulk_create(batch)
+    created = list(PartnerRequest.objects.filter(pk__gt=last).values_list("pk", "organization_id"))
+    areas_of = PartnerRequest.thematic_areas.through
+    territories_of = PartnerRequest.territories.through
+    area_links, territory_links, answers = [], [], []
+    for request_id, poster_id in created:
+        for area_id in rng.sample(area_ids, min(len(area_ids), rng.choice([1, 2, 2, 3]))):
+            area_links.append(areas_of(partnerrequest_id=request_id, thematicarea_id=area_id))
+        if territory_ids and rng.random() < REQUESTS_WITH_TERRITORIES:
+            for territory_id in rng.sample(territory_ids, min(len(territory_ids), rng.choice([1, 1, 2]))):
+                territory_links.append(territories_of(partnerrequest_id=request_id, territory_id=territory_id))
+        if rng.random() < REQUESTS_ANSWERED:
+            for organization_id in {rng.choice(answerer_ids) for _ in range(rng.randint(1, 6))} - {poster_id}:
+                answers.append(ExpressionOfInterest(
+                    request_id=request_id, organization_id=organization_id, message="Chętnie dołączymy.",
+                ))
+    for model, rows in ((areas_of, area_links), (territories_of, territory_links), (ExpressionOfInterest, answers)):
+        for batch in _chunks(rows, BATCH):
+            model.objects.bulk_create(batch)
+    # Answers given over the last year (created_at is set on insert): twelve monthly steps.
+    answer_ids = list(ExpressionOfInterest.objects.filter(request_id__in=[pk for pk, _ in created])
+                      .values_list("pk", flat=True))
+    rng.shuffle(answer_ids)
+    now = datetime.datetime.now(datetime.UTC)
+    for month, ids in enumerate(answer_ids[step::12] for step in range(12)):
+        for batch in _chunks(ids, BATCH):
+            ExpressionOfInterest.objects.filter(pk__in=batch).update(created_at=now - datetime.timedelta(days=30 * month + 1))
 
 
 COORDINATORS = 4

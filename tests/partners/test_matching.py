@@ -163,9 +163,9 @@ def test_matching_for_a_request_runs_the_same_queries_for_few_or_many_organizati
     # (the request names countries: one place): sharing the area and of the kind sought,
     # sharing it and of another kind, of the kind sought, six cells in one query where the
     # database can slice the parts of a UNION (PostgreSQL), one query each elsewhere; the
-    # candidates; their areas.
+    # candidates' facts for the score; the best; their areas.
     cells = 1 if connection.features.supports_slicing_ordering_in_compound else 6
-    with django_assert_num_queries(3 + cells):
+    with django_assert_num_queries(4 + cells):
         matches = matching.organizations_for_request(partner_request)
 
     assert len(matches) == min(count, matching.TOP)
@@ -236,6 +236,18 @@ def test_the_ranking_read_in_parts_is_the_ranking_of_every_candidate(
     # Ranked by the score computed in the database, explained by the reasons: the two agree.
     matches = matching.organizations_for_request(partner_request, limit=8)
     assert [(match.item.pk, match.score) for match in matches] == expected
+
+
+def test_rows_tied_beyond_the_limit_are_chosen_by_name_then_id():
+    """Names are folded only for the rows tied with the last one kept; a tie among more rows
+    than the limit is still settled by name (folded: "Łask" is "Lask"), then id."""
+    def row(pk, name):
+        return (pk, "ngo", False, None, "PL", None, name, 0)
+
+    keyed = [((-6,), row(9, "Zielona Dolina")), ((-5,), row(1, "Zorza")), ((-5,), row(2, "Łask")),
+             ((-5,), row(3, "Lasy")), ((-5,), row(4, "Lask")), ((-5,), row(5, "Lask")), ((-4,), row(6, "Aaa"))]
+
+    assert [kept[0] for kept in matching._best(keyed, 4)] == [9, 2, 4, 5]
 
 
 # --- requests for an organization --------------------------------------------------------------------

@@ -29,10 +29,10 @@ LIST_QUERIES = 5
 # Anonymous detail: the request, its areas, its territories.
 DETAIL_QUERIES_ANONYMOUS = 4
 # The poster's detail: + session, user, memberships, own answers, permissions, the answers and
-# the queries of matching (here: the best who answered lately, the first of those sharing the
-# area in each place and verification, the candidates, their areas), and the organizations
-# already invited to answer.
-DETAIL_QUERIES_POSTER = 21
+# the queries of matching (here: who answered lately, the first of those sharing the area in
+# each place and verification, the candidates' facts, the best, their areas), and the
+# organizations already invited to answer.
+DETAIL_QUERIES_POSTER = 22
 # The order (narrow rows), the page's rows, their areas, and the filter's menu of areas.
 TWINNING_LIST_QUERIES = 4
 

@@ -26,14 +26,18 @@ then experience with the funder, then the most recently updated entry, then by n
 order that does not change between two visits and can be explained (``TIE_ORDER``).
 
 Bounded work at any registry size: the candidates (they share a thematic area or are of a
-kind sought, in the countries named) are read in parts that each return at most
-CANDIDATE_LIMIT rows with the same score computed in SQL (``_parts`` explains why their best
-are the best of all); the best CANDIDATE_LIMIT of those are scored in Python, where each point
-gets its reason. At most 19 queries on SQLite (a request with a call, territories, two areas
-and kinds), 5 on PostgreSQL (the parts in one UNION ALL), however many organizations there are.
+kind sought, in the countries named) are read as ids in *cells* that each return at most
+CANDIDATE_LIMIT rows (``_cells`` explains why their best are the best of all), beside the
+sets whose score has parts of their own (experience with the funder, a recent answer, several
+areas shared), read first as ids; the facts of those ids are read in one query and scored here,
+and the best ``limit`` explained. At most 17 queries on SQLite (a request with a call,
+territories, two areas and kinds), 6 on PostgreSQL (the cells in one UNION ALL), however many
+organizations there are; the sets grow with the answers given and the requests posted, not with
+the registry.
 """
 
 import datetime
+import heapq
 from dataclasses import dataclass, field
 
 from django.db import connections
@@ -41,12 +45,9 @@ from django.db.models import (
     Case,
     Count,
     Exists,
-    ExpressionWrapper,
-    F,
     IntegerField,
     OuterRef,
     Q,
-    QuerySet,
     Subquery,
     Value,
     When,
@@ -176,27 +177,22 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
     for territory in territories:
         in_territory |= Q(territory__path__startswith=territory.path)
     in_place = in_territory | Q(country__in=countries) if countries else in_territory
-    # Who did what is read first, as organization ids, in one query: the sets are small, and a
-    # part that tested each organization against them read all 200,000 (50 ms, for a funder
-    # nobody had worked with). The score still tests membership of a set the database reads once.
-    recent_answers = ExpressionOfInterest.objects.filter(created_at__gte=since).order_by().values("organization_id")
-    answered_recently = Q(pk__in=recent_answers)
-    who_did_what = recent_answers.values_list("organization_id", Value("recent"))
+    # Who did what, read first as organization ids, in one query: those sets are scored in full
+    # and their points added here (a query testing every organization against them read all
+    # 200,000: 50 ms for a funder nobody had worked with; scoring them in SQL, 140 ms).
+    who_did_what = (ExpressionOfInterest.objects.filter(created_at__gte=since).order_by()
+                    .values_list("organization_id", Value("recent")))
     if funder is not None:
         # "With a call" is implied by the funder, and said: PostgreSQL then starts from the
         # requests that name a call (by its index), not from every call of the funder (17 ms).
-        posted_for_funder = (PartnerRequest.objects.filter(call__isnull=False, call__programme__funder_id=funder.pk)
-                             .exclude(pk=partner_request.pk).order_by().values("organization_id"))
-        answered_for_funder = ExpressionOfInterest.objects.filter(
-            request__call__isnull=False, request__call__programme__funder_id=funder.pk
-        ).order_by().values("organization_id")
-        experienced = Q(pk__in=posted_for_funder) | Q(pk__in=answered_for_funder) | Q(pk=funder.organization_id or 0)
         who_did_what = who_did_what.union(
-            posted_for_funder.values_list("organization_id", Value("posted")),
-            answered_for_funder.values_list("organization_id", Value("answered")), all=True,
+            PartnerRequest.objects.filter(call__isnull=False, call__programme__funder_id=funder.pk)
+            .exclude(pk=partner_request.pk).order_by().values_list("organization_id", Value("posted")),
+            ExpressionOfInterest.objects.filter(
+                request__call__isnull=False, request__call__programme__funder_id=funder.pk
+            ).order_by().values_list("organization_id", Value("answered")),
+            all=True,
         )
-    else:
-        experienced = Q(pk__in=[])
     ids_of = {"recent": set(), "posted": set(), "answered": set()}
     for organization_id, what in who_did_what:
         ids_of[what].add(organization_id)
@@ -216,41 +212,38 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
     if countries:
         # A constraint: nobody from elsewhere, however well they fit otherwise.
         eligible = eligible.filter(in_place)
-    scored = eligible.annotate(shared_areas=_shared_area_count(area_links)).annotate(
-        area_points=ExpressionWrapper(
-            F("shared_areas") * AREA_POINTS / max(len(area_ids), 1), output_field=IntegerField(),
-        ),
-        funder_points=_points(experienced, FUNDER_POINTS),
-        score=F("area_points")
-        + _points(Q(kind__in=kinds), KIND_POINTS)
-        + F("funder_points")
-        + _points(in_place, PLACE_POINTS)
-        + _points(Q(updated_at__gte=since), ACTIVE_ENTRY_POINTS)
-        + _points(answered_recently, RECENT_ANSWER_POINTS)
-        + _points(Q(is_verified=True), VERIFIED_POINTS),
-    ).order_by("-score", "-area_points", "-funder_points", "-updated_at", "pk")
     places = [None] if countries or not territories else [in_place, ~in_place]
-    # Tested on the few rows a scored part reads, by their own links (a test of membership in
-    # the areas' links made PostgreSQL hash all 14,000 of them first).
-    candidate = Q(kind__in=kinds) | Q(shared_areas__gt=0) if area_ids else Q(kind__in=kinds)
-    candidate_ids = _read_together(_parts(
-        scored, eligible, candidate, kinds, places, area_ids, shares_an_area,
-        [ids for ids in (sharing_several, recent_answerer_ids, experienced_ids) if ids],
-    ))
-    candidates = list(
-        scored.filter(candidate, pk__any=list(candidate_ids))
-        .select_related("territory")
-        .defer("search_document", "description")[:CANDIDATE_LIMIT]
+    scored_in_full = set(sharing_several) | recent_answerer_ids | experienced_ids
+    rows = (
+        eligible.filter(pk__any=list(_read_together(_cells(eligible, kinds, places, area_ids, shares_an_area))
+                                     | scored_in_full))
+        .annotate(shared_areas=_shared_area_count(area_links))
+        .values_list("pk", "kind", "is_verified", "updated_at", "country", "territory__path", "name", "shared_areas")
+        .order_by()
     )
-    # The order TIE_ORDER explains, by the score computed in SQL (the reasons below add up to
-    # it): stable, whatever order the database returned the rows in. Only the best are explained.
-    best = sorted(candidates, key=lambda organization: (
-        -organization.score, -organization.area_points, -organization.funder_points,
-        -organization.updated_at.timestamp(), _folded(organization.name), organization.pk,
-    ))[:limit]
+    wanted_kinds = set(kinds)
+    territory_paths = [territory.path for territory in territories]
+
+    def order(row):  # the score, then the order of ties TIE_ORDER explains but the name
+        pk, kind, verified, updated, country, path, _name, shared = row
+        area = _area_share_points(shared, len(area_ids))
+        funder_points = FUNDER_POINTS if pk in experienced_ids else 0
+        score = (
+            area + (KIND_POINTS if kind in wanted_kinds else 0) + funder_points
+            + (PLACE_POINTS if _in_place(path, country, territory_paths, countries) else 0)
+            + (ACTIVE_ENTRY_POINTS if updated >= since else 0)
+            + (RECENT_ANSWER_POINTS if pk in recent_answerer_ids else 0)
+            + (VERIFIED_POINTS if verified else 0)
+        )
+        return (-score, -area, -funder_points, -updated.timestamp())
+
+    ranked = _best(((order(row), row) for row in rows if row[1] in wanted_kinds or row[7]), limit)
+    by_pk = Organization.objects.select_related("territory").defer("search_document", "description").in_bulk(
+        [row[0] for row in ranked]
+    )
+    best = [by_pk[row[0]] for row in ranked]
     prefetch_related_objects(best, "thematic_areas")
     wanted_areas = set(area_ids)
-    wanted_kinds = set(kinds)
     matches = []
     for organization in best:
         reasons = [_area_share_reason(
@@ -280,6 +273,19 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
     return matches
 
 
+def _best(keyed_rows, limit: int) -> list:
+    """The first ``limit`` rows by their key, then their folded name (index 6), then their id:
+    the name is folded only for the rows tied with the last one kept, not for thousands."""
+    keyed_rows = list(keyed_rows)
+    first = heapq.nsmallest(limit, keyed_rows, key=lambda keyed: keyed[0])
+    if not first:
+        return []
+    last_key = first[-1][0]
+    kept = [keyed for keyed in keyed_rows if keyed[0] <= last_key]
+    kept.sort(key=lambda keyed: (keyed[0], _folded(keyed[1][6]), keyed[1][0]))
+    return [row for _key, row in kept[:limit]]
+
+
 def _shared_area_count(area_links):
     """How many of the request's areas a candidate works in: its own links, read by the index
     on (organization, area), for the few rows a part returns or scores."""
@@ -290,17 +296,15 @@ def _shared_area_count(area_links):
     ), 0)
 
 
-def _parts(scored, eligible, candidate, kinds, places, area_ids, shares_an_area, scored_sets):
+def _cells(eligible, kinds, places, area_ids, shares_an_area):
     """The queries of the ids among which the best CANDIDATE_LIMIT candidates are, none reading
-    them all.
+    them all, beside the sets scored in full.
 
     At national scale a request for NGOs has 170,000 candidates and two areas are shared by
     14,000: scoring each costs 5 microseconds a row, a tenth of a second. Instead:
 
     - the few whose score has parts of their own (experience with the funder, a recent answer)
-      and those sharing two or more of the areas, ``scored_sets`` (organization ids, read
-      first), are scored, and the best candidates of each kept (a set of no more than
-      CANDIDATE_LIMIT is kept whole: the final query keeps only candidates);
+      and those sharing two or more of the areas are read first, as ids, and scored in full;
     - every other candidate shares one area or none, and within one *cell* (sharing an area or
       not, of a sought kind or not, one place, one verification) its score varies only with
       its activity. Any candidate of the cell updated more recently scores at least as much and
@@ -308,39 +312,31 @@ def _parts(scored, eligible, candidate, kinds, places, area_ids, shares_an_area,
       CANDIDATE_LIMIT of its cell, read most recently updated first (index
       organization_match_recency), cannot be among the best.
 
-    A cell may hold candidates of the sets above as well: their score is only higher.
+    A cell may hold members of the sets above as well: their score is only higher.
     """
-    parts = [
-        ids if len(ids) <= CANDIDATE_LIMIT
-        else scored.filter(candidate, pk__any=list(ids)).values_list("pk", flat=True)[:CANDIDATE_LIMIT]
-        for ids in scored_sets
-    ]
     fits = []
     if area_ids:
         fits += [shares_an_area & Q(kind__in=kinds), shares_an_area & ~Q(kind__in=kinds)] if kinds else [shares_an_area]
     if kinds:
         fits.append(Q(kind__in=kinds))
+    cells = []
     for fit in fits:
         for place in places:
             for verified in (True, False):
                 cell = eligible.filter(fit, is_verified=verified)
                 if place is not None:
                     cell = cell.filter(place)
-                parts.append(cell.order_by("-updated_at", "pk").values_list("pk", flat=True)[:CANDIDATE_LIMIT])
-    return parts
+                cells.append(cell.order_by("-updated_at", "pk").values_list("pk", flat=True)[:CANDIDATE_LIMIT])
+    return cells
 
 
-def _read_together(parts) -> set:
-    """The ids of every part: those read already, and the queries' in one UNION ALL where the
-    database can order and slice each part of a compound (PostgreSQL); one query a part
-    elsewhere (SQLite). A dozen queries cost more in round trips and Django's reading of each
-    than in the database's work."""
-    ids = {pk for part in parts if not isinstance(part, QuerySet) for pk in part}
-    queries = [part for part in parts if isinstance(part, QuerySet)]
+def _read_together(queries) -> set:
+    """The ids the queries return, in one UNION ALL where the database can order and slice each
+    part of a compound (PostgreSQL); one query each elsewhere (SQLite). A dozen queries cost
+    more in round trips and Django's reading of each than in the database's work."""
     if len(queries) > 1 and connections[queries[0].db].features.supports_slicing_ordering_in_compound:
         queries = [queries[0].union(*queries[1:], all=True).order_by()]
-    ids.update(pk for query in queries for pk in query)
-    return ids
+    return {pk for query in queries for pk in query}
 
 
 def _area_share_reason(areas, wanted: int) -> Reason | None:
@@ -367,6 +363,11 @@ def _funder_reason(organization, funder, posted_ids: set, answered_ids: set) -> 
     else:
         return None
     return Reason(FUNDER_POINTS, text % {"funder": funder.name}, str(FUNDER))
+
+
+def _in_place(path: str | None, country: str, territory_paths: list[str], countries: list[str]) -> bool:
+    """In one of the request's territories (or a unit below it), or in one of its countries."""
+    return bool(path and any(path.startswith(wanted) for wanted in territory_paths)) or country in countries
 
 
 def _place_reason_for_organization(organization, territories, countries) -> Reason | None:
