@@ -248,6 +248,7 @@ PARTNER_KINDS = [("ngo", 40), ("ngo,school", 15), ("school", 8), ("municipality"
 PARTNER_COUNTRIES = [("", 50), ("PL", 15), ("TR", 5), ("PL,DE,CZ", 8), ("DE,FR,IT,ES,NL,AT", 7), ("PL,LT,LV,EE", 5),
                      ("UA,MD,GE", 3), ("PL,TR,DE", 7)]
 REQUESTS_WITH_A_CALL = 0.4
+POPULAR_CALLS = 150
 REQUESTS_WITH_TERRITORIES = 0.2
 REQUESTS_ANSWERED = 0.3  # each answered by 1 to 6 organizations, over the last year
 
@@ -278,7 +279,11 @@ def ensure_partner_requests(target: int, rng: random.Random) -> None:
     answerer_ids = list(listed.values_list("pk", flat=True)[:100_000])
     area_ids = list(ThematicArea.objects.values_list("pk", flat=True))
     territory_ids = list(Territory.objects.filter(level__in=["county", "municipality"]).values_list("pk", flat=True))
-    call_ids = list(Call.objects.filter(published_at__isnull=False).values_list("pk", flat=True)[:20_000])
+    # Partners are sought for calls still open, most of them for a few popular ones (as for
+    # Erasmus+ rounds): a poster's choice weighs 1/rank among 150 of the open calls.
+    open_calls = list(Call.objects.published().open().order_by("pk").values_list("pk", flat=True)[:5_000])
+    call_ids = rng.sample(open_calls, min(len(open_calls), POPULAR_CALLS))
+    call_weights = [1 / rank for rank in range(1, len(call_ids) + 1)]
     today = datetime.date.today()
     requests = []
     for number in range(existing, target):
@@ -289,7 +294,7 @@ def ensure_partner_requests(target: int, rng: random.Random) -> None:
             organization_id=rng.choice(poster_ids), title=title, description=description,
             direction=rng.choice(["seeking", "seeking", "offering"]),
             countries=_weighted(rng, PARTNER_COUNTRIES), partner_kinds=_weighted(rng, PARTNER_KINDS),
-            call_id=rng.choice(call_ids) if call_ids and rng.random() < REQUESTS_WITH_A_CALL else None,
+            call_id=rng.choices(call_ids, call_weights)[0] if call_ids and rng.random() < REQUESTS_WITH_A_CALL else None,
             status="closed" if rng.random() < 0.05 else "open",
             deadline=today + datetime.timedelta(days=-rng.randrange(1, 90) if expired else rng.randrange(7, 300)),
             search_document=build_document(title, description),
