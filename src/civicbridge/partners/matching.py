@@ -429,22 +429,20 @@ def requests_for_organization(organization: Organization, *, limit: int = TOP) -
         # A request that names countries is for organizations there only (as above).
         .filter(Q(countries="") | in_place)
         .annotate(score=score)
-        .values_list("pk", "score")
+        .values_list("pk", "score", "title")
         .order_by("-score", "-pk")[:CANDIDATE_LIMIT]
     )
-    score_of = dict(scored)
+    # Ranked by the score computed in SQL (the reasons below add up to it), then by title; only
+    # the best are read whole and explained.
+    ranked = sorted(scored, key=lambda row: (-row[1], row[2].lower()))[:limit]
     answered = ExpressionOfInterest.objects.filter(request_id=OuterRef("pk"), organization_id=organization.pk)
-    candidates = (
-        PartnerRequest.objects.filter(pk__any=list(score_of))
-        .select_related("organization__territory", "call")
+    by_pk = (
+        PartnerRequest.objects.select_related("organization__territory", "call")
         .defer("search_document", "organization__search_document", "organization__description")
         .annotate(already_answered=Exists(answered))
+        .in_bulk([pk for pk, _score, _title in ranked])
     )
-    # Ranked by the score computed in SQL (the reasons below add up to it), then by title; only
-    # the best are explained.
-    best = sorted(candidates, key=lambda partner_request: (
-        -score_of[partner_request.pk], partner_request.title.lower(),
-    ))[:limit]
+    best = [by_pk[pk] for pk, _score, _title in ranked]
     prefetch_related_objects(best, "thematic_areas", "territories")
     own_areas = set(area_ids)
     matches = []
