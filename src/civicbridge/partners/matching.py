@@ -241,7 +241,7 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
     by_pk = Organization.objects.select_related("territory").defer("search_document", "description").in_bulk(
         [row[0] for row in ranked]
     )
-    best = [by_pk[row[0]] for row in ranked]
+    best = [by_pk[row[0]] for row in ranked if row[0] in by_pk]  # not one deleted since it was ranked
     prefetch_related_objects(best, "thematic_areas")
     wanted_areas = set(area_ids)
     matches = []
@@ -442,7 +442,7 @@ def requests_for_organization(organization: Organization, *, limit: int = TOP) -
         .annotate(already_answered=Exists(answered))
         .in_bulk([pk for pk, _score, _title in ranked])
     )
-    best = [by_pk[pk] for pk, _score, _title in ranked]
+    best = [by_pk[pk] for pk, _score, _title in ranked if pk in by_pk]  # not one deleted since it was ranked
     prefetch_related_objects(best, "thematic_areas", "territories")
     own_areas = set(area_ids)
     matches = []
