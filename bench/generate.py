@@ -317,12 +317,12 @@ def ensure_partner_requests(target: int, rng: random.Random) -> None:
                 answers.append(ExpressionOfInterest(
                     request_id=request_id, organization_id=organization_id, message="Chętnie dołączymy.",
                 ))
+    last_answer = ExpressionOfInterest.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     for model, rows in ((areas_of, area_links), (territories_of, territory_links), (ExpressionOfInterest, answers)):
         for batch in _chunks(rows, BATCH):
             model.objects.bulk_create(batch)
     # Answers given over the last year (created_at is set on insert): twelve monthly steps.
-    answer_ids = list(ExpressionOfInterest.objects.filter(request_id__in=[pk for pk, _ in created])
-                      .values_list("pk", flat=True))
+    answer_ids = list(ExpressionOfInterest.objects.filter(pk__gt=last_answer).values_list("pk", flat=True))
     rng.shuffle(answer_ids)
     now = datetime.datetime.now(datetime.UTC)
     for month, ids in enumerate(answer_ids[step::12] for step in range(12)):

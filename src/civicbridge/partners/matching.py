@@ -197,7 +197,9 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
     for organization_id, what in who_did_what:
         ids_of[what].add(organization_id)
     posted_ids, answered_ids, recent_answerer_ids = ids_of["posted"], ids_of["answered"], ids_of["recent"]
-    experienced_ids = posted_ids | answered_ids | ({funder.organization_id} - {None} if funder is not None else set())
+    experienced_ids = posted_ids | answered_ids
+    if funder is not None and funder.organization_id is not None:
+        experienced_ids.add(funder.organization_id)  # the funder's own entry
 
     area_links = Organization.thematic_areas.through.objects.filter(thematicarea_id__in=area_ids)
     shares_an_area = Exists(area_links.filter(organization_id=OuterRef("pk")))
@@ -288,7 +290,7 @@ def _best(keyed_rows, limit: int) -> list:
 
 def _shared_area_count(area_links):
     """How many of the request's areas a candidate works in: its own links, read by the index
-    on (organization, area), for the few rows a part returns or scores."""
+    on (organization, area), for each row whose facts are read."""
     return Coalesce(Subquery(
         area_links.filter(organization_id=OuterRef("pk")).order_by().values("organization_id")
         .annotate(shared=Count("thematicarea_id")).values("shared"),
