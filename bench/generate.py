@@ -269,6 +269,7 @@ def ensure_partner_requests(target: int, rng: random.Random) -> None:
     from civicbridge.directory.models import Organization
     from civicbridge.funding.models import Call
     from civicbridge.partners.models import ExpressionOfInterest, PartnerRequest
+    from civicbridge.partners.services import refresh_last_answers
 
     existing = PartnerRequest.objects.count()
     if existing >= target:
@@ -328,6 +329,7 @@ def ensure_partner_requests(target: int, rng: random.Random) -> None:
     for month, ids in enumerate(answer_ids[step::12] for step in range(12)):
         for batch in _chunks(ids, BATCH):
             ExpressionOfInterest.objects.filter(pk__in=batch).update(created_at=now - datetime.timedelta(days=30 * month + 1))
+    refresh_last_answers()
 
 
 COORDINATORS = 4

@@ -35,3 +35,17 @@ def test_any_of_a_subquery_is_an_in_subquery():
     some = ThematicArea.objects.filter(scheme=ThematicArea.objects.first().scheme).values("pk")
 
     assert ThematicArea.objects.filter(pk__any=some).count() == some.count()
+
+
+def test_any_of_a_set_of_ids_or_of_their_text_finds_the_same_rows_and_ignores_none():
+    wanted = set(ThematicArea.objects.order_by("pk").values_list("pk", flat=True)[:3])
+
+    assert set(ThematicArea.objects.filter(pk__any=wanted).values_list("pk", flat=True)) == wanted
+    assert set(ThematicArea.objects.filter(pk__any=[str(pk) for pk in wanted] + [None]).values_list("pk", flat=True)) == wanted
+    themes = ThematicArea.objects.filter(scheme__any=["eu_theme"])  # text, not ids
+    assert themes.exists() and set(themes.values_list("scheme", flat=True)) == {"eu_theme"}
+
+
+def test_any_of_a_value_that_is_not_a_whole_number_is_refused():
+    with pytest.raises((ValueError, TypeError)):
+        list(ThematicArea.objects.filter(pk__any={"1", "one"}))

@@ -5,7 +5,7 @@ import factory
 from civicbridge.core.models import Territory
 from civicbridge.partners import phases
 from civicbridge.partners.models import ExpressionOfInterest, PartnerRequest, Twinning
-from civicbridge.partners.services import request_search_document
+from civicbridge.partners.services import refresh_last_answers, request_search_document
 
 
 class PartnerRequestFactory(factory.django.DjangoModelFactory):
@@ -46,6 +46,12 @@ class ExpressionOfInterestFactory(factory.django.DjangoModelFactory):
     request = factory.SubFactory(PartnerRequestFactory)
     organization = factory.SubFactory("tests.directory.factories.OrganizationFactory")
     message = "Chętnie dołączymy: mamy doświadczenie w wymianach."
+
+    @factory.post_generation
+    def keep_last_answer(obj, create, extracted, **kwargs):
+        # As the service that records an answer does: matching reads the organization's column.
+        if create:
+            refresh_last_answers([obj.organization_id])
 
 
 def _opole():

@@ -159,13 +159,14 @@ def test_matching_for_a_request_runs_the_same_queries_for_few_or_many_organizati
         territories=[municipality.parent],
     ))
 
-    # Who worked with the funder or answered lately; the first of each cell, by verification
-    # (the request names countries: one place): sharing the area and of the kind sought,
-    # sharing it and of another kind, of the kind sought, six cells in one query where the
-    # database can slice the parts of a UNION (PostgreSQL), one query each elsewhere; the
-    # candidates' facts for the score; the best; their areas.
+    # The first of each cell, by verification (the request names countries: one place): sharing
+    # the area and of the kind sought, sharing it and of another kind, of the kind sought, six
+    # cells in one query where the database can slice the parts of a UNION (PostgreSQL), one
+    # query each elsewhere; those who answered lately, with their facts; how many of the areas
+    # the candidates share; the other candidates' facts; the best; their areas. (No call, so
+    # nobody's experience with its funder is read.)
     cells = 1 if connection.features.supports_slicing_ordering_in_compound else 6
-    with django_assert_num_queries(4 + cells):
+    with django_assert_num_queries(5 + cells):
         matches = matching.organizations_for_request(partner_request)
 
     assert len(matches) == min(count, matching.TOP)

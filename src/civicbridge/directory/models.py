@@ -158,6 +158,10 @@ class Organization(TimeStampedModel):
         _("registration"), max_length=10, choices=Registration.choices, default=Registration.APPROVED,
     )
     search_document = models.TextField(blank=True, editable=False)
+    # When it last answered a partner request: kept by partners.services with every answer
+    # given or removed, so that matching reads the recent answerers from an index range
+    # (organization_answered), not thousands of rows scattered over the table.
+    last_answered_at = models.DateTimeField(_("last answer to a partner request"), null=True, blank=True, editable=False)
     # Addresses it had before a rename, which redirect to its current one (core.slugs);
     # deleted with it.
     former_slugs = GenericRelation("core.FormerSlug")
@@ -218,6 +222,13 @@ class Organization(TimeStampedModel):
             # The verification of each open partner request's poster, when requests are ranked
             # for an organization (partners.matching): an index-only look-up, not the row.
             models.Index(fields=["id"], include=["is_verified"], name="organization_verified"),
+            # Partner matching reads the facts of every organization that answered a request
+            # lately (partners.matching): one range of this index, with the facts it scores.
+            models.Index(
+                fields=["last_answered_at"],
+                include=["kind", "registration", "is_verified", "updated_at", "country", "territory"],
+                condition=models.Q(last_answered_at__isnull=False), name="organization_answered",
+            ),
             # The plenipotentiaries' list joins their bodies for the listed test, the name and the
             # territory: a few thousand public bodies among 200,000 entries, read from this alone.
             models.Index(

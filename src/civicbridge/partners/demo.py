@@ -28,7 +28,7 @@ from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.directory.models import Organization
 
 from .models import ExpressionOfInterest, PartnerRequest, Twinning
-from .services import request_search_document
+from .services import refresh_last_answers, request_search_document
 
 DEMO_NOTE = {
     "pl": "*Ogłoszenie przykładowe (dane demonstracyjne).*",
@@ -527,6 +527,7 @@ def _create_answer(partner_request, organization, answer: Answer, poster) -> Non
         decided_by=_representative(poster) if decided else None,
         decided_at=timezone.now() if decided else None,
     )
+    refresh_last_answers([organization.pk])
 
 
 def _representative(organization):

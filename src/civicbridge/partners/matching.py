@@ -29,9 +29,10 @@ Bounded work at any registry size: the candidates (they share a thematic area or
 kind sought, in the countries named) are read as ids in *cells* that each return at most
 CANDIDATE_LIMIT rows (``_cells`` explains why their best are the best of all), beside the
 sets whose score has parts of their own (experience with the funder, a recent answer, several
-areas shared), read first as ids; the facts of those ids are read in one query and scored here,
-and the best ``limit`` explained. At most 17 queries on SQLite (a request with a call,
-territories, two areas and kinds), 6 on PostgreSQL (the cells in one UNION ALL), however many
+areas shared). Those who answered lately come with their facts from one index range; the others
+are read first as ids and their facts in one query; all are scored here,
+and the best ``limit`` explained. At most 18 queries on SQLite (a request with a call,
+territories, two areas and kinds), 7 on PostgreSQL (the cells in one UNION ALL), however many
 organizations there are; the sets grow with the answers given and the requests posted, not with
 the registry.
 """
@@ -48,12 +49,10 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
-    Subquery,
     Value,
     When,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -77,6 +76,8 @@ RECENT_ANSWER_POINTS = 1
 ACTIVE_DAYS = 180
 TOP = 20
 CANDIDATE_LIMIT = 60
+# What the score reads of a candidate: "kind" and "name" at 1 and 6 (``_best``).
+FACTS = ("pk", "kind", "is_verified", "updated_at", "country", "territory__path", "name")
 
 # The parts of the score, named where the reasons are shown.
 THEMES = gettext_lazy("Thematic fit")
@@ -177,58 +178,34 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
     for territory in territories:
         in_territory |= Q(territory__path__startswith=territory.path)
     in_place = in_territory | Q(country__in=countries) if countries else in_territory
-    # Who did what, read first as organization ids, in one query: those sets are scored in full
-    # and their points added here (a query testing every organization against them read all
-    # 200,000: 50 ms for a funder nobody had worked with; scoring them in SQL, 140 ms).
-    who_did_what = (ExpressionOfInterest.objects.filter(created_at__gte=since).order_by()
-                    .values_list("organization_id", Value("recent")))
-    if funder is not None:
-        # "With a call" is implied by the funder, and said: PostgreSQL then starts from the
-        # requests that name a call (by its index), not from every call of the funder (17 ms).
-        who_did_what = who_did_what.union(
-            PartnerRequest.objects.filter(call__isnull=False, call__programme__funder_id=funder.pk)
-            .exclude(pk=partner_request.pk).order_by().values_list("organization_id", Value("posted")),
-            ExpressionOfInterest.objects.filter(
-                request__call__isnull=False, request__call__programme__funder_id=funder.pk
-            ).order_by().values_list("organization_id", Value("answered")),
-            all=True,
-        )
-    ids_of = {"recent": set(), "posted": set(), "answered": set()}
-    for organization_id, what in who_did_what:
-        ids_of[what].add(organization_id)
-    posted_ids, answered_ids, recent_answerer_ids = ids_of["posted"], ids_of["answered"], ids_of["recent"]
+    posted_ids, answered_ids = _funder_experience(funder, partner_request)
     experienced_ids = posted_ids | answered_ids
     if funder is not None and funder.organization_id is not None:
         experienced_ids.add(funder.organization_id)  # the funder's own entry
 
     area_links = Organization.thematic_areas.through.objects.filter(thematicarea_id__in=area_ids)
     shares_an_area = Exists(area_links.filter(organization_id=OuterRef("pk")))
-    # Read first, so that PostgreSQL knows how few they are (it cannot estimate a HAVING, and
-    # scanned 200,000 organizations to join 540 of them).
-    sharing_several = list(
-        area_links.values("organization_id").annotate(shared=Count("thematicarea_id")).filter(shared__gte=2)
-        .values_list("organization_id", flat=True)
-    ) if len(area_ids) > 1 else []
     # Only entries the public may see: a public body waiting for approval is nobody's partner yet.
     eligible = Organization.objects.listed().exclude(pk=partner_request.organization_id)
     if countries:
         # A constraint: nobody from elsewhere, however well they fit otherwise.
         eligible = eligible.filter(in_place)
     places = [None] if countries or not territories else [in_place, ~in_place]
-    scored_in_full = set(sharing_several) | recent_answerer_ids | experienced_ids
-    rows = (
-        eligible.filter(pk__any=list(_read_together(_cells(eligible, kinds, places, area_ids, shares_an_area))
-                                     | scored_in_full))
-        .annotate(shared_areas=_shared_area_count(area_links))
-        .values_list("pk", "kind", "is_verified", "updated_at", "country", "territory__path", "name", "shared_areas")
-        .order_by()
-    )
+    cell_ids = _read_together(_cells(eligible, kinds, places, area_ids, shares_an_area))
+    # Those who answered lately, with their facts, from one range of organization_answered:
+    # reading them by id visited a row of the table for each, 2,500 of them at national scale.
+    recent_rows = list(eligible.filter(last_answered_at__gte=since).values_list(*FACTS).order_by())
+    recent_answerer_ids = {row[0] for row in recent_rows}
+    shared_of = _shared_counts(area_links, len(area_ids), cell_ids | experienced_ids | recent_answerer_ids)
+    sharing_several = {pk for pk, shared in shared_of.items() if shared >= 2}
+    rest_ids = (cell_ids | experienced_ids | sharing_several) - recent_answerer_ids
+    rows = recent_rows + list(eligible.filter(pk__any=rest_ids).values_list(*FACTS).order_by())
     wanted_kinds = set(kinds)
     territory_paths = [territory.path for territory in territories]
 
     def order(row):  # the score, then the order of ties TIE_ORDER explains but the name
-        pk, kind, verified, updated, country, path, _name, shared = row
-        area = _area_share_points(shared, len(area_ids))
+        pk, kind, verified, updated, country, path, _name = row
+        area = _area_share_points(shared_of.get(pk, 0), len(area_ids))
         funder_points = FUNDER_POINTS if pk in experienced_ids else 0
         score = (
             area + (KIND_POINTS if kind in wanted_kinds else 0) + funder_points
@@ -239,7 +216,7 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
         )
         return (-score, -area, -funder_points, -updated.timestamp())
 
-    ranked = _best(((order(row), row) for row in rows if row[1] in wanted_kinds or row[7]), limit)
+    ranked = _best(((order(row), row) for row in rows if row[1] in wanted_kinds or row[0] in shared_of), limit)
     by_pk = Organization.objects.select_related("territory").defer("search_document", "description").in_bulk(
         [row[0] for row in ranked]
     )
@@ -288,14 +265,38 @@ def _best(keyed_rows, limit: int) -> list:
     return [row for _key, row in kept[:limit]]
 
 
-def _shared_area_count(area_links):
-    """How many of the request's areas a candidate works in: its own links, read by the index
-    on (organization, area), for each row whose facts are read."""
-    return Coalesce(Subquery(
-        area_links.filter(organization_id=OuterRef("pk")).order_by().values("organization_id")
-        .annotate(shared=Count("thematicarea_id")).values("shared"),
-        output_field=IntegerField(),
-    ), 0)
+def _funder_experience(funder, partner_request) -> tuple[set, set]:
+    """The organizations that posted, and those that answered, a request for a call of the funder."""
+    if funder is None:
+        return set(), set()
+    # "With a call" is implied by the funder, and said: PostgreSQL then starts from the
+    # requests that name a call (by its index), not from every call of the funder (17 ms).
+    who = PartnerRequest.objects.filter(call__isnull=False, call__programme__funder_id=funder.pk).exclude(
+        pk=partner_request.pk
+    ).order_by().values_list("organization_id", Value("posted")).union(
+        ExpressionOfInterest.objects.filter(request__call__isnull=False, request__call__programme__funder_id=funder.pk)
+        .order_by().values_list("organization_id", Value("answered")),
+        all=True,
+    ).order_by()
+    posted_ids, answered_ids = set(), set()
+    for organization_id, what in who:
+        (posted_ids if what == "posted" else answered_ids).add(organization_id)
+    return posted_ids, answered_ids
+
+
+def _shared_counts(area_links, wanted: int, known_ids: set) -> dict:
+    """How many of the request's areas each known organization works in, and every organization
+    that works in two or more of them (a set scored in full), from the links of those areas alone
+    (one index): organization id -> count, for those sharing at least one."""
+    if not wanted:
+        return {}
+    counts = area_links.order_by().values("organization_id").annotate(shared=Count("thematicarea_id"))
+    # The known ids are tested on each link, where PostgreSQL hashes a long list; in a HAVING it
+    # compared each of 14,000 groups with 4,000 ids one by one (200 ms).
+    known = counts.filter(organization__pk__any=known_ids).values_list("organization_id", "shared")
+    if wanted > 1:
+        known = known.union(counts.filter(shared__gte=2).values_list("organization_id", "shared"), all=True)
+    return dict(known)
 
 
 def _cells(eligible, kinds, places, area_ids, shares_an_area):
@@ -306,7 +307,7 @@ def _cells(eligible, kinds, places, area_ids, shares_an_area):
     14,000: scoring each costs 5 microseconds a row, a tenth of a second. Instead:
 
     - the few whose score has parts of their own (experience with the funder, a recent answer)
-      and those sharing two or more of the areas are read first, as ids, and scored in full;
+      and those sharing two or more of the areas are read apart and scored in full;
     - every other candidate shares one area or none, and within one *cell* (sharing an area or
       not, of a sought kind or not, one place, one verification) its score varies only with
       its activity. Any candidate of the cell updated more recently scores at least as much and

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max, OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -246,12 +247,34 @@ def express_interest(*, by, request: PartnerRequest, organization: Organization,
         ExpressionOfInterest, _("This organization has already answered this request."),
         request=locked, organization=organization, message=message, created_by=by,
     )
+    refresh_last_answers([organization.pk])
     _notify(
         organization_id=locked.organization_id, template="interest_received",
         context={"partner_request": locked, "interest": interest, "organization": organization},
         link=locked.get_absolute_url,
     )
     return interest
+
+
+def refresh_last_answers(organization_ids=None) -> None:
+    """Set each organization's ``last_answered_at`` to the time of its newest answer (or none).
+
+    Partner matching reads who answered lately from that column (an index range, not thousands
+    of rows). Every write that adds or removes answers calls this for the organizations whose
+    answers changed: an answer given here, the admin's changes and deletions, data loaded in
+    bulk (``None``: every organization that has answered or had).
+    """
+    newest = (
+        ExpressionOfInterest.objects.filter(organization_id=OuterRef("pk")).order_by()
+        .values("organization_id").annotate(newest=Max("created_at")).values("newest")
+    )
+    if organization_ids is None:
+        organizations = Organization.objects.filter(last_answered_at__isnull=False) | Organization.objects.filter(
+            pk__in=ExpressionOfInterest.objects.values("organization_id")
+        )
+    else:
+        organizations = Organization.objects.filter(pk__any=set(organization_ids))
+    organizations.update(last_answered_at=Subquery(newest))
 
 
 @transaction.atomic
