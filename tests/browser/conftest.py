@@ -137,6 +137,10 @@ def _new_page(browser, base_url, **context_options):
         **context_options,
     )
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    # Assertions wait as long as actions: under CI's load a page can take more than expect's 5 s.
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
     page = context.new_page()
     page.console_errors = []
     page.javascript_enabled = context_options.get("java_script_enabled", True)

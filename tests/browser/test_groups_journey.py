@@ -166,6 +166,7 @@ def test_the_library_shows_a_published_standard_with_its_history(page, people):
     page.get_by_role("button", name="Apply filters").click()
     page.get_by_role("link", name="Model partnerstwa międzysektorowego").click()
     main = page.locator("main")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Model partnerstwa międzysektorowego")
     expect(main).to_contain_text("resolution 12/2025 (demo)")
     expect(main.locator(".description strong").first).to_have_text("umowę partnerską")
     for stage in ("draft", "in consultation", "adopted", "published"):

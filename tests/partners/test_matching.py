@@ -162,9 +162,9 @@ def test_matching_for_a_request_runs_the_same_queries_for_few_or_many_organizati
     # The first of each cell, by verification (the request names countries: one place): sharing
     # the area and of the kind sought, sharing it and of another kind, of the kind sought, six
     # cells in one query where the database can slice the parts of a UNION (PostgreSQL), one
-    # query each elsewhere; those who answered lately, with their facts; how many of the areas
-    # the candidates share; the other candidates' facts; the best; their areas. (No call, so
-    # nobody's experience with its funder is read.)
+    # query each elsewhere; how many of the areas they share; their facts; those who answered
+    # lately and could still reach the best; the best; their areas. (No call, so nobody's
+    # experience with its funder is read.)
     cells = 1 if connection.features.supports_slicing_ordering_in_compound else 6
     with django_assert_num_queries(5 + cells):
         matches = matching.organizations_for_request(partner_request)
@@ -187,7 +187,7 @@ def test_the_ranking_read_in_parts_is_the_ranking_of_every_candidate(
     if each candidate were scored. Reading a cell in any other order fails here, and so does
     leaving out a set scored in full: those sharing several areas and those experienced with
     the funder (fewer than CANDIDATE_LIMIT, kept whole), the recent answerers (more, read by
-    their best)."""
+    their best), or reading fewer of the recent answerers than could reach the best read so far."""
     import random
 
     monkeypatch.setattr(matching, "CANDIDATE_LIMIT", 8)  # far fewer than each cell holds
@@ -232,11 +232,54 @@ def test_the_ranking_read_in_parts_is_the_ranking_of_every_candidate(
         return (-score, -area, -funder, -updated.timestamp(), pk)
 
     candidates = [row for row in organizations if row[1] or row[2] == kinds]
-    expected = [(row[0], -expected_key(*row)[0]) for row in sorted(candidates, key=lambda row: expected_key(*row))][:8]
+    ranking = [(row[0], -expected_key(*row)[0]) for row in sorted(candidates, key=lambda row: expected_key(*row))]
 
-    # Ranked by the score computed in the database, explained by the reasons: the two agree.
-    matches = matching.organizations_for_request(partner_request, limit=8)
-    assert [(match.item.pk, match.score) for match in matches] == expected
+    # Ranked by the score computed in the database, explained by the reasons: the two agree. At
+    # every length up to the cells' (a cell's first CANDIDATE_LIMIT hold its best for no more),
+    # so that the threshold below which the recent answerers are not read falls on each.
+    for limit in range(1, 9):
+        matches = matching.organizations_for_request(partner_request, limit=limit)
+        assert [(match.item.pk, match.score) for match in matches] == ranking[:limit], limit
+
+
+def test_a_recent_answerer_who_can_just_reach_the_best_read_so_far_is_read_and_ranked(
+    poster, areas, municipality, other_county, monkeypatch
+):
+    """Those who answered lately are read only if their score could reach the best read so far
+    (the third best here, 9). Two of them reach it exactly, each by a different set of points, and
+    win the tie as the most recently updated: counting one point too few for any part of the score
+    leaves one out, and so does a threshold one too high."""
+    monkeypatch.setattr(matching, "CANDIDATE_LIMIT", 3)
+    elsewhere = other_county.children.first()
+    now = datetime.datetime.now(datetime.UTC)
+    answered_elsewhere = PartnerRequestFactory(organization=poster)
+
+    def candidate(name, territory, *, verified, minutes_ago, answered=False):
+        organization = org(name, territory, [areas["eu-youth"]], kind=Organization.Kind.NGO, is_verified=verified)
+        Organization.objects.filter(pk=organization.pk).update(updated_at=now - datetime.timedelta(minutes=minutes_ago))
+        if answered:
+            ExpressionOfInterestFactory(request=answered_elsewhere, organization=organization)
+        return organization
+
+    # Area 4 + kind 2 + place 1 + activity 1 + verified 1 = 9, read in their cell: the threshold.
+    first_base = candidate("Base A", municipality, verified=True, minutes_ago=60)
+    for number, minutes in enumerate((120, 180)):
+        candidate(f"Base {'BC'[number]}", municipality, verified=True, minutes_ago=minutes)
+    # The fresher first of the recent answerers' cells, so that the cells do not read them: 8 each.
+    for number in range(3):
+        candidate(f"Fresh here {number}", municipality, verified=False, minutes_ago=number + 1)
+        candidate(f"Fresh elsewhere {number}", elsewhere, verified=True, minutes_ago=number + 1)
+    # 4 + 2 + place 1 + activity 1 + answered 1 = 9, unverified.
+    answered_here = candidate("Answered here", municipality, verified=False, minutes_ago=10, answered=True)
+    # 4 + 2 + activity 1 + answered 1 + verified 1 = 9, elsewhere.
+    answered_verified = candidate("Answered elsewhere", elsewhere, verified=True, minutes_ago=20, answered=True)
+    partner_request = loaded(PartnerRequestFactory(
+        organization=poster, partner_kinds="ngo", thematic_areas=[areas["eu-youth"]], territories=[municipality],
+    ))
+
+    matches = matching.organizations_for_request(partner_request, limit=3)
+
+    assert [(match.item, match.score) for match in matches] == [(answered_here, 9), (answered_verified, 9), (first_base, 9)]
 
 
 def test_rows_tied_beyond_the_limit_are_chosen_by_name_then_id():

@@ -29,10 +29,11 @@ LIST_QUERIES = 5
 # Anonymous detail: the request, its areas, its territories.
 DETAIL_QUERIES_ANONYMOUS = 4
 # The poster's detail: + session, user, memberships, own answers, permissions, the answers and
-# the queries of matching (here: who answered lately, the first of those sharing the area in
-# each place and verification, the candidates' facts, the best, their areas), and the
-# organizations already invited to answer.
-DETAIL_QUERIES_POSTER = 22
+# the queries of matching (here: the first of those sharing the area in each place and
+# verification, how many of the areas they share, their facts, those who answered lately and
+# could still reach the best, the best, their areas), and the organizations already invited to
+# answer.
+DETAIL_QUERIES_POSTER = 23
 # The order (narrow rows), the page's rows, their areas, and the filter's menu of areas.
 TWINNING_LIST_QUERIES = 4
 

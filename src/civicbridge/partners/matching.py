@@ -49,10 +49,12 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    Subquery,
     Value,
     When,
     prefetch_related_objects,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -77,7 +79,7 @@ ACTIVE_DAYS = 180
 TOP = 20
 CANDIDATE_LIMIT = 60
 # What the score reads of a candidate: "kind" and "name" at 1 and 6 (``_best``).
-FACTS = ("pk", "kind", "is_verified", "updated_at", "country", "territory__path", "name")
+FACTS = ("pk", "kind", "is_verified", "updated_at", "country", "territory__path", "name", "last_answered_at")
 
 # The parts of the score, named where the reasons are shown.
 THEMES = gettext_lazy("Thematic fit")
@@ -191,32 +193,50 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
         # A constraint: nobody from elsewhere, however well they fit otherwise.
         eligible = eligible.filter(in_place)
     places = [None] if countries or not territories else [in_place, ~in_place]
-    cell_ids = _read_together(_cells(eligible, kinds, places, area_ids, shares_an_area))
-    # Those who answered lately, with their facts, from one range of organization_answered:
-    # reading them by id visited a row of the table for each, 2,500 of them at national scale.
-    recent_rows = list(eligible.filter(last_answered_at__gte=since).values_list(*FACTS).order_by())
-    recent_answerer_ids = {row[0] for row in recent_rows}
-    shared_of = _shared_counts(area_links, len(area_ids), cell_ids | experienced_ids | recent_answerer_ids)
-    sharing_several = {pk for pk, shared in shared_of.items() if shared >= 2}
-    rest_ids = (cell_ids | experienced_ids | sharing_several) - recent_answerer_ids
-    rows = recent_rows + list(eligible.filter(pk__any=rest_ids).values_list(*FACTS).order_by())
+    read_ids = _read_together(_cells(eligible, kinds, places, area_ids, shares_an_area)) | experienced_ids
+    shared_of = _shared_counts(area_links, len(area_ids), read_ids)
+    read_ids |= {pk for pk, shared in shared_of.items() if shared >= 2}
     wanted_kinds = set(kinds)
     territory_paths = [territory.path for territory in territories]
 
     def order(row):  # the score, then the order of ties TIE_ORDER explains but the name
-        pk, kind, verified, updated, country, path, _name = row
+        pk, kind, verified, updated, country, path, _name, answered = row
         area = _area_share_points(shared_of.get(pk, 0), len(area_ids))
         funder_points = FUNDER_POINTS if pk in experienced_ids else 0
         score = (
             area + (KIND_POINTS if kind in wanted_kinds else 0) + funder_points
             + (PLACE_POINTS if _in_place(path, country, territory_paths, countries) else 0)
             + (ACTIVE_ENTRY_POINTS if updated >= since else 0)
-            + (RECENT_ANSWER_POINTS if pk in recent_answerer_ids else 0)
+            + (RECENT_ANSWER_POINTS if answered is not None and answered >= since else 0)
             + (VERIFIED_POINTS if verified else 0)
         )
         return (-score, -area, -funder_points, -updated.timestamp())
 
-    ranked = _best(((order(row), row) for row in rows if row[1] in wanted_kinds or row[0] in shared_of), limit)
+    def candidate(row) -> bool:
+        return row[1] in wanted_kinds or row[0] in shared_of
+
+    keyed = [(order(row), row) for row in eligible.filter(pk__any=read_ids).values_list(*FACTS).order_by()
+             if candidate(row)]
+    # The others who answered lately share one area at most: read from one range of
+    # organization_answered only those whose score could still reach the best read so far
+    # (reading all of them by id visited 2,500 rows scattered over the table at national scale).
+    recent = eligible.filter(last_answered_at__gte=since)
+    threshold = _threshold(keyed, limit)
+    if threshold is not None:
+        reachable = (
+            Value(_area_share_points(1 if area_ids else 0, len(area_ids))) + _points(Q(kind__in=kinds), KIND_POINTS)
+            + (_points(in_place, PLACE_POINTS) if territories or countries else Value(0))
+            + _points(Q(updated_at__gte=since), ACTIVE_ENTRY_POINTS) + Value(RECENT_ANSWER_POINTS)
+            + _points(Q(is_verified=True), VERIFIED_POINTS)
+        )
+        recent = recent.alias(reachable=reachable).filter(reachable__gte=threshold)
+    for *row, shared in recent.annotate(shared=_shared_area_count(area_links)).values_list(*FACTS, "shared").order_by():
+        if row[0] not in read_ids:
+            if shared:
+                shared_of[row[0]] = shared
+            if candidate(row):
+                keyed.append((order(row), row))
+    ranked = _best(keyed, limit)
     by_pk = Organization.objects.select_related("territory").defer("search_document", "description").in_bulk(
         [row[0] for row in ranked]
     )
@@ -241,7 +261,7 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
                 ACTIVE_ENTRY_POINTS,
                 _("Its entry was updated in the last %(days)s days") % {"days": ACTIVE_DAYS}, str(ACTIVITY),
             ))
-        if organization.pk in recent_answerer_ids:
+        if organization.last_answered_at is not None and organization.last_answered_at >= since:
             reasons.append(Reason(
                 RECENT_ANSWER_POINTS,
                 _("It answered a partner request in the last %(days)s days") % {"days": ACTIVE_DAYS}, str(ACTIVITY),
@@ -282,6 +302,24 @@ def _funder_experience(funder, partner_request) -> tuple[set, set]:
     for organization_id, what in who:
         (posted_ids if what == "posted" else answered_ids).add(organization_id)
     return posted_ids, answered_ids
+
+
+def _threshold(keyed_rows, limit: int) -> int | None:
+    """The score of the ``limit``-th best row, if there are that many: none scoring less can be
+    among the best."""
+    if len(keyed_rows) < limit:
+        return None
+    return -heapq.nsmallest(limit, (keyed[0] for keyed in keyed_rows))[-1][0]
+
+
+def _shared_area_count(area_links):
+    """How many of the request's areas a candidate works in, by the index on (organization, area),
+    for each row returned (only those whose score can still reach the best)."""
+    return Coalesce(Subquery(
+        area_links.filter(organization_id=OuterRef("pk")).order_by().values("organization_id")
+        .annotate(shared=Count("thematicarea_id")).values("shared"),
+        output_field=IntegerField(),
+    ), 0)
 
 
 def _shared_counts(area_links, wanted: int, known_ids: set) -> dict:
