@@ -29,9 +29,10 @@ Bounded work at any registry size: the candidates (they share a thematic area or
 kind sought, in the countries named) are read as ids in *cells* that each return at most
 CANDIDATE_LIMIT rows (``_cells`` explains why their best are the best of all), beside the
 sets whose score has parts of their own (experience with the funder, a recent answer, several
-areas shared). Those who answered lately come with their facts from one index range; the others
-are read first as ids and their facts in one query; all are scored here,
-and the best ``limit`` explained. At most 18 queries on SQLite (a request with a call,
+areas shared), except those who answered lately. The facts of those ids are read in one query
+and scored here; then those who answered lately and are not read yet, from one index range, but
+only those whose score could still reach the best read so far (``_threshold``). The best
+``limit`` are explained. At most 18 queries on SQLite (a request with a call,
 territories, two areas and kinds), 7 on PostgreSQL (the cells in one UNION ALL), however many
 organizations there are; the sets grow with the answers given and the requests posted, not with
 the registry.
