@@ -282,6 +282,51 @@ def test_a_recent_answerer_who_can_just_reach_the_best_read_so_far_is_read_and_r
     assert [(match.item, match.score) for match in matches] == [(answered_here, 9), (answered_verified, 9), (first_base, 9)]
 
 
+def test_those_who_worked_with_the_funder_are_ranked_though_not_first_in_their_cells(
+    poster, areas, municipality, other_county, monkeypatch
+):
+    """Those who worked with the funder are scored though they are not in the first of their
+    cells. Two reach the third best score (9) exactly, one by the funder's points, one by those
+    and a recent answer, and win the tie on experience."""
+    monkeypatch.setattr(matching, "CANDIDATE_LIMIT", 3)
+    elsewhere = other_county.children.first()
+    now = datetime.datetime.now(datetime.UTC)
+    call = CallFactory()
+    answered_elsewhere = PartnerRequestFactory(organization=poster)
+
+    def candidate(name, territory, *, kind=Organization.Kind.NGO, verified=False, minutes_ago, experienced=False,
+                  answered=False):
+        organization = org(name, territory, [areas["eu-youth"]], kind=kind, is_verified=verified)
+        Organization.objects.filter(pk=organization.pk).update(updated_at=now - datetime.timedelta(minutes=minutes_ago))
+        if experienced:
+            PartnerRequestFactory(organization=organization, call=CallFactory(programme__funder=call.programme.funder))
+        if answered:
+            ExpressionOfInterestFactory(request=answered_elsewhere, organization=organization)
+        return organization
+
+    # Area 4 + kind 2 + place 1 + activity 1 + verified 1 = 9, read in their cell: the threshold.
+    first_base = candidate("Base A", municipality, verified=True, minutes_ago=60)
+    for number, minutes in enumerate((120, 180)):
+        candidate(f"Base {'BC'[number]}", municipality, verified=True, minutes_ago=minutes)
+    # The fresher first of the experienced ones' cells: 7 and 6.
+    for number in range(3):
+        candidate(f"Fresh NGO elsewhere {number}", elsewhere, minutes_ago=number + 1)
+        candidate(f"Fresh school here {number}", municipality, kind=Organization.Kind.SCHOOL, minutes_ago=number + 1)
+    # 4 + kind 2 + funder 2 + activity 1 = 9, elsewhere.
+    with_the_funder = candidate("Worked with the funder", elsewhere, minutes_ago=30, experienced=True)
+    # 4 + funder 2 + place 1 + activity 1 + answered 1 = 9, a school.
+    answering_too = candidate("Worked with it and answered", municipality, kind=Organization.Kind.SCHOOL,
+                              minutes_ago=40, experienced=True, answered=True)
+    partner_request = loaded(PartnerRequestFactory(
+        organization=poster, partner_kinds="ngo", thematic_areas=[areas["eu-youth"]], territories=[municipality],
+        call=call,
+    ))
+
+    matches = matching.organizations_for_request(partner_request, limit=3)
+
+    assert [(match.item, match.score) for match in matches] == [(with_the_funder, 9), (answering_too, 9), (first_base, 9)]
+
+
 def test_rows_tied_beyond_the_limit_are_chosen_by_name_then_id():
     """Names are folded only for the rows tied with the last one kept; a tie among more rows
     than the limit is still settled by name (folded: "Łask" is "Lask"), then id."""
