@@ -1,6 +1,7 @@
 """Matching: organizations that fit a request and requests that fit an organization, with reasons."""
 
 import datetime
+import functools
 
 import pytest
 from django.db import connection
@@ -242,6 +243,30 @@ def test_the_ranking_read_in_parts_is_the_ranking_of_every_candidate(
         assert [(match.item.pk, match.score) for match in matches] == ranking[:limit], limit
 
 
+def working_in_youth(areas, name, territory, *, minutes_ago, kind=Organization.Kind.NGO, verified=False,
+                     funder=None, answered=None):
+    """An organization working in youth, its entry updated ``minutes_ago``; it posted a request
+    for a call of ``funder`` and answered the request ``answered`` when they are given."""
+    organization = org(name, territory, [areas["eu-youth"]], kind=kind, is_verified=verified)
+    updated = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=minutes_ago)
+    Organization.objects.filter(pk=organization.pk).update(updated_at=updated)
+    if funder is not None:
+        PartnerRequestFactory(organization=organization, call=CallFactory(programme__funder=funder))
+    if answered is not None:
+        ExpressionOfInterestFactory(request=answered, organization=organization)
+    return organization
+
+
+def three_at_nine(candidate, municipality):
+    """Area 4 + kind 2 + place 1 + activity 1 + verified 1 = 9, three read in their cell (a limit
+    of 3): the threshold. The first of them, updated an hour ago, is returned."""
+    first, *_others = [
+        candidate(f"Base {letter}", municipality, verified=True, minutes_ago=minutes)
+        for letter, minutes in zip("ABC", (60, 120, 180), strict=True)
+    ]
+    return first
+
+
 def test_a_recent_answerer_who_can_just_reach_the_best_read_so_far_is_read_and_ranked(
     poster, areas, municipality, other_county, monkeypatch
 ):
@@ -251,28 +276,17 @@ def test_a_recent_answerer_who_can_just_reach_the_best_read_so_far_is_read_and_r
     leaves one out, and so does a threshold one too high."""
     monkeypatch.setattr(matching, "CANDIDATE_LIMIT", 3)
     elsewhere = other_county.children.first()
-    now = datetime.datetime.now(datetime.UTC)
-    answered_elsewhere = PartnerRequestFactory(organization=poster)
-
-    def candidate(name, territory, *, verified, minutes_ago, answered=False):
-        organization = org(name, territory, [areas["eu-youth"]], kind=Organization.Kind.NGO, is_verified=verified)
-        Organization.objects.filter(pk=organization.pk).update(updated_at=now - datetime.timedelta(minutes=minutes_ago))
-        if answered:
-            ExpressionOfInterestFactory(request=answered_elsewhere, organization=organization)
-        return organization
-
-    # Area 4 + kind 2 + place 1 + activity 1 + verified 1 = 9, read in their cell: the threshold.
-    first_base = candidate("Base A", municipality, verified=True, minutes_ago=60)
-    for number, minutes in enumerate((120, 180)):
-        candidate(f"Base {'BC'[number]}", municipality, verified=True, minutes_ago=minutes)
+    answered = PartnerRequestFactory(organization=poster)
+    candidate = functools.partial(working_in_youth, areas)
+    first_base = three_at_nine(candidate, municipality)
     # The fresher first of the recent answerers' cells, so that the cells do not read them: 8 each.
     for number in range(3):
-        candidate(f"Fresh here {number}", municipality, verified=False, minutes_ago=number + 1)
+        candidate(f"Fresh here {number}", municipality, minutes_ago=number + 1)
         candidate(f"Fresh elsewhere {number}", elsewhere, verified=True, minutes_ago=number + 1)
     # 4 + 2 + place 1 + activity 1 + answered 1 = 9, unverified.
-    answered_here = candidate("Answered here", municipality, verified=False, minutes_ago=10, answered=True)
+    answered_here = candidate("Answered here", municipality, minutes_ago=10, answered=answered)
     # 4 + 2 + activity 1 + answered 1 + verified 1 = 9, elsewhere.
-    answered_verified = candidate("Answered elsewhere", elsewhere, verified=True, minutes_ago=20, answered=True)
+    answered_verified = candidate("Answered elsewhere", elsewhere, verified=True, minutes_ago=20, answered=answered)
     partner_request = loaded(PartnerRequestFactory(
         organization=poster, partner_kinds="ngo", thematic_areas=[areas["eu-youth"]], territories=[municipality],
     ))
@@ -290,33 +304,20 @@ def test_those_who_worked_with_the_funder_are_ranked_though_not_first_in_their_c
     and a recent answer, and win the tie on experience."""
     monkeypatch.setattr(matching, "CANDIDATE_LIMIT", 3)
     elsewhere = other_county.children.first()
-    now = datetime.datetime.now(datetime.UTC)
     call = CallFactory()
-    answered_elsewhere = PartnerRequestFactory(organization=poster)
-
-    def candidate(name, territory, *, kind=Organization.Kind.NGO, verified=False, minutes_ago, experienced=False,
-                  answered=False):
-        organization = org(name, territory, [areas["eu-youth"]], kind=kind, is_verified=verified)
-        Organization.objects.filter(pk=organization.pk).update(updated_at=now - datetime.timedelta(minutes=minutes_ago))
-        if experienced:
-            PartnerRequestFactory(organization=organization, call=CallFactory(programme__funder=call.programme.funder))
-        if answered:
-            ExpressionOfInterestFactory(request=answered_elsewhere, organization=organization)
-        return organization
-
-    # Area 4 + kind 2 + place 1 + activity 1 + verified 1 = 9, read in their cell: the threshold.
-    first_base = candidate("Base A", municipality, verified=True, minutes_ago=60)
-    for number, minutes in enumerate((120, 180)):
-        candidate(f"Base {'BC'[number]}", municipality, verified=True, minutes_ago=minutes)
+    answered = PartnerRequestFactory(organization=poster)
+    funder = call.programme.funder
+    candidate = functools.partial(working_in_youth, areas)
+    first_base = three_at_nine(candidate, municipality)
     # The fresher first of the experienced ones' cells: 7 and 6.
     for number in range(3):
         candidate(f"Fresh NGO elsewhere {number}", elsewhere, minutes_ago=number + 1)
         candidate(f"Fresh school here {number}", municipality, kind=Organization.Kind.SCHOOL, minutes_ago=number + 1)
     # 4 + kind 2 + funder 2 + activity 1 = 9, elsewhere.
-    with_the_funder = candidate("Worked with the funder", elsewhere, minutes_ago=30, experienced=True)
+    with_the_funder = candidate("Worked with the funder", elsewhere, minutes_ago=30, funder=funder)
     # 4 + funder 2 + place 1 + activity 1 + answered 1 = 9, a school.
     answering_too = candidate("Worked with it and answered", municipality, kind=Organization.Kind.SCHOOL,
-                              minutes_ago=40, experienced=True, answered=True)
+                              minutes_ago=40, funder=funder, answered=answered)
     partner_request = loaded(PartnerRequestFactory(
         organization=poster, partner_kinds="ngo", thematic_areas=[areas["eu-youth"]], territories=[municipality],
         call=call,
