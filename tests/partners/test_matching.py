@@ -377,6 +377,25 @@ def test_requests_that_fit_an_organization_are_ranked_with_reasons(school, poste
     ]
 
 
+def test_a_requests_areas_and_places_are_named_in_the_visitors_language(school, poster, areas, municipality):
+    county = municipality.parent
+    PartnerRequestFactory(
+        organization=poster, territories=[county], thematic_areas=[areas["eu-youth"], areas["eu-sport"], areas["pb-seniors"]],
+    )
+    organization = loaded_organization(school)
+    shared = [areas["eu-sport"], areas["eu-youth"]]
+
+    for language in ("pl", "tr"):
+        with translation.override(language):
+            (match,) = matching.requests_for_organization(organization)
+            texts = [reason.text for reason in match.reasons]
+        names = sorted(getattr(area, f"name_{language}") or area.name_en for area in shared)
+        assert names[0] in texts[0] and names[1] in texts[0]
+        assert areas["pb-seniors"].name_en not in texts[0]
+        assert (getattr(county, f"name_{language}") or county.name_en) in texts[1]
+    assert texts[0] != "Shared thematic areas (2): Sport; Youth"
+
+
 def test_an_organizations_own_closed_and_expired_requests_do_not_fit_it(school, poster, areas):
     PartnerRequestFactory(title="Own", organization=school, thematic_areas=[areas["eu-youth"]])
     PartnerRequestFactory(title="Closed", organization=poster, status=PartnerRequest.Status.CLOSED, thematic_areas=[areas["eu-youth"]])
@@ -390,12 +409,14 @@ def test_an_organizations_own_closed_and_expired_requests_do_not_fit_it(school, 
 
 
 def test_a_request_the_organization_already_answered_is_marked(school, poster, areas):
-    partner_request = PartnerRequestFactory(organization=poster, thematic_areas=[areas["eu-youth"]])
+    partner_request = PartnerRequestFactory(title="Answered", organization=poster, thematic_areas=[areas["eu-youth"]])
+    answered_by_another = PartnerRequestFactory(title="Not yet", organization=poster, thematic_areas=[areas["eu-youth"]])
     ExpressionOfInterestFactory(request=partner_request, organization=school)
+    ExpressionOfInterestFactory(request=answered_by_another, organization=OrganizationFactory())
 
-    (match,) = matching.requests_for_organization(loaded_organization(school))
+    matches = matching.requests_for_organization(loaded_organization(school))
 
-    assert match.already_answered
+    assert {match.item.title: match.already_answered for match in matches} == {"Answered": True, "Not yet": False}
 
 
 def test_a_verified_poster_and_a_named_country_add_a_point_each(school, areas, other_county):

@@ -104,9 +104,10 @@ def _compiled_related_values(model, relation: str, columns: tuple[str, ...], how
     return CompiledQuery(_related_values(model, placeholders, relation, *columns)), placeholders
 
 
-def _attach_related(rows, relation: str, attribute: str, columns: tuple[str, ...], value) -> list:
+def with_related(rows, relation: str, attribute: str, columns: tuple[str, ...], value) -> list:
     """``rows`` as a list, each given ``attribute``: ``value(*columns)`` of each object its
-    many-to-many ``relation`` holds, in the related model's order, read in one query."""
+    many-to-many ``relation`` holds, in the related model's order, read in one query without a
+    model for each (a prefetch builds a model and a manager per row and per object)."""
     rows = list(rows)
     if not rows:
         return rows
@@ -139,14 +140,14 @@ def with_names(rows, relation: str, attribute: str) -> list:
         return rows
     related_model = type(rows[0])._meta.get_field(relation).related_model
     columns = ("name_en", name_column()) if hasattr(related_model, "name_en") else ("name", "name")
-    return _attach_related(rows, relation, attribute, columns, lambda english, translated: translated or english)
+    return with_related(rows, relation, attribute, columns, lambda english, translated: translated or english)
 
 
 def with_ids(rows, relation: str, attribute: str) -> list:
     """``rows`` as a list, each given ``attribute``: the ids of the objects its many-to-many
     ``relation`` holds, in their model's order (what an API item shows of them), read in one
     query without a model for each."""
-    return _attach_related(rows, relation, attribute, ("id",), lambda related_id: related_id)
+    return with_related(rows, relation, attribute, ("id",), lambda related_id: related_id)
 
 
 def with_area_names(rows) -> list:

@@ -53,7 +53,6 @@ from django.db.models import (
     Subquery,
     Value,
     When,
-    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -61,6 +60,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from unidecode import unidecode
 
+from civicbridge.core.models import name_column
+from civicbridge.core.selectors import with_related
 from civicbridge.core.text import capfirst
 from civicbridge.directory.models import Organization
 
@@ -81,6 +82,16 @@ TOP = 20
 CANDIDATE_LIMIT = 60
 # What the score reads of a candidate: "kind" and "name" at 1 and 6 (``_best``).
 FACTS = ("pk", "kind", "is_verified", "updated_at", "country", "territory__path", "name", "last_answered_at")
+
+# What an organization's row and reasons show of it (``_best_organizations``).
+ORGANIZATION_ROW_FIELDS = (
+    "name", "slug", "kind", "city", "country", "is_verified", "updated_at", "last_answered_at",
+    "territory__path", "territory__name_en", "territory__name_pl", "territory__name_tr",
+)
+# What a request's row and reasons show of it (``_best_requests``).
+ROW_FIELDS = (
+    "title", "direction", "deadline", "partner_kinds", "countries", "organization__name", "organization__is_verified"
+)
 
 # The parts of the score, named where the reasons are shown.
 THEMES = gettext_lazy("Thematic fit")
@@ -135,13 +146,12 @@ def _folded(text: str) -> str:
     return unidecode(text).lower()
 
 
-def _area_reason(areas) -> Reason | None:
-    if not areas:
+def _area_reason(names: list[str]) -> Reason | None:
+    if not names:
         return None
-    names = "; ".join(sorted(area.name for area in areas))
     return Reason(
-        SHARED_AREA_POINTS * len(areas),
-        _("Shared thematic areas (%(count)s): %(names)s") % {"count": len(areas), "names": names},
+        SHARED_AREA_POINTS * len(names),
+        _("Shared thematic areas (%(count)s): %(names)s") % {"count": len(names), "names": "; ".join(sorted(names))},
         str(THEMES),
     )
 
@@ -238,17 +248,11 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
             if candidate(row):
                 keyed.append((order(row), row))
     ranked = _best(keyed, limit)
-    by_pk = Organization.objects.select_related("territory").defer("search_document", "description").in_bulk(
-        [row[0] for row in ranked]
-    )
-    best = [by_pk[row[0]] for row in ranked if row[0] in by_pk]  # not one deleted since it was ranked
-    prefetch_related_objects(best, "thematic_areas")
+    best = _best_organizations([row[0] for row in ranked])
     wanted_areas = set(area_ids)
     matches = []
     for organization in best:
-        reasons = [_area_share_reason(
-            [area for area in organization.thematic_areas.all() if area.pk in wanted_areas], len(area_ids)
-        )]
+        reasons = [_area_share_reason([name for pk, name in organization.areas if pk in wanted_areas], len(area_ids))]
         if organization.kind in wanted_kinds:
             reasons.append(Reason(
                 KIND_POINTS,
@@ -271,6 +275,15 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
             reasons.append(Reason(VERIFIED_POINTS, _("Verified by the coordination office"), str(TRUST)))
         matches.append(Match(item=organization, reasons=[reason for reason in reasons if reason]))
     return matches
+
+
+def _best_organizations(ranked_ids: list[int]) -> list[Organization]:
+    """The ranked organizations with what their rows and reasons show, in rank order, and
+    ``areas``: their thematic areas as (id, name) in the active language."""
+    by_pk = Organization.objects.select_related("territory").only(*ORGANIZATION_ROW_FIELDS).in_bulk(ranked_ids)
+    best = [by_pk[pk] for pk in ranked_ids if pk in by_pk]  # not one deleted since it was ranked
+    named = ("name_en", name_column())
+    return with_related(best, "thematic_areas", "areas", ("id", *named), lambda pk, english, name: (pk, name or english))
 
 
 def _best(keyed_rows, limit: int) -> list:
@@ -381,14 +394,13 @@ def _read_together(queries) -> set:
     return {pk for query in queries for pk in query}
 
 
-def _area_share_reason(areas, wanted: int) -> Reason | None:
-    if not areas:
+def _area_share_reason(names: list[str], wanted: int) -> Reason | None:
+    if not names:
         return None
-    names = "; ".join(sorted(area.name for area in areas))
     return Reason(
-        _area_share_points(len(areas), wanted),
+        _area_share_points(len(names), wanted),
         _("Works in %(count)s of the request's %(total)s thematic areas: %(names)s")
-        % {"count": len(areas), "total": wanted, "names": names},
+        % {"count": len(names), "total": wanted, "names": "; ".join(sorted(names))},
         str(THEMES),
     )
 
@@ -477,24 +489,16 @@ def requests_for_organization(organization: Organization, *, limit: int = TOP) -
     # Ranked by the score computed in SQL (the reasons below add up to it), then by title; only
     # the best are read whole and explained.
     ranked = sorted(scored, key=lambda row: (-row[1], row[2].lower()))[:limit]
-    answered = ExpressionOfInterest.objects.filter(request_id=OuterRef("pk"), organization_id=organization.pk)
-    by_pk = (
-        PartnerRequest.objects.select_related("organization__territory", "call")
-        .defer("search_document", "organization__search_document", "organization__description")
-        .annotate(already_answered=Exists(answered))
-        .in_bulk([pk for pk, _score, _title in ranked])
-    )
-    best = [by_pk[pk] for pk, _score, _title in ranked if pk in by_pk]  # not one deleted since it was ranked
-    prefetch_related_objects(best, "thematic_areas", "territories")
+    best = _best_requests([pk for pk, _score, _title in ranked], organization)
     own_areas = set(area_ids)
+    kind_reason = Reason(
+        KIND_POINTS, _("Seeks partners of your kind (%(kind)s)") % {"kind": organization.get_kind_display()}, str(KIND)
+    )
     matches = []
     for partner_request in best:
-        reasons = [_area_reason([area for area in partner_request.thematic_areas.all() if area.pk in own_areas])]
+        reasons = [_area_reason([name for pk, name in partner_request.areas if pk in own_areas])]
         if organization.kind in split_codes(partner_request.partner_kinds, upper=False):
-            reasons.append(Reason(
-                KIND_POINTS,
-                _("Seeks partners of your kind (%(kind)s)") % {"kind": organization.get_kind_display()}, str(KIND),
-            ))
+            reasons.append(kind_reason)
         reasons.append(_place_reason_for_request(partner_request, organization, ancestors))
         if partner_request.organization.is_verified:
             reasons.append(Reason(
@@ -507,12 +511,29 @@ def requests_for_organization(organization: Organization, *, limit: int = TOP) -
     return matches
 
 
+def _best_requests(ranked_ids: list[int], organization: Organization) -> list[PartnerRequest]:
+    """The ranked requests with what their rows and reasons show, in rank order: the poster's
+    name and verification, ``areas`` as (id, name) and ``places`` as (path, name) in the active
+    language, and whether ``organization`` has answered it already."""
+    answered = ExpressionOfInterest.objects.filter(request_id=OuterRef("pk"), organization_id=organization.pk)
+    by_pk = (
+        PartnerRequest.objects.select_related("organization")
+        .only(*ROW_FIELDS)
+        .annotate(already_answered=Exists(answered))
+        .in_bulk(ranked_ids)
+    )
+    best = [by_pk[pk] for pk in ranked_ids if pk in by_pk]  # not one deleted since it was ranked
+    named = ("name_en", name_column())
+    with_related(best, "thematic_areas", "areas", ("id", *named), lambda pk, english, name: (pk, name or english))
+    return with_related(best, "territories", "places", ("path", *named), lambda path, english, name: (path, name or english))
+
+
 def _place_reason_for_request(partner_request, organization, ancestors) -> Reason | None:
-    for wanted in partner_request.territories.all():
-        if wanted.path in ancestors:
+    for path, name in partner_request.places:
+        if path in ancestors:
             return Reason(
                 PLACE_POINTS,
-                _("Seeks partners in %(place)s, where your organization is") % {"place": wanted.name}, str(PLACE),
+                _("Seeks partners in %(place)s, where your organization is") % {"place": name}, str(PLACE),
             )
     if organization.country in split_codes(partner_request.countries):
         return Reason(
