@@ -1,6 +1,7 @@
 """Predicates shared by every app."""
 
 import functools
+import inspect
 from contextvars import ContextVar
 
 import rules
@@ -11,24 +12,43 @@ _answers: ContextVar[dict | None] = ContextVar("civicbridge_rule_answers", defau
 
 
 def answered_once_per_request(question):
-    """A question about a user (a predicate of one argument that reads the database) asked
-    once per request: a page asks "is this person an officer?" for its list and again for
-    each button it may show. Its answer is kept until the request ends, as Django keeps a
-    user's permissions on the user it loaded for the request. Outside a request (a service
-    called by a worker, a command or a test) it is asked every time, so a right taken away
-    is gone at the next question."""
+    """A question about a user (a predicate that reads the database, of the user and of
+    hashable values such as an organization's id) asked once per request: a page asks "is
+    this person an officer?" for its list and again for each button it may show. Its answer
+    is kept until the request ends, as Django keeps a user's permissions on the user it loaded
+    for the request, or until a write changes what it is made of (``forget_answers``). Outside
+    a request (a service called by a worker, a command or a test) it is asked every time, so a
+    right taken away is gone at the next question."""
 
-    @functools.wraps(question)
-    def answer(user):
-        answers = _answers.get()
-        if answers is None or getattr(user, "pk", None) is None:
-            return question(user)
-        key = (question, user.pk)
-        if key not in answers:
-            answers[key] = question(user)
-        return answers[key]
+    # Of the question's own arity: django-rules reads a predicate's arguments from its signature.
+    if len(inspect.signature(question).parameters) == 1:
+        @functools.wraps(question)
+        def answer(user):
+            return _answered(question, user)
+    else:
+        @functools.wraps(question)
+        def answer(user, about):
+            return _answered(question, user, about)
 
     return answer
+
+
+def _answered(question, user, *about):
+    answers = _answers.get()
+    if answers is None or getattr(user, "pk", None) is None:
+        return question(user, *about)
+    key = (question, user.pk, *about)
+    if key not in answers:
+        answers[key] = question(user, *about)
+    return answers[key]
+
+
+def forget_answers(**_signal) -> None:
+    """Ask again after a write to what the answers are made of (a membership, an organization's
+    registration) in the same request: a page drawn after the write shows the rights it left."""
+    answers = _answers.get()
+    if answers:
+        answers.clear()
 
 
 class RuleAnswersMiddleware:

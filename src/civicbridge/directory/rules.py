@@ -2,7 +2,7 @@
 
 import rules
 
-from civicbridge.core.rules import is_coordinator, is_registered
+from civicbridge.core.rules import answered_once_per_request, is_coordinator, is_registered
 
 
 @rules.predicate
@@ -17,7 +17,14 @@ def is_representative_of(user, organization) -> bool:
     read_for, membership = getattr(organization, "viewer_membership", (None, None))
     if read_for == user.pk:  # read with the entry, in this request (selectors.organization_detail)
         return membership is not None and membership.status == Membership.Status.APPROVED
-    return Membership.objects.approved().filter(user=user, organization=organization).exists()
+    return _approved_member(user, organization.pk)
+
+
+@answered_once_per_request  # a partner request's page asks it for its answers, matches, buttons and invitations
+def _approved_member(user, organization_id: int) -> bool:
+    from civicbridge.accounts.models import Membership
+
+    return Membership.objects.approved().filter(user=user, organization_id=organization_id).exists()
 
 
 @rules.predicate
