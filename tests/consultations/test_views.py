@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -85,11 +86,18 @@ def test_the_detail_lists_sections_with_their_remark_counts(
     client, consultation, django_assert_max_num_queries
 ):
     many_remarks(consultation, 7)
-    with django_assert_max_num_queries(10):
+    author = UserFactory()
+    for text in ("O całości.", "Też o całości.", "Ukryta."):
+        remark_on(None, consultation=consultation, author=author, justification=text)
+    consultation.remarks.filter(justification="Ukryta.").update(hidden_at=timezone.now())
+    with django_assert_max_num_queries(10), CaptureQueriesContext(connection) as queries:
         page = client.get(consultation.get_absolute_url()).content.decode()
     first = consultation.sections.order_by("position").first()
     assert url("section_detail", consultation, section=first.pk) in page
     assert "3 remarks" in page  # 7 remarks over 3 sections: 3, 2, 2
+    assert "2 remarks" in page.split(url("whole_act", consultation))[1].split("</li>")[0]  # the hidden one not counted
+    counted = [query for query in queries.captured_queries if "COUNT" in query["sql"] and "consultations_remark" in query["sql"]]
+    assert len(counted) == 1  # the sections' and the whole act's counts, read once
 
 
 def test_a_draft_is_hidden_from_visitors_but_not_from_its_officers(client, body, officer):

@@ -100,7 +100,7 @@ def with_remark_counts(consultations) -> list[Consultation]:
                 consultation__in=[c.pk for c in consultations], hidden_at__isnull=True
             )
             .values("consultation_id")
-            .annotate(n=Count("id"))
+            .annotate(n=Count("*"))  # from the index remark_shown alone, as a count of ids is not
             .values_list("consultation_id", "n")
         )
         if consultations
@@ -185,10 +185,11 @@ def current_sections(consultation: Consultation) -> QuerySet[Section]:
     return consultation.sections.filter(withdrawn_at__isnull=True).order_by("position", "id")
 
 
-def sections_with_counts(consultation: Consultation, *, counted: bool = True) -> list[Section]:
-    """The draft's sections in order (text deferred), each with ``remark_count``: one GROUP BY."""
+def sections_with_counts(consultation: Consultation, *, counts: dict | None = None) -> list[Section]:
+    """The draft's sections in order (text deferred), each with ``remark_count``: from ``counts``
+    (``remark_counts_by_section``) where the caller read them, else one GROUP BY."""
     sections = list(current_sections(consultation).defer("text"))
-    counts = remark_counts_by_section(consultation) if counted else {}
+    counts = remark_counts_by_section(consultation) if counts is None else counts
     for section in sections:
         section.remark_count = counts.get(section.pk, 0)
     return sections
@@ -199,7 +200,7 @@ def remark_counts_by_section(consultation: Consultation) -> dict[int | None, int
     return dict(
         Remark.objects.filter(consultation=consultation, hidden_at__isnull=True)
         .values("section_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))  # from the index remark_shown alone
         .order_by()
         .values_list("section_id", "n")
     )

@@ -78,13 +78,12 @@ def _common(request, consultation) -> dict:
 def consultation_detail(request, pk):
     consultation = _visible_or_404(request, pk)
     context = _common(request, consultation)
-    sections = selectors.sections_with_counts(consultation, counted=context["remarks_shown"])
+    # The sections' counts and the whole act's (section None) from one read.
+    counts = selectors.remark_counts_by_section(consultation) if context["remarks_shown"] else {}
     context.update(
         {
-            "sections": sections,
-            "whole_act_count": selectors.remark_counts_by_section(consultation).get(None, 0)
-            if context["remarks_shown"]
-            else 0,
+            "sections": selectors.sections_with_counts(consultation, counts=counts),
+            "whole_act_count": counts.get(None, 0),
             "meetings": list(
                 consultation.meetings.filter(published_at__isnull=False)
                 .select_related("territory")
