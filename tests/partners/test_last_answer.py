@@ -97,6 +97,28 @@ def test_deleting_answered_requests_in_bulk_in_the_admin_takes_their_answers_awa
     assert kept(answerer) is None
 
 
+@pytest.mark.parametrize("changelist", ["partnerrequest", "expressionofinterest"])
+def test_a_bulk_deletion_in_the_admin_is_undone_when_the_last_answers_cannot_be_kept(
+    admin_client, answerer, monkeypatch, changelist
+):
+    """The deletion and the column it changes are one transaction: never answers gone with the
+    organization still listed as answering lately."""
+    answer = ExpressionOfInterestFactory(organization=answerer)
+    selected = answer.request_id if changelist == "partnerrequest" else answer.pk
+
+    def failing(organization_ids=None):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(services, "refresh_last_answers", failing)
+    with pytest.raises(RuntimeError):
+        admin_client.post(f"/en/admin/partners/{changelist}/", {
+            "action": "delete_selected", "_selected_action": [selected], "post": "yes",
+        })
+
+    assert ExpressionOfInterest.objects.filter(pk=answer.pk).exists()
+    assert kept(answerer) == answer.created_at
+
+
 def test_moving_an_answer_to_another_organization_in_the_admin_moves_its_time(
     admin_client, answerer, municipality, coordinator
 ):

@@ -1,4 +1,7 @@
+from contextlib import contextmanager
+
 from django.contrib import admin
+from django.db import transaction
 
 from civicbridge.core.admin import CoordinatorAdminMixin
 
@@ -18,6 +21,18 @@ def _answerers(answers) -> set:
     return set(answers.values_list("organization_id", flat=True))
 
 
+@contextmanager
+def _last_answers_kept(answers):
+    """The admin bypasses the services: the organizations whose answers ``answers()`` selects
+    before and after the block (an answer moved to another organization, added, deleted) get
+    their last answer refreshed (``services.refresh_last_answers``), in the block's transaction:
+    a bulk deletion is not left done with the column stale."""
+    with transaction.atomic():
+        before = _answerers(answers())
+        yield
+        services.refresh_last_answers(before | _answerers(answers()))
+
+
 @admin.register(PartnerRequest)
 class PartnerRequestAdmin(CoordinatorAdminMixin, admin.ModelAdmin):
     list_display = ("title", "organization", "direction", "status", "deadline", "created_at")
@@ -30,24 +45,22 @@ class PartnerRequestAdmin(CoordinatorAdminMixin, admin.ModelAdmin):
     inlines = [ExpressionOfInterestInline]
 
     def save_related(self, request, form, formsets, change):
-        answerers = _answerers(form.instance.answers.all()) if change else set()
-        super().save_related(request, form, formsets, change)
-        # The admin bypasses the services: keep the search column (which needs the areas) and the
-        # answerers' last answer (added, changed or deleted inline) in step.
         partner_request = form.instance
-        partner_request.search_document = services.request_search_document(partner_request)
-        partner_request.save(update_fields=["search_document"])
-        services.refresh_last_answers(answerers | _answerers(partner_request.answers.all()))
+        with _last_answers_kept(lambda: ExpressionOfInterest.objects.filter(request_id=partner_request.pk)):
+            super().save_related(request, form, formsets, change)
+            # The search column needs the areas, saved just now.
+            partner_request.search_document = services.request_search_document(partner_request)
+            partner_request.save(update_fields=["search_document"])
 
     def delete_model(self, request, obj):
-        answerers = _answerers(obj.answers.all())
-        super().delete_model(request, obj)
-        services.refresh_last_answers(answerers)
+        pk = obj.pk
+        with _last_answers_kept(lambda: ExpressionOfInterest.objects.filter(request_id=pk)):
+            super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
-        answerers = _answerers(ExpressionOfInterest.objects.filter(request__in=queryset))
-        super().delete_queryset(request, queryset)
-        services.refresh_last_answers(answerers)
+        pks = list(queryset.values_list("pk", flat=True))
+        with _last_answers_kept(lambda: ExpressionOfInterest.objects.filter(request_id__in=pks)):
+            super().delete_queryset(request, queryset)
 
 
 @admin.register(ExpressionOfInterest)
@@ -58,21 +71,20 @@ class ExpressionOfInterestAdmin(CoordinatorAdminMixin, admin.ModelAdmin):
     list_select_related = ("organization", "request")
     raw_id_fields = ("request", "organization", "created_by", "decided_by")
 
-    # The admin bypasses the services: keep the last answer of the organizations concerned
-    # (before and after a change of organization) in step.
     def save_model(self, request, obj, form, change):
-        before = _answerers(ExpressionOfInterest.objects.filter(pk=obj.pk)) if change else set()
-        super().save_model(request, obj, form, change)
-        services.refresh_last_answers(before | {obj.organization_id})
+        # Before: the organization it had (none when added); after: the one it has.
+        with _last_answers_kept(lambda: ExpressionOfInterest.objects.filter(pk=obj.pk)):
+            super().save_model(request, obj, form, change)
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        services.refresh_last_answers([obj.organization_id])
+        pk = obj.pk
+        with _last_answers_kept(lambda: ExpressionOfInterest.objects.filter(pk=pk)):
+            super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
-        answerers = _answerers(queryset)
-        super().delete_queryset(request, queryset)
-        services.refresh_last_answers(answerers)
+        pks = list(queryset.values_list("pk", flat=True))
+        with _last_answers_kept(lambda: ExpressionOfInterest.objects.filter(pk__in=pks)):
+            super().delete_queryset(request, queryset)
 
 
 @admin.register(Twinning)
