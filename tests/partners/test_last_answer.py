@@ -7,8 +7,11 @@ and of the requests they answer.
 """
 
 import datetime
+import threading
+import time
 
 import pytest
+from django.db import connection
 from django.db.models import Max
 from django.forms.models import model_to_dict
 from django.utils import timezone
@@ -190,3 +193,58 @@ def test_an_organization_whose_answer_was_deleted_is_no_longer_matched_as_answer
     admin_client.post(f"/en/admin/partners/expressionofinterest/{answer.pk}/delete/", {"post": "yes"})
 
     assert not answered_lately()
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="two writers at once need PostgreSQL")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_answers_of_one_organization_at_once_leave_the_newer_as_its_last(answerer, monkeypatch):
+    """A gives the older answer but counts last, while B, which gave the newer one, holds the
+    organization's row: A must count B's answer once B commits, not put its own older time
+    over it."""
+    older_writer, newer_writer = (MembershipFactory(organization=answerer).user for _ in range(2))
+    requests = {"A": PartnerRequestFactory(), "B": PartnerRequestFactory()}
+    a_inserted, b_counted, a_counting = threading.Event(), threading.Event(), threading.Event()
+    create_once, notify, refresh = services._create_once, services._notify, services.refresh_last_answers
+
+    def ordered_create_once(*args, **kwargs):
+        if threading.current_thread().name == "B":
+            a_inserted.wait(5)  # B's answer is the newer one
+        created = create_once(*args, **kwargs)
+        if threading.current_thread().name == "A":
+            a_inserted.set()
+            b_counted.wait(5)
+        return created
+
+    def ordered_refresh(*args, **kwargs):
+        if threading.current_thread().name == "A":
+            a_counting.set()
+        return refresh(*args, **kwargs)
+
+    def ordered_notify(**kwargs):
+        if threading.current_thread().name == "B":  # counted, not yet committed
+            b_counted.set()
+            a_counting.wait(5)
+            time.sleep(0.5)  # A's count has begun and waits for B's row
+        return notify(**kwargs)
+
+    monkeypatch.setattr(services, "_create_once", ordered_create_once)
+    monkeypatch.setattr(services, "refresh_last_answers", ordered_refresh)
+    monkeypatch.setattr(services, "_notify", ordered_notify)
+    errors = []
+
+    def answer(name, person):
+        try:
+            services.express_interest(by=person, request=requests[name], organization=answerer, message="Chętnie!")
+        except Exception as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=answer, args=args, name=args[0]) for args in (("A", older_writer), ("B", newer_writer))]
+    [thread.start() for thread in threads]
+    [thread.join(20) for thread in threads]
+
+    assert errors == []
+    older, newer = (ExpressionOfInterest.objects.get(request=requests[name]) for name in ("A", "B"))
+    assert older.created_at < newer.created_at
+    assert kept(answerer) == newer.created_at

@@ -274,7 +274,12 @@ def refresh_last_answers(organization_ids=None) -> None:
         )
     else:
         organizations = Organization.objects.filter(pk__any=set(organization_ids))
-    organizations.update(last_answered_at=Subquery(newest))
+    with transaction.atomic():
+        # Locked first, in id order, and counted by a statement of its own: an update that waited
+        # for another answer's transaction would count with the snapshot it began with, without
+        # that answer, and could put an older time over a newer one.
+        list(organizations.order_by("pk").select_for_update().values_list("pk", flat=True))
+        organizations.update(last_answered_at=Subquery(newest))
 
 
 @transaction.atomic
