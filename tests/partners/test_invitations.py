@@ -1,11 +1,13 @@
 """Inviting an organization that fits to answer a partner request: the poster's representatives
 only, once per organization and request (a database constraint), a few a day, by e-mail."""
 
+import re
 import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.test import Client
 from django.urls import reverse
 
 from civicbridge.core.models import ThematicArea
@@ -209,3 +211,28 @@ def test_two_representatives_inviting_the_same_organization_at_once_make_one_inv
     assert Invitation.objects.filter(request=partner_request, organization=candidate).count() == 1
     refused = [outcome for outcome in outcomes if isinstance(outcome, str)]
     assert len(refused) == 1 and "already invited" in refused[0]
+
+
+def test_each_invitation_button_on_the_matches_posts_with_the_pages_csrf_token(
+    partner_request, representative, candidate, candidate_representative, municipality, youth
+):
+    """The matches' forms carry the page's token (masked once for all of them) and the
+    server takes it: an invitation from the second button is made."""
+    second = OrganizationFactory(name="Klub Drugi", territory=municipality)
+    second.thematic_areas.add(youth)
+    MembershipFactory(user=UserFactory(), organization=second)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(representative)
+
+    page = client.get(partner_request.get_absolute_url()).content.decode()
+    forms = re.findall(
+        r'<form method="post" action="([^"]+/invite/)">\s*<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)">'
+        r'\s*<input type="hidden" name="organization" value="(\d+)">', page,
+    )
+
+    assert {int(organization) for _action, _token, organization in forms} == {candidate.pk, second.pk}
+    assert len({token for _action, token, _organization in forms}) == 1
+    action, token, organization = forms[1]
+    response = client.post(action, {"csrfmiddlewaretoken": token, "organization": organization})
+    assert response.status_code == 302
+    assert Invitation.objects.filter(request=partner_request, organization_id=int(organization)).exists()
