@@ -138,9 +138,22 @@ def with_names(rows, relation: str, attribute: str) -> list:
     rows = list(rows)
     if not rows:
         return rows
+    return with_related(rows, relation, attribute, _name_columns(rows, relation), lambda english, translated: translated or english)
+
+
+def with_keyed_names(rows, relation: str, attribute: str, key: str = "id") -> list:
+    """As ``with_names``, each name with the related object's ``key`` (its id, a territory's
+    path): for rows that tell some of the related objects apart (the areas shared)."""
+    rows = list(rows)
+    if not rows:
+        return rows
+    columns = (key, *_name_columns(rows, relation))
+    return with_related(rows, relation, attribute, columns, lambda keyed, english, translated: (keyed, translated or english))
+
+
+def _name_columns(rows, relation: str) -> tuple[str, str]:
     related_model = type(rows[0])._meta.get_field(relation).related_model
-    columns = ("name_en", name_column()) if hasattr(related_model, "name_en") else ("name", "name")
-    return with_related(rows, relation, attribute, columns, lambda english, translated: translated or english)
+    return ("name_en", name_column()) if hasattr(related_model, "name_en") else ("name", "name")
 
 
 def with_ids(rows, relation: str, attribute: str) -> list:

@@ -60,8 +60,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from unidecode import unidecode
 
-from civicbridge.core.models import name_column
-from civicbridge.core.selectors import with_related
+from civicbridge.core.selectors import with_keyed_names
 from civicbridge.core.text import capfirst
 from civicbridge.directory.models import Organization
 
@@ -282,8 +281,7 @@ def _best_organizations(ranked_ids: list[int]) -> list[Organization]:
     ``areas``: their thematic areas as (id, name) in the active language."""
     by_pk = Organization.objects.select_related("territory").only(*ORGANIZATION_ROW_FIELDS).in_bulk(ranked_ids)
     best = [by_pk[pk] for pk in ranked_ids if pk in by_pk]  # not one deleted since it was ranked
-    named = ("name_en", name_column())
-    return with_related(best, "thematic_areas", "areas", ("id", *named), lambda pk, english, name: (pk, name or english))
+    return with_keyed_names(best, "thematic_areas", "areas")
 
 
 def _best(keyed_rows, limit: int) -> list:
@@ -523,9 +521,8 @@ def _best_requests(ranked_ids: list[int], organization: Organization) -> list[Pa
         .in_bulk(ranked_ids)
     )
     best = [by_pk[pk] for pk in ranked_ids if pk in by_pk]  # not one deleted since it was ranked
-    named = ("name_en", name_column())
-    with_related(best, "thematic_areas", "areas", ("id", *named), lambda pk, english, name: (pk, name or english))
-    return with_related(best, "territories", "places", ("path", *named), lambda path, english, name: (path, name or english))
+    with_keyed_names(best, "thematic_areas", "areas")
+    return with_keyed_names(best, "territories", "places", key="path")
 
 
 def _place_reason_for_request(partner_request, organization, ancestors) -> Reason | None:
