@@ -8,6 +8,7 @@ from django.db import connection
 from django.utils import translation
 
 from civicbridge.core.models import Territory, ThematicArea
+from civicbridge.core.rows import engine
 from civicbridge.directory.models import Organization
 from civicbridge.partners import matching, phases, selectors
 from civicbridge.partners.models import PartnerRequest
@@ -122,6 +123,32 @@ def test_reasons_are_in_the_visitors_language(poster, areas, municipality):
     assert areas["eu-youth"].name_pl in polish[0].text
     assert areas["eu-youth"].name_tr in turkish[0].text
     assert polish[-1].text != turkish[-1].text != "Verified by the coordination office"
+
+
+def test_each_reasons_points_are_written_in_the_visitors_language_and_number():
+    # Labels are translated once per language and number of points (matching._points_label):
+    # a Polish page after an English one still reads Polish, with Polish plural forms.
+    labels = {}
+    for language in ("en", "pl", "tr", "pl"):
+        with translation.override(language):
+            labels[language] = [matching.Reason(points, "text").points_label for points in (1, 2, 5)]
+
+    assert labels["en"] == ["(+1 point)", "(+2 points)", "(+5 points)"]
+    assert labels["pl"] == ["(+1 punkt)", "(+2 punkty)", "(+5 punktów)"]
+    assert labels["tr"] == ["(+1 puan)", "(+2 puan)", "(+5 puan)"]
+
+
+def test_a_match_row_shows_each_reasons_points(poster, areas, municipality):
+    org("Młodzi Razem", municipality, [areas["eu-youth"]], is_verified=True)
+    partner_request = PartnerRequestFactory(organization=poster, thematic_areas=[areas["eu-youth"]])
+    matches = matching.organizations_for_request(loaded(partner_request))
+
+    with translation.override("pl"):
+        html = engine().get_template("partners/organization_match_rows.html").render(
+            {"rows": matches, "partner_request": partner_request, "csrf_input": ""}
+        )
+
+    assert "(+4 punkty)" in html and "(+1 punkt)" in html
 
 
 def test_the_poster_is_never_suggested_to_itself(poster, areas):

