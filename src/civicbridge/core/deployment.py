@@ -10,7 +10,6 @@ settings.py builds the deployment from the environment: this module reads no set
 it is imported.
 """
 
-import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -19,6 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
+
+from .text import once_per_language
 
 LANGUAGES = ("en", "pl", "tr")
 
@@ -215,13 +216,11 @@ CITY_NAMES = {
 def zone_label(zone: ZoneInfo) -> str:
     """'Brussels time' for Europe/Brussels, 'Istanbul time' for Europe/Istanbul: how a moment
     names its clock wherever it is shown."""
-    return _zone_label(getattr(zone, "key", None) or str(zone), get_language())
+    return _zone_label(getattr(zone, "key", None) or str(zone))
 
 
-@functools.lru_cache(maxsize=1024)
-def _zone_label(key: str, language: str | None) -> str:
-    # A zone's name in a language is fixed for the life of the process (the catalogs are
-    # read once): named once, not at each deadline (a feed names 100).
+@once_per_language  # named once, not at each deadline (a feed names 100)
+def _zone_label(key: str) -> str:
     city = key.rsplit("/", 1)[-1].replace("_", " ")
     return _("%(city)s time") % {"city": CITY_NAMES.get(city, city)}
 

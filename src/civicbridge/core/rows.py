@@ -15,7 +15,7 @@ the catalog's message uses); the project's ``makemessages`` reads them with Jinj
 (``core/management/commands/makemessages.py``).
 """
 
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 import django.forms
@@ -29,11 +29,11 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext, ngettext
 
 from civicbridge.core.dates import date
 from civicbridge.core.templatetags.civicbridge import machine_datetime
-from civicbridge.core.text import capfirst
+from civicbridge.core.text import capfirst, once_per_language
 
 
 class Environment(jinja2.Environment):
@@ -61,11 +61,11 @@ def url(viewname: str, *args, **kwargs) -> str:
     """Django's ``reverse`` for templates: ``url("funding:call_detail", identifier=…)``."""
     if args or kwargs:
         return reverse(viewname, args=args or None, kwargs=kwargs or None)
-    return _page_url(viewname, get_language(), get_script_prefix(), get_urlconf(settings.ROOT_URLCONF))
+    return _page_url(viewname, get_script_prefix(), get_urlconf(settings.ROOT_URLCONF))
 
 
-@lru_cache(maxsize=512)
-def _page_url(viewname: str, language: str | None, script_prefix: str, urlconf: str) -> str:
+@once_per_language
+def _page_url(viewname: str, script_prefix: str, urlconf: str) -> str:
     # The address of a page without arguments depends on nothing else: the header's 20 links
     # are reversed once per language (9 µs each on every page before).
     return reverse(viewname, urlconf=urlconf)

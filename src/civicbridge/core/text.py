@@ -8,7 +8,7 @@ and the Python code that capitalises a label for a reader all use ``capfirst`` h
 """
 
 import unicodedata
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 from django.utils.functional import keep_lazy_text
 from django.utils.safestring import mark_safe
@@ -30,6 +30,25 @@ _ALPHABET_AFTER = {
            "ś": ("s", 1), "ź": ("z", 1), "ż": ("z", 2)},
     "tr": {"ç": ("c", 1), "ğ": ("g", 1), "ı": ("h", 1), "ö": ("o", 1), "ş": ("s", 1), "ü": ("u", 1)},
 }
+
+
+def once_per_language(function):
+    """Work ``function`` (of hashable values, answering in the active language) out once per
+    language and values: the catalogs and URL patterns are read once per process, so the answer
+    cannot go stale. The language is part of the key by construction: a cache keyed by the
+    values alone would answer a Polish page in the language of the page before it."""
+
+    @lru_cache(maxsize=1024)
+    def answer(language: str | None, *values):
+        return function(*values)
+
+    @wraps(function)
+    def in_active_language(*values):
+        return answer(get_language(), *values)
+
+    in_active_language.cache_clear = answer.cache_clear
+    in_active_language.cache_info = answer.cache_info
+    return in_active_language
 
 
 def upper(text: str, language: str | None = None) -> str:
