@@ -208,17 +208,16 @@ def test_matching_for_a_request_runs_the_same_queries_for_few_or_many_organizati
     (["eu-youth", "eu-culture"], ""),  # the areas alone
 ])
 def test_the_ranking_read_in_parts_is_the_ranking_of_every_candidate(
-    poster, areas, municipality, other_county, monkeypatch, wanted_areas, kinds
+    poster, areas, municipality, other_county, wanted_areas, kinds
 ):
-    """Candidates sharing one area or none are read only as far as the first CANDIDATE_LIMIT
-    of each cell (sharing an area or not, kind, place, verification): the best are the same as
-    if each candidate were scored. Reading a cell in any other order fails here, and so does
-    leaving out a set scored in full: those sharing several areas and those experienced with
-    the funder (fewer than CANDIDATE_LIMIT, kept whole), the recent answerers (more, read by
-    their best), or reading fewer of the recent answerers than could reach the best read so far."""
+    """Candidates sharing one area or none are read only as far as the first ``limit`` of each
+    cell (sharing an area or not, kind, place, verification): the best are the same as if each
+    candidate were scored. Reading a cell in any other order fails here, and so does leaving
+    out a set scored in full: those sharing several areas and those experienced with the funder
+    (fewer than the cells hold, kept whole), the recent answerers (more, read by their best), or
+    reading fewer of the recent answerers than could reach the best read so far."""
     import random
 
-    monkeypatch.setattr(matching, "CANDIDATE_LIMIT", 8)  # far fewer than each cell holds
     rng = random.Random(7)
     elsewhere = other_county.children.first()
     now = datetime.datetime.now(datetime.UTC)
@@ -262,9 +261,9 @@ def test_the_ranking_read_in_parts_is_the_ranking_of_every_candidate(
     candidates = [row for row in organizations if row[1] or row[2] == kinds]
     ranking = [(row[0], -expected_key(*row)[0]) for row in sorted(candidates, key=lambda row: expected_key(*row))]
 
-    # Ranked by the score computed in the database, explained by the reasons: the two agree. At
-    # every length up to the cells' (a cell's first CANDIDATE_LIMIT hold its best for no more),
-    # so that the threshold below which the recent answerers are not read falls on each.
+    # Ranked by the score, explained by the reasons: the two agree. At every length from 1 to
+    # far fewer than each cell holds, so that the cells' last row and the threshold below which
+    # the recent answerers are not read fall on each.
     for limit in range(1, 9):
         matches = matching.organizations_for_request(partner_request, limit=limit)
         assert [(match.item.pk, match.score) for match in matches] == ranking[:limit], limit
@@ -295,13 +294,12 @@ def three_at_nine(candidate, municipality):
 
 
 def test_a_recent_answerer_who_can_just_reach_the_best_read_so_far_is_read_and_ranked(
-    poster, areas, municipality, other_county, monkeypatch
+    poster, areas, municipality, other_county
 ):
     """Those who answered lately are read only if their score could reach the best read so far
     (the third best here, 9). Two of them reach it exactly, each by a different set of points, and
     win the tie as the most recently updated: counting one point too few for any part of the score
     leaves one out, and so does a threshold one too high."""
-    monkeypatch.setattr(matching, "CANDIDATE_LIMIT", 3)
     elsewhere = other_county.children.first()
     answered = PartnerRequestFactory(organization=poster)
     candidate = functools.partial(working_in_youth, areas)
@@ -324,12 +322,11 @@ def test_a_recent_answerer_who_can_just_reach_the_best_read_so_far_is_read_and_r
 
 
 def test_those_who_worked_with_the_funder_are_ranked_though_not_first_in_their_cells(
-    poster, areas, municipality, other_county, monkeypatch
+    poster, areas, municipality, other_county
 ):
     """Those who worked with the funder are scored though they are not in the first of their
     cells. Two reach the third best score (9) exactly, one by the funder's points, one by those
     and a recent answer, and win the tie on experience."""
-    monkeypatch.setattr(matching, "CANDIDATE_LIMIT", 3)
     elsewhere = other_county.children.first()
     call = CallFactory()
     answered = PartnerRequestFactory(organization=poster)
@@ -353,6 +350,24 @@ def test_those_who_worked_with_the_funder_are_ranked_though_not_first_in_their_c
     matches = matching.organizations_for_request(partner_request, limit=3)
 
     assert [(match.item, match.score) for match in matches] == [(with_the_funder, 9), (answering_too, 9), (first_base, 9)]
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3])
+def test_entries_of_a_cell_updated_at_the_same_instant_are_chosen_by_name(poster, areas, municipality, limit):
+    """A cell is read as far as its first ``limit``, most recently updated first; entries updated
+    at the very instant of the last of them are read too, so that the order of ties picks them by
+    name, as it says, and not by the order in which they were registered."""
+    instant = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=3)
+    for name in ("Delta", "Alpha", "Charlie", "Bravo"):  # registered in this order
+        organization = org(name, municipality, [areas["eu-youth"]])
+        Organization.objects.filter(pk=organization.pk).update(updated_at=instant)
+    partner_request = loaded(PartnerRequestFactory(
+        organization=poster, partner_kinds="ngo", thematic_areas=[areas["eu-youth"]],
+    ))
+
+    matches = matching.organizations_for_request(partner_request, limit=limit)
+
+    assert names(matches) == ["Alpha", "Bravo", "Charlie"][:limit]
 
 
 def test_rows_tied_beyond_the_limit_are_chosen_by_name_then_id():

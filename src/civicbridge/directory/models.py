@@ -229,11 +229,12 @@ class Organization(TimeStampedModel):
             # The verification of each open partner request's poster, when requests are ranked
             # for an organization (partners.matching): an index-only look-up, not the row.
             models.Index(fields=["id"], include=["is_verified"], name="organization_verified"),
-            # Partner matching reads the facts of every organization that answered a request
-            # lately (partners.matching): one range of this index, with the facts it scores.
+            # Partner matching tests every organization that answered a request lately
+            # (partners.matching) in one range of this index alone, with the facts it scores,
+            # and reads from the table only the few that can still be among the best.
             models.Index(
                 fields=["last_answered_at"],
-                include=["kind", "registration", "is_verified", "updated_at", "country", "territory"],
+                include=["id", "kind", "registration", "is_verified", "updated_at", "country", "territory"],
                 condition=models.Q(last_answered_at__isnull=False), name="organization_answered",
             ),
             # The plenipotentiaries' list joins their bodies for the listed test, the name and the

@@ -27,15 +27,16 @@ order that does not change between two visits and can be explained (``TIE_ORDER`
 
 Bounded work at any registry size: the candidates (they share a thematic area or are of a
 kind sought, in the countries named) are read as ids in *cells* that each return at most
-CANDIDATE_LIMIT rows (``_cells`` explains why their best are the best of all), beside the
-sets whose score has parts of their own (experience with the funder, a recent answer, several
-areas shared), except those who answered lately. The facts of those ids are read in one query
-and scored here; then those who answered lately and are not read yet, from one index range, but
-only those whose score could still reach the best read so far (``_threshold``). The best
-``limit`` are explained. At most 18 queries on SQLite (a request with a call,
-territories, two areas and kinds), 7 on PostgreSQL (the cells in one UNION ALL), however many
-organizations there are; the sets grow with the answers given and the requests posted, not with
-the registry.
+``limit`` rows, and those tied with the last (``_cells`` explains why their best are the best
+of all), beside the sets whose score has parts of their own (experience with the funder, a
+recent answer, several areas shared), except those who answered lately. The facts of those ids
+are read in one query and scored here; then those who answered lately and are not read yet,
+tested in one range of an index and read only if their score could still reach the best read
+so far (``_threshold``). The best ``limit`` are explained. At most 18 queries on SQLite (a
+request with a call, territories, two areas and kinds), 7 on PostgreSQL (the cells in one UNION
+ALL), and one more for a cell whose last entry read was updated at the same instant as the
+next, however many organizations there are; the sets grow with the answers given and the
+requests posted, not with the registry.
 """
 
 import datetime
@@ -213,7 +214,7 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
         # A constraint: nobody from elsewhere, however well they fit otherwise.
         eligible = eligible.filter(in_place)
     places = [None] if countries or not territories else [in_place, ~in_place]
-    read_ids = _read_together(_cells(eligible, kinds, places, area_ids, shares_an_area)) | experienced_ids
+    read_ids = _read_cells(_cells(eligible, kinds, places, area_ids, shares_an_area), limit) | experienced_ids
     shared_of = _shared_counts(area_links, len(area_ids), read_ids)
     read_ids |= {pk for pk, shared in shared_of.items() if shared >= 2}
     wanted_kinds = set(kinds)
@@ -244,12 +245,19 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
     threshold = _threshold(keyed, limit)
     if threshold is not None:
         reachable = (
-            Value(_area_share_points(1 if area_ids else 0, len(area_ids))) + _points(Q(kind__in=kinds), KIND_POINTS)
+            # Exact, not a bound: those sharing two areas or more are read already. Most who
+            # answered lately share none, and then cannot reach the best (2,120 of 2,498 rows
+            # were read for a request naming one area when each was assumed to share it).
+            (_points(Q(shares_an_area), _area_share_points(1, len(area_ids))) if area_ids else Value(0))
+            + _points(Q(kind__in=kinds), KIND_POINTS)
             + (_points(in_place, PLACE_POINTS) if territories or countries else Value(0))
             + _points(Q(updated_at__gte=since), ACTIVE_ENTRY_POINTS) + Value(RECENT_ANSWER_POINTS)
             + _points(Q(is_verified=True), VERIFIED_POINTS)
         )
         recent = recent.alias(reachable=reachable).filter(reachable__gte=threshold)
+    # Each row tested from organization_answered alone (2,500 at national scale); only those
+    # passing (some 100) read from the table.
+    recent = Organization.objects.filter(pk__in=recent.values("pk"))
     for *row, shared in recent.annotate(shared=_shared_area_count(area_links)).values_list(*FACTS, "shared").order_by():
         if row[0] not in read_ids:
             if shared:
@@ -359,9 +367,9 @@ def _shared_counts(area_links, wanted: int, known_ids: set) -> dict:
     return dict(known)
 
 
-def _cells(eligible, kinds, places, area_ids, shares_an_area):
-    """The queries of the ids among which the best CANDIDATE_LIMIT candidates are, none reading
-    them all, beside the sets scored in full.
+def _cells(eligible, kinds, places, area_ids, shares_an_area) -> list:
+    """The cells of candidates, each most recently updated first (``_read_cells`` reads the
+    first of each), beside the sets scored in full.
 
     At national scale a request for NGOs has 170,000 candidates and two areas are shared by
     14,000: scoring each costs 5 microseconds a row, a tenth of a second. Instead:
@@ -371,9 +379,9 @@ def _cells(eligible, kinds, places, area_ids, shares_an_area):
     - every other candidate shares one area or none, and within one *cell* (sharing an area or
       not, of a sought kind or not, one place, one verification) its score varies only with
       its activity. Any candidate of the cell updated more recently scores at least as much and
-      comes first in the order of ties (TIE_ORDER), so a candidate behind the first
-      CANDIDATE_LIMIT of its cell, read most recently updated first (index
-      organization_match_recency), cannot be among the best.
+      comes first in the order of ties (TIE_ORDER), so a candidate behind the first ``limit``
+      of its cell, read most recently updated first (index organization_match_recency, or
+      organization_match_kind), cannot be among the best ``limit``.
 
     A cell may hold members of the sets above as well: their score is only higher.
     """
@@ -389,17 +397,33 @@ def _cells(eligible, kinds, places, area_ids, shares_an_area):
                 cell = eligible.filter(fit, is_verified=verified)
                 if place is not None:
                     cell = cell.filter(place)
-                cells.append(cell.order_by("-updated_at", "pk").values_list("pk", flat=True)[:CANDIDATE_LIMIT])
+                cells.append(cell.order_by("-updated_at", "pk"))
     return cells
 
 
-def _read_together(queries) -> set:
-    """The ids the queries return, in one UNION ALL where the database can order and slice each
-    part of a compound (PostgreSQL); one query each elsewhere (SQLite). A dozen queries cost
-    more in round trips and Django's reading of each than in the database's work."""
-    if len(queries) > 1 and connections[queries[0].db].features.supports_slicing_ordering_in_compound:
-        queries = [queries[0].union(*queries[1:], all=True).order_by()]
-    return {pk for query in queries for pk in query}
+def _read_cells(cells, limit: int) -> set:
+    """The ids of the first ``limit`` of each cell, and of any entry of a cell updated at the very
+    instant of its ``limit``-th: the order of ties settles those by name, not by id.
+
+    One more row of each cell is read to tell: rarely will a second query read such a tie."""
+    firsts = [
+        cell.values_list(Value(number), "pk", "updated_at")[: limit + 1] for number, cell in enumerate(cells)
+    ]
+    if len(firsts) > 1 and connections[firsts[0].db].features.supports_slicing_ordering_in_compound:
+        # One UNION ALL where the database can order and slice each part of a compound
+        # (PostgreSQL); one query each elsewhere (SQLite). A dozen queries cost more in round
+        # trips and Django's reading of each than in the database's work.
+        firsts = [firsts[0].union(*firsts[1:], all=True).order_by()]
+    rows_of = {}
+    for number, pk, updated in (row for query in firsts for row in query):
+        rows_of.setdefault(number, []).append((pk, updated))
+    ids = set()
+    for number, rows in rows_of.items():
+        rows.sort(key=lambda row: (-row[1].timestamp(), row[0]))  # the cell's order (a UNION keeps none)
+        ids.update(pk for pk, _updated in rows[:limit])
+        if len(rows) > limit and rows[limit][1] == rows[limit - 1][1]:
+            ids.update(cells[number].filter(updated_at=rows[limit][1]).values_list("pk", flat=True))
+    return ids
 
 
 def _area_share_reason(names: list[str], wanted: int) -> Reason | None:
