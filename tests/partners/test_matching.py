@@ -352,6 +352,36 @@ def test_those_who_worked_with_the_funder_are_ranked_though_not_first_in_their_c
     assert [(match.item, match.score) for match in matches] == [(with_the_funder, 9), (answering_too, 9), (first_base, 9)]
 
 
+def test_of_those_sharing_several_areas_only_each_cells_first_are_read_and_a_recent_answer_is_not_missed(
+    poster, areas, municipality
+):
+    """Those working in both of the request's areas are read as far as the first ``limit`` of
+    each cell (most recently updated first), not all of them; one who answered lately is in a
+    cell of its own, though its entry is the oldest: 4 + kind 2 + activity 1 + answered 1 = 8
+    against 7 for the others. Leaving the recent answer out of the cells loses it."""
+    both = [areas["eu-youth"], areas["eu-culture"]]
+    now = datetime.datetime.now(datetime.UTC)
+    fresh = []
+    for number in range(6):
+        organization = org(f"Both {number}", municipality, both)
+        Organization.objects.filter(pk=organization.pk).update(updated_at=now - datetime.timedelta(minutes=10 * (number + 1)))
+        fresh.append(organization)
+    answering = org("Answered lately", municipality, both)
+    ExpressionOfInterestFactory(request=PartnerRequestFactory(organization=poster), organization=answering)
+    Organization.objects.filter(pk=answering.pk).update(updated_at=now - datetime.timedelta(minutes=100))
+    partner_request = loaded(PartnerRequestFactory(organization=poster, partner_kinds="ngo", thematic_areas=both))
+
+    several = matching._best_sharing_several(
+        Organization.objects.listed().exclude(pk=poster.pk),
+        Organization.thematic_areas.through.objects.filter(thematicarea_id__in=[area.pk for area in both]),
+        2, ["ngo"], None, now - datetime.timedelta(days=matching.ACTIVE_DAYS), 3,
+    )
+    matches = matching.organizations_for_request(partner_request, limit=3)
+
+    assert several == {organization.pk: 2 for organization in [*fresh[:3], answering]}
+    assert [(match.item, match.score) for match in matches] == [(answering, 8), (fresh[0], 7), (fresh[1], 7)]
+
+
 @pytest.mark.parametrize("limit", [1, 2, 3])
 def test_entries_of_a_cell_updated_at_the_same_instant_are_chosen_by_name(poster, areas, municipality, limit):
     """A cell is read as far as its first ``limit``, most recently updated first; entries updated
