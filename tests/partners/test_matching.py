@@ -372,9 +372,8 @@ def test_of_those_sharing_several_areas_only_each_cells_first_are_read_and_a_rec
     partner_request = loaded(PartnerRequestFactory(organization=poster, partner_kinds="ngo", thematic_areas=both))
 
     several = matching._best_sharing_several(
-        Organization.objects.listed().exclude(pk=poster.pk),
-        Organization.thematic_areas.through.objects.filter(thematicarea_id__in=[area.pk for area in both]),
-        2, ["ngo"], None, now - datetime.timedelta(days=matching.ACTIVE_DAYS), 3,
+        Organization.objects.listed().exclude(pk=poster.pk), [area.pk for area in both], ["ngo"], None,
+        now - datetime.timedelta(days=matching.ACTIVE_DAYS), 3,
     )
     matches = matching.organizations_for_request(partner_request, limit=3)
 

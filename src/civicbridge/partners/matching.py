@@ -221,7 +221,7 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
     places = [None] if countries or not territories else [in_place, ~in_place]
     read_ids = _read_cells(_cells(eligible, kinds, places, area_ids, shares_an_area), limit) | experienced_ids
     several_of = _best_sharing_several(
-        eligible, area_links, len(area_ids), kinds, in_place if len(places) > 1 else None, since, limit,
+        eligible, area_ids, kinds, in_place if len(places) > 1 else None, since, limit,
     )
     shared_of = _shared_counts(area_links, len(area_ids), read_ids - several_of.keys()) | several_of
     read_ids |= several_of.keys()
@@ -371,7 +371,7 @@ def _shared_counts(area_links, wanted: int, known_ids: set) -> dict:
     return dict(counts.annotate(shared=Count("thematicarea_id")).values_list("organization_id", "shared"))
 
 
-def _best_sharing_several(eligible, area_links, wanted: int, kinds, place, since, limit: int) -> dict:
+def _best_sharing_several(eligible, area_ids: list[int], kinds, place, since, limit: int) -> dict:
     """Of those that work in two or more of the request's areas, the first ``limit`` of each
     cell, most recently updated first, and any updated at the very instant of the last of them:
     organization id -> how many of the areas it works in.
@@ -382,12 +382,24 @@ def _best_sharing_several(eligible, area_links, wanted: int, kinds, place, since
     At national scale two areas are shared by some 500 organizations at 1x and 1,500 at 3x;
     scoring each read them all from the table and made as many rows here.
     """
-    if wanted < 2:
+    links = Organization.thematic_areas.through.objects
+    if len(area_ids) < 2:
         return {}
-    several = (
-        area_links.order_by().values("organization_id").annotate(shared=Count("thematicarea_id"))
-        .filter(shared__gte=2).values("organization_id")
-    )
+    if len(area_ids) == 2:
+        # Both ranges of organization_area_members merged by organization (1.7 ms at national
+        # scale), where counting their links grouped 14,000 organizations (3.5 ms).
+        first, second = area_ids
+        several = links.filter(
+            thematicarea_id=first, organization_id__in=links.filter(thematicarea_id=second).values("organization_id"),
+        ).values("organization_id")
+        shared = Value(2)
+    else:
+        area_links = links.filter(thematicarea_id__in=area_ids)
+        several = (
+            area_links.order_by().values("organization_id").annotate(shared=Count("thematicarea_id"))
+            .filter(shared__gte=2).values("organization_id")
+        )
+        shared = _shared_area_count(area_links)
     cell = [F("shared"), F("is_verified"), _flag(Q(last_answered_at__gte=since))]
     if kinds:
         cell.append(_flag(Q(kind__in=kinds)))
@@ -396,7 +408,7 @@ def _best_sharing_several(eligible, area_links, wanted: int, kinds, place, since
     # RANK, not a row number: those updated at the same instant as a cell's last share its rank.
     firsts = (
         eligible.filter(pk__in=several)
-        .annotate(shared=_shared_area_count(area_links))
+        .annotate(shared=shared)
         .annotate(rank=Window(Rank(), partition_by=cell, order_by=F("updated_at").desc()))
         .filter(rank__lte=limit)
     )
