@@ -253,9 +253,10 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
     threshold = _threshold(keyed, limit)
     if threshold is not None:
         reachable = (
-            # Exact, not a bound: those sharing two areas or more are read already. Most who
-            # answered lately share none, and then cannot reach the best (2,120 of 2,498 rows
-            # were read for a request naming one area when each was assumed to share it).
+            # One area at most: those sharing two or more have cells of their own, answered
+            # lately or not (``_best_sharing_several``). Most who answered lately share none,
+            # and then cannot reach the best (2,120 of 2,498 rows were read for a request
+            # naming one area when each was assumed to share it).
             (_points(Q(shares_an_area), _area_share_points(1, len(area_ids))) if area_ids else Value(0))
             + _points(Q(kind__in=kinds), KIND_POINTS)
             + (_points(in_place, PLACE_POINTS) if territories or countries else Value(0))
@@ -382,9 +383,9 @@ def _best_sharing_several(eligible, area_ids: list[int], kinds, place, since, li
     At national scale two areas are shared by some 500 organizations at 1x and 1,500 at 3x;
     scoring each read them all from the table and made as many rows here.
     """
-    links = Organization.thematic_areas.through.objects
     if len(area_ids) < 2:
         return {}
+    links = Organization.thematic_areas.through.objects
     if len(area_ids) == 2:
         # Both ranges of organization_area_members merged by organization (1.7 ms at national
         # scale), where counting their links grouped 14,000 organizations (3.5 ms).
@@ -474,7 +475,7 @@ def _read_cells(cells, limit: int) -> set:
     for number, rows in rows_of.items():
         rows.sort(key=lambda row: (-row[1].timestamp(), row[0]))  # the cell's order (a UNION keeps none)
         ids.update(pk for pk, _updated in rows[:limit])
-        if len(rows) > limit and rows[limit][1] == rows[limit - 1][1]:
+        if len(rows) > limit > 0 and rows[limit][1] == rows[limit - 1][1]:
             ids.update(cells[number].filter(updated_at=rows[limit][1]).values_list("pk", flat=True))
     return ids
 
