@@ -371,8 +371,10 @@ def test_of_those_sharing_several_areas_only_each_cells_first_are_read_and_a_rec
     Organization.objects.filter(pk=answering.pk).update(updated_at=now - datetime.timedelta(minutes=100))
     partner_request = loaded(PartnerRequestFactory(organization=poster, partner_kinds="ngo", thematic_areas=both))
 
+    area_ids = [area.pk for area in both]
     several = matching._best_sharing_several(
-        Organization.objects.listed().exclude(pk=poster.pk), [area.pk for area in both], ["ngo"], None,
+        Organization.objects.listed().exclude(pk=poster.pk),
+        Organization.thematic_areas.through.objects.filter(thematicarea_id__in=area_ids), area_ids, ["ngo"], None,
         now - datetime.timedelta(days=matching.ACTIVE_DAYS), 3,
     )
     matches = matching.organizations_for_request(partner_request, limit=3)
