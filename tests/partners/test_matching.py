@@ -321,6 +321,42 @@ def test_a_recent_answerer_who_can_just_reach_the_best_read_so_far_is_read_and_r
     assert [(match.item, match.score) for match in matches] == [(answered_here, 9), (answered_verified, 9), (first_base, 9)]
 
 
+def test_those_who_answered_lately_are_not_read_when_none_of_them_could_reach_the_best(
+    poster, areas, municipality, django_assert_num_queries
+):
+    """Three at 12 (area 4, kind 2, experience with the funder 2, place 1, activity 1, verified 1,
+    a recent answer 1) fill a ranking of three. One who answered lately and shares at most one
+    area scores 10 at most, so those who answered lately are not read; they are again once the
+    ranking is long enough for one of them."""
+    answered = PartnerRequestFactory(organization=poster)
+    call = CallFactory()
+    candidate = functools.partial(working_in_youth, areas)
+    best = [
+        candidate(f"Best {number}", municipality, verified=True, minutes_ago=number + 1, answered=answered,
+                  funder=call.programme.funder)
+        for number in range(3)
+    ]
+    lately = org("Answered, no shared area", municipality, kind=Organization.Kind.NGO, is_verified=True)
+    ExpressionOfInterestFactory(request=answered, organization=lately)
+    partner_request = loaded(PartnerRequestFactory(
+        organization=poster, partner_kinds="ngo", thematic_areas=[areas["eu-youth"]], territories=[municipality],
+        call=call,
+    ))
+    cells = 1 if connection.features.supports_slicing_ordering_in_compound else 12
+
+    # The cells (sharing the area and of the kind sought, sharing it, of the kind; in the
+    # territory or not; verified or not); those who worked with the funder; how many areas they
+    # share; their facts; the best; their areas. Nobody shares several areas: one is named.
+    with django_assert_num_queries(5 + cells):
+        matches = matching.organizations_for_request(partner_request, limit=3)
+    assert [(match.item, match.score) for match in matches] == [(organization, 12) for organization in best]
+
+    with django_assert_num_queries(6 + cells):
+        matches = matching.organizations_for_request(partner_request, limit=4)
+    # Kind 2, place 1, activity 1, verified 1, a recent answer 1.
+    assert (matches[3].item, matches[3].score) == (lately, 6)
+
+
 def test_those_who_worked_with_the_funder_are_ranked_though_not_first_in_their_cells(
     poster, areas, municipality, other_county
 ):

@@ -248,28 +248,20 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
 
     keyed = [(order(row), row) for row in eligible.filter(pk__any=read_ids).values_list(*FACTS).order_by()
              if candidate(row)]
-    # The others who answered lately share one area at most: read from one range of
-    # organization_answered only those whose score could still reach the best read so far
-    # (reading all of them by id visited 2,500 rows scattered over the table at national scale).
-    recent = eligible.filter(last_answered_at__gte=since)
-    threshold = _threshold(keyed, limit)
-    if threshold is not None:
-        reachable = (
-            # One area at most: those sharing two or more have cells of their own, answered
-            # lately or not (``_best_sharing_several``). Most who answered lately share none,
-            # and then cannot reach the best (2,120 of 2,498 rows were read for a request
-            # naming one area when each was assumed to share it).
-            (_points(Q(shares_an_area), _area_share_points(1, len(area_ids))) if area_ids else Value(0))
-            + _points(Q(kind__in=kinds), KIND_POINTS)
-            + (_points(in_place, PLACE_POINTS) if territories or countries else Value(0))
-            + _points(Q(updated_at__gte=since), ACTIVE_ENTRY_POINTS) + Value(RECENT_ANSWER_POINTS)
-            + _points(Q(is_verified=True), VERIFIED_POINTS)
-        )
-        recent = recent.alias(reachable=reachable).filter(reachable__gte=threshold)
-    # Each row tested from organization_answered alone (2,500 at national scale); only those
-    # passing (some 100) read from the table.
-    recent = Organization.objects.filter(pk__in=recent.values("pk"))
-    for *row, shared in recent.annotate(shared=_shared_area_count(area_links)).values_list(*FACTS, "shared").order_by():
+    # The others who answered lately share one area at most: those sharing two or more have
+    # cells of their own, answered lately or not (``_best_sharing_several``).
+    reachable = [
+        (Q(shares_an_area), _area_share_points(1, len(area_ids))) if area_ids else None,
+        (Q(kind__in=kinds), KIND_POINTS) if kinds else None,
+        (in_place, PLACE_POINTS) if territories or countries else None,
+        (Q(updated_at__gte=since), ACTIVE_ENTRY_POINTS),
+        (Q(is_verified=True), VERIFIED_POINTS),
+    ]
+    recent = _recent_answerers(
+        eligible.filter(last_answered_at__gte=since), [part for part in reachable if part],
+        _threshold(keyed, limit), area_links,
+    )
+    for *row, shared in recent:
         if row[0] not in read_ids:
             if shared:
                 shared_of[row[0]] = shared
@@ -303,6 +295,31 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
             reasons.append(Reason(VERIFIED_POINTS, _("Verified by the coordination office"), str(TRUST)))
         matches.append(Match(item=organization, reasons=[reason for reason in reasons if reason]))
     return matches
+
+
+def _recent_answerers(answered_lately, reachable: list[tuple[Q, int]], threshold: int | None, area_links):
+    """The facts of those who answered lately, and how many of the request's areas each works
+    in, if their score could still reach ``threshold`` (the ``limit``-th best read so far):
+    ``reachable``, the conditions of the points they may have, besides their recent answer.
+
+    They are read from one range of organization_answered (reading all of them by id visited
+    2,500 rows scattered over the table at national scale), tested there, and only those passing
+    (some 100) read from the table. When none could reach the best, nothing is read: at a
+    threshold above every point they may have, the test still read every area's links (4 ms).
+    """
+    if threshold is not None:
+        best = RECENT_ANSWER_POINTS + sum(points for _condition, points in reachable)
+        if best < threshold:
+            return []
+        score = sum((_points(condition, points) for condition, points in reachable), Value(RECENT_ANSWER_POINTS))
+        # Most who answered lately share no area, and then cannot reach the best (2,120 of 2,498
+        # rows were read for a request naming one area when each was assumed to share it). The
+        # points none may lack are asked for apart as well: the database tests those cheap
+        # columns first, and reads the areas' links only for the rows that pass.
+        required = [condition for condition, points in reachable if best - points < threshold]
+        answered_lately = answered_lately.alias(reachable=score).filter(*required, reachable__gte=threshold)
+    passing = Organization.objects.filter(pk__in=answered_lately.values("pk"))
+    return passing.annotate(shared=_shared_area_count(area_links)).values_list(*FACTS, "shared").order_by()
 
 
 def _best_organizations(ranked_ids: list[int]) -> list[Organization]:
