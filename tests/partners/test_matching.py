@@ -187,28 +187,31 @@ def test_matching_for_a_request_runs_the_same_queries_for_few_or_many_organizati
         territories=[municipality.parent],
     ))
 
-    # The first of each cell, by verification (the request names countries: one place): sharing
-    # the area and of the kind sought, sharing it and of another kind, of the kind sought, six
+    # The first of each cell, by verification, in the countries or in the territory: sharing
+    # the area and of the kind sought, sharing it and of another kind, of the kind sought, twelve
     # cells in one query where the database can slice the parts of a UNION (PostgreSQL), one
     # query each elsewhere; how many of the areas they share; their facts; those who answered
     # lately and could still reach the best; the best; their areas. (No call, so nobody's
     # experience with its funder is read.)
-    cells = 1 if connection.features.supports_slicing_ordering_in_compound else 6
+    cells = 1 if connection.features.supports_slicing_ordering_in_compound else 12
     with django_assert_num_queries(5 + cells):
         matches = matching.organizations_for_request(partner_request)
 
     assert len(matches) == min(count, matching.TOP)
 
 
-@pytest.mark.parametrize(("wanted_areas", "kinds"), [
-    (["eu-youth", "eu-culture"], "ngo"),  # both areas (scored), one (cells of each kind), none
-    (["eu-youth"], "school"),  # those sharing the area of a kind not sought, read in cells
-    (["eu-youth", "eu-culture"], "business"),  # a kind nobody is: all of them share an area
-    ([], "ngo"),  # the kind alone
-    (["eu-youth", "eu-culture"], ""),  # the areas alone
+@pytest.mark.parametrize(("wanted_areas", "kinds", "countries"), [
+    (["eu-youth", "eu-culture"], "ngo", ""),  # both areas (scored), one (cells of each kind), none
+    (["eu-youth"], "school", ""),  # those sharing the area of a kind not sought, read in cells
+    (["eu-youth", "eu-culture"], "business", ""),  # a kind nobody is: all of them share an area
+    ([], "ngo", ""),  # the kind alone
+    (["eu-youth", "eu-culture"], "", ""),  # the areas alone
+    # Only those in the territory or the countries named, each part read in cells of its own.
+    (["eu-youth", "eu-culture"], "ngo", "DE,AT"),
+    (["eu-youth"], "school", "DE"),
 ])
 def test_the_ranking_read_in_parts_is_the_ranking_of_every_candidate(
-    poster, areas, municipality, other_county, wanted_areas, kinds
+    poster, areas, municipality, other_county, wanted_areas, kinds, countries
 ):
     """Candidates sharing one area or none are read only as far as the first ``limit`` of each
     cell (sharing an area or not, kind, place, verification): the best are the same as if each
@@ -227,10 +230,12 @@ def test_the_ranking_read_in_parts_is_the_ranking_of_every_candidate(
     for number in range(240):
         # Few share both areas, so that the best of those sharing one or none count too.
         shared = rng.choice([[]] * 3 + [["eu-youth"], ["eu-culture"]]) if number % 40 else ["eu-youth", "eu-culture"]
+        territory = rng.choice([municipality, elsewhere, None])
         organization = org(
-            f"Candidate {number:03d}", rng.choice([municipality, elsewhere]), [areas[code] for code in shared],
+            f"Candidate {number:03d}", territory, [areas[code] for code in shared],
             kind=rng.choice([Organization.Kind.NGO, Organization.Kind.NGO, Organization.Kind.SCHOOL]),
             is_verified=rng.random() < 0.3,
+            **({} if territory else {"country": rng.choice(["DE", "AT", "IT"]), "city": "Wien"}),
         )
         updated = now - datetime.timedelta(days=rng.randrange(400), minutes=number)
         Organization.objects.filter(pk=organization.pk).update(updated_at=updated)
@@ -240,25 +245,26 @@ def test_the_ranking_read_in_parts_is_the_ranking_of_every_candidate(
         answered = rng.random() < 0.1  # about 24 of them
         if answered:
             ExpressionOfInterestFactory(request=answered_elsewhere, organization=organization)
+        in_place = territory == municipality or organization.country in countries.split(",")
         organizations.append((organization.pk, len(set(shared) & set(wanted_areas)), organization.kind,
-                              organization.territory_id, organization.is_verified, updated, experienced, answered))
+                              in_place, organization.is_verified, updated, experienced, answered))
     partner_request = loaded(PartnerRequestFactory(
         organization=poster, partner_kinds=kinds, thematic_areas=[areas[code] for code in wanted_areas],
-        territories=[municipality], call=call,
+        territories=[municipality], call=call, countries=countries,
     ))
     since = now - datetime.timedelta(days=matching.ACTIVE_DAYS)
 
-    def expected_key(pk, shared, kind, territory_id, verified, updated, experienced, answered):
+    def expected_key(pk, shared, kind, in_place, verified, updated, experienced, answered):
         area = shared * matching.AREA_POINTS // len(wanted_areas) if wanted_areas else 0
         funder = matching.FUNDER_POINTS if experienced else 0
         score = (area + (matching.KIND_POINTS if kind == kinds else 0) + funder
-                 + (matching.PLACE_POINTS if territory_id == municipality.pk else 0)
+                 + (matching.PLACE_POINTS if in_place else 0)
                  + (matching.ACTIVE_ENTRY_POINTS if updated >= since else 0)
                  + (matching.RECENT_ANSWER_POINTS if answered else 0)
                  + (matching.VERIFIED_POINTS if verified else 0))
         return (-score, -area, -funder, -updated.timestamp(), pk)
 
-    candidates = [row for row in organizations if row[1] or row[2] == kinds]
+    candidates = [row for row in organizations if (row[1] or row[2] == kinds) and (row[3] or not countries)]
     ranking = [(row[0], -expected_key(*row)[0]) for row in sorted(candidates, key=lambda row: expected_key(*row))]
 
     # Ranked by the score, explained by the reasons: the two agree. At every length from 1 to

@@ -214,14 +214,20 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
     area_links = Organization.thematic_areas.through.objects.filter(thematicarea_id__in=area_ids)
     shares_an_area = Exists(area_links.filter(organization_id=OuterRef("pk")))
     # Only entries the public may see: a public body waiting for approval is nobody's partner yet.
-    eligible = Organization.objects.listed().exclude(pk=partner_request.organization_id)
-    if countries:
-        # A constraint: nobody from elsewhere, however well they fit otherwise.
-        eligible = eligible.filter(in_place)
+    listed = Organization.objects.listed().exclude(pk=partner_request.organization_id)
+    # Named countries are a constraint: nobody from elsewhere, however well they fit otherwise.
+    eligible = listed.filter(in_place) if countries else listed
     # Named countries leave only those in place, and no territory leaves nobody: one place then.
     split_by_place = bool(territories) and not countries
-    places = [in_place, ~in_place] if split_by_place else [None]
-    read_ids = _read_cells(_cells(eligible, kinds, places, area_ids, shares_an_area), limit) | experienced_ids
+    if countries:
+        # All in place: the cells are split by the parts of the place only so that each part is
+        # read from an index of its own. As one condition (an OR), every cell walked the
+        # registry most recently updated first to find the few in the countries (80 ms).
+        places = [Q(country__in=countries), in_territory] if territories else [Q(country__in=countries)]
+        cells = _cells(listed, kinds, places, area_ids, shares_an_area)
+    else:
+        cells = _cells(eligible, kinds, [in_place, ~in_place] if split_by_place else [None], area_ids, shares_an_area)
+    read_ids = _read_cells(cells, limit) | experienced_ids
     several_of = _best_sharing_several(
         eligible, area_links, area_ids, kinds, in_place if split_by_place else None, since, limit,
     )
@@ -455,7 +461,9 @@ def _cells(eligible, kinds, places, area_ids, shares_an_area) -> list:
       of its cell, read most recently updated first (index organization_match_recency, or
       organization_match_kind), cannot be among the best ``limit``.
 
-    A cell may hold members of the sets above as well: their score is only higher.
+    A cell may hold members of the sets above as well: their score is only higher. The
+    ``places`` may overlap (a named country and a named territory in it): a candidate in two
+    cells is read from either.
     """
     fits = []
     if area_ids:
