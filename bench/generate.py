@@ -17,6 +17,8 @@ from itertools import islice
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
+from bench.draws import weighted
+
 TARGETS = {"organizations": 200_000, "territories": 2_500, "users": 500_000, "calls": 20_000, "partner_requests": 5_000,
            "events": 200_000, "registrations": 2_000_000, "projects": 20_000}
 BATCH = 5_000
@@ -253,10 +255,6 @@ REQUESTS_WITH_TERRITORIES = 0.2
 REQUESTS_ANSWERED = 0.3  # each answered by 1 to 6 organizations, over the last year
 
 
-def _weighted(rng: random.Random, choices: list[tuple[str, int]]) -> str:
-    return rng.choices([value for value, _ in choices], weights=[weight for _, weight in choices])[0]
-
-
 def ensure_partner_requests(target: int, rng: random.Random) -> None:
     """Partner requests as posters write them: one to three thematic areas, kinds and countries
     sought (or none), some for a call, some limited to territories, most open and some past
@@ -294,7 +292,7 @@ def ensure_partner_requests(target: int, rng: random.Random) -> None:
         requests.append(PartnerRequest(
             organization_id=rng.choice(poster_ids), title=title, description=description,
             direction=rng.choice(["seeking", "seeking", "offering"]),
-            countries=_weighted(rng, PARTNER_COUNTRIES), partner_kinds=_weighted(rng, PARTNER_KINDS),
+            countries=weighted(rng, PARTNER_COUNTRIES), partner_kinds=weighted(rng, PARTNER_KINDS),
             call_id=rng.choices(call_ids, call_weights)[0] if call_ids and rng.random() < REQUESTS_WITH_A_CALL else None,
             status="closed" if rng.random() < 0.05 else "open",
             deadline=today + datetime.timedelta(days=-rng.randrange(1, 90) if expired else rng.randrange(7, 300)),

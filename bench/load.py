@@ -34,6 +34,7 @@ from locust import FastHttpUser, constant, events, task
 from locust.contrib.fasthttp import FastHttpSession
 from locust.env import Environment
 
+from bench.draws import weighted
 from bench.forms import count_is_estimated, find_form, form_errors, lists_nothing
 
 PLAN: dict = {}
@@ -461,9 +462,20 @@ class BenchUser(FastHttpUser):
             form.put("description", f"We look for partners for a youth exchange ({marker}).")
             if "deadline" in form.names():
                 form.put("deadline", self.d()["future_date"])
-            # What a poster states, so that their page ranks the organizations that fit it.
-            form.put("thematic_areas", self.rng.sample(self.d()["areas"], 2))
-            form.put("partner_kinds", self.rng.choice([["ngo"], ["ngo", "school"], ["municipality"], ["informal_group"]]))
+            # What a poster states, as in the registry's requests, so that their page ranks the
+            # organizations that fit it: half name countries, some a call or territories.
+            d, r = self.d(), self.rng
+            form.put("thematic_areas", r.sample(d["areas"], r.choice([1, 2, 2, 3])))
+            kinds = weighted(r, d["partner_kinds"])
+            form.put("partner_kinds", kinds.split(",") if kinds else [])
+            countries = weighted(r, d["partner_countries"])
+            form.put("countries", countries.split(",") if countries else [])
+            if r.random() < d["partner_share_with_territories"]:
+                form.put("territories", [str(pk) for pk in r.sample(d["partner_territories"], r.choice([1, 2]))])
+            if r.random() < d["partner_share_with_a_call"] and d["partner_calls"]:
+                # A poster's choice weighs 1/rank among the popular calls.
+                calls = d["partner_calls"]
+                form.put("call", r.choices(calls, [1 / rank for rank in range(1, len(calls) + 1)])[0])
         response = self.form_write(session, "/en/partners/new/", "partner_create",
                                    change)
         if self._posted(response):

@@ -12,7 +12,15 @@ import random
 import re
 from datetime import date, timedelta
 
-from bench.generate import ABROAD_PLACES, PASSWORD
+from bench.generate import (
+    ABROAD_PLACES,
+    PARTNER_COUNTRIES,
+    PARTNER_KINDS,
+    PASSWORD,
+    POPULAR_CALLS,
+    REQUESTS_WITH_A_CALL,
+    REQUESTS_WITH_TERRITORIES,
+)
 
 PAGE_SIZE = 25
 WORD = re.compile(r"[^\W\d_]{4,}", re.UNICODE)
@@ -128,6 +136,7 @@ def build_plan(*, base_url: str, seed: int, phases: list[dict], max_accounts: in
         "project_statuses": list(PUBLIC_STATUSES),
         "event_kinds": list(Event.Kind.values),
         **_consultations(),
+        **_partner_posts(rng),
     }
     accounts = {
         "rep": [{"username": u, "password": PASSWORD, "org_slug": s} for u, s in representatives],
@@ -135,6 +144,25 @@ def build_plan(*, base_url: str, seed: int, phases: list[dict], max_accounts: in
         "coordinator": [{"username": u, "password": PASSWORD} for u in coordinators],
     }
     return {"base_url": base_url, "seed": seed, "phases": phases, "data": data, "accounts": accounts}
+
+
+def _partner_posts(rng: random.Random) -> dict:
+    """What posters state in a partner request, drawn as in the generated ones
+    (bench.generate.ensure_partner_requests): countries and kinds sought with their weights,
+    the popular open calls they name, and the territories they may limit it to."""
+    from civicbridge.core.models import Territory
+    from civicbridge.funding.models import Call
+
+    open_calls = list(Call.objects.published().open().order_by("pk").values_list("identifier", flat=True)[:5_000])
+    territories = list(Territory.objects.filter(level__in=["county", "municipality"]).values_list("pk", flat=True))
+    return {
+        "partner_countries": PARTNER_COUNTRIES,
+        "partner_kinds": PARTNER_KINDS,
+        "partner_calls": rng.sample(open_calls, min(len(open_calls), POPULAR_CALLS)),
+        "partner_territories": rng.sample(territories, min(len(territories), 2_000)),
+        "partner_share_with_territories": REQUESTS_WITH_TERRITORIES,
+        "partner_share_with_a_call": REQUESTS_WITH_A_CALL,
+    }
 
 
 def _consultations() -> dict:
