@@ -413,15 +413,13 @@ def test_of_those_sharing_several_areas_only_each_cells_first_are_read_and_a_rec
     Organization.objects.filter(pk=answering.pk).update(updated_at=now - datetime.timedelta(minutes=100))
     partner_request = loaded(PartnerRequestFactory(organization=poster, partner_kinds="ngo", thematic_areas=both))
 
-    area_ids = [area.pk for area in both]
-    several = matching._best_sharing_several(
-        Organization.objects.listed().exclude(pk=poster.pk),
-        Organization.thematic_areas.through.objects.filter(thematicarea_id__in=area_ids), area_ids, ["ngo"], None,
-        now - datetime.timedelta(days=matching.ACTIVE_DAYS), 3,
-    )
+    (several,) = matching._SHARING_SEVERAL.rows(connection.alias, {
+        "poster_id": poster.pk, "area_ids": [area.pk for area in both], "kinds": ["ngo"], "territory_paths": [],
+        "countries": [], "since": now - datetime.timedelta(days=matching.ACTIVE_DAYS),
+    }, limit=3)
     matches = matching.organizations_for_request(partner_request, limit=3)
 
-    assert several == {organization.pk: 2 for organization in [*fresh[:3], answering]}
+    assert dict(several) == {organization.pk: 2 for organization in [*fresh[:3], answering]}
     assert [(match.item, match.score) for match in matches] == [(answering, 8), (fresh[0], 7), (fresh[1], 7)]
 
 

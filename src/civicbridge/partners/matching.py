@@ -29,7 +29,7 @@ Bounded work at any registry size: the candidates (they share a thematic area or
 kind sought, in the countries named) are read as ids in *cells* that each return at most
 ``limit`` rows, and those tied with the last (``_cells`` explains why their best are the best
 of all); those sharing several of the request's areas in cells of their own
-(``_best_sharing_several``); beside the sets whose score has parts of their own (experience
+(``_sharing_several``); beside the sets whose score has parts of their own (experience
 with the funder, a recent answer), except those who answered lately. The facts of those ids
 are read in one query and scored here; then those who answered lately and are not read yet,
 tested in one range of an index and read only if their score could still reach the best read
@@ -37,7 +37,9 @@ so far (``_threshold``). The best ``limit`` are explained. At most 19 queries on
 request with a call, territories, two areas and kinds), 8 on PostgreSQL (the cells in one UNION
 ALL), and one more for a cell whose last entry read was updated at the same instant as the
 next, however many organizations there are; the sets grow with the answers given and the
-requests posted, not with the registry.
+requests posted, not with the registry. The queries that read the cells, those sharing several
+areas and those who answered lately are compiled once for each shape of request
+(``_Sought``, ``core.compiled.QueriesByShape``).
 """
 
 import datetime
@@ -66,6 +68,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from unidecode import unidecode
 
+from civicbridge.core.compiled import QueriesByShape
 from civicbridge.core.selectors import with_keyed_names
 from civicbridge.core.text import capfirst, once_per_language
 from civicbridge.directory.models import Organization
@@ -178,6 +181,38 @@ def _area_share_points(shared: int, wanted: int) -> int:
 # --- organizations for a request ------------------------------------------------------------------
 
 
+class _Sought:
+    """What a request seeks, as conditions on organizations, made of plain values (the poster's
+    id, the ids of its areas, the kinds, paths of territories and codes of countries sought)
+    so that the queries built of them are compiled once for each shape (``QueriesByShape``)."""
+
+    def __init__(self, *, poster_id: int, area_ids: list, kinds: list, territory_paths: list, countries: list):
+        self.area_ids, self.kinds = area_ids, kinds
+        self.territory_paths, self.countries = territory_paths, countries
+        self.in_territory = Q(pk__in=[])
+        for path in territory_paths:
+            self.in_territory |= Q(territory__path__startswith=path)
+        self.in_place = self.in_territory | Q(country__in=countries) if countries else self.in_territory
+        self.area_links = Organization.thematic_areas.through.objects.filter(thematicarea_id__in=area_ids)
+        self.shares_an_area = Exists(self.area_links.filter(organization_id=OuterRef("pk")))
+        # Only entries the public may see: a public body waiting for approval is nobody's partner yet.
+        self.listed = Organization.objects.listed().exclude(pk=poster_id)
+        # Named countries are a constraint: nobody from elsewhere, however well they fit otherwise.
+        self.eligible = self.listed.filter(self.in_place) if countries else self.listed
+        # Named countries leave only those in place, and no territory leaves nobody: one place then.
+        self.split_by_place = bool(territory_paths) and not countries
+
+    def cells(self) -> list:
+        if self.countries:
+            # All in place: the cells are split by the parts of the place only so that each part
+            # is read from an index of its own. As one condition (an OR), every cell walked the
+            # registry most recently updated first to find the few in the countries (80 ms).
+            places = [Q(country__in=self.countries)] + ([self.in_territory] if self.territory_paths else [])
+            return _cells(self.listed, self.kinds, places, self.area_ids, self.shares_an_area)
+        places = [self.in_place, ~self.in_place] if self.split_by_place else [None]
+        return _cells(self.eligible, self.kinds, places, self.area_ids, self.shares_an_area)
+
+
 def _funder_of(partner_request: PartnerRequest):
     call = partner_request.call
     if call is None:
@@ -202,39 +237,27 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
     funder = _funder_of(partner_request)
     since = timezone.now() - datetime.timedelta(days=ACTIVE_DAYS)
 
-    in_territory = Q(pk__in=[])
-    for territory in territories:
-        in_territory |= Q(territory__path__startswith=territory.path)
-    in_place = in_territory | Q(country__in=countries) if countries else in_territory
     posted_ids, answered_ids = _funder_experience(funder, partner_request)
     experienced_ids = posted_ids | answered_ids
     if funder is not None and funder.organization_id is not None:
         experienced_ids.add(funder.organization_id)  # the funder's own entry
 
-    area_links = Organization.thematic_areas.through.objects.filter(thematicarea_id__in=area_ids)
-    shares_an_area = Exists(area_links.filter(organization_id=OuterRef("pk")))
-    # Only entries the public may see: a public body waiting for approval is nobody's partner yet.
-    listed = Organization.objects.listed().exclude(pk=partner_request.organization_id)
-    # Named countries are a constraint: nobody from elsewhere, however well they fit otherwise.
-    eligible = listed.filter(in_place) if countries else listed
-    # Named countries leave only those in place, and no territory leaves nobody: one place then.
-    split_by_place = bool(territories) and not countries
-    if countries:
-        # All in place: the cells are split by the parts of the place only so that each part is
-        # read from an index of its own. As one condition (an OR), every cell walked the
-        # registry most recently updated first to find the few in the countries (80 ms).
-        places = [Q(country__in=countries), in_territory] if territories else [Q(country__in=countries)]
-        cells = _cells(listed, kinds, places, area_ids, shares_an_area)
-    else:
-        cells = _cells(eligible, kinds, [in_place, ~in_place] if split_by_place else [None], area_ids, shares_an_area)
-    read_ids = _read_cells(cells, limit) | experienced_ids
-    several_of = _best_sharing_several(
-        eligible, area_links, area_ids, kinds, in_place if split_by_place else None, since, limit,
-    )
+    territory_paths = [territory.path for territory in territories]
+    values = {
+        "poster_id": partner_request.organization_id, "area_ids": area_ids, "kinds": kinds,
+        "territory_paths": territory_paths, "countries": countries,
+    }
+    sought = _Sought(**values)
+    alias = Organization.objects.db
+    read_ids = _read_cells(alias, values, limit) | experienced_ids
+    several_of = {}
+    if len(area_ids) >= 2:
+        (rows,) = _SHARING_SEVERAL.rows(alias, {**values, "since": since}, limit=limit)
+        several_of = dict(rows)
+    area_links, eligible = sought.area_links, sought.eligible
     shared_of = _shared_counts(area_links, len(area_ids), read_ids - several_of.keys()) | several_of
     read_ids |= several_of.keys()
     wanted_kinds = set(kinds)
-    territory_paths = [territory.path for territory in territories]
 
     def order(row):  # the score, then the order of ties TIE_ORDER explains but the name
         pk, kind, verified, updated, country, path, _name, answered = row
@@ -254,20 +277,8 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
 
     keyed = [(order(row), row) for row in eligible.filter(pk__any=read_ids).values_list(*FACTS).order_by()
              if candidate(row)]
-    # The others who answered lately share one area at most: those sharing two or more have
-    # cells of their own, answered lately or not (``_best_sharing_several``).
-    reachable = [
-        (Q(shares_an_area), _area_share_points(1, len(area_ids))) if area_ids else None,
-        (Q(kind__in=kinds), KIND_POINTS) if kinds else None,
-        (in_place, PLACE_POINTS) if territories or countries else None,
-        (Q(updated_at__gte=since), ACTIVE_ENTRY_POINTS),
-        (Q(is_verified=True), VERIFIED_POINTS),
-    ]
-    recent = _recent_answerers(
-        eligible.filter(last_answered_at__gte=since), [part for part in reachable if part],
-        _threshold(keyed, limit), area_links,
-    )
-    for *row, shared in recent:
+    answered_lately = _ANSWERED_LATELY.rows(alias, {**values, "since": since}, threshold=_threshold(keyed, limit))
+    for *row, shared in (row for rows in answered_lately for row in rows):
         if row[0] not in read_ids:
             if shared:
                 shared_of[row[0]] = shared
@@ -303,17 +314,29 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
     return matches
 
 
-def _recent_answerers(answered_lately, reachable: list[tuple[Q, int]], threshold: int | None, area_links):
+def _answered_lately(*, since, threshold: int | None, **values) -> list:
     """The facts of those who answered lately, and how many of the request's areas each works
-    in, if their score could still reach ``threshold`` (the ``limit``-th best read so far):
-    ``reachable``, the conditions of the points they may have, besides their recent answer.
+    in, if their score could still reach ``threshold`` (the ``limit``-th best read so far).
 
-    They are read from one range of organization_answered (reading all of them by id visited
-    2,500 rows scattered over the table at national scale), tested there, and only those passing
-    (some 100) read from the table. When none could reach the best, nothing is read: at a
-    threshold above every point they may have, the test still read every area's links (4 ms).
+    They share one area at most: those sharing two or more have cells of their own, answered
+    lately or not (``_sharing_several``). They are read from one range of organization_answered
+    (reading all of them by id visited 2,500 rows scattered over the table at national scale),
+    tested there, and only those passing (some 100) read from the table. When none could reach
+    the best, there is no query: at a threshold above every point they may have, the test still
+    read every area's links (4 ms).
     """
+    sought = _Sought(**values)
+    answered_lately = sought.eligible.filter(last_answered_at__gte=since)
     if threshold is not None:
+        # The conditions of the points they may have, besides their recent answer.
+        reachable = [
+            (Q(sought.shares_an_area), _area_share_points(1, len(sought.area_ids))) if sought.area_ids else None,
+            (Q(kind__in=sought.kinds), KIND_POINTS) if sought.kinds else None,
+            (sought.in_place, PLACE_POINTS) if sought.territory_paths or sought.countries else None,
+            (Q(updated_at__gte=since), ACTIVE_ENTRY_POINTS),
+            (Q(is_verified=True), VERIFIED_POINTS),
+        ]
+        reachable = [part for part in reachable if part]
         best = RECENT_ANSWER_POINTS + sum(points for _condition, points in reachable)
         if best < threshold:
             return []
@@ -325,7 +348,10 @@ def _recent_answerers(answered_lately, reachable: list[tuple[Q, int]], threshold
         required = [condition for condition, points in reachable if best - points < threshold]
         answered_lately = answered_lately.alias(reachable=score).filter(*required, reachable__gte=threshold)
     passing = Organization.objects.filter(pk__in=answered_lately.values("pk"))
-    return passing.annotate(shared=_shared_area_count(area_links)).values_list(*FACTS, "shared").order_by()
+    return [passing.annotate(shared=_shared_area_count(sought.area_links)).values_list(*FACTS, "shared").order_by()]
+
+
+_ANSWERED_LATELY = QueriesByShape(_answered_lately, maxsize=1024)  # a shape for each threshold
 
 
 def _best_organizations(ranked_ids: list[int]) -> list[Organization]:
@@ -397,47 +423,49 @@ def _shared_counts(area_links, wanted: int, known_ids: set) -> dict:
     return dict(counts.annotate(shared=Count("thematicarea_id")).values_list("organization_id", "shared"))
 
 
-def _best_sharing_several(eligible, area_links, area_ids: list[int], kinds, place, since, limit: int) -> dict:
-    """Of those that work in two or more of the request's areas, the first ``limit`` of each
-    cell, most recently updated first, and any updated at the very instant of the last of them:
-    organization id -> how many of the areas it works in.
+def _sharing_several(*, since, limit: int, **values) -> list:
+    """Of those that work in two or more of the request's areas (two at least are named), the
+    first ``limit`` of each cell, most recently updated first, and any updated at the very
+    instant of the last of them: rows of (organization id, how many of the areas it works in).
 
     Here a cell holds those sharing as many areas, of a sought kind or not, in the request's
-    place or not (``place``, None where all or none are), of one verification, answered lately
-    or not: within one, the score varies only with the activity of the entry, as in ``_cells``.
-    At national scale two areas are shared by some 500 organizations at 1x and 1,500 at 3x;
-    scoring each read them all from the table and made as many rows here.
+    place or not (where some are and some not), of one verification, answered lately or not:
+    within one, the score varies only with the activity of the entry, as in ``_cells``. At
+    national scale two areas are shared by some 500 organizations at 1x and 1,500 at 3x; scoring
+    each read them all from the table and made as many rows here.
     """
-    if len(area_ids) < 2:
-        return {}
-    if len(area_ids) == 2:
+    sought = _Sought(**values)
+    if len(sought.area_ids) == 2:
         # Both ranges of organization_area_members merged by organization (1.7 ms at national
         # scale), where counting their links grouped 14,000 organizations (3.5 ms).
         links = Organization.thematic_areas.through.objects
-        first, second = area_ids
+        first, second = sought.area_ids
         several = links.filter(
             thematicarea_id=first, organization_id__in=links.filter(thematicarea_id=second).values("organization_id"),
         ).values("organization_id")
         shared = Value(2)
     else:
         several = (
-            area_links.order_by().values("organization_id").annotate(shared=Count("thematicarea_id"))
+            sought.area_links.order_by().values("organization_id").annotate(shared=Count("thematicarea_id"))
             .filter(shared__gte=2).values("organization_id")
         )
-        shared = _shared_area_count(area_links)
+        shared = _shared_area_count(sought.area_links)
     cell = [F("shared"), F("is_verified"), _flag(Q(last_answered_at__gte=since))]
-    if kinds:
-        cell.append(_flag(Q(kind__in=kinds)))
-    if place is not None:
-        cell.append(_flag(place))
+    if sought.kinds:
+        cell.append(_flag(Q(kind__in=sought.kinds)))
+    if sought.split_by_place:
+        cell.append(_flag(sought.in_place))
     # RANK, not a row number: those updated at the same instant as a cell's last share its rank.
     firsts = (
-        eligible.filter(pk__in=several)
+        sought.eligible.filter(pk__in=several)
         .annotate(shared=shared)
         .annotate(rank=Window(Rank(), partition_by=cell, order_by=F("updated_at").desc()))
         .filter(rank__lte=limit)
     )
-    return dict(firsts.values_list("pk", "shared").order_by())
+    return [firsts.values_list("pk", "shared").order_by()]
+
+
+_SHARING_SEVERAL = QueriesByShape(_sharing_several)
 
 
 def _flag(condition: Q) -> ExpressionWrapper:
@@ -453,7 +481,7 @@ def _cells(eligible, kinds, places, area_ids, shares_an_area) -> list:
 
     - the few whose score has parts of their own (experience with the funder, a recent answer)
       are read apart and scored in full, and those sharing two or more of the areas in cells
-      of their own (``_best_sharing_several``);
+      of their own (``_sharing_several``);
     - every other candidate shares one area or none, and within one *cell* (sharing an area or
       not, of a sought kind or not, one place, one verification) its score varies only with
       its activity. Any candidate of the cell updated more recently scores at least as much and
@@ -481,28 +509,40 @@ def _cells(eligible, kinds, places, area_ids, shares_an_area) -> list:
     return cells
 
 
-def _read_cells(cells, limit: int) -> set:
+def _cell_firsts(*, limit: int, compound: bool, **values) -> list:
+    """The first ``limit`` + 1 of each cell (``_cells``): rows of (cell number, id, updated at)."""
+    firsts = [
+        cell.values_list(Value(number), "pk", "updated_at")[: limit + 1]
+        for number, cell in enumerate(_Sought(**values).cells())
+    ]
+    if compound and len(firsts) > 1:
+        # One UNION ALL where the database can order and slice each part of a compound
+        # (PostgreSQL); one query each elsewhere (SQLite). A dozen queries cost more in round
+        # trips and Django's reading of each than in the database's work.
+        return [firsts[0].union(*firsts[1:], all=True).order_by()]
+    return firsts
+
+
+_CELL_FIRSTS = QueriesByShape(_cell_firsts)
+
+
+def _read_cells(alias: str, values: dict, limit: int) -> set:
     """The ids of the first ``limit`` of each cell, and of any entry of a cell updated at the very
     instant of its ``limit``-th: the order of ties settles those by name, not by id.
 
     One more row of each cell is read to tell: rarely will a second query read such a tie."""
-    firsts = [
-        cell.values_list(Value(number), "pk", "updated_at")[: limit + 1] for number, cell in enumerate(cells)
-    ]
-    if len(firsts) > 1 and connections[firsts[0].db].features.supports_slicing_ordering_in_compound:
-        # One UNION ALL where the database can order and slice each part of a compound
-        # (PostgreSQL); one query each elsewhere (SQLite). A dozen queries cost more in round
-        # trips and Django's reading of each than in the database's work.
-        firsts = [firsts[0].union(*firsts[1:], all=True).order_by()]
+    compound = connections[alias].features.supports_slicing_ordering_in_compound
     rows_of = {}
-    for number, pk, updated in (row for query in firsts for row in query):
-        rows_of.setdefault(number, []).append((pk, updated))
+    for rows in _CELL_FIRSTS.rows(alias, values, limit=limit, compound=compound):
+        for number, pk, updated in rows:
+            rows_of.setdefault(number, []).append((pk, updated))
     ids = set()
     for number, rows in rows_of.items():
         rows.sort(key=lambda row: (-row[1].timestamp(), row[0]))  # the cell's order (a UNION keeps none)
         ids.update(pk for pk, _updated in rows[:limit])
         if len(rows) > limit > 0 and rows[limit][1] == rows[limit - 1][1]:
-            ids.update(cells[number].filter(updated_at=rows[limit][1]).values_list("pk", flat=True))
+            tied = _Sought(**values).cells()[number].filter(updated_at=rows[limit][1])
+            ids.update(tied.values_list("pk", flat=True))
     return ids
 
 

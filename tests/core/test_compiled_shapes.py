@@ -1,0 +1,93 @@
+"""Queries compiled once per shape of their arguments read each call's own rows."""
+
+import datetime
+
+import pytest
+from django.db import connection
+
+from civicbridge.core.compiled import QueriesByShape
+from civicbridge.directory.models import Organization
+from tests.directory.factories import OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class Counted:
+    """A builder that counts how often it is asked to build."""
+
+    def __init__(self, build):
+        self.build, self.calls = build, 0
+
+    def __call__(self, **arguments):
+        self.calls += 1
+        return self.build(**arguments)
+
+
+def names(rows):
+    return sorted(name for (name,) in rows)
+
+
+def test_one_shape_is_built_once_and_each_call_reads_the_rows_of_its_own_values():
+    for name, kind in [("Alpha", "ngo"), ("Albatross", "school"), ("Beta", "ngo"), ("Bison", "school")]:
+        OrganizationFactory(name=name, kind=kind)
+    build = Counted(lambda *, kinds, prefix, ordered: [
+        Organization.objects.filter(kind__in=kinds, name__startswith=prefix).values_list("name").order_by(ordered)
+    ])
+    shape = QueriesByShape(build)
+
+    def read(kinds, prefix):
+        (rows,) = shape.rows(connection.alias, {"kinds": kinds, "prefix": prefix}, ordered="name")
+        return names(rows)
+
+    assert read(["ngo"], "Al") == ["Alpha"]
+    assert read(["school"], "B") == ["Bison"]
+    assert read(["ngo"], "B") == ["Beta"]
+    assert build.calls == 1
+    # Two kinds are another shape (two placeholders in the SQL), built once more.
+    assert read(["ngo", "school"], "A") == ["Albatross", "Alpha"]
+    assert read(["ngo", "school"], "B") == ["Beta", "Bison"]
+    assert build.calls == 2
+
+
+def test_a_text_inside_a_pattern_is_escaped_as_django_escapes_it():
+    for name in ("50%_ Club", "500 Club", "5_0 Club"):
+        OrganizationFactory(name=name)
+    shape = QueriesByShape(lambda *, prefix: [Organization.objects.filter(name__startswith=prefix).values_list("name")])
+
+    (first,) = shape.rows(connection.alias, {"prefix": "Nobody"})
+    (percent,) = shape.rows(connection.alias, {"prefix": "50%"})
+    (underscore,) = shape.rows(connection.alias, {"prefix": "5_"})
+
+    assert (first, names(percent), names(underscore)) == ([], ["50%_ Club"], ["5_0 Club"])
+
+
+def test_a_datetime_is_put_in_place_where_the_database_takes_it_as_it_is_and_built_anew_elsewhere():
+    now = datetime.datetime.now(datetime.UTC)
+    for name, days in [("Recent", 1), ("Older", 10), ("Oldest", 100)]:
+        organization = OrganizationFactory(name=name)
+        Organization.objects.filter(pk=organization.pk).update(updated_at=now - datetime.timedelta(days=days))
+    build = Counted(lambda *, since: [Organization.objects.filter(updated_at__gte=since).values_list("name")])
+    shape = QueriesByShape(build)
+
+    read = [names(shape.rows(connection.alias, {"since": now - datetime.timedelta(days=days)})[0]) for days in (5, 50)]
+
+    assert read == [["Recent"], ["Older", "Recent"]]
+    # PostgreSQL is sent the datetime itself; SQLite its text, where no placeholder can be found.
+    assert build.calls == (1 if connection.vendor == "postgresql" else 3)
+
+
+def test_a_value_written_into_the_sql_itself_makes_the_shape_built_at_every_call():
+    for name in ("A", "B", "C"):
+        OrganizationFactory(name=name)
+    build = Counted(lambda *, count: [Organization.objects.order_by("name").values_list("name")[:count]])
+    shape = QueriesByShape(build)
+
+    assert [names(shape.rows(connection.alias, {"count": count})[0]) for count in (1, 2)] == [["A"], ["A", "B"]]
+    assert build.calls == 3  # the placeholder tried once, then each call's own count
+
+
+def test_a_condition_nothing_meets_runs_no_query(django_assert_num_queries):
+    shape = QueriesByShape(lambda *, kinds: [Organization.objects.filter(kind__in=kinds).values_list("name")])
+
+    with django_assert_num_queries(0):
+        assert shape.rows(connection.alias, {"kinds": []}) == [[]]
