@@ -91,3 +91,19 @@ def test_a_condition_nothing_meets_runs_no_query(django_assert_num_queries):
 
     with django_assert_num_queries(0):
         assert shape.rows(connection.alias, {"kinds": []}) == [[]]
+
+
+def test_a_date_is_put_in_place_as_well():
+    from civicbridge.partners.models import PartnerRequest
+    from tests.partners.factories import PartnerRequestFactory
+
+    today = datetime.date.today()
+    for title, days in [("Soon", 3), ("Later", 30)]:
+        PartnerRequestFactory(title=title, deadline=today + datetime.timedelta(days=days))
+    build = Counted(lambda *, day: [PartnerRequest.objects.filter(deadline__gte=day).values_list("title")])
+    shape = QueriesByShape(build)
+
+    read = [names(shape.rows(connection.alias, {"day": today + datetime.timedelta(days=days)})[0]) for days in (10, 1)]
+
+    assert read == [["Later"], ["Later", "Soon"]]
+    assert build.calls == (1 if connection.vendor == "postgresql" else 3)

@@ -42,15 +42,16 @@ class QueriesByShape:
     with the arguments' values each time.
 
     ``build(**arguments)`` returns a list of values querysets. Of its arguments, the *values*
-    (whole numbers, texts, datetimes, or lists of them) may change from call to call without
-    changing the SQL; the others make the shape, with the length of each list of values. The
+    (whole numbers, texts, dates and datetimes, or lists of them) may change from call to call
+    without changing the SQL; the others make the shape, with the length of each list of values. The
     queries of a shape are built once with placeholders in place of the values, compiled, and
     the placeholders' places among the parameters noted: then each call only puts its values
     there. For partner matching's dozen querysets, building and compiling cost more than the
     database's answer (11 of 28 ms).
 
-    Where a placeholder is not found among the parameters as it was given, or inside a text
-    pattern (``startswith``), the backend rewrote it (SQLite writes datetimes as text), or
+    A text found inside another parameter is taken for a LIKE pattern (``startswith``,
+    ``contains``) and escaped as Django escapes those. Where a placeholder is not found among
+    the parameters as it was given, or inside such a pattern, the backend rewrote it (SQLite writes datetimes as text), or
     wrote it into the SQL (a slice), or refused it: that shape is then built and compiled with
     the real values at every call, as Django would.
     """
@@ -124,6 +125,8 @@ class _Placeholders:
             self._texts[number] = (name, index)
         elif isinstance(value, datetime.datetime):
             stand_in = self._FIRST_MOMENT + datetime.timedelta(microseconds=number + 1)
+        elif isinstance(value, datetime.date):
+            stand_in = self._FIRST_MOMENT.date() - datetime.timedelta(days=number + 1)
         else:
             raise TypeError(f"no placeholder for a {type(value).__name__}")
         self._where[stand_in] = (name, index)
@@ -139,7 +142,7 @@ class _Placeholders:
     def filling(self, param, found: set, ops):
         """How to fill ``param`` from the actual values: itself, a value, or a pattern
         (escaped by the database's ``ops`` as Django escapes a ``startswith``)."""
-        if isinstance(param, int | str | datetime.datetime) and not isinstance(param, bool) and param in self._where:
+        if isinstance(param, int | str | datetime.date) and not isinstance(param, bool) and param in self._where:
             where = self._where[param]
             found.add(where)
             return _value_at(*where)

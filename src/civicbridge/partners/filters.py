@@ -45,10 +45,11 @@ def call_choices() -> list[tuple]:
     return [("", _("any call or none")), *((call.pk, f"{call.identifier} – {call.title}") for call in calls)]
 
 
-def accepting_answers(queryset):
-    """The SQL twin of phases.accepts_answers: open, and its deadline day not over yet."""
+def accepting_answers(queryset, *, today=None):
+    """The SQL twin of phases.accepts_answers: open, and its deadline day (not ``today``, by
+    default the deployment's today) not over yet."""
     return queryset.filter(status=PartnerRequest.Status.OPEN).filter(
-        Q(deadline__isnull=True) | Q(deadline__gte=phases.today())
+        Q(deadline__isnull=True) | Q(deadline__gte=today or phases.today())
     )
 
 

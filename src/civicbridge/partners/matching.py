@@ -73,6 +73,7 @@ from civicbridge.core.selectors import with_keyed_names
 from civicbridge.core.text import capfirst, once_per_language
 from civicbridge.directory.models import Organization
 
+from . import phases
 from .countries import country_name, split_codes
 from .filters import accepting_answers, delimited
 from .models import ExpressionOfInterest, PartnerRequest
@@ -603,21 +604,17 @@ def _ancestor_paths(path: str) -> list[str]:
     return ["/" + "/".join(parts[: depth + 1]) + "/" for depth in range(len(parts))]
 
 
-def requests_for_organization(organization: Organization, *, limit: int = TOP) -> list[Match]:
-    """Requests still accepting answers that fit an organization (not its own), with reasons.
-
-    ``organization`` should come with its territory and thematic areas.
-    """
-    area_ids = [area.pk for area in organization.thematic_areas.all()]
-    territory = organization.territory
-    ancestors = _ancestor_paths(territory.path) if territory is not None else []
-    kind_sought = delimited("partner_kinds", organization.kind)
+def _fitting_requests(*, organization_id: int, area_ids: list, kind: str, ancestors: list, country: str, today) -> list:
+    """The best ``CANDIDATE_LIMIT`` requests still accepting answers on ``today`` for an
+    organization (its id, areas, kind, the paths of its territory and those above, its country),
+    not its own, scored: rows of (id, score, title)."""
+    kind_sought = delimited("partner_kinds", kind)
     names_territory = Exists(
         PartnerRequest.territories.through.objects.filter(
             partnerrequest_id=OuterRef("pk"), territory__path__in=ancestors
         )
     )
-    in_place = Q(names_territory) | delimited("countries", organization.country)
+    in_place = Q(names_territory) | delimited("countries", country)
     area_links = PartnerRequest.thematic_areas.through.objects
     candidates_q = kind_sought
     if area_ids:
@@ -629,15 +626,32 @@ def requests_for_organization(organization: Organization, *, limit: int = TOP) -
         # The poster's verification, read from organization_verified alone for each request.
         + _points(Q(organization__is_verified=True), VERIFIED_POINTS)
     )
-    scored = (
-        accepting_answers(PartnerRequest.objects.exclude(organization_id=organization.pk))
+    return [
+        accepting_answers(PartnerRequest.objects.exclude(organization_id=organization_id), today=today)
         .filter(candidates_q)
         # A request that names countries is for organizations there only (as above).
         .filter(Q(countries="") | in_place)
         .annotate(score=score)
         .values_list("pk", "score", "title")
         .order_by("-score", "-pk")[:CANDIDATE_LIMIT]
-    )
+    ]
+
+
+_FITTING_REQUESTS = QueriesByShape(_fitting_requests)
+
+
+def requests_for_organization(organization: Organization, *, limit: int = TOP) -> list[Match]:
+    """Requests still accepting answers that fit an organization (not its own), with reasons.
+
+    ``organization`` should come with its territory and thematic areas.
+    """
+    area_ids = [area.pk for area in organization.thematic_areas.all()]
+    territory = organization.territory
+    ancestors = _ancestor_paths(territory.path) if territory is not None else []
+    (scored,) = _FITTING_REQUESTS.rows(PartnerRequest.objects.db, {
+        "organization_id": organization.pk, "area_ids": area_ids, "kind": organization.kind,
+        "ancestors": ancestors, "country": organization.country, "today": phases.today(),
+    })
     # Ranked by the score computed in SQL (the reasons below add up to it), then by title; only
     # the best are read whole and explained.
     ranked = sorted(scored, key=lambda row: (-row[1], row[2].lower()))[:limit]
