@@ -107,3 +107,20 @@ def test_a_date_is_put_in_place_as_well():
 
     assert read == [["Later"], ["Later", "Soon"]]
     assert build.calls == (1 if connection.vendor == "postgresql" else 3)
+
+
+def test_a_value_found_as_given_but_also_rewritten_into_another_parameter_makes_the_shape_built_at_every_call():
+    from django.db.models import CharField, Value
+
+    now = datetime.datetime.now(datetime.UTC)
+    OrganizationFactory(name="Recent")
+    build = Counted(lambda *, since: [
+        Organization.objects.filter(updated_at__gte=since)
+        .annotate(since_text=Value(since.isoformat(), output_field=CharField())).values_list("since_text")
+    ])
+    shape = QueriesByShape(build)
+
+    for days in (1, 2):
+        since = now - datetime.timedelta(days=days)
+        assert shape.rows(connection.alias, {"since": since}) == [[(since.isoformat(),)]]
+    assert build.calls == 3

@@ -187,14 +187,14 @@ def test_matching_for_a_request_runs_the_same_queries_for_few_or_many_organizati
         territories=[municipality.parent],
     ))
 
-    # The first of each cell, by verification, in the countries or in the territory: sharing
-    # the area and of the kind sought, sharing it and of another kind, of the kind sought, twelve
-    # cells in one query where the database can slice the parts of a UNION (PostgreSQL), one
-    # query each elsewhere; how many of the areas they share; their facts; those who answered
-    # lately and could still reach the best; the best; their areas. (No call, so nobody's
-    # experience with its funder is read.)
+    # The units within the territory; the first of each cell, by verification, in the countries
+    # or in the territory: sharing the area and of the kind sought, sharing it and of another
+    # kind, of the kind sought, twelve cells in one query where the database can slice the parts
+    # of a UNION (PostgreSQL), one query each elsewhere; how many of the areas they share; their
+    # facts; those who answered lately and could still reach the best; the best; their areas.
+    # (No call, so nobody's experience with its funder is read.)
     cells = 1 if connection.features.supports_slicing_ordering_in_compound else 12
-    with django_assert_num_queries(5 + cells):
+    with django_assert_num_queries(6 + cells):
         matches = matching.organizations_for_request(partner_request)
 
     assert len(matches) == min(count, matching.TOP)
@@ -350,14 +350,15 @@ def test_those_who_answered_lately_are_not_read_when_none_of_them_could_reach_th
     ))
     cells = 1 if connection.features.supports_slicing_ordering_in_compound else 12
 
-    # The cells (sharing the area and of the kind sought, sharing it, of the kind; in the
-    # territory or not; verified or not); those who worked with the funder; how many areas they
-    # share; their facts; the best; their areas. Nobody shares several areas: one is named.
-    with django_assert_num_queries(5 + cells):
+    # Those who worked with the funder; the units within the territory; the cells (sharing the
+    # area and of the kind sought, sharing it, of the kind; in the territory or not; verified or
+    # not); how many areas they share; their facts; the best; their areas. Nobody shares
+    # several areas: one is named.
+    with django_assert_num_queries(6 + cells):
         matches = matching.organizations_for_request(partner_request, limit=3)
     assert [(match.item, match.score) for match in matches] == [(organization, 12) for organization in best]
 
-    with django_assert_num_queries(6 + cells):
+    with django_assert_num_queries(7 + cells):
         matches = matching.organizations_for_request(partner_request, limit=4)
     # Kind 2, place 1, activity 1, verified 1, a recent answer 1.
     assert (matches[3].item, matches[3].score) == (lately, 6)
@@ -414,7 +415,7 @@ def test_of_those_sharing_several_areas_only_each_cells_first_are_read_and_a_rec
     partner_request = loaded(PartnerRequestFactory(organization=poster, partner_kinds="ngo", thematic_areas=both))
 
     (several,) = matching._SHARING_SEVERAL.rows(connection.alias, {
-        "poster_id": poster.pk, "area_ids": [area.pk for area in both], "kinds": ["ngo"], "territory_paths": [],
+        "poster_id": poster.pk, "area_ids": [area.pk for area in both], "kinds": ["ngo"], "territory_ids": [],
         "countries": [], "since": now - datetime.timedelta(days=matching.ACTIVE_DAYS),
     }, limit=3)
     matches = matching.organizations_for_request(partner_request, limit=3)

@@ -50,10 +50,9 @@ class QueriesByShape:
     database's answer (11 of 28 ms).
 
     A text found inside another parameter is taken for a LIKE pattern (``startswith``,
-    ``contains``) and escaped as Django escapes those. Where a placeholder is not found among
-    the parameters as it was given, or inside such a pattern, the backend rewrote it (SQLite writes datetimes as text), or
-    wrote it into the SQL (a slice), or refused it: that shape is then built and compiled with
-    the real values at every call, as Django would.
+    ``contains``) and escaped as Django escapes those. Where the backend rewrote a placeholder
+    (SQLite writes dates as text), wrote it into the SQL (a slice) or refused it, that shape is
+    built and compiled with the real values at every call, as Django would.
     """
 
     def __init__(self, build, *, maxsize: int = 256):
@@ -93,6 +92,8 @@ class QueriesByShape:
             if sql is not None and placeholders.written_into(sql):
                 return None
             filling = [placeholders.filling(param, found, connections[alias].ops) for param in params]
+            if None in filling:
+                return None
             compiled.append((sql, filling, converters))
         return compiled if found == placeholders.all() else None
 
@@ -141,7 +142,8 @@ class _Placeholders:
 
     def filling(self, param, found: set, ops):
         """How to fill ``param`` from the actual values: itself, a value, or a pattern
-        (escaped by the database's ``ops`` as Django escapes a ``startswith``)."""
+        (escaped by the database's ``ops`` as Django escapes a ``startswith``); None where the
+        backend rewrote a stand-in into it."""
         if isinstance(param, int | str | datetime.date) and not isinstance(param, bool) and param in self._where:
             where = self._where[param]
             found.add(where)
@@ -151,7 +153,18 @@ class _Placeholders:
             wheres = [self._texts[int(number)] for number in parts[1::2]]
             found.update(wheres)
             return _pattern(parts[0::2], wheres, ops)
+        if self._rewritten_into(param):
+            return None  # found as it was given elsewhere, maybe, but not here
         return lambda actual: param
+
+    def _rewritten_into(self, param) -> bool:
+        """Whether ``param`` may hold a stand-in the backend rewrote (a date as text)."""
+        if not isinstance(param, str):
+            return False
+        return any(
+            (stand_in.isoformat() if isinstance(stand_in, datetime.date) else str(stand_in))[:10] in param
+            for stand_in in self._where if not isinstance(stand_in, str)
+        )
 
 
 def _value_at(name: str, index):
