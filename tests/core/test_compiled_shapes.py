@@ -124,3 +124,28 @@ def test_a_value_found_as_given_but_also_rewritten_into_another_parameter_makes_
         since = now - datetime.timedelta(days=days)
         assert shape.rows(connection.alias, {"since": since}) == [[(since.isoformat(),)]]
     assert build.calls == 3
+
+
+def test_values_sent_as_one_parameter_make_one_shape_whatever_their_number():
+    from civicbridge.core.compiled import OneParameter
+
+    for name, kind, country in [("Verein", "ngo", "DE"), ("Szkoła", "school", "PL"), ("Dernek", "ngo", "TR")]:
+        OrganizationFactory(name=name, kind=kind, country=country, territory=None, city="Somewhere")
+    build = Counted(lambda *, kinds, countries, ids: [
+        Organization.objects.filter(kind__any=kinds, country__any=countries).exclude(pk__any=ids).values_list("name")
+    ])
+    shape = QueriesByShape(build)
+
+    def read(kinds, countries, ids=(0,)):
+        values = {"kinds": OneParameter(kinds), "countries": OneParameter(countries), "ids": OneParameter(ids)}
+        return names(shape.rows(connection.alias, values)[0])
+
+    assert read(["ngo"], ["DE", "TR"]) == ["Dernek", "Verein"]
+    assert read(["ngo", "school"], ["PL", "TR", "DE"]) == ["Dernek", "Szkoła", "Verein"]
+    assert read(["school"], ["DE"]) == []
+    verein = Organization.objects.get(name="Verein").pk
+    assert read(["ngo"], ["DE", "TR"], ids=[verein, 0]) == ["Dernek"]
+    # One array each on PostgreSQL; elsewhere a placeholder a value, so their number counts.
+    assert build.calls == (1 if connection.vendor == "postgresql" else 5)
+    # None at all is another shape: a condition nothing meets.
+    assert read([], ["DE"]) == []

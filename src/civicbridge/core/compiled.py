@@ -37,6 +37,11 @@ class CompiledQuery:
         return _compile(self._queryset, alias)
 
 
+class OneParameter(list):
+    """Values a query sends as one parameter (``field__any`` on PostgreSQL): to
+    ``QueriesByShape``, how many there are does not change the SQL, only whether there are any."""
+
+
 class QueriesByShape:
     """Values queries built by ``build`` and compiled once per *shape* of their arguments, run
     with the arguments' values each time.
@@ -62,9 +67,7 @@ class QueriesByShape:
 
     def rows(self, alias: str, values: dict, **shape) -> list[list[tuple]]:
         """The rows of each query ``build(**values, **shape)`` returns, in its order."""
-        key = (alias, tuple(sorted(shape.items())), tuple(
-            (name, len(value) if isinstance(value, list | tuple) else None) for name, value in sorted(values.items())
-        ))
+        key = (alias, tuple(sorted(shape.items())), tuple((name, _size(value)) for name, value in sorted(values.items())))
         compiled = self._shapes.get(key, False)
         if compiled is False:
             compiled = self._compile_shape(alias, values, shape)
@@ -87,6 +90,8 @@ class QueriesByShape:
             querysets = self._build(**stand_ins, **shape)
         except (TypeError, ValueError):  # a stand-in refused (a negative slice): the values count
             return None
+        if not querysets:
+            return []  # nothing to read for this shape, whatever the values
         for queryset in querysets:
             sql, params, converters = _compile(queryset, alias)
             if sql is not None and placeholders.written_into(sql):
@@ -111,6 +116,11 @@ class _Placeholders:
         self._texts: dict[int, tuple] = {}
 
     def stand_in_for(self, name: str, value):
+        if isinstance(value, OneParameter):
+            # One stand-in for them all, if there are any: found as a list (or an array's text),
+            # it is filled with all the values; found alone, the backend spread it into a list
+            # of placeholders, whose length then counts (``filling``).
+            return OneParameter([self._one(name, _ALL, value[0])] if value else [])
         if isinstance(value, list | tuple):
             return [self._one(name, index, item) for index, item in enumerate(value)]
         return self._one(name, None, value)
@@ -146,8 +156,19 @@ class _Placeholders:
         backend rewrote a stand-in into it."""
         if isinstance(param, int | str | datetime.date) and not isinstance(param, bool) and param in self._where:
             where = self._where[param]
+            if where[1] is _ALL:
+                return None  # one of several values, each with a placeholder of its own here
             found.add(where)
             return _value_at(*where)
+        if isinstance(param, list) and len(param) == 1 and self._where.get(param[0], (None, None))[1] is _ALL:
+            found.add(self._where[param[0]])
+            return _value_at(*self._where[param[0]])
+        if isinstance(param, str) and param.startswith("{") and param[1:-1].lstrip("-").isdigit():
+            where = self._where.get(int(param[1:-1]))
+            if where is not None and where[1] is _ALL:  # an array of whole numbers, as its text
+                found.add(where)
+                name = where[0]
+                return lambda actual: "{" + ",".join(str(int(value)) for value in actual[name]) + "}"
         if isinstance(param, str) and "\ue000" in param:
             parts = self._TEXT.split(param)
             wheres = [self._texts[int(number)] for number in parts[1::2]]
@@ -167,8 +188,18 @@ class _Placeholders:
         )
 
 
+_ALL = "all"  # where a stand-in stands for all the values of a OneParameter
+
+
+def _size(value):
+    """What of a value makes the shape: nothing, its length, or (sent as one) whether it has any."""
+    if isinstance(value, OneParameter):
+        return ("any", bool(value))
+    return len(value) if isinstance(value, list | tuple) else None
+
+
 def _value_at(name: str, index):
-    if index is None:
+    if index is None or index is _ALL:
         return lambda actual: actual[name]
     return lambda actual: actual[name][index]
 

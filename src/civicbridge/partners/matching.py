@@ -68,7 +68,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from unidecode import unidecode
 
-from civicbridge.core.compiled import QueriesByShape
+from civicbridge.core.compiled import OneParameter, QueriesByShape
 from civicbridge.core.models import Territory
 from civicbridge.core.selectors import with_keyed_names
 from civicbridge.core.text import capfirst, once_per_language
@@ -195,8 +195,8 @@ class _Sought:
         # The units themselves, not their paths: PostgreSQL then knows how many organizations a
         # few units hold. Tested on the paths, it guessed one in a hundred for a municipality and
         # walked 120,000 entries most recently updated first to find its 55 (60 ms).
-        self.in_territory = Q(territory_id__in=territory_ids) if territory_ids else Q(pk__in=[])
-        self.in_place = self.in_territory | Q(country__in=countries) if countries else self.in_territory
+        self.in_territory = Q(territory__pk__any=territory_ids) if territory_ids else Q(pk__in=[])
+        self.in_place = self.in_territory | Q(country__any=countries) if countries else self.in_territory
         self.area_links = Organization.thematic_areas.through.objects.filter(thematicarea_id__in=area_ids)
         self.shares_an_area = Exists(self.area_links.filter(organization_id=OuterRef("pk")))
         # Only entries the public may see: a public body waiting for approval is nobody's partner yet.
@@ -211,7 +211,7 @@ class _Sought:
             # All in place: the cells are split by the parts of the place only so that each part
             # is read from an index of its own. As one condition (an OR), every cell walked the
             # registry most recently updated first to find the few in the countries (80 ms).
-            places = [Q(country__in=self.countries)] + ([self.in_territory] if self.territory_ids else [])
+            places = [Q(country__any=self.countries)] + ([self.in_territory] if self.territory_ids else [])
             return _cells(self.listed, self.kinds, places, self.area_ids, self.shares_an_area)
         places = [self.in_place, ~self.in_place] if self.split_by_place else [None]
         return _cells(self.eligible, self.kinds, places, self.area_ids, self.shares_an_area)
@@ -265,9 +265,11 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
         experienced_ids.add(funder.organization_id)  # the funder's own entry
 
     territory_paths = [territory.path for territory in territories]
+    # The kinds, units and countries go as one parameter each (an array on PostgreSQL): how many
+    # there are makes no other query, so that a few shapes serve every request.
     values = {
-        "poster_id": partner_request.organization_id, "area_ids": area_ids, "kinds": kinds,
-        "territory_ids": _units_within(territory_paths), "countries": countries,
+        "poster_id": partner_request.organization_id, "area_ids": area_ids, "kinds": OneParameter(kinds),
+        "territory_ids": OneParameter(_units_within(territory_paths)), "countries": OneParameter(countries),
     }
     sought = _Sought(**values)
     alias = Organization.objects.db
@@ -353,7 +355,7 @@ def _answered_lately(*, since, threshold: int | None, **values) -> list:
         # The conditions of the points they may have, besides their recent answer.
         reachable = [
             (Q(sought.shares_an_area), _area_share_points(1, len(sought.area_ids))) if sought.area_ids else None,
-            (Q(kind__in=sought.kinds), KIND_POINTS) if sought.kinds else None,
+            (Q(kind__any=sought.kinds), KIND_POINTS) if sought.kinds else None,
             (sought.in_place, PLACE_POINTS) if sought.territory_ids or sought.countries else None,
             (Q(updated_at__gte=since), ACTIVE_ENTRY_POINTS),
             (Q(is_verified=True), VERIFIED_POINTS),
@@ -474,7 +476,7 @@ def _sharing_several(*, since, limit: int, **values) -> list:
         shared = _shared_area_count(sought.area_links)
     cell = [F("shared"), F("is_verified"), _flag(Q(last_answered_at__gte=since))]
     if sought.kinds:
-        cell.append(_flag(Q(kind__in=sought.kinds)))
+        cell.append(_flag(Q(kind__any=sought.kinds)))
     if sought.split_by_place:
         cell.append(_flag(sought.in_place))
     # RANK, not a row number: those updated at the same instant as a cell's last share its rank.
@@ -487,7 +489,7 @@ def _sharing_several(*, since, limit: int, **values) -> list:
     return [firsts.values_list("pk", "shared").order_by()]
 
 
-_SHARING_SEVERAL = QueriesByShape(_sharing_several, maxsize=1024)
+_SHARING_SEVERAL = QueriesByShape(_sharing_several)
 
 
 def _flag(condition: Q) -> ExpressionWrapper:
@@ -517,9 +519,9 @@ def _cells(eligible, kinds, places, area_ids, shares_an_area) -> list:
     """
     fits = []
     if area_ids:
-        fits += [shares_an_area & Q(kind__in=kinds), shares_an_area & ~Q(kind__in=kinds)] if kinds else [shares_an_area]
+        fits += [shares_an_area & Q(kind__any=kinds), shares_an_area & ~Q(kind__any=kinds)] if kinds else [shares_an_area]
     if kinds:
-        fits.append(Q(kind__in=kinds))
+        fits.append(Q(kind__any=kinds))
     cells = []
     for fit in fits:
         for place in places:
@@ -545,7 +547,7 @@ def _cell_firsts(*, limit: int, compound: bool, **values) -> list:
     return firsts
 
 
-_CELL_FIRSTS = QueriesByShape(_cell_firsts, maxsize=1024)  # a shape for each count of units named
+_CELL_FIRSTS = QueriesByShape(_cell_firsts)
 
 
 def _read_cells(alias: str, values: dict, limit: int) -> set:
