@@ -48,11 +48,11 @@ class QueriesByShape:
 
     ``build(**arguments)`` returns a list of values querysets. Of its arguments, the *values*
     (whole numbers, texts, dates and datetimes, or lists of them) may change from call to call
-    without changing the SQL; the others make the shape, with the length of each list of values. The
-    queries of a shape are built once with placeholders in place of the values, compiled, and
-    the placeholders' places among the parameters noted: then each call only puts its values
-    there. For partner matching's dozen querysets, building and compiling cost more than the
-    database's answer (11 of 28 ms).
+    without changing the SQL; the others make the shape, with the length of each list of values
+    (of a ``OneParameter``, only whether it is empty). The queries of a shape are built once
+    with placeholders in place of the values, compiled, and the placeholders' places among the
+    parameters noted: then each call only puts its values there. For partner matching's dozen
+    querysets, building and compiling cost more than the database's answer (11 of 28 ms).
 
     A text found inside another parameter is taken for a LIKE pattern (``startswith``,
     ``contains``) and escaped as Django escapes those. Where the backend rewrote a placeholder
@@ -112,7 +112,7 @@ class _Placeholders:
     _FIRST_MOMENT = datetime.datetime(1901, 1, 1, tzinfo=datetime.UTC)
 
     def __init__(self):
-        self._where: dict = {}  # stand-in -> (argument name, index or None)
+        self._where: dict = {}  # stand-in -> (argument name, index, None, or _ALL)
         self._texts: dict[int, tuple] = {}
 
     def stand_in_for(self, name: str, value):
