@@ -271,15 +271,13 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
         "poster_id": partner_request.organization_id, "area_ids": area_ids, "kinds": OneParameter(kinds),
         "territory_ids": OneParameter(_units_within(territory_paths)), "countries": OneParameter(countries),
     }
-    sought = _Sought(**values)
     alias = Organization.objects.db
     read_ids = _read_cells(alias, values, limit) | experienced_ids
     several_of = {}
     if len(area_ids) >= 2:
         (rows,) = _SHARING_SEVERAL.rows(alias, {**values, "since": since}, limit=limit)
         several_of = dict(rows)
-    area_links, eligible = sought.area_links, sought.eligible
-    shared_of = _shared_counts(area_links, len(area_ids), read_ids - several_of.keys()) | several_of
+    shared_of = _shared_counts(alias, area_ids, read_ids - several_of.keys()) | several_of
     read_ids |= several_of.keys()
     wanted_kinds = set(kinds)
 
@@ -299,8 +297,8 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
     def candidate(row) -> bool:
         return row[1] in wanted_kinds or row[0] in shared_of
 
-    keyed = [(order(row), row) for row in eligible.filter(pk__any=read_ids).values_list(*FACTS).order_by()
-             if candidate(row)]
+    (facts,) = _FACTS_OF.rows(alias, {**values, "ids": OneParameter(read_ids)})
+    keyed = [(order(row), row) for row in facts if candidate(row)]
     answered_lately = _ANSWERED_LATELY.rows(alias, {**values, "since": since}, threshold=_threshold(keyed, limit))
     for *row, shared in (row for rows in answered_lately for row in rows):
         if row[0] not in read_ids:
@@ -436,15 +434,32 @@ def _shared_area_count(area_links):
     ), 0)
 
 
-def _shared_counts(area_links, wanted: int, known_ids: set) -> dict:
-    """How many of the request's areas each known organization works in, from the links of
-    those areas alone (one index): organization id -> count, for those sharing at least one."""
-    if not wanted or not known_ids:
-        return {}
+def _shared_of(*, area_ids: list, ids: list) -> list:
     # The known ids are tested on each link, where PostgreSQL hashes a long list; in a HAVING it
     # compared each of 14,000 groups with 4,000 ids one by one (200 ms).
-    counts = area_links.filter(organization__pk__any=known_ids).order_by().values("organization_id")
-    return dict(counts.annotate(shared=Count("thematicarea_id")).values_list("organization_id", "shared"))
+    links = Organization.thematic_areas.through.objects.filter(thematicarea_id__in=area_ids, organization__pk__any=ids)
+    return [links.order_by().values("organization_id").annotate(shared=Count("thematicarea_id"))
+            .values_list("organization_id", "shared")]
+
+
+_SHARED_OF = QueriesByShape(_shared_of)
+
+
+def _shared_counts(alias: str, area_ids: list, known_ids: set) -> dict:
+    """How many of the request's areas each known organization works in, from the links of
+    those areas alone (one index): organization id -> count, for those sharing at least one."""
+    if not area_ids or not known_ids:
+        return {}
+    (rows,) = _SHARED_OF.rows(alias, {"area_ids": area_ids, "ids": OneParameter(known_ids)})
+    return dict(rows)
+
+
+def _facts(*, ids: list, **values) -> list:
+    """What the score reads (``FACTS``) of the eligible organizations among ``ids``."""
+    return [_Sought(**values).eligible.filter(pk__any=ids).values_list(*FACTS).order_by()]
+
+
+_FACTS_OF = QueriesByShape(_facts)
 
 
 def _sharing_several(*, since, limit: int, **values) -> list:
