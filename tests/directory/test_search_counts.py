@@ -3,6 +3,7 @@
 import pytest
 from bench.forms import count_is_estimated
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from civicbridge.core import search as search_backend
@@ -105,3 +106,44 @@ def test_a_page_past_the_last_match_gives_the_last_page_or_a_404_in_the_api(matc
     assert page.status_code == 200
     assert list(page.context["page"].object_list)  # the last page, counted exactly to find it
     assert client.get("/api/v1/organizations/", {"search": "gospodyń", "page": 40}).status_code == 404
+
+
+def _page_queries(client, data) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("directory:organization_list"), data)
+    return page, [query["sql"] for query in queries.captured_queries]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("ordering", "order"), [("", ("-id",)), ("name", ("name", "id")), ("-created", ("-id",))])
+def test_a_counted_search_shows_its_matches_in_order_read_by_key(matches, client, settings, ordering, order):
+    settings.CIVICBRIDGE_PAGE_SIZE = 3
+    expected = list(matches.order_by(*order).values_list("pk", flat=True))
+    OrganizationFactory(name="Koło Gospodyń Wiejskich", registration=Organization.Registration.REJECTED)
+    data = {"q": "gospodyń", **({"ordering": ordering} if ordering else {})}
+    seen = []
+    for number in (1, 2, 3):
+        page, queries = _page_queries(client, {**data, "page": number})
+        shown = page.context["page"]
+        assert (shown.paginator.count, getattr(shown.paginator, "count_is_estimate", False)) == (MATCHES, False)
+        seen += [organization.pk for organization in shown.object_list]
+        if connection.vendor == "postgresql":
+            # The text index is read once, for the keys; the rows are read by them.
+            assert sum("search_vector @@" in sql for sql in queries if not sql.startswith("EXPLAIN")) == 1
+    assert seen == expected
+    answer = client.get("/api/v1/organizations/", {"search": "gospodyń", "page_size": 100}).json()
+    assert [item["id"] for item in answer["results"]] == sorted(expected, reverse=True)
+    assert (answer["count"], answer["count_is_exact"]) == (MATCHES, True)
+
+
+@pytest.mark.django_db
+def test_a_search_matching_more_than_the_planner_expected_is_still_counted_whole(municipality, client, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite counts every search exactly")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE directory_organization")  # statistics of a registry without them
+    OrganizationFactory.create_batch(MATCHES, territory=municipality, name="Koło Gospodyń Wiejskich")
+    monkeypatch.setattr(search_backend, "EXACT_MATCHES", MATCHES - 2)
+    page = client.get(reverse("directory:organization_list"), {"q": "gospodyń"})
+    assert page.context["page"].paginator.count == MATCHES
+    assert len(page.context["page"].object_list) == MATCHES

@@ -48,6 +48,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         known_count = getattr(view, "known_count", None)
         count = known_count() if known_count else None
         if isinstance(count, MatchCount):
+            queryset = count.narrowed(queryset)
             if not count.exact:
                 return self._estimated_page(queryset, request, count.value)
             count = count.value

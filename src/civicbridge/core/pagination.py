@@ -54,6 +54,7 @@ def page_of(object_list, number, *, per_page: int | None = None, count: int | Ma
     """
     per_page = per_page or settings.CIVICBRIDGE_PAGE_SIZE
     if isinstance(count, MatchCount):
+        object_list = count.narrowed(object_list)
         if not count.exact:
             page = estimated_page(object_list, _page_number(number), per_page, count.value)
             if page is not None:

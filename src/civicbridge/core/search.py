@@ -385,25 +385,44 @@ class SearchStatistics(_SearchTableOperation):
 
 @dataclass(frozen=True)
 class MatchCount:
+    """``matches``: the matches read by key, when they were read to count them (``narrowed``)."""
+
     value: int
     exact: bool
+    matches: QuerySet | None = None
+
+    def narrowed(self, queryset: QuerySet) -> QuerySet:
+        """The matches to page: read by their keys when these were read, else ``queryset``."""
+        return queryset if self.matches is None else self.matches
 
 
-def count_matches(queryset: QuerySet) -> MatchCount:
+def count_matches(queryset: QuerySet, *, unsearched: QuerySet | None = None) -> MatchCount:
     """How many objects a search matched: exact when the database expects at most
     ``EXACT_MATCHES`` and a cheap count, else "about N", PostgreSQL's estimate from the
     words' statistics (a list's last page then counts its rows exactly: ``core.pagination``).
 
     Counting reads every match (and the text index yields its matches all at once, so even a
     bounded count reads them all); the estimate is read from the query plan. SQLite counts.
+
+    ``unsearched``: ``queryset`` before its search and filters (its columns and related rows).
+    An exact count then reads the matches' keys, and the page reads its rows from
+    ``unsearched`` by them, in ``queryset``'s order, rather than from the text index again:
+    a rare word beside a common prefix costs more there than reading the rows ("gençlik spor":
+    12 ms per lookup, where the page's 25 rows by key take 0.5 ms), and the planner, which
+    does not see what a prefix costs, would look it up again.
     """
     if connection.vendor != "postgresql":
         return MatchCount(queryset.count(), exact=True)
     plan = json.loads(queryset.order_by().explain(format="json"))[0]["Plan"]
     estimate = int(plan["Plan Rows"])
-    if estimate <= EXACT_MATCHES and plan["Total Cost"] <= EXACT_COST:
+    if estimate > EXACT_MATCHES or plan["Total Cost"] > EXACT_COST:
+        return MatchCount(estimate, exact=False)
+    if unsearched is None:
         return MatchCount(queryset.count(), exact=True)
-    return MatchCount(estimate, exact=False)
+    keys = list(queryset.order_by().values_list("pk", flat=True)[: EXACT_MATCHES + 1])
+    if len(keys) > EXACT_MATCHES:  # more than the planner expected: count them all
+        return MatchCount(queryset.count(), exact=True)
+    return MatchCount(len(keys), exact=True, matches=unsearched.filter(pk__any=keys).order_by(*queryset.query.order_by))
 
 
 # PostgreSQL has no statistics of a word's prefixes: it expects a prefix it cannot place to

@@ -110,7 +110,7 @@ def page_count(filterset: OrganizationFilter) -> int | search_backend.MatchCount
     matches, else "about N" (``core.search.count_matches``)."""
     count = registry_count(filterset)
     if count is None and filterset.is_valid() and search_backend.is_search(filterset.form.cleaned_data):
-        return search_backend.count_matches(filterset.qs)
+        return search_backend.count_matches(filterset.qs, unsearched=filterset.queryset)
     return count
 
 
