@@ -98,6 +98,32 @@ def test_posting_a_request_for_the_same_funder_counts_as_experience(poster, muni
     assert result["Experienced"] == result["Newcomer"] + matching.FUNDER_POINTS
 
 
+def test_experience_counts_once_per_organization_and_only_with_the_same_funder(poster, municipality, youth):
+    call = CallFactory()
+    same_funder = CallFactory(programme__funder=call.programme.funder)
+    posted = org("Posted twice", municipality, [youth])
+    answered = org("Answered twice", municipality, [youth])
+    elsewhere = org("Worked with another funder", municipality, [youth])
+    for _ in range(2):
+        earlier = PartnerRequestFactory(organization=posted, call=same_funder)
+        ExpressionOfInterestFactory(request=earlier, organization=answered)
+    ExpressionOfInterestFactory(request=PartnerRequestFactory(organization=elsewhere, call=CallFactory()), organization=posted)
+    org("Newcomer", municipality, [youth])
+    partner_request = PartnerRequestFactory(organization=poster, call=call, thematic_areas=[youth])
+
+    with translation.override("en"):
+        matches = matching.organizations_for_request(loaded(partner_request))
+
+    funder_points = {
+        match.item.name: [reason.points for reason in match.reasons if str(reason.part) == "Experience with the funder"]
+        for match in matches
+    }
+    assert funder_points == {
+        "Posted twice": [matching.FUNDER_POINTS], "Answered twice": [matching.FUNDER_POINTS],
+        "Worked with another funder": [], "Newcomer": [],
+    }
+
+
 def test_an_entry_updated_long_ago_scores_below_an_active_one(poster, municipality, youth):
     org("Active", municipality, [youth])
     age(org("Dormant", municipality, [youth]), days=matching.ACTIVE_DAYS + 30)
