@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.utils import translation
 
+from civicbridge.core.compiled import QueriesByShape
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.core.rows import engine
 from civicbridge.directory.models import Organization
@@ -198,6 +199,33 @@ def test_matching_for_a_request_runs_the_same_queries_for_few_or_many_organizati
         matches = matching.organizations_for_request(partner_request)
 
     assert len(matches) == min(count, matching.TOP)
+
+
+@pytest.mark.parametrize("countries", ["", "PL,DE"])
+def test_matching_builds_none_of_its_queries_again_once_their_shapes_are_compiled(
+    poster, areas, municipality, monkeypatch, countries
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite takes dates as text: shapes with a date are built at every call there")
+    # More than the limit: those who answered lately are then tested against the best read.
+    org("Fit", municipality, [areas["eu-youth"], areas["eu-culture"]], kind=Organization.Kind.SCHOOL)
+    org("Fits less", municipality, [areas["eu-youth"]])
+    call = CallFactory()
+    requests = [
+        loaded(PartnerRequestFactory(
+            organization=poster, partner_kinds="school,ngo", countries=countries, call=call,
+            thematic_areas=[areas["eu-youth"], areas["eu-culture"]], territories=[municipality.parent],
+        ))
+        for _ in range(2)
+    ]
+    matching.organizations_for_request(requests[0], limit=1)
+    built = []
+    for shapes in vars(matching).values():
+        if isinstance(shapes, QueriesByShape):
+            monkeypatch.setattr(shapes, "_build", functools.partial(lambda build, **values: built.append(build) or build(**values), shapes._build))
+
+    assert names(matching.organizations_for_request(requests[1], limit=1)) == ["Fit"]
+    assert built == []
 
 
 @pytest.mark.parametrize(("wanted_areas", "kinds", "countries"), [

@@ -297,7 +297,7 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
     def candidate(row) -> bool:
         return row[1] in wanted_kinds or row[0] in shared_of
 
-    (facts,) = _FACTS_OF.rows(alias, {**values, "ids": OneParameter(read_ids)})
+    (facts,) = _FACTS_OF.rows(alias, {**_eligibility(values), "ids": OneParameter(read_ids)})
     keyed = [(order(row), row) for row in facts if candidate(row)]
     answered_lately = _ANSWERED_LATELY.rows(alias, {**values, "since": since}, threshold=_threshold(keyed, limit))
     for *row, shared in (row for rows in answered_lately for row in rows):
@@ -463,9 +463,22 @@ def _shared_counts(alias: str, area_ids: list, known_ids: set) -> dict:
     return dict(rows)
 
 
-def _facts(*, ids: list, **values) -> list:
+def _eligibility(values: dict) -> dict:
+    """Of a request's ``values``, those that say who is eligible: the poster (never its own
+    partner), and the places named when countries are (a constraint then). A shape is compiled
+    only if each value given has its place in the SQL (``QueriesByShape``): given the areas and
+    kinds, which eligibility does not read, the facts' query was built anew at every call, its
+    thousands of ids resolved one by one (5 of 9 ms for 3,000 ids)."""
+    place = ("territory_ids", "countries") if values["countries"] else ()
+    return {name: values[name] for name in ("poster_id", *place)}
+
+
+def _facts(*, ids: list, poster_id: int, territory_ids: list = (), countries: list = ()) -> list:
     """What the score reads (``FACTS``) of the eligible organizations among ``ids``."""
-    return [_Sought(**values).eligible.filter(pk__any=ids).values_list(*FACTS).order_by()]
+    sought = _Sought(
+        poster_id=poster_id, area_ids=[], kinds=[], territory_ids=list(territory_ids), countries=list(countries),
+    )
+    return [sought.eligible.filter(pk__any=ids).values_list(*FACTS).order_by()]
 
 
 _FACTS_OF = QueriesByShape(_facts)
