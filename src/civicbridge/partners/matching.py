@@ -475,9 +475,7 @@ def _eligibility(values: dict) -> dict:
 
 def _facts(*, ids: list, poster_id: int, territory_ids: list = (), countries: list = ()) -> list:
     """What the score reads (``FACTS``) of the eligible organizations among ``ids``."""
-    sought = _Sought(
-        poster_id=poster_id, area_ids=[], kinds=[], territory_ids=list(territory_ids), countries=list(countries),
-    )
+    sought = _Sought(poster_id=poster_id, area_ids=[], kinds=[], territory_ids=territory_ids, countries=countries)
     return [sought.eligible.filter(pk__any=ids).values_list(*FACTS).order_by()]
 
 
