@@ -149,3 +149,19 @@ def test_values_sent_as_one_parameter_make_one_shape_whatever_their_number():
     assert build.calls == (1 if connection.vendor == "postgresql" else 5)
     # None at all is another shape: a condition nothing meets.
     assert read([], ["DE"]) == []
+
+
+def test_a_value_the_sql_does_not_read_is_named_and_its_shape_built_at_every_call():
+    from civicbridge.core.compiled import UnplacedValueWarning
+
+    OrganizationFactory(name="Alpha", kind="ngo")
+    build = Counted(lambda *, kinds, prefix: [Organization.objects.filter(kind__in=kinds).values_list("name")])
+    shape = QueriesByShape(build)
+
+    with pytest.warns(UnplacedValueWarning, match="prefix"):
+        (rows,) = shape.rows(connection.alias, {"kinds": ["ngo"], "prefix": "A"})
+    assert names(rows) == ["Alpha"]
+    (rows,) = shape.rows(connection.alias, {"kinds": ["ngo"], "prefix": "B"})  # said once
+    assert names(rows) == ["Alpha"]
+    # Built with stand-ins, then with the values at each of the two calls.
+    assert build.calls == 3

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.utils import translation
 
-from civicbridge.core.compiled import QueriesByShape
+from civicbridge.core.compiled import OneParameter, QueriesByShape
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.core.rows import engine
 from civicbridge.directory.models import Organization
@@ -443,8 +443,9 @@ def test_of_those_sharing_several_areas_only_each_cells_first_are_read_and_a_rec
     partner_request = loaded(PartnerRequestFactory(organization=poster, partner_kinds="ngo", thematic_areas=both))
 
     (several,) = matching._SHARING_SEVERAL.rows(connection.alias, {
-        "poster_id": poster.pk, "area_ids": [area.pk for area in both], "kinds": ["ngo"], "territory_ids": [],
-        "countries": [], "since": now - datetime.timedelta(days=matching.ACTIVE_DAYS),
+        "poster_id": poster.pk, "area_ids": [area.pk for area in both], "kinds": OneParameter(["ngo"]),
+        "territory_ids": OneParameter([]), "countries": OneParameter([]),
+        "since": now - datetime.timedelta(days=matching.ACTIVE_DAYS),
     }, limit=3)
     matches = matching.organizations_for_request(partner_request, limit=3)
 

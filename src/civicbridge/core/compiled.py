@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import warnings
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -42,6 +43,12 @@ class OneParameter(list):
     ``QueriesByShape``, how many there are does not change the SQL, only whether there are any."""
 
 
+class UnplacedValueWarning(RuntimeWarning):
+    """A ``QueriesByShape`` builder was given a value its SQL has no place for: that shape is
+    then built at every call. Give the builder only the values its queries read (the tests
+    turn this warning into an error)."""
+
+
 class QueriesByShape:
     """Values queries built by ``build`` and compiled once per *shape* of their arguments, run
     with the arguments' values each time.
@@ -57,7 +64,9 @@ class QueriesByShape:
     A text found inside another parameter is taken for a LIKE pattern (``startswith``,
     ``contains``) and escaped as Django escapes those. Where the backend rewrote a placeholder
     (SQLite writes dates as text), wrote it into the SQL (a slice) or refused it, that shape is
-    built and compiled with the real values at every call, as Django would.
+    built and compiled with the real values at every call, as Django would. So is a shape given a
+    value its SQL does not read at all, which may have changed the SQL some other way; that is
+    the caller's slip, and says so (``UnplacedValueWarning``).
     """
 
     def __init__(self, build, *, maxsize: int = 256):
@@ -100,7 +109,15 @@ class QueriesByShape:
             if None in filling:
                 return None
             compiled.append((sql, filling, converters))
-        return compiled if found == placeholders.all() else None
+        unplaced = sorted({name for name, _index in placeholders.all() - found})
+        if unplaced and any(sql is not None for sql, _filling, _converters in compiled):
+            warnings.warn(
+                f"{getattr(self._build, '__name__', self._build)} was given {', '.join(unplaced)}, which its SQL "
+                "does not read: this shape is built at every call",
+                UnplacedValueWarning, stacklevel=3,
+            )
+            return None
+        return compiled
 
 
 class _Placeholders:

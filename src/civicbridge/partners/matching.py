@@ -189,7 +189,7 @@ class _Sought:
     the countries sought) so that the queries built of them are compiled once for each shape
     (``QueriesByShape``)."""
 
-    def __init__(self, *, poster_id: int, area_ids: list, kinds: list, territory_ids: list, countries: list):
+    def __init__(self, *, poster_id: int, area_ids: list = (), kinds: list = (), territory_ids: list = (), countries: list = ()):
         self.area_ids, self.kinds = area_ids, kinds
         self.territory_ids, self.countries = territory_ids, countries
         # The units themselves, not their paths: PostgreSQL then knows how many organizations a
@@ -299,7 +299,11 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
 
     (facts,) = _FACTS_OF.rows(alias, {**_eligibility(values), "ids": OneParameter(read_ids)})
     keyed = [(order(row), row) for row in facts if candidate(row)]
-    answered_lately = _ANSWERED_LATELY.rows(alias, {**values, "since": since}, threshold=_threshold(keyed, limit))
+    threshold = _threshold(keyed, limit)
+    # Without a best to reach (fewer candidates than the limit), their query reads neither the
+    # kinds nor the places beyond eligibility: it is given what it reads (``_eligibility``).
+    tested = values if threshold is not None else {**_eligibility(values), "area_ids": values["area_ids"]}
+    answered_lately = _ANSWERED_LATELY.rows(alias, {**tested, "since": since}, threshold=threshold)
     for *row, shared in (row for rows in answered_lately for row in rows):
         if row[0] not in read_ids:
             if shared:
@@ -475,7 +479,7 @@ def _eligibility(values: dict) -> dict:
 
 def _facts(*, ids: list, poster_id: int, territory_ids: list = (), countries: list = ()) -> list:
     """What the score reads (``FACTS``) of the eligible organizations among ``ids``."""
-    sought = _Sought(poster_id=poster_id, area_ids=[], kinds=[], territory_ids=territory_ids, countries=countries)
+    sought = _Sought(poster_id=poster_id, territory_ids=territory_ids, countries=countries)
     return [sought.eligible.filter(pk__any=ids).values_list(*FACTS).order_by()]
 
 
