@@ -189,7 +189,9 @@ class _Sought:
     the countries sought) so that the queries built of them are compiled once for each shape
     (``QueriesByShape``)."""
 
-    def __init__(self, *, poster_id: int, area_ids: list = (), kinds: list = (), territory_ids: list = (), countries: list = ()):
+    def __init__(
+        self, *, poster_id: int, area_ids: list = (), kinds: list = (), territory_ids: list = (), countries: list = (),
+    ):
         self.area_ids, self.kinds = area_ids, kinds
         self.territory_ids, self.countries = territory_ids, countries
         # The units themselves, not their paths: PostgreSQL then knows how many organizations a
@@ -300,10 +302,7 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
     (facts,) = _FACTS_OF.rows(alias, {**_eligibility(values), "ids": OneParameter(read_ids)})
     keyed = [(order(row), row) for row in facts if candidate(row)]
     threshold = _threshold(keyed, limit)
-    # Without a best to reach (fewer candidates than the limit), their query reads neither the
-    # kinds nor the places beyond eligibility: it is given what it reads (``_eligibility``).
-    tested = values if threshold is not None else {**_eligibility(values), "area_ids": values["area_ids"]}
-    answered_lately = _ANSWERED_LATELY.rows(alias, {**tested, "since": since}, threshold=threshold)
+    answered_lately = _ANSWERED_LATELY.rows(alias, _answered_lately_values(values, since, threshold), threshold=threshold)
     for *row, shared in (row for rows in answered_lately for row in rows):
         if row[0] not in read_ids:
             if shared:
@@ -378,6 +377,13 @@ def _answered_lately(*, since, threshold: int | None, **values) -> list:
 
 
 _ANSWERED_LATELY = QueriesByShape(_answered_lately, maxsize=1024)  # a shape for each threshold
+
+
+def _answered_lately_values(values: dict, since, threshold: int | None) -> dict:
+    """What ``_answered_lately`` reads of a request's ``values``: without a best to reach (fewer
+    candidates than the limit), neither the kinds nor the places beyond eligibility."""
+    read = values if threshold is not None else {**_eligibility(values), "area_ids": values["area_ids"]}
+    return {**read, "since": since}
 
 
 def _best_organizations(ranked_ids: list[int]) -> list[Organization]:
