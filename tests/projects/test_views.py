@@ -97,6 +97,33 @@ def test_the_portfolio_reads_a_bounded_number_of_queries(client, coordinator, dj
     assert response.status_code == 200
 
 
+def test_the_pages_are_counted_by_the_totals_of_what_the_viewer_may_see(
+    client, representative, organization, settings, django_assert_num_queries,
+):
+    """The totals and the pages count the same projects, the representative's own proposal with
+    the public ones, and are read once: no separate count of the page's rows."""
+    settings.CIVICBRIDGE_PAGE_SIZE = 2
+    ProjectFactory(title="Ours", status=S.IDEA, lead_organization=organization, currency="PLN", budget=500, co_financing=0)
+    for n in range(3):
+        ProjectFactory(title=f"Public {n}", status=S.RUNNING, currency="PLN", budget=1000, co_financing=0)
+    ProjectFactory(title="Someone's idea", status=S.IDEA)
+    client.force_login(representative)
+    client.get(PORTFOLIO)  # the session and the menus read once
+
+    # Session, user, the totals, the menus of funders and territories, the person's organizations
+    # and right to add a project, the page's rows.
+    with django_assert_num_queries(8) as captured:
+        response = client.get(PORTFOLIO, {"page": "2"})
+    assert not [query for query in captured.captured_queries if '"__count"' in query["sql"]]
+    page = response.context["page"]
+    assert page.paginator.count == 4 == sum(row["projects"] for row in response.context["totals"])
+    assert (page.number, page.paginator.num_pages, len(page.object_list)) == (2, 2, 2)
+    assert {(row["status"], row["projects"]) for row in response.context["totals"]} == {(S.IDEA, 1), (S.RUNNING, 3)}
+    # A filter narrows both alike.
+    response = client.get(PORTFOLIO, {"status": S.RUNNING})
+    assert response.context["page"].paginator.count == 3 == sum(row["projects"] for row in response.context["totals"])
+
+
 def test_the_project_page_reads_a_bounded_number_of_queries(client, representative, organization, django_assert_max_num_queries):
     project = ProjectFactory(status=S.RUNNING, lead_organization=organization)
     for n in range(5):

@@ -152,6 +152,14 @@ class Project(TimeStampedModel):
             models.Index(fields=["status", "-start_date"], name="project_status"),
             models.Index(fields=["funder", "status"], name="project_funder_status"),
             models.Index(fields=["lead_organization", "-start_date"], name="project_lead"),
+            # The portfolio's totals (selectors.totals) read every project its filters leave: from
+            # this index alone (PostgreSQL), not from the table's wide rows (9 of 13 ms at 1x).
+            models.Index(
+                fields=["status", "currency"], name="project_totals",
+                include=[
+                    "budget", "co_financing", "start_date", "end_date", "territory", "funder", "lead_organization", "id",
+                ],
+            ),
         ]
 
     def __str__(self):

@@ -33,12 +33,13 @@ def _represented(user):
 
 def _portfolio(request, *, organization=None):
     filterset = selectors.filter_projects(request.GET, viewer=request.user, organization=organization)
-    page = selectors.portfolio_page(filterset, request.GET.get("page"))
+    totals = selectors.totals(filterset.qs)
+    page = selectors.portfolio_page(filterset, request.GET.get("page"), totals=totals)
     template = results_template(request, "projects/portfolio.html")
     context = {
         "filter": filterset,
         "page": page,
-        "totals": selectors.totals(filterset.qs),
+        "totals": totals,
         "organization": organization,
         "my_organizations": _represented(request.user) if organization is None else [],
         "can_add": request.user.has_perm("projects.add_project", organization),
