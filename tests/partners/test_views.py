@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from civicbridge.core.models import Territory, ThematicArea
@@ -28,12 +30,12 @@ TWINNING_URL = "/en/twinning/"
 LIST_QUERIES = 5
 # Anonymous detail: the request, its areas, its territories.
 DETAIL_QUERIES_ANONYMOUS = 4
-# The poster's detail: + session, user, memberships, own answers, permissions, the answers and
+# The poster's detail: + session, user, memberships, permissions, the answers (the person's own among them) and
 # the queries of matching (here: the first of those sharing the area in each place and
 # verification, how many of the areas they share, their facts, those who answered lately and
 # could still reach the best, the best, their areas), and the organizations already invited to
 # answer.
-DETAIL_QUERIES_POSTER = 23
+DETAIL_QUERIES_POSTER = 22
 # The order (narrow rows), the page's rows, their areas, and the filter's menu of areas.
 TWINNING_LIST_QUERIES = 4
 
@@ -262,6 +264,41 @@ def test_the_detail_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(DETAIL_QUERIES_POSTER):
         response = client.get(detail_url(partner_request))
     assert len(response.context["answers"]) == count
+
+
+def test_the_posters_page_reads_the_answers_once_and_shows_the_persons_own_among_them(
+    client, organization, municipality, youth, representative,
+):
+    """One who represents the poster and an answering organization sees all the answers and,
+    among them, that organization's own: from one read of the answers."""
+    partner_request = PartnerRequestFactory(organization=organization, thematic_areas=[youth], territories=[municipality])
+    also_represented = OrganizationFactory(territory=municipality)
+    MembershipFactory(user=representative, organization=also_represented)
+    own = ExpressionOfInterestFactory(request=partner_request, organization=also_represented)
+    ExpressionOfInterestFactory(request=partner_request, organization=OrganizationFactory(territory=municipality))
+    client.force_login(representative)
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(detail_url(partner_request))
+
+    assert [answer.pk for answer in response.context["my_answers"]] == [own.pk]
+    assert len(response.context["answers"]) == 2
+    reads = [query for query in captured.captured_queries if 'FROM "partners_expressionofinterest"' in query["sql"]]
+    assert len(reads) == 1
+
+
+def test_one_who_only_answered_sees_its_own_answer_not_the_others(client, organization, municipality, youth):
+    partner_request = PartnerRequestFactory(organization=organization, thematic_areas=[youth], territories=[municipality])
+    answerer = OrganizationFactory(territory=municipality)
+    person = MembershipFactory(organization=answerer).user
+    own = ExpressionOfInterestFactory(request=partner_request, organization=answerer)
+    ExpressionOfInterestFactory(request=partner_request, organization=OrganizationFactory(territory=municipality))
+    client.force_login(person)
+
+    response = client.get(detail_url(partner_request))
+
+    assert [answer.pk for answer in response.context["my_answers"]] == [own.pk]
+    assert response.context["answers"] is None
 
 
 # --- posting ------------------------------------------------------------------------------------------

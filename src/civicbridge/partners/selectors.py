@@ -94,12 +94,19 @@ def represented_organizations(user) -> list[Organization]:
     )
 
 
-def answers_by(user, partner_request: PartnerRequest) -> list[ExpressionOfInterest]:
-    """The answers the user's organizations gave to a request (to show them their status)."""
-    if not (user.is_authenticated and user.is_active):
+def answers_by(
+    user, partner_request: PartnerRequest, *, represented: list[Organization], among: list | None = None,
+) -> list[ExpressionOfInterest]:
+    """The answers the user's organizations (``represented``) gave to a request (to show them
+    their status): picked from ``among``, all its answers when the page has read them already
+    (the poster's side), else read."""
+    if not (user.is_authenticated and user.is_active) or not represented:
         return []
+    if among is not None:
+        ids = {organization.pk for organization in represented}
+        return [answer for answer in among if answer.organization_id in ids]
     return list(
-        partner_request.answers.filter(organization_id__in=represented_organization_ids_query(user))
+        partner_request.answers.filter(organization_id__in=[organization.pk for organization in represented])
         .select_related("organization")
         .order_by("created_at")
     )

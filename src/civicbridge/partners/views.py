@@ -58,7 +58,9 @@ def _visible_request_or_404(user, pk) -> PartnerRequest:
 def _render_detail(request, partner_request, *, interest_form=None, status=200):
     user = request.user
     represented = selectors.represented_organizations(user)
-    my_answers = selectors.answers_by(user, partner_request)
+    poster_side = user.has_perm("partners.view_answers", partner_request)
+    answers = list(selectors.answers_to(partner_request)) if poster_side else None
+    my_answers = selectors.answers_by(user, partner_request, represented=represented, among=answers)
     accepts = phases.accepts_answers(partner_request)
     if interest_form is None and accepts:
         # Not the poster, nor an organization that already answered.
@@ -68,7 +70,6 @@ def _render_detail(request, partner_request, *, interest_form=None, status=200):
             if organization.pk != partner_request.organization_id and organization.pk not in answered
         ]
         interest_form = InterestForm(organizations=organizations) if organizations else None
-    poster_side = user.has_perm("partners.view_answers", partner_request)
     context = {
         "partner_request": partner_request,
         "phase": phases.timeline(partner_request).current(),
@@ -79,7 +80,7 @@ def _render_detail(request, partner_request, *, interest_form=None, status=200):
         "interest_form": interest_form,
         "my_answers": my_answers,
         "poster_side": poster_side,
-        "answers": list(selectors.answers_to(partner_request)) if poster_side else None,
+        "answers": answers,
         "can_decide": poster_side and user.has_perm("partners.decide_interest", partner_request),
         "matches": matching.organizations_for_request(partner_request)
         if user.has_perm("partners.view_matches", partner_request) else None,
