@@ -1,6 +1,7 @@
 """The consultations' pages: what people see and do, the refusals, and bounded queries."""
 
 import csv
+import datetime
 import io
 import threading
 
@@ -68,6 +69,35 @@ def test_the_list_shows_open_consultations_first_and_filters(client, body, count
         "9999999" in unknown.content.decode()
         and "Otwarte konsultacje" not in unknown.content.decode()
     )
+
+
+def test_every_page_keeps_the_lists_order_and_the_rows_carry_their_body_and_territory(
+    client, body, settings, django_assert_num_queries,
+):
+    """Open (ending soonest first), then forthcoming, then ended (latest first), page after
+    page; a page's rows are found by id, then read with their body and territory."""
+    settings.CIVICBRIDGE_PAGE_SIZE = 2
+    now = timezone.now()
+    later = ConsultationFactory(issuing_body=body, title="Open, ends later", ends_at=now + datetime.timedelta(days=20))
+    sooner = ConsultationFactory(issuing_body=body, title="Open, ends sooner", ends_at=now + datetime.timedelta(days=3))
+    ahead = ConsultationFactory(
+        issuing_body=body, title="Forthcoming", starts_at=now + datetime.timedelta(days=5),
+        ends_at=now + datetime.timedelta(days=30),
+    )
+    long_ago = end(ConsultationFactory(issuing_body=body, title="Ended long ago"), days_ago=30)
+    lately = end(ConsultationFactory(issuing_body=body, title="Ended lately"), days_ago=2)
+    list_url = reverse("consultations:consultation_list")
+    client.get(list_url)  # the menus read once
+
+    seen = []
+    for number in (1, 2, 3):
+        with django_assert_num_queries(7):  # count, ids, rows, remark counts, menus of bodies, territories, areas
+            response = client.get(list_url, {"page": number})
+        rows = response.context["consultations"]
+        assert all(row.issuing_body.name == body.name and row.territory.name for row in rows)
+        seen += [row.pk for row in rows]
+    assert seen == [sooner.pk, later.pk, ahead.pk, lately.pk, long_ago.pk]
+    assert response.context["page"].paginator.count == 5
 
 
 def test_the_list_runs_a_bounded_number_of_queries(client, body, django_assert_max_num_queries):

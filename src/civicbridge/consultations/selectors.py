@@ -13,7 +13,7 @@ from django.core.paginator import Page
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from civicbridge.core.pagination import SlicedSequence, page_of
+from civicbridge.core.pagination import IdsFirst, SlicedSequence, page_of
 from civicbridge.core.rules import is_coordinator
 
 from . import phases
@@ -86,9 +86,14 @@ ROW_COLUMNS = (
 
 def consultation_page(filterset: ConsultationFilter, number) -> Page:
     """The page of the filtered list (nothing when a filter value is bad), with only what its
-    rows show: a page read every column of the consultations, their bodies and territories."""
+    rows show: a page read every column of the consultations, their bodies and territories.
+
+    Its ids first (``IdsFirst``): the list's order (open, then forthcoming, then closed) is
+    computed for every consultation the filters leave, and no index gives it. Sorted with its
+    joins, the page joined each consultation's body and territory before the sort (2 ms at
+    400 consultations, 7 ms at 1,200); the ids are sorted on the table's own rows."""
     consultations = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    return page_of(consultations.only(*ROW_COLUMNS), number)
+    return page_of(IdsFirst(consultations.only(*ROW_COLUMNS)), number)
 
 
 def with_remark_counts(consultations) -> list[Consultation]:

@@ -100,3 +100,25 @@ class SlicedSequence(Sequence):
 
     def count(self) -> int:
         return len(self)
+
+
+class IdsFirst(SlicedSequence):
+    """``queryset``'s rows a slice at a time: the slice's ids first, in the queryset's order,
+    from its table alone (with the indexes its filters and order use), then those rows by id
+    with what they join. Where finding a page's rows reads many (an order no index gives, or
+    filters an index must test row by row), reading them with their joins joined every one
+    of them first. Two queries a page. A sliceable sequence with ``len``, as Django's
+    paginator takes."""
+
+    def __init__(self, queryset):
+        self._rows = queryset
+
+    def __len__(self) -> int:
+        return self._rows.count()
+
+    def _slice(self, index: slice):
+        ids = list(self._rows.values_list("pk", flat=True)[index])
+        if not ids:
+            return []
+        by_id = {row.pk: row for row in self._rows.order_by().filter(pk__in=ids)}
+        return [by_id[pk] for pk in ids if pk in by_id]  # not one deleted in between

@@ -89,7 +89,7 @@ class Event(TimeStampedModel):
         indexes = [
             # Newest first (past, all): what the filters test is in the index, so that a page's
             # ids are found in it alone, without reading the rows the filters leave out
-            # (selectors.NewestFirst).
+            # (selectors.filtered_events).
             models.Index(fields=["starts_at", "id"], include=["ends_at", "territory", "kind"], name="event_published_start",
                          condition=Q(published_at__isnull=False)),
             models.Index(fields=["territory", "starts_at"], name="event_territory_start"),

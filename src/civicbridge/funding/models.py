@@ -208,6 +208,12 @@ class Call(TimeStampedModel):
                 fields=["closes_at"], include=["status_from_source", "opens_at", "programme", "eligible_kinds"],
                 condition=models.Q(published_at__isnull=False), name="call_status_window",
             ),
+            # The same for one funder's or programme's calls: only their entries are counted, not
+            # every call's (a large funder's 4,600 of 19,000 at 1x).
+            models.Index(
+                fields=["programme", "closes_at"], include=["status_from_source", "opens_at", "eligible_kinds"],
+                condition=models.Q(published_at__isnull=False), name="call_programme_window",
+            ),
             # The newest announcements first: the home page, the feed, "newest announcements".
             models.Index(
                 models.F("published_at").desc(), models.F("id").desc(),
