@@ -91,7 +91,9 @@ ACTIVE_DAYS = 180
 TOP = 20
 CANDIDATE_LIMIT = 60
 # What the score reads of a candidate: "kind" and "name" at 1 and 6 (``_best``).
-FACTS = ("pk", "kind", "is_verified", "updated_at", "country", "territory__path", "name", "last_answered_at")
+# The territory as its id, tested against the units within the request's (``_units_within``):
+# its path joined every unit of the country to the facts (0.4 ms a query at 1x).
+FACTS = ("pk", "kind", "is_verified", "updated_at", "country", "territory_id", "name", "last_answered_at")
 
 # What an organization's row and reasons show of it (``_best_organizations``).
 ORGANIZATION_ROW_FIELDS = (
@@ -266,13 +268,14 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
     if funder is not None and funder.organization_id is not None:
         experienced_ids.add(funder.organization_id)  # the funder's own entry
 
-    territory_paths = [territory.path for territory in territories]
+    units = _units_within([territory.path for territory in territories])
     # The kinds, units and countries go as one parameter each (an array on PostgreSQL): how many
     # there are makes no other query, so that a few shapes serve every request.
     values = {
         "poster_id": partner_request.organization_id, "area_ids": area_ids, "kinds": OneParameter(kinds),
-        "territory_ids": OneParameter(_units_within(territory_paths)), "countries": OneParameter(countries),
+        "territory_ids": OneParameter(units), "countries": OneParameter(countries),
     }
+    in_units, in_countries = set(units), set(countries)
     alias = Organization.objects.db
     read_ids = _read_cells(alias, values, limit) | experienced_ids
     several_of = {}
@@ -284,12 +287,12 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
     wanted_kinds = set(kinds)
 
     def order(row):  # the score, then the order of ties TIE_ORDER explains but the name
-        pk, kind, verified, updated, country, path, _name, answered = row
+        pk, kind, verified, updated, country, territory_id, _name, answered = row
         area = _area_share_points(shared_of.get(pk, 0), len(area_ids))
         funder_points = FUNDER_POINTS if pk in experienced_ids else 0
         score = (
             area + (KIND_POINTS if kind in wanted_kinds else 0) + funder_points
-            + (PLACE_POINTS if _in_place(path, country, territory_paths, countries) else 0)
+            + (PLACE_POINTS if territory_id in in_units or country in in_countries else 0)
             + (ACTIVE_ENTRY_POINTS if updated >= since else 0)
             + (RECENT_ANSWER_POINTS if answered is not None and answered >= since else 0)
             + (VERIFIED_POINTS if verified else 0)
@@ -638,11 +641,6 @@ def _funder_reason(organization, funder, posted_ids: set, answered_ids: set) -> 
     else:
         return None
     return Reason(FUNDER_POINTS, text % {"funder": funder.name}, str(FUNDER))
-
-
-def _in_place(path: str | None, country: str, territory_paths: list[str], countries: list[str]) -> bool:
-    """In one of the request's territories (or a unit below it), or in one of its countries."""
-    return bool(path and any(path.startswith(wanted) for wanted in territory_paths)) or country in countries
 
 
 def _place_reason_for_organization(organization, territories, countries) -> Reason | None:
