@@ -244,9 +244,9 @@ def test_the_ranking_read_in_parts_is_the_ranking_of_every_candidate(
     """Candidates sharing one area or none are read only as far as the first ``limit`` of each
     cell (sharing an area or not, kind, place, verification): the best are the same as if each
     candidate were scored. Reading a cell in any other order fails here, and so does leaving
-    out a set scored in full: those sharing several areas and those experienced with the funder
-    (fewer than the cells hold, kept whole), the recent answerers (more, read by their best), or
-    reading fewer of the recent answerers than could reach the best read so far."""
+    out a set read apart: those sharing several areas, those experienced with the funder or the
+    recent answerers (each read by their best), or reading fewer of them than could reach the
+    best read so far."""
     import random
 
     rng = random.Random(7)
@@ -421,6 +421,47 @@ def test_those_who_worked_with_the_funder_are_ranked_though_not_first_in_their_c
     matches = matching.organizations_for_request(partner_request, limit=3)
 
     assert [(match.item, match.score) for match in matches] == [(with_the_funder, 9), (answering_too, 9), (first_base, 9)]
+
+
+def test_of_those_who_worked_with_the_funder_only_those_who_can_reach_the_best_are_read(
+    poster, areas, municipality, other_county, monkeypatch,
+):
+    """A funder many have worked with brings thousands of them: those who cannot reach the best
+    read so far, even with the funder's points, are not read at all; one who can is read and
+    ranked."""
+    call = CallFactory()
+    funder = call.programme.funder
+    candidate = functools.partial(working_in_youth, areas)
+    three_at_nine(candidate, municipality)
+    # Kind 2 + funder 2 + place 1 = 5 at most without an area: none can reach 9.
+    weak = set()
+    for number in range(12):
+        organization = org(f"Worked with it, no area {number}", municipality, [], kind=Organization.Kind.NGO)
+        Organization.objects.filter(pk=organization.pk).update(
+            updated_at=datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=400 + number),
+        )
+        PartnerRequestFactory(organization=organization, call=CallFactory(programme__funder=funder))
+        weak.add(organization.pk)
+    # Area 4 + kind 2 + funder 2 + place 1 + activity 1 = 10, behind fresher ones in its cell.
+    for number in range(3):
+        candidate(f"Fresh here {number}", municipality, minutes_ago=number + 1)
+    strong = candidate("Worked with it, in the area", municipality, minutes_ago=500, funder=funder)
+    partner_request = loaded(PartnerRequestFactory(
+        organization=poster, partner_kinds="ngo", thematic_areas=[areas["eu-youth"]], territories=[municipality],
+        call=call,
+    ))
+    read = set()
+    for shape in (matching._FACTS_OF, matching._EXPERIENCED_REACHING, matching._ANSWERED_LATELY):
+        def spying(alias, values, *, rows=shape.rows, **options):
+            results = rows(alias, values, **options)
+            read.update(row[0] for result in results for row in result)
+            return results
+        monkeypatch.setattr(shape, "rows", spying)
+
+    matches = matching.organizations_for_request(partner_request, limit=3)
+
+    assert (matches[0].item, matches[0].score) == (strong, 10)
+    assert strong.pk in read and not read & weak
 
 
 def test_of_those_sharing_several_areas_only_each_cells_first_are_read_and_a_recent_answer_is_not_missed(
