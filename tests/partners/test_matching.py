@@ -2,6 +2,7 @@
 
 import datetime
 import functools
+import itertools
 
 import pytest
 from django.db import connection
@@ -492,6 +493,27 @@ def test_of_those_sharing_several_areas_only_each_cells_first_are_read_and_a_rec
 
     assert dict(several) == {organization.pk: 2 for organization in [*fresh[:3], answering]}
     assert [(match.item, match.score) for match in matches] == [(answering, 8), (fresh[0], 7), (fresh[1], 7)]
+
+
+@pytest.mark.parametrize("count", [3, 4, 5])
+def test_those_sharing_several_of_three_to_five_areas_are_found_whichever_they_share(poster, areas, municipality, count):
+    """Those sharing two areas of a request naming several are found whichever two they share
+    (pair by pair up to four areas, by counting beyond), with how many they share; sharing
+    one is not sharing several."""
+    extra = [ThematicArea.objects.create(code=f"extra-{number}", scheme="eu", name_en=f"Extra {number}") for number in range(2)]
+    wanted = [areas["eu-youth"], areas["eu-culture"], areas["eu-sport"], *extra][:count]
+    by_pair = {pair: org(f"Pair {pair}", municipality, [wanted[index] for index in pair])
+               for pair in itertools.combinations(range(count), 2)}
+    every = org("Every area", municipality, wanted)
+    org("One area", municipality, wanted[:1])
+
+    (several,) = matching._SHARING_SEVERAL.rows(connection.alias, {
+        "poster_id": poster.pk, "area_ids": [area.pk for area in wanted], "kinds": OneParameter(["ngo"]),
+        "territory_ids": OneParameter([]), "countries": OneParameter([]),
+        "since": datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=matching.ACTIVE_DAYS),
+    }, limit=20)
+
+    assert dict(several) == {**{organization.pk: 2 for organization in by_pair.values()}, every.pk: count}
 
 
 @pytest.mark.parametrize("limit", [1, 2, 3])
