@@ -307,6 +307,14 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
     def candidate(row) -> bool:
         return row[1] in wanted_kinds or row[0] in shared_of
 
+    def add_read_apart(results, *, unless=frozenset()):  # facts, then how many areas each shares
+        for *row, shared in (row for rows in results for row in rows):
+            if row[0] not in unless:
+                if shared:
+                    shared_of[row[0]] = shared
+                if candidate(row):
+                    keyed.append((order(row), row))
+
     (facts,) = _FACTS_OF.rows(alias, {**_eligibility(values), "ids": OneParameter(read_ids)})
     keyed = [(order(row), row) for row in facts if candidate(row)]
     threshold = _threshold(keyed, limit)
@@ -318,23 +326,15 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
         keyed += [(order(row), row) for row in facts if candidate(row)]
         threshold = _threshold(keyed, limit)
     elif unread_experienced:
-        experienced = _EXPERIENCED_REACHING.rows(
+        add_read_apart(_EXPERIENCED_REACHING.rows(
             alias, {**values, "ids": OneParameter(unread_experienced), "since": since}, threshold=threshold,
-        )
-        for *row, shared in (row for rows in experienced for row in rows):
-            if shared:
-                shared_of[row[0]] = shared
-            if candidate(row):
-                keyed.append((order(row), row))
+        ))
         threshold = _threshold(keyed, limit)
     read_ids |= unread_experienced
-    answered_lately = _ANSWERED_LATELY.rows(alias, _answered_lately_values(values, since, threshold), threshold=threshold)
-    for *row, shared in (row for rows in answered_lately for row in rows):
-        if row[0] not in read_ids:
-            if shared:
-                shared_of[row[0]] = shared
-            if candidate(row):
-                keyed.append((order(row), row))
+    add_read_apart(
+        _ANSWERED_LATELY.rows(alias, _answered_lately_values(values, since, threshold), threshold=threshold),
+        unless=read_ids,
+    )
     ranked = _best(keyed, limit)
     best = _best_organizations([row[0] for row in ranked])
     wanted_areas = set(area_ids)
@@ -376,26 +376,46 @@ def _experienced_reaching(*, ids: list, since, threshold: int, **values) -> list
     that pass (some dozens).
     """
     sought = _Sought(**values)
+    # Those sharing several areas may have every area's points.
     reachable = [
-        # Those sharing several areas may have every area's points.
-        (Q(sought.shares_an_area), AREA_POINTS) if sought.area_ids else None,
-        (Q(kind__any=sought.kinds), KIND_POINTS) if sought.kinds else None,
-        (sought.in_place, PLACE_POINTS) if sought.territory_ids or sought.countries else None,
-        (Q(updated_at__gte=since), ACTIVE_ENTRY_POINTS),
-        (Q(last_answered_at__gte=since), RECENT_ANSWER_POINTS),
-        (Q(is_verified=True), VERIFIED_POINTS),
+        *_within_reach(sought, since, area_points=AREA_POINTS), (Q(last_answered_at__gte=since), RECENT_ANSWER_POINTS),
     ]
-    reachable = [part for part in reachable if part]
-    best = FUNDER_POINTS + sum(points for _condition, points in reachable)
-    if best < threshold:
+    passing = _reaching(sought.eligible.filter(pk__any=ids), reachable, FUNDER_POINTS, threshold)
+    if passing is None:
         return []
-    score = sum((_points(condition, points) for condition, points in reachable), Value(FUNDER_POINTS))
-    required = [condition for condition, points in reachable if best - points < threshold]
-    passing = sought.eligible.filter(pk__any=ids).alias(reachable=score).filter(*required, reachable__gte=threshold)
     return [passing.annotate(shared=_shared_area_count(sought.area_links)).values_list(*FACTS, "shared").order_by()]
 
 
 _EXPERIENCED_REACHING = QueriesByShape(_experienced_reaching, maxsize=1024)  # a shape for each threshold
+
+
+def _within_reach(sought: _Sought, since, *, area_points: int) -> list[tuple[Q, int]]:
+    """The conditions of the points a candidate read apart may have, each with its points:
+    sharing an area (``area_points``), a kind sought, the place, an active entry, verification."""
+    parts = [
+        (Q(sought.shares_an_area), area_points) if sought.area_ids else None,
+        (Q(kind__any=sought.kinds), KIND_POINTS) if sought.kinds else None,
+        (sought.in_place, PLACE_POINTS) if sought.territory_ids or sought.countries else None,
+        (Q(updated_at__gte=since), ACTIVE_ENTRY_POINTS),
+        (Q(is_verified=True), VERIFIED_POINTS),
+    ]
+    return [part for part in parts if part]
+
+
+def _reaching(queryset, reachable: list[tuple[Q, int]], given: int, threshold: int):
+    """Of ``queryset``, those whose score (``given`` points, and those of the ``reachable``
+    conditions they meet) reaches ``threshold``; None when none could.
+
+    The points none may lack are asked for apart as well: the database tests those cheap
+    columns first, and reads the areas' links only for the rows that pass (most who answered
+    lately share no area: 2,120 of 2,498 rows were read for a request naming one area when
+    each was assumed to share it)."""
+    best = given + sum(points for _condition, points in reachable)
+    if best < threshold:
+        return None
+    score = sum((_points(condition, points) for condition, points in reachable), Value(given))
+    required = [condition for condition, points in reachable if best - points < threshold]
+    return queryset.alias(reachable=score).filter(*required, reachable__gte=threshold)
 
 
 def _answered_lately(*, since, threshold: int | None, **values) -> list:
@@ -412,25 +432,11 @@ def _answered_lately(*, since, threshold: int | None, **values) -> list:
     sought = _Sought(**values)
     answered_lately = sought.eligible.filter(last_answered_at__gte=since)
     if threshold is not None:
-        # The conditions of the points they may have, besides their recent answer.
-        reachable = [
-            (Q(sought.shares_an_area), _area_share_points(1, len(sought.area_ids))) if sought.area_ids else None,
-            (Q(kind__any=sought.kinds), KIND_POINTS) if sought.kinds else None,
-            (sought.in_place, PLACE_POINTS) if sought.territory_ids or sought.countries else None,
-            (Q(updated_at__gte=since), ACTIVE_ENTRY_POINTS),
-            (Q(is_verified=True), VERIFIED_POINTS),
-        ]
-        reachable = [part for part in reachable if part]
-        best = RECENT_ANSWER_POINTS + sum(points for _condition, points in reachable)
-        if best < threshold:
+        # They share one area at most (above), and have the recent answer's point.
+        reachable = _within_reach(sought, since, area_points=_area_share_points(1, len(sought.area_ids)))
+        answered_lately = _reaching(answered_lately, reachable, RECENT_ANSWER_POINTS, threshold)
+        if answered_lately is None:
             return []
-        score = sum((_points(condition, points) for condition, points in reachable), Value(RECENT_ANSWER_POINTS))
-        # Most who answered lately share no area, and then cannot reach the best (2,120 of 2,498
-        # rows were read for a request naming one area when each was assumed to share it). The
-        # points none may lack are asked for apart as well: the database tests those cheap
-        # columns first, and reads the areas' links only for the rows that pass.
-        required = [condition for condition, points in reachable if best - points < threshold]
-        answered_lately = answered_lately.alias(reachable=score).filter(*required, reachable__gte=threshold)
     passing = Organization.objects.filter(pk__in=answered_lately.values("pk"))
     return [passing.annotate(shared=_shared_area_count(sought.area_links)).values_list(*FACTS, "shared").order_by()]
 
