@@ -315,22 +315,23 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
                 if candidate(row):
                     keyed.append((order(row), row))
 
-    (facts,) = _FACTS_OF.rows(alias, {**_eligibility(values), "ids": OneParameter(read_ids)})
-    keyed = [(order(row), row) for row in facts if candidate(row)]
+    def keyed_facts(ids) -> list:
+        (facts,) = _FACTS_OF.rows(alias, {**_eligibility(values), "ids": OneParameter(ids)})
+        return [(order(row), row) for row in facts if candidate(row)]
+
+    keyed = keyed_facts(read_ids)
     threshold = _threshold(keyed, limit)
     unread_experienced = experienced_ids - read_ids
-    if unread_experienced and threshold is None:
-        # Fewer candidates than the limit: every one with experience counts.
-        shared_of |= _shared_counts(alias, area_ids, unread_experienced)
-        (facts,) = _FACTS_OF.rows(alias, {**_eligibility(values), "ids": OneParameter(unread_experienced)})
-        keyed += [(order(row), row) for row in facts if candidate(row)]
+    if unread_experienced:
+        if threshold is None:  # fewer candidates than the limit: every one with experience counts
+            shared_of |= _shared_counts(alias, area_ids, unread_experienced)
+            keyed += keyed_facts(unread_experienced)
+        else:
+            add_read_apart(_EXPERIENCED_REACHING.rows(
+                alias, {**values, "ids": OneParameter(unread_experienced), "since": since}, threshold=threshold,
+            ))
         threshold = _threshold(keyed, limit)
-    elif unread_experienced:
-        add_read_apart(_EXPERIENCED_REACHING.rows(
-            alias, {**values, "ids": OneParameter(unread_experienced), "since": since}, threshold=threshold,
-        ))
-        threshold = _threshold(keyed, limit)
-    read_ids |= unread_experienced
+        read_ids |= unread_experienced
     add_read_apart(
         _ANSWERED_LATELY.rows(alias, _answered_lately_values(values, since, threshold), threshold=threshold),
         unless=read_ids,
