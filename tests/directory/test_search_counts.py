@@ -147,3 +147,76 @@ def test_a_search_matching_more_than_the_planner_expected_is_still_counted_whole
     page = client.get(reverse("directory:organization_list"), {"q": "gospodyń"})
     assert page.context["page"].paginator.count == MATCHES
     assert len(page.context["page"].object_list) == MATCHES
+
+
+@pytest.mark.django_db
+def test_an_estimated_count_is_counted_in_a_sample_of_the_table_not_guessed_from_the_words(
+    municipality, client, few_counted_exactly, settings
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite counts every search exactly")
+    # Two words that always come together: the planner, taking them as independent, expects half.
+    OrganizationFactory.create_batch(60, territory=municipality, name="Koło Gospodyń Wiejskich")
+    OrganizationFactory.create_batch(60, territory=municipality, name="Klub Sportowy Orzeł")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE directory_organization")
+    searched = search_backend.search(Organization.objects.all(), "koło gospodyń")
+    planned = search_backend._planned_rows(searched.order_by().values("pk"))
+    assert abs(planned - 60) > 15, planned  # the guess this replaces
+    settings.CIVICBRIDGE_PAGE_SIZE = 3
+    page, queries = _page_queries(client, {"q": "koło gospodyń"})
+    shown = page.context["page"]
+    # A small table is sampled whole: the estimate is the matches, and says "about".
+    assert shown.paginator.count_is_estimate and shown.paginator.count == 60
+    assert "about 60 organizations" in page.content.decode()
+    assert sum("TABLESAMPLE SYSTEM" in sql for sql in queries) == 1
+    answer = client.get("/api/v1/organizations/", {"search": "koło gospodyń", "page_size": 3}).json()
+    assert (answer["count"], answer["count_is_exact"]) == (60, False)
+
+
+@pytest.mark.django_db
+def test_a_sampled_count_holds_from_one_page_to_the_next(municipality, client, few_counted_exactly, settings, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite counts every search exactly")
+    OrganizationFactory.create_batch(150, territory=municipality, name="Koło Gospodyń Wiejskich")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE directory_organization")
+        cursor.execute("SELECT relpages FROM pg_class WHERE relname = 'directory_organization'")
+        (pages,) = cursor.fetchone()
+    assert pages > 2
+    monkeypatch.setattr(search_backend, "SAMPLED_PAGES", pages // 2)  # about half the pages: a true sample
+    settings.CIVICBRIDGE_PAGE_SIZE = 3
+    counts = []
+    for number in (1, 2, 3, 2, 1):
+        paginator = client.get(reverse("directory:organization_list"), {"q": "gospodyń", "page": number}).context["page"].paginator
+        assert paginator.count_is_estimate
+        counts.append(paginator.count)
+    assert len(set(counts)) == 1 and counts[0] != 150, counts
+
+
+@pytest.mark.django_db
+def test_a_search_of_which_the_sample_holds_none_is_counted(municipality, client, settings, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite counts every search exactly")
+    monkeypatch.setattr(search_backend, "EXACT_COST", 0)  # the planner expects a costly count
+    OrganizationFactory.create_batch(5, territory=municipality, name="Koło Gospodyń Wiejskich")
+    monkeypatch.setattr(search_backend, "sampled_count", lambda queryset: search_backend.MatchCount(0, exact=False))
+    settings.CIVICBRIDGE_PAGE_SIZE = 3
+    shown = client.get(reverse("directory:organization_list"), {"q": "gospodyń"}).context["page"]
+    assert (shown.paginator.count, getattr(shown.paginator, "count_is_estimate", False)) == (5, False)
+
+
+@pytest.mark.parametrize(
+    ("estimate", "hits", "shown"),
+    [
+        (18_485.2, 61, 20_000),  # "uniwersytet trzecie", 16,526 matches: one digit from 61 hits
+        (16_526.4, 186, 17_000),  # two digits from a hundred hits
+        (172_900.0, 1_729, 170_000),
+        (1_212.1, 4, 1_000),
+        (60.0, 60, 60),
+        (7.0, 7, 7),
+        (0.0, 0, 0),
+    ],
+)
+def test_an_estimate_shows_only_the_digits_its_sample_supports(estimate, hits, shown):
+    assert search_backend.about(estimate, hits=hits) == shown
