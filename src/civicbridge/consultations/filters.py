@@ -80,7 +80,7 @@ class ConsultationFilter(StrictFilterSet):
 
     @extend_schema_field(OpenApiTypes.STR)
     def filter_territory(self, queryset, name, territory):
-        return queryset.filter(territory_id__in=territory_subtree_ids(territory))
+        return queryset.filter(territory__pk__any=territory_subtree_ids(territory))
 
     @property
     def qs(self):

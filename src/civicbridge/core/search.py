@@ -528,7 +528,9 @@ def first_matches(
         # In the key's order the first ones are known from the ids: the rows of those alone are
         # read, not of every match (2,700 organizations matching "pożarna zdrowia" at 3x: 18 ms).
         ids = sorted(ids, reverse=ordering[0].startswith("-"))[:limit]
-    return list(ordered.filter(pk__in=ids)[:limit]) if ids else []
+    # The ids as one array, not a parameter each: 1,800 projects matching "kültür" took 6 ms
+    # to send and plan that way (15 at 3x) for a query that runs in 0.2.
+    return list(ordered.filter(pk__any=ids)[:limit]) if ids else []
 
 
 def table_sizes(models) -> dict:

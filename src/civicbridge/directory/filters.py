@@ -319,7 +319,7 @@ class OrganizationFilter(StrictFilterSet):
 
     @extend_schema_field(OpenApiTypes.STR)
     def filter_territory(self, queryset, name, territory):
-        return queryset.filter(territory_id__in=territory_subtree_ids(territory))
+        return queryset.filter(territory__pk__any=territory_subtree_ids(territory))
 
 
 class OrganizationApiFilter(OrganizationFilter):

@@ -85,7 +85,7 @@ def listed_count(
     if kinds:
         tally = tally.filter(kind__in=kinds)
     if territory is not None:
-        tally = tally.filter(territory_id__in=territory_subtree_ids(territory))
+        tally = tally.filter(territory__pk__any=territory_subtree_ids(territory))
     if verified is not None:
         tally = tally.filter(is_verified=verified)
     return tally.aggregate(total=Sum("n", default=0))["total"]
