@@ -345,7 +345,7 @@ def report_summary(consultation: Consultation, *, answers_shown: bool) -> Report
     by_answer.append(("", None, totals[""]))
     sections = {
         s.pk: s
-        for s in Section.objects.filter(pk__in=[pk for pk in per_section if pk]).only(
+        for s in Section.objects.filter(pk__any=[pk for pk in per_section if pk]).only(
             "pk",
             "consultation_id",
             "position",
@@ -421,7 +421,7 @@ class RemarksInDraftOrder(SlicedSequence):
         )
         positions = (
             dict(
-                Section.objects.filter(pk__in=[key for key in counts if key]).values_list(
+                Section.objects.filter(pk__any=[key for key in counts if key]).values_list(
                     "pk", "position"
                 )
             )
@@ -466,7 +466,7 @@ class RemarksInDraftOrder(SlicedSequence):
             seen += size
         rows = []
         if whole:
-            condition = Q(section_id__in=[key for key in whole if key is not None])
+            condition = Q(section__pk__any=[key for key in whole if key is not None])
             if None in whole:
                 condition |= Q(section__isnull=True)
             rows += list(self._rows.filter(condition))

@@ -199,7 +199,7 @@ def organizations_by_county() -> list[dict]:
         .annotate(registered=Sum("n"), verified=Sum("n", filter=Q(is_verified=True)))
     )
     rows = {values["county"]: values for values in tally}
-    names = Territory.objects.filter(pk__in=list(rows)).only("pk", "name_en", "name_pl", "name_tr")
+    names = Territory.objects.filter(pk__any=list(rows)).only("pk", "name_en", "name_pl", "name_tr")
     return sorted(
         ({"label": territory.name, "registered": rows[territory.pk]["registered"] or 0,
           "verified": rows[territory.pk]["verified"] or 0} for territory in names),
