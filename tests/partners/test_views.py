@@ -358,6 +358,25 @@ def test_the_call_is_given_by_its_identifier_as_its_page_shows_it(client, repres
     assert 'value="ERASMUS-2027-KA210"' in edit.content.decode()
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+def test_a_call_typed_by_its_identifier_in_any_case_is_found_by_an_index_not_by_reading_every_call():
+    import json
+
+    from civicbridge.partners.forms import PartnerRequestForm
+    from tests.funding.factories import CallFactory
+
+    CallFactory.create_batch(300)
+    CallFactory(identifier="ERASMUS-2027-KA210")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE funding_call")  # as the migration that made the index does
+    field = PartnerRequestForm(organizations=[]).fields["call"]
+    lookup = field.queryset.filter(identifier__iexact="erasmus-2027-ka210")[:1]
+
+    plan = json.dumps(json.loads(lookup.explain(format="json")))
+    assert "call_identifier_any_case" in plan
+    assert field.to_python("erasmus-2027-ka210 ").identifier == "ERASMUS-2027-KA210"
+
+
 @pytest.mark.parametrize(("language", "message"), [
     ("en", "No call for proposals has the identifier “NO-SUCH-CALL”."),
     ("pl", "Żaden nabór wniosków nie ma identyfikatora „NO-SUCH-CALL”."),

@@ -3,6 +3,7 @@ from zoneinfo import available_timezones
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -214,6 +215,9 @@ class Call(TimeStampedModel):
                 fields=["programme", "closes_at"], include=["status_from_source", "opens_at", "eligible_kinds"],
                 condition=models.Q(published_at__isnull=False), name="call_programme_window",
             ),
+            # A call typed by its identifier in any case (a partner request's or a project's
+            # form): without it, every call was read to compare (36 ms at 20,000 calls).
+            models.Index(Upper("identifier"), name="call_identifier_any_case"),
             # The newest announcements first: the home page, the feed, "newest announcements".
             models.Index(
                 models.F("published_at").desc(), models.F("id").desc(),
