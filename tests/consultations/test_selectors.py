@@ -1,6 +1,7 @@
 """The report's pages read in the draft's order without sorting every remark for each page."""
 
 import pytest
+from django.db.models import Count, Q
 
 from civicbridge.consultations import selectors, services
 from civicbridge.core.pagination import page_of
@@ -46,3 +47,30 @@ def test_pages_in_draft_order_hold_every_remark_once_in_the_order_of_one_sort(
     assert [r.pk for r in answered[0:100]] == [
         r.pk for r in selectors.report_remarks(consultation, section=sections[0].pk)
     ]
+
+
+def test_the_reports_counts_are_read_from_one_index_without_the_remarks_rows(body, officer):
+    """The counts by section and answer (``report_summary``) need no column the remarks'
+    section index lacks: a large consultation's counts are read from it alone."""
+    import json
+
+    from django.db import connection
+
+    from civicbridge.consultations.models import Remark
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan is PostgreSQL's")
+    consultation = ConsultationFactory(issuing_body=body, sections=2)
+    remark_on(consultation.sections.first(), consultation=consultation, author=UserFactory(), justification="Uwaga")
+    summary = selectors.report_summary(consultation, answers_shown=True)
+    assert summary.total == 1
+    counts = (
+        Remark.objects.filter(consultation=consultation).values("section_id", "answer")
+        .annotate(n=Count("id"), hidden=Count("id", filter=Q(hidden_at__isnull=False))).order_by()
+    )
+    with connection.cursor() as cursor:
+        # Only to ask which index covers the query: a table this small would be read whole.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        plan = json.dumps(json.loads(counts.explain(format="json")))
+    assert '"Index Only Scan"' in plan and "remark_consultation_section" in plan
