@@ -356,19 +356,54 @@ def call_for_editing(*, identifier: str, user=None) -> Call:
 # --- closing soon, feeds, calendars ---------------------------------------------------------------
 
 
+def _taking_submissions(now: datetime, prefix: str = "") -> Q:
+    """Published calls that have opened and that their source has not closed: those whose
+    deadlines ahead are still to be met (of a call's deadlines: ``prefix`` "call__")."""
+    return Q(**{f"{prefix}published_at__isnull": False, f"{prefix}status_from_source__in": ["", Call.Status.OPEN]}) & (
+        Q(**{f"{prefix}opens_at__isnull": True}) | Q(**{f"{prefix}opens_at__lte": now})
+    )
+
+
+def _closing_rows(now: datetime) -> QuerySet[Call]:
+    return (
+        Call.objects.annotate(next_deadline_at=next_deadline_at(now))
+        .select_related("programme__funder")
+        .defer("search_document", "summary")
+    )
+
+
+def _deadlines_within(now: datetime, days: int) -> QuerySet[CallDeadline]:
+    return CallDeadline.objects.filter(deadline_at__gte=now, deadline_at__lte=now + timedelta(days=days))
+
+
 def closing_soon(*, now: datetime | None = None, days: int = CLOSING_SOON_DAYS) -> QuerySet[Call]:
     """Open published calls with a deadline in the next ``days`` days, the soonest first."""
     now = now or timezone.now()
-    soon = CallDeadline.objects.filter(deadline_at__gte=now, deadline_at__lte=now + timedelta(days=days))
     return (
-        Call.objects.published()
-        .filter(pk__in=soon.values("call_id"), status_from_source__in=["", Call.Status.OPEN])
-        .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
-        .annotate(next_deadline_at=next_deadline_at(now))
-        .select_related("programme__funder")
-        .defer("search_document", "summary")
+        _closing_rows(now)
+        .filter(_taking_submissions(now), pk__in=_deadlines_within(now, days).values("call_id"))
         .order_by("next_deadline_at", "id")
     )
+
+
+def first_closing(*, now: datetime, limit: int, days: int = CLOSING_SOON_DAYS) -> list[Call]:
+    """The first ``limit`` calls of ``closing_soon``, in its order, found by walking the deadlines
+    in time order until that many calls are met. ``closing_soon`` orders every call with a
+    deadline in the window by its next one (850 calls at 3x: 6.6 ms for the home page's five).
+
+    A call's first deadline met in the window is its next one, and calls due at the same moment
+    come by id, as ``closing_soon`` has them."""
+    read = limit * 2
+    due = (
+        _deadlines_within(now, days).filter(_taking_submissions(now, "call__"))
+        .order_by("deadline_at", "call_id").values_list("call_id", flat=True)[:read]
+    )
+    rows = list(due)
+    ids = list(dict.fromkeys(rows))[:limit]  # a call with several deadlines in the window, once
+    if len(ids) < limit and len(rows) == read:  # those filled what was read: there may be more
+        return list(closing_soon(now=now, days=days)[:limit])
+    by_pk = _closing_rows(now).in_bulk(ids)
+    return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 HOME_CLOSING_SOON = 5
@@ -378,7 +413,7 @@ HOME_NEWEST_CALLS = 5
 def home_closing_soon(request) -> dict | None:
     """The home page's section: the few calls closing soonest (nothing when none does)."""
     now = timezone.now()
-    calls = decorate(closing_soon(now=now)[:HOME_CLOSING_SOON], now, with_areas=False)
+    calls = decorate(first_closing(now=now, limit=HOME_CLOSING_SOON), now, with_areas=False)
     return {"calls": calls} if calls else None
 
 
