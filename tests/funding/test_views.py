@@ -563,6 +563,26 @@ def test_the_funders_page_lists_funders_with_programmes_and_open_calls(client):
     assert "1 open call" in page
 
 
+def test_the_funders_page_counts_every_open_call_of_a_programme_with_a_deadline_ahead_or_none(client):
+    from civicbridge.funding.selectors import funders_with_programmes
+
+    programme = ProgrammeFactory(name="Horizon Europe", code="HORIZON")
+    other = ProgrammeFactory(name="CERV", code="CERV", funder=programme.funder)
+    CallFactory(programme=programme)  # a deadline ahead
+    CallFactory(programme=programme, deadlines=[])  # permanent: no deadline
+    CallFactory(programme=programme, status_from_source=Call.Status.OPEN, deadlines=[])
+    CallFactory(programme=other, deadlines=[])
+    CallFactory(programme=programme, opens_at=in_days(-90), deadlines=[in_days(-1)])  # passed
+    CallFactory(programme=programme, opens_at=in_days(5), deadlines=[in_days(40)])  # forthcoming
+    CallFactory(programme=programme, status_from_source=Call.Status.CLOSED)  # closed early
+    CallFactory(programme=programme, published_at=None)  # a draft
+
+    counted = {p.name: p.open_calls for f in funders_with_programmes() for p in f.programmes.all()}
+
+    assert (counted["Horizon Europe"], counted["CERV"]) == (3, 1)
+    assert '<td data-label="Open calls">4</td>' in client.get("/en/funders/").content.decode()
+
+
 def test_a_call_without_attachments_or_territories_is_read_in_three_queries(client, django_assert_num_queries):
     # The call (asked whether it has attachments and territories), its deadlines, its areas.
     call = CallFactory(areas=list(ThematicArea.objects.all()[:3]))
