@@ -472,9 +472,7 @@ def _open_calls_by_programme(now: datetime) -> Counter:
     whose last deadline is ahead and those with none, each a range of the deadline index
     ("call_status_window") read alone. Asked either-or, PostgreSQL read the row of every call
     with a deadline ahead or passed to test it (12.5 ms at 1x; 1.2 apart)."""
-    opened = Call.objects.published().filter(
-        Q(opens_at__isnull=True) | Q(opens_at__lte=now), status_from_source__in=["", Call.Status.OPEN]
-    )
+    opened = Call.objects.filter(_taking_submissions(now))
     counts = [
         part.order_by().values_list("programme_id").annotate(n=Count("*"))
         for part in (opened.filter(closes_at__gte=now), opened.filter(closes_at__isnull=True))
