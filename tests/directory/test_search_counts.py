@@ -181,10 +181,10 @@ def test_a_sampled_count_holds_from_one_page_to_the_next(municipality, client, f
     OrganizationFactory.create_batch(150, territory=municipality, name="Koło Gospodyń Wiejskich")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE directory_organization")
-        cursor.execute("SELECT relpages FROM pg_class WHERE relname = 'directory_organization'")
-        (pages,) = cursor.fetchone()
+        cursor.execute("SELECT relpages, reltuples FROM pg_class WHERE relname = 'directory_organization'")
+        pages, rows = cursor.fetchone()
     assert pages > 2
-    monkeypatch.setattr(search_backend, "SAMPLED_PAGES", pages // 2)  # about half the pages: a true sample
+    monkeypatch.setattr(search_backend, "SAMPLED_ROWS", rows // 2)  # about half the pages: a true sample
     settings.CIVICBRIDGE_PAGE_SIZE = 3
     counts = []
     for number in (1, 2, 3, 2, 1):

@@ -49,9 +49,10 @@ EXACT_MATCHES = 2_000
 # 2-core machine): a common word narrowed by filters has few matches but must test every
 # entry of the rarer filter (a thematic area's 20,000 links at 600,000 entries: 80 ms).
 EXACT_COST = 1_000
-# Matches not counted are counted in this many of the table's pages (about 2,000 entries of the
-# registry, 1 to 3 ms) and scaled to the table: within about 10% from a hundred matches in it.
-SAMPLED_PAGES = 300
+# Matches not counted are counted in a sample of about this many of the table's rows (300 of
+# the registry's pages, 1 to 3 ms) and scaled to the table: within about 10% from a hundred
+# matches in it.
+SAMPLED_ROWS = 2_000
 
 
 def _fold(word: str) -> str:
@@ -438,8 +439,9 @@ def _counted(queryset: QuerySet, unsearched: QuerySet | None) -> MatchCount:
 
 
 def sampled_count(queryset: QuerySet) -> MatchCount:
-    """PostgreSQL: about how many objects ``queryset`` holds, counted in ``SAMPLED_PAGES`` of its
-    table's pages and scaled to the whole, to the digits the sample supports (``about``).
+    """PostgreSQL: about how many objects ``queryset`` holds, counted in the pages of its table
+    that hold about ``SAMPLED_ROWS`` rows and scaled to the whole, to the digits the sample
+    supports (``about``).
 
     The planner's estimate multiplies the words' frequencies as if they were independent and
     guesses at prefixes: "uniwersytet trzecie" was about 1,368 of 16,526, "związek fundacja"
@@ -447,10 +449,8 @@ def sampled_count(queryset: QuerySet) -> MatchCount:
     The pages are drawn the same way each time (``REPEATABLE``), so that a list's count holds
     from one of its pages to the next while the table does not change.
     """
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT relpages FROM pg_class WHERE oid = %s::regclass", [queryset.model._meta.db_table])
-        (pages,) = cursor.fetchone()
-    percent = min(100.0, 100.0 * SAMPLED_PAGES / max(pages, 1))
+    rows = table_sizes([queryset.model]).get(queryset.model, 0)  # none for a table never analysed
+    percent = min(100.0, 100.0 * SAMPLED_ROWS / max(rows, 1))
     sample = queryset.order_by()
     query = sample.query
     alias = query.get_initial_alias()
