@@ -71,7 +71,8 @@ class Visit:
 class Skip:
     """A pattern that is not a page, and why. ``answers`` says what the server's answer to a GET
     must show for the reason to hold: "405" (a POST-only action), "not-html" (a file, a feed,
-    JSON), "redirect", or "" when it cannot be asked alone (the reason then says why)."""
+    JSON), "redirect", "fragment" (HTML that a page's script puts into it, not a page of its
+    own), or "" when it cannot be asked alone (the reason then says why)."""
 
     reason: str
     answers: str = ""
@@ -313,6 +314,8 @@ ADMIN_SITE_PAGES: dict[str, tuple[Visit, ...]] = {
 
 POST_ONLY = "a POST-only action: its form is on a page visited here"
 
+SUGGESTIONS = "a find field's suggestions: options that its page's datalist receives, checked with that page"
+
 MOVED = "an address the alerts had under the calls: redirects permanently to the new one"
 SKIPPED: dict[str, Skip] = {
     "healthz": Skip("health check for load balancers: JSON", "not-html"),
@@ -349,6 +352,8 @@ SKIPPED: dict[str, Skip] = {
         Visit("coordinator", lambda s: {"importer": "organizations", "kind": "csv"}),
     ),
     "funding:call_feed": Skip("an Atom feed", "not-html"),
+    "consultations:body_suggestions": Skip(SUGGESTIONS, "fragment", Visit(query="?body=Ur")),
+    "partners:call_suggestions": Skip(SUGGESTIONS, "fragment", Visit(query="?call=ER")),
     "funding:deadlines_ics": Skip("an iCalendar file", "not-html"),
     "funding:call_deadlines_ics": Skip("an iCalendar file", "not-html", Visit(kwargs=_call)),
     "funding:call_publish": Skip(POST_ONLY, "405", Visit("officer", _call)),
@@ -787,6 +792,10 @@ def test_skipped_patterns_are_not_pages(site):
             response.status_code != 200 or content_type.startswith("text/html")
         ):
             wrong.append(f"{name}: GET {url} answered {response.status_code} {content_type}")
+        if skip.answers == "fragment" and (
+            response.status_code != 200 or not content_type.startswith("text/html") or b"<html" in response.content
+        ):
+            wrong.append(f"{name}: GET {url} answered {response.status_code} {content_type}, a page")
     assert not wrong, "Skipped as not pages, but:\n  " + "\n  ".join(wrong)
 
 

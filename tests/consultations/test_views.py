@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 import threading
 
 import pytest
@@ -18,7 +19,7 @@ from civicbridge.consultations import services
 from civicbridge.consultations.models import Consultation, Remark, RemarkVersion, Section
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.consultations.factories import ConsultationFactory, end, remark_on
-from tests.directory.factories import OrganizationFactory
+from tests.directory.factories import OrganizationFactory, PublicBodyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +72,66 @@ def test_the_list_shows_open_consultations_first_and_filters(client, body, count
     )
 
 
+def titles(response) -> set[str]:
+    return {row.title for row in response.context["consultations"]}
+
+
+def test_the_issuing_body_is_typed_by_name_and_found_by_its_address_too(client, municipality):
+    """No menu of every body that ever consulted: a text field, found by a link's id or address
+    name (its name then shown in the field), by the whole name in any case, or by part of it."""
+    opole = PublicBodyFactory(territory=municipality, name="Gmina Opole", slug="gmina-opole")
+    lubelskie = PublicBodyFactory(territory=municipality, name="Gmina Opole Lubelskie", slug="gmina-opole-lubelskie")
+    prudnik = PublicBodyFactory(territory=municipality, name="Powiat Prudnicki")
+    ConsultationFactory(issuing_body=opole, title="Program Opola")
+    ConsultationFactory(issuing_body=lubelskie, title="Program Opola Lubelskiego")
+    ConsultationFactory(issuing_body=prudnik, title="Program Prudnika")
+    list_url = reverse("consultations:consultation_list")
+
+    page = client.get(list_url).content.decode()
+    assert '<input type="text" name="body"' in page
+    assert '<select name="body"' not in page and "Powiat Prudnicki</option>" not in page
+
+    by_id = client.get(list_url, {"body": opole.pk})
+    assert titles(by_id) == {"Program Opola"}
+    assert 'value="Gmina Opole"' in by_id.content.decode()  # the name, not the number, in the field
+    assert titles(client.get(list_url, {"body": "gmina-opole-lubelskie"})) == {"Program Opola Lubelskiego"}
+    # The whole name is that body, though another's name holds it.
+    assert titles(client.get(list_url, {"body": "GMINA OPOLE"})) == {"Program Opola"}
+    assert titles(client.get(list_url, {"body": "opole"})) == {"Program Opola", "Program Opola Lubelskiego"}
+
+
+def test_a_body_that_published_nothing_is_not_found_and_the_list_says_so(client, body, municipality):
+    ConsultationFactory(issuing_body=body, title="Opublikowane")
+    silent = PublicBodyFactory(territory=municipality, name="Urząd Milczący")
+    ConsultationFactory(issuing_body=silent, title="Szkic", published_at=None)
+
+    response = client.get(reverse("consultations:consultation_list"), {"body": "Milczący"})
+
+    page = response.content.decode()
+    assert "No body that published a consultation has “Milczący” in its name." in page
+    assert titles(response) == set()
+    assert 'value="Milczący"' in page  # what was typed stays, to be corrected
+
+
+def test_suggestions_offer_the_bodies_that_published_whose_name_holds_the_text(client, municipality):
+    for number in range(12):
+        ConsultationFactory(issuing_body=PublicBodyFactory(territory=municipality, name=f"Gmina Wieś {number:02}"))
+    ConsultationFactory(
+        issuing_body=PublicBodyFactory(territory=municipality, name="Gmina Wieś Szkic"), published_at=None,
+    )
+    ConsultationFactory(issuing_body=PublicBodyFactory(territory=municipality, name="Starostwo"))
+    suggestions_url = reverse("consultations:body_suggestions")
+
+    response = client.get(suggestions_url, {"body": "wieś"})
+
+    options = re.findall(r'<option value="([^"]*)"', response.content.decode())
+    assert options == [f"Gmina Wieś {number:02}" for number in range(10)]  # the first ten, by name
+    assert client.get(suggestions_url, {"body": "s"}).content.decode().strip() == ""  # one letter: not yet
+    assert client.get(suggestions_url, {"body": "Szkic"}).content.decode().strip() == ""
+    page = client.get(reverse("consultations:consultation_list")).content.decode()
+    assert f'data-hx-get="{suggestions_url}"' in page and 'list="id_body_suggestions"' in page
+
+
 def test_every_page_keeps_the_lists_order_and_the_rows_carry_their_body_and_territory(
     client, body, settings, django_assert_num_queries,
 ):
@@ -91,7 +152,7 @@ def test_every_page_keeps_the_lists_order_and_the_rows_carry_their_body_and_terr
 
     seen = []
     for number in (1, 2, 3):
-        with django_assert_num_queries(7):  # count, ids, rows, remark counts, menus of bodies, territories, areas
+        with django_assert_num_queries(6):  # count, ids, rows, remark counts, menus of territories and areas
             response = client.get(list_url, {"page": number})
         rows = response.context["consultations"]
         assert all(row.issuing_body.name == body.name and row.territory.name for row in rows)

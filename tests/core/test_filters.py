@@ -271,20 +271,15 @@ def test_a_thematic_area_menu_read_as_plain_values_names_each_area_as_the_area_i
 def test_menus_of_funders_and_bodies_read_as_plain_values_name_each_as_the_object_itself_would():
     # SlugOrIdField.menu_options reads (id, name) pairs, not a model per option: each option
     # must be what the object's own value and label would be, in the menu's order.
-    from civicbridge.consultations.filters import ConsultationFilter
     from civicbridge.directory.filters import PlenipotentiaryFilter
     from civicbridge.funding.filters import CallFilter
     from civicbridge.projects.filters import ProjectFilter
-    from tests.consultations.factories import ConsultationFactory
 
     FunderFactory.create_batch(3)
-    for _ in range(3):
-        ConsultationFactory(sections=0)
     PublicBodyFactory.create_batch(2)
 
     for filterset, name in (
-        (CallFilter({}), "funder"), (ProjectFilter({}), "funder"),
-        (ConsultationFilter({}), "body"), (PlenipotentiaryFilter({}), "public_body"),
+        (CallFilter({}), "funder"), (ProjectFilter({}), "funder"), (PlenipotentiaryFilter({}), "public_body"),
     ):
         field = filterset.form.fields[name]
         shown = [(value, label) for value, label in field.choices if value != ""]

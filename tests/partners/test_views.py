@@ -26,8 +26,9 @@ pytestmark = pytest.mark.django_db
 LIST_URL = "/en/partners/"
 NEW_URL = "/en/partners/new/"
 TWINNING_URL = "/en/twinning/"
-# Anonymous list: count, page, thematic areas, the menus of thematic areas and of calls (nothing cached).
-LIST_QUERIES = 5
+# Anonymous list: count, page, thematic areas, the menu of thematic areas (nothing cached; the
+# call is typed, not chosen from a menu).
+LIST_QUERIES = 4
 # Anonymous detail: the request, its areas, its territories.
 DETAIL_QUERIES_ANONYMOUS = 4
 # The poster's detail: + session, user, memberships, permissions, the answers (the person's own among them) and
@@ -126,7 +127,27 @@ def test_the_list_filters_by_thematic_area_and_call(client, organization, youth)
     assert titles_on_page(client.get(LIST_URL, {"thematic_area": youth.pk})) == ["Youth"]
     response = client.get(LIST_URL, {"call": call.pk})
     assert titles_on_page(response) == ["With call"]
-    assert call.identifier in response.content.decode()  # offered in the call filter
+    assert f'value="{call.identifier}"' in response.content.decode()  # the link's number shown as the call's identifier
+
+
+def test_the_call_is_typed_by_identifier_or_title_and_suggested_from_those_open_requests_name(client, organization):
+    erasmus = make_call(identifier="ERASMUS-2026-KA220-YOU")
+    cerv = make_call(identifier="CERV-2026-CITIZENS")
+    unnamed = make_call(identifier="ERASMUS-2026-KA210-YOU")
+    PartnerRequestFactory(title="Youth exchange", organization=organization, call=erasmus)
+    PartnerRequestFactory(title="Citizens", organization=organization, call=cerv)
+    PartnerRequestFactory(title="Closed", organization=organization, call=unnamed, status=PartnerRequest.Status.CLOSED)
+
+    page = client.get(LIST_URL).content.decode()
+    assert '<select name="call"' not in page and "CERV-2026-CITIZENS" not in page.split('name="call"')[1][:400]
+    assert titles_on_page(client.get(LIST_URL, {"call": "erasmus-2026-ka220-you"})) == ["Youth exchange"]
+    assert titles_on_page(client.get(LIST_URL, {"call": "2026"})) == ["Citizens", "Youth exchange"]
+    refused = client.get(LIST_URL, {"call": "KA210"})  # named by a closed request only
+    assert titles_on_page(refused) == []
+    assert "No call for proposals of an open request has “KA210” in its identifier or title." in refused.content.decode()
+
+    suggested = client.get(reverse("partners:call_suggestions"), {"call": "erasmus"}).content.decode()
+    assert "ERASMUS-2026-KA220-YOU" in suggested and "KA210" not in suggested and "CERV" not in suggested
 
 
 def test_the_htmx_request_gets_only_the_results(client, partner_request):

@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -10,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from civicbridge.core import search as search_backend
-from civicbridge.core.filters import SlugOrIdFilter, StrictFilterSet, ThematicAreaFilter
+from civicbridge.core.filters import FindFilter, StrictFilterSet, ThematicAreaFilter
 from civicbridge.core.models import Territory
 from civicbridge.core.selectors import territory_subtree_ids
 from civicbridge.directory.filters import TerritoryFilter, open_territory_menu
@@ -52,11 +53,15 @@ class ConsultationFilter(StrictFilterSet):
         label=_("Thematic area"),
         field_name="thematic_areas",
     )
-    body = SlugOrIdFilter(
+    # Typed, not chosen from a menu: the bodies that published a consultation are hundreds in a
+    # region (a thousand at national scale), a menu no one reads on a phone.
+    body = FindFilter(
         label=_("Issuing body"),
-        queryset=lambda request: issuing_bodies(),
         field_name="issuing_body",
-        help_text=_("By its address name or number."),
+        find=lambda text: find_issuing_bodies(text),
+        not_found=_("No body that published a consultation has “%(value)s” in its name."),
+        suggestions_url=reverse_lazy("consultations:body_suggestions"),
+        help_text=_("Type part of its name and choose it from the suggestions."),
     )
 
     class Meta:
@@ -94,6 +99,26 @@ def issuing_bodies():
         .only("pk", "name", "slug")
         .order_by("name")
     )
+
+
+def find_issuing_bodies(text: str) -> tuple[list[int], str | None]:
+    """The issuing bodies ``text`` names: by its address name or number (what links carry; then
+    its name is shown), else those named so, in any case, else those whose name holds it."""
+    bodies = issuing_bodies()
+    by_key = Q(slug=text) | (Q(pk=int(text)) if text.isdigit() and len(text) < 10 else Q(pk__in=[]))
+    keyed = list(bodies.filter(by_key).values_list("pk", "name", "slug")[:2])
+    if keyed:
+        pk, name, _slug = min(keyed, key=lambda row: row[2] != text)  # a slug that looks like an id wins
+        return [pk], name
+    named = list(bodies.filter(name__icontains=text).values_list("pk", "name"))
+    exact = [pk for pk, name in named if name.casefold() == text.casefold()]
+    return exact or [pk for pk, _name in named], None
+
+
+def issuing_body_suggestions(text: str, *, limit: int) -> list[tuple[str, str]]:
+    """The names of the first ``limit`` issuing bodies holding ``text``, as (value, label)."""
+    names = issuing_bodies().filter(name__icontains=text).values_list("name", flat=True).distinct()[:limit]
+    return [(name, name) for name in names]
 
 
 def open_first(queryset, now):

@@ -7,6 +7,7 @@ app_name = "consultations"
 urlpatterns = [
     path("consultations/", views.consultation_list, name="consultation_list"),
     path("consultations/new/", views.consultation_create, name="consultation_create"),
+    path("consultations/bodies/", views.body_suggestions, name="body_suggestions"),
     path("consultations/my-remarks/", views.my_remarks, name="my_remarks"),
     path("consultations/minimum-durations/", views.minimum_durations, name="minimum_durations"),
     path("consultations/<int:pk>/", views.consultation_detail, name="consultation_detail"),

@@ -14,8 +14,9 @@ from civicbridge.core.deployment import zone_label
 from civicbridge.core.forms import apply_validation_error, submit
 from civicbridge.core.pagination import page_of
 from civicbridge.core.partials import results_template
+from civicbridge.core.views import suggestions_view
 
-from . import calendars, phases, reports, selectors, services
+from . import calendars, filters, phases, reports, selectors, services
 from .forms import (
     AdoptedTextForm,
     AnswerForm,
@@ -48,6 +49,9 @@ def consultation_list(request):
     return render(
         request, results_template(request, "consultations/consultation_list.html"), context
     )
+
+
+body_suggestions = suggestions_view("body", filters.issuing_body_suggestions)
 
 
 def _visible_or_404(request, pk) -> Consultation:

@@ -209,6 +209,90 @@ class SlugOrIdFilter(django_filters.ModelChoiceFilter):
     field_class = SlugOrIdField
 
 
+class FindInput(forms.TextInput):
+    """A text field that offers names as one types: the list of suggestions (``<datalist>``)
+    is filled from ``suggestions_url`` by htmx. Without scripts it is a plain text field, and
+    what is typed finds the same (``FindField``)."""
+
+    template_name = "core/widgets/find.html"
+
+    def __init__(self, attrs=None, *, suggestions_url=""):
+        super().__init__({"autocomplete": "off", **(attrs or {})})
+        self.suggestions_url = suggestions_url
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        widget["list_id"] = list_id = f"{widget['attrs'].get('id', name)}_suggestions"
+        widget["attrs"].update({
+            "list": list_id,
+            "data-hx-get": str(self.suggestions_url),
+            "data-hx-trigger": "input changed delay:300ms",
+            "data-hx-sync": "this:replace",
+            "data-hx-target": f"#{list_id}",
+            "data-hx-swap": "innerHTML",
+            # The filter form's pushes its results into the history; suggestions are not results.
+            "data-hx-push-url": "false",
+        })
+        return context
+
+
+class FindField(forms.CharField):
+    """One or more objects of a long list, found by what a person types, where a menu of them
+    all would be hundreds long (an issuing body, a call): the id or address name a link carries,
+    else a name or part of one. ``find(text)`` answers the ids found and, where the text named
+    one object by its id or address name, the name to show in its place. Cleaned to the ids; a
+    text that finds nothing is refused, naming it (``not_found``)."""
+
+    widget = FindInput
+
+    def __init__(self, *, find, not_found, suggestions_url="", **kwargs):
+        kwargs.setdefault("max_length", 200)
+        super().__init__(**kwargs)
+        self.find, self.not_found = find, not_found
+        self.widget.suggestions_url = suggestions_url
+        self._found: dict[str, tuple[list, str | None]] = {}
+
+    def __deepcopy__(self, memo):
+        copied = super().__deepcopy__(memo)
+        copied._found = {}  # each form's field finds its own values
+        return copied
+
+    def _find(self, text: str) -> tuple[list, str | None]:
+        # Cleaned, then drawn: found once.
+        if text not in self._found:
+            self._found[text] = self.find(_no_nul(text))
+        return self._found[text]
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        ids, _shown = self._find(text)
+        if not ids:
+            raise ValidationError(self.not_found, code="not_found", params={"value": text})
+        return ids
+
+    def prepare_value(self, value):
+        if isinstance(value, str) and value.strip() and len(value) <= (self.max_length or len(value)):
+            try:
+                return self._find(value.strip())[1] or value
+            except ValidationError:
+                return value
+        return value
+
+
+class FindFilter(django_filters.Filter):
+    """Rows whose ``field_name`` is one of the objects a ``FindField`` found."""
+
+    field_class = FindField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_name}__pk__any": value})
+
+
 class CodeChoiceField(django_filters.fields.ChoiceField):
     def to_python(self, value):
         return super().to_python(value).strip().upper()

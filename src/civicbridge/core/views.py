@@ -114,3 +114,21 @@ def _task_queue_reachable() -> bool:
         return True
     except Exception:
         return False
+
+
+SUGGESTIONS = 10
+
+
+def suggestions_view(parameter: str, suggest):
+    """The view that fills a find field's suggestions (``core.filters.FindInput``): the options
+    ``suggest(text, limit=...)`` gives, as (value, label), for what was typed into ``parameter``,
+    once two characters are."""
+
+    @require_GET
+    def view(request):
+        text = request.GET.get(parameter, "").strip()
+        worth_it = len(text) >= 2 and "\x00" not in text
+        options = suggest(text, limit=SUGGESTIONS) if worth_it else []
+        return render(request, "core/suggestions.html", {"options": options})
+
+    return view

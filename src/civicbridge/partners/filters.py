@@ -1,14 +1,17 @@
-import functools
-
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils.choices import CallableChoiceIterator
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from unidecode import unidecode
 
 from civicbridge.core import search as search_backend
-from civicbridge.core.filters import CodeChoiceFilter, StrictFilterSet, ThematicAreaFilter
+from civicbridge.core.filters import (
+    CodeChoiceFilter,
+    FindFilter,
+    StrictFilterSet,
+    ThematicAreaFilter,
+)
 from civicbridge.directory.filters import CountryFilter
 from civicbridge.directory.models import Organization
 from civicbridge.funding.models import Call
@@ -37,12 +40,36 @@ def delimited(field: str, code: str) -> Q:
     )
 
 
-def call_choices() -> list[tuple]:
-    """Only the calls that open requests name: a handful, not the whole call archive."""
-    calls = Call.objects.filter(
+def _named_calls():
+    """The calls that open requests name: some hundreds, not the whole call archive."""
+    return Call.objects.filter(
         pk__in=PartnerRequest.objects.filter(status=PartnerRequest.Status.OPEN, call__isnull=False).values("call_id")
-    ).only("pk", "identifier", "title").order_by("identifier")
-    return [("", _("any call or none")), *((call.pk, f"{call.identifier} – {call.title}") for call in calls)]
+    )
+
+
+def find_calls(text: str) -> tuple[list[int], str | None]:
+    """The calls ``text`` names: by its number (what links carry; then its identifier is shown)
+    or its identifier, in any case; else those, of the calls open requests name, whose
+    identifier or title holds it."""
+    if text.isdigit() and len(text) < 10:
+        numbered = list(Call.objects.filter(pk=int(text)).values_list("pk", "identifier")[:1])
+        if numbered:
+            return [numbered[0][0]], numbered[0][1]
+    identified = list(Call.objects.filter(identifier__iexact=text).values_list("pk", flat=True))
+    if identified:
+        return identified, None
+    holding = Q(identifier__icontains=text) | Q(title__icontains=text)
+    return list(_named_calls().filter(holding).values_list("pk", flat=True)), None
+
+
+def call_suggestions(text: str, *, limit: int) -> list[tuple[str, str]]:
+    """The first ``limit`` calls that open requests name whose identifier or title holds
+    ``text``: their identifier, with their title beside it."""
+    calls = (
+        _named_calls().filter(Q(identifier__icontains=text) | Q(title__icontains=text))
+        .order_by("identifier").values_list("identifier", "title")[:limit]
+    )
+    return [(identifier, f"{identifier} – {title}") for identifier, title in calls]
 
 
 def accepting_answers(queryset, *, today=None):
@@ -81,8 +108,13 @@ class PartnerRequestFilter(StrictFilterSet):
         label=_("Kind of partner"), choices=Organization.Kind.choices, method="filter_partner_kind",
         empty_label=_("any kind"),
     )
-    call = django_filters.ModelChoiceFilter(
-        label=_("Call for proposals"), queryset=Call.objects.all(),
+    # Typed, not chosen from a menu: open requests name hundreds of calls.
+    call = FindFilter(
+        label=_("Call for proposals"),
+        find=lambda text: find_calls(text),
+        not_found=_("No call for proposals of an open request has “%(value)s” in its identifier or title."),
+        suggestions_url=reverse_lazy("partners:call_suggestions"),
+        help_text=_("Type part of its identifier or title and choose it from the suggestions."),
     )
 
     class Meta:
@@ -91,8 +123,6 @@ class PartnerRequestFilter(StrictFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Read when the form is drawn, so that the API (which draws none) does not ask.
-        self.form.fields["call"].widget.choices = CallableChoiceIterator(functools.cache(call_choices))
         self.form.fields["status"].widget = forms.Select(choices=STATUS_CHOICES)
 
     def filter_queryset(self, queryset):

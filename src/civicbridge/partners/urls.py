@@ -7,6 +7,7 @@ app_name = "partners"
 urlpatterns = [
     path("partners/", views.request_list, name="request_list"),
     path("partners/new/", views.request_create, name="request_create"),
+    path("partners/calls/", views.call_suggestions, name="call_suggestions"),
     path("partners/<int:pk>/", views.request_detail, name="request_detail"),
     path("partners/<int:pk>/edit/", views.request_edit, name="request_edit"),
     path("partners/<int:pk>/close/", views.request_close, name="request_close"),

@@ -15,9 +15,10 @@ from civicbridge.core.partials import results_template
 from civicbridge.core.rules import is_coordinator
 from civicbridge.core.selectors import with_area_names
 from civicbridge.core.slugs import follows_renames
+from civicbridge.core.views import suggestions_view
 from civicbridge.directory.models import Organization
 
-from . import matching, phases, selectors, services
+from . import filters, matching, phases, selectors, services
 from .countries import country_name, split_codes
 from .forms import InterestForm, PartnerRequestForm, TwinningForm
 from .models import ExpressionOfInterest, PartnerRequest, Twinning
@@ -42,6 +43,9 @@ def request_list(request):
         "can_post": request.user.has_perm("partners.post_request"),
     }
     return render(request, template, context)
+
+
+call_suggestions = suggestions_view("call", filters.call_suggestions)
 
 
 def _visible_request_or_404(user, pk) -> PartnerRequest:
