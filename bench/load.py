@@ -51,7 +51,7 @@ ANONYMOUS_TASKS = {
     "plenipotentiaries": 2, "api_org_list": 3, "api_org_search": 3, "api_org_detail": 3,
     "api_territories": 1, "calls_list": 6, "calls_search": 5, "call_detail": 8, "api_calls_list": 2,
     "api_call_detail": 1, "partner_list": 3, "partner_search": 1, "partner_detail": 3, "api_partner_list": 1,
-    "site_search": 2, "calls_feed": 1, "funders": 1, "twinning_list": 1,
+    "site_search": 2, "calls_feed": 1, "funders": 1, "twinning_list": 1, "find_suggestions": 2,
     "event_list": 3, "event_detail": 3, "api_events": 1, "kpis": 1, "portfolio": 2,
     "consultation_list": 2, "consultation_detail": 2, "consultation_section": 4, "consultation_report": 2,
 }
@@ -176,7 +176,10 @@ class Traffic:
         if endpoint == "api_call_detail":
             return f"/api/v1/calls/{self.calls.draw(r)}/"
         if endpoint == "partner_list":
-            query = r.choice([{}, {"status": "any"}, {"country": r.choice(["DE", "PL", "TR"])}, {"partner_kind": "ngo"}])
+            query = r.choice([
+                {}, {"status": "any"}, {"country": r.choice(["DE", "PL", "TR"])}, {"partner_kind": "ngo"},
+                {"call": r.choice(d["partner_calls"])} if d.get("partner_calls") else {},
+            ])
             return f"/{self.lang()}/partners/?{urlencode(query)}"
         if endpoint == "partner_search":
             return f"/{self.lang()}/partners/?{urlencode({'q': self.call_terms.draw(r)})}"
@@ -222,6 +225,8 @@ class Traffic:
             return f"/{self.lang()}/projects/?{urlencode(query)}"
         if endpoint == "consultation_list":
             query = {"page": page_number(r, d.get("consultation_pages", 1))} if r.random() < 0.5 else {}
+            if d.get("issuing_bodies") and r.random() < 0.2:  # a body typed and chosen from the suggestions
+                query = {"body": r.choice(d["issuing_bodies"])}
             return f"/{self.lang()}/consultations/?{urlencode(query)}"
         if endpoint == "consultation_detail":
             return f"/{self.lang()}/consultations/{self.consultations.draw(r)}/"
@@ -233,6 +238,14 @@ class Traffic:
             large = d["large_reported_consultation"]
             query = {"page": page_number(r, large["pages"])} if r.random() < 0.8 else {}
             return f"/{self.lang()}/consultations/{large['id']}/report/?{urlencode(query)}"
+        if endpoint == "find_suggestions":
+            # What a find field asks as one types: the first letters of an issuing body's name,
+            # or of a call's identifier or a word of its title.
+            if d.get("issuing_bodies") and r.random() < 0.5:
+                name = r.choice(d["issuing_bodies"])
+                return f"/{self.lang()}/consultations/bodies/?{urlencode({'body': name[: r.randint(2, 8)]})}"
+            typed = r.choice(d["partner_calls"]) if d.get("partner_calls") and r.random() < 0.5 else self.call_terms.draw(r)
+            return f"/{self.lang()}/partners/calls/?{urlencode({'call': typed[: r.randint(2, 8)]})}"
         raise KeyError(endpoint)
 
 

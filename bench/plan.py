@@ -170,6 +170,7 @@ def _consultations() -> dict:
     from bench.generate_consultations import TITLE_OPEN, TITLE_REPORTED
     from civicbridge.consultations.models import Consultation, Remark
     from civicbridge.consultations.selectors import REPORT_REMARKS_PER_PAGE
+    from civicbridge.directory.models import Organization
 
     published = Consultation.objects.filter(published_at__isnull=False)
     large_open = published.filter(title=TITLE_OPEN).first()
@@ -177,8 +178,13 @@ def _consultations() -> dict:
     if large_open is None or large_reported is None:
         return {}
     remarks = Remark.objects.filter(consultation=large_reported).count()
+    bodies = list(
+        Organization.objects.filter(pk__in=published.values("issuing_body")).order_by("?").values_list("name", flat=True)[:500]
+    )
     return {
         "consultations": list(published.order_by("pk").values_list("pk", flat=True)),
+        # What people type into the issuing body's find field: the start of a body's name.
+        "issuing_bodies": bodies,
         "consultation_pages": max(1, math.ceil(published.count() / PAGE_SIZE)),
         "large_open_consultation": {
             "id": large_open.pk,

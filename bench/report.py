@@ -24,7 +24,8 @@ CATEGORIES = {
              # A poster's own request with the 20 organizations ranked for it; the 20 requests
              # ranked for a representative's organization.
              "own_partner_detail", "fitting_requests"],
-    "search": ["org_search", "api_org_search", "calls_search", "partner_search", "site_search"],
+    # find_suggestions: what a find field (an issuing body, a call) asks as one types.
+    "search": ["org_search", "api_org_search", "calls_search", "partner_search", "site_search", "find_suggestions"],
     "page": ["home", "profile", "own_org_edit_form", "org_edit_form", "org_create_form", "partner_create_form",
              "subscribe_form", "call_create_form", "call_edit_form", "event_register_form", "registration_detail",
              "remark_submit_form"],
