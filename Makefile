@@ -64,9 +64,10 @@ lint: install
 	$(VENV)/bin/ruff check src tests bench
 	$(TOOL_ENV) $(VENV)/bin/civicbridge makemigrations --check --dry-run
 
+# Catalogs up to date with the code, each app's in its own folder, no translation lost
+# (scripts/messages.sh says how). Needs GNU gettext (Debian's gettext).
 messages: install
-	cd src/civicbridge && $(TOOL_ENV) $(CURDIR)/$(VENV)/bin/civicbridge makemessages -l pl -l tr --no-obsolete
-	cd src/civicbridge && $(TOOL_ENV) $(CURDIR)/$(VENV)/bin/civicbridge compilemessages
+	$(TOOL_ENV) PY=$(PY) scripts/messages.sh
 
 # PostgreSQL as in production: durable (fsync, synchronous commit, full pages; the tests' clusters
 # keep them off) with the memory docs/operators.md recommends. BENCH_* knobs: bench/README.md.
