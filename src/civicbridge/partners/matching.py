@@ -255,13 +255,13 @@ def _units_within(paths: list[str]) -> list[int]:
 def organizations_for_request(partner_request: PartnerRequest, *, limit: int = TOP) -> list[Match]:
     """The organizations (never the poster) that fit a request best, each with its reasons.
 
-    ``partner_request`` should come with its thematic areas, territories and call's funder
-    prefetched (``selectors.request_detail``). A request that names countries lists only
-    organizations of those countries or of the territories it names.
+    ``partner_request`` should come with its call's funder, its ``areas`` and ``places``
+    (``selectors.request_detail``). A request that names countries lists only organizations of
+    those countries or of the territories it names.
     """
-    area_ids = [area.pk for area in partner_request.thematic_areas.all()]
+    area_ids = [pk for pk, _name in partner_request.areas]
     kinds = split_codes(partner_request.partner_kinds, upper=False)
-    territories = list(partner_request.territories.all())
+    territories = partner_request.places  # (path, name)
     countries = split_codes(partner_request.countries)
     if not area_ids and not kinds:
         return []
@@ -273,7 +273,7 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
     if funder is not None and funder.organization_id is not None:
         experienced_ids.add(funder.organization_id)  # the funder's own entry
 
-    units = _units_within([territory.path for territory in territories])
+    units = _units_within([path for path, _name in territories])
     # The kinds, units and countries go as one parameter each (an array on PostgreSQL): how many
     # there are makes no other query, so that a few shapes serve every request.
     values = {
@@ -713,11 +713,11 @@ def _funder_reason(organization, funder, posted_ids: set, answered_ids: set) -> 
 
 def _place_reason_for_organization(organization, territories, countries) -> Reason | None:
     territory = organization.territory
-    for wanted in territories:
-        if territory is not None and territory.path.startswith(wanted.path):
+    for path, name in territories:
+        if territory is not None and territory.path.startswith(path):
             return Reason(
                 PLACE_POINTS,
-                _("Based in %(place)s, a territory the request names") % {"place": wanted.name},
+                _("Based in %(place)s, a territory the request names") % {"place": name},
                 str(PLACE),
             )
     if organization.country in countries:
