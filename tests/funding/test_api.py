@@ -102,7 +102,7 @@ def test_a_list_item_names_its_areas_and_territories_by_id_as_its_own_page_does(
     rows = {row["identifier"]: row for row in api.get(CALLS).json()["results"]}
     item = api.get(f"{CALLS}WITH-BOTH/").json()
 
-    # In the models' order (the lists read ids alone, the page reads the relation).
+    # In the models' order, read as ids alone by both.
     assert rows["WITH-BOTH"]["thematic_areas"] == item["thematic_areas"] == [
         area.pk for area in ThematicArea.objects.filter(pk__in=[a.pk for a in areas])
     ]
@@ -261,6 +261,19 @@ def test_the_officer_moves_a_deadline_and_publishes(officer):
     assert moved.json()["closes_at"].startswith("2027-05-04T14:00:00")
     assert published.status_code == 200 and published.json()["published_at"]
     assert client.post(f"{CALLS}{call.identifier}/publish/").status_code == 400
+
+
+def test_a_change_answers_with_the_areas_it_wrote_and_the_item_shows_them_after(officer):
+    seniors, youth = ThematicArea.objects.get(code="pb-seniors"), ThematicArea.objects.get(code="eu-youth")
+    call = CallFactory(created_by=officer, published_at=None, areas=[seniors])
+    client = as_user(officer)
+    assert client.get(f"{CALLS}{call.identifier}/").json()["thematic_areas"] == [seniors.pk]
+
+    changed = client.patch(f"{CALLS}{call.identifier}/", {"thematic_areas": [youth.pk]}, format="json")
+
+    assert changed.status_code == 200, changed.json()
+    assert changed.json()["thematic_areas"] == [youth.pk]  # what was written, not what was read before
+    assert client.get(f"{CALLS}{call.identifier}/").json()["thematic_areas"] == [youth.pk]
 
 
 def test_a_partial_change_with_a_deadline_without_its_moment_is_a_400(officer):

@@ -249,7 +249,20 @@ class CallViewSet(
         )
         if self.action == "list":
             return queryset  # the page's items are prefetched together (paginate_queryset)
+        if self.action == "retrieve":
+            return queryset.prefetch_related(*self._models_prefetched())  # the ids: get_object
         return queryset.prefetch_related(*self.item_prefetch)
+
+    def _models_prefetched(self) -> list[str]:
+        return [name for name in self.item_prefetch if name not in self.item_ids]
+
+    def get_object(self):
+        call = super().get_object()
+        if self.action == "retrieve":
+            # As a list's items: a call being written is read through its relations, after the write.
+            for relation in self.item_ids:
+                with_ids([call], relation, f"{relation}_ids")
+        return call
 
     def list(self, request, *args, **kwargs):
         self.now = timezone.now()
@@ -265,7 +278,7 @@ class CallViewSet(
             queryset = selectors.in_deadline_order(queryset, self.now, unfiltered=unfiltered)
         page = super().paginate_queryset(queryset)
         if page is not None:
-            prefetch_related_objects(page, *(name for name in self.item_prefetch if name not in self.item_ids))
+            prefetch_related_objects(page, *self._models_prefetched())
             for relation in self.item_ids:
                 with_ids(page, relation, f"{relation}_ids")
         return page
