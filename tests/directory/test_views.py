@@ -322,6 +322,17 @@ def test_the_detail_page_shows_the_organization(client, organization):
     assert organization.name in response.content.decode()
 
 
+def test_the_detail_page_names_its_thematic_areas_in_the_pages_language_each_a_link_to_the_registry_filtered(
+    client, organization,
+):
+    seniors = ThematicArea.objects.get(code="pb-seniors")
+    organization.thematic_areas.set([seniors])
+
+    page = client.get(f"/pl{organization.get_absolute_url()[3:]}").content.decode()
+
+    assert f'<a href="/pl/organizations/?thematic_area={seniors.pk}">{seniors.name_pl}</a>' in page
+
+
 @pytest.mark.parametrize("count", [1, 10])
 def test_the_detail_page_runs_a_bounded_number_of_queries(
     client, municipality, django_assert_max_num_queries, count

@@ -7,7 +7,7 @@ from civicbridge.accounts.models import Membership
 from civicbridge.core import search as search_backend
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.core.pagination import page_of
-from civicbridge.core.selectors import territory_subtree_ids
+from civicbridge.core.selectors import territory_subtree_ids, with_keyed_names
 
 from .filters import OrganizationFilter, PlenipotentiaryFilter
 from .models import (
@@ -117,7 +117,8 @@ def page_count(filterset: OrganizationFilter) -> int | search_backend.MatchCount
 def organization_detail(*, slug: str, viewer=None) -> Organization:
     """One entry as ``viewer`` may see it: DoesNotExist for an entry not listed, unless theirs.
 
-    Its representatives (``approved_memberships``), for a signed-in viewer also the requests
+    Its thematic areas (``areas``, as (id, name) in the active language), its representatives
+    (``approved_memberships``), for a signed-in viewer also the requests
     waiting (``waiting_memberships``, shown to those who may change it: ``pending_memberships``)
     and the viewer's own membership, whatever its state (``viewer_membership``, see
     ``membership_of``), are read in one query."""
@@ -128,11 +129,11 @@ def organization_detail(*, slug: str, viewer=None) -> Organization:
         Organization.objects.visible_to(viewer).select_related("territory__parent")
         .defer("search_document")  # for the database only
         .prefetch_related(
-            "thematic_areas",
             Prefetch("memberships", queryset=Membership.objects.filter(shown).select_related("user"), to_attr="read_memberships"),
         )
         .get(slug=slug)
     )
+    with_keyed_names([organization], "thematic_areas", "areas")  # (id, name): no model for each
     organization.approved_memberships = [
         membership for membership in organization.read_memberships if membership.status == Status.APPROVED
     ]

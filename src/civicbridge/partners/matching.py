@@ -256,9 +256,13 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
     """The organizations (never the poster) that fit a request best, each with its reasons.
 
     ``partner_request`` should come with its call's funder, its ``areas`` and ``places``
-    (``selectors.request_detail``). A request that names countries lists only organizations of
-    those countries or of the territories it names.
+    (``selectors.request_detail``); they are read here where it does not. A request that names
+    countries lists only organizations of those countries or of the territories it names.
     """
+    if not hasattr(partner_request, "areas"):
+        with_keyed_names([partner_request], "thematic_areas", "areas")
+    if not hasattr(partner_request, "places"):
+        with_keyed_names([partner_request], "territories", "places", key="path")
     area_ids = [pk for pk, _name in partner_request.areas]
     kinds = split_codes(partner_request.partner_kinds, upper=False)
     territories = partner_request.places  # (path, name)
