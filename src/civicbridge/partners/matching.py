@@ -781,9 +781,12 @@ _FITTING_REQUESTS = QueriesByShape(_fitting_requests)
 def requests_for_organization(organization: Organization, *, limit: int = TOP) -> list[Match]:
     """Requests still accepting answers that fit an organization (not its own), with reasons.
 
-    ``organization`` should come with its territory and thematic areas.
+    ``organization`` should come with its territory and its ``areas``
+    (``selectors.organization_for_matching``); they are read here where it does not.
     """
-    area_ids = [area.pk for area in organization.thematic_areas.all()]
+    if not hasattr(organization, "areas"):
+        with_keyed_names([organization], "thematic_areas", "areas")
+    area_ids = [pk for pk, _name in organization.areas]
     territory = organization.territory
     ancestors = _ancestor_paths(territory.path) if territory is not None else []
     (scored,) = _FITTING_REQUESTS.rows(PartnerRequest.objects.db, {

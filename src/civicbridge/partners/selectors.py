@@ -183,11 +183,14 @@ def twinning_detail(*, pk: int) -> Twinning:
 
 
 def organization_for_matching(*, slug: str) -> Organization:
-    return (
+    """A listed organization with its territory and ``areas`` as (id, name), for the requests
+    that fit it (``matching.requests_for_organization``)."""
+    organization = (
         Organization.objects.listed().select_related("territory")
-        .prefetch_related("thematic_areas")
+        .defer("search_document")  # for the database only
         .get(slug=slug)
     )
+    return with_keyed_names([organization], "thematic_areas", "areas")[0]
 
 
 HOME_OPEN_REQUESTS = 5
