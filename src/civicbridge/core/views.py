@@ -127,7 +127,7 @@ def suggestions_view(parameter: str, suggest):
     @require_GET
     def view(request):
         text = request.GET.get(parameter, "").strip()
-        worth_it = len(text) >= 2 and "\x00" not in text
+        worth_it = 2 <= len(text) <= 200 and "\x00" not in text  # 200: a find field's length
         options = suggest(text, limit=SUGGESTIONS) if worth_it else []
         return render(request, "core/suggestions.html", {"options": options})
 
