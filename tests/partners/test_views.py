@@ -150,6 +150,16 @@ def test_the_call_is_typed_by_identifier_or_title_and_suggested_from_those_open_
     assert "ERASMUS-2026-KA220-YOU" in suggested and "KA210" not in suggested and "CERV" not in suggested
 
 
+def test_a_draft_calls_number_finds_nothing_and_its_identifier_is_not_shown(client, organization):
+    draft = make_call(identifier="DRAFT-2027-SECRET", published=False)
+
+    response = client.get(LIST_URL, {"call": draft.pk})
+
+    assert titles_on_page(response) == []
+    assert "DRAFT-2027-SECRET" not in response.content.decode()
+    assert f"No call for proposals of an open request has “{draft.pk}” in its identifier or title." in response.content.decode()
+
+
 def test_the_htmx_request_gets_only_the_results(client, partner_request):
     response = client.get(LIST_URL, headers={"HX-Request": "true", "HX-Target": "results"})
 

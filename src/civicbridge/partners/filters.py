@@ -48,14 +48,17 @@ def _named_calls():
 
 
 def find_calls(text: str) -> tuple[list[int], str | None]:
-    """The calls ``text`` names: by its number (what links carry; then its identifier is shown)
-    or its identifier, in any case; else those, of the calls open requests name, whose
+    """The published calls ``text`` names: by its number (what links carry; then its identifier
+    is shown) or its identifier, in any case; else those, of the calls open requests name, whose
     identifier or title holds it."""
+    # Published calls only: the field shows the identifier of the call a number names, and a
+    # draft's is its author's to publish.
+    calls = Call.objects.published()
     if text.isdigit() and len(text) < 10:
-        numbered = list(Call.objects.filter(pk=int(text)).values_list("pk", "identifier")[:1])
+        numbered = list(calls.filter(pk=int(text)).values_list("pk", "identifier")[:1])
         if numbered:
             return [numbered[0][0]], numbered[0][1]
-    identified = list(Call.objects.filter(identifier__iexact=text).values_list("pk", flat=True))
+    identified = list(calls.filter(identifier__iexact=text).values_list("pk", flat=True))
     if identified:
         return identified, None
     holding = Q(identifier__icontains=text) | Q(title__icontains=text)
