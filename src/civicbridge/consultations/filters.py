@@ -101,23 +101,27 @@ def issuing_bodies():
     )
 
 
+def _bodies_named(text: str):
+    """The issuing bodies whose name holds ``text``, in any case."""
+    return issuing_bodies().filter(name__icontains=text)
+
+
 def find_issuing_bodies(text: str) -> tuple[list[int], str | None]:
     """The issuing bodies ``text`` names: by its address name or number (what links carry; then
     its name is shown), else those named so, in any case, else those whose name holds it."""
-    bodies = issuing_bodies()
     by_key = Q(slug=text) | (Q(pk=int(text)) if text.isdigit() and len(text) < 10 else Q(pk__in=[]))
-    keyed = list(bodies.filter(by_key).values_list("pk", "name", "slug")[:2])
+    keyed = list(issuing_bodies().filter(by_key).values_list("pk", "name", "slug")[:2])
     if keyed:
         pk, name, _slug = min(keyed, key=lambda row: row[2] != text)  # a slug that looks like an id wins
         return [pk], name
-    named = list(bodies.filter(name__icontains=text).values_list("pk", "name"))
+    named = list(_bodies_named(text).values_list("pk", "name"))
     exact = [pk for pk, name in named if name.casefold() == text.casefold()]
     return exact or [pk for pk, _name in named], None
 
 
 def issuing_body_suggestions(text: str, *, limit: int) -> list[tuple[str, str]]:
     """The names of the first ``limit`` issuing bodies holding ``text``, as (value, label)."""
-    names = issuing_bodies().filter(name__icontains=text).values_list("name", flat=True).distinct()[:limit]
+    names = _bodies_named(text).values_list("name", flat=True).distinct()[:limit]
     return [(name, name) for name in names]
 
 

@@ -209,6 +209,9 @@ class SlugOrIdFilter(django_filters.ModelChoiceFilter):
     field_class = SlugOrIdField
 
 
+FIND_MAX_LENGTH = 200  # what a find field takes, and what its suggestions are sought for
+
+
 class FindInput(forms.TextInput):
     """A text field that offers names as one types: the list of suggestions (``<datalist>``)
     is filled from ``suggestions_url`` by htmx. Without scripts it is a plain text field, and
@@ -247,7 +250,7 @@ class FindField(forms.CharField):
     widget = FindInput
 
     def __init__(self, *, find, not_found, suggestions_url="", **kwargs):
-        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("max_length", FIND_MAX_LENGTH)
         super().__init__(**kwargs)
         self.find, self.not_found = find, not_found
         self.widget.suggestions_url = suggestions_url
@@ -274,7 +277,7 @@ class FindField(forms.CharField):
         return ids
 
     def prepare_value(self, value):
-        if isinstance(value, str) and value.strip() and len(value) <= (self.max_length or len(value)):
+        if isinstance(value, str) and value.strip() and len(value) <= (self.max_length or FIND_MAX_LENGTH):
             try:
                 return self._find(value.strip())[1] or value
             except ValidationError:

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import deployment, selectors, services
+from .filters import FIND_MAX_LENGTH
 from .forms import SitePageForm, submit
 from .models import SitePage
 from .rules import is_coordinator
@@ -127,7 +128,7 @@ def suggestions_view(parameter: str, suggest):
     @require_GET
     def view(request):
         text = request.GET.get(parameter, "").strip()
-        worth_it = 2 <= len(text) <= 200 and "\x00" not in text  # 200: a find field's length
+        worth_it = 2 <= len(text) <= FIND_MAX_LENGTH and "\x00" not in text
         options = suggest(text, limit=SUGGESTIONS) if worth_it else []
         return render(request, "core/suggestions.html", {"options": options})
 

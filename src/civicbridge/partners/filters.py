@@ -47,6 +47,10 @@ def _named_calls():
     )
 
 
+def _named_calls_holding(text: str):
+    return _named_calls().filter(Q(identifier__icontains=text) | Q(title__icontains=text))
+
+
 def find_calls(text: str) -> tuple[list[int], str | None]:
     """The published calls ``text`` names: by its number (what links carry; then its identifier
     is shown) or its identifier, in any case; else those, of the calls open requests name, whose
@@ -61,17 +65,13 @@ def find_calls(text: str) -> tuple[list[int], str | None]:
     identified = list(calls.filter(identifier__iexact=text).values_list("pk", flat=True))
     if identified:
         return identified, None
-    holding = Q(identifier__icontains=text) | Q(title__icontains=text)
-    return list(_named_calls().filter(holding).values_list("pk", flat=True)), None
+    return list(_named_calls_holding(text).values_list("pk", flat=True)), None
 
 
 def call_suggestions(text: str, *, limit: int) -> list[tuple[str, str]]:
     """The first ``limit`` calls that open requests name whose identifier or title holds
     ``text``: their identifier, with their title beside it."""
-    calls = (
-        _named_calls().filter(Q(identifier__icontains=text) | Q(title__icontains=text))
-        .order_by("identifier").values_list("identifier", "title")[:limit]
-    )
+    calls = _named_calls_holding(text).order_by("identifier").values_list("identifier", "title")[:limit]
     return [(identifier, f"{identifier} – {title}") for identifier, title in calls]
 
 
