@@ -2,6 +2,7 @@
 
 import csv
 import datetime
+import html
 import io
 import re
 import threading
@@ -98,6 +99,23 @@ def test_the_issuing_body_is_typed_by_name_and_found_by_its_address_too(client, 
     # The whole name is that body, though another's name holds it.
     assert titles(client.get(list_url, {"body": "GMINA OPOLE"})) == {"Program Opola"}
     assert titles(client.get(list_url, {"body": "opole"})) == {"Program Opola", "Program Opola Lubelskiego"}
+
+
+def test_the_next_page_of_a_list_filtered_by_a_typed_body_keeps_the_body(client, municipality, settings):
+    settings.CIVICBRIDGE_PAGE_SIZE = 2
+    opole = PublicBodyFactory(territory=municipality, name="Gmina Opole")
+    for number in range(3):
+        ConsultationFactory(issuing_body=opole, title=f"Program {number}")
+    ConsultationFactory(issuing_body=PublicBodyFactory(territory=municipality, name="Powiat Prudnicki"))
+    list_url = reverse("consultations:consultation_list")
+
+    first = client.get(list_url, {"body": "opole"})
+    next_url = html.unescape(re.search(r'href="([^"]*)" rel="next"', first.content.decode()).group(1))
+    second = client.get(list_url + next_url)
+
+    assert "body=opole" in next_url and "page=2" in next_url
+    assert titles(first) | titles(second) == {"Program 0", "Program 1", "Program 2"}
+    assert len(titles(first)) == 2 and len(titles(second)) == 1
 
 
 def test_a_body_that_published_nothing_is_not_found_and_the_list_says_so(client, body, municipality):

@@ -1,6 +1,8 @@
 """The partner search's pages: list and filters, detail with answers and matches, forms, twinning."""
 
 import datetime
+import html
+import re
 
 import pytest
 from django.contrib.messages import get_messages
@@ -148,6 +150,23 @@ def test_the_call_is_typed_by_identifier_or_title_and_suggested_from_those_open_
 
     suggested = client.get(reverse("partners:call_suggestions"), {"call": "erasmus"}).content.decode()
     assert "ERASMUS-2026-KA220-YOU" in suggested and "KA210" not in suggested and "CERV" not in suggested
+
+
+def test_the_next_page_of_a_list_filtered_by_a_typed_call_keeps_the_call(client, organization, settings):
+    settings.CIVICBRIDGE_PAGE_SIZE = 2
+    erasmus, other = make_call(identifier="ERASMUS-2026-KA220-YOU"), make_call(identifier="CERV-2026-CITIZENS")
+    for number in range(3):
+        PartnerRequestFactory(title=f"Erasmus {number}", organization=organization, call=erasmus)
+    PartnerRequestFactory(title="Citizens", organization=organization, call=other)
+
+    first = client.get(LIST_URL, {"call": "erasmus-2026-ka220"})
+    next_url = html.unescape(re.search(r'href="([^"]*)" rel="next"', first.content.decode()).group(1))
+    second = client.get(LIST_URL + next_url)
+
+    assert "call=erasmus-2026-ka220" in next_url and "page=2" in next_url
+    assert len(titles_on_page(first)) == 2 and titles_on_page(second) == [
+        title for title in ["Erasmus 0", "Erasmus 1", "Erasmus 2"] if title not in titles_on_page(first)
+    ]
 
 
 def test_a_draft_calls_number_finds_nothing_and_its_identifier_is_not_shown(client, organization):

@@ -20,6 +20,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from . import deployment
 from .compiled import CompiledQuery
@@ -285,6 +287,7 @@ class FindField(forms.CharField):
         return value
 
 
+@extend_schema_field(OpenApiTypes.STR)  # a text, not the id its model field would suggest
 class FindFilter(django_filters.Filter):
     """Rows whose ``field_name`` is one of the objects a ``FindField`` found."""
 
