@@ -98,5 +98,5 @@ def test_the_home_page_shows_the_authoritys_contact(client):
     html = client.get("/en/").content.decode()
     main = html[html.index("<main"):html.index("</main>")]
 
-    assert "ngo@demo.civicbridge.invalid" in main
+    assert "biuro.koordynacji@demo.civicbridge.invalid" in main
     assert 'href="/en/contact/"' in main

@@ -37,7 +37,7 @@ def test_every_page_links_to_the_three_pages_and_the_contact_address(client):
 
     for name in ("core:privacy", "core:accessibility", "core:contact"):
         assert f'href="{reverse(name)}"' in footer
-    assert "mailto:ngo@demo.civicbridge.invalid" in footer
+    assert "mailto:biuro.koordynacji@demo.civicbridge.invalid" in footer
 
 
 def test_a_coordinator_publishes_the_page_in_three_languages(client, coordinator):

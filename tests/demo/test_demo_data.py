@@ -56,6 +56,18 @@ def test_demo_users_log_in_with_their_passwords(profile):
     assert get_user_model().objects.get(username="officer").preferred_language == LANGUAGE[profile]
 
 
+@pytest.mark.parametrize("profile", PROFILES)
+def test_the_authoritys_contact_address_is_no_demo_accounts_own(profile):
+    """Mail to the coordination office must not land in the mailbox of a demo organization."""
+    from civicbridge.core import deployment
+
+    _load(profile)
+
+    contact = deployment.PRESETS[profile].contact_email
+    assert contact
+    assert not get_user_model().objects.filter(email__iexact=contact).exists()
+
+
 def test_officer_and_ngo_represent_their_organizations():
     _load("opole")
 

@@ -84,7 +84,9 @@ PRESETS: dict[str, Deployment] = {
         currency="PLN",
         registries=("krs", "regon", "other"),
         thematic_schemes=("public_benefit", "eu_theme"),
-        contact_email="ngo@demo.civicbridge.invalid",
+        # The coordination office's own mailbox: no demo account's (the "ngo" account is an
+        # organization writing to the office, not the office).
+        contact_email="biuro.koordynacji@demo.civicbridge.invalid",
         contact_address={"pl": "Opole, województwo opolskie", "en": "Opole, Opole Voivodeship", "tr": "Opole, Polonya"},
         accent="#8a1538",
     ),
