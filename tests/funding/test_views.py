@@ -16,8 +16,9 @@ from tests.funding.factories import CallFactory, FunderFactory, ProgrammeFactory
 pytestmark = pytest.mark.django_db
 
 LIST_URL = "/en/calls/"
-# Anonymous list: count (of each part of the deadline order, in one query), page, its
-# thematic areas, and the filter's menus of funders, programmes, territories (counted, then
+# Anonymous list: count (of each part of the deadline order, in one query), page, the calls
+# with an earlier stage still ahead (the order of the next deadline), its thematic areas, and
+# the filter's menus of funders, programmes, territories (counted, then
 # read) and thematic areas (nothing is cached).
 LIST_QUERIES = 8
 # Detail: the call, its deadlines and areas, its attachments and territories where it has some.

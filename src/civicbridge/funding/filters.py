@@ -118,7 +118,7 @@ class CallFilter(StrictFilterSet):
     search = django_filters.CharFilter(label=_("Search"), method="filter_search")
     funder = SlugOrIdFilter(
         label=_("Funder"), queryset=_funders_menu, field_name="programme__funder",
-        empty_label=_("any funder"), help_text=_("By its address name or number."),
+        empty_label=_("any funder"),
     )
     programme = ProgrammeFilter(
         label=_("Programme"), queryset=_programmes_menu,
@@ -160,11 +160,13 @@ class CallFilter(StrictFilterSet):
     ordering = StableOrderingFilter(
         label=_("Sort by"),
         fields=(("closes_at", "deadline"), ("published_at", "published"), ("title", "title"), ("max_grant", "amount")),
+        # django-filter keys an ascending label by the field, a descending one by the parameter.
+        # "deadline" orders by the last deadline; the default order, by the next one.
         field_labels={
-            "deadline": _("deadline, soonest first"), "-deadline": _("deadline, latest first"),
-            "published": _("oldest announcements"), "-published": _("newest announcements"),
+            "closes_at": _("last deadline, soonest first"), "-deadline": _("last deadline, latest first"),
+            "published_at": _("oldest announcements"), "-published": _("newest announcements"),
             "title": _("title"), "-title": _("title, Z to A"),
-            "amount": _("maximum grant, smallest first"), "-amount": _("maximum grant, largest first"),
+            "max_grant": _("maximum grant, smallest first"), "-amount": _("maximum grant, largest first"),
         },
         empty_label=_("next deadline first, closed calls last"),
     )

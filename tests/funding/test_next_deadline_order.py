@@ -1,0 +1,113 @@
+"""The calls list's default order is by each call's *next* deadline, the one its row shows:
+a two-stage call whose first stage is due soon comes before a call due sooner than its second
+stage (selectors.CallsInDeadlineOrder). Every page is the same slice of that order, on the
+list, in the API and whatever the filters."""
+
+import random
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from civicbridge.funding import selectors
+from civicbridge.funding.models import Call
+from tests.funding.factories import CallFactory, FunderFactory, ProgrammeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _days(now, *days):
+    return [now + timedelta(days=day) for day in days]
+
+
+def test_a_call_with_a_stage_due_soon_comes_before_calls_due_before_its_last_stage(client):
+    now = timezone.now()
+    in_a_month = CallFactory(identifier="SINGLE-MONTH", deadlines=_days(now, 30))
+    in_a_week = CallFactory(identifier="SINGLE-WEEK", deadlines=_days(now, 7))
+    two_stage = CallFactory(
+        identifier="TWO-STAGE", deadline_model=Call.DeadlineModel.TWO_STAGE, deadlines=_days(now, 3, 200),
+    )
+    # Its first stage is over: its next deadline is its last.
+    second_stage_only = CallFactory(
+        identifier="SECOND-STAGE-LEFT", deadline_model=Call.DeadlineModel.TWO_STAGE, deadlines=_days(now, -5, 20),
+    )
+
+    ordered = selectors.in_deadline_order(Call.objects.all(), now)
+
+    assert [call.identifier for call in ordered] == [
+        two_stage.identifier, in_a_week.identifier, second_stage_only.identifier, in_a_month.identifier,
+    ]
+    page = client.get("/en/calls/").content.decode()
+    positions = [page.index(identifier) for identifier in ("TWO-STAGE", "SINGLE-WEEK", "SECOND-STAGE-LEFT", "SINGLE-MONTH")]
+    assert positions == sorted(positions)
+    api = client.get("/api/v1/calls/").json()["results"]
+    assert [row["identifier"] for row in api] == [
+        "TWO-STAGE", "SINGLE-WEEK", "SECOND-STAGE-LEFT", "SINGLE-MONTH",
+    ]
+
+
+def _expected(calls, now):
+    """The order by hand: deadlines ahead by the next one, then no deadline (newest first), then
+    closed (latest last deadline first)."""
+    def next_deadline(call):
+        return min(d.deadline_at for d in call.deadlines.all() if d.deadline_at >= now)
+
+    ahead = [call for call in calls if call.closes_at is not None and call.closes_at >= now]
+    undated = [call for call in calls if call.closes_at is None]
+    passed = [call for call in calls if call.closes_at is not None and call.closes_at < now]
+    return (
+        sorted(ahead, key=lambda call: (next_deadline(call), call.pk))
+        + sorted(undated, key=lambda call: -call.pk)
+        + sorted(passed, key=lambda call: (-call.closes_at.timestamp(), -call.pk))
+    )
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_every_slice_of_many_calls_of_one_two_and_three_stages_is_that_slice_of_the_order(seed):
+    rng = random.Random(seed)
+    now = timezone.now()
+    for _ in range(24):
+        stages = rng.choice([1, 1, 2, 3])
+        # Whole days from a few chosen ones: several calls share a deadline, so ties by id count.
+        days = sorted(rng.sample([-9, -2, 1, 2, 4, 6, 8, 15, 30, 60], stages))
+        CallFactory(deadline_model=Call.DeadlineModel.SINGLE_STAGE if stages == 1 else Call.DeadlineModel.TWO_STAGE,
+                    deadlines=_days(now, *days))
+    CallFactory(opens_at=None, deadline_model=Call.DeadlineModel.PERMANENT, deadlines=[])
+    calls = list(Call.objects.prefetch_related("deadlines"))
+    expected = [call.pk for call in _expected(calls, now)]
+
+    ordered = selectors.in_deadline_order(Call.objects.all(), now)
+
+    assert [call.pk for call in ordered] == expected
+    for start in range(len(expected)):
+        for stop in (start + 1, start + 3, start + 7, len(expected) + 1):
+            assert [call.pk for call in ordered[start:stop]] == expected[start:stop], (start, stop)
+
+
+def test_a_filtered_list_orders_its_own_calls_by_the_next_deadline(client):
+    now = timezone.now()
+    funder = FunderFactory(slug="this-funder")
+    programme = ProgrammeFactory(funder=funder)
+    late_single = CallFactory(identifier="OURS-SINGLE", programme=programme, deadlines=_days(now, 10))
+    ours_two_stage = CallFactory(
+        identifier="OURS-TWO-STAGE", programme=programme, deadline_model=Call.DeadlineModel.TWO_STAGE,
+        deadlines=_days(now, 2, 90),
+    )
+    # Another funder's two-stage call, due sooner still, is not on the filtered list.
+    CallFactory(identifier="THEIRS-TWO-STAGE", deadline_model=Call.DeadlineModel.TWO_STAGE, deadlines=_days(now, 1, 50))
+
+    response = client.get("/en/calls/", {"funder": "this-funder"})
+
+    assert [call.identifier for call in response.context["page"].object_list] == [
+        ours_two_stage.identifier, late_single.identifier,
+    ]
+
+
+def test_a_call_closed_early_by_its_source_stays_among_the_closed_whatever_its_stages():
+    now = timezone.now()
+    open_call = CallFactory(deadlines=_days(now, 20))
+    closed_early = CallFactory(
+        deadline_model=Call.DeadlineModel.TWO_STAGE, deadlines=_days(now, 1, 40), status_from_source=Call.Status.CLOSED,
+    )
+
+    assert list(selectors.in_deadline_order(Call.objects.all(), now)) == [open_call, closed_early]
