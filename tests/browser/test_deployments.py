@@ -127,3 +127,18 @@ def test_a_district_without_a_code_filters_every_page_and_the_export(new_page, s
     assert parse_qs(urlsplit(export.get_attribute("href")).query)["territory"] == [f"id-{orhangazi.pk}"]
     exported = page.request.get(export.get_attribute("href")).text()
     assert exported.count("Orhangazi Spor Kulübü") == 27 and "Gemlik" not in exported
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_every_page_with_the_contact_address_fits_a_phone(new_page, profile, width, screenshot):
+    """The authority's e-mail address is one long word ("abkoordinasyon@demo…"): it wraps
+    rather than widening the page, in the footer and on each page that writes it."""
+    site, expected = profile
+    page = new_page()
+    page.set_viewport_size({"width": width, "height": 800})
+    language = expected["language"]
+    for path in ("/", "/contact/", "/privacy/", "/accessibility/"):
+        page.goto(f"/{language}{path}")
+        expect(page.locator("footer").get_by_role("link", name=site.contact_email)).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{page.url} scrolls sideways"
+    screenshot(page, f"accessibility-{width}")
