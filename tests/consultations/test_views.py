@@ -101,6 +101,17 @@ def test_the_issuing_body_is_typed_by_name_and_found_by_its_address_too(client, 
     assert titles(client.get(list_url, {"body": "opole"})) == {"Program Opola", "Program Opola Lubelskiego"}
 
 
+@pytest.mark.parametrize(("count", "heading"), [
+    (1, "1 konsultacja"), (2, "2 konsultacje"), (5, "5 konsultacji"), (22, "22 konsultacje"),
+])
+def test_the_list_counts_consultations_in_polishs_three_plural_forms(client, body, count, heading):
+    ConsultationFactory.create_batch(count, issuing_body=body, sections=0)
+
+    page = client.get("/pl/consultations/", {"status": "open"}).content.decode()
+
+    assert re.search(r'<h2 class="result-count"[^>]*>([^<]*)</h2>', page).group(1) == heading
+
+
 def test_the_next_page_of_a_list_filtered_by_a_typed_body_keeps_the_body(client, municipality, settings):
     settings.CIVICBRIDGE_PAGE_SIZE = 2
     opole = PublicBodyFactory(territory=municipality, name="Gmina Opole")

@@ -112,3 +112,19 @@ def test_the_funding_institution_kind_of_organization_is_the_glossarys_funder(la
     with translation.override(language):
         assert str(Organization.Kind.FUNDER.label) == term
         assert str(Funder._meta.verbose_name) == term
+
+
+POLISH_PLURALS = "nplurals=3; plural=(n==1 ? 0 : (n%10>=2 && n%10<=4) && (n%100<12 || n%100>14) ? 1 : 2);"
+
+
+@pytest.mark.parametrize("path", [path for path in CATALOGS if path.parents[1].name == "pl"], ids=_name)
+def test_every_polish_catalog_has_the_three_plural_forms_of_polish(path):
+    """One for 1, one for 2-4 (not 12-14), one for the rest: each app's catalog alike, so that
+    a count reads the same whichever app's message writes it."""
+    with path.with_suffix(".mo").open("rb") as compiled:
+        header = gettext.GNUTranslations(compiled).info()
+    text = path.read_text(encoding="utf-8")
+    forms = [len(re.findall(r"^msgstr\[\d\]", block, re.M)) for block in text.split("\n\n") if "msgid_plural" in block]
+
+    assert header["plural-forms"] == POLISH_PLURALS
+    assert set(forms) <= {3}
