@@ -1,6 +1,7 @@
 """The portfolio in the IATI activity standard 2.03: valid against the schema IATI publishes,
 with identifiers built only from registry numbers that are known."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,54 @@ def test_an_invalid_document_would_be_caught_by_the_schema(schema):
     document = etree.fromstring(iati.build([], language="en").xml)
     etree.SubElement(document, "iati-activity")
     assert not schema.validate(document)
+
+
+def _iati_links(html: str) -> list[str]:
+    return [link.replace("&amp;", "&") for link in re.findall(r'href="([^"]*/iati\.xml[^"]*)"', html)]
+
+
+@pytest.mark.parametrize("projects", ["none", "exportable", "lead_without_identifier", "proposal_only"])
+def test_the_iati_link_an_organizations_portfolio_shows_gives_the_file(client, projects):
+    """An IATI file holds at least one activity: where the page's filters leave none, it says so
+    instead of offering a link that could only answer 404."""
+    organization = krs_organization(kind=Organization.Kind.BUSINESS)
+    if projects == "exportable":
+        ProjectFactory(lead_organization=organization, status=S.RUNNING)
+    elif projects == "lead_without_identifier":
+        lead = OrganizationFactory(registry_type=Organization.RegistryType.OTHER, registry_number="")
+        project = ProjectFactory(lead_organization=lead, status=S.RUNNING)
+        ProjectPartner.objects.create(project=project, organization=organization)
+    elif projects == "proposal_only":
+        ProjectFactory(lead_organization=organization, status=S.SUBMITTED)
+
+    page = client.get(reverse("projects:organization_portfolio", args=[organization.slug])).content.decode()
+    links = _iati_links(page)
+
+    if projects == "exportable":
+        assert len(links) == 1
+    else:
+        assert links == []
+        assert "No project of these filters can be published in the IATI standard." in page
+    for link in links:
+        response = client.get(link)
+        assert response.status_code == 200
+        assert etree.fromstring(response.content).findall("iati-activity")
+
+
+def test_the_portfolios_question_agrees_with_the_export_on_every_lead():
+    numbers = iter(range(1000, 2000))
+    for kind in Organization.Kind.values:
+        for legal_form in (Organization.LegalForm.ASSOCIATION, Organization.LegalForm.FOUNDATION):
+            for registry_type in Organization.RegistryType.values:
+                number = str(next(numbers)) if registry_type else ""
+                abroad = {"territory": None, "country": "DE", "city": "Berlin"} if registry_type == "foreign" else {}
+                lead = OrganizationFactory(
+                    kind=kind, legal_form=legal_form, registry_type=registry_type, registry_number=number, **abroad
+                )
+                for status in S.values:
+                    ProjectFactory(lead_organization=lead, status=status)
+    projects = list(Project.objects.select_related("lead_organization"))
+
+    exported = {project for project in projects if iati.exportable(project)}
+    assert exported
+    assert set(Project.objects.filter(iati.exportable_filter())) == exported

@@ -26,6 +26,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils import timezone
 
 from civicbridge.core.validators import clean_text
@@ -92,6 +93,20 @@ def exportable(project: Project) -> bool:
         project.status in ACTIVITY_STATUS
         and organisation_identifier(lead) is not None
         and organisation_type(lead) is not None
+    )
+
+
+def exportable_filter() -> Q:
+    """``exportable`` as a filter of projects (registry numbers are stored stripped): the
+    portfolio page asks it before it offers the file."""
+    return (
+        Q(status__in=list(ACTIVITY_STATUS))
+        & Q(lead_organization__registry_type__in=list(REGISTER_PREFIXES))
+        & ~Q(lead_organization__registry_number="")
+        & (
+            Q(lead_organization__legal_form=Organization.LegalForm.FOUNDATION)
+            | Q(lead_organization__kind__in=list(ORGANISATION_TYPES))
+        )
     )
 
 

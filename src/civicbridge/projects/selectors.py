@@ -4,6 +4,7 @@ from django.db.models import Count, F, Prefetch, QuerySet, Sum
 
 from civicbridge.core.pagination import page_of
 
+from . import iati
 from .filters import ProjectApiFilter, ProjectFilter, of_organization
 from .models import CURRENCIES, Project, ProjectPartner, Report, StatusChange
 
@@ -97,6 +98,12 @@ def export_queryset(filterset) -> QuerySet[Project]:
     """The projects the portfolio page lists for these filters, in the page's order (the file
     matches the page it is exported from), with their partners."""
     return with_partners(filterset.qs)
+
+
+def has_iati_activities(queryset: QuerySet[Project]) -> bool:
+    """Whether the IATI file of these projects holds an activity: the standard allows no empty
+    file, so the page offers the export only then."""
+    return queryset.filter(iati.exportable_filter()).exists()
 
 
 def profile_projects(request) -> dict:

@@ -41,6 +41,7 @@ def _portfolio(request, *, organization=None):
         "page": page,
         "totals": totals,
         "organization": organization,
+        "iati_available": selectors.has_iati_activities(filterset.qs),
         "my_organizations": _represented(request.user) if organization is None else [],
         "can_add": request.user.has_perm("projects.add_project", organization),
     }
