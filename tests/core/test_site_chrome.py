@@ -14,8 +14,11 @@ def test_the_header_links_every_part_of_the_site_in_the_page_language(client, la
 
     with translation.override(language):
         for name in ("directory:organization_list", "funding:call_list", "events:event_list", "kpis:dashboard",
-                     "core:search", "accounts:login", "accounts:sign_up", "core:contact", "core:accessibility"):
+                     "core:search", "core:contact", "core:accessibility"):
             assert f'"{reverse(name)}"' in html
+        # Logging in or signing up leads back to this page.
+        for name in ("accounts:login", "accounts:sign_up"):
+            assert f'"{reverse(name)}?next=/{language}/privacy/"' in html
         assert translation.gettext("Calls for proposals") in html
         assert translation.gettext("Accessibility statement") in html
 

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from civicbridge.core import counters
@@ -78,10 +79,12 @@ def _mailbox_full(email: str) -> bool:
     ))
 
 
-def _queue_confirmation(user) -> bool:
+def _queue_confirmation(user, *, next_url: str = "") -> bool:
     token = confirmation_token(user)
     with translation.override(user.preferred_language):
         link = _absolute(reverse("accounts:confirm", kwargs={"token": token}))
+    if next_url:
+        link = f"{link}?{urlencode({'next': next_url})}"
     return send_templated_mail(
         user=user, template="confirm", context={"user": user, "link": link},
         key=f"accounts:confirm:{user.pk}:{uuid.uuid4().hex}",  # each request is its own delivery
@@ -95,7 +98,9 @@ def unconfirmed_sign_ups(queryset=None):
 
 
 @transaction.atomic
-def sign_up(*, username: str, email: str, password: str, preferred_language: str, accepted_privacy: bool) -> "User":
+def sign_up(
+    *, username: str, email: str, password: str, preferred_language: str, accepted_privacy: bool, next_url: str = "",
+) -> "User":
     """Create an inactive account and queue the confirmation link; the account works once confirmed.
 
     Anyone may call it (the view limits how often per client address). Refuses a user name
@@ -105,7 +110,8 @@ def sign_up(*, username: str, email: str, password: str, preferred_language: str
     so nobody can block someone else's address by signing up with it first. Past
     ``CIVICBRIDGE_CONFIRMATION_MAILS_RATE`` links to one mailbox in an hour, signing up again
     changes nothing and sends nothing. The e-mail is queued in this transaction and sent by
-    the worker: an unreachable mail server never fails a sign-up.
+    the worker: an unreachable mail server never fails a sign-up. The link leads on to
+    ``next_url`` (an address on this site, checked by the caller) once the account is confirmed.
     """
     email = email.strip().lower()
     if not accepted_privacy:
@@ -137,7 +143,7 @@ def sign_up(*, username: str, email: str, password: str, preferred_language: str
     except IntegrityError as error:
         raise ValidationError({"username": [_("This user name or e-mail is already taken.")]}) from error
     if not mailbox_full:
-        _queue_confirmation(user)
+        _queue_confirmation(user, next_url=next_url)
     return user
 
 

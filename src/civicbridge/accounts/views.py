@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +19,7 @@ from civicbridge.core import counters
 from civicbridge.core import selectors as core_selectors
 from civicbridge.core.client import client_scope
 from civicbridge.core.forms import submit
+from civicbridge.core.navigation import safe_next
 from civicbridge.core.rules import is_coordinator
 
 from . import selectors, services
@@ -56,8 +59,11 @@ def _too_many(request, template: str, form, *, rate: str, scope: str):
 
 
 def sign_up(request):
+    # Where the person was before (e.g. a filtered list's "log in to get alerts"): the
+    # confirmation link and the log-in after it lead back there.
+    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if request.user.is_authenticated:
-        return redirect("accounts:profile")
+        return redirect(next_url or "accounts:profile")
     form = SignUpForm(request.POST or None, initial={"preferred_language": get_language()})
     if request.method == "POST" and form.is_valid():
         refused = _too_many(request, "accounts/sign_up.html", form, rate=settings.CIVICBRIDGE_SIGN_UP_RATE,
@@ -68,11 +74,11 @@ def sign_up(request):
             username=form.cleaned_data["username"], email=form.cleaned_data["email"],
             password=form.cleaned_data["password1"],
             preferred_language=form.cleaned_data["preferred_language"],
-            accepted_privacy=form.cleaned_data["accept_privacy"],
+            accepted_privacy=form.cleaned_data["accept_privacy"], next_url=next_url,
         ))
         if not form.errors:
             return render(request, "accounts/sign_up_done.html", {"email": form.cleaned_data["email"]})
-    return render(request, "accounts/sign_up.html", {"form": form})
+    return render(request, "accounts/sign_up.html", {"form": form, "next": next_url})
 
 
 def resend_confirmation(request):
@@ -94,7 +100,9 @@ def confirm(request, token):
     except ValidationError as error:
         return render(request, "accounts/confirm_failed.html", {"reason": " ".join(error.messages)}, status=400)
     messages.success(request, _("Your e-mail is confirmed. You can log in now."))
-    return redirect("accounts:login")
+    next_url = safe_next(request, request.GET.get("next"))
+    login = reverse("accounts:login")
+    return redirect(f"{login}?{urlencode({'next': next_url})}" if next_url else login)
 
 
 @login_required

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.utils.translation import get_language_info
 
 from . import deployment
+from .navigation import next_here
 
 
 def platform(request):
@@ -13,6 +14,7 @@ def platform(request):
         "site_name": current.name,
         "demo_mode": settings.DEMO_MODE,
         "language_links": language_links(request.get_full_path()),
+        "next_here": next_here(request),
     }
 
 

@@ -30,11 +30,17 @@ function setUpMenuButton(button) {
   });
 }
 
-// After htmx changed the address, the language links must point at the new one.
+// After htmx changed the address, the language links must point at the new one, and logging
+// in or signing up must lead back to it (filters included).
 document.addEventListener("htmx:pushedIntoHistory", () => {
   const path = window.location.pathname.replace(/^\/[a-z]{2}(?=\/)/, "") + window.location.search;
   for (const link of document.querySelectorAll(".language-switcher a[hreflang]")) {
     link.href = "/" + link.hreflang + path;
+  }
+  for (const link of document.querySelectorAll("a[data-next-here]")) {
+    const url = new URL(link.href);
+    url.searchParams.set("next", window.location.pathname + window.location.search);
+    link.href = url.href;
   }
 });
 document.addEventListener("htmx:afterSwap", (event) => {
