@@ -188,3 +188,26 @@ def test_every_consultation_page_passes_axe(page, new_page, consultation_with_pe
         officer_page.goto(address)
         expect(officer_page.locator("h1")).to_be_visible()
         check_accessibility(officer_page)
+
+
+def test_on_a_phone_the_sections_are_big_targets_and_ones_own_remark_keeps_clear_of_its_frame(
+    new_page, consultation_with_people, screenshot
+):
+    from tests.consultations.factories import remark_on
+
+    consultation, officer, representative, ngo = consultation_with_people
+    section = consultation.sections.order_by("position").first()
+    remark = remark_on(section, author=representative, organization=ngo, justification="Za krótki termin.")
+    phone = new_page(has_touch=True)
+    phone.set_viewport_size({"width": 390, "height": 844})
+    log_in_without_the_form(phone, representative)
+
+    phone.goto(consultation.get_absolute_url())
+    heights = phone.locator(".toc a").evaluate_all("links => links.map((link) => link.getBoundingClientRect().height)")
+    assert heights and min(heights) >= 44, heights
+
+    phone.goto(f"{section.get_absolute_url()}#remark-{remark.pk}")
+    article = phone.locator(f"#remark-{remark.pk}")
+    padding = article.evaluate("element => ['Top', 'Right', 'Bottom', 'Left'].map((side) => parseFloat(getComputedStyle(element)['padding' + side]))")
+    assert min(padding) >= 8, padding
+    screenshot(phone, "own-remark")
