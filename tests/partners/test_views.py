@@ -383,6 +383,19 @@ def test_a_representative_posts_a_request_through_the_form(client, representativ
     assert partner_request.created_by == representative
 
 
+def test_the_territories_are_tick_boxes_chosen_alike_on_any_device(client, representative, organization, county, other_county):
+    """A multiple select wants Ctrl held down, which a phone has not: each territory is a tick box."""
+    client.force_login(representative)
+
+    page = client.get(NEW_URL.replace("/en/", "/pl/")).content.decode()
+    assert f'type="checkbox" name="territories" value="{county.pk}"' in page
+    assert "Ctrl" not in page and '<select name="territories"' not in page
+
+    client.post(NEW_URL, {**form_data(organization), "territories": [county.pk, other_county.pk]})
+
+    assert set(PartnerRequest.objects.get().territories.all()) == {county, other_county}
+
+
 def test_the_form_reports_a_past_deadline_on_its_field(client, representative, organization):
     client.force_login(representative)
 

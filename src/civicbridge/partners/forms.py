@@ -82,9 +82,9 @@ class PartnerRequestForm(forms.ModelForm):
     )
     territories = TerritoryMultipleChoiceField(
         label=_("Territories"), queryset=Territory.objects.all(), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Regions or counties where the partner should be, if that matters. "
-                    "Hold Ctrl (or Cmd) to choose several."),
+        # Tick boxes, as for the areas and kinds: a multiple select needs Ctrl, which a phone has not.
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Regions or counties where the partner should be, if that matters."),
     )
     thematic_areas = forms.ModelMultipleChoiceField(
         label=_("Thematic areas"), queryset=ThematicArea.objects.all(), required=False,
