@@ -48,37 +48,70 @@ class Command(BaseCommand):
         if no_serve:
             return
         env = {**os.environ, "CIVICBRIDGE_DEMO": "true", "CIVICBRIDGE_SITE_URL": f"http://{host}:{port}"}
-        # One worker runs everything in the background: tasks, periodic jobs, recovery.
-        worker, worker_started = self._start_worker(env), time.monotonic()
-        server = subprocess.Popen(gunicorn_argv(host=host, port=port, workers=workers), env=env)
         self.stdout.write(self.style.SUCCESS(
             f"civicbridge is running at http://{host}:{port}/ with its worker (Ctrl+C stops both)"
         ))
-        try:
-            while server.poll() is None:
-                if worker.poll() is not None:
-                    if time.monotonic() - worker_started < 10:
-                        raise CommandError(f"The worker could not start (exit code {worker.returncode}): see above.")
-                    # Without it no alert or e-mail would go out: start another, it resumes the tasks.
-                    self.stderr.write(f"The worker stopped (exit code {worker.returncode}); starting another.")
-                    worker, worker_started = self._start_worker(env), time.monotonic()
-                time.sleep(1)
-        except KeyboardInterrupt:
-            # Ctrl+C reached the whole process group: let the worker finish its task, as it is asked to.
-            _wait_all((server, worker), timeout=20)
-        finally:
-            for process in (server, worker):
-                if process.poll() is None:
-                    process.send_signal(signal.SIGTERM)
-            for process in (server, worker):
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+        supervise(
+            server_argv=gunicorn_argv(host=host, port=port, workers=workers),
+            worker_argv=[sys.executable, "-m", "civicbridge", "worker"],
+            env=env, stderr=self.stderr,
+        )
 
-    def _start_worker(self, env) -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, "-m", "civicbridge", "worker"], env=env)
+
+class _Stop(Exception):
+    """A signal asked the demo to stop."""
+
+
+def _stop(signum, frame):
+    raise _Stop(signum)
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def supervise(*, server_argv, worker_argv, env, stderr) -> None:
+    """Run the web server and one worker (tasks, periodic jobs, recovery) until the server
+    stops or a signal (Ctrl+C, ``kill``, the terminal closing) asks the demo to stop; then stop
+    both, each as it is asked to (SIGTERM: the server finishes its requests, the worker its task).
+
+    The children run in their own process group, so that only this process hears Ctrl+C and
+    each child gets exactly one signal: a second one would make the worker drop its task.
+    """
+    previous = {signum: signal.signal(signum, _stop) for signum in STOP_SIGNALS}
+    children = []
+
+    def start(argv):
+        process = subprocess.Popen(argv, env=env, process_group=0)
+        children.append(process)
+        return process
+
+    try:
+        worker, worker_started = start(worker_argv), time.monotonic()
+        server = start(server_argv)
+        while server.poll() is None:
+            if worker.poll() is not None:
+                if time.monotonic() - worker_started < 10:
+                    raise CommandError(f"The worker could not start (exit code {worker.returncode}): see above.")
+                # Without it no alert or e-mail would go out: start another, it resumes the tasks.
+                stderr.write(f"The worker stopped (exit code {worker.returncode}); starting another.")
+                worker, worker_started = start(worker_argv), time.monotonic()
+            time.sleep(1)
+    except _Stop:
+        pass
+    finally:
+        # Stopping is under way: a second signal must not cut it short and leave children behind.
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, signal.SIG_IGN)
+        for process in children:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        _wait_all(children, timeout=30)
+        for process in children:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _wait_all(processes, *, timeout: float) -> None:

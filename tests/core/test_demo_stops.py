@@ -1,0 +1,58 @@
+"""``civicbridge demo`` stops its web server and worker with itself, whichever signal stops it:
+none is left running behind (``commands/demo.py``, ``supervise``)."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+# A stand-in for ``demo``: the same supervision of two long-lived children.
+SUPERVISOR = """
+import sys
+from civicbridge.core.management.commands.demo import supervise
+child = [sys.executable, "-c", "import time; time.sleep(120)"]
+supervise(server_argv=child, worker_argv=child, env=None, stderr=sys.stderr)
+"""
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A child that exited but is not yet reaped by anyone is gone all the same.
+    status = Path(f"/proc/{pid}/stat")
+    return status.exists() and status.read_text().split(") ", 1)[1][0] != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads the process tree from /proc")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_to_the_demo_stops_the_server_and_the_worker(signum):
+    demo = subprocess.Popen([sys.executable, "-c", SUPERVISOR], env={**os.environ})
+    try:
+        deadline = time.monotonic() + 20
+        while len(children := _children(demo.pid)) < 2:
+            assert time.monotonic() < deadline, "the demo did not start its two children"
+            time.sleep(0.1)
+
+        demo.send_signal(signum)
+
+        assert demo.wait(timeout=20) is not None
+        deadline = time.monotonic() + 5
+        while any(_alive(child) for child in children) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [child for child in children if _alive(child)]
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+        for child in _children(demo.pid):
+            os.kill(child, signal.SIGKILL)
