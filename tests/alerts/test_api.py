@@ -147,3 +147,24 @@ def test_changing_the_country_of_ones_own_alert_and_not_of_anothers(api, user):
     mine.refresh_from_db()
     other.refresh_from_db()
     assert (mine.country, other.country) == ("PL", "DE")
+
+
+def test_an_alert_may_name_a_programme_and_the_largest_grant(api, user):
+    from decimal import Decimal
+
+    from tests.alerts.factories import ProgrammeFactory
+
+    programme = ProgrammeFactory(name="CERV")
+    response = api.post(
+        "/api/v1/subscriptions/",
+        {"programme": programme.pk, "max_amount": "250000", "frequency": "daily"}, format="json",
+    )
+
+    assert response.status_code == 201, response.content
+    assert (response.json()["programme"], response.json()["max_amount"]) == (programme.pk, "250000.00")
+    saved = Subscription.objects.get(user=user)
+    assert (saved.programme, saved.max_amount) == (programme, Decimal("250000"))
+    assert "CERV" in saved.name
+    assert api.post(
+        "/api/v1/subscriptions/", {"programme": 999999, "frequency": "daily"}, format="json",
+    ).json().keys() == {"programme"}

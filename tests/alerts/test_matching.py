@@ -103,6 +103,20 @@ def test_a_minimum_amount_matches_calls_whose_maximum_grant_reaches_it_or_is_unk
     assert not subscription_matches(wants, facts(max_grant=Decimal("999.99")))
 
 
+def test_a_maximum_amount_matches_calls_whose_maximum_grant_stays_within_it_or_is_unknown():
+    wants = Criteria(max_amount=Decimal("1000"))
+    assert subscription_matches(wants, facts(max_grant=Decimal("1000")))
+    assert subscription_matches(wants, facts(max_grant=None))
+    assert not subscription_matches(wants, facts(max_grant=Decimal("1000.01")))
+
+
+def test_a_programme_matches_only_its_own_calls():
+    assert subscription_matches(Criteria(programme_id=3), facts(programme_id=3))
+    assert not subscription_matches(Criteria(programme_id=3), facts(programme_id=4))
+    # An item of content without programmes (an event) matches no alert that names one.
+    assert not subscription_matches(Criteria(programme_id=3), facts())
+
+
 def test_a_country_matches_calls_open_to_applicants_from_it_or_from_anywhere():
     germany = Criteria(country="DE")
     assert subscription_matches(germany, facts(countries=frozenset({"DE", "PL"})))
@@ -147,6 +161,7 @@ KEYWORDS = [*WORDS, "org", "kult", "edu", "wat", "spor", "Kültür"]
 KINDS = ["ngo", "school", "municipality"]
 MIN_AMOUNTS = [None, Decimal("0"), Decimal("1000"), Decimal("1000.01"), Decimal("50000")]
 MAX_GRANTS = [None, Decimal("999.99"), Decimal("1000"), Decimal("50000"), Decimal("100000")]
+MAX_AMOUNTS = [None, Decimal("0"), Decimal("999.99"), Decimal("1000"), Decimal("50000")]
 COUNTRIES = ["DE", "PL", "TR"]
 
 keyword_strings = st.lists(st.sampled_from(KEYWORDS), max_size=2).map(" ".join)
@@ -155,10 +170,12 @@ titles = st.lists(st.sampled_from(WORDS), min_size=1, max_size=4).map(" ".join)
 criteria_values = st.fixed_dictionaries({
     "keywords": st.one_of(st.just(""), keyword_strings),
     "funder": st.sampled_from([None, 0, 1]),
+    "programme": st.sampled_from([None, 0, 1]),
     "applicant_kind": st.sampled_from(["", *KINDS]),
     "territory": st.one_of(st.none(), st.integers(0, len(PATHS) - 1)),
     "thematic_area": st.sampled_from([None, 0, 1, 2]),
     "min_amount": st.sampled_from(MIN_AMOUNTS),
+    "max_amount": st.sampled_from(MAX_AMOUNTS),
     "country": st.sampled_from(["", *COUNTRIES]),
 })
 call_values = st.fixed_dictionaries({
@@ -174,16 +191,19 @@ call_values = st.fixed_dictionaries({
 
 def pure_criteria(values) -> Criteria:
     return Criteria(
-        keywords=values["keywords"], funder_id=values["funder"], applicant_kind=values["applicant_kind"],
+        keywords=values["keywords"], funder_id=values["funder"], programme_id=values["programme"],
+        applicant_kind=values["applicant_kind"],
         territory_path=None if values["territory"] is None else PATHS[values["territory"]],
         territory_country="" if values["territory"] is None else PATH_COUNTRIES[PATHS[values["territory"]][:3]],
-        thematic_area_id=values["thematic_area"], min_amount=values["min_amount"], country=values["country"],
+        thematic_area_id=values["thematic_area"], min_amount=values["min_amount"], max_amount=values["max_amount"],
+        country=values["country"],
     )
 
 
 def pure_facts(values) -> AlertFacts:
     return AlertFacts(
-        funder_id=values["funder"], kinds=values["kinds"],
+        # Each of the two funders has one programme: the call's programme is its funder's.
+        funder_id=values["funder"], programme_id=values["funder"], kinds=values["kinds"],
         territory_paths=frozenset(PATHS[i] for i in values["territories"]), area_ids=values["areas"],
         max_grant=values["max_grant"], document_forms=document(values["title"]), countries=values["countries"],
     )
@@ -191,7 +211,8 @@ def pure_facts(values) -> AlertFacts:
 
 @settings(max_examples=200, deadline=None)
 @given(criteria=criteria_values, call=call_values, dropped=st.sampled_from(
-    ["keywords", "funder", "applicant_kind", "territory", "thematic_area", "min_amount", "country"]))
+    ["keywords", "funder", "programme", "applicant_kind", "territory", "thematic_area", "min_amount", "max_amount",
+     "country"]))
 def test_dropping_a_filter_never_loses_a_match(criteria, call, dropped):
     wider = {**criteria, dropped: "" if dropped in ("keywords", "applicant_kind", "country") else None}
     if subscription_matches(pure_criteria(criteria), pure_facts(call)):
@@ -202,8 +223,8 @@ def test_dropping_a_filter_never_loses_a_match(criteria, call, dropped):
 @given(criteria=criteria_values, call=call_values)
 def test_a_match_is_the_conjunction_of_single_filter_matches(criteria, call):
     singles = [
-        {**{"keywords": "", "funder": None, "applicant_kind": "", "territory": None, "thematic_area": None,
-            "min_amount": None, "country": ""}, name: criteria[name]}
+        {**{"keywords": "", "funder": None, "programme": None, "applicant_kind": "", "territory": None,
+            "thematic_area": None, "min_amount": None, "max_amount": None, "country": ""}, name: criteria[name]}
         for name in criteria
     ]
     expected = all(subscription_matches(pure_criteria(single), pure_facts(call)) for single in singles)
@@ -236,10 +257,11 @@ def _rows(world, call, subscriptions):
         SubscriptionFactory(
             user=world["user"], keywords=values["keywords"],
             funder=None if values["funder"] is None else programmes[values["funder"]].funder,
+            programme=None if values["programme"] is None else programmes[values["programme"]],
             applicant_kind=values["applicant_kind"],
             territory=None if values["territory"] is None else territories[values["territory"]],
             thematic_area=None if values["thematic_area"] is None else areas[values["thematic_area"]],
-            min_amount=values["min_amount"], country=values["country"],
+            min_amount=values["min_amount"], max_amount=values["max_amount"], country=values["country"],
             frequency=values.get("frequency", Subscription.Frequency.INSTANT),
         )
         for values in subscriptions
@@ -251,7 +273,8 @@ def _expected(world, call_values_, subscriptions, rows) -> set[int]:
     """Ids the rule accepts, from the drawn values themselves, not from the rows."""
     territories, areas, programmes = world["territories"], world["areas"], world["programmes"]
     call_facts = AlertFacts(
-        funder_id=programmes[call_values_["funder"]].funder_id, kinds=call_values_["kinds"],
+        funder_id=programmes[call_values_["funder"]].funder_id, programme_id=programmes[call_values_["funder"]].pk,
+        kinds=call_values_["kinds"],
         territory_paths=frozenset(territories[i].path for i in call_values_["territories"]),
         area_ids=frozenset(areas[i].pk for i in call_values_["areas"]), max_grant=call_values_["max_grant"],
         document_forms=document(call_values_["title"]), countries=call_values_["countries"],
@@ -261,11 +284,12 @@ def _expected(world, call_values_, subscriptions, rows) -> set[int]:
         criteria = Criteria(
             keywords=values["keywords"],
             funder_id=None if values["funder"] is None else programmes[values["funder"]].funder_id,
+            programme_id=None if values["programme"] is None else programmes[values["programme"]].pk,
             applicant_kind=values["applicant_kind"],
             territory_path=None if values["territory"] is None else territories[values["territory"]].path,
             territory_country="" if values["territory"] is None else territories[values["territory"]].country,
             thematic_area_id=None if values["thematic_area"] is None else areas[values["thematic_area"]].pk,
-            min_amount=values["min_amount"], country=values["country"],
+            min_amount=values["min_amount"], max_amount=values["max_amount"], country=values["country"],
         )
         if subscription_matches(criteria, call_facts):
             expected.add(row.pk)

@@ -1,6 +1,7 @@
 """The alert pages: subscribe from the call list, one's own alerts, the coordinators' delivery log."""
 
 from decimal import Decimal
+from html import unescape
 from smtplib import SMTPRecipientsRefused
 from urllib.parse import parse_qs, urlsplit
 
@@ -12,10 +13,15 @@ from django.test import RequestFactory
 from civicbridge.alerts.models import Subscription
 from civicbridge.funding import alerts
 from tests.accounts.factories import PASSWORD, UserFactory
-from tests.alerts.factories import CallFactory, FunderFactory, SubscriptionFactory
+from tests.alerts.factories import CallFactory, FunderFactory, ProgrammeFactory, SubscriptionFactory
 from tests.alerts.outbox import delivered
 
 pytestmark = pytest.mark.django_db
+
+
+def _subscribe_login_link(html: str) -> str:
+    """The subscribe box's "log in" link (the header's log-in link comes back to the page itself)."""
+    return html[html.index("/en/accounts/login/?next=%2Fen%2Falerts%2Fsubscribe"):].split('"', 1)[0]
 
 
 def test_subscribing_from_the_call_list_saves_its_filters(client, user, county, areas):
@@ -114,7 +120,7 @@ def test_log_in_to_subscribe_keeps_every_filter_once_encoded(client):
     response = client.get("/en/calls/", {"q": "water", "territory": "1607", "amount_min": "500"})
     html = response.content.decode()
 
-    link = html[html.index("/en/accounts/login/?next="):].split('"', 1)[0]
+    link = _subscribe_login_link(html)
     # Encoded once: the login page's next is the subscribe page with all three filters.
     assert "%26amp%3B" not in link and "&amp;" not in link
     target = parse_qs(urlsplit(link).query)["next"][0]
@@ -306,7 +312,7 @@ def test_an_alert_saved_from_a_list_filtered_by_a_district_without_a_code_keeps_
 def test_an_alert_saved_from_a_list_filtered_by_country_keeps_the_country_through_log_in(client):
     reader = UserFactory()
     page = client.get("/en/calls/", {"country": "DE", "q": "water"}).content.decode()
-    link = page[page.index("/en/accounts/login/?next="):].split('"', 1)[0]
+    link = _subscribe_login_link(page)
     target = parse_qs(urlsplit(link).query)["next"][0]
     assert parse_qs(urlsplit(target).query) == {"country": ["DE"], "q": ["water"]}
 
@@ -389,3 +395,82 @@ def test_content_whose_items_name_no_applicants_country_offers_no_country_and_ke
 
     assert 'name="country"' not in page and "Applicants from" not in page
     assert Subscription.objects.get(user=user).country == ""
+
+
+# --- every filter of the calls list is kept, or named as not kept -----------------------------------
+
+
+def test_an_alert_saved_from_a_list_filtered_by_programme_and_largest_grant_keeps_both(client, user):
+    funder = FunderFactory(name="European Commission")
+    cerv, life = ProgrammeFactory(funder=funder, name="CERV"), ProgrammeFactory(funder=funder, name="LIFE")
+    client.force_login(user)
+    list_page = client.get("/en/calls/", {"funder": funder.pk, "programme": cerv.pk, "amount_max": "500000"})
+    box = list_page.content.decode()
+    assert f'name="programme" value="{cerv.pk}"' in box and 'name="amount_max" value="500000"' in box
+
+    response = client.post("/en/alerts/subscribe/calls/", {
+        "funder": funder.pk, "programme": cerv.pk, "amount_max": "500000", "frequency": "daily",
+    })
+
+    assert response.status_code == 302
+    saved = Subscription.objects.get(user=user)
+    assert (saved.funder, saved.programme, saved.max_amount) == (funder, cerv, Decimal("500000"))
+    assert "CERV" in saved.name and "at most 500,000" in saved.name
+    # Another programme's search is another alert, not "the same search twice".
+    other = client.post("/en/alerts/subscribe/calls/", {"funder": funder.pk, "programme": life.pk, "frequency": "daily"})
+    assert other.status_code == 302
+    assert set(Subscription.objects.filter(user=user).values_list("programme", flat=True)) == {cerv.pk, life.pk}
+
+
+def test_the_alert_tells_only_of_calls_of_its_programme_within_its_largest_grant(user):
+    funder = FunderFactory()
+    cerv, life = ProgrammeFactory(funder=funder), ProgrammeFactory(funder=funder)
+    wanted = SubscriptionFactory(user=user, funder=funder, programme=cerv, max_amount=Decimal("100000"))
+
+    from civicbridge.alerts.matching import matching_subscription_ids
+
+    def told(**call):
+        return matching_subscription_ids("calls", alerts.call_facts(CallFactory(**call))) == [wanted.pk]
+
+    assert told(programme=cerv, max_grant=Decimal("90000"))
+    assert told(programme=cerv, max_grant=None)
+    assert not told(programme=life, max_grant=Decimal("90000"))
+    assert not told(programme=cerv, max_grant=Decimal("100000.01"))
+
+
+def test_the_subscribe_page_names_the_lists_filters_it_does_not_keep_and_leads_back_with_them(client, user):
+    client.force_login(user)
+
+    response = client.get("/pl/alerts/subscribe/calls/", {
+        "q": "woda", "status": ["open", "forthcoming"], "deadline_from": "2027-01-01", "page": "2",
+    })
+
+    page = response.content.decode()
+    from django.utils import translation
+
+    with translation.override("pl"):
+        status = translation.gettext("Status")
+    assert f"nie zachowuje tych filtrów listy: {status}, Ostatni termin składania od." in page
+    back_link = page.split("Wróć do listy")[0].rsplit('href="', 1)[1].split('"')[0]
+    back = parse_qs(urlsplit(unescape(back_link)).query)
+    assert back == {"q": ["woda"], "status": ["open", "forthcoming"], "deadline_from": ["2027-01-01"]}
+
+
+def test_the_calls_box_says_which_filters_the_alert_will_not_keep(client, user):
+    client.force_login(user)
+
+    plain = client.get("/en/calls/", {"q": "water"}).content.decode()
+    filtered = client.get("/en/calls/", {"q": "water", "status": "open", "deadline_to": "2027-06-30"}).content.decode()
+
+    assert "does not keep these filters" not in plain
+    assert "does not keep these filters of the list: Status, Last deadline until." in filtered
+
+
+def test_words_typed_under_the_lists_other_name_are_kept(client, user):
+    client.force_login(user)
+
+    page = client.get("/en/calls/", {"search": "water"}).content.decode()
+    confirm = client.get("/en/alerts/subscribe/calls/", {"search": "water"}).content.decode()
+
+    assert 'name="q" value="water"' in page
+    assert "“water”" in confirm

@@ -382,8 +382,11 @@ def test_the_alert_link_carries_the_lists_territory_and_area_and_login_comes_bac
     client.force_login(user)
     signed_in = client.get(reverse("events:event_list"), {"territory": "1607", "kind": "training"}).content.decode()
 
-    assert "/en/alerts/subscribe/events/?territory=1607" in unquote(page)
-    assert 'href="/en/alerts/subscribe/events/?territory=1607"' in signed_in
+    assert "/en/alerts/subscribe/events/?territory=1607&kind=training" in unquote(page)
+    assert 'href="/en/alerts/subscribe/events/?territory=1607&amp;kind=training"' in signed_in
+    # The kind goes along so that the alert page can say it does not keep it, not drop it unsaid.
+    subscribe = client.get("/en/alerts/subscribe/events/", {"territory": "1607", "kind": "training"}).content.decode()
+    assert "it does not keep these filters of the list: Kind." in subscribe
 
 
 def test_upcoming_events_list_those_under_way_first_with_the_same_queries_as_without(

@@ -21,7 +21,7 @@ from civicbridge.directory.models import Organization
 
 from . import services
 from .models import Subscription
-from .selectors import funders, own_subscriptions
+from .selectors import funders, own_subscriptions, programmes
 
 
 def _default_alertable() -> str:
@@ -48,6 +48,7 @@ class SubscriptionSerializer(serializers.ModelSerializer):
         help_text="The content the alert watches (e.g. `calls`); set when the alert is saved.",
     )
     funder = serializers.PrimaryKeyRelatedField(queryset=funders(), required=False, allow_null=True)
+    programme = serializers.PrimaryKeyRelatedField(queryset=programmes(), required=False, allow_null=True)
     territory = serializers.PrimaryKeyRelatedField(queryset=Territory.objects.all(), required=False, allow_null=True)
     thematic_area = serializers.PrimaryKeyRelatedField(
         queryset=ThematicArea.objects.all(), required=False, allow_null=True
@@ -64,8 +65,8 @@ class SubscriptionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Subscription
         fields = [
-            "id", "alertable", "name", "keywords", "funder", "applicant_kind", "country", "territory", "thematic_area",
-            "min_amount",
+            "id", "alertable", "name", "keywords", "funder", "programme", "applicant_kind", "country", "territory",
+            "thematic_area", "min_amount", "max_amount",
             "frequency", "remind_deadlines", "is_active", "last_digest_at", "created_at", "updated_at",
         ]
         read_only_fields = ["last_digest_at", "created_at", "updated_at"]

@@ -11,7 +11,7 @@ from civicbridge.core.registry import alertables
 from civicbridge.directory.models import Organization
 
 from .models import Subscription
-from .selectors import funders
+from .selectors import funders, programmes
 
 
 class SubscribeForm(core_forms.Form):
@@ -19,6 +19,7 @@ class SubscribeForm(core_forms.Form):
 
     q = forms.CharField(label=_("Words"), max_length=200, required=False)
     funder = forms.ModelChoiceField(label=_("Funder"), queryset=funders(), required=False)
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=programmes(), required=False)
     applicant_kind = forms.ChoiceField(
         label=_("Applicant kind"), choices=[("", ""), *Organization.Kind.choices], required=False,
     )
@@ -35,6 +36,9 @@ class SubscribeForm(core_forms.Form):
     amount_min = forms.DecimalField(
         label=_("Grants of at least"), max_digits=14, decimal_places=2, min_value=0, required=False
     )
+    amount_max = forms.DecimalField(
+        label=_("Grants of at most"), max_digits=14, decimal_places=2, min_value=0, required=False
+    )
     frequency = forms.ChoiceField(
         label=_("How often"), choices=Subscription.Frequency.choices, initial=Subscription.Frequency.DAILY,
         widget=forms.RadioSelect,
@@ -43,7 +47,9 @@ class SubscribeForm(core_forms.Form):
         label=_("Remind me 7 days before deadlines"), required=False, initial=True
     )
 
-    CRITERIA = ("q", "funder", "applicant_kind", "country", "territory", "thematic_area", "amount_min")
+    CRITERIA = (
+        "q", "funder", "programme", "applicant_kind", "country", "territory", "thematic_area", "amount_min", "amount_max",
+    )
     # The criteria the page shows as fields to change; the others are kept as the list gave them.
     SHOWN = ("country",)
 
@@ -56,9 +62,9 @@ class SubscribeForm(core_forms.Form):
         """The service's keyword arguments for the saved filters."""
         data = self.cleaned_data
         return {
-            "keywords": data["q"], "funder": data["funder"], "applicant_kind": data["applicant_kind"],
-            "country": data.get("country", ""), "territory": data["territory"], "thematic_area": data["thematic_area"],
-            "min_amount": data["amount_min"],
+            "keywords": data["q"], "funder": data["funder"], "programme": data["programme"],
+            "applicant_kind": data["applicant_kind"], "country": data.get("country", ""), "territory": data["territory"],
+            "thematic_area": data["thematic_area"], "min_amount": data["amount_min"], "max_amount": data["amount_max"],
         }
 
 

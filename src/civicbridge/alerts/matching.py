@@ -11,6 +11,7 @@ agree; tests/alerts/test_matching.py checks that with Hypothesis.
 The rule, criterion by criterion (an empty criterion matches every item):
 
 - funder: the item's funder is the subscription's;
+- programme: the item's programme is the subscription's;
 - applicant kind: the item is open to all kinds, or lists the subscription's;
 - territory: the item is open anywhere, or one of its territories lies on
   the subscription territory's line (the same unit, a unit above or a unit below):
@@ -22,6 +23,8 @@ The rule, criterion by criterion (an empty criterion matches every item):
   the calls list's territory filter does;
 - thematic area: the item has it;
 - grants of at least: the item's maximum grant is unknown or reaches it;
+- grants of at most: the item's maximum grant is unknown or does not exceed it (as the
+  calls list's "Grants of at most");
 - keywords: every word matches the item's search document the way the search box
   does (core.search): the document has the word's folded prefix, or one of its lemmas.
 """
@@ -50,11 +53,13 @@ class Criteria:
 
     keywords: str = ""
     funder_id: int | None = None
+    programme_id: int | None = None
     applicant_kind: str = ""
     territory_path: str | None = None
     territory_country: str = ""
     thematic_area_id: int | None = None
     min_amount: Decimal | None = None
+    max_amount: Decimal | None = None
     country: str = ""
 
     @classmethod
@@ -62,11 +67,13 @@ class Criteria:
         return cls(
             keywords=subscription.keywords,
             funder_id=subscription.funder_id,
+            programme_id=subscription.programme_id,
             applicant_kind=subscription.applicant_kind,
             territory_path=subscription.territory.path if subscription.territory_id else None,
             territory_country=subscription.territory.country if subscription.territory_id else "",
             thematic_area_id=subscription.thematic_area_id,
             min_amount=subscription.min_amount,
+            max_amount=subscription.max_amount,
             country=subscription.country,
         )
 
@@ -111,6 +118,8 @@ def subscription_matches(criteria: Criteria, facts: AlertFacts) -> bool:
     """The matching rule (see the module docstring)."""
     if criteria.funder_id is not None and criteria.funder_id != facts.funder_id:
         return False
+    if criteria.programme_id is not None and criteria.programme_id != facts.programme_id:
+        return False
     if criteria.applicant_kind and facts.kinds and criteria.applicant_kind not in facts.kinds:
         return False
     if criteria.territory_path is not None and facts.territory_paths and not any(
@@ -124,6 +133,8 @@ def subscription_matches(criteria: Criteria, facts: AlertFacts) -> bool:
     if criteria.thematic_area_id is not None and criteria.thematic_area_id not in facts.area_ids:
         return False
     if criteria.min_amount is not None and facts.max_grant is not None and facts.max_grant < criteria.min_amount:
+        return False
+    if criteria.max_amount is not None and facts.max_grant is not None and facts.max_grant > criteria.max_amount:
         return False
     return not criteria.keywords or keywords_match(criteria.keywords, facts)
 
@@ -159,6 +170,7 @@ def candidate_subscriptions(
     if reminders:
         queryset = queryset.filter(remind_deadlines=True)
     queryset = queryset.filter(Q(funder__isnull=True) | Q(funder_id=facts.funder_id))
+    queryset = queryset.filter(Q(programme__isnull=True) | Q(programme_id=facts.programme_id))
     if facts.kinds:
         queryset = queryset.filter(Q(applicant_kind="") | Q(applicant_kind__in=sorted(facts.kinds)))
     if facts.territory_paths:
@@ -175,6 +187,7 @@ def candidate_subscriptions(
         queryset = queryset.filter(thematic_area__isnull=True)
     if facts.max_grant is not None:
         queryset = queryset.filter(Q(min_amount__isnull=True) | Q(min_amount__lte=facts.max_grant))
+        queryset = queryset.filter(Q(max_amount__isnull=True) | Q(max_amount__gte=facts.max_grant))
     return queryset
 
 

@@ -34,10 +34,15 @@ class Subscription(TimeStampedModel):
     funder = models.ForeignKey(
         "funding.Funder", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("funder"),
     )
+    programme = models.ForeignKey(
+        "funding.Programme", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name=_("programme"),
+    )
     applicant_kind = models.CharField(_("applicant kind"), max_length=20, blank=True)
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("territory"))
     thematic_area = models.ForeignKey(ThematicArea, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("thematic area"))
     min_amount = models.DecimalField(_("grants of at least"), max_digits=14, decimal_places=2, null=True, blank=True)
+    max_amount = models.DecimalField(_("grants of at most"), max_digits=14, decimal_places=2, null=True, blank=True)
     # As the calls list's "Applicants from": items open to applicants from this country (ISO
     # code), by the list's rule (core.countries.open_to_applicants_from); empty: from anywhere.
     country = models.CharField(_("applicants from"), max_length=2, blank=True, validators=[validate_country_code])

@@ -35,7 +35,7 @@ STATE_FILTERS = {
 def own_subscriptions(user) -> QuerySet[Subscription]:
     return (
         Subscription.objects.filter(user=user)
-        .select_related("funder", "territory", "thematic_area")
+        .select_related("funder", "programme", "territory", "thematic_area")
         .order_by("-created_at", "-id")
     )
 
@@ -43,6 +43,11 @@ def own_subscriptions(user) -> QuerySet[Subscription]:
 def funders():
     """The funders a subscription may name (the model the ``funder`` criterion points to)."""
     return Subscription._meta.get_field("funder").related_model.objects.all()
+
+
+def programmes():
+    """The programmes a subscription may name (the model the ``programme`` criterion points to)."""
+    return Subscription._meta.get_field("programme").related_model.objects.select_related("funder")
 
 
 def deliveries_for_log(*, alertable: str = "", identifier: str = "", state: str = "") -> QuerySet[Delivery]:
@@ -157,10 +162,13 @@ def personal_data(user) -> list[dict]:
     from .models import Subscription
 
     kinds = dict(Organization.Kind.choices)
-    subscriptions = Subscription.objects.filter(user=user).select_related("funder", "territory", "thematic_area")
+    subscriptions = Subscription.objects.filter(user=user).select_related(
+        "funder", "programme", "territory", "thematic_area"
+    )
     return [
         {"name": s.name, "content": s.alertable, "words": s.keywords,
          "funder": s.funder.name if s.funder_id else None,
+         "programme": str(s.programme) if s.programme_id else None,
          "applicant_kind": s.applicant_kind or None,
          "applicant_kind_name": str(kinds.get(s.applicant_kind, s.applicant_kind)) if s.applicant_kind else None,
          "country": s.country or None, "country_name": s.country_name or None,
@@ -168,6 +176,7 @@ def personal_data(user) -> list[dict]:
          "territory_code": (s.territory.code or None) if s.territory_id else None,
          "thematic_area": s.thematic_area.name if s.thematic_area_id else None,
          "min_amount": str(s.min_amount) if s.min_amount is not None else None,
+         "max_amount": str(s.max_amount) if s.max_amount is not None else None,
          "frequency": s.frequency, "remind_deadlines": s.remind_deadlines,
          "active": s.is_active, "created_at": s.created_at.isoformat()}
         for s in subscriptions.order_by("created_at", "pk")

@@ -31,9 +31,11 @@ UNSUBSCRIBE_SALT = "civicbridge.funding.unsubscribe"
 # Links in old e-mails keep working this long; a longer-lived link is a weaker secret.
 UNSUBSCRIBE_TOKEN_MAX_AGE = 400 * 24 * 3600
 MAX_SUBSCRIPTIONS_PER_USER = 50
-FIELDS = ("name", "keywords", "funder", "applicant_kind", "country", "territory", "thematic_area", "min_amount",
-          "frequency", "remind_deadlines", "is_active")
-CRITERIA = ("keywords", "funder", "applicant_kind", "country", "territory", "thematic_area", "min_amount")
+CRITERIA = (
+    "keywords", "funder", "programme", "applicant_kind", "country", "territory", "thematic_area", "min_amount",
+    "max_amount",
+)
+FIELDS = ("name", *CRITERIA, "frequency", "remind_deadlines", "is_active")
 
 
 # --- unsubscribe links ------------------------------------------------------------------
@@ -118,14 +120,16 @@ def _everything(alertable: str) -> str:
     return str(content.everything or content.label)
 
 
-def describe_criteria(*, alertable: str, keywords="", funder=None, applicant_kind="", country="", territory=None,
-                      thematic_area=None, min_amount=None) -> str:
+def describe_criteria(*, alertable: str, keywords="", funder=None, programme=None, applicant_kind="", country="",
+                      territory=None, thematic_area=None, min_amount=None, max_amount=None) -> str:
     """A name for a saved search, in the active language: its filters, or the content's name ("Calls for proposals")."""
     parts = []
     if keywords:
         parts.append(f"“{keywords.strip()}”")
     if funder is not None:
         parts.append(str(funder))
+    if programme is not None:
+        parts.append(str(programme))
     if applicant_kind:
         parts.append(str(Organization.Kind(applicant_kind).label) if applicant_kind in Organization.Kind.values
                      else applicant_kind)
@@ -138,14 +142,17 @@ def describe_criteria(*, alertable: str, keywords="", funder=None, applicant_kin
     if min_amount is not None:
         amount = number_format(Decimal(min_amount).normalize(), force_grouping=True)
         parts.append(_("grants of at least %(amount)s") % {"amount": amount})
+    if max_amount is not None:
+        amount = number_format(Decimal(max_amount).normalize(), force_grouping=True)
+        parts.append(_("grants of at most %(amount)s") % {"amount": amount})
     name = " · ".join(parts) or _everything(alertable)
     return name if len(name) <= 200 else name[:199] + "…"
 
 
 @transaction.atomic
 def create_subscription(
-    *, user, alertable: str, keywords: str = "", funder=None, applicant_kind: str = "", country: str = "", territory=None,
-    thematic_area=None, min_amount=None, frequency: str = Subscription.Frequency.INSTANT, remind_deadlines: bool = True,
+    *, user, alertable: str, keywords: str = "", funder=None, programme=None, applicant_kind: str = "", country: str = "",
+    territory=None, thematic_area=None, min_amount=None, max_amount=None, frequency: str = Subscription.Frequency.INSTANT, remind_deadlines: bool = True,
     name: str = "",
 ) -> Subscription:
     """Save a search over content ``alertable`` (a key of ``core.registry.alertables``) for ``user``.
@@ -163,12 +170,13 @@ def create_subscription(
     _validate_alertable(alertable)
     _validate_kind(applicant_kind)
     criteria = {
-        "keywords": keywords, "funder": funder, "applicant_kind": applicant_kind or "", "country": country,
-        "territory": territory, "thematic_area": thematic_area, "min_amount": min_amount,
+        "keywords": keywords, "funder": funder, "programme": programme, "applicant_kind": applicant_kind or "",
+        "country": country, "territory": territory, "thematic_area": thematic_area, "min_amount": min_amount,
+        "max_amount": max_amount,
     }
     same = Subscription.objects.filter(
-        user=user, alertable=alertable, keywords__iexact=keywords, funder=funder, applicant_kind=applicant_kind or "",
-        country=country, territory=territory, thematic_area=thematic_area, min_amount=min_amount,
+        user=user, alertable=alertable, keywords__iexact=keywords,
+        **{name: value for name, value in criteria.items() if name != "keywords"},
     ).first()
     if same is not None:
         if same.is_active:

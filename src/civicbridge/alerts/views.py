@@ -45,6 +45,8 @@ def subscribe(request, alertable):
     criteria = {
         name: source.get(name, "").strip() for name in SubscribeForm.CRITERIA if offers_country or name != "country"
     }
+    if not criteria["q"]:
+        criteria["q"] = source.get("search", "").strip()  # the lists' other name for their words
     preview = SubscribeForm({**criteria, "frequency": "daily"}, applicant_countries=offers_country)
     if request.method == "POST":
         form = SubscribeForm(request.POST, applicant_countries=offers_country)
@@ -75,7 +77,12 @@ def subscribe(request, alertable):
         # Deadline reminders only for content that has deadlines (calls; not events).
         "offers_reminders": content.reminders is not None,
         "list_url": reverse(content.list_url_name),
-        "list_query": urlencode({name: value for name, value in criteria.items() if value}),
+        # Back to the list as it was filtered, with the filters the alert does not keep.
+        "list_query": urlencode([
+            *((name, value) for name, value in criteria.items() if value),
+            *((name, value) for name in content.unkept_filters for value in source.getlist(name) if value),
+        ]),
+        "unkept": content.unkept_in(source),
     }
     return render(request, "alerts/subscription_form.html", context, status=400 if form.is_bound else 200)
 

@@ -46,4 +46,5 @@ def alertable() -> Alertable:
         list_url_name="consultations:consultation_list",
         everything=_("All consultations"),
         digest_order=("ends_at", "pk"),
+        unkept_filters={"status": _("Status"), "kind": _("Kind of act"), "body": _("Issuing body")},
     )

@@ -109,6 +109,7 @@ class AlertFacts:
     territory_paths: frozenset[str] = frozenset()
     area_ids: frozenset[int] = frozenset()
     funder_id: int | None = None
+    programme_id: int | None = None
     kinds: frozenset[str] = frozenset()
     max_grant: Decimal | None = None
     countries: frozenset[str] = frozenset()
@@ -155,9 +156,17 @@ class Alertable:
     # Its items say which countries' applicants they are open to (``AlertFacts.countries``): an
     # alert on it may be limited to one, its list's "Applicants from" (the subscribe page offers it).
     applicant_countries: bool = False
+    # The list's filters an alert does not keep, by their query name, each with its label (an
+    # alert tells of an item once, when it is published: "open now" or "deadline in March" say
+    # nothing then). The subscribe pages name those a search had, rather than drop them unsaid.
+    unkept_filters: dict = field(default_factory=dict)
 
     def changed_occasion(self, revision: int) -> str:
         return f"{self.change_name}-{revision}"
+
+    def unkept_in(self, query) -> list[str]:
+        """The labels of the filters ``query`` (a list's query string) holds that an alert does not keep."""
+        return [str(label) for name, label in self.unkept_filters.items() if any(query.getlist(name))]
 
 
 @dataclass

@@ -46,4 +46,5 @@ def alertable() -> Alertable:
         list_url_name="events:event_list",
         everything=_("All events"),
         digest_order=("starts_at", "pk"),
+        unkept_filters={"when": _("When"), "kind": _("Kind"), "organizer": _("Organizer")},
     )

@@ -37,6 +37,7 @@ def call_facts(call) -> AlertFacts:
 
     return AlertFacts(
         funder_id=call.programme.funder_id,
+        programme_id=call.programme_id,
         kinds=frozenset(call.kinds),
         territory_paths=frozenset(call.eligible_territories.values_list("path", flat=True)),
         area_ids=frozenset(call.thematic_areas.values_list("id", flat=True)),
@@ -93,4 +94,7 @@ def alertable() -> Alertable:
         digest_order=(F("closes_at").asc(nulls_last=True), "pk"),
         reminders=deadline_reminders,
         applicant_countries=True,
+        unkept_filters={
+            "status": _("Status"), "deadline_from": _("Last deadline from"), "deadline_to": _("Last deadline until"),
+        },
     )

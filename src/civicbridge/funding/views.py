@@ -14,8 +14,10 @@ from civicbridge.core.imports import import_page
 from civicbridge.core.languages import language_name
 from civicbridge.core.pagination import page_of
 from civicbridge.core.partials import results_template
+from civicbridge.core.registry import alertables
 
 from . import calendars, imports, selectors, services
+from .alerts import KEY as ALERTS_KEY
 from .feeds import NewCallsFeed
 from .forms import CallForm, CallImportForm, FunderForm, ProgrammeForm
 from .models import Call, Funder, Programme
@@ -28,6 +30,7 @@ def call_list(request):
     page = page_of(selectors.filtered_calls(filterset), request.GET.get("page"))
     context = {
         "filter": filterset, "page": page, "calls": selectors.decorate(page.object_list, now),
+        "alert_unkept": alertables.get(ALERTS_KEY).unkept_in(request.GET),
     }
     return render(request, results_template(request, "funding/call_list.html"), context)
 

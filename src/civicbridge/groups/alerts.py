@@ -39,4 +39,5 @@ def alertable() -> Alertable:
         list_url_name="groups:standard_library",
         everything=_("All standards"),
         digest_order=("published_at", "pk"),
+        unkept_filters={"group": _("Working group"), "stage": _("Stage")},
     )
