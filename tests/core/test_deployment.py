@@ -283,6 +283,22 @@ def test_a_deadline_today_on_a_clock_ahead_keeps_its_own_date(polish_site, db):
     assert (row.upcoming_deadline_at_funder.day, row.upcoming_deadline_at_funder.hour) == (4, 0)
 
 
+
+def test_a_funders_clock_that_reads_as_the_sites_is_not_shown_twice(polish_site, client, db):
+    # Brussels and Warsaw keep one time: the row names Warsaw's and adds no equal Brussels time.
+    funder = FunderFactory(time_zone="Europe/Brussels", country="BE")
+    moment = datetime(2027, 5, 4, 17, 0, tzinfo=ZoneInfo("Europe/Brussels"))
+    call = CallFactory(programme=ProgrammeFactory(funder=funder), deadlines=[moment], opens_at=moment - timedelta(days=90))
+
+    with timezone.override(ZoneInfo(polish_site.time_zone)):
+        (row,) = selectors.decorate(
+            selectors.calls_for_rows(None, now=moment - timedelta(days=1)).filter(pk=call.pk),
+            moment - timedelta(days=1),
+        )
+
+    assert (row.upcoming_deadline.hour, row.upcoming_deadline_at_funder) == (17, None)
+
+
 # --- the brand ----------------------------------------------------------------------------------
 
 

@@ -353,12 +353,14 @@ def decorate(calls, now: datetime, *, with_areas: bool = True) -> list[Call]:
         zone = funder_zone(call.programme.funder)
         call.current_status = call.status(now)
         call.current_status_label = Call.Status(call.current_status).label
-        # On the deployment's clock, named; the funder's own clock beside it where it differs.
+        # On the deployment's clock, named; the funder's own clock beside it where it reads
+        # otherwise (Brussels and Warsaw read alike: a second, equal time would only puzzle).
         moment = call.next_deadline_at
         call.upcoming_deadline = moment.astimezone(site_zone) if moment else None
         call.zone_label = site_zone_label
-        differs = moment is not None and zone.key != getattr(site_zone, "key", None)
-        call.upcoming_deadline_at_funder = moment.astimezone(zone) if differs else None
+        at_funder = moment.astimezone(zone) if moment else None
+        differs = at_funder is not None and at_funder.utcoffset() != call.upcoming_deadline.utcoffset()
+        call.upcoming_deadline_at_funder = at_funder if differs else None
         call.funder_zone_label = zone_label(zone)
     return calls
 
