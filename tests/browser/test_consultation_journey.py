@@ -195,7 +195,7 @@ def test_on_a_phone_the_sections_are_big_targets_and_ones_own_remark_keeps_clear
 ):
     from tests.consultations.factories import remark_on
 
-    consultation, officer, representative, ngo = consultation_with_people
+    consultation, _officer, representative, ngo = consultation_with_people
     section = consultation.sections.order_by("position").first()
     remark = remark_on(section, author=representative, organization=ngo, justification="Za krótki termin.")
     phone = new_page(has_touch=True)
