@@ -207,11 +207,17 @@ class CallsInDeadlineOrder(SlicedSequence):
     def _sooner(self, *, until: datetime | None) -> dict[int, Call]:
         """The calls with a deadline ahead before their last one (due by ``until``, when given),
         each with that next deadline as ``sooner_at``: few, found in the deadline index's range."""
-        earlier = CallDeadline.objects.filter(deadline_at__gte=self._now, deadline_at__lt=F("call__closes_at"))
+        due = CallDeadline.objects.filter(deadline_at__gte=self._now)
         if until is not None:
-            earlier = earlier.filter(deadline_at__lte=until)
-        calls = self._part("ahead").filter(pk__in=earlier.values("call_id")).annotate(
-            sooner_at=next_deadline_at(self._now)
+            due = due.filter(deadline_at__lte=until)
+        # The calls of the range's deadlines, then those of them with one before their last: a
+        # join of the deadlines to the calls' last deadline read every call (1.4 ms at 20,000).
+        before_last = CallDeadline.objects.filter(
+            call_id=OuterRef("pk"), deadline_at__gte=self._now, deadline_at__lt=OuterRef("closes_at")
+        )
+        calls = (
+            self._part("ahead").filter(pk__in=due.values("call_id")).filter(Exists(before_last))
+            .annotate(sooner_at=next_deadline_at(self._now))
         )
         return {call.pk: call for call in calls.order_by()}
 
