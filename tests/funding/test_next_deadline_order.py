@@ -111,3 +111,22 @@ def test_a_call_closed_early_by_its_source_stays_among_the_closed_whatever_its_s
     )
 
     assert list(selectors.in_deadline_order(Call.objects.all(), now)) == [open_call, closed_early]
+
+
+@pytest.mark.parametrize("page", ["1", "2"])
+def test_a_page_with_a_later_calls_first_stage_runs_the_lists_bounded_queries(client, django_assert_max_num_queries, page):
+    from tests.funding.test_views import LIST_QUERIES
+
+    now = timezone.now()
+    for day in range(1, 60):
+        CallFactory(deadlines=_days(now, day))
+    # Its first stage falls among the first page's deadlines; its last, far beyond the page.
+    CallFactory(identifier="FAR-TWO-STAGE", deadline_model=Call.DeadlineModel.TWO_STAGE, deadlines=_days(now, 3.5, 300))
+
+    with django_assert_max_num_queries(LIST_QUERIES + (1 if page == "2" else 0)):
+        response = client.get("/en/calls/", {"page": page})
+
+    shown = [call.identifier for call in response.context["page"].object_list]
+    assert ("FAR-TWO-STAGE" in shown) == (page == "1")
+    if page == "1":
+        assert shown.index("FAR-TWO-STAGE") == 3  # after the calls due in 1, 2 and 3 days
