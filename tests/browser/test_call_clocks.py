@@ -41,5 +41,18 @@ def test_a_visitor_elsewhere_also_reads_each_deadline_on_their_own_clock(new_pag
 
     own_clock = page.locator("table.deadlines .visitor-time")
     expect(own_clock).to_have_count(1)
-    expect(own_clock).to_contain_text("11:00")  # 16:00 UTC is 11:00 in New York in March
+    # 16:00 UTC is 11:00 in New York in March: written as the page writes its dates, and named.
+    expect(own_clock).to_have_text(" · 4 March 2031, 11:00 (your time)")
     screenshot(page, "new-york-visitor")
+
+
+def test_the_visitors_own_clock_is_written_and_named_in_the_pages_language(new_page, settings, screenshot):
+    settings.TIME_ZONE = "Europe/Istanbul"
+    call = CallFactory(identifier="HORIZON-2031-LANGS", deadlines=[WINTER_DEADLINE])
+
+    for language, expected in (("pl", " · 4 marca 2031, 11:00 (Twój czas)"), ("tr", " · 4 Mart 2031, 11:00 (yerel saatiniz)")):
+        page = new_page(timezone_id="America/New_York")
+        page.goto(f"/{language}/calls/{call.identifier}/")
+        page.wait_for_load_state("load")
+        expect(page.locator("table.deadlines .visitor-time")).to_have_text(expected)
+    screenshot(page, "new-york-visitor-tr")

@@ -39,11 +39,18 @@
     return true;
   }
 
+  // As the page writes a moment ("j E Y, H:i"): 14 December 2026, 16:00 / 14 grudnia 2026, 16:00.
+  function asThePageWrites(moment) {
+    const parts = {};
+    const format = new Intl.DateTimeFormat(lang, {
+      year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+    });
+    for (const part of format.formatToParts(moment)) parts[part.type] = part.value;
+    return parts.day + " " + parts.month + " " + parts.year + ", " + parts.hour + ":" + parts.minute;
+  }
+
   function localTimes() {
     const visitorZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    const format = new Intl.DateTimeFormat(lang, {
-      year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short",
-    });
     for (const time of document.querySelectorAll("time[data-local-time]")) {
       const moment = new Date(time.getAttribute("datetime"));
       if (Number.isNaN(moment.getTime()) || !visitorZone) continue;
@@ -54,7 +61,8 @@
       if (shown.includes(offsetHere)) continue;
       const note = document.createElement("span");
       note.className = "visitor-time";
-      note.textContent = " · " + format.format(moment);
+      // Named as the server's clocks are: "(your time)", in the page's language.
+      note.textContent = " · " + asThePageWrites(moment) + " (" + time.dataset.localTime + ")";
       time.parentNode.appendChild(note);
     }
   }
