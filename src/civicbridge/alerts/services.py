@@ -120,6 +120,11 @@ def _everything(alertable: str) -> str:
     return str(content.everything or content.label)
 
 
+def _amount(value) -> str:
+    """An amount as the page's language groups it: 10,000 / 10 000."""
+    return number_format(Decimal(value).normalize(), force_grouping=True)
+
+
 def describe_criteria(*, alertable: str, keywords="", funder=None, programme=None, applicant_kind="", country="",
                       territory=None, thematic_area=None, min_amount=None, max_amount=None) -> str:
     """A name for a saved search, in the active language: its filters, or the content's name ("Calls for proposals")."""
@@ -140,11 +145,9 @@ def describe_criteria(*, alertable: str, keywords="", funder=None, programme=Non
     if thematic_area is not None:
         parts.append(str(thematic_area))
     if min_amount is not None:
-        amount = number_format(Decimal(min_amount).normalize(), force_grouping=True)
-        parts.append(_("grants of at least %(amount)s") % {"amount": amount})
+        parts.append(_("grants of at least %(amount)s") % {"amount": _amount(min_amount)})
     if max_amount is not None:
-        amount = number_format(Decimal(max_amount).normalize(), force_grouping=True)
-        parts.append(_("grants of at most %(amount)s") % {"amount": amount})
+        parts.append(_("grants of at most %(amount)s") % {"amount": _amount(max_amount)})
     name = " · ".join(parts) or _everything(alertable)
     return name if len(name) <= 200 else name[:199] + "…"
 

@@ -224,13 +224,14 @@ class CallsInDeadlineOrder(SlicedSequence):
             if last_at is not None and due_at < last_at and (call_id not in first_due or due_at < first_due[call_id]):
                 first_due[call_id] = due_at
         unknown = [pk for pk in first_due if pk not in last_of]
-        listed = []
-        if unknown:
-            listed = list(part.filter(pk__any=unknown)) if rows else list(
-                part.filter(pk__any=unknown).values_list("pk", flat=True).order_by()
-            )
-        found = set(last_of) | {getattr(call, "pk", call) for call in listed}
-        return {pk: due_at for pk, due_at in first_due.items() if pk in found}, [c for c in listed if rows]
+        listed_rows, listed_ids = [], set()
+        if unknown and rows:
+            listed_rows = list(part.filter(pk__any=unknown))
+            listed_ids = {call.pk for call in listed_rows}
+        elif unknown:
+            listed_ids = set(part.filter(pk__any=unknown).values_list("pk", flat=True).order_by())
+        found = last_of.keys() | listed_ids
+        return {pk: due_at for pk, due_at in first_due.items() if pk in found}, listed_rows
 
 
 def in_deadline_order(queryset: QuerySet[Call], now: datetime, *, unfiltered: bool = False) -> CallsInDeadlineOrder:
