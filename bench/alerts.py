@@ -181,7 +181,7 @@ def make_call(n: int, programmes, rng, *, published_at):
         max_grant=rng.choice([None, *AMOUNTS]), published_at=published_at, closes_at=deadline,
         search_document=build_document(title, summary),
     )
-    CallDeadline.objects.create(call=call, stage=1, deadline_at=deadline)
+    CallDeadline.objects.bulk_create(CallDeadline.stages_of(call, [deadline]))
     level = rng.choice(["region", "county", None])
     if level:
         units = list(Territory.objects.filter(level=level).values_list("id", flat=True))

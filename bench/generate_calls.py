@@ -113,9 +113,7 @@ def ensure_calls(target: int, rng: random.Random) -> None:
             if not created[0].pk:  # backends without RETURNING: read them back
                 created = list(Call.objects.filter(identifier__in=[c.identifier for c in calls]))
             CallDeadline.objects.bulk_create(
-                CallDeadline(call_id=call.pk, stage=stage, deadline_at=moment)
-                for call in created
-                for stage, moment in enumerate(deadlines_of[call.identifier], start=1)
+                deadline for call in created for deadline in CallDeadline.stages_of(call, deadlines_of[call.identifier])
             )
             area_links.objects.bulk_create(
                 [

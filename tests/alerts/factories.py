@@ -56,8 +56,7 @@ class CallFactory(factory.django.DjangoModelFactory):
     def deadlines(obj, create, extracted, **kwargs):
         """A list of datetimes, one per stage."""
         if create and extracted:
-            for stage, moment in enumerate(extracted, start=1):
-                CallDeadline.objects.create(call=obj, stage=stage, deadline_at=moment)
+            CallDeadline.objects.bulk_create(CallDeadline.stages_of(obj, extracted))
             obj.closes_at = max(extracted)
             obj.save(update_fields=["closes_at"])
 

@@ -58,8 +58,7 @@ class CallFactory(factory.django.DjangoModelFactory):
         moments = [in_days(30)] if extracted is None else list(extracted)
         if not create:
             return
-        for stage, moment in enumerate(sorted(moments), start=1):
-            CallDeadline.objects.create(call=obj, stage=stage, deadline_at=moment)
+        CallDeadline.objects.bulk_create(CallDeadline.stages_of(obj, moments))
         obj.closes_at = max(moments) if moments else None
         obj.search_document = call_search_document(obj)
         obj.save(update_fields=["closes_at", "search_document"])

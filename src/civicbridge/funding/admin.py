@@ -63,5 +63,6 @@ class CallAdmin(CopiedTextAdminMixin, CoordinatorAdminMixin, admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         call = form.instance
-        last = call.deadlines.order_by("-deadline_at").values_list("deadline_at", flat=True).first()
-        Call.objects.filter(pk=call.pk).update(closes_at=last)
+        call.closes_at = call.deadlines.order_by("-deadline_at").values_list("deadline_at", flat=True).first()
+        Call.objects.filter(pk=call.pk).update(closes_at=call.closes_at)
+        CallDeadline.mark_last(call)

@@ -657,9 +657,7 @@ def _create_call(spec: CallSpec, *, language, programmes, users, today, now, ter
     )
     call.search_document = call_search_document(call)
     call.save()
-    CallDeadline.objects.bulk_create(
-        [CallDeadline(call=call, stage=stage, deadline_at=moment) for stage, moment in enumerate(deadlines, start=1)]
-    )
+    CallDeadline.objects.bulk_create(CallDeadline.stages_of(call, deadlines))
     call.thematic_areas.set([areas[code] for code in spec.areas if code in areas])
     call.eligible_territories.set([territories[key] for key in spec.territories if key in territories])
     return call

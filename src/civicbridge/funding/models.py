@@ -285,6 +285,9 @@ class CallDeadline(models.Model):
     stage = models.PositiveSmallIntegerField(_("stage"), default=1)
     deadline_at = models.DateTimeField(_("deadline"))
     label = models.CharField(_("label"), max_length=120, blank=True)
+    # The call's last deadline (its closes_at): only the others can make a call's next deadline
+    # sooner than its last, and the calls list finds them in a small index of their own.
+    is_last = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("deadline")
@@ -295,10 +298,29 @@ class CallDeadline(models.Model):
             # The calls closing soon (the home page, "closing soon"): a range of deadlines and
             # their calls, read from the index alone, where a scan reads every deadline.
             models.Index(fields=["deadline_at"], include=["call"], name="deadline_at_call"),
+            models.Index(fields=["deadline_at"], include=["call"], condition=models.Q(is_last=False), name="deadline_before_last"),
         ]
 
     def __str__(self):
         return f"{self.call.identifier} – {self.deadline_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def stages_of(cls, call: "Call", moments) -> list["CallDeadline"]:
+        """Unsaved deadlines of ``call`` at ``moments``, stage 1 the earliest, the last marked so:
+        every writer of a call's deadlines builds them here (the admin's inline keeps the mark
+        with ``mark_last``)."""
+        ordered = sorted(moments)
+        return [
+            cls(call=call, stage=stage, deadline_at=moment, is_last=moment == ordered[-1])
+            for stage, moment in enumerate(ordered, start=1)
+        ]
+
+    @classmethod
+    def mark_last(cls, call: "Call") -> None:
+        """Mark ``call``'s last deadlines (those at its ``closes_at``) as such, and only them."""
+        cls.objects.filter(call=call).exclude(deadline_at=call.closes_at).update(is_last=False)
+        if call.closes_at is not None:
+            cls.objects.filter(call=call, deadline_at=call.closes_at).update(is_last=True)
 
 
 def attachment_path(instance, filename):

@@ -273,9 +273,7 @@ def _write_deadlines(call: Call, ordered: list[datetime]) -> bool:
     if _same_moments(existing, ordered) and call.closes_at == (ordered[-1] if ordered else None):
         return False
     CallDeadline.objects.filter(call=call).delete()
-    CallDeadline.objects.bulk_create(
-        [CallDeadline(call=call, stage=number, deadline_at=moment) for number, moment in enumerate(ordered, start=1)]
-    )
+    CallDeadline.objects.bulk_create(CallDeadline.stages_of(call, ordered))
     call.closes_at = ordered[-1] if ordered else None
     Call.objects.filter(pk=call.pk).update(closes_at=call.closes_at)
     return not _same_moments(existing, ordered)
