@@ -16,11 +16,10 @@ pytestmark = pytest.mark.django_db
 
 CALLS = "/api/v1/calls/"
 FUNDERS = "/api/v1/funders/"
-# The anonymous rate's counter, count (of each part of the deadline order, in one query), page,
-# the deadlines due by the page's last and the calls of those with an earlier stage not read yet
-# (the order of the next deadline), and the areas, territories and deadlines prefetches
-# (nothing cached).
-LIST_MAX_QUERIES = 8
+# The anonymous rate's counter, count (of each part of the deadline order, in one query), page
+# (with the calls whose stage before their last falls among its deadlines: the order of the
+# next deadline), and the areas, territories and deadlines prefetches (nothing cached).
+LIST_MAX_QUERIES = 6
 
 
 @pytest.fixture

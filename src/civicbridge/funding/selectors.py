@@ -179,58 +179,32 @@ class CallsInDeadlineOrder(SlicedSequence):
 
         The deadline index orders them by their last deadline (``closes_at``), the same as the
         next one except for a call with a stage still ahead before its last (a two-stage call
-        before its first): its next deadline comes sooner. Such a call has a deadline due by the
-        last of the calls read in the index's order, so it is found among the deadlines up to
-        then (``_sooner``): none due later can come before it. The first ``offset + count`` by
-        the last deadline and those hold the first ``offset + count`` by the next deadline (ties
-        by id). The first page reads its rows at once; a later one reads the keys up to its
-        end, then its rows.
+        before its first): its next deadline comes sooner. Such a call has a deadline before
+        its last (``CallDeadline.is_last``, a small index of its own) due by the last of the
+        calls read in the index's order: none due later can come before it. So the first
+        ``offset + count`` by the last deadline and those hold the first ``offset + count`` by
+        the next deadline (ties by id), read in one query (``_candidates``): the first page
+        reads their rows, a later one their keys, then its rows.
         """
         stop = offset + count
-        part = self._part("ahead")
-        if offset:
-            last_of = {pk: last_at for last_at, pk in part.values_list("closes_at", "pk")[:stop]}
-            read = {}
-        else:
-            read = {call.pk: call for call in part[:stop]}
-            last_of = {pk: call.closes_at for pk, call in read.items()}
-        if not last_of:
-            return []
-        until = None if len(last_of) < stop else max(last_of.values())  # None: the part ends here
-        sooner, listed = self._sooner(part, last_of, until=until, rows=not offset)
-        read |= {call.pk: call for call in listed}
-        order = sorted([*((last_at, pk) for pk, last_at in last_of.items() if pk not in sooner),
-                        *((next_at, pk) for pk, next_at in sooner.items())])
-        ids = [pk for _at, pk in order[offset:stop]]
-        unread = [pk for pk in ids if pk not in read]
-        if unread:
-            read |= self._all.in_bulk(unread)
+        candidates = self._candidates(stop)
+        if not offset:
+            return sorted(candidates, key=lambda call: (call.next_at, call.pk))[:stop]
+        ids = [pk for _at, pk in sorted(candidates.values_list("next_at", "pk"))[offset:stop]]
+        read = self._all.in_bulk(ids)
         return [read[pk] for pk in ids if pk in read]  # not one deleted since it was ordered
 
-    def _sooner(self, part: QuerySet[Call], last_of: dict, *, until: datetime | None, rows: bool) -> tuple[dict, list]:
-        """The calls of ``part`` with a deadline ahead before their last one, due by ``until``
-        (of the calls read, ``last_of``, when None): id -> that deadline, their next; and the
-        rows (``rows``) or ids of those among them not read yet.
-
-        Only the deadlines before their call's last are read, from their own small index (the
-        range of every deadline, each with its call's last looked up, took 3-6 ms at 20,000
-        calls); of their calls, those not read yet are looked up in ``part`` (few of them: the
-        calls closing within the range are read already)."""
-        due = CallDeadline.objects.filter(is_last=False, deadline_at__gte=self._now)
-        due = due.filter(call_id__any=list(last_of)) if until is None else due.filter(deadline_at__lte=until)
-        first_due = {}
-        for call_id, due_at in due.values_list("call_id", "deadline_at").order_by():
-            if call_id not in first_due or due_at < first_due[call_id]:
-                first_due[call_id] = due_at
-        unknown = [pk for pk in first_due if pk not in last_of]
-        listed_rows, listed_ids = [], set()
-        if unknown and rows:
-            listed_rows = list(part.filter(pk__any=unknown))
-            listed_ids = {call.pk for call in listed_rows}
-        elif unknown:
-            listed_ids = set(part.filter(pk__any=unknown).values_list("pk", flat=True).order_by())
-        found = last_of.keys() | listed_ids
-        return {pk: due_at for pk, due_at in first_due.items() if pk in found}, listed_rows
+    def _candidates(self, stop: int) -> QuerySet[Call]:
+        """The calls of the part ahead among which are its first ``stop`` by their next deadline
+        (``next_at``): its first ``stop`` by their last deadline and those with a deadline
+        before their last due by the last of those; the whole part when it is no longer."""
+        part = self._part("ahead")
+        if self._count_parts()["ahead"] > stop:
+            by_last = Call.objects.filter(pk__in=part.values("pk")[:stop]).order_by().values("pk")
+            until = Subquery(part.values("closes_at")[stop - 1 : stop])
+            sooner = CallDeadline.objects.filter(is_last=False, deadline_at__gte=self._now, deadline_at__lte=until)
+            part = part.filter(pk__in=by_last.union(sooner.order_by().values("call_id")))
+        return part.order_by().annotate(next_at=next_deadline_at(self._now))
 
 
 def in_deadline_order(queryset: QuerySet[Call], now: datetime, *, unfiltered: bool = False) -> CallsInDeadlineOrder:
