@@ -367,3 +367,14 @@ def test_a_word_that_is_no_abbreviation_does_not_widen_the_search():
     OrganizationFactory(name="Ochotnicza Straż Pożarna w Nysie")
 
     assert not search(Organization.objects.all(), "osa").exists()
+
+
+def test_a_searched_queryset_inside_another_query_tests_its_own_rows(catalogue):
+    # In a subquery the search tests the subquery's rows, not the outer query's: the first match
+    # by name is the association, whichever organization the outer query looks at.
+    first_match = search(Organization.objects.all(), "stowarzyszenie").order_by("name").values("pk")[:1]
+
+    assert list(Organization.objects.filter(pk__in=first_match).values_list("name", flat=True)) == [
+        "Stowarzyszenie Przyjaciół Nysy",
+    ]
+    assert Organization.objects.exclude(pk__in=first_match).count() == 3

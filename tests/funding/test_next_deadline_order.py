@@ -130,3 +130,19 @@ def test_a_page_with_a_later_calls_first_stage_runs_the_lists_bounded_queries(cl
     assert ("FAR-TWO-STAGE" in shown) == (page == "1")
     if page == "1":
         assert shown.index("FAR-TWO-STAGE") == 3  # after the calls due in 1, 2 and 3 days
+
+
+def test_a_search_with_more_matches_than_a_page_lists_them_in_the_order_of_their_next_deadline(client):
+    now = timezone.now()
+    for day in range(1, 31):
+        CallFactory(identifier=f"YOUTH-{day:02d}", title="Youth exchanges", deadlines=_days(now, day))
+        CallFactory(identifier=f"OTHER-{day:02d}", title="Rural roads", deadlines=_days(now, day - 0.5))
+    CallFactory(identifier="YOUTH-TWO-STAGE", title="Youth exchanges", deadline_model=Call.DeadlineModel.TWO_STAGE,
+                deadlines=_days(now, 2.5, 300))
+
+    first = client.get("/en/calls/", {"q": "youth"}).context["page"]
+    second = client.get("/en/calls/", {"q": "youth", "page": 2}).context["page"]
+
+    assert first.paginator.count == 31
+    shown = [call.identifier for call in [*first.object_list, *second.object_list]]
+    assert shown == ["YOUTH-01", "YOUTH-02", "YOUTH-TWO-STAGE", *(f"YOUTH-{day:02d}" for day in range(3, 31))]

@@ -30,7 +30,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.migrations.operations.base import Operation
 from django.db.models import BooleanField, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Expression, RawSQL
 from django.db.models.sql.datastructures import BaseTable
 from simplemma.strategies import DefaultStrategy
 from simplemma.strategies.dictionaries.trie_dictionary_factory import TrieDictionaryFactory
@@ -259,11 +259,31 @@ def search(queryset: QuerySet, query: str, *, whole_words: bool = False) -> Quer
     )
 
 
-def _text_match(table: str, tsquery: str) -> RawSQL:
-    """PostgreSQL: the rows of ``table`` whose search vector matches ``tsquery``."""
-    return RawSQL(
-        f"{table}.search_vector @@ to_tsquery('simple'::regconfig, %s)", [tsquery], output_field=BooleanField()
-    )
+class _TextMatch(Expression):
+    """PostgreSQL: the rows whose search vector matches ``tsquery``, on the table at ``alias``.
+
+    The alias follows the query into a subquery (``relabeled_clone``, as a column does): raw
+    SQL naming the table kept naming it there, and so tested the outer query's row (a searched
+    page's calls read in an IN of their own matched one call in 26 ms)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, alias: str, tsquery: str):
+        super().__init__()
+        self.alias, self.tsquery = alias, tsquery
+
+    def relabeled_clone(self, change_map):
+        return _TextMatch(change_map.get(self.alias, self.alias), self.tsquery)
+
+    def as_sql(self, compiler, connection):
+        column = f"{compiler.quote_name_unless_alias(self.alias)}.search_vector"
+        return f"{column} @@ to_tsquery('simple'::regconfig, %s)", [self.tsquery]
+
+
+def _text_match(table: str, tsquery: str) -> _TextMatch:
+    """PostgreSQL: the rows of ``table`` (a query's own, not yet aliased) whose search vector
+    matches ``tsquery``."""
+    return _TextMatch(table, tsquery)
 
 
 def is_search(data) -> bool:
