@@ -511,7 +511,7 @@ def test_a_changed_deadlines_digest_is_written_in_the_subscribers_language(progr
 
     polish, turkish = mail_to(in_polish)[-1], mail_to(in_turkish)[-1]
     assert polish.subject == f"Zmiana terminów w 2 naborach: {in_polish.name}"
-    assert polish.body.startswith("Od ostatniego podsumowania zmieniły się terminy 2 naborów pasujących")
+    assert polish.body.startswith("Od ostatniego zestawienia zmieniły się terminy 2 naborów pasujących")
     assert "\nZmienione terminy:\n" in polish.body
     assert turkish.subject == f"2 hibe çağrısının son başvuru tarihleri değişti: {in_turkish.name}"
     assert "\nSon başvuru tarihleri değişen hibe çağrıları:\n" in turkish.body

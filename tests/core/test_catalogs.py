@@ -114,6 +114,16 @@ def test_the_funding_institution_kind_of_organization_is_the_glossarys_funder(la
         assert str(Funder._meta.verbose_name) == term
 
 
+@pytest.mark.parametrize("path", [path for path in CATALOGS if path.parents[1].name == "pl"], ids=_name)
+def test_every_polish_catalog_calls_the_digest_zestawienie(path):
+    # The frequency an alert offers and the e-mail that comes at it are one thing by one name.
+    with path.with_suffix(".mo").open("rb") as compiled:
+        messages = gettext.GNUTranslations(compiled)._catalog
+    digests = [text.lower() for key, text in messages.items() if "digest" in (key[0] if isinstance(key, tuple) else key)]
+
+    assert [text for text in digests if "zestawieni" not in text or "podsumowani" in text] == []
+
+
 POLISH_PLURALS = "nplurals=3; plural=(n==1 ? 0 : (n%10>=2 && n%10<=4) && (n%100<12 || n%100>14) ? 1 : 2);"
 
 
