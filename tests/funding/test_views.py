@@ -1,5 +1,6 @@
 """The calls' pages: list and filters, closing soon, detail, forms, publishing, funders."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -146,6 +147,22 @@ def test_the_status_filter(client):
     assert _identifiers(client.get(LIST_URL, {"status": "forthcoming"})) == ["SOON"]
     assert _identifiers(client.get(LIST_URL, {"status": "closed"})) == ["OVER"]
     assert _identifiers(client.get(LIST_URL, {"status": ["open", "forthcoming"]})) == ["OPEN", "SOON"]
+
+
+def test_the_programme_menu_groups_each_funders_programmes_under_its_name(client):
+    commission = FunderFactory(name="European Commission")
+    institute = FunderFactory(name="National Freedom Institute")
+    ProgrammeFactory(funder=commission, name="Erasmus+", code="ERASMUS")
+    ProgrammeFactory(funder=institute, name="Civic Initiatives Fund", code="FIO")
+    ProgrammeFactory(funder=commission, name="CERV", code="CERV")
+
+    menu = re.search(r'<select name="programme".*?</select>', client.get(LIST_URL).content.decode(), re.S).group(0)
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', menu, re.S)
+
+    assert [(name, re.findall(r">([^<]+)</option>", options)) for name, options in groups] == [
+        ("European Commission", ["CERV", "Erasmus+ (ERASMUS)"]),
+        ("National Freedom Institute", ["Civic Initiatives Fund (FIO)"]),
+    ]
 
 
 def test_the_funder_and_programme_filters(client):

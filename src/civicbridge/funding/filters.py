@@ -13,6 +13,7 @@ finds what the list showed:
 """
 
 import functools
+import itertools
 from datetime import date, datetime, time, timedelta
 
 import django_filters
@@ -46,7 +47,10 @@ DEADLINE_RANGE = [MinValueValidator(date(1000, 1, 1)), MaxValueValidator(date(99
 
 
 class ProgrammeChoiceField(CompiledMenu, forms.ModelChoiceField):
-    """A programme, named with its funder: several funders have a programme of the same name."""
+    """A programme, named with its funder: several funders have a programme of the same name.
+
+    The menu groups the programmes under their funder's name (``<optgroup>``), which
+    ``filter_menus.js`` uses to offer only the chosen funder's."""
 
     iterator = MenuChoiceIterator
 
@@ -54,8 +58,9 @@ class ProgrammeChoiceField(CompiledMenu, forms.ModelChoiceField):
         return _programme_label(programme.funder.name, str(programme))
 
     def menu_options(self, queryset):
-        for pk, funder, name, code in self.menu_rows("pk", "funder__name", "name", "code"):
-            yield pk, _programme_label(funder, Programme.display_name(name, code))
+        rows = self.menu_rows("pk", "funder__name", "name", "code")
+        for funder, programmes in itertools.groupby(rows, key=lambda row: row[1]):
+            yield funder, [(pk, Programme.display_name(name, code)) for pk, _funder, name, code in programmes]
 
 
 def _programme_label(funder: str, programme: str) -> str:
