@@ -146,3 +146,19 @@ def test_a_search_with_more_matches_than_a_page_lists_them_in_the_order_of_their
     assert first.paginator.count == 31
     shown = [call.identifier for call in [*first.object_list, *second.object_list]]
     assert shown == ["YOUTH-01", "YOUTH-02", "YOUTH-TWO-STAGE", *(f"YOUTH-{day:02d}" for day in range(3, 31))]
+
+
+@pytest.mark.parametrize("page", ["1", "2"])
+def test_a_call_whose_deadlines_were_deleted_behind_its_back_still_lists_by_its_last(client, page):
+    now = timezone.now()
+    for day in range(1, 30):
+        CallFactory(identifier=f"DUE-{day:02d}", deadlines=_days(now, day))
+    lost = CallFactory(identifier="LOST-DEADLINES", deadlines=_days(now, 2.5) if page == "1" else _days(now, 27.5))
+    lost.deadlines.all().delete()  # as a database console might: closes_at stays
+
+    response = client.get("/en/calls/", {"page": page})
+
+    assert response.status_code == 200
+    shown = [call.identifier for call in response.context["page"].object_list]
+    # Page 1: after the calls due in 1 and 2 days; page 2: after those due in 26 and 27.
+    assert shown.index("LOST-DEADLINES") == 2

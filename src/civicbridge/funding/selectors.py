@@ -189,8 +189,10 @@ class CallsInDeadlineOrder(SlicedSequence):
         stop = offset + count
         candidates = self._candidates(stop)
         if not offset:
-            return sorted(candidates, key=lambda call: (call.next_at, call.pk))[:stop]
-        ids = [pk for _at, pk in sorted(candidates.values_list("next_at", "pk"))[offset:stop]]
+            return sorted(candidates, key=lambda call: (call.next_at or call.closes_at, call.pk))[:stop]
+        # A call whose deadlines were lost behind its back (closes_at kept) sorts by its last.
+        keys = sorted((next_at or last_at, pk) for next_at, last_at, pk in candidates.values_list("next_at", "closes_at", "pk"))
+        ids = [pk for _at, pk in keys[offset:stop]]
         read = self._all.in_bulk(ids)
         return [read[pk] for pk in ids if pk in read]  # not one deleted since it was ordered
 
