@@ -189,24 +189,28 @@ class CallsInDeadlineOrder(SlicedSequence):
         stop = offset + count
         candidates = self._candidates(stop)
         if not offset:
-            return sorted(candidates, key=lambda call: (call.next_at or call.closes_at, call.pk))[:stop]
+            return sorted(candidates, key=lambda call: (call.next_deadline_at or call.closes_at, call.pk))[:stop]
         # A call whose deadlines were lost behind its back (closes_at kept) sorts by its last.
-        keys = sorted((next_at or last_at, pk) for next_at, last_at, pk in candidates.values_list("next_at", "closes_at", "pk"))
+        rows = candidates.values_list("next_deadline_at", "closes_at", "pk")
+        keys = sorted((next_at or last_at, pk) for next_at, last_at, pk in rows)
         ids = [pk for _at, pk in keys[offset:stop]]
         read = self._all.in_bulk(ids)
         return [read[pk] for pk in ids if pk in read]  # not one deleted since it was ordered
 
     def _candidates(self, stop: int) -> QuerySet[Call]:
         """The calls of the part ahead among which are its first ``stop`` by their next deadline
-        (``next_at``): its first ``stop`` by their last deadline and those with a deadline
-        before their last due by the last of those; the whole part when it is no longer."""
+        (``next_deadline_at``, as the rows of ``calls_for_rows`` carry it already): its first
+        ``stop`` by their last deadline and those with a deadline before their last due by the
+        last of those; the whole part when it is no longer."""
         part = self._part("ahead")
         if self._count_parts()["ahead"] > stop:
             by_last = Call.objects.filter(pk__in=part.values("pk")[:stop]).order_by().values("pk")
             until = Subquery(part.values("closes_at")[stop - 1 : stop])
             sooner = CallDeadline.objects.filter(is_last=False, deadline_at__gte=self._now, deadline_at__lte=until)
             part = part.filter(pk__in=by_last.union(sooner.order_by().values("call_id")))
-        return part.order_by().annotate(next_at=next_deadline_at(self._now))
+        if "next_deadline_at" not in part.query.annotations:
+            part = part.annotate(next_deadline_at=next_deadline_at(self._now))
+        return part.order_by()
 
 
 def in_deadline_order(queryset: QuerySet[Call], now: datetime, *, unfiltered: bool = False) -> CallsInDeadlineOrder:
