@@ -1,6 +1,7 @@
 """``civicbridge demo`` stops its web server and worker with itself, whichever signal stops it:
 none is left running behind (``commands/demo.py``, ``supervise``)."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -56,3 +57,43 @@ def test_a_signal_to_the_demo_stops_the_server_and_the_worker(signum):
             demo.kill()
         for child in _children(demo.pid):
             os.kill(child, signal.SIGKILL)
+
+
+# The stand-in again, with a stop signal that comes while the server is being started: after its
+# fork, before Popen returns (Popen waits there for the exec, longer on a busy machine).
+SIGNALLED_WHILE_STARTING = """
+import os, signal, subprocess, sys
+from civicbridge.core.management.commands import demo
+child = [sys.executable, "-c", "import time; time.sleep(120)"]
+real_popen, started = subprocess.Popen, []
+def popen(*args, **kwargs):
+    process = real_popen(*args, **kwargs)
+    started.append(process.pid)
+    print(process.pid, flush=True)
+    if len(started) == 2:
+        os.kill(os.getpid(), signal.SIGINT)
+    return process
+subprocess.Popen = popen
+demo.supervise(server_argv=child, worker_argv=child, env=None, stderr=sys.stderr)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads the process tree from /proc")
+def test_a_signal_while_a_child_is_starting_stops_that_child_too():
+    demo = subprocess.Popen([sys.executable, "-c", SIGNALLED_WHILE_STARTING], env={**os.environ},
+                            stdout=subprocess.PIPE, text=True)
+    children = []
+    try:
+        out, _err = demo.communicate(timeout=40)
+        children = [int(pid) for pid in out.split()]
+        assert len(children) == 2
+        deadline = time.monotonic() + 5
+        while any(_alive(child) for child in children) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [child for child in children if _alive(child)]
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGKILL)

@@ -79,10 +79,21 @@ def supervise(*, server_argv, worker_argv, env, stderr) -> None:
     """
     previous = {signum: signal.signal(signum, _stop) for signum in STOP_SIGNALS}
     children = []
+    held = []  # stop signals that came while a child was being started
 
     def start(argv):
-        process = subprocess.Popen(argv, env=env, process_group=0)
-        children.append(process)
+        # A stop raised between the child's fork and its entry in ``children`` (Popen waits for
+        # the exec) left that child running behind the demo: the signal waits for the entry.
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, lambda signum, frame: held.append(signum))
+        try:
+            process = subprocess.Popen(argv, env=env, process_group=0)
+            children.append(process)
+        finally:
+            for signum in STOP_SIGNALS:
+                signal.signal(signum, _stop)
+        if held:
+            raise _Stop(held[0])
         return process
 
     try:
