@@ -35,6 +35,14 @@ def _alive(pid: int) -> bool:
     return status.exists() and status.read_text().split(") ", 1)[1][0] != "Z"
 
 
+def _still_running(pids: list[int], *, within: float = 5) -> list[int]:
+    """Those of ``pids`` still running once they had ``within`` seconds to stop."""
+    deadline = time.monotonic() + within
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return [pid for pid in pids if _alive(pid)]
+
+
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads the process tree from /proc")
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_a_signal_to_the_demo_stops_the_server_and_the_worker(signum):
@@ -48,10 +56,7 @@ def test_a_signal_to_the_demo_stops_the_server_and_the_worker(signum):
         demo.send_signal(signum)
 
         assert demo.wait(timeout=20) is not None
-        deadline = time.monotonic() + 5
-        while any(_alive(child) for child in children) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not [child for child in children if _alive(child)]
+        assert not _still_running(children)
     finally:
         if demo.poll() is None:
             demo.kill()
@@ -87,10 +92,7 @@ def test_a_signal_while_a_child_is_starting_stops_that_child_too():
         out, _err = demo.communicate(timeout=40)
         children = [int(pid) for pid in out.split()]
         assert len(children) == 2
-        deadline = time.monotonic() + 5
-        while any(_alive(child) for child in children) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not [child for child in children if _alive(child)]
+        assert not _still_running(children)
     finally:
         if demo.poll() is None:
             demo.kill()
