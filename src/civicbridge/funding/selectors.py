@@ -105,6 +105,10 @@ class CallsInDeadlineOrder(SlicedSequence):
     as the rest of the count the database keeps (``PUBLISHED_COUNT``) and of the drafts, where
     counting them read every call's index entry (6 ms at 20,000 calls, three times that at
     three times as many).
+
+    ``sized`` false: the parts are not counted at all (a search too broad to count, which the
+    list shows as "about N"); a page counts a part only as far as its own start
+    (``_slice_unsized``).
     """
 
     def __init__(self, queryset: QuerySet[Call], now: datetime, *, unfiltered: bool = False, sized: bool = True):
