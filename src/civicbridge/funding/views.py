@@ -27,8 +27,8 @@ from .models import Call, Funder, Programme
 def call_list(request):
     now = timezone.now()
     filterset = selectors.filter_calls(request.GET, now=now, queryset=selectors.calls_for_rows(request.user, now=now))
-    estimate = selectors.search_estimate(filterset)
-    page = page_of(selectors.filtered_calls(filterset, sized=estimate is None), request.GET.get("page"), count=estimate)
+    calls, count = selectors.calls_to_page(filterset)
+    page = page_of(calls, request.GET.get("page"), count=count)
     context = {
         "filter": filterset, "page": page, "calls": selectors.decorate(page.object_list, now),
         "alert_unkept": alertables.get(ALERTS_KEY).unkept_in(request.GET),
