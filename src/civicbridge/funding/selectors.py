@@ -203,11 +203,6 @@ class CallsInDeadlineOrder(SlicedSequence):
     def _read(self, part: str, offset: int, count: int) -> list[Call]:
         return self._ahead(offset, count) if part == "ahead" else list(self._part(part)[offset : offset + count])
 
-    def _longer_than(self, part: str, length: int) -> bool:
-        if self._sized or self._sizes is not None:
-            return self._count_parts()[part] > length
-        return self._part(part).values("pk")[length : length + 1].exists()
-
     def _ahead(self, offset: int, count: int) -> list[Call]:
         """The calls with a deadline ahead, ``count`` from ``offset``, in the order of their next
         deadline, which the rows show.
@@ -236,16 +231,31 @@ class CallsInDeadlineOrder(SlicedSequence):
         """The calls of the part ahead among which are its first ``stop`` by their next deadline
         (``next_deadline_at``, as the rows of ``calls_for_rows`` carry it already): its first
         ``stop`` by their last deadline and those with a deadline before their last due by the
-        last of those; the whole part when it is no longer."""
+        last of those; the whole part when it is no longer.
+
+        Unsized (a search too broad to count), the part's first ``stop`` + 1 are read first, in
+        one query that tells whether it is longer as well: as subqueries of the candidates'
+        query, and a test of its length, the part's words were looked up three times more (26
+        ms for "aktywizacja seniorów" among 60,000 calls)."""
         part = self._part("ahead")
-        if self._longer_than("ahead", stop):
+        if not self._sized and self._sizes is None:
+            firsts = list(part.values_list("pk", "closes_at")[: stop + 1])
+            by_last = Q(pk__any=[pk for pk, _closes_at in firsts[:stop]])
+            if len(firsts) > stop:
+                by_last |= Q(pk__in=self._sooner_stages(until=firsts[stop - 1][1]))
+            part = part.filter(by_last)
+        elif self._count_parts()["ahead"] > stop:
             by_last = Call.objects.filter(pk__in=part.values("pk")[:stop]).order_by().values("pk")
             until = Subquery(part.values("closes_at")[stop - 1 : stop])
-            sooner = CallDeadline.objects.filter(is_last=False, deadline_at__gte=self._now, deadline_at__lte=until)
-            part = part.filter(pk__in=by_last.union(sooner.order_by().values("call_id")))
+            part = part.filter(pk__in=by_last.union(self._sooner_stages(until=until)))
         if "next_deadline_at" not in part.query.annotations:
             part = part.annotate(next_deadline_at=next_deadline_at(self._now))
         return part.order_by()
+
+    def _sooner_stages(self, *, until) -> QuerySet:
+        """The calls with a deadline ahead before their last, due by ``until``."""
+        sooner = CallDeadline.objects.filter(is_last=False, deadline_at__gte=self._now, deadline_at__lte=until)
+        return sooner.order_by().values("call_id")
 
 
 def _from_the_start(index: slice) -> bool:
