@@ -129,7 +129,7 @@ def test_a_search_with_few_matches_is_counted_exactly_and_a_list_without_search_
 
 
 @pytest.mark.parametrize("ordering", ["", "-published"])
-def test_a_counted_search_looks_its_words_up_once_a_page_and_pages_its_matches_in_order(calls, client, settings, ordering):
+def test_a_counted_search_pages_its_matches_in_order(calls, client, settings, ordering):
     settings.CIVICBRIDGE_PAGE_SIZE = 4
     published = Call.objects.published().filter(title=TITLE)
     if ordering:
@@ -138,13 +138,8 @@ def test_a_counted_search_looks_its_words_up_once_a_page_and_pages_its_matches_i
         expected = [call.pk for call in selectors.in_deadline_order(published, timezone.now())]
     seen = []
     for number in range(1, -(-len(expected) // 4) + 1):
-        with CaptureQueriesContext(connection) as queries:
-            page = client.get(reverse("funding:call_list"), {"q": "youth", "page": number, **({"ordering": ordering} if ordering else {})})
+        page = client.get(reverse("funding:call_list"), {"q": "youth", "page": number, **({"ordering": ordering} if ordering else {})})
         shown = page.context["page"]
         assert (shown.paginator.count, getattr(shown.paginator, "count_is_estimate", False)) == (len(expected), False)
         seen += [call.pk for call in shown.object_list]
-        if connection.vendor == "postgresql":
-            # The text index is read once, for the keys; the parts and the rows by them.
-            lookups = [q["sql"] for q in queries.captured_queries if "search_vector @@" in q["sql"] and not q["sql"].startswith("EXPLAIN")]
-            assert len(lookups) == 1, lookups
     assert seen == expected

@@ -437,24 +437,28 @@ def count_matches(queryset: QuerySet, *, unsearched: QuerySet | None = None) -> 
     12 ms per lookup, where the page's 25 rows by key take 0.5 ms), and the planner, which
     does not see what a prefix costs, would look it up again.
     """
+    estimate = estimated_matches(queryset)
+    if estimate is not None:
+        return estimate
     if connection.vendor != "postgresql":
         return MatchCount(queryset.count(), exact=True)
+    return _counted(queryset, unsearched)
+
+
+def estimated_matches(queryset: QuerySet) -> MatchCount | None:
+    """"About N" for a search the database expects to match too many to count, or to count at
+    too high a cost (``count_matches``); None where the matches are to be counted: the planner
+    expects few, or none turned up in the sample (too rare to estimate: a few hundred in the
+    registry at most, counted rather than shown as "about" the rows paged so far). SQLite
+    counts."""
+    if connection.vendor != "postgresql":
+        return None
     plan = json.loads(queryset.order_by().explain(format="json"))[0]["Plan"]
     if plan["Plan Rows"] > EXACT_MATCHES or plan["Total Cost"] > EXACT_COST:
         sampled = sampled_count(queryset)
         if sampled.value:
             return sampled
-        # None in the sample: too rare to estimate (a few hundred in the registry at most), so
-        # counted, rather than shown as "about" the rows paged so far.
-    return _counted(queryset, unsearched)
-
-
-def reads_matches_by_key() -> bool:
-    """Does a counted search read its matches' keys (``count_matches`` given ``unsearched``)?
-    PostgreSQL looks the words up in its text index once for each query that names them, so a
-    list reads the keys of the few it counts once and its page's rows by them; SQLite tests
-    the rows themselves and counts them as any filter."""
-    return connection.vendor == "postgresql"
+    return None
 
 
 def _counted(queryset: QuerySet, unsearched: QuerySet | None) -> MatchCount:
