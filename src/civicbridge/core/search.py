@@ -453,7 +453,8 @@ def estimated_matches(queryset: QuerySet) -> MatchCount | None:
     counts."""
     if connection.vendor != "postgresql":
         return None
-    plan = json.loads(queryset.order_by().explain(format="json"))[0]["Plan"]
+    # The keys alone: the plan of the rows' columns and joins costs time and changes no estimate.
+    plan = json.loads(queryset.order_by().values("pk").explain(format="json"))[0]["Plan"]
     if plan["Plan Rows"] > EXACT_MATCHES or plan["Total Cost"] > EXACT_COST:
         sampled = sampled_count(queryset)
         if sampled.value:

@@ -260,7 +260,7 @@ class CallsInDeadlineOrder(SlicedSequence):
 
 def _from_the_start(index: slice) -> bool:
     """A slice counted from the first call, as pages read: one from the end needs the length."""
-    return (index.start or 0) >= 0 and index.stop is not None and index.stop >= 0 and index.step in (None, 1)
+    return (index.start or 0) >= 0 and index.stop is not None and index.stop >= 0
 
 
 def in_deadline_order(
