@@ -465,6 +465,47 @@ def test_of_those_who_worked_with_the_funder_only_those_who_can_reach_the_best_a
     assert strong.pk in read and not read & weak
 
 
+def test_those_who_worked_with_the_funder_and_share_no_area_are_not_asked_for_once_the_others_outrank_them(
+    poster, areas, municipality, django_assert_num_queries,
+):
+    """Of those who worked with the funder and no cell read, those sharing an area are read
+    first: here they raise the best read so far (8) to 10, where those sharing none could score
+    8 at most, so these are not asked for at all."""
+    call = CallFactory()
+    funder = call.programme.funder
+    candidate = functools.partial(working_in_youth, areas)
+    # Area 4 + kind 2 + place 1 + activity 1 = 8: the best three the cells read.
+    for number in range(3):
+        candidate(f"Fresh here {number}", municipality, minutes_ago=number + 1)
+    # Area 4 + kind 2 + funder 2 + place 1 + activity 1 = 10, behind the fresh ones in their cell.
+    strong = [
+        candidate(f"Worked with it, in the area {number}", municipality, minutes_ago=500 + number, funder=funder)
+        for number in range(3)
+    ]
+    # Kind 2 + funder 2 + place 1 + verified 1 = 6; a recent answer and activity would make 8.
+    for number in range(6):
+        organization = org(f"Worked with it, no area {number}", municipality, [], kind=Organization.Kind.NGO,
+                           is_verified=True)
+        Organization.objects.filter(pk=organization.pk).update(
+            updated_at=datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=400 + number),
+        )
+        PartnerRequestFactory(organization=organization, call=CallFactory(programme__funder=funder))
+    partner_request = loaded(PartnerRequestFactory(
+        organization=poster, partner_kinds="ngo", thematic_areas=[areas["eu-youth"]], territories=[municipality],
+        call=call,
+    ))
+    cells = 1 if connection.features.supports_slicing_ordering_in_compound else 12
+
+    # Those who worked with the funder; the units within the territory; the cells; how many
+    # areas they share; their facts; which of those who worked with the funder share an area;
+    # those of them who can reach the best; those who answered lately (sharing the one area,
+    # they could); the best; their areas. Not those sharing no area: none can reach 10.
+    with django_assert_num_queries(9 + cells):
+        matches = matching.organizations_for_request(partner_request, limit=3)
+
+    assert [(match.item, match.score) for match in matches] == [(organization, 10) for organization in strong]
+
+
 def test_of_those_sharing_several_areas_only_each_cells_first_are_read_and_a_recent_answer_is_not_missed(
     poster, areas, municipality
 ):

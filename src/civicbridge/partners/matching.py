@@ -31,13 +31,13 @@ kind sought, in the countries named) are read as ids in *cells* that each return
 of all); those sharing several of the request's areas in cells of their own
 (``_sharing_several``). The facts of those ids are read in one query and scored here; then
 the sets whose score has parts of their own, those not read yet: those with experience of
-the funder (``_experienced_reaching``) and those who answered lately, each tested in the
+the funder (``_experienced_reaching``: those sharing one of the request's areas first, whose
+best often leave the others no room) and those who answered lately, each tested in the
 database and read only if their score could still reach the best read so far
-(``_threshold``). The best ``limit`` are explained. At most 21 queries on SQLite (a request
-with a call, territories, two areas and kinds), 10 on PostgreSQL (the cells in one UNION ALL);
-one more where the candidates are fewer than the limit (then every one with experience is
-read), and one more for a cell whose last entry read was updated at the same instant as the
-next, however many organizations there are; what is read grows with the answers given and the
+(``_threshold``). The best ``limit`` are explained. At most 23 queries on SQLite (a request
+with a call, territories, two areas and kinds), 12 on PostgreSQL (the cells in one UNION ALL),
+and one more for a cell whose last entry read was updated at the same instant as the next,
+however many organizations there are; what is read grows with the answers given and the
 requests posted, not with the registry. The queries that read the cells, those sharing several
 areas, those with experience and those who answered lately are compiled once for each shape
 of request (``_Sought``, ``core.compiled.QueriesByShape``).
@@ -331,10 +331,18 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
             shared_of |= _shared_counts(alias, area_ids, unread_experienced)
             keyed += keyed_facts(unread_experienced)
         else:
-            add_read_apart(_EXPERIENCED_REACHING.rows(
-                alias, {**values, "ids": OneParameter(unread_experienced), "since": since}, threshold=threshold,
-            ))
-        threshold = _threshold(keyed, limit)
+            # Those sharing an area first: the best of them usually raise the threshold above
+            # what any of the others could score, so that these are not read at all. At 3x, a
+            # funder's 6,000 were tested one by one (49 ms) where 600 shared an area.
+            sharing = _shared_counts(alias, area_ids, unread_experienced)
+            for ids, shares in ((sharing.keys(), True), (unread_experienced - sharing.keys(), False)):
+                if ids:
+                    # Of those sharing none, the areas are not read.
+                    read = values if shares else {name: value for name, value in values.items() if name != "area_ids"}
+                    add_read_apart(_EXPERIENCED_REACHING.rows(
+                        alias, {**read, "ids": OneParameter(ids), "since": since}, threshold=threshold, shares=shares,
+                    ))
+                    threshold = _threshold(keyed, limit)
         read_ids |= unread_experienced
     add_read_apart(
         _ANSWERED_LATELY.rows(alias, _answered_lately_values(values, since, threshold), threshold=threshold),
@@ -370,10 +378,11 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
     return matches
 
 
-def _experienced_reaching(*, ids: list, since, threshold: int, **values) -> list:
+def _experienced_reaching(*, ids: list, since, threshold: int, shares: bool, **values) -> list:
     """The facts of the organizations among ``ids`` (those with experience of the funder that no
     cell read), and how many of the request's areas each works in, if their score could still
-    reach ``threshold`` (the ``limit``-th best read so far).
+    reach ``threshold`` (the ``limit``-th best read so far); ``shares``: whether they share one of
+    the request's areas, known from its links (all do, or none).
 
     A call of a funder many have worked with brings thousands (3,500 to 6,300 at 3x): reading
     and scoring all of them took 16 to 24 ms a page. The database tests what they may score,
@@ -381,14 +390,16 @@ def _experienced_reaching(*, ids: list, since, threshold: int, **values) -> list
     that pass (some dozens).
     """
     sought = _Sought(**values)
-    # Those sharing several areas may have every area's points.
+    # Those sharing areas may share them all; the others have no area's points.
+    given = FUNDER_POINTS + (AREA_POINTS if shares else 0)
     reachable = [
-        *_within_reach(sought, since, area_points=AREA_POINTS), (Q(last_answered_at__gte=since), RECENT_ANSWER_POINTS),
+        *_within_reach(sought, since, area_points=0), (Q(last_answered_at__gte=since), RECENT_ANSWER_POINTS),
     ]
-    passing = _reaching(sought.eligible.filter(pk__any=ids), reachable, FUNDER_POINTS, threshold)
+    passing = _reaching(sought.eligible.filter(pk__any=ids), reachable, given, threshold)
     if passing is None:
         return []
-    return [passing.annotate(shared=_shared_area_count(sought.area_links)).values_list(*FACTS, "shared").order_by()]
+    shared = _shared_area_count(sought.area_links) if shares else Value(0)
+    return [passing.annotate(shared=shared).values_list(*FACTS, "shared").order_by()]
 
 
 _EXPERIENCED_REACHING = QueriesByShape(_experienced_reaching, maxsize=1024)  # a shape for each threshold
@@ -398,7 +409,7 @@ def _within_reach(sought: _Sought, since, *, area_points: int) -> list[tuple[Q, 
     """The conditions of the points a candidate read apart may have, each with its points:
     sharing an area (``area_points``), a kind sought, the place, an active entry, verification."""
     parts = [
-        (Q(sought.shares_an_area), area_points) if sought.area_ids else None,
+        (Q(sought.shares_an_area), area_points) if sought.area_ids and area_points else None,
         (Q(kind__any=sought.kinds), KIND_POINTS) if sought.kinds else None,
         (sought.in_place, PLACE_POINTS) if sought.territory_ids or sought.countries else None,
         (Q(updated_at__gte=since), ACTIVE_ENTRY_POINTS),
