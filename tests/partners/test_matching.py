@@ -195,7 +195,7 @@ def test_matching_for_a_request_runs_the_same_queries_for_few_or_many_organizati
     # of a UNION (PostgreSQL), one query each elsewhere; how many of the areas they share; their
     # facts; those who answered lately and could still reach the best; the best; their areas.
     # (No call, so nobody's experience with its funder is read.)
-    cells = 1 if connection.features.supports_slicing_ordering_in_compound else 12
+    cells = cell_queries()
     with django_assert_num_queries(6 + cells):
         matches = matching.organizations_for_request(partner_request)
 
@@ -318,6 +318,30 @@ def working_in_youth(areas, name, territory, *, minutes_ago, kind=Organization.K
     return organization
 
 
+def youth_request_for_ngos(poster, areas, municipality, *, call=None):
+    """A request of ``poster`` for NGOs working in youth, in ``municipality``, loaded as its page loads it."""
+    return loaded(PartnerRequestFactory(
+        organization=poster, partner_kinds="ngo", thematic_areas=[areas["eu-youth"]], territories=[municipality],
+        call=call,
+    ))
+
+
+def cell_queries() -> int:
+    """The queries reading the cells: one UNION where the database slices a compound's parts."""
+    return 1 if connection.features.supports_slicing_ordering_in_compound else 12
+
+
+def worked_with_it_in_no_area(number, municipality, funder, **fields):
+    """An NGO in ``municipality`` working in no area, its entry not updated for over a year, that
+    posted a request for a call of ``funder``."""
+    organization = org(f"Worked with it, no area {number}", municipality, [], kind=Organization.Kind.NGO, **fields)
+    Organization.objects.filter(pk=organization.pk).update(
+        updated_at=datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=400 + number),
+    )
+    PartnerRequestFactory(organization=organization, call=CallFactory(programme__funder=funder))
+    return organization
+
+
 def three_at_nine(candidate, municipality):
     """Area 4 + kind 2 + place 1 + activity 1 + verified 1 = 9, three read in their cell (a limit
     of 3): the threshold. The first of them, updated an hour ago, is returned."""
@@ -347,9 +371,7 @@ def test_a_recent_answerer_who_can_just_reach_the_best_read_so_far_is_read_and_r
     answered_here = candidate("Answered here", municipality, minutes_ago=10, answered=answered)
     # 4 + 2 + activity 1 + answered 1 + verified 1 = 9, elsewhere.
     answered_verified = candidate("Answered elsewhere", elsewhere, verified=True, minutes_ago=20, answered=answered)
-    partner_request = loaded(PartnerRequestFactory(
-        organization=poster, partner_kinds="ngo", thematic_areas=[areas["eu-youth"]], territories=[municipality],
-    ))
+    partner_request = youth_request_for_ngos(poster, areas, municipality)
 
     matches = matching.organizations_for_request(partner_request, limit=3)
 
@@ -373,11 +395,8 @@ def test_those_who_answered_lately_are_not_read_when_none_of_them_could_reach_th
     ]
     lately = org("Answered, no shared area", municipality, kind=Organization.Kind.NGO, is_verified=True)
     ExpressionOfInterestFactory(request=answered, organization=lately)
-    partner_request = loaded(PartnerRequestFactory(
-        organization=poster, partner_kinds="ngo", thematic_areas=[areas["eu-youth"]], territories=[municipality],
-        call=call,
-    ))
-    cells = 1 if connection.features.supports_slicing_ordering_in_compound else 12
+    partner_request = youth_request_for_ngos(poster, areas, municipality, call=call)
+    cells = cell_queries()
 
     # Those who worked with the funder; the units within the territory; the cells (sharing the
     # area and of the kind sought, sharing it, of the kind; in the territory or not; verified or
@@ -414,10 +433,7 @@ def test_those_who_worked_with_the_funder_are_ranked_though_not_first_in_their_c
     # 4 + funder 2 + place 1 + activity 1 + answered 1 = 9, a school.
     answering_too = candidate("Worked with it and answered", municipality, kind=Organization.Kind.SCHOOL,
                               minutes_ago=40, funder=funder, answered=answered)
-    partner_request = loaded(PartnerRequestFactory(
-        organization=poster, partner_kinds="ngo", thematic_areas=[areas["eu-youth"]], territories=[municipality],
-        call=call,
-    ))
+    partner_request = youth_request_for_ngos(poster, areas, municipality, call=call)
 
     matches = matching.organizations_for_request(partner_request, limit=3)
 
@@ -437,20 +453,12 @@ def test_of_those_who_worked_with_the_funder_only_those_who_can_reach_the_best_a
     # Kind 2 + funder 2 + place 1 = 5 at most without an area: none can reach 9.
     weak = set()
     for number in range(12):
-        organization = org(f"Worked with it, no area {number}", municipality, [], kind=Organization.Kind.NGO)
-        Organization.objects.filter(pk=organization.pk).update(
-            updated_at=datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=400 + number),
-        )
-        PartnerRequestFactory(organization=organization, call=CallFactory(programme__funder=funder))
-        weak.add(organization.pk)
+        weak.add(worked_with_it_in_no_area(number, municipality, funder).pk)
     # Area 4 + kind 2 + funder 2 + place 1 + activity 1 = 10, behind fresher ones in its cell.
     for number in range(3):
         candidate(f"Fresh here {number}", municipality, minutes_ago=number + 1)
     strong = candidate("Worked with it, in the area", municipality, minutes_ago=500, funder=funder)
-    partner_request = loaded(PartnerRequestFactory(
-        organization=poster, partner_kinds="ngo", thematic_areas=[areas["eu-youth"]], territories=[municipality],
-        call=call,
-    ))
+    partner_request = youth_request_for_ngos(poster, areas, municipality, call=call)
     read = set()
     for shape in (matching._FACTS_OF, matching._EXPERIENCED_REACHING, matching._ANSWERED_LATELY):
         def spying(alias, values, *, rows=shape.rows, **options):
@@ -484,17 +492,9 @@ def test_those_who_worked_with_the_funder_and_share_no_area_are_not_asked_for_on
     ]
     # Kind 2 + funder 2 + place 1 + verified 1 = 6; a recent answer and activity would make 8.
     for number in range(6):
-        organization = org(f"Worked with it, no area {number}", municipality, [], kind=Organization.Kind.NGO,
-                           is_verified=True)
-        Organization.objects.filter(pk=organization.pk).update(
-            updated_at=datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=400 + number),
-        )
-        PartnerRequestFactory(organization=organization, call=CallFactory(programme__funder=funder))
-    partner_request = loaded(PartnerRequestFactory(
-        organization=poster, partner_kinds="ngo", thematic_areas=[areas["eu-youth"]], territories=[municipality],
-        call=call,
-    ))
-    cells = 1 if connection.features.supports_slicing_ordering_in_compound else 12
+        worked_with_it_in_no_area(number, municipality, funder, is_verified=True)
+    partner_request = youth_request_for_ngos(poster, areas, municipality, call=call)
+    cells = cell_queries()
 
     # Those who worked with the funder; the units within the territory; the cells; how many
     # areas they share; their facts; which of those who worked with the funder share an area;
