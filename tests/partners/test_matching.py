@@ -229,6 +229,9 @@ def test_matching_builds_none_of_its_queries_again_once_their_shapes_are_compile
     assert built == []
 
 
+SEVERAL = [["eu-youth", "eu-culture"], ["eu-culture", "eu-sport"], ["eu-youth", "eu-culture", "eu-sport"]]
+
+
 @pytest.mark.parametrize(("wanted_areas", "kinds", "countries"), [
     (["eu-youth", "eu-culture"], "ngo", ""),  # both areas (scored), one (cells of each kind), none
     (["eu-youth"], "school", ""),  # those sharing the area of a kind not sought, read in cells
@@ -238,6 +241,8 @@ def test_matching_builds_none_of_its_queries_again_once_their_shapes_are_compile
     # Only those in the territory or the countries named, each part read in cells of its own.
     (["eu-youth", "eu-culture"], "ngo", "DE,AT"),
     (["eu-youth"], "school", "DE"),
+    # Those sharing two areas and those sharing three, in cells of their own.
+    (["eu-youth", "eu-culture", "eu-sport"], "ngo", ""),
 ])
 def test_the_ranking_read_in_parts_is_the_ranking_of_every_candidate(
     poster, areas, municipality, other_county, wanted_areas, kinds, countries
@@ -257,8 +262,8 @@ def test_the_ranking_read_in_parts_is_the_ranking_of_every_candidate(
     answered_elsewhere = PartnerRequestFactory(organization=poster)  # no call: answers to it are activity only
     organizations = []
     for number in range(240):
-        # Few share both areas, so that the best of those sharing one or none count too.
-        shared = rng.choice([[]] * 3 + [["eu-youth"], ["eu-culture"]]) if number % 40 else ["eu-youth", "eu-culture"]
+        # Few share several areas, so that the best of those sharing one or none count too.
+        shared = rng.choice([[]] * 3 + [["eu-youth"], ["eu-culture"], ["eu-sport"]]) if number % 20 else SEVERAL[number // 20 % 3]
         territory = rng.choice([municipality, elsewhere, None])
         organization = org(
             f"Candidate {number:03d}", territory, [areas[code] for code in shared],
@@ -525,22 +530,20 @@ def test_of_those_sharing_several_areas_only_each_cells_first_are_read_and_a_rec
     Organization.objects.filter(pk=answering.pk).update(updated_at=now - datetime.timedelta(minutes=100))
     partner_request = loaded(PartnerRequestFactory(organization=poster, partner_kinds="ngo", thematic_areas=both))
 
-    (several,) = matching._SHARING_SEVERAL.rows(connection.alias, {
+    several = matching._sharing_several(connection.alias, {
         "poster_id": poster.pk, "area_ids": [area.pk for area in both], "kinds": OneParameter(["ngo"]),
         "territory_ids": OneParameter([]), "countries": OneParameter([]),
-        "since": now - datetime.timedelta(days=matching.ACTIVE_DAYS),
-    }, limit=3)
+    }, now - datetime.timedelta(days=matching.ACTIVE_DAYS), 3)
     matches = matching.organizations_for_request(partner_request, limit=3)
 
-    assert dict(several) == {organization.pk: 2 for organization in [*fresh[:3], answering]}
+    assert several == {organization.pk: 2 for organization in [*fresh[:3], answering]}
     assert [(match.item, match.score) for match in matches] == [(answering, 8), (fresh[0], 7), (fresh[1], 7)]
 
 
 @pytest.mark.parametrize("count", [3, 4, 5])
 def test_those_sharing_several_of_three_to_five_areas_are_found_whichever_they_share(poster, areas, municipality, count):
-    """Those sharing two areas of a request naming several are found whichever two they share
-    (pair by pair up to four areas, by counting beyond), with how many they share; sharing
-    one is not sharing several."""
+    """Those sharing two areas of a request naming several are found whichever two they share,
+    with how many they share; sharing one is not sharing several."""
     extra = [ThematicArea.objects.create(code=f"extra-{number}", scheme="eu", name_en=f"Extra {number}") for number in range(2)]
     wanted = [areas["eu-youth"], areas["eu-culture"], areas["eu-sport"], *extra][:count]
     by_pair = {pair: org(f"Pair {pair}", municipality, [wanted[index] for index in pair])
@@ -548,13 +551,12 @@ def test_those_sharing_several_of_three_to_five_areas_are_found_whichever_they_s
     every = org("Every area", municipality, wanted)
     org("One area", municipality, wanted[:1])
 
-    (several,) = matching._SHARING_SEVERAL.rows(connection.alias, {
+    several = matching._sharing_several(connection.alias, {
         "poster_id": poster.pk, "area_ids": [area.pk for area in wanted], "kinds": OneParameter(["ngo"]),
         "territory_ids": OneParameter([]), "countries": OneParameter([]),
-        "since": datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=matching.ACTIVE_DAYS),
-    }, limit=20)
+    }, datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=matching.ACTIVE_DAYS), 20)
 
-    assert dict(several) == {**{organization.pk: 2 for organization in by_pair.values()}, every.pk: count}
+    assert several == {**{organization.pk: 2 for organization in by_pair.values()}, every.pk: count}
 
 
 @pytest.mark.parametrize("limit", [1, 2, 3])

@@ -34,8 +34,8 @@ the sets whose score has parts of their own, those not read yet: those with expe
 the funder (``_experienced_reaching``: those sharing one of the request's areas first, whose
 best often leave the others no room) and those who answered lately, each tested in the
 database and read only if their score could still reach the best read so far
-(``_threshold``). The best ``limit`` are explained. At most 23 queries on SQLite (a request
-with a call, territories, two areas and kinds), 12 on PostgreSQL (the cells in one UNION ALL),
+(``_threshold``). The best ``limit`` are explained. At most 24 queries on SQLite (a request
+with a call, territories, two areas and kinds), 13 on PostgreSQL (the cells in one UNION ALL),
 and one more for a cell whose last entry read was updated at the same instant as the next,
 however many organizations there are; what is read grows with the answers given and the
 requests posted, not with the registry. The queries that read the cells, those sharing several
@@ -45,7 +45,6 @@ of request (``_Sought``, ``core.compiled.QueriesByShape``).
 
 import datetime
 import heapq
-import itertools
 from dataclasses import dataclass, field
 
 from django.db import connections
@@ -92,9 +91,6 @@ RECENT_ANSWER_POINTS = 1
 ACTIVE_DAYS = 180
 TOP = 20
 CANDIDATE_LIMIT = 60
-# Up to this many areas, those sharing several are found pair by pair (``_sharing_several``):
-# six pairs for four areas.
-PAIRED_AREAS = 4
 # What the score reads of a candidate: "kind" and "name" at 1 and 6 (``_best``).
 # The territory as its id, tested against the units within the request's (``_units_within``):
 # its path joined every unit of the country to the facts (0.4 ms a query at 1x).
@@ -287,10 +283,7 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
     in_units, in_countries = set(units), set(countries)
     alias = Organization.objects.db
     read_ids = _read_cells(alias, values, limit)
-    several_of = {}
-    if len(area_ids) >= 2:
-        (rows,) = _SHARING_SEVERAL.rows(alias, {**values, "since": since}, limit=limit)
-        several_of = dict(rows)
+    several_of = _sharing_several(alias, values, since, limit) if len(area_ids) >= 2 else {}
     shared_of = _shared_counts(alias, area_ids, read_ids - several_of.keys()) | several_of
     read_ids |= several_of.keys()
     wanted_kinds = set(kinds)
@@ -577,38 +570,81 @@ def _facts(*, ids: list, poster_id: int, territory_ids: list = (), countries: li
 _FACTS_OF = QueriesByShape(_facts)
 
 
-def _sharing_several(*, since, limit: int, **values) -> list:
+def _sharing_several(alias: str, values: dict, since, limit: int) -> dict:
     """Of those that work in two or more of the request's areas (two at least are named), the
     first ``limit`` of each cell, most recently updated first, and any updated at the very
-    instant of the last of them: rows of (organization id, how many of the areas it works in).
+    instant of the last of them: organization id -> how many of the areas it works in.
 
     Here a cell holds those sharing as many areas, of a sought kind or not, in the request's
     place or not (where some are and some not), of one verification, answered lately or not:
     within one, the score varies only with the activity of the entry, as in ``_cells``. At
     national scale two areas are shared by some 500 organizations at 1x and 1,500 at 3x; scoring
-    each read them all from the table and made as many rows here.
+    each read them all from the table and made as many rows here. Who shares how many is read
+    from the areas' links first (``_sharing_counts``), then the cells' first of them.
     """
-    sought = _Sought(**values)
-    if len(sought.area_ids) <= PAIRED_AREAS:
-        # Each pair of areas, both ranges of organization_area_members merged by organization
-        # (1.2 ms a pair at national scale), where counting their links grouped every
-        # organization in any of them: 14,000 for two areas (3.5 ms), 21,000 for three (5 to 10
-        # ms at 1x, 37 to 59 at 3x).
-        links = Organization.thematic_areas.through.objects
-        pairs = [
-            links.filter(
-                thematicarea_id=first, organization_id__in=links.filter(thematicarea_id=second).values("organization_id"),
-            ).values("organization_id")
-            for first, second in itertools.combinations(sought.area_ids, 2)
-        ]
-        several = pairs[0].union(*pairs[1:]) if len(pairs) > 1 else pairs[0]
-        shared = Value(2) if len(sought.area_ids) == 2 else _shared_area_count(sought.area_links)
-    else:
-        several = (
-            sought.area_links.order_by().values("organization_id").annotate(shared=Count("thematicarea_id"))
-            .filter(shared__gte=2).values("organization_id")
+    counts = _sharing_counts(alias, values["area_ids"])
+    if not counts:
+        return {}
+    by_count = {}
+    for pk, shared in counts.items():
+        by_count.setdefault(shared, []).append(pk)
+    # Those sharing more than two, by how many (one parameter each): the cells are told apart
+    # by it, and counting each one's links again cost 4 µs a row (6 of 26 ms at 3x).
+    more = {f"sharing_{shared}": OneParameter(ids) for shared, ids in by_count.items() if shared > 2}
+    read = {name: value for name, value in values.items() if name != "area_ids"}
+    (rows,) = _FIRSTS_SHARING_SEVERAL.rows(
+        alias, {**read, **more, "several": OneParameter(counts), "since": since}, limit=limit,
+    )
+    return dict(rows)
+
+
+def _sharing_counts(alias: str, area_ids: list) -> dict:
+    """Of those working in two or more of ``area_ids``: organization id -> how many.
+
+    Of two areas, both ranges of organization_area_members merged by organization (3.5 ms at
+    3x). Of more, PostgreSQL reads each area's range in organization order and merges them all,
+    counting as it goes (three areas at 3x: 12 ms; merging the ranges pair by pair took 9, and
+    as many for counting each one's links afterwards; grouping the links by hashing, 19).
+    Elsewhere, the links grouped.
+    """
+    if len(area_ids) > 2 and connections[alias].vendor == "postgresql":
+        table = Organization.thematic_areas.through._meta.db_table
+        ranges = " UNION ALL ".join(
+            f"(SELECT organization_id FROM {table} WHERE thematicarea_id = %s ORDER BY organization_id)" for _ in area_ids
         )
-        shared = _shared_area_count(sought.area_links)
+        with connections[alias].cursor() as cursor:
+            cursor.execute(
+                f"SELECT organization_id, COUNT(*) FROM ({ranges} ORDER BY 1) AS links"
+                " GROUP BY organization_id HAVING COUNT(*) >= 2",
+                list(area_ids),
+            )
+            return dict(cursor.fetchall())
+    (rows,) = _SHARING_COUNTS.rows(alias, {"area_ids": area_ids})
+    return dict(rows)
+
+
+def _grouped_sharing_counts(*, area_ids: list) -> list:
+    links = Organization.thematic_areas.through.objects
+    if len(area_ids) == 2:
+        first, second = area_ids
+        both = links.filter(thematicarea_id=first, organization_id__in=links.filter(thematicarea_id=second).values("organization_id"))
+        return [both.values_list("organization_id", Value(2)).order_by()]
+    return [links.filter(thematicarea_id__in=area_ids).order_by().values("organization_id")
+            .annotate(shared=Count("thematicarea_id")).filter(shared__gte=2).values_list("organization_id", "shared")]
+
+
+_SHARING_COUNTS = QueriesByShape(_grouped_sharing_counts)
+
+
+def _firsts_sharing_several(*, since, limit: int, several: list, **values) -> list:
+    """The first ``limit`` of each cell of ``several`` (those sharing two or more areas; the
+    ``sharing_N`` among the values: those sharing N > 2), as ``_sharing_several`` says."""
+    more = {int(name.removeprefix("sharing_")): values.pop(name) for name in [*values] if name.startswith("sharing_")}
+    sought = _Sought(**values)
+    shared = Case(
+        *(When(pk__any=ids, then=Value(count)) for count, ids in sorted(more.items())),
+        default=Value(2), output_field=IntegerField(),
+    ) if more else Value(2)
     cell = [F("shared"), F("is_verified"), _flag(Q(last_answered_at__gte=since))]
     if sought.kinds:
         cell.append(_flag(Q(kind__any=sought.kinds)))
@@ -616,7 +652,7 @@ def _sharing_several(*, since, limit: int, **values) -> list:
         cell.append(_flag(sought.in_place))
     # RANK, not a row number: those updated at the same instant as a cell's last share its rank.
     firsts = (
-        sought.eligible.filter(pk__in=several)
+        sought.eligible.filter(pk__any=several)
         .annotate(shared=shared)
         .annotate(rank=Window(Rank(), partition_by=cell, order_by=F("updated_at").desc()))
         .filter(rank__lte=limit)
@@ -624,7 +660,7 @@ def _sharing_several(*, since, limit: int, **values) -> list:
     return [firsts.values_list("pk", "shared").order_by()]
 
 
-_SHARING_SEVERAL = QueriesByShape(_sharing_several)
+_FIRSTS_SHARING_SEVERAL = QueriesByShape(_firsts_sharing_several)
 
 
 def _flag(condition: Q) -> ExpressionWrapper:
