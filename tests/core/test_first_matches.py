@@ -147,3 +147,47 @@ def test_a_word_the_planner_never_saw_is_read_from_the_text_index(registry, quer
         assert found == [] and read_in_order == []
     else:
         assert len(found) == 5 and len(read_in_order) == 1 and " IN (" not in read_in_order[0]
+
+
+@pytest.mark.parametrize("query", ["stowarzyszenie sportowe", "sportowe stow", "fundacja kult", "fundacja nieznane"])
+@pytest.mark.parametrize("walk_rows", [2_000, 3])
+def test_the_first_matches_of_several_words_found_walking_the_keys_are_the_first_matches(
+    registry, query, walk_rows, monkeypatch,
+):
+    """Several words: the first matches are looked for in the first rows in the key's order
+    (two words often come together where the planner expects few: thousands of them); found
+    there, they are the first matches, and no match's key is read from the text index. Where the
+    walk finds fewer than asked (the newest three rows are foundations; fewer match at all), the
+    matches are read as before, and are the same."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite reads the order's index at once")
+    monkeypatch.setattr(search, "WALK_FIRST_AT", 0)  # whatever few it expects, walk first
+    monkeypatch.setattr(search, "WALK_ROWS", walk_rows)
+
+    with CaptureQueriesContext(connection) as queries:
+        found = search.first_matches(Organization.objects.all(), query, ORDER, 5)
+
+    assert found == expected(query, 5)
+    walked = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT walk.key")]
+    keys_read = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "directory_organization"."id" AS "pk"')]
+    assert len(walked) == 1
+    if walk_rows > 15 and query != "fundacja kult" and query != "fundacja nieznane":  # five found walking
+        assert len(found) == 5 and keys_read == []
+    else:
+        assert len(keys_read) == 1
+
+
+def test_one_word_is_not_looked_for_walking_the_keys(registry, monkeypatch):
+    """The planner knows one word's frequency: the text index or the order's, as it says."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(search, "WALK_FIRST_AT", 0)
+    with CaptureQueriesContext(connection) as queries:
+        found = search.first_matches(Organization.objects.all(), "stowarzyszenie", ORDER, 5, table_rows=10**6)
+
+    assert found == expected("stowarzyszenie", 5)
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("SELECT walk.key")]
