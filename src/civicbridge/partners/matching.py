@@ -328,13 +328,15 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
             # what any of the others could score, so that these are not read at all. At 3x, a
             # funder's 6,000 were tested one by one (49 ms) where 600 shared an area.
             sharing = _shared_counts(alias, area_ids, unread_experienced)
-            for ids, shares in ((sharing.keys(), True), (unread_experienced - sharing.keys(), False)):
+            shared_of |= sharing
+            most_shared = _area_share_points(max(sharing.values(), default=0), len(area_ids))
+            for ids, area_points in ((sharing.keys(), most_shared), (unread_experienced - sharing.keys(), 0)):
                 if ids:
-                    # Of those sharing none, the areas are not read.
-                    read = values if shares else {name: value for name, value in values.items() if name != "area_ids"}
-                    add_read_apart(_EXPERIENCED_REACHING.rows(
-                        alias, {**read, "ids": OneParameter(ids), "since": since}, threshold=threshold, shares=shares,
-                    ))
+                    for rows in _EXPERIENCED_REACHING.rows(
+                        alias, {**_without_areas(values), "ids": OneParameter(ids), "since": since},
+                        threshold=threshold, area_points=area_points,
+                    ):
+                        keyed += [(order(row), row) for row in rows if candidate(row)]
                     threshold = _threshold(keyed, limit)
         read_ids |= unread_experienced
     add_read_apart(
@@ -371,28 +373,23 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
     return matches
 
 
-def _experienced_reaching(*, ids: list, since, threshold: int, shares: bool, **values) -> list:
+def _experienced_reaching(*, ids: list, since, threshold: int, area_points: int, **values) -> list:
     """The facts of the organizations among ``ids`` (those with experience of the funder that no
-    cell read), and how many of the request's areas each works in, if their score could still
-    reach ``threshold`` (the ``limit``-th best read so far); ``shares``: whether they share one of
-    the request's areas, known from its links (all do, or none).
+    cell read) whose score could still reach ``threshold`` (the ``limit``-th best read so far);
+    ``area_points``: the most any of them has for the areas, known from the links.
 
     A call of a funder many have worked with brings thousands (3,500 to 6,300 at 3x): reading
     and scoring all of them took 16 to 24 ms a page. The database tests what they may score,
-    the funder's points given, on their own columns first, and counts the areas only of those
-    that pass (some dozens).
+    the funder's and the areas' points given, on their own columns (some dozens pass).
     """
     sought = _Sought(**values)
-    # Those sharing areas may share them all; the others have no area's points.
-    given = FUNDER_POINTS + (AREA_POINTS if shares else 0)
     reachable = [
         *_within_reach(sought, since, area_points=0), (Q(last_answered_at__gte=since), RECENT_ANSWER_POINTS),
     ]
-    passing = _reaching(sought.eligible.filter(pk__any=ids), reachable, given, threshold)
+    passing = _reaching(sought.eligible.filter(pk__any=ids), reachable, FUNDER_POINTS + area_points, threshold)
     if passing is None:
         return []
-    shared = _shared_area_count(sought.area_links) if shares else Value(0)
-    return [passing.annotate(shared=shared).values_list(*FACTS, "shared").order_by()]
+    return [passing.values_list(*FACTS).order_by()]
 
 
 _EXPERIENCED_REACHING = QueriesByShape(_experienced_reaching, maxsize=1024)  # a shape for each threshold
@@ -561,6 +558,12 @@ def _eligibility(values: dict) -> dict:
     return {name: values[name] for name in ("poster_id", *place)}
 
 
+def _without_areas(values: dict) -> dict:
+    """A request's ``values`` for a query that reads no area's links (the areas shared are
+    known already): given, the areas would make a shape that no query reuses (``_eligibility``)."""
+    return {name: value for name, value in values.items() if name != "area_ids"}
+
+
 def _facts(*, ids: list, poster_id: int, territory_ids: list = (), countries: list = ()) -> list:
     """What the score reads (``FACTS``) of the eligible organizations among ``ids``."""
     sought = _Sought(poster_id=poster_id, territory_ids=territory_ids, countries=countries)
@@ -591,9 +594,8 @@ def _sharing_several(alias: str, values: dict, since, limit: int) -> dict:
     # Those sharing more than two, by how many (one parameter each): the cells are told apart
     # by it, and counting each one's links again cost 4 µs a row (6 of 26 ms at 3x).
     more = {f"sharing_{shared}": OneParameter(ids) for shared, ids in by_count.items() if shared > 2}
-    read = {name: value for name, value in values.items() if name != "area_ids"}
     (rows,) = _FIRSTS_SHARING_SEVERAL.rows(
-        alias, {**read, **more, "several": OneParameter(counts), "since": since}, limit=limit,
+        alias, {**_without_areas(values), **more, "several": OneParameter(counts), "since": since}, limit=limit,
     )
     return dict(rows)
 
