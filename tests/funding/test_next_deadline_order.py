@@ -62,8 +62,10 @@ def _expected(calls, now):
     )
 
 
+@pytest.mark.parametrize("unfiltered", [True, False], ids=["every-call", "filtered"])
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_every_slice_of_many_calls_of_one_two_and_three_stages_is_that_slice_of_the_order(seed):
+def test_every_slice_of_many_calls_of_one_two_and_three_stages_is_that_slice_of_the_order(seed, unfiltered):
+    """Every call, and calls as a filter leaves them, which are read another way (``_candidates``)."""
     rng = random.Random(seed)
     now = timezone.now()
     for _ in range(24):
@@ -76,7 +78,7 @@ def test_every_slice_of_many_calls_of_one_two_and_three_stages_is_that_slice_of_
     calls = list(Call.objects.prefetch_related("deadlines"))
     expected = [call.pk for call in _expected(calls, now)]
 
-    ordered = selectors.in_deadline_order(Call.objects.all(), now)
+    ordered = selectors.in_deadline_order(Call.objects.all(), now, unfiltered=unfiltered)
 
     assert [call.pk for call in ordered] == expected
     for start in range(len(expected)):
