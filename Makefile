@@ -71,7 +71,7 @@ messages: install
 
 # PostgreSQL as in production: durable (fsync, synchronous commit, full pages; the tests' clusters
 # keep them off) with the memory docs/operators.md recommends. BENCH_* knobs: bench/README.md.
-BENCH_PG_SETTINGS := fsync = on;synchronous_commit = on;full_page_writes = on;shared_buffers = 1GB;effective_cache_size = 8GB;jit = off;random_page_cost = 1.1
+BENCH_PG_SETTINGS := fsync = on;synchronous_commit = on;full_page_writes = on;shared_buffers = 1GB;effective_cache_size = 8GB;jit = off;random_page_cost = 1.1;max_parallel_workers_per_gather = 0
 bench: install
 	scripts/test-services.sh install
 	SECRET_KEY=bench-only-not-secret CIVICBRIDGE_DATA_DIR=$${BENCH_DATA_DIR:-/tmp/civicbridge-bench-data} \

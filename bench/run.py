@@ -274,7 +274,7 @@ def database_resources() -> dict:
     info = {}
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for name in ("fsync", "synchronous_commit", "full_page_writes", "shared_buffers"):
+            for name in ("fsync", "synchronous_commit", "full_page_writes", "shared_buffers", "max_parallel_workers_per_gather"):
                 cursor.execute(f"SHOW {name}")
                 info[f"pg_{name}"] = cursor.fetchone()[0]
             cursor.execute("SELECT pg_database_size(current_database()), pg_backend_pid()")
