@@ -693,8 +693,71 @@ def test_matching_for_an_organization_runs_the_same_queries_for_few_or_many_requ
         )
     organization = loaded_organization(school)
 
-    # The scoring query, the candidates (with "already answered"), their areas, their territories.
-    with django_assert_num_queries(4):
+    # Those sharing an area, scored (fewer than the candidates wanted: every candidate then),
+    # the candidates (with "already answered"), their areas, their territories.
+    with django_assert_num_queries(5):
         matches = matching.requests_for_organization(organization)
 
     assert len(matches) == min(count, matching.TOP)
+
+
+def requests_seeking(kind, count, poster, areas, **fields):
+    return [
+        PartnerRequestFactory(title=f"{kind} {number}", organization=poster, partner_kinds=kind, thematic_areas=areas, **fields)
+        for number in range(count)
+    ]
+
+
+def test_requests_sharing_none_of_the_areas_are_not_read_once_those_sharing_one_outrank_them(
+    school, poster, areas, municipality, django_assert_num_queries
+):
+    # Enough requests sharing both areas (4) and seeking schools (2) to fill the candidates.
+    requests_seeking("school", matching.CANDIDATE_LIMIT, poster, [areas["eu-youth"], areas["eu-sport"]])
+    # Seeking schools in the school's county, by a verified poster: the most one sharing no area scores.
+    verified = org("Verified poster", municipality, is_verified=True)
+    PartnerRequestFactory(title="Schools, no area", organization=verified, partner_kinds="school", territories=[municipality.parent])
+    organization = loaded_organization(school)
+
+    with django_assert_num_queries(4):
+        matches = matching.requests_for_organization(organization)
+
+    assert len(matches) == matching.TOP
+    assert "Schools, no area" not in titles(matches)
+    assert {match.score for match in matches} == {6}
+
+
+@pytest.mark.parametrize(("sharing_more", "sharing_less"), [(65, 0), (0, 65), (0, 0)])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_requests_read_in_parts_are_the_best_of_every_candidate(
+    school, poster, areas, municipality, seed, sharing_more, sharing_less
+):
+    """Whether those sharing an area outrank the rest (``sharing_more`` of them score more than
+    any sharing none) or fill the candidates without (``sharing_less`` score no more), the
+    ranking is that of every candidate scored at once."""
+    import random
+
+    rng = random.Random(seed)
+    verified = org("Verified poster", municipality, is_verified=True)
+    requests_seeking("school", sharing_more, poster, [areas["eu-youth"], areas["eu-sport"]])
+    # One area, the place and the poster's verification: 4, as much as one sharing none may score.
+    requests_seeking("ngo", sharing_less, verified, [areas["eu-youth"]], territories=[municipality.parent])
+    PartnerRequestFactory(title="A school, no area", organization=verified, partner_kinds="school", territories=[municipality.parent])
+    themes = [[areas["eu-youth"], areas["eu-sport"]], [areas["eu-youth"]], [areas["eu-sport"]], [areas["pb-seniors"]], []]
+    for _number in range(30):
+        PartnerRequestFactory(
+            title=f"Request {rng.randrange(1000):03d}", organization=rng.choice([poster, verified]),
+            partner_kinds=rng.choice(["school", "ngo", "school,ngo", ""]), thematic_areas=rng.choice(themes),
+            territories=rng.choice([[], [municipality.parent]]), countries=rng.choice(["", "", "PL", "DE"]),
+        )
+    organization = loaded_organization(school)
+    values = {
+        "organization_id": organization.pk, "area_ids": [pk for pk, _name in organization.areas], "kind": organization.kind,
+        "ancestors": matching._ancestor_paths(organization.territory.path), "country": organization.country,
+        "today": phases.today(),
+    }
+    (every_candidate,) = matching._FITTING_REQUESTS.rows(connection.alias, values, sharing_only=False)
+    expected = sorted(every_candidate, key=lambda row: (-row[1], row[2].lower()))[: matching.TOP]
+
+    matches = matching.requests_for_organization(organization)
+
+    assert [(match.item.pk, match.score) for match in matches] == [(pk, score) for pk, score, _title in expected]
