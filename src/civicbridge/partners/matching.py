@@ -491,12 +491,10 @@ def _funder_experience(funder, partner_request) -> tuple[set, set]:
     if funder is None:
         return set(), set()
     (rows,) = _REQUESTS_FOR_FUNDER.rows(PartnerRequest.objects.db, {"funder_id": funder.pk})
-    posted_ids, answered_ids = set(), set()
-    for request_id, poster_id, answerer_id in rows:
-        if request_id != partner_request.pk:
-            posted_ids.add(poster_id)
-        if answerer_id is not None:
-            answered_ids.add(answerer_id)
+    this_request = partner_request.pk  # a model's pk is a property: read once, not per row (5,000 at 3x)
+    posted_ids = {poster_id for request_id, poster_id, _answerer_id in rows if request_id != this_request}
+    answered_ids = {answerer_id for _request_id, _poster_id, answerer_id in rows}
+    answered_ids.discard(None)
     return posted_ids, answered_ids
 
 
