@@ -62,10 +62,13 @@ def _expected(calls, now):
     )
 
 
-@pytest.mark.parametrize("unfiltered", [True, False], ids=["every-call", "filtered"])
+@pytest.mark.parametrize(
+    ("unfiltered", "searched"), [(True, False), (False, False), (False, True)], ids=["every-call", "filtered", "searched"],
+)
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_every_slice_of_many_calls_of_one_two_and_three_stages_is_that_slice_of_the_order(seed, unfiltered):
-    """Every call, and calls as a filter leaves them, which are read another way (``_candidates``)."""
+def test_every_slice_of_many_calls_of_one_two_and_three_stages_is_that_slice_of_the_order(seed, unfiltered, searched):
+    """Every call, calls as a filter leaves them, and a search's, each read another way
+    (``_candidates``: a search's first keys are listed as they are counted, where the database can)."""
     rng = random.Random(seed)
     now = timezone.now()
     for _ in range(24):
@@ -78,7 +81,7 @@ def test_every_slice_of_many_calls_of_one_two_and_three_stages_is_that_slice_of_
     calls = list(Call.objects.prefetch_related("deadlines"))
     expected = [call.pk for call in _expected(calls, now)]
 
-    ordered = selectors.in_deadline_order(Call.objects.all(), now, unfiltered=unfiltered)
+    ordered = selectors.in_deadline_order(Call.objects.all(), now, unfiltered=unfiltered, searched=searched)
 
     assert [call.pk for call in ordered] == expected
     for start in range(len(expected)):

@@ -4,7 +4,9 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db import connections
 from django.db.models import (
+    CharField,
     Count,
     Exists,
     F,
@@ -12,8 +14,11 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    StringAgg,
     Subquery,
+    Value,
 )
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -109,9 +114,17 @@ class CallsInDeadlineOrder(SlicedSequence):
     ``sized`` false: the parts are not counted at all (a search too broad to count, which the
     list shows as "about N"); a page counts a part only as far as its own start
     (``_slice_unsized``).
+
+    ``searched``: ``queryset`` is a search's matches, counted exactly (some thousands at most).
+    Where the database orders inside an aggregate (PostgreSQL), the pass that counts the parts
+    also lists the part ahead's keys in its order: reading the matches again for a page's
+    first keys took as long as counting them (3.8 and 4.3 ms for "culture heritage" at 3x).
     """
 
-    def __init__(self, queryset: QuerySet[Call], now: datetime, *, unfiltered: bool = False, sized: bool = True):
+    def __init__(
+        self, queryset: QuerySet[Call], now: datetime, *, unfiltered: bool = False, sized: bool = True,
+        searched: bool = False,
+    ):
         closed_early = Q(status_from_source=Call.Status.CLOSED)
         ahead, no_deadline = Q(closes_at__gte=now), Q(closes_at__isnull=True)
         calls = queryset.order_by()
@@ -126,6 +139,8 @@ class CallsInDeadlineOrder(SlicedSequence):
             "closed_early_undated": (closed_early & no_deadline, ("-id",)),
         }
         self._sizes: dict[str, int] | None = None
+        self._keys_with_count = searched and connections[calls.db].features.supports_aggregate_order_by_clause
+        self._ahead_keys: list[int] | None = None  # the part ahead's keys in its order, where counted with it
         self._unfiltered = unfiltered
         self._sized = sized
         self._now = now
@@ -142,9 +157,16 @@ class CallsInDeadlineOrder(SlicedSequence):
         if self._sizes is None and self._unfiltered:
             self._sizes = self._count_parts_from_the_kept_count()
         if self._sizes is None:
-            self._sizes = self._all.aggregate(**{
+            counts = {
                 name: Count("status_from_source", filter=condition) for name, (condition, _order) in self._parts.items()
-            })
+            }
+            if self._keys_with_count:
+                condition, order = self._parts["ahead"]
+                counts["ahead_keys"] = StringAgg(Cast("pk", CharField()), Value(","), filter=condition, order_by=order)
+            sizes = self._all.aggregate(**counts)
+            if self._keys_with_count:
+                self._ahead_keys = [int(pk) for pk in (sizes.pop("ahead_keys") or "").split(",") if pk]
+            self._sizes = sizes
         return self._sizes
 
     def _count_parts_from_the_kept_count(self) -> dict[str, int]:
@@ -243,19 +265,27 @@ class CallsInDeadlineOrder(SlicedSequence):
         counted = self._sized or self._sizes is not None
         if counted and self._count_parts()["ahead"] <= stop:
             pass  # the whole part
+        elif self._ahead_keys is not None:  # listed as they were counted
+            part = part.filter(pk__in=self._chosen(self._ahead_keys[:stop], more=len(self._ahead_keys) > stop))
         elif counted and self._unfiltered:
             by_last = Call.objects.filter(pk__in=part.values("pk")[:stop]).order_by().values("pk")
             until = Subquery(part.values("closes_at")[stop - 1 : stop])
             part = part.filter(pk__in=by_last.union(self._sooner_stages(until=until)))
         else:
-            firsts = list(part.values_list("pk", "closes_at")[: stop + 1])
-            chosen = Call.objects.filter(pk__any=[pk for pk, _closes_at in firsts[:stop]]).order_by().values("pk")
-            if len(firsts) > stop:
-                chosen = chosen.union(self._sooner_stages(until=firsts[stop - 1][1]))
-            part = part.filter(pk__in=chosen)
+            firsts = list(part.values_list("pk", flat=True)[: stop + 1])
+            part = part.filter(pk__in=self._chosen(firsts[:stop], more=len(firsts) > stop))
         if "next_deadline_at" not in part.query.annotations:
             part = part.annotate(next_deadline_at=next_deadline_at(self._now))
         return part.order_by()
+
+    def _chosen(self, firsts: list[int], *, more: bool) -> QuerySet:
+        """The keys of ``firsts`` (the part ahead's first by their last deadline) and, if the
+        part has ``more``, of the calls with a stage due by the last of those."""
+        chosen = Call.objects.filter(pk__any=firsts).order_by()
+        if not more:
+            return chosen.values("pk")
+        until = Subquery(chosen.order_by("-closes_at").values("closes_at")[:1])
+        return chosen.values("pk").union(self._sooner_stages(until=until))
 
     def _sooner_stages(self, *, until) -> QuerySet:
         """The calls with a deadline ahead before their last, due by ``until``."""
@@ -269,12 +299,13 @@ def _from_the_start(index: slice) -> bool:
 
 
 def in_deadline_order(
-    queryset: QuerySet[Call], now: datetime, *, unfiltered: bool = False, sized: bool = True,
+    queryset: QuerySet[Call], now: datetime, *, unfiltered: bool = False, sized: bool = True, searched: bool = False,
 ) -> CallsInDeadlineOrder:
     """``queryset``'s calls in the default order (``CallsInDeadlineOrder``); ``unfiltered``:
     ``queryset`` is what ``visible_calls`` gave, with no filter; ``sized`` false: its pages are
-    read without counting its parts (a search counted as "about N")."""
-    return CallsInDeadlineOrder(queryset, now, unfiltered=unfiltered, sized=sized)
+    read without counting its parts (a search counted as "about N"); ``searched``: a search's
+    matches."""
+    return CallsInDeadlineOrder(queryset, now, unfiltered=unfiltered, sized=sized, searched=searched)
 
 
 def filter_calls(data, *, queryset: QuerySet[Call], now: datetime | None = None) -> CallFilter:
@@ -287,7 +318,10 @@ def filtered_calls(filterset: CallFilter, *, sized: bool = True) -> QuerySet[Cal
     queryset = filterset.qs
     if filterset.form.is_valid() and filterset.form.cleaned_data.get("ordering"):
         return queryset
-    return in_deadline_order(queryset, filterset.now, unfiltered=filterset.chooses_nothing(), sized=sized)
+    searched = search_backend.is_search(filterset.form.cleaned_data)
+    return in_deadline_order(
+        queryset, filterset.now, unfiltered=filterset.chooses_nothing(), sized=sized, searched=searched,
+    )
 
 
 def calls_to_page(filterset: CallFilter) -> tuple[QuerySet[Call] | CallsInDeadlineOrder, search_backend.MatchCount | None]:
