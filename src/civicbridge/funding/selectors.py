@@ -139,7 +139,9 @@ class CallsInDeadlineOrder(SlicedSequence):
             "closed_early_undated": (closed_early & no_deadline, ("-id",)),
         }
         self._sizes: dict[str, int] | None = None
-        self._keys_with_count = searched and connections[calls.db].features.supports_aggregate_order_by_clause
+        self._keys_with_count = (
+            searched and sized and connections[calls.db].features.supports_aggregate_order_by_clause
+        )
         self._ahead_keys: list[int] | None = None  # the part ahead's keys in its order, where counted with it
         self._unfiltered = unfiltered
         self._sized = sized
