@@ -810,12 +810,10 @@ def _fitting_requests(
     )
     in_place = Q(names_territory) | delimited("countries", country)
     area_links = PartnerRequest.thematic_areas.through.objects
-    sharing = Q(pk__in=area_links.filter(thematicarea_id__in=area_ids).values("partnerrequest_id"))
-    if sharing_only:
-        candidates_q = sharing
-    elif area_ids:
-        candidates_q = kind_sought | sharing
-    else:
+    if area_ids:
+        sharing = Q(pk__in=area_links.filter(thematicarea_id__in=area_ids).values("partnerrequest_id"))
+        candidates_q = sharing if sharing_only else kind_sought | sharing
+    else:  # never asked for those sharing an area alone (``requests_for_organization``)
         candidates_q = kind_sought
     score = (
         _shared_areas(PartnerRequest.thematic_areas.through, "partnerrequest_id", area_ids) * SHARED_AREA_POINTS
