@@ -1,6 +1,7 @@
 """Counts the database keeps (core.row_counts): the published events and calls and the public
 projects, exact after every kind of write, on SQLite and PostgreSQL."""
 
+import datetime
 import threading
 
 import pytest
@@ -10,7 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from civicbridge.core.row_counts import row_count
+from civicbridge.core.models import RowCount
 from civicbridge.events.models import PUBLISHED_COUNT as EVENTS
+from civicbridge.events.models import STARTS_COUNT
 from civicbridge.events.models import Event
 from civicbridge.funding.models import PUBLISHED_COUNT as CALLS
 from civicbridge.funding.models import Call
@@ -51,6 +54,48 @@ def test_a_published_count_follows_every_kind_of_write(counter, factory, model):
     assert counted(counter, published) == (start + 1, start + 1)
     model.objects.filter(pk__in=[first.pk, draft.pk]).delete()  # one published, one not
     assert counted(counter, published) == (start, start)
+
+
+def kept_by_key() -> dict:
+    prefix = STARTS_COUNT.name + ":"
+    return {
+        name.removeprefix(prefix): n
+        for name, n in RowCount.objects.filter(name__startswith=prefix).values_list("name", "n") if n
+    }
+
+
+def counted_by_key() -> dict:
+    keys = {}
+    for starts_at, kind in Event.objects.published().values_list("starts_at", "kind"):
+        key = f"{starts_at.astimezone(datetime.UTC).date().isoformat()}:{kind}"
+        keys[key] = keys.get(key, 0) + 1
+    return keys
+
+
+def test_a_keyed_count_follows_every_kind_of_write_to_its_key():
+    # The published events by the day they start (UTC) and their kind.
+    midnight = timezone.now().astimezone(datetime.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    day = datetime.timedelta(days=1)
+    first = EventFactory(starts_at=midnight + day, ends_at=midnight + day)
+    late = EventFactory(starts_at=midnight + 2 * day - datetime.timedelta(seconds=1), ends_at=midnight + 2 * day,
+                        kind=Event.Kind.FAIR)
+    draft = EventFactory(published_at=None, starts_at=midnight + 3 * day, ends_at=midnight + 3 * day)
+    assert kept_by_key() == counted_by_key() and len(counted_by_key()) == 2  # the last second of a day is that day
+    Event.objects.filter(pk=first.pk).update(starts_at=midnight + 5 * day, ends_at=midnight + 5 * day)  # moved
+    assert kept_by_key() == counted_by_key()
+    Event.objects.filter(pk__in=[late.pk, first.pk]).update(kind=Event.Kind.STUDY_VISIT)  # two keys change at once
+    assert kept_by_key() == counted_by_key()
+    Event.objects.filter(pk=draft.pk).update(published_at=timezone.now())
+    Event.objects.filter(pk=late.pk).update(published_at=None)
+    assert kept_by_key() == counted_by_key()
+    Event.objects.bulk_create(EventFactory.build_batch(3, starts_at=midnight + 9 * day, ends_at=midnight + 9 * day))
+    Event.objects.filter(pk=first.pk).delete()
+    assert kept_by_key() == counted_by_key()
+    total, (drafts,) = STARTS_COUNT.total_with(
+        Event.objects.filter(published_at__isnull=True), from_key=(midnight + 4 * day).date().isoformat(),
+        endings=[Event.Kind.TRAINING],
+    )
+    assert (total, drafts) == (3, 1)  # the three of the ninth day; the study visit, the fair and the fourth day's not
 
 
 def test_the_public_projects_count_follows_each_status():
@@ -97,8 +142,9 @@ def test_truncate_empties_the_count():
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred check may wait on the rows
         cursor.execute("TRUNCATE events_event CASCADE")
     assert EVENTS.current() == 0 == Event.objects.count()
+    assert kept_by_key() == {}
     EventFactory()
-    assert EVENTS.current() == 1
+    assert EVENTS.current() == 1 and kept_by_key() == counted_by_key()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

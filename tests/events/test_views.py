@@ -476,6 +476,65 @@ def test_the_past_list_counts_every_past_event_a_visitor_may_see_and_no_other(
     assert client.get(past).context["page"].paginator.count == 7
 
 
+def test_the_upcoming_list_counts_every_event_not_over_yet_a_reader_may_see_by_kind_or_not(
+    client, organization, representative, coordinator
+):
+    # Unfiltered or by kind alone, those ahead from tomorrow on are the database's count by start
+    # day and kind: today's, tomorrow's, later ones, drafts and moved events must all come out right.
+    now = timezone.now()
+    hour, day = datetime.timedelta(hours=1), datetime.timedelta(days=1)
+
+    def event(title, *, starts, hours=2, kind=Event.Kind.TRAINING, organizers=(organization,), **fields):
+        made = EventFactory(organizers=list(organizers), title=title, kind=kind, **fields)
+        Event.objects.filter(pk=made.pk).update(starts_at=now + starts, ends_at=now + starts + hours * hour)
+        return made
+
+    event("Under way", starts=-hour)
+    event("Ended", starts=-3 * hour)
+    event("Later today", starts=hour / 60, kind=Event.Kind.FAIR)
+    event("Tomorrow", starts=day)
+    event("Next month", starts=30 * day, kind=Event.Kind.STUDY_VISIT)
+    event("Far ahead", starts=200 * day, kind=Event.Kind.FAIR)
+    event("Own draft", starts=2 * day, published_at=None)
+    event("Other draft", starts=3 * day, published_at=None, organizers=[OrganizationFactory()])
+    moved = event("Moved to the past", starts=5 * day)
+    Event.objects.filter(pk=moved.pk).update(starts_at=now - 5 * day, ends_at=now - 5 * day + hour)  # a bulk update
+    Event.objects.filter(title="Far ahead").update(kind=Event.Kind.MEETING)  # another kind, the same day
+    address = reverse("events:event_list")
+
+    def counted(**query) -> int:
+        response = client.get(address, query)
+        api = client.get("/api/v1/events/", query).json()
+        assert api["count"] == response.context["page"].paginator.count
+        return api["count"]
+
+    published = {"Under way", "Later today", "Tomorrow", "Next month", "Far ahead"}
+    assert counted() == len(published)
+    assert counted(kind=Event.Kind.TRAINING) == 2  # under way and tomorrow
+    assert counted(kind=[Event.Kind.FAIR, Event.Kind.STUDY_VISIT]) == 2
+    assert counted(kind=Event.Kind.MEETING) == 1 and counted(kind=Event.Kind.SEMINAR) == 0
+    # A kind's name is no pattern: "study_visit" does not count a kind of that shape.
+    assert counted(kind=Event.Kind.STUDY_VISIT) == 1
+    client.force_login(representative)  # the organizer: its own draft too
+    assert counted() == len(published) + 1 and counted(kind=Event.Kind.TRAINING) == 3
+    client.force_login(coordinator)  # every draft
+    assert counted() == len(published) + 2
+    # Published, withdrawn, deleted: the next page counts it at once.
+    Event.objects.filter(title="Other draft").update(published_at=now)
+    Event.objects.filter(title="Tomorrow").update(published_at=None)
+    Event.objects.filter(title="Next month").delete()
+    client.logout()
+    assert counted() == len(published) - 1
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(address, {"kind": Event.Kind.FAIR})
+    counting = [query["sql"] for query in queries if "core_rowcount" in query["sql"]]
+    assert len(counting) == 1
+    if connection.vendor == "postgresql":  # and those under way, in the same statement
+        assert "string_agg" in counting[0]
+
+
 def test_past_events_of_a_county_page_newest_first_with_the_rows_read_by_id(
     client, organization, county, municipality, other_county, settings, django_assert_max_num_queries
 ):

@@ -14,6 +14,16 @@ from civicbridge.core.row_counts import RowCounter
 # How many events are published (what ``EventQuerySet.published`` returns), kept by the database
 # (core.row_counts, installed by migration 0003): the home page's figure without counting them.
 PUBLISHED_COUNT = RowCounter("events.published", table="events_event", condition="{row}published_at IS NOT NULL")
+# The published events by the day they start (UTC) and their kind, kept by the database as well
+# (migration 0006): how many are ahead, of every kind or some, without counting the 85,000 ahead
+# at three times the national scale (selectors.UpcomingEvents).
+STARTS_COUNT = RowCounter(
+    "events.starts", table="events_event", condition="{row}published_at IS NOT NULL",
+    key=(
+        ("postgresql", "to_char({row}starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') || ':' || {row}kind"),
+        ("sqlite", "substr({row}starts_at, 1, 10) || ':' || {row}kind"),
+    ),
+)
 
 
 class EventQuerySet(models.QuerySet):
