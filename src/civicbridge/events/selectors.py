@@ -136,7 +136,10 @@ class UpcomingEvents(SlicedSequence):
 
     def _listed_in_order(self, under_way: QuerySet[Event]) -> tuple[str, list]:
         """SQL of the ids of ``under_way`` in start order, as one text (PostgreSQL)."""
-        found = under_way.alias(span=_Span("starts_at", "ends_at")).filter(span__contains=self._now)
+        # The spans' index alone finds them, the filters test those few: beside it, PostgreSQL
+        # intersected it with the index of a search's 50,000 matches (12 ms at 3x).
+        spanning = Event.objects.alias(span=_Span("starts_at", "ends_at")).filter(span__contains=self._now)
+        found = under_way.filter(pk__in=spanning.values("pk"))
         sql, params = found.values_list("starts_at", "id").query.sql_with_params()
         return f"SELECT string_agg(u.id::text, ',' ORDER BY u.starts_at, u.id) FROM ({sql}) AS u", list(params)
 
