@@ -10,11 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from civicbridge.core.row_counts import row_count
 from civicbridge.core.models import RowCount
+from civicbridge.core.row_counts import row_count
 from civicbridge.events.models import PUBLISHED_COUNT as EVENTS
-from civicbridge.events.models import STARTS_COUNT
-from civicbridge.events.models import Event
+from civicbridge.events.models import STARTS_COUNT, Event
 from civicbridge.funding.models import PUBLISHED_COUNT as CALLS
 from civicbridge.funding.models import Call
 from civicbridge.projects.models import PUBLIC_COUNT as PROJECTS

@@ -2,6 +2,8 @@ from collections import defaultdict
 from functools import lru_cache
 
 from django.db import connection
+from django.db.models import IntegerField, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -11,6 +13,13 @@ from .models import SitePage, name_column
 from .registry import home_blocks, profile_blocks, searchables
 
 SITE_SEARCH_LIMIT = 5
+
+
+def total_per_row(related: QuerySet, key: str, aggregate) -> Coalesce:
+    """An expression for each row read: ``aggregate`` over the rows of ``related`` (filtered on
+    an ``OuterRef``) grouped by ``key``, the column that ties them to it; 0 where none."""
+    total = related.order_by().values(key).annotate(total=aggregate).values("total")
+    return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
 
 
 def site_search(query: str) -> list[dict]:

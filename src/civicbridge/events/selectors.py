@@ -11,12 +11,10 @@ from django.db import connections
 from django.db.models import (
     Count,
     Func,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -24,7 +22,7 @@ from django.utils import timezone
 from civicbridge.core.pagination import IdsFirst, SlicedSequence
 from civicbridge.core.row_counts import read_together
 from civicbridge.core.rules import is_coordinator
-from civicbridge.core.selectors import with_area_names, with_names
+from civicbridge.core.selectors import total_per_row, with_area_names, with_names
 
 from .filters import PAST, UPCOMING, EventFilter
 from .models import PUBLISHED_COUNT, STARTS_COUNT, Event, Registration
@@ -225,11 +223,7 @@ def _seats(event: Event, *, taken: int, waiting: int) -> None:
 
 def _registrations_counted(status: str) -> Coalesce:
     """How many of an event's registrations have ``status``, for each event read."""
-    counted = (
-        Registration.objects.filter(event_id=OuterRef("pk"), status=status)
-        .order_by().values("event_id").annotate(n=Count("pk")).values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+    return total_per_row(Registration.objects.filter(event_id=OuterRef("pk"), status=status), "event_id", Count("pk"))
 
 
 def event_detail(*, pk: int, user=None) -> Event:

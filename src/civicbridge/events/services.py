@@ -32,7 +32,6 @@ from django.db.models import (
     Max,
     OuterRef,
     Q,
-    Subquery,
     Sum,
     Value,
 )
@@ -46,6 +45,7 @@ from civicbridge.core.models import Territory
 from civicbridge.core.notifications import queue_mail
 from civicbridge.core.registry import alertables
 from civicbridge.core.search import build_document
+from civicbridge.core.selectors import total_per_row
 from civicbridge.core.validators import clean_text
 
 from . import phases
@@ -602,8 +602,7 @@ def rebuild_attendance_figures() -> None:
     Each figure is one INSERT ... SELECT that the database runs over millions of rows alone.
     """
     present = Registration.objects.filter(attended_at__isnull=False)
-    attended = present.filter(event_id=OuterRef("pk")).order_by().values("event_id").annotate(n=Count("pk")).values("n")
-    Event.objects.update(attended_count=Coalesce(Subquery(attended), Value(0)))
+    Event.objects.update(attended_count=total_per_row(present.filter(event_id=OuterRef("pk")), "event_id", Count("pk")))
     _rebuild_event_figures()
     Attendee.objects.all().delete()
     AttendeeCount.objects.all().delete()

@@ -58,12 +58,11 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
-    Subquery,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, Rank
+from django.db.models.functions import Rank
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -71,7 +70,7 @@ from unidecode import unidecode
 
 from civicbridge.core.compiled import OneParameter, QueriesByShape
 from civicbridge.core.models import Territory
-from civicbridge.core.selectors import with_keyed_names
+from civicbridge.core.selectors import total_per_row, with_keyed_names
 from civicbridge.core.text import capfirst, once_per_language
 from civicbridge.directory.models import Organization
 
@@ -521,11 +520,7 @@ def _threshold(keyed_rows, limit: int) -> int | None:
 def _shared_area_count(area_links):
     """How many of the request's areas a candidate works in, by the index on (organization, area),
     for each row returned (only those whose score can still reach the best)."""
-    return Coalesce(Subquery(
-        area_links.filter(organization_id=OuterRef("pk")).order_by().values("organization_id")
-        .annotate(shared=Count("thematicarea_id")).values("shared"),
-        output_field=IntegerField(),
-    ), 0)
+    return total_per_row(area_links.filter(organization_id=OuterRef("pk")), "organization_id", Count("thematicarea_id"))
 
 
 def _shared_of(*, area_ids: list, ids: list) -> list:

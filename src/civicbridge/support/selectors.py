@@ -1,11 +1,11 @@
 """The reads that the support pages and the API share, with their joins, in a bounded number of queries."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, QuerySet, Sum
 
 from civicbridge.accounts.models import Membership
 from civicbridge.core.rules import is_coordinator
+from civicbridge.core.selectors import total_per_row
 from civicbridge.directory.models import Organization
 
 from .filters import OrganizationRequestFilter, QueueFilter
@@ -13,11 +13,7 @@ from .models import HistoryEntry, Message, SupportRequest, TimeEntry
 
 
 def _minutes_spent():
-    minutes = (
-        TimeEntry.objects.filter(request=OuterRef("pk")).order_by().values("request")
-        .annotate(total=Sum("minutes")).values("total")
-    )
-    return Coalesce(Subquery(minutes, output_field=IntegerField()), Value(0))
+    return total_per_row(TimeEntry.objects.filter(request=OuterRef("pk")), "request", Sum("minutes"))
 
 
 def requests_for_list() -> QuerySet[SupportRequest]:
