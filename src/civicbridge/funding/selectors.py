@@ -318,9 +318,11 @@ def filtered_calls(filterset: CallFilter, *, sized: bool = True) -> QuerySet[Cal
     """The filter's calls, in the default order (``in_deadline_order``) unless the visitor chose
     one; ``sized`` false: a search whose matches are estimated (``calls_to_page``)."""
     queryset = filterset.qs
-    if filterset.form.is_valid() and filterset.form.cleaned_data.get("ordering"):
+    valid = filterset.form.is_valid()
+    if valid and filterset.form.cleaned_data.get("ordering"):
         return queryset
-    searched = search_backend.is_search(filterset.form.cleaned_data)
+    # An invalid form's cleaned data holds only the fields that passed: no search is made of them.
+    searched = valid and search_backend.is_search(filterset.form.cleaned_data)
     return in_deadline_order(
         queryset, filterset.now, unfiltered=filterset.chooses_nothing(), sized=sized, searched=searched,
     )
