@@ -477,7 +477,7 @@ def test_the_past_list_counts_every_past_event_a_visitor_may_see_and_no_other(
 
 
 def test_the_upcoming_list_counts_every_event_not_over_yet_a_reader_may_see_by_kind_or_not(
-    client, organization, representative, coordinator
+    client, organization, representative, coordinator, other_county
 ):
     # Unfiltered or by kind alone, those ahead from tomorrow on are the database's count by start
     # day and kind: today's, tomorrow's, later ones, drafts and moved events must all come out right.
@@ -508,15 +508,19 @@ def test_the_upcoming_list_counts_every_event_not_over_yet_a_reader_may_see_by_k
         assert api["count"] == response.context["page"].paginator.count
         return api["count"]
 
-    published = {"Under way", "Later today", "Tomorrow", "Next month", "Far ahead"}
+    published = {"Under way", "Later today", "Tomorrow", "Next month", "Far ahead", "In Brzeg"}
+    event("In Brzeg", starts=4 * day, territory=other_county)
     assert counted() == len(published)
-    assert counted(kind=Event.Kind.TRAINING) == 2  # under way and tomorrow
+    # Any other filter is counted as it is: not the database's count of every county.
+    assert counted(territory=other_county.code) == 1
+    assert counted(territory=other_county.code, kind=Event.Kind.TRAINING) == 1
+    assert counted(kind=Event.Kind.TRAINING) == 3  # under way, tomorrow and in Brzeg
     assert counted(kind=[Event.Kind.FAIR, Event.Kind.STUDY_VISIT]) == 2
     assert counted(kind=Event.Kind.MEETING) == 1 and counted(kind=Event.Kind.SEMINAR) == 0
     # A kind's name is no pattern: "study_visit" does not count a kind of that shape.
     assert counted(kind=Event.Kind.STUDY_VISIT) == 1
     client.force_login(representative)  # the organizer: its own draft too
-    assert counted() == len(published) + 1 and counted(kind=Event.Kind.TRAINING) == 3
+    assert counted() == len(published) + 1 and counted(kind=Event.Kind.TRAINING) == 4
     client.force_login(coordinator)  # every draft
     assert counted() == len(published) + 2
     # Published, withdrawn, deleted: the next page counts it at once.
