@@ -10,6 +10,10 @@ def add_span_index(apps, schema_editor):
     # range indexes; elsewhere the end index finds them.
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(SPAN_INDEX)
+        # Statistics of the indexed spans now, not at the next automatic analysis, which a large
+        # table may wait for long: without them the planner read the index beside the end index
+        # and took 12 ms where it takes 1.
+        schema_editor.execute("ANALYZE events_event")
 
 
 def remove_span_index(apps, schema_editor):
