@@ -78,6 +78,11 @@ def estimated_page(object_list, number: int, per_page: int, estimate: int) -> Pa
     return EstimatedPage(rows[:per_page], number, paginator, has_more=len(rows) > per_page)
 
 
+def keys_listed(text: str | None) -> list[int]:
+    """The keys a database listed in order as one text, "12,7,30" (``string_agg``), or none."""
+    return [int(key) for key in (text or "").split(",") if key]
+
+
 class SlicedSequence(Sequence):
     """A list read by slices, as Django's and the API's paginators read it: a subclass gives
     ``__len__`` and ``_slice(index)`` (the rows of a slice, in steps of one); an index reads a

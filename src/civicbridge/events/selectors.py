@@ -20,7 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from civicbridge.core.pagination import IdsFirst, SlicedSequence
+from civicbridge.core.pagination import IdsFirst, SlicedSequence, keys_listed
 from civicbridge.core.row_counts import read_together
 from civicbridge.core.rules import is_coordinator
 from civicbridge.core.selectors import total_per_row, with_area_names, with_names
@@ -129,7 +129,7 @@ class UpcomingEvents(SlicedSequence):
             )
             self._ahead_count = later + today + drafts
         if listed:
-            self._under_way = [int(pk) for pk in (ids[0] or "").split(",") if pk]
+            self._under_way = keys_listed(ids[0])
         else:
             self._under_way = [pk for _start, pk in sorted(under_way.values_list("starts_at", "id"))]
 

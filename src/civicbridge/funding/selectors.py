@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 
 from civicbridge.core import search as search_backend
 from civicbridge.core.deployment import zone_label
-from civicbridge.core.pagination import SlicedSequence
+from civicbridge.core.pagination import SlicedSequence, keys_listed
 from civicbridge.core.selectors import with_area_names, with_names
 
 from .filters import CallFilter
@@ -167,7 +167,7 @@ class CallsInDeadlineOrder(SlicedSequence):
                 counts["ahead_keys"] = StringAgg(Cast("pk", CharField()), Value(","), filter=condition, order_by=order)
             sizes = self._all.aggregate(**counts)
             if self._keys_with_count:
-                self._ahead_keys = [int(pk) for pk in (sizes.pop("ahead_keys") or "").split(",") if pk]
+                self._ahead_keys = keys_listed(sizes.pop("ahead_keys"))
             self._sizes = sizes
         return self._sizes
 
