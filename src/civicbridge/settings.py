@@ -150,6 +150,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # with its pragmas, 3 of a detail page's 6.5 ms in process).
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, with a health check that makes no round trip while the connection's
+    # socket says nothing (core/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "civicbridge.core.postgresql"
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     # Parameters travel apart from the SQL, so a query a connection has run a few times is
     # prepared once and PostgreSQL no longer parses and plans it at every page: measured over
