@@ -7,6 +7,8 @@ import uuid
 
 import pytest
 from bench.run import _untag, replay
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils import timezone
@@ -15,6 +17,16 @@ from civicbridge.core.middleware import ServerTimingMiddleware, _tagged
 from civicbridge.directory.models import Organization
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _connections_outlive_a_closed_response():
+    # Closing a response (which writes the capture) signals the request's end, whose handler
+    # would close the test's connection and its transaction: Django's test client disconnects
+    # it the same way.
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_finished.connect(close_old_connections)
 
 
 def view(request):

@@ -12,7 +12,7 @@ from django.db.backends.postgresql import base as django_postgresql
 from civicbridge.directory.models import Organization
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),  # as every transactional test here
     pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL backend's health check"),
 ]
 

@@ -362,6 +362,27 @@ class OrganizationAreaTally(_TallyRow):
         return f"{self.thematic_area_id}/{super().__str__()}"
 
 
+class AreaPair(models.Model):
+    """Two thematic areas an organization works in, the lesser id first. The database keeps the
+    pairs, by triggers on the organizations' links to their areas (``directory.area_pairs``):
+    partner matching reads those sharing two or more of a request's areas from them. Never
+    written by the application."""
+
+    pk = models.CompositePrimaryKey("first_area", "second_area", "organization")
+    # Read by the key, a range for each pair; the organization's index serves the triggers,
+    # which remove an organization's pairs with one of its links.
+    first_area = models.ForeignKey(
+        "core.ThematicArea", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    second_area = models.ForeignKey(
+        "core.ThematicArea", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    organization = models.ForeignKey(Organization, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+
+    def __str__(self):
+        return f"{self.organization_id}: {self.first_area_id}+{self.second_area_id}"
+
+
 class Plenipotentiary(TimeStampedModel):
     """The person a public body names as responsible for cooperation with NGOs."""
 
