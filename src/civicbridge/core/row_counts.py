@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 
+from .triggers import dropped_statement_triggers, statement_triggers
+
 TABLE = "core_rowcount"
 
 
@@ -96,21 +98,10 @@ class RowCounter:
           RETURN NULL;
         END $$
         """
-        run = f"FOR EACH STATEMENT EXECUTE FUNCTION {self._slug}()"
-        return [
-            function,
-            f"CREATE TRIGGER {self._slug}_insert AFTER INSERT ON {self.table} REFERENCING NEW TABLE AS new_rows {run}",
-            f"""CREATE TRIGGER {self._slug}_update AFTER UPDATE ON {self.table}
-                REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows {run}""",
-            f"CREATE TRIGGER {self._slug}_delete AFTER DELETE ON {self.table} REFERENCING OLD TABLE AS old_rows {run}",
-            f"CREATE TRIGGER {self._slug}_truncate AFTER TRUNCATE ON {self.table} {run}",
-        ]
+        return [function, *statement_triggers(self._slug, self.table, self._slug)]
 
     def _postgresql_remove(self) -> list[str]:
-        return [
-            f"DROP TRIGGER IF EXISTS {self._slug}_{event} ON {self.table}"
-            for event in ("insert", "update", "delete", "truncate")
-        ] + [f"DROP FUNCTION IF EXISTS {self._slug}()"]
+        return dropped_statement_triggers(self._slug, self.table, self._slug)
 
     # -- SQLite: row-level triggers
 

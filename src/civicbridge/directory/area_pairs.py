@@ -12,6 +12,8 @@ links before the row itself: the pairs go with the links. On PostgreSQL the trig
 organizations whose links a statement changes, so that concurrent writes see each other's.
 """
 
+from civicbridge.core.triggers import dropped_statement_triggers, statement_triggers
+
 from .tally import _install, _remove
 
 PAIRS = "directory_areapair"
@@ -60,18 +62,9 @@ POSTGRESQL_INSTALL = [
       RETURN NULL;
     END $$
     """,
-    f"""CREATE TRIGGER directory_area_pairs_insert AFTER INSERT ON {LINKS}
-        REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION directory_area_pairs()""",
-    f"""CREATE TRIGGER directory_area_pairs_update AFTER UPDATE ON {LINKS}
-        REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION directory_area_pairs()""",
-    f"""CREATE TRIGGER directory_area_pairs_delete AFTER DELETE ON {LINKS}
-        REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION directory_area_pairs()""",
-    f"""CREATE TRIGGER directory_area_pairs_truncate AFTER TRUNCATE ON {LINKS}
-        FOR EACH STATEMENT EXECUTE FUNCTION directory_area_pairs()""",
+    *statement_triggers("directory_area_pairs", LINKS, "directory_area_pairs"),
 ]
-POSTGRESQL_REMOVE = [
-    f"DROP TRIGGER IF EXISTS directory_area_pairs_{event} ON {LINKS}" for event in ("insert", "update", "delete", "truncate")
-] + ["DROP FUNCTION IF EXISTS directory_area_pairs()"]
+POSTGRESQL_REMOVE = dropped_statement_triggers("directory_area_pairs", LINKS, "directory_area_pairs")
 
 _SQLITE_ADD = f"INSERT OR IGNORE INTO {PAIRS} ({_COLUMNS}) {_PAIRS_OF_NEW};"
 _SQLITE_SUBTRACT = (

@@ -6,6 +6,8 @@ upsert per statement, grouped, whatever the number of rows), SQLite per row. An 
 that changes none of the counted columns writes nothing. TRUNCATE empties the tally too.
 """
 
+from civicbridge.core.triggers import dropped_statement_triggers, statement_triggers
+
 KEY = ("territory_id", "kind", "registration", "is_verified")
 TABLE = "directory_organizationtally"
 SOURCE = "directory_organization"
@@ -61,19 +63,9 @@ POSTGRESQL_INSTALL = [
       RETURN NULL;
     END $$
     """,
-    f"""CREATE TRIGGER directory_tally_insert AFTER INSERT ON {SOURCE}
-        REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION directory_tally_apply()""",
-    f"""CREATE TRIGGER directory_tally_update AFTER UPDATE ON {SOURCE}
-        REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-        FOR EACH STATEMENT EXECUTE FUNCTION directory_tally_apply()""",
-    f"""CREATE TRIGGER directory_tally_delete AFTER DELETE ON {SOURCE}
-        REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION directory_tally_apply()""",
-    f"""CREATE TRIGGER directory_tally_truncate AFTER TRUNCATE ON {SOURCE}
-        FOR EACH STATEMENT EXECUTE FUNCTION directory_tally_apply()""",
+    *statement_triggers("directory_tally", SOURCE, "directory_tally_apply"),
 ]
-POSTGRESQL_REMOVE = [
-    f"DROP TRIGGER IF EXISTS directory_tally_{event} ON {SOURCE}" for event in ("insert", "update", "delete", "truncate")
-] + ["DROP FUNCTION IF EXISTS directory_tally_apply()"]
+POSTGRESQL_REMOVE = dropped_statement_triggers("directory_tally", SOURCE, "directory_tally_apply")
 
 
 def _sqlite_add(row: str, change: int) -> str:
