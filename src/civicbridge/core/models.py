@@ -181,6 +181,8 @@ class RowCount(models.Model):
     """How many rows of a table meet a condition, kept by the database's triggers
     (``core.row_counts``): read it with ``row_counts.row_count``; never write to it."""
 
+    kept_by_the_database = True  # never dumped (core's dumpdata): loading the rows counts them
+
     name = models.CharField(max_length=100, primary_key=True)
     n = models.BigIntegerField(default=0)
 

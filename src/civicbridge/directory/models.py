@@ -308,6 +308,8 @@ LISTED_COUNT = RowCounter(
 class _TallyRow(models.Model):
     """A count of organizations of one territory, kind, registration and verification."""
 
+    kept_by_the_database = True  # never dumped (core's dumpdata): loading the organizations counts them
+
     territory = models.ForeignKey(
         "core.Territory", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
@@ -367,6 +369,8 @@ class AreaPair(models.Model):
     pairs, by triggers on the organizations' links to their areas (``directory.area_pairs``):
     partner matching reads those sharing two or more of a request's areas from them. Never
     written by the application."""
+
+    kept_by_the_database = True  # never dumped (core's dumpdata): loading the links makes them
 
     pk = models.CompositePrimaryKey("first_area", "second_area", "organization")
     # Read by the key, a range for each pair; the organization's index serves the triggers,
