@@ -22,3 +22,19 @@ def dropped_statement_triggers(name: str, table: str, function: str) -> list[str
     return [f"DROP TRIGGER IF EXISTS {name}_{event} ON {table}" for event in EVENTS] + [
         f"DROP FUNCTION IF EXISTS {function}()"
     ]
+
+
+def install_triggers(schema_editor, *, postgresql: list[str], sqlite: list[str], recount: list[str]) -> None:
+    """In a migration: the statements that install the triggers for the database's vendor, then
+    ``recount``, which makes what they keep from the rows already there, once."""
+    vendor = schema_editor.connection.vendor
+    if vendor not in ("postgresql", "sqlite"):
+        raise NotImplementedError(f"no triggers are written for {vendor}")
+    for statement in [*(postgresql if vendor == "postgresql" else sqlite), *recount]:
+        schema_editor.execute(statement, params=None)
+
+
+def remove_triggers(schema_editor, *, postgresql: list[str], sqlite: list[str]) -> None:
+    """In a migration: the statements that remove them again."""
+    for statement in postgresql if schema_editor.connection.vendor == "postgresql" else sqlite:
+        schema_editor.execute(statement, params=None)

@@ -12,9 +12,12 @@ links before the row itself: the pairs go with the links. On PostgreSQL the trig
 organizations whose links a statement changes, so that concurrent writes see each other's.
 """
 
-from civicbridge.core.triggers import dropped_statement_triggers, statement_triggers
-
-from .tally import _install, _remove
+from civicbridge.core.triggers import (
+    dropped_statement_triggers,
+    install_triggers,
+    remove_triggers,
+    statement_triggers,
+)
 
 PAIRS = "directory_areapair"
 LINKS = "directory_organization_thematic_areas"
@@ -88,10 +91,10 @@ _FILL = [
 
 
 def install_area_pair_triggers(apps, schema_editor) -> None:
-    _install(schema_editor, postgresql=POSTGRESQL_INSTALL, sqlite=SQLITE_INSTALL, recount=_FILL)
+    install_triggers(schema_editor, postgresql=POSTGRESQL_INSTALL, sqlite=SQLITE_INSTALL, recount=_FILL)
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f"ANALYZE {PAIRS}")  # its statistics now, not at the next automatic analysis
 
 
 def remove_area_pair_triggers(apps, schema_editor) -> None:
-    _remove(schema_editor, postgresql=POSTGRESQL_REMOVE, sqlite=SQLITE_REMOVE)
+    remove_triggers(schema_editor, postgresql=POSTGRESQL_REMOVE, sqlite=SQLITE_REMOVE)

@@ -6,7 +6,12 @@ upsert per statement, grouped, whatever the number of rows), SQLite per row. An 
 that changes none of the counted columns writes nothing. TRUNCATE empties the tally too.
 """
 
-from civicbridge.core.triggers import dropped_statement_triggers, statement_triggers
+from civicbridge.core.triggers import (
+    dropped_statement_triggers,
+    install_triggers,
+    remove_triggers,
+    statement_triggers,
+)
 
 KEY = ("territory_id", "kind", "registration", "is_verified")
 TABLE = "directory_organizationtally"
@@ -91,32 +96,15 @@ SQLITE_INSTALL = [
 SQLITE_REMOVE = [f"DROP TRIGGER IF EXISTS directory_tally_{event}" for event in ("insert", "update", "delete")]
 
 
-def _run(schema_editor, statements) -> None:
-    for statement in statements:
-        schema_editor.execute(statement, params=None)
-
-
-def _install(schema_editor, *, postgresql, sqlite, recount) -> None:
-    vendor = schema_editor.connection.vendor
-    if vendor not in ("postgresql", "sqlite"):
-        raise NotImplementedError(f"the organization tally has no triggers for {vendor}")
-    _run(schema_editor, postgresql if vendor == "postgresql" else sqlite)
-    _run(schema_editor, recount)  # the rows already there, counted once
-
-
-def _remove(schema_editor, *, postgresql, sqlite) -> None:
-    _run(schema_editor, postgresql if schema_editor.connection.vendor == "postgresql" else sqlite)
-
-
 def install_tally_triggers(apps, schema_editor) -> None:
-    _install(schema_editor, postgresql=POSTGRESQL_INSTALL, sqlite=SQLITE_INSTALL, recount=[
+    install_triggers(schema_editor, postgresql=POSTGRESQL_INSTALL, sqlite=SQLITE_INSTALL, recount=[
         f"DELETE FROM {TABLE}",
         f"INSERT INTO {TABLE} ({_COLUMNS}, n) SELECT {_keyed()}, count(*) FROM {SOURCE} GROUP BY 1, 2, 3, 4",
     ])
 
 
 def remove_tally_triggers(apps, schema_editor) -> None:
-    _remove(schema_editor, postgresql=POSTGRESQL_REMOVE, sqlite=SQLITE_REMOVE)
+    remove_triggers(schema_editor, postgresql=POSTGRESQL_REMOVE, sqlite=SQLITE_REMOVE)
 
 
 # --- per thematic area ------------------------------------------------------------------------
@@ -221,7 +209,7 @@ SQLITE_AREA_REMOVE = [
 
 
 def install_area_tally_triggers(apps, schema_editor) -> None:
-    _install(schema_editor, postgresql=POSTGRESQL_AREA_INSTALL, sqlite=SQLITE_AREA_INSTALL, recount=[
+    install_triggers(schema_editor, postgresql=POSTGRESQL_AREA_INSTALL, sqlite=SQLITE_AREA_INSTALL, recount=[
         f"DELETE FROM {AREA_TABLE}",
         f"INSERT INTO {AREA_TABLE} ({_AREA_COLUMNS}, n) SELECT l.thematicarea_id, {_ORG}, count(*) "
         f"FROM {LINKS} l JOIN {SOURCE} o ON o.id = l.organization_id GROUP BY 1, 2, 3, 4, 5",
@@ -229,4 +217,4 @@ def install_area_tally_triggers(apps, schema_editor) -> None:
 
 
 def remove_area_tally_triggers(apps, schema_editor) -> None:
-    _remove(schema_editor, postgresql=POSTGRESQL_AREA_REMOVE, sqlite=SQLITE_AREA_REMOVE)
+    remove_triggers(schema_editor, postgresql=POSTGRESQL_AREA_REMOVE, sqlite=SQLITE_AREA_REMOVE)
