@@ -6,6 +6,7 @@ territory, whatever its menu lists.
 """
 
 import pytest
+from django.db import connection
 
 from civicbridge.core.countries import sort_key
 from civicbridge.core.filters import territory_key
@@ -184,3 +185,39 @@ def test_a_turkish_menu_lists_bursa_s_districts_by_name_with_turkish_letters_in_
     assert len(listed) == len(districts)
     assert listed.index("Büyükorhan") < listed.index("Gemlik") < listed.index("Orhangazi") < listed.index("Yıldırım")
     assert listed.index("İnegöl") < listed.index("İznik") < listed.index("Karacabey")
+
+
+def test_the_counties_are_listed_up_to_the_limit_and_not_one_past_it(monkeypatch, region, county, other_county):
+    counties = Territory.objects.filter(country=county.country, level=Territory.Level.COUNTY).count()
+
+    monkeypatch.setattr(filters, "MENU_DETAIL_LIMIT", counties)
+    at_the_limit = str(OrganizationFilter({}).form["territory"])
+    monkeypatch.setattr(filters, "MENU_DETAIL_LIMIT", counties - 1)
+    past_it = str(OrganizationFilter({}).form["territory"])
+
+    assert filter_options(at_the_limit, region, county, other_county) == [True, True, True]
+    assert filter_options(past_it, region, county, other_county) == [True, False, False]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's plan")
+def test_past_the_limit_the_menu_does_not_read_the_counties(monkeypatch, county):
+    """The "few enough" question is answered once, before any county is read: a national
+    deployment's thousand counties are not read and dropped at every list page."""
+    monkeypatch.setattr(filters, "MENU_DETAIL_LIMIT", 1)
+    sql, params = filters.territory_menu().values_list("pk", "path").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0][0]["Plan"]
+
+    gated = list(_nodes_with(plan, "One-Time Filter"))
+    assert len(gated) == 1, plan
+    # Its own input, not the question it asks (an InitPlan): never run.
+    inputs = [child for child in gated[0]["Plans"] if child.get("Parent Relationship") != "InitPlan"]
+    assert inputs and all(child["Actual Loops"] == 0 for child in inputs), plan
+
+
+def _nodes_with(node: dict, key: str):
+    if key in node:
+        yield node
+    for child in node.get("Plans", []):
+        yield from _nodes_with(child, key)
