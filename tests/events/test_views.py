@@ -4,13 +4,16 @@ import threading
 
 import pytest
 from django.db import connection
-from django.test import Client
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 from pypdf import PdfReader
 
 from civicbridge.accounts.models import Membership
+from civicbridge.core.rules import RuleAnswersMiddleware
 from civicbridge.events import services
 from civicbridge.events.models import Event, Registration
 from tests.accounts.factories import MembershipFactory, UserFactory
@@ -560,3 +563,40 @@ def test_past_events_of_a_county_page_newest_first_with_the_rows_read_by_id(
     assert response.context["page"].paginator.count == 8
     api = client.get("/api/v1/events/", {"when": "past", "territory": county.code}).json()
     assert api["count"] == 8 and [row["title"] for row in api["results"]][:3] == seen[:3]
+
+
+def test_an_organizers_page_asks_once_who_organizes_and_shows_every_button(client, event, representative):
+    """The page asks "change", "manage" and "cancel", all three of one question about the
+    organizers: asked once in the request."""
+    client.force_login(representative)
+    client.get(event.get_absolute_url())  # the session and the language settle first
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(event.get_absolute_url()).content.decode()
+
+    organizers_asked = [  # does one of the viewer's organizations organize it?
+        q["sql"] for q in queries.captured_queries
+        if q["sql"].startswith('SELECT 1 AS "a" FROM "accounts_membership"') and "events_event_organizers" in q["sql"]
+    ]
+    assert len(organizers_asked) == 1, organizers_asked
+    assert reverse("events:event_edit", args=[event.pk]) in page
+    assert reverse("events:event_registrations", args=[event.pk]) in page
+
+
+def test_a_right_asked_in_a_request_follows_a_change_of_organizers_in_it(event, organization, representative):
+    """Who organizes an event is asked once per request, and asked again when its organizers
+    change in that request: the rights a page shows after the change are those it left."""
+    other = OrganizationFactory()
+    answers = []
+
+    def view(request):
+        answers.append(representative.has_perm("events.change_event", event))
+        event.organizers.set([other])
+        answers.append(representative.has_perm("events.change_event", event))
+        event.organizers.add(organization)
+        answers.append(representative.has_perm("events.change_event", event))
+        return HttpResponse()
+
+    RuleAnswersMiddleware(view)(RequestFactory().get("/"))
+
+    assert answers == [True, False, True]

@@ -8,6 +8,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events and trainings")
 
     def ready(self):
+        self.forget_rights_on_organizer_changes()
         from civicbridge.core.registry import personal_data
 
         from . import selectors as personal_selectors
@@ -76,3 +77,14 @@ class EventsConfig(AppConfig):
         from .api import EventViewSet
 
         api_collections.register("events", ApiCollection("events", EventViewSet, "event"))
+
+    def forget_rights_on_organizer_changes(self):
+        """Who organizes an event makes rights asked once per request
+        (``core.rules.answered_once_per_request``): asked again after its organizers change."""
+        from django.db.models.signals import m2m_changed
+
+        from civicbridge.core.rules import forget_answers
+
+        from .models import Event
+
+        m2m_changed.connect(forget_answers, sender=Event.organizers.through, dispatch_uid="forget-answers-organizers")

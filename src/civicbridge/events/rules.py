@@ -12,7 +12,7 @@ whose registration is open (a guest with a name and an e-mail address); it gives
 
 import rules
 
-from civicbridge.core.rules import is_coordinator
+from civicbridge.core.rules import answered_once_per_request, is_coordinator
 from civicbridge.directory.rules import is_representative_of
 
 
@@ -36,7 +36,15 @@ def may_organize_for(user, organization) -> bool:
 def represents_an_organizer(user, event) -> bool:
     if event is None or not (user.is_authenticated and user.is_active):
         return False
-    return _approved_memberships(user).filter(organization__in=event.organizers.all()).exists()
+    return _represents_an_organizer_of(user, event.pk)
+
+
+@answered_once_per_request  # an event's page asks it for "change", "manage" and "cancel"
+def _represents_an_organizer_of(user, event_id: int) -> bool:
+    from .models import Event
+
+    organizers = Event.organizers.through.objects.filter(event_id=event_id).values("organization_id")
+    return _approved_memberships(user).filter(organization_id__in=organizers).exists()
 
 
 @rules.predicate
