@@ -335,10 +335,14 @@ def run_scale(scale: float, cfg: dict, *, queries_only: bool = False) -> dict:
     for number in range(1, repetitions + 1):
         print(f"== scale {scale}: repetition {number}/{repetitions} (caches off)", flush=True)
         seed = cfg["seed"] + 1000 * number + int(scale * 100)
+        # Before and after each repetition: a machine that slows during a run (twice as slow
+        # within one afternoon, a shared host) shows in the repetition it slowed.
+        speed_before = machine_speed()
         raw = run_load(cfg, label=f"{scale}-{number}", seed=seed, caches=False, rates=not queries_only)
         floors = {} if queries_only else sql_floors(
             raw["captures"], samples=cfg["floor_samples"], repeats=cfg["floor_repeats"], seed=seed,
         )
+        raw["machine_speed_s"] = [speed_before, machine_speed()]
         runs.append(summarize_run(raw, floors))
     deployed = None
     if cfg["deployed"] and not queries_only:

@@ -84,4 +84,9 @@ def test_tiny_bench_run_requests_every_endpoint_without_errors_and_writes_its_re
     assert org_detail["queries"] > 0
     assert org_detail["sql_floor"]["requests_replayed"] > 0 and org_detail["sql_floor"]["floor_ms"] > 0
     assert org_detail["app_ms"] == pytest.approx(org_detail["p50_ms"] - org_detail["sql_floor"]["floor_ms"], abs=0.11)
-    assert "Latency at 2 clients" in reports[0].with_suffix(".md").read_text()
+    text = reports[0].with_suffix(".md").read_text()
+    assert "Latency at 2 clients" in text
+    # The machine's speed before and after the repetition, beside its throughput.
+    before, after = run["machine_speed_s"]
+    assert before > 0 and after > 0
+    assert f"| {run['label']} | {before}, {after} | {latency['throughput']} |" in text
