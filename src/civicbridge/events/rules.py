@@ -41,10 +41,7 @@ def represents_an_organizer(user, event) -> bool:
 
 @answered_once_per_request  # an event's page asks it for "change", "manage" and "cancel"
 def _represents_an_organizer_of(user, event_id: int) -> bool:
-    from .models import Event
-
-    organizers = Event.organizers.through.objects.filter(event_id=event_id).values("organization_id")
-    return _approved_memberships(user).filter(organization_id__in=organizers).exists()
+    return _approved_memberships(user).filter(organization__organized_events=event_id).exists()
 
 
 @rules.predicate
