@@ -55,6 +55,20 @@ def test_country_menus_follow_the_page_s_alphabet():
     assert _position(polish, "Łotwa") < _position(polish, "Macedonia Północna")
 
 
+def test_a_country_menu_is_in_the_language_of_each_page_drawn_in_turn():
+    menus = {}
+    for language in ("pl", "tr", "en", "pl", "tr"):
+        with translation.override(language):
+            menus.setdefault(language, []).append(country_choices())
+    assert all(first == again for first, again in (menus["pl"], menus["tr"]))
+    names = {language: dict(choices[0])["DE"] for language, choices in menus.items()}
+    assert names == {"pl": "Niemcy", "tr": "Almanya", "en": "Germany"}
+    turkish = menus["tr"][0]
+    # Turkish order: Ç after every C, İ among the I's after H
+    assert _position(turkish, "Bulgaristan") < _position(turkish, "Çekya") < _position(turkish, "Danimarka")
+    assert _position(turkish, "Hırvatistan") < _position(turkish, "İrlanda") < _position(turkish, "Kıbrıs")
+
+
 def test_the_database_collation_follows_the_deployment_s_language():
     with override_settings(LANGUAGE_CODE="pl"):
         assert collation_locale() == "pl"

@@ -20,7 +20,7 @@ from django.forms.boundfield import BoundField
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .text import alphabetical_key
+from .text import alphabetical_key, once_per_language
 
 # code: (English, Polish, Turkish)
 COUNTRIES: dict[str, tuple[str, str, str]] = {
@@ -138,9 +138,10 @@ def sort_key(name: str) -> tuple:
     return alphabetical_key(name)
 
 
-def country_choices() -> list[tuple[str, str]]:
+@once_per_language  # a fixed list: sorted once per language, not at each menu a page draws
+def country_choices() -> tuple[tuple[str, str], ...]:
     """(code, name) in the active language, sorted by name."""
-    return sorted(((code, country_name(code)) for code in COUNTRIES), key=lambda item: sort_key(item[1]))
+    return tuple(sorted(((code, country_name(code)) for code in COUNTRIES), key=lambda item: sort_key(item[1])))
 
 
 class CountryCheckboxes(forms.CheckboxSelectMultiple):

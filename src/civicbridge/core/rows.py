@@ -30,6 +30,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
+from markupsafe import Markup
 
 from civicbridge.core.dates import date
 from civicbridge.core.templatetags.civicbridge import machine_datetime
@@ -48,6 +49,10 @@ class Environment(jinja2.Environment):
 def environment(**options) -> Environment:
     env = Environment(**options, extensions=["jinja2.ext.i18n"])
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    # Jinja2's own callables take the template's context (three calls deep, each looking up
+    # how to call the next) and format even a message without values: 17 µs a message, four
+    # times Django's gettext, and a list's rows and the page's header say some hundred.
+    env.globals.update(_=translated, gettext=translated, ngettext=translated_plural)
     env.filters.update(
         capfirst=capfirst, date=date, floatformat=floatformat, localtime=localtime, machine_datetime=machine_datetime,
         # Django's escaping (&#x27;, &quot;) where a page mixes Jinja2's and Django's: one spelling per page.
@@ -55,6 +60,27 @@ def environment(**options) -> Environment:
     )
     env.globals.update(url=url, static=static)
     return env
+
+
+def translated(message: str, **values) -> Markup:
+    """``_("…")`` in the templates: Jinja2's "newstyle" gettext (the message is always formatted,
+    ``%%`` written as ``%``; the values are escaped) for templates that escape, as all here do."""
+    if values:
+        return Markup(gettext(message)) % values
+    return _translated_alone(message)
+
+
+@once_per_language
+def _translated_alone(message: str) -> Markup:
+    # The catalogs are read once per process: a message without values reads the same each time.
+    return Markup(gettext(message)) % {}
+
+
+def translated_plural(singular: str, plural: str, number: int, **values) -> Markup:
+    """``ngettext(…)`` in the templates, as Jinja2's "newstyle" one: ``num`` is the number
+    unless a value of that name is given."""
+    values.setdefault("num", number)
+    return Markup(ngettext(singular, plural, number)) % values
 
 
 def url(viewname: str, *args, **kwargs) -> str:
