@@ -129,6 +129,7 @@ def summarize_run(raw: dict, floors: dict) -> dict:
     result = {
         "label": raw["label"], "caches": raw["caches"], "resources": raw["resources"], "accounts": raw["accounts"],
         "search_terms": raw["search_terms"], "machine_speed_s": raw.get("machine_speed_s"),
+        "reference_ms": raw.get("reference_ms"),
         "logins": {"attempted": sum(1 for s in logins if s["endpoint"] == "login"),
                    "failed": sum(1 for s in logins if s["error"])},
         "phases": {},
@@ -280,12 +281,13 @@ def markdown(scales: list[dict], meta: dict, overall: dict) -> str:
             )
         if not scale["queries_only"]:
             lines += ["", "### Traffic and capacity", "",
-                      "| repetition | machine speed s (before, after) | latency req/s | signed in | writes | search terms | accounts | capacity req/s |",
-                      "|---|---|---|---|---|---|---|---|"]
+                      "| repetition | machine speed s (before, after) | reference page ms (before, after) | latency req/s | signed in | writes | search terms | accounts | capacity req/s |",
+                      "|---|---|---|---|---|---|---|---|---|"]
             for r in runs:
                 latency = r["phases"].get("latency", {})
                 speeds = ", ".join(str(s) for s in r.get("machine_speed_s") or []) or "–"
-                lines.append(f"| {r['label']} | {speeds} | {latency.get('throughput')} | {latency.get('signed_in_share')} | "
+                reference = ", ".join(str(ms) for ms in r.get("reference_ms") or []) or "–"
+                lines.append(f"| {r['label']} | {speeds} | {reference} | {latency.get('throughput')} | {latency.get('signed_in_share')} | "
                              f"{latency.get('write_share')} | {r['search_terms']} | {json.dumps(r['accounts'])} | {r['capacity']} |")
             lines += ["", "| repetition | " + " | ".join(f"{rate} req/s: achieved, errors, worst p95/budget" for rate in
                                                           sorted({p['target_rate'] for r in runs for p in r['phases'].values() if p['target_rate']})) + " |",

@@ -171,6 +171,7 @@ def run_load(cfg: dict, *, label: str, seed: int, caches: bool, rates: bool) -> 
     server = start_server(port, cfg["workers"], caches=caches, capture_dir=capture_dir)
     peak_kb = 0
     try:
+        reference_before = reference_page_ms(port)
         load = subprocess.Popen(
             [sys.executable, "-m", "bench.load", str(workdir / "plan.json"), str(workdir / "samples.jsonl")], cwd=REPO,
         )
@@ -179,6 +180,7 @@ def run_load(cfg: dict, *, label: str, seed: int, caches: bool, rates: bool) -> 
             time.sleep(0.5)
         if load.returncode:
             raise RuntimeError(f"the load generator failed (exit {load.returncode})")
+        reference = [reference_before, reference_page_ms(port)]
     finally:
         stop(server)
     samples = [json.loads(line) for line in (workdir / "samples.jsonl").read_text().splitlines()]
@@ -191,7 +193,29 @@ def run_load(cfg: dict, *, label: str, seed: int, caches: bool, rates: bool) -> 
         "search_terms": len(plan["data"]["search_terms"]) + len(plan["data"]["call_search_terms"]),
         "accounts": {role: len(accounts) for role, accounts in plan["accounts"].items()},
         "resources": {"peak_server_memory_mb": round(peak_kb / 1024, 1), **database_resources()},
+        "reference_ms": reference,
     }
+
+
+REFERENCE_PATH = "/en/organizations/"  # a list with filter menus and 25 rows, the same at every run
+
+
+def reference_page_ms(port: int, *, times: int = 30) -> float:
+    """The median time of one page requested alone, one request after another, through the
+    server: the machine's speed as the measured pages feel it. Two runs of the same commit
+    differ by as much as the machine does (a host twice as slow one afternoon); their figures
+    compare only where this one is about the same."""
+    url = f"http://127.0.0.1:{port}{REFERENCE_PATH}"
+
+    def once() -> float:
+        started = time.perf_counter()
+        with urllib.request.urlopen(url, timeout=30) as response:
+            response.read()
+        return (time.perf_counter() - started) * 1000
+
+    for _ in range(5):
+        once()  # the worker's first requests compile templates and queries
+    return round(statistics.median(once() for _ in range(times)), 2)
 
 
 # -- the SQL floor -----------------------------------------------------------------------------

@@ -89,4 +89,7 @@ def test_tiny_bench_run_requests_every_endpoint_without_errors_and_writes_its_re
     # The machine's speed before and after the repetition, beside its throughput.
     before, after = run["machine_speed_s"]
     assert before > 0 and after > 0
-    assert f"| {run['label']} | {before}, {after} | {latency['throughput']} |" in text
+    # And one fixed page's time through the server, requested alone, before and after the load.
+    reference_before, reference_after = run["reference_ms"]
+    assert reference_before > 0 and reference_after > 0
+    assert f"| {run['label']} | {before}, {after} | {reference_before}, {reference_after} | {latency['throughput']} |" in text
