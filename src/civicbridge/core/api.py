@@ -6,9 +6,10 @@ from rest_framework import serializers, viewsets
 from . import filters
 from .filters import StrictFilterSet
 from .models import Territory, ThematicArea
+from .serializers import FieldsBuiltOnce
 
 
-class TerritorySerializer(serializers.ModelSerializer):
+class TerritorySerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     name = serializers.CharField(read_only=True)
 
     class Meta:
@@ -49,7 +50,7 @@ class TerritoryViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = TerritoryFilter
 
 
-class ThematicAreaSerializer(serializers.ModelSerializer):
+class ThematicAreaSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     name = serializers.CharField(read_only=True)
 
     class Meta:

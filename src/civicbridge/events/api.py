@@ -10,12 +10,14 @@ from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from civicbridge.core.serializers import FieldsBuiltOnce
+
 from . import phases, selectors, services
 from .filters import EventFilter
 from .models import Event, Registration
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     url = serializers.CharField(source="get_absolute_url", read_only=True)
     territory_code = serializers.CharField(source="territory.code", read_only=True)
     organizers = serializers.SerializerMethodField()

@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from civicbridge.core.api_duplicates import RepeatAwareCreateMixin
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.core.selectors import with_ids
+from civicbridge.core.serializers import FieldsBuiltOnce
 
 from . import selectors, services
 from .filters import CallFilter
@@ -91,13 +92,13 @@ class RelatedIdsField(serializers.ManyRelatedField):
         return [item if isinstance(item, int) else self.child_relation.to_representation(item) for item in iterable]
 
 
-class ProgrammeSerializer(serializers.ModelSerializer):
+class ProgrammeSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = Programme
         fields = ["id", "code", "name", "period", "website"]
 
 
-class FunderSerializer(serializers.ModelSerializer):
+class FunderSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     programmes = ProgrammeSerializer(many=True, read_only=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
@@ -106,14 +107,14 @@ class FunderSerializer(serializers.ModelSerializer):
         fields = ["id", "slug", "url", "name", "kind", "country", "time_zone", "website", "description", "programmes"]
 
 
-class FunderBriefSerializer(serializers.ModelSerializer):
+class FunderBriefSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
 
     class Meta:
         model = Funder
         fields = ["id", "slug", "name", "kind", "time_zone"]
 
 
-class DeadlineSerializer(serializers.ModelSerializer):
+class DeadlineSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     deadline_at = FunderClockDateTimeField()
 
     class Meta:
@@ -122,7 +123,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
         read_only_fields = ["stage", "label"]
 
 
-class CallSerializer(serializers.ModelSerializer):
+class CallSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     url = serializers.CharField(source="get_absolute_url", read_only=True)
     programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.select_related("funder"))
     programme_name = serializers.CharField(source="programme.name", read_only=True)

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from civicbridge.core.api_duplicates import RepeatAwareCreateMixin
 from civicbridge.core.models import Territory, ThematicArea
+from civicbridge.core.serializers import FieldsBuiltOnce
 from civicbridge.directory.models import Organization
 from civicbridge.funding.models import Call
 
@@ -35,7 +36,7 @@ class CodeListField(serializers.ListField):
         return split_codes(data, upper=self.upper)
 
 
-class PartnerRequestSerializer(serializers.ModelSerializer):
+class PartnerRequestSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     organization = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.all(),
         help_text="The organization that posts; its representatives (or a coordinator) may. Set once, at creation.",

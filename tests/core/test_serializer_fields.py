@@ -1,0 +1,70 @@
+"""core.serializers.FieldsBuiltOnce: an API serializer's fields worked out once per class, the
+same fields DRF works out, and each serializer with fields of its own."""
+
+import pytest
+from rest_framework import serializers
+
+from civicbridge.core.api import TerritorySerializer, ThematicAreaSerializer
+from civicbridge.core.serializers import FieldsBuiltOnce
+from civicbridge.directory.api import OrganizationSerializer, PlenipotentiarySerializer
+from civicbridge.events.api import EventSerializer
+from civicbridge.funding.api import (
+    CallSerializer,
+    DeadlineSerializer,
+    FunderBriefSerializer,
+    FunderSerializer,
+    ProgrammeSerializer,
+)
+from civicbridge.partners.api import PartnerRequestSerializer
+
+# A related field's description shows its queryset, which reads the database.
+pytestmark = pytest.mark.django_db
+
+SERIALIZERS = [
+    CallSerializer, DeadlineSerializer, FunderBriefSerializer, FunderSerializer, ProgrammeSerializer,
+    OrganizationSerializer, PlenipotentiarySerializer, EventSerializer, PartnerRequestSerializer,
+    TerritorySerializer, ThematicAreaSerializer,
+]
+
+
+def _described(fields) -> dict:
+    # A field's repr names its kind and every argument it was made with (DRF's field_repr).
+    return {name: repr(field) for name, field in fields.items()}
+
+
+@pytest.mark.parametrize("serializer_class", SERIALIZERS, ids=lambda cls: cls.__name__)
+def test_the_fields_are_those_drf_works_out(serializer_class):
+    assert issubclass(serializer_class, FieldsBuiltOnce)
+    ours = serializer_class().get_fields()
+    drfs = super(FieldsBuiltOnce, serializer_class()).get_fields()
+    assert list(ours) == list(drfs)
+    assert _described(ours) == _described(drfs)
+
+
+def test_each_serializer_has_fields_of_its_own_bound_to_it():
+    first, second = CallSerializer(), CallSerializer()
+    assert first.fields["title"] is not second.fields["title"]
+    assert first.fields["title"].parent is first and second.fields["title"].parent is second
+    first.fields["title"].read_only = True
+    assert second.fields["title"].read_only is False
+    assert CallSerializer().fields["title"].read_only is False
+    kept = CallSerializer.__dict__["_fields_built_once"]
+    assert all(getattr(field, "field_name", None) is None for field in kept.values())  # never bound
+
+
+def test_a_subclass_works_out_its_own_fields():
+    class Shorter(CallSerializer):
+        class Meta(CallSerializer.Meta):
+            fields = ["id", "identifier", "title"]
+
+    assert list(Shorter().fields) == ["id", "identifier", "title"]
+    assert "summary" in CallSerializer().fields
+
+
+def test_nested_serializers_are_built_afresh_for_each_parent():
+    first, second = CallSerializer(), CallSerializer()
+    funder_first, funder_second = first.fields["funder"], second.fields["funder"]
+    assert isinstance(funder_first, serializers.Serializer)
+    assert funder_first is not funder_second
+    assert funder_first.fields["name"] is not funder_second.fields["name"]
+    assert funder_first.fields["name"].parent is funder_first
