@@ -171,7 +171,9 @@ def run_load(cfg: dict, *, label: str, seed: int, caches: bool, rates: bool) -> 
     server = start_server(port, cfg["workers"], caches=caches, capture_dir=capture_dir)
     peak_kb = 0
     try:
-        reference_before = reference_page_ms(port)
+        # Caches off only: with them on, the reference page's requests would warm the cache for
+        # a page the measured sample asks for too.
+        reference_before = None if caches else reference_page_ms(port)
         load = subprocess.Popen(
             [sys.executable, "-m", "bench.load", str(workdir / "plan.json"), str(workdir / "samples.jsonl")], cwd=REPO,
         )
@@ -180,7 +182,7 @@ def run_load(cfg: dict, *, label: str, seed: int, caches: bool, rates: bool) -> 
             time.sleep(0.5)
         if load.returncode:
             raise RuntimeError(f"the load generator failed (exit {load.returncode})")
-        reference = [reference_before, reference_page_ms(port)]
+        reference = None if caches else [reference_before, reference_page_ms(port)]
     finally:
         stop(server)
     samples = [json.loads(line) for line in (workdir / "samples.jsonl").read_text().splitlines()]
