@@ -232,6 +232,11 @@ def spread(values: list[float | None]) -> str:
     return f"{statistics.median(present):g} ({min(present):g}–{max(present):g})"
 
 
+def _before_after(figures: list | None) -> str:
+    """A figure measured before and after a repetition, as the traffic table shows it."""
+    return ", ".join(str(figure) for figure in figures or []) or "–"
+
+
 def markdown(scales: list[dict], meta: dict, overall: dict) -> str:
     lines = [
         f"# Benchmark {meta['started']}: {'PASS' if overall['pass'] else 'FAIL'} (caches off)",
@@ -285,8 +290,7 @@ def markdown(scales: list[dict], meta: dict, overall: dict) -> str:
                       "|---|---|---|---|---|---|---|---|---|"]
             for r in runs:
                 latency = r["phases"].get("latency", {})
-                speeds = ", ".join(str(s) for s in r.get("machine_speed_s") or []) or "–"
-                reference = ", ".join(str(ms) for ms in r.get("reference_ms") or []) or "–"
+                speeds, reference = _before_after(r.get("machine_speed_s")), _before_after(r.get("reference_ms"))
                 lines.append(f"| {r['label']} | {speeds} | {reference} | {latency.get('throughput')} | {latency.get('signed_in_share')} | "
                              f"{latency.get('write_share')} | {r['search_terms']} | {json.dumps(r['accounts'])} | {r['capacity']} |")
             lines += ["", "| repetition | " + " | ".join(f"{rate} req/s: achieved, errors, worst p95/budget" for rate in
