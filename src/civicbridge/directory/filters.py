@@ -158,6 +158,13 @@ class _MenuIterator(MenuChoiceIterator):
         return self._menu_queryset.all()
 
     def __iter__(self):
+        if getattr(self.field, "menu_rows", None) is not None and getattr(self.field, "menu_options", None) is not None:
+            # The options come in tree order from the rows of the menu's compiled query
+            # (``open_territory_menu``): its queryset, a union copied at each step, is not built.
+            if self.field.empty_label is not None:
+                yield ("", self.field.empty_label)
+            yield from self.field.menu_options(None)
+            return
         self.queryset = self._menu()
         if getattr(self.field, "menu_options", None) is not None:
             yield from super().__iter__()  # the options come in tree order from there
