@@ -169,3 +169,19 @@ def test_swagger_ui_assets_are_served_by_the_app(client, asset):
     response = client.get(f"{SWAGGER_UI}{asset}")
 
     assert response.status_code == 200
+
+
+def test_components_are_described_by_their_own_docstrings_not_by_the_project_base_classes(schema):
+    """drf-spectacular describes a serializer by the first docstring along its bases: the shared
+    base classes explain the code (how fields are built), which an API client has no use for."""
+    import inspect
+
+    from civicbridge.core.serializers import FieldsBuiltOnce, ModelSerializer
+
+    internal = {inspect.cleandoc(cls.__doc__) for cls in (FieldsBuiltOnce, ModelSerializer)}
+    descriptions = {
+        name: component.get("description", "") for name, component in schema["components"]["schemas"].items()
+    }
+    assert {"Call", "Organization", "PartnerRequest", "Subscription"} <= set(descriptions)
+    assert not [name for name, text in descriptions.items() if text.strip() in internal]
+    assert not [name for name, text in descriptions.items() if "FieldsBuiltOnce" in text]

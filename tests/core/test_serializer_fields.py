@@ -1,30 +1,43 @@
 """core.serializers.FieldsBuiltOnce: an API serializer's fields worked out once per class, the
-same fields DRF works out, and each serializer with fields of its own."""
+same fields DRF works out, and each serializer with fields of its own. Every app's model
+serializer has it (``core.serializers.ModelSerializer``): the apps' serializers are found, not
+listed, so that a new app's are checked too."""
+
+import importlib
+import importlib.util
 
 import pytest
+from django.apps import apps
 from rest_framework import serializers
 
-from civicbridge.core.api import TerritorySerializer, ThematicAreaSerializer
-from civicbridge.core.serializers import FieldsBuiltOnce
-from civicbridge.directory.api import OrganizationSerializer, PlenipotentiarySerializer
-from civicbridge.events.api import EventSerializer
-from civicbridge.funding.api import (
-    CallSerializer,
-    DeadlineSerializer,
-    FunderBriefSerializer,
-    FunderSerializer,
-    ProgrammeSerializer,
-)
-from civicbridge.partners.api import PartnerRequestSerializer
+from civicbridge.core.serializers import FieldsBuiltOnce, ModelSerializer
+from civicbridge.funding.api import CallSerializer
 
 # A related field's description shows its queryset, which reads the database.
 pytestmark = pytest.mark.django_db
 
-SERIALIZERS = [
-    CallSerializer, DeadlineSerializer, FunderBriefSerializer, FunderSerializer, ProgrammeSerializer,
-    OrganizationSerializer, PlenipotentiarySerializer, EventSerializer, PartnerRequestSerializer,
-    TerritorySerializer, ThematicAreaSerializer,
-]
+
+def _subclasses(cls) -> set:
+    found = set(cls.__subclasses__())
+    return found.union(*(_subclasses(sub) for sub in found)) if found else found
+
+
+def project_model_serializers() -> list:
+    """Every model serializer of the project's apps (each app's serializers are in its ``api``)."""
+    for app in apps.get_app_configs():
+        if app.name.startswith("civicbridge.") and importlib.util.find_spec(f"{app.name}.api") is not None:
+            importlib.import_module(f"{app.name}.api")
+    found = {cls for cls in _subclasses(serializers.ModelSerializer) if cls.__module__.startswith("civicbridge.")}
+    return sorted(found - {ModelSerializer}, key=lambda cls: (cls.__module__, cls.__name__))
+
+
+SERIALIZERS = project_model_serializers()
+
+
+def test_the_apps_serializers_are_found():
+    names = {cls.__name__ for cls in SERIALIZERS}
+    assert {"CallSerializer", "OrganizationSerializer", "SubscriptionSerializer", "StandardSerializer"} <= names
+    assert len(SERIALIZERS) >= 30
 
 
 def _described(fields) -> dict:
@@ -34,7 +47,7 @@ def _described(fields) -> dict:
 
 @pytest.mark.parametrize("serializer_class", SERIALIZERS, ids=lambda cls: cls.__name__)
 def test_the_fields_are_those_drf_works_out(serializer_class):
-    assert issubclass(serializer_class, FieldsBuiltOnce)
+    assert issubclass(serializer_class, ModelSerializer), "derive the app's serializers from core.serializers.ModelSerializer"
     ours = serializer_class().get_fields()
     drfs = super(FieldsBuiltOnce, serializer_class()).get_fields()
     assert list(ours) == list(drfs)

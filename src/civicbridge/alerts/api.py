@@ -16,6 +16,7 @@ from rest_framework.exceptions import PermissionDenied
 from civicbridge.core.countries import country_code
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.core.registry import alertables
+from civicbridge.core.serializers import ModelSerializer
 from civicbridge.core.validators import validate_single_line_text
 from civicbridge.directory.models import Organization
 
@@ -39,7 +40,7 @@ class CountryCodeField(serializers.CharField):
             raise serializers.ValidationError(error.messages) from error
 
 
-class SubscriptionSerializer(serializers.ModelSerializer):
+class SubscriptionSerializer(ModelSerializer):
     name = serializers.CharField(
         max_length=200, required=False, allow_blank=True, validators=[validate_single_line_text]
     )

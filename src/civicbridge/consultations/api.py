@@ -20,6 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from civicbridge.core.pagination import page_of
+from civicbridge.core.serializers import ModelSerializer
 
 from . import phases, reports, selectors
 from .filters import ConsultationFilter
@@ -40,7 +41,7 @@ class ActKindField(serializers.ChoiceField):
         super().__init__(choices=ActKind.choices, read_only=True, **kwargs)
 
 
-class SectionSerializer(serializers.ModelSerializer):
+class SectionSerializer(ModelSerializer):
     url = serializers.CharField(source="get_absolute_url", read_only=True)
     remark_count = serializers.IntegerField(read_only=True, default=None)
 
@@ -50,7 +51,7 @@ class SectionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ConsultationSerializer(serializers.ModelSerializer):
+class ConsultationSerializer(ModelSerializer):
     url = serializers.CharField(source="get_absolute_url", read_only=True)
     kind = ActKindField()
     issuing_body = serializers.SerializerMethodField()

@@ -6,10 +6,10 @@ from rest_framework import serializers, viewsets
 from . import filters
 from .filters import StrictFilterSet
 from .models import Territory, ThematicArea
-from .serializers import FieldsBuiltOnce
+from .serializers import ModelSerializer
 
 
-class TerritorySerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class TerritorySerializer(ModelSerializer):
     name = serializers.CharField(read_only=True)
 
     class Meta:
@@ -50,7 +50,7 @@ class TerritoryViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = TerritoryFilter
 
 
-class ThematicAreaSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class ThematicAreaSerializer(ModelSerializer):
     name = serializers.CharField(read_only=True)
 
     class Meta:

@@ -7,14 +7,14 @@ from rest_framework.exceptions import PermissionDenied
 
 from civicbridge.core.api_duplicates import RepeatAwareCreateMixin
 from civicbridge.core.models import Territory, ThematicArea
-from civicbridge.core.serializers import FieldsBuiltOnce
+from civicbridge.core.serializers import ModelSerializer
 
 from . import selectors, services
 from .filters import OrganizationApiFilter, PlenipotentiaryFilter
 from .models import Organization, Plenipotentiary
 
 
-class OrganizationSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class OrganizationSerializer(ModelSerializer):
     territory = serializers.PrimaryKeyRelatedField(
         queryset=Territory.objects.all(), required=False, allow_null=True,
         help_text="The administrative unit; null for an organization abroad, which gives country and city.",
@@ -127,7 +127,7 @@ class OrganizationViewSet(RepeatAwareCreateMixin, _ServiceWriteMixin, viewsets.M
 PRIVATE_WHEN_FORMER = ("email", "phone", "office_address")
 
 
-class PlenipotentiarySerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class PlenipotentiarySerializer(ModelSerializer):
     public_body = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.public_bodies())
     public_body_name = serializers.CharField(source="public_body.name", read_only=True)
 

@@ -10,14 +10,14 @@ from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from civicbridge.core.serializers import FieldsBuiltOnce
+from civicbridge.core.serializers import ModelSerializer
 
 from . import phases, selectors, services
 from .filters import EventFilter
 from .models import Event, Registration
 
 
-class EventSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class EventSerializer(ModelSerializer):
     url = serializers.CharField(source="get_absolute_url", read_only=True)
     territory_code = serializers.CharField(source="territory.code", read_only=True)
     organizers = serializers.SerializerMethodField()
@@ -42,7 +42,7 @@ class EventSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         return phases.accepts_registrations(event)
 
 
-class RegistrationSerializer(serializers.ModelSerializer):
+class RegistrationSerializer(ModelSerializer):
     class Meta:
         model = Registration
         fields = ["id", "event", "name", "email", "organization_name", "status", "created_at"]

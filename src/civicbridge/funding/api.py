@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from civicbridge.core.api_duplicates import RepeatAwareCreateMixin
 from civicbridge.core.models import Territory, ThematicArea
 from civicbridge.core.selectors import with_ids
-from civicbridge.core.serializers import FieldsBuiltOnce
+from civicbridge.core.serializers import ModelSerializer
 
 from . import selectors, services
 from .filters import CallFilter
@@ -92,13 +92,13 @@ class RelatedIdsField(serializers.ManyRelatedField):
         return [item if isinstance(item, int) else self.child_relation.to_representation(item) for item in iterable]
 
 
-class ProgrammeSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class ProgrammeSerializer(ModelSerializer):
     class Meta:
         model = Programme
         fields = ["id", "code", "name", "period", "website"]
 
 
-class FunderSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class FunderSerializer(ModelSerializer):
     programmes = ProgrammeSerializer(many=True, read_only=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
@@ -107,14 +107,14 @@ class FunderSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         fields = ["id", "slug", "url", "name", "kind", "country", "time_zone", "website", "description", "programmes"]
 
 
-class FunderBriefSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class FunderBriefSerializer(ModelSerializer):
 
     class Meta:
         model = Funder
         fields = ["id", "slug", "name", "kind", "time_zone"]
 
 
-class DeadlineSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class DeadlineSerializer(ModelSerializer):
     deadline_at = FunderClockDateTimeField()
 
     class Meta:
@@ -123,7 +123,7 @@ class DeadlineSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         read_only_fields = ["stage", "label"]
 
 
-class CallSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class CallSerializer(ModelSerializer):
     url = serializers.CharField(source="get_absolute_url", read_only=True)
     programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.select_related("funder"))
     programme_name = serializers.CharField(source="programme.name", read_only=True)

@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
+from civicbridge.core.serializers import ModelSerializer
 from civicbridge.events.models import Event
 
 from . import selectors
@@ -22,7 +23,7 @@ STAGE_HELP = "One of: " + ", ".join(Stage.values) + "."
 KIND_HELP = "One of: " + ", ".join(Standard.Kind.values) + "."
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class MemberSerializer(ModelSerializer):
     name = serializers.CharField(read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
 
@@ -32,7 +33,7 @@ class MemberSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class WorkingGroupSerializer(serializers.ModelSerializer):
+class WorkingGroupSerializer(ModelSerializer):
     url = serializers.CharField(source="get_absolute_url", read_only=True)
     members = MemberSerializer(source="current_members", many=True, read_only=True)
     meetings = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -43,7 +44,7 @@ class WorkingGroupSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class StageChangeSerializer(serializers.ModelSerializer):
+class StageChangeSerializer(ModelSerializer):
     from_stage = serializers.CharField(read_only=True, help_text=STAGE_HELP, allow_blank=True)
     to_stage = serializers.CharField(read_only=True, help_text=STAGE_HELP)
 
@@ -52,13 +53,13 @@ class StageChangeSerializer(serializers.ModelSerializer):
         fields = ["from_stage", "to_stage", "at", "note"]
 
 
-class VersionSerializer(serializers.ModelSerializer):
+class VersionSerializer(ModelSerializer):
     class Meta:
         model = StandardVersion
         fields = ["number", "text", "note", "created_at"]
 
 
-class StandardSerializer(serializers.ModelSerializer):
+class StandardSerializer(ModelSerializer):
     url = serializers.CharField(source="get_absolute_url", read_only=True)
     group_name = serializers.CharField(source="group.name", read_only=True)
     stage = serializers.CharField(read_only=True, help_text=STAGE_HELP)

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from civicbridge.core.api_duplicates import RepeatAwareCreateMixin
 from civicbridge.core.models import Territory, ThematicArea
-from civicbridge.core.serializers import FieldsBuiltOnce
+from civicbridge.core.serializers import ModelSerializer
 from civicbridge.directory.models import Organization
 from civicbridge.funding.models import Call
 
@@ -36,7 +36,7 @@ class CodeListField(serializers.ListField):
         return split_codes(data, upper=self.upper)
 
 
-class PartnerRequestSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class PartnerRequestSerializer(ModelSerializer):
     organization = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.all(),
         help_text="The organization that posts; its representatives (or a coordinator) may. Set once, at creation.",
@@ -81,7 +81,7 @@ class PartnerRequestSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         return organization
 
 
-class InterestSerializer(serializers.ModelSerializer):
+class InterestSerializer(ModelSerializer):
     organization = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.all(), help_text="The answering organization; you must represent it."
     )

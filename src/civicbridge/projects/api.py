@@ -8,6 +8,8 @@ through the pages (and the services behind them).
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
+from civicbridge.core.serializers import ModelSerializer
+
 from . import selectors
 from .filters import ProjectApiFilter
 from .models import Project, ProjectPartner, Status, StatusChange
@@ -22,7 +24,7 @@ def status_field(**kwargs):
     return serializers.CharField(read_only=True, help_text=STATUS_HELP, **kwargs)
 
 
-class ProjectPartnerSerializer(serializers.ModelSerializer):
+class ProjectPartnerSerializer(ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     country = serializers.CharField(source="organization.country", read_only=True)
 
@@ -31,7 +33,7 @@ class ProjectPartnerSerializer(serializers.ModelSerializer):
         fields = ["organization", "organization_name", "country", "role"]
 
 
-class StatusChangeSerializer(serializers.ModelSerializer):
+class StatusChangeSerializer(ModelSerializer):
     from_status = status_field(allow_blank=True)
     to_status = status_field()
 
@@ -40,7 +42,7 @@ class StatusChangeSerializer(serializers.ModelSerializer):
         fields = ["from_status", "to_status", "at", "note"]
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(ModelSerializer):
     url = serializers.CharField(source="get_absolute_url", read_only=True)
     lead_organization_name = serializers.CharField(source="lead_organization.name", read_only=True)
     funder_name = serializers.CharField(source="funder.name", read_only=True, allow_null=True, default=None)

@@ -12,13 +12,14 @@ from rest_framework import serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 
 from civicbridge.core.rules import is_coordinator
+from civicbridge.core.serializers import ModelSerializer
 
 from . import selectors
 from .filters import SupportRequestApiFilter
 from .models import HistoryEntry, Message, SupportRequest
 
 
-class MessageSerializer(serializers.ModelSerializer):
+class MessageSerializer(ModelSerializer):
     author = serializers.StringRelatedField(help_text="The author's name.")
 
     class Meta:
@@ -26,7 +27,7 @@ class MessageSerializer(serializers.ModelSerializer):
         fields = ["id", "author", "from_office", "body", "created_at"]
 
 
-class HistoryEntrySerializer(serializers.ModelSerializer):
+class HistoryEntrySerializer(ModelSerializer):
     by = serializers.StringRelatedField(help_text="Who made the change.")
     assignee = serializers.StringRelatedField(help_text="The coordinator assigned (assignments only).")
 
@@ -35,7 +36,7 @@ class HistoryEntrySerializer(serializers.ModelSerializer):
         fields = ["kind", "old_status", "new_status", "assignee", "by", "at"]
 
 
-class SupportRequestSerializer(serializers.ModelSerializer):
+class SupportRequestSerializer(ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     assigned_to = serializers.StringRelatedField(help_text="The assigned coordinator's name, or null.")
     time_spent_minutes = serializers.SerializerMethodField(
