@@ -402,7 +402,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "civicbridge API",
-    "GET_LIB_DOC_EXCLUDES": "civicbridge.core.serializers.schema_doc_excludes",
+    "GET_LIB_DOC_EXCLUDES": "civicbridge.api.schema.doc_excludes",
     "DESCRIPTION": (
         "The REST API of civicbridge: organizations, territories, thematic areas, plenipotentiaries, "
         "funders, calls, partner requests.\n\n"

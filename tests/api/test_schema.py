@@ -171,17 +171,27 @@ def test_swagger_ui_assets_are_served_by_the_app(client, asset):
     assert response.status_code == 200
 
 
-def test_components_are_described_by_their_own_docstrings_not_by_the_project_base_classes(schema):
-    """drf-spectacular describes a serializer by the first docstring along its bases: the shared
-    base classes explain the code (how fields are built), which an API client has no use for."""
+def test_nothing_is_described_by_the_project_base_classes_docstrings(schema):
+    """drf-spectacular describes a serializer or an operation by the first docstring along its
+    class's bases: the shared bases explain the code (how a serializer's fields are built, that
+    ``create`` answers a repeat with 200), which said nothing true of a list's GET."""
     import inspect
 
+    from civicbridge.core.api_duplicates import RepeatAwareCreateMixin
     from civicbridge.core.serializers import FieldsBuiltOnce, ModelSerializer
 
-    internal = {inspect.cleandoc(cls.__doc__) for cls in (FieldsBuiltOnce, ModelSerializer)}
-    descriptions = {
+    internal = {inspect.cleandoc(cls.__doc__) for cls in (FieldsBuiltOnce, ModelSerializer, RepeatAwareCreateMixin)}
+    components = {
         name: component.get("description", "") for name, component in schema["components"]["schemas"].items()
     }
-    assert {"Call", "Organization", "PartnerRequest", "Subscription"} <= set(descriptions)
-    assert not [name for name, text in descriptions.items() if text.strip() in internal]
-    assert not [name for name, text in descriptions.items() if "FieldsBuiltOnce" in text]
+    operations = {
+        f"{method} {path}": operation.get("description", "")
+        for path, item in schema["paths"].items() for method, operation in item.items() if isinstance(operation, dict)
+    }
+    assert {"Call", "Organization", "PartnerRequest", "Subscription"} <= set(components)
+    assert not [name for name, text in components.items() if text.strip() in internal]
+    assert not [name for name, text in operations.items() if text.strip() in internal]
+    # The creations that answer a repeat with 200 say so themselves.
+    for path in ("/api/v1/organizations/", "/api/v1/calls/", "/api/v1/partner-requests/", "/api/v1/plenipotentiaries/"):
+        creation = schema["paths"][path]["post"]
+        assert {"200", "201"} <= set(creation["responses"]) and "creates nothing new" in creation["description"]

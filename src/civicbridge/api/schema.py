@@ -25,6 +25,20 @@ INVALID = {
     "additionalProperties": {},
 }
 
+def doc_excludes() -> list:
+    """drf-spectacular's ``GET_LIB_DOC_EXCLUDES``: the classes whose docstrings describe nothing
+    in the document. It describes a serializer or an operation by the first docstring along its
+    class's bases: the project's shared bases explain the code (how a serializer's fields are
+    built; that ``create`` answers a repeat with 200), and described every serializer and
+    operation without a docstring of its own, a list's GET among them."""
+    from drf_spectacular.plumbing import get_lib_doc_excludes
+
+    from civicbridge.core.api_duplicates import RepeatAwareCreateMixin
+    from civicbridge.core.serializers import FieldsBuiltOnce, ModelSerializer
+
+    return [*get_lib_doc_excludes(), FieldsBuiltOnce, ModelSerializer, RepeatAwareCreateMixin]
+
+
 _BODY_METHODS = {"post", "put", "patch"}
 _METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 

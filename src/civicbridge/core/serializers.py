@@ -28,13 +28,3 @@ class FieldsBuiltOnce:
 class ModelSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """DRF's model serializer with its fields worked out once per class (``FieldsBuiltOnce``):
     the one every app's model serializers derive from (a test walks them all)."""
-
-
-def schema_doc_excludes() -> list:
-    """drf-spectacular's ``GET_LIB_DOC_EXCLUDES``: the classes whose docstrings describe no part
-    of the OpenAPI document. It describes a serializer by the first docstring along its bases,
-    so those above, which explain the code and not the API, would describe every serializer
-    without one of its own."""
-    from drf_spectacular.plumbing import get_lib_doc_excludes
-
-    return [*get_lib_doc_excludes(), FieldsBuiltOnce, ModelSerializer]
