@@ -195,3 +195,14 @@ def test_nothing_is_described_by_the_project_base_classes_docstrings(schema):
     for path in ("/api/v1/organizations/", "/api/v1/calls/", "/api/v1/partner-requests/", "/api/v1/plenipotentiaries/"):
         creation = schema["paths"][path]["post"]
         assert {"200", "201"} <= set(creation["responses"]) and "creates nothing new" in creation["description"]
+
+
+def test_every_operation_has_a_summary(schema):
+    """The documentation's list of operations reads by its summaries: one without shows only its
+    method and path. An app's new operation needs one (``extend_schema(summary=...)``)."""
+    unnamed = [
+        f"{method.upper()} {path}"
+        for path, item in schema["paths"].items() for method, operation in item.items()
+        if isinstance(operation, dict) and not operation.get("summary", "").strip()
+    ]
+    assert unnamed == []

@@ -20,6 +20,7 @@ class TokenView(ObtainAuthToken):
     # ObtainAuthToken names DRF's own parsers; the site's strict one bounds nesting depth.
     parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
+    @extend_schema(summary="Get an API token")
     def post(self, request, *args, **kwargs):
         try:
             return super().post(request, *args, **kwargs)
@@ -35,6 +36,7 @@ class MeView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
+        summary="Who the token belongs to: user name, roles and the organizations one represents",
         responses=inline_serializer(
             "Me",
             {

@@ -83,6 +83,10 @@ class SubscriptionSerializer(ModelSerializer):
 @extend_schema_view(
     list=extend_schema(summary="List one's own alerts (saved searches)"),
     create=extend_schema(summary="Save a search as an alert"),
+    retrieve=extend_schema(summary="One of one's own alerts"),
+    update=extend_schema(summary="Change one of one's own alerts"),
+    partial_update=extend_schema(summary="Change some of the fields of one of one's own alerts"),
+    destroy=extend_schema(summary="Delete one of one's own alerts"),
 )
 class SubscriptionViewSet(viewsets.ModelViewSet):
     serializer_class = SubscriptionSerializer

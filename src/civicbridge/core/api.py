@@ -1,6 +1,6 @@
 import django_filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from . import filters
@@ -44,6 +44,10 @@ class TerritoryFilter(StrictFilterSet):
         return queryset.within(territory)
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List the administrative units (countries, regions, counties, municipalities)"),
+    retrieve=extend_schema(summary="One administrative unit"),
+)
 class TerritoryViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Territory.objects.order_by("path")
     serializer_class = TerritorySerializer
@@ -71,6 +75,10 @@ class ThematicAreaFilter(StrictFilterSet):
         )
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List the thematic areas (the statutory areas of public benefit and others)"),
+    retrieve=extend_schema(summary="One thematic area"),
+)
 class ThematicAreaViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = ThematicArea.objects.all()
     serializer_class = ThematicAreaSerializer

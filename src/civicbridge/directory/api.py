@@ -88,6 +88,9 @@ class _ServiceWriteMixin:
         "minutes creates nothing new: the answer is 200 with the organization the first request made.",
         responses={201: OrganizationSerializer, 200: OrganizationSerializer},
     ),
+    update=extend_schema(summary="Change an organization (its representatives, or a coordinator)"),
+    partial_update=extend_schema(summary="Change some of an organization's fields (its representatives, or a coordinator)"),
+    destroy=extend_schema(summary="Remove an organization from the registry (a coordinator)"),
 )
 class OrganizationViewSet(RepeatAwareCreateMixin, _ServiceWriteMixin, viewsets.ModelViewSet):
     serializer_class = OrganizationSerializer
@@ -155,12 +158,19 @@ class PlenipotentiarySerializer(ModelSerializer):
 
 
 @extend_schema_view(
+    list=extend_schema(summary="List the public bodies' plenipotentiaries for cooperation with NGOs"),
+    retrieve=extend_schema(summary="One plenipotentiary"),
     create=extend_schema(
-        summary="Name a public body's plenipotentiary",
+        summary="Name a public body's plenipotentiary (the body's representatives, or a coordinator)",
         description="The same content sent again by the same person within a few minutes creates "
         "nothing new: the answer is 200 with the plenipotentiary the first request made.",
         responses={201: PlenipotentiarySerializer, 200: PlenipotentiarySerializer},
     ),
+    update=extend_schema(summary="Change a plenipotentiary's entry (the body's officers, or a coordinator)"),
+    partial_update=extend_schema(
+        summary="Change some of a plenipotentiary's fields (the body's officers, or a coordinator)"
+    ),
+    destroy=extend_schema(summary="Remove a plenipotentiary's entry (the body's officers, or a coordinator)"),
 )
 class PlenipotentiaryViewSet(RepeatAwareCreateMixin, _ServiceWriteMixin, viewsets.ModelViewSet):
     serializer_class = PlenipotentiarySerializer
