@@ -206,3 +206,20 @@ def test_every_operation_has_a_summary(schema):
         if isinstance(operation, dict) and not operation.get("summary", "").strip()
     ]
     assert unnamed == []
+
+
+def test_every_query_parameter_is_described(schema):
+    """Each filter says what it is, as the page's form labels it (drf-spectacular dropped it
+    where a filter's type was given by hand: every territory filter had no description)."""
+    bare = [
+        f"{method.upper()} {path} ?{parameter['name']}"
+        for path, item in schema["paths"].items() for method, operation in item.items() if isinstance(operation, dict)
+        for parameter in operation.get("parameters", [])
+        if "$ref" not in parameter and parameter.get("in") == "query" and not parameter.get("description", "").strip()
+    ]
+    assert bare == []
+    territory = next(
+        parameter for parameter in schema["paths"]["/api/v1/organizations/"]["get"]["parameters"]
+        if parameter.get("name") == "territory"
+    )
+    assert territory["description"] == "Territory (with its sub-units)"

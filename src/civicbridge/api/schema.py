@@ -6,9 +6,12 @@ the database's constraints). A client, and schemathesis, must find each status c
 receive in the document, with the shape of its body.
 """
 
+from django_filters.utils import get_model_field, label_for_filter
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
+from civicbridge.core.filters import FindFilter
 from civicbridge.core.validators import TextValidator
 
 ERROR = {
@@ -187,3 +190,34 @@ class TextFieldExtension(OpenApiSerializerFieldExtension):
                 pattern = pattern.removesuffix("*$") + "+$"
             schema["pattern"] = pattern
         return schema
+
+
+class DescribedFilterExtension(DjangoFilterExtension):
+    """The lists' filters as drf-spectacular's own extension draws them, each described by its
+    filter's help text or label, as it describes the others, where a type given by hand left it
+    undescribed (``extend_schema_field`` on a filter or its method: a territory's or a body's
+    code, not the id its model field suggests); a dozen of the lists' filters, every territory
+    among them, had no description at all."""
+
+    priority = 1  # before drf-spectacular's own
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        parameters = super().resolve_filter_field(auto_schema, model, filterset_class, field_name, filter_field)
+        text = self._description(model, filter_field)
+        for parameter in parameters:
+            if text and not parameter.get("description"):
+                parameter["description"] = str(text)
+        return parameters
+
+    @staticmethod
+    def _description(model, filter_field):
+        if isinstance(filter_field, FindFilter):
+            # Its help text tells a person how to use the page's suggestions; its label names
+            # what it finds (by id, address name, or a name or part of one).
+            return filter_field.label
+        if filter_field.extra.get("help_text") or filter_field.label:
+            return filter_field.extra.get("help_text") or filter_field.label
+        # A filter named in a filter set's Meta is labelled once bound: as its model field.
+        if get_model_field(model, filter_field.field_name) is None:
+            return None  # a filter method's name, no field's: the test of the document says so
+        return label_for_filter(model, filter_field.field_name, filter_field.lookup_expr, filter_field.exclude)

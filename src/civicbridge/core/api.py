@@ -1,4 +1,5 @@
 import django_filters
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
@@ -18,7 +19,7 @@ class TerritorySerializer(ModelSerializer):
 
 
 class TerritoryFilter(StrictFilterSet):
-    search = django_filters.CharFilter(method="filter_search")
+    search = django_filters.CharFilter(method="filter_search", label=_("Search"))
     within = filters.TerritoryFilter(
         queryset=Territory.objects.all(), method="filter_within",
         help_text=(
@@ -63,7 +64,7 @@ class ThematicAreaSerializer(ModelSerializer):
 
 
 class ThematicAreaFilter(StrictFilterSet):
-    search = django_filters.CharFilter(method="filter_search")
+    search = django_filters.CharFilter(method="filter_search", label=_("Search"))
 
     class Meta:
         model = ThematicArea
