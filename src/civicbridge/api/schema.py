@@ -28,6 +28,7 @@ INVALID = {
     "additionalProperties": {},
 }
 
+
 def doc_excludes() -> list:
     """drf-spectacular's ``GET_LIB_DOC_EXCLUDES``: the classes whose docstrings describe nothing
     in the document. It describes a serializer or an operation by the first docstring along its
@@ -196,7 +197,7 @@ class DescribedFilterExtension(DjangoFilterExtension):
     """The lists' filters as drf-spectacular's own extension draws them, each described by its
     filter's help text or label, as it describes the others, where a type given by hand left it
     undescribed (``extend_schema_field`` on a filter or its method: a territory's or a body's
-    code, not the id its model field suggests); a dozen of the lists' filters, every territory
+    code, not the id its model field suggests): 22 of the lists' filters, every territory filter
     among them, had no description at all."""
 
     priority = 1  # before drf-spectacular's own
@@ -215,8 +216,9 @@ class DescribedFilterExtension(DjangoFilterExtension):
             # Its help text tells a person how to use the page's suggestions; its label names
             # what it finds (by id, address name, or a name or part of one).
             return filter_field.label
-        if filter_field.extra.get("help_text") or filter_field.label:
-            return filter_field.extra.get("help_text") or filter_field.label
+        text = filter_field.extra.get("help_text") or filter_field.label
+        if text:
+            return text
         # A filter named in a filter set's Meta is labelled once bound: as its model field.
         if get_model_field(model, filter_field.field_name) is None:
             return None  # a filter method's name, no field's: the test of the document says so
