@@ -3,7 +3,6 @@ same fields DRF works out, and each serializer with fields of its own. Every app
 serializer has it (``core.serializers.ModelSerializer``): the apps' serializers are found, not
 listed, so that a new app's are checked too."""
 
-import importlib
 import importlib.util
 
 import pytest

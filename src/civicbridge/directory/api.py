@@ -161,7 +161,7 @@ class PlenipotentiarySerializer(ModelSerializer):
     list=extend_schema(summary="List the public bodies' plenipotentiaries for cooperation with NGOs"),
     retrieve=extend_schema(summary="One plenipotentiary"),
     create=extend_schema(
-        summary="Name a public body's plenipotentiary (the body's representatives, or a coordinator)",
+        summary="Name a public body's plenipotentiary (the body's officers, or a coordinator)",
         description="The same content sent again by the same person within a few minutes creates "
         "nothing new: the answer is 200 with the plenipotentiary the first request made.",
         responses={201: PlenipotentiarySerializer, 200: PlenipotentiarySerializer},
