@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 
 from django.db import connections
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     Case,
     Count,
@@ -206,7 +207,7 @@ class _Sought:
         # walked 120,000 entries most recently updated first to find its 55 (60 ms).
         self.in_territory = Q(territory__pk__any=territory_ids) if territory_ids else Q(pk__in=[])
         self.in_place = self.in_territory | Q(country__any=countries) if countries else self.in_territory
-        self.area_links = Organization.thematic_areas.through.objects.filter(thematicarea_id__in=area_ids)
+        self.area_links = Organization.thematic_areas.through.objects.filter(thematicarea__pk__any=area_ids)
         self.shares_an_area = Exists(self.area_links.filter(organization_id=OuterRef("pk")))
         # Only entries the public may see: a public body waiting for approval is nobody's partner yet.
         self.listed = Organization.objects.listed().exclude(pk=poster_id)
@@ -278,10 +279,10 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
         experienced_ids.add(funder.organization_id)  # the funder's own entry
 
     units = _units_within([path for path, _name in territories])
-    # The kinds, units and countries go as one parameter each (an array on PostgreSQL): how many
-    # there are makes no other query, so that a few shapes serve every request.
+    # The areas, kinds, units and countries go as one parameter each (an array on PostgreSQL): how
+    # many there are makes no other query, so that a few shapes serve every request.
     values = {
-        "poster_id": partner_request.organization_id, "area_ids": area_ids, "kinds": OneParameter(kinds),
+        "poster_id": partner_request.organization_id, "area_ids": OneParameter(area_ids), "kinds": OneParameter(kinds),
         "territory_ids": OneParameter(units), "countries": OneParameter(countries),
     }
     in_units, in_countries = set(units), set(countries)
@@ -335,18 +336,29 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
             shared_of |= sharing
             most_shared = _area_share_points(max(sharing.values(), default=0), len(area_ids))
             for ids, area_points in ((sharing.keys(), most_shared), (unread_experienced - sharing.keys(), 0)):
-                if ids:
-                    for rows in _EXPERIENCED_REACHING.rows(
-                        alias, {**_without_areas(values), "ids": OneParameter(ids), "since": since},
-                        threshold=threshold, area_points=area_points,
-                    ):
+                given = FUNDER_POINTS + area_points
+                slack = _slack(_without_areas(values), threshold, given=given, area_points=0, recent_answer=True)
+                if ids and slack is not None:
+                    for rows in _EXPERIENCED_REACHING.rows(alias, {
+                        **_without_areas(values), "ids": OneParameter(ids), "since": since,
+                        "threshold": threshold, "given": given,
+                    }, slack=slack):
                         keyed += [(order(row), row) for row in rows if candidate(row)]
                     threshold = _threshold(keyed, limit)
         read_ids |= unread_experienced
-    add_read_apart(
-        _ANSWERED_LATELY.rows(alias, _answered_lately_values(values, since, threshold), threshold=threshold),
-        unless=read_ids,
-    )
+    if threshold is None:  # fewer candidates than the limit: every one who answered lately counts
+        add_read_apart(_ANSWERED_LATELY.rows(alias, _answered_lately_values(values, since, None)), unless=read_ids)
+    else:
+        # They share one area at most: those sharing two or more have cells of their own.
+        one_area = _area_share_points(1, len(area_ids))
+        slack = _slack(values, threshold, given=RECENT_ANSWER_POINTS, area_points=one_area)
+        if slack is not None:
+            add_read_apart(
+                _ANSWERED_LATELY.rows(
+                    alias, _answered_lately_values(values, since, threshold), area_points=one_area, slack=slack,
+                ),
+                unless=read_ids,
+            )
     ranked = _best(keyed, limit)
     best = _best_organizations([row[0] for row in ranked])
     wanted_areas = set(area_ids)
@@ -377,10 +389,11 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
     return matches
 
 
-def _experienced_reaching(*, ids: list, since, threshold: int, area_points: int, **values) -> list:
+def _experienced_reaching(*, ids: list, since, threshold: int, given: int, slack: int, **values) -> list:
     """The facts of the organizations among ``ids`` (those with experience of the funder that no
     cell read) whose score could still reach ``threshold`` (the ``limit``-th best read so far);
-    ``area_points``: the most any of them has for the areas, known from the links.
+    ``given``: the funder's points and the most any of them has for the areas, known from the
+    links; ``slack``: as ``_slack`` says.
 
     A call of a funder many have worked with brings thousands (3,500 to 6,300 at 3x): reading
     and scoring all of them took 16 to 24 ms a page. The database tests what they may score,
@@ -390,51 +403,85 @@ def _experienced_reaching(*, ids: list, since, threshold: int, area_points: int,
     reachable = [
         *_within_reach(sought, since, area_points=0), (Q(last_answered_at__gte=since), RECENT_ANSWER_POINTS),
     ]
-    passing = _reaching(sought.eligible.filter(pk__any=ids), reachable, FUNDER_POINTS + area_points, threshold)
-    if passing is None:
-        return []
+    passing = _reaching(sought.eligible.filter(pk__any=ids), reachable, given, threshold, slack)
     return [passing.values_list(*FACTS).order_by()]
 
 
-_EXPERIENCED_REACHING = QueriesByShape(_experienced_reaching, maxsize=1024)  # a shape for each threshold
+_EXPERIENCED_REACHING = QueriesByShape(_experienced_reaching)
 
 
-def _within_reach(sought: _Sought, since, *, area_points: int) -> list[tuple[Q, int]]:
-    """The conditions of the points a candidate read apart may have, each with its points:
-    sharing an area (``area_points``), a kind sought, the place, an active entry, verification."""
+def _reach(values: dict, *, area_points: int) -> list[tuple[str, int]]:
+    """The parts of the score a candidate read apart may have, of a request's ``values``, each
+    with its points: sharing an area (``area_points``), a kind sought, the place, an active
+    entry, verification."""
     parts = [
-        (Q(sought.shares_an_area), area_points) if sought.area_ids and area_points else None,
-        (Q(kind__any=sought.kinds), KIND_POINTS) if sought.kinds else None,
-        (sought.in_place, PLACE_POINTS) if sought.territory_ids or sought.countries else None,
-        (Q(updated_at__gte=since), ACTIVE_ENTRY_POINTS),
-        (Q(is_verified=True), VERIFIED_POINTS),
+        ("area", area_points) if values.get("area_ids") and area_points else None,
+        ("kind", KIND_POINTS) if values.get("kinds") else None,
+        ("place", PLACE_POINTS) if values.get("territory_ids") or values.get("countries") else None,
+        ("active", ACTIVE_ENTRY_POINTS),
+        ("verified", VERIFIED_POINTS),
     ]
     return [part for part in parts if part]
 
 
-def _reaching(queryset, reachable: list[tuple[Q, int]], given: int, threshold: int):
+def _within_reach(sought: _Sought, since, *, area_points: int) -> list[tuple[Q, int]]:
+    """The conditions of the parts ``_reach`` names, each with its points."""
+    conditions = {
+        "area": lambda: Q(sought.shares_an_area),
+        "kind": lambda: Q(kind__any=sought.kinds),
+        "place": lambda: sought.in_place,
+        "active": lambda: Q(updated_at__gte=since),
+        "verified": lambda: Q(is_verified=True),
+    }
+    values = {
+        "area_ids": sought.area_ids, "kinds": sought.kinds,
+        "territory_ids": sought.territory_ids, "countries": sought.countries,
+    }
+    return [(conditions[name](), points) for name, points in _reach(values, area_points=area_points)]
+
+
+def _slack(values: dict, threshold: int, *, given: int, area_points: int, recent_answer: bool = False) -> int | None:
+    """How many of the points a candidate read apart may have (``given``, and those of the parts
+    ``_reach`` names, with a recent answer's if ``recent_answer``) it may lack and still reach
+    ``threshold``, as the most a part it may lack is worth; None when none could reach it.
+
+    Which parts it must have follows from this alone (those worth more, ``_reaching``): a query
+    is compiled for each slack, a handful, where it was for each threshold. A page of matches met
+    a new one at most visits in a fresh process (70 shapes in 400 requests at 1x, 5 to 7 ms each).
+    """
+    points = [points for _name, points in _reach(values, area_points=area_points)]
+    points += [RECENT_ANSWER_POINTS] if recent_answer else []
+    slack = given + sum(points) - threshold
+    return None if slack < 0 else max(point for point in (0, *points) if point <= slack)
+
+
+def _reaching(queryset, reachable: list[tuple[Q, int]], given: int, threshold: int, slack: int):
     """Of ``queryset``, those whose score (``given`` points, and those of the ``reachable``
-    conditions they meet) reaches ``threshold``; None when none could.
+    conditions they meet) reaches ``threshold``, which they miss by ``slack`` points at most
+    (``_slack``).
 
     The points none may lack are asked for apart as well: the database tests those cheap
     columns first, and reads the areas' links only for the rows that pass (most who answered
     lately share no area: 2,120 of 2,498 rows were read for a request naming one area when
     each was assumed to share it)."""
-    best = given + sum(points for _condition, points in reachable)
-    if best < threshold:
-        return None
-    required = [(condition, points) for condition, points in reachable if best - points < threshold]
-    optional = [(condition, points) for condition, points in reachable if best - points >= threshold]
+    required = [(condition, points) for condition, points in reachable if points > slack]
+    optional = [(condition, points) for condition, points in reachable if points <= slack]
     # A row that passes the required conditions has their points: counting them in the score
     # as well tested each a second time (the request's areas' links read twice, 2 ms at 1x).
-    certain = given + sum(points for _condition, points in required)
-    score = sum((_points(condition, points) for condition, points in optional), Value(certain))
-    return queryset.alias(reachable=score).filter(*(condition for condition, _given in required), reachable__gte=threshold)
+    certain = Value(given) + Value(sum(points for _condition, points in required))
+    score = sum((_points(condition, points) for condition, points in optional), certain)
+    # A big integer: compared with a 32-bit one, the stand-in of a threshold compiled once for
+    # every threshold (``QueriesByShape``) is out of range, and Django drops the test as always true.
+    reachable = ExpressionWrapper(score, output_field=BigIntegerField())
+    return queryset.alias(reachable=reachable).filter(
+        *(condition for condition, _given in required), reachable__gte=threshold,
+    )
 
 
-def _answered_lately(*, since, threshold: int | None, **values) -> list:
+def _answered_lately(*, since, threshold: int | None = None, area_points: int = 0, slack: int = 0, **values) -> list:
     """The facts of those who answered lately, and how many of the request's areas each works
-    in, if their score could still reach ``threshold`` (the ``limit``-th best read so far).
+    in, if their score could still reach ``threshold`` (the ``limit``-th best read so far), which
+    they miss by ``slack`` points at most (``_slack``); ``area_points``: those of one area.
 
     They share one area at most: those sharing two or more have cells of their own, answered
     lately or not (``_sharing_several``). They are read from one range of organization_answered
@@ -447,22 +494,21 @@ def _answered_lately(*, since, threshold: int | None, **values) -> list:
     answered_lately = sought.eligible.filter(last_answered_at__gte=since)
     if threshold is not None:
         # They share one area at most (above), and have the recent answer's point.
-        reachable = _within_reach(sought, since, area_points=_area_share_points(1, len(sought.area_ids)))
-        answered_lately = _reaching(answered_lately, reachable, RECENT_ANSWER_POINTS, threshold)
-        if answered_lately is None:
-            return []
+        reachable = _within_reach(sought, since, area_points=area_points)
+        answered_lately = _reaching(answered_lately, reachable, RECENT_ANSWER_POINTS, threshold, slack)
     passing = Organization.objects.filter(pk__in=answered_lately.values("pk"))
     return [passing.annotate(shared=_shared_area_count(sought.area_links)).values_list(*FACTS, "shared").order_by()]
 
 
-_ANSWERED_LATELY = QueriesByShape(_answered_lately, maxsize=1024)  # a shape for each threshold
+_ANSWERED_LATELY = QueriesByShape(_answered_lately)
 
 
 def _answered_lately_values(values: dict, since, threshold: int | None) -> dict:
     """What ``_answered_lately`` reads of a request's ``values``: without a best to reach (fewer
     candidates than the limit), neither the kinds nor the places beyond eligibility."""
-    read = values if threshold is not None else {**_eligibility(values), "area_ids": values["area_ids"]}
-    return {**read, "since": since}
+    if threshold is None:
+        return {**_eligibility(values), "area_ids": values["area_ids"], "since": since}
+    return {**values, "since": since, "threshold": threshold}
 
 
 def _best_organizations(ranked_ids: list[int]) -> list[Organization]:
