@@ -766,10 +766,10 @@ def test_the_requests_read_in_parts_are_the_best_of_every_candidate(
 def test_those_who_answered_lately_are_asked_for_by_one_query_for_every_best_that_needs_the_same_parts(
     poster, areas, municipality, monkeypatch,
 ):
-    """The best read so far is a value of the query that tests those who answered lately, not
-    part of its shape: two bests that leave the same parts of the score to be met compile it
-    once, and each returns those who reach it. Compiled for each best, a fresh process met a
-    new query at most visits of a request's page."""
+    """The best read so far and the points of an area are values of the query that tests those
+    who answered lately, not parts of its shape: two bests that leave the same parts of the
+    score to be met compile it once, and each returns those who reach it. Compiled for each
+    best, a fresh process met a new query at most visits of a request's page."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite takes dates as text: shapes with a date are built at every call there")
     now = datetime.datetime.now(datetime.UTC)
@@ -783,26 +783,28 @@ def test_those_who_answered_lately_are_asked_for_by_one_query_for_every_best_tha
         )
         return organization.pk
 
-    # With the recent answer's point: area 4 + kind 2 + answer 1 = 7; + activity 1 = 8;
-    # area 4 + answer 1 + activity 1 = 6 (a kind not sought).
+    # For a request naming youth alone, with the recent answer's point: area 4 + kind 2 +
+    # answer 1 = 7; + activity 1 = 8; area 4 + answer 1 + activity 1 = 6 (a kind not sought).
     seven = answered_lately("Seven", Organization.Kind.NGO, active=False)
     eight = answered_lately("Eight", Organization.Kind.NGO, active=True)
     six = answered_lately("Six", Organization.Kind.SCHOOL, active=True)
-    values = {
-        "poster_id": poster.pk, "area_ids": OneParameter([areas["eu-youth"].pk]), "kinds": OneParameter(["ngo"]),
-        "territory_ids": OneParameter([]), "countries": OneParameter([]),
-    }
     built = []
     shape = matching._ANSWERED_LATELY
     monkeypatch.setattr(shape, "_build", functools.partial(lambda build, **given: built.append(given) or build(**given), shape._build))
     monkeypatch.setattr(shape, "_shapes", {})
 
-    def reaching(threshold):
-        area_points = matching._area_share_points(1, 1)
-        slack = matching._slack(values, threshold, given=matching.RECENT_ANSWER_POINTS, area_points=area_points)
+    def reaching(threshold, wanted=("eu-youth",)):
+        values = {
+            "poster_id": poster.pk, "area_ids": OneParameter([areas[code].pk for code in wanted]),
+            "kinds": OneParameter(["ngo"]), "territory_ids": OneParameter([]), "countries": OneParameter([]),
+        }
+        one_area = matching._area_share_points(1, len(wanted))
+        needed = matching._needed(values, threshold, given=matching.RECENT_ANSWER_POINTS, area_points=one_area)
+        if needed is None:
+            return None
         (rows,) = shape.rows(
-            Organization.objects.db, matching._answered_lately_values(values, since, threshold),
-            area_points=area_points, slack=slack,
+            Organization.objects.db, {**matching._answered_lately_values(values, since, threshold), "area_points": one_area},
+            needed=needed,
         )
         return {row[0] for row in rows}
 
@@ -813,5 +815,9 @@ def test_those_who_answered_lately_are_asked_for_by_one_query_for_every_best_tha
     # 1 may lack: the area and the kind are needed.
     assert reaching(8) == {eight}
     assert len(built) == 2
+    # Youth and culture named: one area is worth 2 of the 7 they may have; at 6, 1 may lack,
+    # the area and the kind are needed again.
+    assert reaching(6, wanted=("eu-youth", "eu-culture")) == {eight}
+    assert len(built) == 2
     # Nobody can score 10: no query at all.
-    assert matching._slack(values, 10, given=matching.RECENT_ANSWER_POINTS, area_points=4) is None
+    assert reaching(10) is None

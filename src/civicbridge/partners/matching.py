@@ -337,12 +337,12 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
             most_shared = _area_share_points(max(sharing.values(), default=0), len(area_ids))
             for ids, area_points in ((sharing.keys(), most_shared), (unread_experienced - sharing.keys(), 0)):
                 given = FUNDER_POINTS + area_points
-                slack = _slack(_without_areas(values), threshold, given=given, area_points=0, recent_answer=True)
-                if ids and slack is not None:
+                needed = _needed(_without_areas(values), threshold, given=given, area_points=0, recent_answer=True)
+                if ids and needed is not None:
                     for rows in _EXPERIENCED_REACHING.rows(alias, {
                         **_without_areas(values), "ids": OneParameter(ids), "since": since,
                         "threshold": threshold, "given": given,
-                    }, slack=slack):
+                    }, needed=needed):
                         keyed += [(order(row), row) for row in rows if candidate(row)]
                     threshold = _threshold(keyed, limit)
         read_ids |= unread_experienced
@@ -351,14 +351,12 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
     else:
         # They share one area at most: those sharing two or more have cells of their own.
         one_area = _area_share_points(1, len(area_ids))
-        slack = _slack(values, threshold, given=RECENT_ANSWER_POINTS, area_points=one_area)
-        if slack is not None:
-            add_read_apart(
-                _ANSWERED_LATELY.rows(
-                    alias, _answered_lately_values(values, since, threshold), area_points=one_area, slack=slack,
-                ),
-                unless=read_ids,
-            )
+        needed = _needed(values, threshold, given=RECENT_ANSWER_POINTS, area_points=one_area)
+        if needed is not None:
+            read = _answered_lately_values(values, since, threshold)
+            if area_ids:  # a value the query reads only where there are areas to share
+                read["area_points"] = one_area
+            add_read_apart(_ANSWERED_LATELY.rows(alias, read, needed=needed), unless=read_ids)
     ranked = _best(keyed, limit)
     best = _best_organizations([row[0] for row in ranked])
     wanted_areas = set(area_ids)
@@ -389,11 +387,11 @@ def organizations_for_request(partner_request: PartnerRequest, *, limit: int = T
     return matches
 
 
-def _experienced_reaching(*, ids: list, since, threshold: int, given: int, slack: int, **values) -> list:
+def _experienced_reaching(*, ids: list, since, threshold: int, given: int, needed: tuple, **values) -> list:
     """The facts of the organizations among ``ids`` (those with experience of the funder that no
     cell read) whose score could still reach ``threshold`` (the ``limit``-th best read so far);
     ``given``: the funder's points and the most any of them has for the areas, known from the
-    links; ``slack``: as ``_slack`` says.
+    links; ``needed``: the parts of the score they must have to reach it (``_needed``).
 
     A call of a funder many have worked with brings thousands (3,500 to 6,300 at 3x): reading
     and scoring all of them took 16 to 24 ms a page. The database tests what they may score,
@@ -401,9 +399,9 @@ def _experienced_reaching(*, ids: list, since, threshold: int, given: int, slack
     """
     sought = _Sought(**values)
     reachable = [
-        *_within_reach(sought, since, area_points=0), (Q(last_answered_at__gte=since), RECENT_ANSWER_POINTS),
+        *_within_reach(sought, since, area_points=0), ("answer", Q(last_answered_at__gte=since), RECENT_ANSWER_POINTS),
     ]
-    passing = _reaching(sought.eligible.filter(pk__any=ids), reachable, given, threshold, slack)
+    passing = _reaching(sought.eligible.filter(pk__any=ids), reachable, given, threshold, needed)
     return [passing.values_list(*FACTS).order_by()]
 
 
@@ -424,8 +422,8 @@ def _reach(values: dict, *, area_points: int) -> list[tuple[str, int]]:
     return [part for part in parts if part]
 
 
-def _within_reach(sought: _Sought, since, *, area_points: int) -> list[tuple[Q, int]]:
-    """The conditions of the parts ``_reach`` names, each with its points."""
+def _within_reach(sought: _Sought, since, *, area_points: int) -> list[tuple[str, Q, int]]:
+    """The parts ``_reach`` names, each with its condition and its points."""
     conditions = {
         "area": lambda: Q(sought.shares_an_area),
         "kind": lambda: Q(kind__any=sought.kinds),
@@ -437,38 +435,37 @@ def _within_reach(sought: _Sought, since, *, area_points: int) -> list[tuple[Q, 
         "area_ids": sought.area_ids, "kinds": sought.kinds,
         "territory_ids": sought.territory_ids, "countries": sought.countries,
     }
-    return [(conditions[name](), points) for name, points in _reach(values, area_points=area_points)]
+    return [(name, conditions[name](), points) for name, points in _reach(values, area_points=area_points)]
 
 
-def _slack(values: dict, threshold: int, *, given: int, area_points: int, recent_answer: bool = False) -> int | None:
-    """How many of the points a candidate read apart may have (``given``, and those of the parts
-    ``_reach`` names, with a recent answer's if ``recent_answer``) it may lack and still reach
-    ``threshold``, as the most a part it may lack is worth; None when none could reach it.
+def _needed(values: dict, threshold: int, *, given: int, area_points: int, recent_answer: bool = False) -> tuple | None:
+    """The parts of the score a candidate read apart must have to reach ``threshold``, with
+    ``given`` points and those of the parts ``_reach`` names it may have (a recent answer's too
+    if ``recent_answer``): those it cannot lack; None when none could reach it.
 
-    Which parts it must have follows from this alone (those worth more, ``_reaching``): a query
-    is compiled for each slack, a handful, where it was for each threshold. A page of matches met
-    a new one at most visits in a fresh process (70 shapes in 400 requests at 1x, 5 to 7 ms each).
+    The query testing them is compiled for each set of parts needed, a handful, where it was
+    for each threshold and number of points: a page of matches met a new one at most visits
+    in a fresh process (70 shapes in 400 requests at 1x, 5 to 7 ms each).
     """
-    points = [points for _name, points in _reach(values, area_points=area_points)]
-    points += [RECENT_ANSWER_POINTS] if recent_answer else []
-    slack = given + sum(points) - threshold
-    return None if slack < 0 else max(point for point in (0, *points) if point <= slack)
+    parts = _reach(values, area_points=area_points) + ([("answer", RECENT_ANSWER_POINTS)] if recent_answer else [])
+    slack = given + sum(points for _name, points in parts) - threshold
+    return None if slack < 0 else tuple(name for name, points in parts if points > slack)
 
 
-def _reaching(queryset, reachable: list[tuple[Q, int]], given: int, threshold: int, slack: int):
+def _reaching(queryset, reachable: list[tuple[str, Q, int]], given: int, threshold: int, needed: tuple):
     """Of ``queryset``, those whose score (``given`` points, and those of the ``reachable``
-    conditions they meet) reaches ``threshold``, which they miss by ``slack`` points at most
-    (``_slack``).
+    parts they have) reaches ``threshold``: those having the parts ``needed`` (``_needed``).
 
     The points none may lack are asked for apart as well: the database tests those cheap
     columns first, and reads the areas' links only for the rows that pass (most who answered
     lately share no area: 2,120 of 2,498 rows were read for a request naming one area when
     each was assumed to share it)."""
-    required = [(condition, points) for condition, points in reachable if points > slack]
-    optional = [(condition, points) for condition, points in reachable if points <= slack]
+    required = [(condition, points) for name, condition, points in reachable if name in needed]
+    optional = [(condition, points) for name, condition, points in reachable if name not in needed]
     # A row that passes the required conditions has their points: counting them in the score
     # as well tested each a second time (the request's areas' links read twice, 2 ms at 1x).
-    certain = Value(given) + Value(sum(points for _condition, points in required))
+    # Each number goes as a value of its own: the query is compiled once for them all.
+    certain = sum((Value(points) for _condition, points in required), Value(given))
     score = sum((_points(condition, points) for condition, points in optional), certain)
     # A big integer: compared with a 32-bit one, the stand-in of a threshold compiled once for
     # every threshold (``QueriesByShape``) is out of range, and Django drops the test as always true.
@@ -478,10 +475,10 @@ def _reaching(queryset, reachable: list[tuple[Q, int]], given: int, threshold: i
     )
 
 
-def _answered_lately(*, since, threshold: int | None = None, area_points: int = 0, slack: int = 0, **values) -> list:
+def _answered_lately(*, since, threshold: int | None = None, area_points: int = 0, needed: tuple = (), **values) -> list:
     """The facts of those who answered lately, and how many of the request's areas each works
-    in, if their score could still reach ``threshold`` (the ``limit``-th best read so far), which
-    they miss by ``slack`` points at most (``_slack``); ``area_points``: those of one area.
+    in, if their score could still reach ``threshold`` (the ``limit``-th best read so far), having
+    the parts of the score ``needed`` to reach it (``_needed``); ``area_points``: those of one area.
 
     They share one area at most: those sharing two or more have cells of their own, answered
     lately or not (``_sharing_several``). They are read from one range of organization_answered
@@ -495,7 +492,7 @@ def _answered_lately(*, since, threshold: int | None = None, area_points: int = 
     if threshold is not None:
         # They share one area at most (above), and have the recent answer's point.
         reachable = _within_reach(sought, since, area_points=area_points)
-        answered_lately = _reaching(answered_lately, reachable, RECENT_ANSWER_POINTS, threshold, slack)
+        answered_lately = _reaching(answered_lately, reachable, RECENT_ANSWER_POINTS, threshold, needed)
     passing = Organization.objects.filter(pk__in=answered_lately.values("pk"))
     return [passing.annotate(shared=_shared_area_count(sought.area_links)).values_list(*FACTS, "shared").order_by()]
 
