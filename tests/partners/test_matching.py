@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def areas():
-    return {code: ThematicArea.objects.get(code=code) for code in ("eu-youth", "eu-culture", "eu-sport", "pb-seniors")}
+    codes = ("eu-youth", "eu-culture", "eu-sport", "pb-seniors", "eu-health", "eu-digital")
+    return {code: ThematicArea.objects.get(code=code) for code in codes}
 
 
 @pytest.fixture
@@ -243,6 +244,8 @@ SEVERAL = [["eu-youth", "eu-culture"], ["eu-culture", "eu-sport"], ["eu-youth", 
     (["eu-youth"], "school", "DE"),
     # Those sharing two areas and those sharing three, in cells of their own.
     (["eu-youth", "eu-culture", "eu-sport"], "ngo", ""),
+    # Five areas: sharing one of them is worth no point (4 * 1 // 5), two 1, three 2.
+    (["eu-youth", "eu-culture", "eu-sport", "eu-health", "eu-digital"], "ngo", ""),
 ])
 def test_the_ranking_read_in_parts_is_the_ranking_of_every_candidate(
     poster, areas, municipality, other_county, wanted_areas, kinds, countries
