@@ -425,17 +425,14 @@ def _reach(values: dict, *, area_points: int) -> list[tuple[str, int]]:
 def _within_reach(sought: _Sought, since, *, area_points: int) -> list[tuple[str, Q, int]]:
     """The parts ``_reach`` names, each with its condition and its points."""
     conditions = {
-        "area": lambda: Q(sought.shares_an_area),
-        "kind": lambda: Q(kind__any=sought.kinds),
-        "place": lambda: sought.in_place,
-        "active": lambda: Q(updated_at__gte=since),
-        "verified": lambda: Q(is_verified=True),
+        "area": Q(sought.shares_an_area), "kind": Q(kind__any=sought.kinds), "place": sought.in_place,
+        "active": Q(updated_at__gte=since), "verified": Q(is_verified=True),
     }
     values = {
         "area_ids": sought.area_ids, "kinds": sought.kinds,
         "territory_ids": sought.territory_ids, "countries": sought.countries,
     }
-    return [(name, conditions[name](), points) for name, points in _reach(values, area_points=area_points)]
+    return [(name, conditions[name], points) for name, points in _reach(values, area_points=area_points)]
 
 
 def _needed(values: dict, threshold: int, *, given: int, area_points: int, recent_answer: bool = False) -> tuple | None:
