@@ -150,6 +150,27 @@ def organization_detail(*, slug: str, viewer=None) -> Organization:
     return organization
 
 
+def represented_organization_ids(user) -> QuerySet:
+    """The keys of the organizations ``user`` may act for: their approved memberships of listed
+    entries, as ``rules.is_representative_of`` grants (a registration waiting or rejected gives
+    its members nothing to act on). A subquery; for a guest, none."""
+    if not (user and user.is_authenticated and user.is_active):
+        return Organization.objects.none().values("pk")
+    memberships = Membership.objects.approved().filter(user=user).values("organization_id")
+    return Organization.objects.listed().filter(pk__in=memberships).values("pk")
+
+
+def represented_organizations(user) -> list[Organization]:
+    """The organizations ``user`` may act for (``represented_organization_ids``), by name: what
+    a form offers to act in the name of."""
+    if not (user and user.is_authenticated and user.is_active):
+        return []
+    return list(
+        Organization.objects.filter(pk__in=represented_organization_ids(user))
+        .only("pk", "name", "slug", "kind", "registration").order_by("name", "pk")
+    )
+
+
 def membership_of(viewer, organization: Organization) -> Membership | None:
     """The viewer's own membership of (or request to represent) ``organization``, if any."""
     if not (viewer and viewer.is_authenticated):

@@ -417,17 +417,6 @@ def organizing_options(user) -> list:
     return list(Organization.objects.filter(listed_q(), own).only("pk", "name", "slug").order_by("name", "pk"))
 
 
-def represented_organizations(user) -> list:
-    """The organizations a person represents (approved memberships), by name; none for guests."""
-    from civicbridge.accounts.models import Membership
-    from civicbridge.directory.models import Organization
-
-    if not (user and user.is_authenticated and user.is_active):
-        return []
-    represented = Membership.objects.approved().filter(user=user).values("organization_id")
-    return list(Organization.objects.filter(pk__in=represented).only("pk", "name").order_by("name", "pk"))
-
-
 def personal_data(user) -> list[dict]:
     """The person's registrations (made signed in, or as a guest with their address), for
     their download of their personal data."""

@@ -15,6 +15,7 @@ from civicbridge.core.deployment import zone_label
 from civicbridge.core.forms import apply_validation_error, submit
 from civicbridge.core.pagination import page_of
 from civicbridge.core.partials import results_template
+from civicbridge.directory.selectors import represented_organizations
 
 from . import calendars, certificates, phases, selectors, services
 from .forms import CancelEventForm, EventForm, MinutesForm, RegistrationForm
@@ -89,7 +90,7 @@ def _render_detail(request, event, *, form=None, status=200):
     accepts = phases.accepts_registrations(event)
     if form is None and accepts and mine is None:
         form = RegistrationForm(
-            signed_in=user.is_authenticated, organizations=selectors.represented_organizations(user),
+            signed_in=user.is_authenticated, organizations=represented_organizations(user),
         )
     context = {
         "event": event,

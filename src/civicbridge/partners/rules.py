@@ -14,6 +14,7 @@ import rules
 
 from civicbridge.core.rules import is_coordinator, is_registered
 from civicbridge.directory.rules import is_representative_of
+from civicbridge.directory.selectors import represented_organization_ids
 
 from . import phases
 
@@ -23,17 +24,9 @@ def _partner_request(obj):
     return getattr(obj, "request", obj) if obj is not None else None
 
 
-def _approved_memberships(user):
-    from civicbridge.accounts.models import Membership
-
-    return Membership.objects.approved().filter(user=user)
-
-
 @rules.predicate
 def represents_an_organization(user) -> bool:
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return _approved_memberships(user).exists()
+    return represented_organization_ids(user).exists()
 
 
 @rules.predicate
@@ -56,7 +49,7 @@ def represents_another_organization(user, obj) -> bool:
     partner_request = _partner_request(obj)
     if partner_request is None or not (user.is_authenticated and user.is_active):
         return False
-    return _approved_memberships(user).exclude(organization_id=partner_request.organization_id).exists()
+    return represented_organization_ids(user).exclude(pk=partner_request.organization_id).exists()
 
 
 @rules.predicate
@@ -80,7 +73,7 @@ def has_answered(user, obj) -> bool:
         return False
     from .models import ExpressionOfInterest
 
-    organizations = _approved_memberships(user).values("organization_id")
+    organizations = represented_organization_ids(user)
     return ExpressionOfInterest.objects.filter(request=partner_request, organization_id__in=organizations).exists()
 
 

@@ -6,11 +6,11 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from unidecode import unidecode
 
-from civicbridge.accounts.models import Membership
 from civicbridge.core.pagination import page_of
 from civicbridge.core.rules import is_coordinator
 from civicbridge.core.selectors import with_keyed_names
 from civicbridge.directory.models import Organization
+from civicbridge.directory.selectors import represented_organization_ids, represented_organizations
 
 from .countries import country_name
 from .filters import PartnerRequestFilter, TwinningFilter
@@ -56,7 +56,7 @@ def visible_requests(user) -> QuerySet[PartnerRequest]:
         return queryset
     visible = Q(status=PartnerRequest.Status.OPEN)
     if user.is_authenticated:
-        represented = represented_organization_ids_query(user)
+        represented = represented_organization_ids(user)
         answered = ExpressionOfInterest.objects.filter(organization_id__in=represented).values("request_id")
         visible |= Q(organization_id__in=represented) | Q(pk__in=answered)
     return queryset.filter(visible)
@@ -82,21 +82,6 @@ def answers_to(partner_request: PartnerRequest) -> QuerySet[ExpressionOfInterest
         partner_request.answers.select_related("organization__territory", "created_by", "decided_by")
         .defer("organization__search_document", "organization__description")
         .order_by("created_at", "pk")
-    )
-
-
-def represented_organization_ids_query(user) -> QuerySet:
-    return Membership.objects.approved().filter(user=user).values("organization_id")
-
-
-def represented_organizations(user) -> list[Organization]:
-    """The organizations a person represents (approved memberships), by name."""
-    if not (user.is_authenticated and user.is_active):
-        return []
-    return list(
-        Organization.objects.filter(pk__in=represented_organization_ids_query(user))
-        .only("pk", "name", "slug", "kind", "registration")
-        .order_by("name", "pk")
     )
 
 

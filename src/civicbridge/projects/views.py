@@ -13,22 +13,11 @@ from civicbridge.core.forms import apply_validation_error, submit
 from civicbridge.core.partials import results_template
 from civicbridge.core.rules import is_coordinator
 from civicbridge.directory.models import Organization
+from civicbridge.directory.selectors import represented_organizations
 
 from . import exports, iati, selectors, services, sheets
 from .forms import DocumentForm, MilestoneForm, PartnerForm, ProjectForm, ReportForm, TransitionForm
 from .models import Milestone, Project, ProjectDocument, ProjectPartner, Report
-
-
-def _represented(user):
-    if not user.is_authenticated:
-        return []
-    from civicbridge.accounts.models import Membership
-
-    return list(
-        Organization.objects.listed()
-        .filter(pk__in=Membership.objects.approved().filter(user=user).values("organization_id"))
-        .only("pk", "name", "slug", "kind", "registration").order_by("name")
-    )
 
 
 def _portfolio(request, *, organization=None):
@@ -42,7 +31,7 @@ def _portfolio(request, *, organization=None):
         "totals": totals,
         "organization": organization,
         "iati_available": selectors.has_iati_activities(filterset.qs),
-        "my_organizations": _represented(request.user) if organization is None else [],
+        "my_organizations": represented_organizations(request.user) if organization is None else [],
         "can_add": request.user.has_perm("projects.add_project", organization),
     }
     return render(request, template, context)
@@ -138,7 +127,7 @@ def project_detail(request, pk, *, transition_form=None):
 @login_required
 def project_create(request):
     organization = _organization_from(request)
-    choices = _represented(request.user)
+    choices = represented_organizations(request.user)
     if organization is None and len(choices) == 1:
         organization = choices[0]
     if organization is None:

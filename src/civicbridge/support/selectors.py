@@ -3,10 +3,9 @@
 from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, QuerySet, Sum
 
-from civicbridge.accounts.models import Membership
 from civicbridge.core.rules import is_coordinator
 from civicbridge.core.selectors import total_per_row
-from civicbridge.directory.models import Organization
+from civicbridge.directory.selectors import represented_organization_ids, represented_organizations
 
 from .filters import OrganizationRequestFilter, QueueFilter
 from .models import HistoryEntry, Message, SupportRequest, TimeEntry
@@ -30,20 +29,6 @@ def requests_for_list() -> QuerySet[SupportRequest]:
     )
 
 
-def represented_organization_ids_query(user) -> QuerySet:
-    return Membership.objects.approved().filter(user=user).values("organization_id")
-
-
-def represented_organizations(user) -> list[Organization]:
-    """The listed organizations a person represents (approved memberships), by name."""
-    if not (user.is_authenticated and user.is_active):
-        return []
-    return list(
-        Organization.objects.listed().filter(pk__in=represented_organization_ids_query(user))
-        .only("pk", "name", "slug", "kind", "registration").order_by("name", "pk")
-    )
-
-
 def visible_requests(user) -> QuerySet[SupportRequest]:
     """Every request for coordinators; for others, their listed organizations' requests; else none."""
     queryset = requests_for_list()
@@ -51,8 +36,7 @@ def visible_requests(user) -> QuerySet[SupportRequest]:
         return queryset
     if not (user.is_authenticated and user.is_active):
         return queryset.none()
-    listed = Organization.objects.listed().filter(pk__in=represented_organization_ids_query(user)).values("pk")
-    return queryset.filter(organization_id__in=listed)
+    return queryset.filter(organization_id__in=represented_organization_ids(user))
 
 
 def filter_organization_requests(user, data) -> OrganizationRequestFilter:
@@ -61,8 +45,7 @@ def filter_organization_requests(user, data) -> OrganizationRequestFilter:
     if not (user.is_authenticated and user.is_active):
         queryset = queryset.none()
     else:
-        listed = Organization.objects.listed().filter(pk__in=represented_organization_ids_query(user)).values("pk")
-        queryset = queryset.filter(organization_id__in=listed)
+        queryset = queryset.filter(organization_id__in=represented_organization_ids(user))
     return OrganizationRequestFilter(data, queryset=queryset)
 
 
