@@ -223,3 +223,20 @@ def test_every_query_parameter_is_described(schema):
         if parameter.get("name") == "territory"
     )
     assert territory["description"] == "Territory (with its sub-units)"
+
+
+def test_the_document_is_in_english_whatever_the_clients_language(client):
+    """Operations are described in the code's English: the filters' labels and the choices'
+    names must not come in another language among them."""
+    english = client.get(SCHEMA_URL, {"format": "json"}, HTTP_ACCEPT_LANGUAGE="en")
+    descriptions = {
+        parameter["name"]: parameter.get("description")
+        for parameter in json.loads(english.content)["paths"]["/api/v1/calls/"]["get"]["parameters"]
+    }
+    assert descriptions["amount_max"] == "Grants of at most"
+
+    for headers, query in [({"HTTP_ACCEPT_LANGUAGE": "pl"}, {}), ({"HTTP_ACCEPT_LANGUAGE": "tr"}, {}), ({}, {"lang": "pl"})]:
+        other = client.get(SCHEMA_URL, {"format": "json", **query}, **headers)
+        assert other.status_code == 200
+        assert other["Content-Language"] == "en"
+        assert other.content == english.content, (headers, query)

@@ -5,10 +5,10 @@ No domain app is named here: an app adds its collections in its AppConfig.ready(
 """
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from civicbridge.api.views import NotFoundView
+from civicbridge.api.views import NotFoundView, SchemaView
 from civicbridge.core.registry import api_collections, api_paths
 
 
@@ -23,7 +23,7 @@ for collection in api_collections:
 
 urlpatterns = [
     *(path(entry.route, entry.view, name=entry.name) for entry in api_paths),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
     path(
         "docs/",
         SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/swagger_ui.html"),
