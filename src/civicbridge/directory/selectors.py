@@ -156,8 +156,7 @@ def represented_organization_ids(user) -> QuerySet:
     its members nothing to act on). A subquery; for a guest, none."""
     if not (user and user.is_authenticated and user.is_active):
         return Organization.objects.none().values("pk")
-    memberships = Membership.objects.approved().filter(user=user).values("organization_id")
-    return Organization.objects.listed().filter(pk__in=memberships).values("pk")
+    return _represented(user).values("pk")
 
 
 def represented_organizations(user) -> list[Organization]:
@@ -165,9 +164,12 @@ def represented_organizations(user) -> list[Organization]:
     a form offers to act in the name of."""
     if not (user and user.is_authenticated and user.is_active):
         return []
-    return list(
-        Organization.objects.filter(pk__in=represented_organization_ids(user))
-        .only("pk", "name", "slug", "kind", "registration").order_by("name", "pk")
+    return list(_represented(user).only("pk", "name", "slug", "kind", "registration").order_by("name", "pk"))
+
+
+def _represented(user) -> QuerySet[Organization]:
+    return Organization.objects.listed().filter(
+        pk__in=Membership.objects.approved().filter(user=user).values("organization_id")
     )
 
 
