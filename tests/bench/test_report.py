@@ -123,3 +123,15 @@ def test_rows_read_through_an_in_list_are_one_statement_however_many():
     large = _run(1.0, [["SELECT org WHERE id IN (%s, %s, %s, %s)"] + ["SELECT territory WHERE id = %s"] * 3])
 
     assert len(_growth(verdict([small, large]))) == 1
+
+
+def test_a_rate_steps_worst_endpoint_is_shown_with_how_many_requests_it_had():
+    """A p95 of a handful of requests is their slowest: the reader must see on how many the step was judged."""
+    from bench.report import _worst_p95
+
+    endpoints = {
+        "org_detail": {"p95_ms": 40.0, "budget_p95_ms": 100, "requests": 210},
+        "own_partner_detail": {"p95_ms": 140.0, "budget_p95_ms": 100, "requests": 6},
+    }
+    assert _worst_p95(endpoints) == "own_partner_detail 1.40 (n=6)"
+    assert _worst_p95({}) == "–"
