@@ -80,3 +80,23 @@ def test_nested_serializers_are_built_afresh_for_each_parent():
     assert funder_first is not funder_second
     assert funder_first.fields["name"] is not funder_second.fields["name"]
     assert funder_first.fields["name"].parent is funder_first
+
+
+def test_copies_share_only_what_a_field_reads_and_make_the_rest_their_own():
+    """A related field's queryset and a choice field's choices are shared by the copies (copying
+    a whole query for each serializer was half of copying a call's fields); each use of the
+    queryset is a fresh one, and each copy makes its own lookups and its own nested serializers."""
+    first, second = CallSerializer(), CallSerializer()
+    programme_first, programme_second = first.fields["programme"], second.fields["programme"]
+    assert programme_first is not programme_second
+    assert programme_first.queryset is programme_second.queryset
+    assert programme_first.get_queryset() is not programme_first.queryset
+    assert programme_first.get_queryset().query is not programme_first.queryset.query
+
+    status_first, status_second = first.fields["status"], second.fields["status"]
+    assert status_first.choice_strings_to_values == status_second.choice_strings_to_values
+    assert status_first.choice_strings_to_values is not status_second.choice_strings_to_values
+    assert status_first.error_messages is not status_second.error_messages
+
+    assert first.fields["deadlines"].child is not second.fields["deadlines"].child
+    assert first.fields["deadlines"].child.parent is first.fields["deadlines"]
