@@ -30,8 +30,8 @@ class FieldsBuiltOnce:
 # again from its arguments, each deep-copied but its validators: a related field's queryset
 # (a whole query), a choice field's choices. A field only reads them: it looks its queryset up
 # afresh at each use (``RelatedField.get_queryset``: ``queryset.all()``) and makes its own
-# lookups of its choices and error messages. Copying them was half of copying a call's fields
-# (1.16 of 0.52 ms, in process).
+# lookups of its choices and error messages. Sharing them more than halved the copying of a
+# call's fields (1.16 -> 0.52 ms, in process).
 _READ_ONLY_ARGUMENTS = ("queryset", "choices", "error_messages", "style")
 
 

@@ -47,7 +47,7 @@ def represents_poster(user, obj) -> bool:
 def represents_another_organization(user, obj) -> bool:
     """Represents at least one organization other than the one that posted the request."""
     partner_request = _partner_request(obj)
-    if partner_request is None or not (user.is_authenticated and user.is_active):
+    if partner_request is None:
         return False
     return represented_organization_ids(user).exclude(pk=partner_request.organization_id).exists()
 

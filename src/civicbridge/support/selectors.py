@@ -34,18 +34,12 @@ def visible_requests(user) -> QuerySet[SupportRequest]:
     queryset = requests_for_list()
     if is_coordinator(user):
         return queryset
-    if not (user.is_authenticated and user.is_active):
-        return queryset.none()
     return queryset.filter(organization_id__in=represented_organization_ids(user))
 
 
 def filter_organization_requests(user, data) -> OrganizationRequestFilter:
     """The requests of the organizations ``user`` represents (coordinators' own included)."""
-    queryset = requests_for_list()
-    if not (user.is_authenticated and user.is_active):
-        queryset = queryset.none()
-    else:
-        queryset = queryset.filter(organization_id__in=represented_organization_ids(user))
+    queryset = requests_for_list().filter(organization_id__in=represented_organization_ids(user))
     return OrganizationRequestFilter(data, queryset=queryset)
 
 
